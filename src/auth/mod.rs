@@ -1,0 +1,7 @@
+//! Authentication: signing keys, access tokens, API client secrets, and the extractor that
+//! turns a bearer token into a caller.
+
+pub mod caller;
+pub mod keys;
+pub mod secret;
+pub mod token;

@@ -1,0 +1,157 @@
+//! Access tokens: short-lived EdDSA JWTs with every registered claim required and checked.
+
+use chrono::Utc;
+use jsonwebtoken::{Algorithm, Header, Validation};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::keys::SigningKeys;
+use crate::config::Settings;
+use crate::error::ApiError;
+
+/// The JOSE header `typ` of an access token (RFC 9068).
+const HEADER_TYP: &str = "at+jwt";
+
+/// Who a token was issued to; a token of one kind never serves as the other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenType {
+    /// An organization's API client (OAuth client credentials).
+    Client,
+    /// A DHS staff member who signed in.
+    Staff,
+}
+
+/// The claims of an access token. Every field is required: a token missing one is refused.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    /// Issuer: the configured `token_issuer`.
+    pub iss: String,
+    /// Audience: the configured `token_audience`.
+    pub aud: String,
+    /// Subject: the API client id, or the staff user id.
+    pub sub: String,
+    /// Expiry (seconds since the epoch).
+    pub exp: i64,
+    /// Not before (seconds since the epoch).
+    pub nbf: i64,
+    /// Issued at (seconds since the epoch).
+    pub iat: i64,
+    /// Unique token id.
+    pub jti: String,
+    /// What kind of principal the token is for.
+    pub typ: TokenType,
+    /// The role: `reporter` for API clients.
+    pub role: String,
+}
+
+/// The answer of the token endpoints (RFC 6749 §5.1).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccessToken {
+    /// The bearer token.
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: &'static str,
+    /// Seconds until the token expires.
+    pub expires_in: u64,
+}
+
+/// Issues and verifies access tokens.
+pub struct TokenService {
+    keys: SigningKeys,
+    issuer: String,
+    audience: String,
+    ttl_seconds: u64,
+    validation: Validation,
+}
+
+impl TokenService {
+    /// A token service signing with `keys` under the issuer, audience and lifetime of `settings`.
+    pub fn new(keys: SigningKeys, settings: &Settings) -> Self {
+        let mut validation = Validation::new(Algorithm::EdDSA);
+        validation.set_issuer(&[&settings.token_issuer]);
+        validation.set_audience(&[&settings.token_audience]);
+        validation.set_required_spec_claims(&["exp", "nbf", "iss", "aud", "sub"]);
+        validation.validate_nbf = true;
+        validation.leeway = 30;
+        Self {
+            keys,
+            issuer: settings.token_issuer.clone(),
+            audience: settings.token_audience.clone(),
+            ttl_seconds: settings.token_ttl_seconds,
+            validation,
+        }
+    }
+
+    /// The public keys that verify tokens.
+    pub fn keys(&self) -> &SigningKeys {
+        &self.keys
+    }
+
+    /// A new token for `subject` of kind `typ` with `role`.
+    pub fn issue(
+        &self,
+        subject: &str,
+        typ: TokenType,
+        role: &str,
+    ) -> Result<AccessToken, ApiError> {
+        let now = Utc::now().timestamp();
+        let claims = Claims {
+            iss: self.issuer.clone(),
+            aud: self.audience.clone(),
+            sub: subject.to_owned(),
+            exp: now + self.ttl_seconds as i64,
+            nbf: now,
+            iat: now,
+            jti: uuid::Uuid::new_v4().to_string(),
+            typ,
+            role: role.to_owned(),
+        };
+        let mut header = Header::new(Algorithm::EdDSA);
+        header.kid = Some(self.keys.kid.clone());
+        header.typ = Some(HEADER_TYP.to_owned());
+        let access_token = jsonwebtoken::encode(&header, &claims, &self.keys.encoding)
+            .map_err(|e| ApiError::Internal(anyhow::anyhow!("cannot sign a token: {e}")))?;
+        Ok(AccessToken {
+            access_token,
+            token_type: "Bearer",
+            expires_in: self.ttl_seconds,
+        })
+    }
+
+    /// The claims of `token` if its signature, algorithm, key id, issuer, audience and times
+    /// are all right; otherwise 401.
+    pub fn verify(&self, token: &str) -> Result<Claims, ApiError> {
+        let invalid =
+            |why: &str| ApiError::Unauthenticated(format!("the access token is not valid: {why}"));
+        let header = jsonwebtoken::decode_header(token).map_err(|_| invalid("malformed"))?;
+        if header.alg != Algorithm::EdDSA {
+            return Err(invalid("wrong algorithm"));
+        }
+        if header.kid.as_deref() != Some(self.keys.kid.as_str()) {
+            return Err(invalid("unknown signing key"));
+        }
+        if header.typ.as_deref() != Some(HEADER_TYP) {
+            return Err(invalid("not an access token"));
+        }
+        let data = jsonwebtoken::decode::<Claims>(token, &self.keys.decoding, &self.validation)
+            .map_err(|e| {
+                use jsonwebtoken::errors::ErrorKind;
+                match e.kind() {
+                    ErrorKind::ExpiredSignature => invalid("expired"),
+                    ErrorKind::ImmatureSignature => invalid("not yet valid"),
+                    ErrorKind::InvalidIssuer => invalid("wrong issuer"),
+                    ErrorKind::InvalidAudience => invalid("wrong audience"),
+                    ErrorKind::InvalidSignature => invalid("bad signature"),
+                    ErrorKind::MissingRequiredClaim(claim) => {
+                        invalid(&format!("missing claim {claim}"))
+                    }
+                    _ => invalid("malformed claims"),
+                }
+            })?;
+        if data.claims.iat > Utc::now().timestamp() + self.validation.leeway as i64 {
+            return Err(invalid("issued in the future"));
+        }
+        Ok(data.claims)
+    }
+}

@@ -1,0 +1,145 @@
+//! The command line: `serve` (the default) and the administrative commands, each of which
+//! prints one JSON object on stdout.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use serde::Serialize;
+
+use crate::config::Settings;
+use crate::db::{self, DbConnection};
+use crate::domain::organization::{CredentialMode, OrganizationStatus};
+use crate::store;
+
+/// report-portal: receives cartel-recruitment reports from vetted companies for DHS.
+#[derive(Debug, Parser)]
+#[command(name = "report-portal", version, about)]
+pub struct Cli {
+    /// A TOML settings file (environment variables override it).
+    #[arg(long, global = true, env = "PORTAL_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// What to do; `serve` when absent.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The sub-commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply pending migrations, then serve HTTP on `PORTAL_BIND`.
+    Serve,
+    /// Apply pending migrations and exit; prints `{"applied": N}`.
+    Migrate,
+    /// Print the OpenAPI document.
+    Openapi,
+    /// Manage organizations.
+    #[command(subcommand)]
+    Org(OrgCommand),
+    /// Manage API credentials.
+    #[command(subcommand)]
+    Credential(CredentialCommand),
+}
+
+/// `org` sub-commands.
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// Create an organization (pending unless `--vetted`).
+    Create {
+        /// The company's name.
+        #[arg(long)]
+        name: String,
+        /// Its contact e-mail address.
+        #[arg(long)]
+        contact_email: Option<String>,
+        /// Create it already vetted.
+        #[arg(long)]
+        vetted: bool,
+    },
+    /// Mark an organization vetted: it may obtain tokens and submit.
+    Vet {
+        /// The organization's id.
+        id: String,
+    },
+    /// Suspend an organization: its tokens stop working within a minute.
+    Suspend {
+        /// The organization's id.
+        id: String,
+    },
+}
+
+/// `credential` sub-commands.
+#[derive(Debug, Subcommand)]
+pub enum CredentialCommand {
+    /// Issue an API credential; the secret is printed once and stored only as a hash.
+    Create {
+        /// The organization's id.
+        #[arg(long)]
+        org: String,
+        /// `live` for real reports, `test` for integration testing.
+        #[arg(long, value_enum, default_value_t = CredentialMode::Live)]
+        mode: CredentialMode,
+        /// A note on what the credential is for.
+        #[arg(long)]
+        label: Option<String>,
+    },
+}
+
+#[derive(Serialize)]
+struct Applied {
+    applied: usize,
+}
+
+/// Runs a command other than `serve`, printing its result as one JSON object on stdout.
+pub fn run_command(command: Command, settings: &Settings) -> anyhow::Result<()> {
+    if let Command::Openapi = command {
+        println!("{}", crate::openapi::document().to_pretty_json()?);
+        return Ok(());
+    }
+    let pool = db::connect(
+        &settings.database_url(),
+        1,
+        std::time::Duration::from_secs(settings.db_timeout_seconds),
+    )?;
+    let mut conn = pool.get()?;
+    let applied = db::run_migrations(&mut conn)?;
+    let conn: &mut DbConnection = &mut conn;
+    match command {
+        Command::Serve | Command::Openapi => unreachable!("handled by the caller"),
+        Command::Migrate => print(&Applied { applied }),
+        Command::Org(OrgCommand::Create {
+            name,
+            contact_email,
+            vetted,
+        }) => {
+            let status = if vetted {
+                OrganizationStatus::Vetted
+            } else {
+                OrganizationStatus::Pending
+            };
+            print(&store::organizations::create_organization(
+                conn,
+                &name,
+                contact_email.as_deref(),
+                status,
+            )?)
+        }
+        Command::Org(OrgCommand::Vet { id }) => print(
+            &store::organizations::set_organization_status(conn, &id, OrganizationStatus::Vetted)?,
+        ),
+        Command::Org(OrgCommand::Suspend { id }) => {
+            print(&store::organizations::set_organization_status(
+                conn,
+                &id,
+                OrganizationStatus::Suspended,
+            )?)
+        }
+        Command::Credential(CredentialCommand::Create { org, mode, label }) => print(
+            &store::organizations::create_credential(conn, &org, mode, label.as_deref())?,
+        ),
+    }
+}
+
+fn print(value: &impl Serialize) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string(value)?);
+    Ok(())
+}

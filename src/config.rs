@@ -1,0 +1,147 @@
+//! Settings: built-in defaults, then an optional TOML file, then `PORTAL_*` variables and `DATABASE_URL`.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Toml};
+use serde::Deserialize;
+
+/// Everything the server and the command line can be configured with.
+///
+/// Every field can be set in the TOML file under its own name, or through the environment as
+/// `PORTAL_<NAME>` (upper case); the database also through `DATABASE_URL`. The README has the table.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// `postgres://…` selects PostgreSQL; anything else is a SQLite file path (`sqlite://` optional).
+    /// Empty means `<data_dir>/portal.db`.
+    pub database_url: SecretUrl,
+    /// Folder for the SQLite database, the generated signing key and the `.eml` mail drop.
+    pub data_dir: PathBuf,
+    /// Address the HTTP server listens on.
+    pub bind: String,
+    /// HTTP worker threads; 0 means one per CPU core.
+    pub workers: usize,
+    /// Maximum database connections per process.
+    pub db_pool_size: u32,
+    /// Seconds a request waits for a database connection before answering 503.
+    pub db_timeout_seconds: u64,
+    /// Ed25519 private key (PKCS#8 PEM) that signs access tokens. Empty means
+    /// `<data_dir>/jwt-ed25519.pem`, generated on first start.
+    pub jwt_key_file: String,
+    /// `iss` of every access token.
+    pub token_issuer: String,
+    /// `aud` of every access token.
+    pub token_audience: String,
+    /// Lifetime of an access token, in seconds.
+    pub token_ttl_seconds: u64,
+    /// Seconds a verified credential's status (revoked, organization suspended) may be reused
+    /// before it is read again from the database.
+    pub auth_cache_seconds: u64,
+    /// Largest accepted request body for JSON and form requests, in bytes.
+    pub max_body_bytes: usize,
+    /// Log format: `text` or `json`.
+    pub log_format: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            database_url: SecretUrl::default(),
+            data_dir: PathBuf::from("./data"),
+            bind: "127.0.0.1:8080".into(),
+            workers: 0,
+            db_pool_size: 8,
+            db_timeout_seconds: 5,
+            jwt_key_file: String::new(),
+            token_issuer: "report-portal".into(),
+            token_audience: "report-portal-api".into(),
+            token_ttl_seconds: 900,
+            auth_cache_seconds: 30,
+            max_body_bytes: 2 * 1024 * 1024,
+            log_format: "text".into(),
+        }
+    }
+}
+
+impl Settings {
+    /// Reads the settings: defaults, then `file` (if given), then the environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, figment::Error> {
+        let mut figment = Figment::new();
+        if let Some(file) = file {
+            figment = figment.merge(Toml::file_exact(file));
+        }
+        figment
+            .merge(Env::prefixed("PORTAL_").ignore(&["config", "log"]))
+            .merge(Env::raw().only(&["DATABASE_URL"]))
+            .extract()
+    }
+
+    /// The database URL, with the SQLite default under `data_dir` filled in.
+    pub fn database_url(&self) -> String {
+        if self.database_url.0.is_empty() {
+            self.data_dir
+                .join("portal.db")
+                .to_string_lossy()
+                .into_owned()
+        } else {
+            self.database_url.0.clone()
+        }
+    }
+
+    /// The signing key's path, with the default under `data_dir` filled in.
+    pub fn jwt_key_path(&self) -> PathBuf {
+        if self.jwt_key_file.is_empty() {
+            self.data_dir.join("jwt-ed25519.pem")
+        } else {
+            PathBuf::from(&self.jwt_key_file)
+        }
+    }
+}
+
+/// A URL that may carry a password (database, SMTP): its `Debug` form masks the password.
+#[derive(Clone, Default, Deserialize)]
+#[serde(transparent)]
+pub struct SecretUrl(pub String);
+
+impl fmt::Debug for SecretUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match url::Url::parse(&self.0) {
+            Ok(mut url) if url.password().is_some() => {
+                let _ = url.set_password(Some("********"));
+                write!(f, "{url:?}")
+            }
+            _ => write!(f, "{:?}", self.0),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_hides_the_database_password() {
+        let settings = Settings {
+            database_url: SecretUrl("postgres://portal:hunter2@db/portal".into()),
+            ..Settings::default()
+        };
+        let printed = format!("{settings:?}");
+        assert!(!printed.contains("hunter2"), "{printed}");
+        assert!(printed.contains("portal:********@db"), "{printed}");
+    }
+
+    #[test]
+    fn sqlite_default_lives_in_the_data_dir() {
+        let settings = Settings {
+            data_dir: "/var/lib/portal".into(),
+            ..Settings::default()
+        };
+        assert_eq!(settings.database_url(), "/var/lib/portal/portal.db");
+        assert_eq!(
+            settings.jwt_key_path(),
+            PathBuf::from("/var/lib/portal/jwt-ed25519.pem")
+        );
+    }
+}

@@ -1,0 +1,157 @@
+//! The database: one connection type over SQLite and PostgreSQL, the pool, and the embedded migrations.
+
+pub mod portable;
+pub mod schema;
+
+use std::path::Path;
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::r2d2::{self, ManageConnection};
+use diesel::sqlite::SqliteConnection;
+use diesel::{Connection, RunQueryDsl};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+/// A connection to whichever backend `DATABASE_URL` chose.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    /// Production: PostgreSQL (or a PostgreSQL-compatible engine).
+    Postgres(PgConnection),
+    /// The embedded default.
+    Sqlite(SqliteConnection),
+}
+
+/// The connection pool every request and command draws from.
+pub type DbPool = r2d2::Pool<DbManager>;
+
+/// A pooled connection.
+pub type PooledConnection = r2d2::PooledConnection<DbManager>;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Pragmas on every SQLite connection: an acknowledged write survives power loss
+/// (`synchronous=FULL` in WAL mode), foreign keys are enforced, and writers wait for each other.
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
+
+/// Which backend a URL selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// `postgres://` or `postgresql://`.
+    Postgres,
+    /// Anything else: a file path, optionally prefixed `sqlite://`.
+    Sqlite,
+}
+
+impl Backend {
+    /// The backend for `url`, chosen by its scheme (never by trying to connect).
+    pub fn of(url: &str) -> Self {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+}
+
+/// Opens connections for the pool: the backend is fixed by the URL's scheme, and SQLite
+/// connections get their pragmas before first use.
+#[derive(Debug)]
+pub struct DbManager {
+    url: String,
+    backend: Backend,
+}
+
+impl DbManager {
+    /// A manager for `url`; for SQLite, the file's folder is created if missing.
+    pub fn new(url: &str) -> std::io::Result<Self> {
+        let backend = Backend::of(url);
+        let url = match backend {
+            Backend::Postgres => url.to_owned(),
+            Backend::Sqlite => {
+                let path = url.strip_prefix("sqlite://").unwrap_or(url);
+                if let Some(parent) = Path::new(path)
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                {
+                    std::fs::create_dir_all(parent)?;
+                }
+                path.to_owned()
+            }
+        };
+        Ok(Self { url, backend })
+    }
+
+    /// The backend this manager connects to.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+}
+
+impl ManageConnection for DbManager {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        match self.backend {
+            Backend::Postgres => PgConnection::establish(&self.url)
+                .map(DbConnection::Postgres)
+                .map_err(r2d2::Error::ConnectionError),
+            Backend::Sqlite => {
+                let mut conn =
+                    SqliteConnection::establish(&self.url).map_err(r2d2::Error::ConnectionError)?;
+                conn.batch_execute(SQLITE_PRAGMAS)
+                    .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        diesel::sql_query("SELECT 1")
+            .execute(conn)
+            .map(drop)
+            .map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        std::thread::panicking() || r2d2::R2D2Connection::is_broken(conn)
+    }
+}
+
+/// Opens the pool for `url`, `size` connections at most, each request waiting at most `timeout`.
+///
+/// The pool starts empty and connects on demand, so a database that is down at start-up or later
+/// yields 503 answers rather than a crash.
+pub fn connect(url: &str, size: u32, timeout: Duration) -> std::io::Result<DbPool> {
+    let manager = DbManager::new(url)?;
+    Ok(r2d2::Pool::builder()
+        .max_size(size)
+        .min_idle(Some(0))
+        .connection_timeout(timeout)
+        .build_unchecked(manager))
+}
+
+/// Runs the pending migrations of this connection's backend; answers how many ran.
+pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<usize> {
+    let applied = portable::with_migration_lock(conn, |conn| match conn {
+        DbConnection::Postgres(c) => c
+            .run_pending_migrations(POSTGRES_MIGRATIONS)
+            .map(|v| v.len()),
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+    });
+    applied.map_err(|e| anyhow::anyhow!("migrations failed: {e}"))
+}
+
+/// Whether every embedded migration has been applied.
+pub fn migrations_current(conn: &mut DbConnection) -> anyhow::Result<bool> {
+    let pending = match conn {
+        DbConnection::Postgres(c) => c.has_pending_migration(POSTGRES_MIGRATIONS),
+        DbConnection::Sqlite(c) => c.has_pending_migration(SQLITE_MIGRATIONS),
+    };
+    pending
+        .map(|p| !p)
+        .map_err(|e| anyhow::anyhow!("cannot read migrations: {e}"))
+}

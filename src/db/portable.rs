@@ -1,0 +1,92 @@
+//! The one place with per-backend statements: write transactions, the migration lock, and
+//! recognising a unique-key violation.
+
+use diesel::connection::{AnsiTransactionManager, TransactionManager};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel::{QueryResult, RunQueryDsl};
+
+use super::DbConnection;
+
+/// Runs `work` in a transaction that holds the write lock from its first statement.
+///
+/// SQLite starts it with `BEGIN IMMEDIATE`, so that a transaction that reads before it writes
+/// waits for other writers (`busy_timeout`) instead of failing with `SQLITE_BUSY`; PostgreSQL
+/// uses a plain `BEGIN` (row locks do the rest).
+pub fn write_transaction<T, E>(
+    conn: &mut DbConnection,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<DieselError>,
+{
+    match conn {
+        DbConnection::Sqlite(c) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+        }
+        DbConnection::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
+    }
+    match work(conn) {
+        Ok(value) => {
+            DbConnection::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(error) => {
+            // The work's error is the one worth reporting; a failed rollback marks the
+            // connection broken and the pool discards it.
+            let _ = DbConnection::rollback_transaction(conn);
+            Err(error)
+        }
+    }
+}
+
+/// Runs `work` while holding a cluster-wide lock on PostgreSQL, so that replicas starting at
+/// once apply migrations one after the other (SQLite serializes writers by itself).
+pub fn with_migration_lock<T>(
+    conn: &mut DbConnection,
+    work: impl FnOnce(&mut DbConnection) -> T,
+) -> T {
+    const KEY: &str = "7201640311";
+    let locked = matches!(conn, DbConnection::Postgres(_))
+        && diesel::sql_query(format!("SELECT pg_advisory_lock({KEY})"))
+            .execute(conn)
+            .is_ok();
+    let result = work(conn);
+    if locked {
+        let _ = diesel::sql_query(format!("SELECT pg_advisory_unlock({KEY})")).execute(conn);
+    }
+    result
+}
+
+/// Whether `result` failed because a row with the same unique key already exists.
+pub fn is_unique_violation<T>(result: &QueryResult<T>) -> bool {
+    matches!(
+        result,
+        Err(DieselError::DatabaseError(
+            DatabaseErrorKind::UniqueViolation,
+            _
+        ))
+    )
+}
+
+/// Inserts `rows` (a slice of insertable tuples) into `table` in one multi-row statement.
+///
+/// Diesel's `MultiConnection` cannot batch-insert, while each backend can: this dispatches the
+/// same statement to the backend's own connection. Nothing is sent for an empty slice.
+macro_rules! insert_rows {
+    ($conn:expr, $table:expr, $rows:expr) => {{
+        let rows = $rows;
+        if rows.is_empty() {
+            Ok(0)
+        } else {
+            match $conn {
+                $crate::db::DbConnection::Postgres(c) => {
+                    diesel::insert_into($table).values(rows).execute(c)
+                }
+                $crate::db::DbConnection::Sqlite(c) => {
+                    diesel::insert_into($table).values(rows).execute(c)
+                }
+            }
+        }
+    }};
+}
+pub(crate) use insert_rows;

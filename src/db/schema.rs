@@ -1,0 +1,143 @@
+//! Table definitions, written by hand with only the column types both backends share
+//! (TEXT ids, UTC `Timestamp`, `Bool`, `Integer`, `BigInt`).
+
+diesel::table! {
+    organizations (id) {
+        id -> Text,
+        name -> Text,
+        contact_email -> Nullable<Text>,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    credentials (client_id) {
+        client_id -> Text,
+        organization_id -> Text,
+        secret_hash -> Text,
+        mode -> Text,
+        label -> Nullable<Text>,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    reports (id) {
+        id -> Text,
+        organization_id -> Text,
+        client_id -> Text,
+        mode -> Text,
+        external_id -> Text,
+        service -> Text,
+        category -> Text,
+        category_other -> Nullable<Text>,
+        severity -> Text,
+        summary -> Text,
+        detection_method -> Text,
+        detected_at -> Timestamp,
+        activity_start -> Nullable<Timestamp>,
+        activity_end -> Nullable<Timestamp>,
+        languages -> Text,
+        contact_name -> Text,
+        contact_email -> Text,
+        contact_phone -> Nullable<Text>,
+        preservation_reference -> Nullable<Text>,
+        status -> Text,
+        received_at -> Timestamp,
+        body -> Text,
+        body_sha256 -> Text,
+    }
+}
+
+diesel::table! {
+    report_accounts (report_id, position) {
+        report_id -> Text,
+        position -> Integer,
+        platform_account_id -> Text,
+        handle -> Nullable<Text>,
+        display_name -> Nullable<Text>,
+        profile_url -> Nullable<Text>,
+        role -> Text,
+        created_at -> Nullable<Timestamp>,
+        follower_count -> Nullable<BigInt>,
+        action_taken -> Text,
+    }
+}
+
+diesel::table! {
+    report_contact_handles (report_id, account_position, position) {
+        report_id -> Text,
+        account_position -> Integer,
+        position -> Integer,
+        kind -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    report_content (report_id, position) {
+        report_id -> Text,
+        position -> Integer,
+        content_type -> Text,
+        url -> Nullable<Text>,
+        posted_at -> Nullable<Timestamp>,
+        text_excerpt -> Nullable<Text>,
+        language -> Nullable<Text>,
+        sha256 -> Nullable<Text>,
+        md5 -> Nullable<Text>,
+        pdq -> Nullable<Text>,
+        account_ref -> Nullable<Text>,
+        preserved -> Bool,
+        removed -> Bool,
+    }
+}
+
+diesel::table! {
+    report_locations (report_id, position) {
+        report_id -> Text,
+        position -> Integer,
+        country -> Text,
+        subdivision -> Nullable<Text>,
+        place -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    report_groups (report_id, code) {
+        report_id -> Text,
+        code -> Text,
+    }
+}
+
+diesel::table! {
+    report_indicators (report_id, code) {
+        report_id -> Text,
+        code -> Text,
+    }
+}
+
+diesel::table! {
+    report_prior_reports (report_id, prior_report_id) {
+        report_id -> Text,
+        prior_report_id -> Text,
+    }
+}
+
+diesel::joinable!(credentials -> organizations (organization_id));
+diesel::joinable!(reports -> organizations (organization_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    organizations,
+    credentials,
+    reports,
+    report_accounts,
+    report_contact_handles,
+    report_content,
+    report_locations,
+    report_groups,
+    report_indicators,
+    report_prior_reports,
+);

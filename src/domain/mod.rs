@@ -1,0 +1,8 @@
+//! Validated types and the rules: reports, their lifecycle, organizations, taxonomy codes.
+
+pub mod organization;
+pub mod pagination;
+pub mod report;
+pub mod status;
+pub mod submission;
+pub mod taxonomy;

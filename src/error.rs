@@ -1,0 +1,250 @@
+//! The one error type of the HTTP API, rendered as RFC 9457 `application/problem+json`.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// One broken input rule, located by a JSON Pointer (RFC 6901) into the request body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldError {
+    /// Where in the body, e.g. `/accounts/0/profile_url`; `""` for the whole body.
+    pub pointer: String,
+    /// A stable machine-readable code, e.g. `length`, `url`, `required`, `unknown_field`.
+    pub code: String,
+    /// A human-readable explanation.
+    pub message: String,
+}
+
+impl FieldError {
+    /// A field error at `pointer` with the given `code` and `message`.
+    pub fn new(
+        pointer: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            pointer: pointer.into(),
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Everything that can go wrong while serving a request or running a command.
+///
+/// The store and the domain return it too; only [`ApiError::to_response`] knows about HTTP.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 400: the request could not be read (malformed JSON, bad query parameter).
+    #[error("{0}")]
+    BadRequest(String),
+    /// 401: no token, or a token that is not valid.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// 403: a valid caller that may not do this (role, or organization not vetted).
+    #[error("{0}")]
+    Forbidden(String),
+    /// 404: absent, or belonging to someone else.
+    #[error("not found")]
+    NotFound,
+    /// 409: the request conflicts with what is stored; `existing_id` names the stored report.
+    #[error("{detail}")]
+    Conflict {
+        /// What conflicts.
+        detail: String,
+        /// The id of the stored resource the request collides with.
+        existing_id: Option<String>,
+    },
+    /// 413: the body is larger than `limit` bytes.
+    #[error("the request body is larger than {limit} bytes")]
+    PayloadTooLarge {
+        /// The limit that was exceeded, in bytes.
+        limit: usize,
+    },
+    /// 415: the body is not of the media type the endpoint reads.
+    #[error("the request body must be {expected}")]
+    UnsupportedMediaType {
+        /// The media type the endpoint reads.
+        expected: &'static str,
+    },
+    /// 422: well-formed, but breaking the rules; one entry per broken rule.
+    #[error("the request body breaks {} rule(s)", .0.len())]
+    Invalid(Vec<FieldError>),
+    /// 503: the database cannot be reached right now; worth retrying.
+    #[error("the database is unavailable")]
+    Unavailable,
+    /// An OAuth 2.0 token endpoint error (RFC 6749 §5.2), rendered in that RFC's own shape.
+    #[error("{error}: {description}")]
+    OAuth {
+        /// The HTTP status (400, 401 or 403).
+        status: StatusCode,
+        /// The RFC 6749 error code, e.g. `invalid_client`.
+        error: &'static str,
+        /// A human-readable explanation.
+        description: String,
+    },
+    /// 500: a fault of ours; logged, never described to the client.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    /// A 422 with a single field error.
+    pub fn invalid(pointer: impl Into<String>, code: &str, message: impl Into<String>) -> Self {
+        ApiError::Invalid(vec![FieldError::new(pointer, code, message)])
+    }
+
+    fn slug(&self) -> &'static str {
+        match self {
+            ApiError::BadRequest(_) => "malformed-request",
+            ApiError::Unauthenticated(_) => "unauthenticated",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::NotFound => "not-found",
+            ApiError::Conflict { .. } => "conflict",
+            ApiError::PayloadTooLarge { .. } => "payload-too-large",
+            ApiError::UnsupportedMediaType { .. } => "unsupported-media-type",
+            ApiError::Invalid(_) => "validation-failed",
+            ApiError::Unavailable => "unavailable",
+            ApiError::OAuth { .. } => "oauth",
+            ApiError::Internal(_) => "internal",
+        }
+    }
+
+    /// The response for this error, carrying `request_id` in its body.
+    pub fn to_response(&self, request_id: Option<&str>) -> HttpResponse {
+        let status = self.status_code();
+        let mut response = HttpResponse::build(status);
+        if let ApiError::OAuth {
+            error, description, ..
+        } = self
+        {
+            if status == StatusCode::UNAUTHORIZED {
+                response
+                    .insert_header((header::WWW_AUTHENTICATE, r#"Basic realm="report-portal""#));
+            }
+            return response
+                .insert_header((header::CACHE_CONTROL, "no-store"))
+                .json(OAuthError {
+                    error,
+                    error_description: description,
+                });
+        }
+        match self {
+            ApiError::Unauthenticated(_) => {
+                response
+                    .insert_header((header::WWW_AUTHENTICATE, r#"Bearer realm="report-portal""#));
+            }
+            ApiError::Unavailable => {
+                response.insert_header((header::RETRY_AFTER, "5"));
+            }
+            ApiError::Internal(error) => {
+                tracing::error!(error = %format!("{error:#}"), "internal error")
+            }
+            _ => {}
+        }
+        let detail = match self {
+            ApiError::Internal(_) => "an internal error occurred; it has been logged".to_owned(),
+            ApiError::NotFound => "no such resource".to_owned(),
+            other => other.to_string(),
+        };
+        let (errors, existing_id) = match self {
+            ApiError::Invalid(errors) => (errors.clone(), None),
+            ApiError::Conflict { existing_id, .. } => (Vec::new(), existing_id.clone()),
+            _ => (Vec::new(), None),
+        };
+        let problem = Problem {
+            problem_type: format!("urn:report-portal:problem:{}", self.slug()),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail,
+            request_id: request_id.map(str::to_owned),
+            errors,
+            existing_id,
+        };
+        response
+            .content_type("application/problem+json")
+            .body(serde_json::to_string(&problem).unwrap_or_default())
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::OAuth { status, .. } => *status,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Rendered without a request id; the request-id middleware renders it again with one.
+    fn error_response(&self) -> HttpResponse {
+        self.to_response(None)
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(error: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match error {
+            Error::NotFound => ApiError::NotFound,
+            Error::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                _,
+            ) => ApiError::Unavailable,
+            other => ApiError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for ApiError {
+    fn from(error: diesel::r2d2::PoolError) -> Self {
+        tracing::warn!(%error, "no database connection");
+        ApiError::Unavailable
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(error: actix_web::error::BlockingError) -> Self {
+        ApiError::Internal(anyhow::anyhow!("blocking task failed: {error}"))
+    }
+}
+
+/// The RFC 9457 problem document every error response carries (except the token endpoint's).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI naming the kind of problem, e.g. `urn:report-portal:problem:validation-failed`.
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    /// The HTTP reason phrase.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What went wrong, for a human.
+    pub detail: String,
+    /// The request's id, as in the `X-Request-Id` response header; quote it when reporting a problem.
+    pub request_id: Option<String>,
+    /// For 422: every broken rule, located by a JSON Pointer.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+    /// For 409 on a report: the id of the report already stored under that `external_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub existing_id: Option<String>,
+}
+
+/// An OAuth 2.0 error response (RFC 6749 §5.2).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OAuthError<'a> {
+    /// `invalid_request`, `invalid_client`, `unauthorized_client` or `unsupported_grant_type`.
+    pub error: &'a str,
+    /// What went wrong, for a human.
+    pub error_description: &'a str,
+}

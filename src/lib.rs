@@ -1,0 +1,16 @@
+//! report-portal: the backend of the DHS reporting portal for cartel recruitment on social media.
+//!
+//! Data flows one way: [`routes`] (HTTP) → [`domain`] (validated types and rules) → [`store`]
+//! (diesel) → back. [`startup::Application`] builds the server used by `main` and by the tests.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod openapi;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod store;

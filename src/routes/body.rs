@@ -1,0 +1,205 @@
+//! Reading request bodies: the size limit (413), the media type (415), and JSON that is
+//! malformed (400) or of the wrong shape (422 with a JSON Pointer to the offending value).
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use futures_util::StreamExt;
+use futures_util::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, FieldError};
+use crate::state::AppState;
+
+/// Reads the whole body, refusing it (413) as soon as it passes `limit` bytes.
+pub async fn read_limited(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    limit: usize,
+) -> Result<web::Bytes, ApiError> {
+    let declared = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > limit) {
+        return Err(ApiError::PayloadTooLarge { limit });
+    }
+    let mut body = web::BytesMut::with_capacity(declared.unwrap_or(0));
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| {
+            ApiError::BadRequest(format!("the request body could not be read: {e}"))
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::PayloadTooLarge { limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// 415 unless the request declares the media type `expected` (or, for JSON, any `+json` type).
+pub fn require_media_type(req: &HttpRequest, expected: &'static str) -> Result<(), ApiError> {
+    let mime = req.mime_type().ok().flatten();
+    let matches = mime.is_some_and(|m| {
+        let essence = m.essence_str();
+        essence == expected
+            || (expected == "application/json" && m.suffix().is_some_and(|s| s == "json"))
+    });
+    if matches {
+        Ok(())
+    } else {
+        Err(ApiError::UnsupportedMediaType { expected })
+    }
+}
+
+/// A JSON request body read into `T`, with the body itself in canonical form (object keys
+/// sorted, no insignificant whitespace) so it can be kept and hashed.
+pub struct JsonBody<T> {
+    /// The body as `T`.
+    pub value: T,
+    /// The body as received, canonical JSON.
+    pub canonical: String,
+}
+
+impl<T: DeserializeOwned> JsonBody<T> {
+    /// Parses `bytes`: 400 when it is not JSON, 422 when it is JSON of the wrong shape.
+    pub fn parse(bytes: &[u8]) -> Result<Self, ApiError> {
+        let mut json: serde_json::Value = serde_json::from_slice(bytes)
+            .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))?;
+        json.sort_all_objects();
+        let value = serde_path_to_error::deserialize(&json).map_err(shape_error)?;
+        let canonical = json.to_string();
+        Ok(JsonBody { value, canonical })
+    }
+}
+
+/// Turns a deserialization failure into a 422 pointing at the offending value.
+fn shape_error(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+    let mut pointer = String::new();
+    for segment in error.path().iter() {
+        use serde_path_to_error::Segment;
+        match segment {
+            Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
+            Segment::Map { key } => pointer.push_str(&format!("/{}", escape_pointer(key))),
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    let message = error.inner().to_string();
+    let (code, field) = if let Some(field) = quoted_after(&message, "missing field ") {
+        ("required", Some(field))
+    } else if let Some(field) = quoted_after(&message, "unknown field ") {
+        (
+            "unknown_field",
+            (!pointer.ends_with(&format!("/{}", escape_pointer(field)))).then_some(field),
+        )
+    } else if message.starts_with("unknown variant") {
+        ("enum", None)
+    } else if message.starts_with("invalid type") {
+        ("type", None)
+    } else {
+        ("invalid", None)
+    };
+    if let Some(field) = field {
+        pointer.push_str(&format!("/{}", escape_pointer(field)));
+    }
+    let message = message
+        .split(" at line ")
+        .next()
+        .unwrap_or(&message)
+        .to_owned();
+    ApiError::Invalid(vec![FieldError::new(pointer, code, message)])
+}
+
+/// The first backquoted name after `prefix` in serde's message, e.g. ``missing field `name` ``.
+fn quoted_after<'a>(message: &'a str, prefix: &str) -> Option<&'a str> {
+    message
+        .strip_prefix(prefix)?
+        .strip_prefix('`')?
+        .split('`')
+        .next()
+}
+
+/// Escapes a key for a JSON Pointer (RFC 6901).
+fn escape_pointer(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let mut payload = payload.take();
+        Box::pin(async move {
+            require_media_type(&req, "application/json")?;
+            let limit = req
+                .app_data::<web::Data<AppState>>()
+                .map_or(crate::config::Settings::default().max_body_bytes, |s| {
+                    s.settings.max_body_bytes
+                });
+            let bytes = read_limited(&req, &mut payload, limit).await?;
+            JsonBody::parse(&bytes)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Outer {
+        name: String,
+        items: Vec<Inner>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Inner {
+        count: u32,
+    }
+
+    fn error_of(body: &str) -> (String, String) {
+        match JsonBody::<Outer>::parse(body.as_bytes()) {
+            Err(ApiError::Invalid(errors)) => (errors[0].pointer.clone(), errors[0].code.clone()),
+            Err(other) => panic!("expected 422, got {other:?}"),
+            Ok(_) => panic!("expected an error"),
+        }
+    }
+
+    #[test]
+    fn shape_errors_point_at_the_offending_value() {
+        assert_eq!(
+            error_of(r#"{"name":"a","items":[{"count":1},{"count":"x"}]}"#),
+            ("/items/1/count".into(), "type".into())
+        );
+        assert_eq!(
+            error_of(r#"{"name":"a","items":[{}]}"#),
+            ("/items/0/count".into(), "required".into())
+        );
+        assert_eq!(
+            error_of(r#"{"items":[]}"#),
+            ("/name".into(), "required".into())
+        );
+        assert_eq!(
+            error_of(r#"{"name":"a","items":[],"x/y":1}"#),
+            ("/x~1y".into(), "unknown_field".into())
+        );
+    }
+
+    #[test]
+    fn malformed_json_is_a_bad_request_and_canonical_form_sorts_keys() {
+        assert!(matches!(
+            JsonBody::<Outer>::parse(b"{\"name\":"),
+            Err(ApiError::BadRequest(_))
+        ));
+        let parsed =
+            JsonBody::<Outer>::parse(br#"{ "name": "a", "items": [ {"count": 2} ] }"#).unwrap();
+        assert_eq!(parsed.canonical, r#"{"items":[{"count":2}],"name":"a"}"#);
+    }
+}

@@ -1,0 +1,15 @@
+//! Queries, one module per aggregate. Functions take a connection and domain types, never HTTP types.
+
+pub mod organizations;
+pub mod reports;
+
+/// The current time as stored: UTC, microsecond precision (what both backends keep).
+pub fn now() -> chrono::NaiveDateTime {
+    use chrono::{SubsecRound, Utc};
+    Utc::now().naive_utc().trunc_subsecs(6)
+}
+
+/// A new time-ordered id (UUIDv7) as text.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

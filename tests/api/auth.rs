@@ -1,0 +1,201 @@
+//! Access tokens: the client-credentials endpoint, the JWK Set, and every way a token can be wrong.
+
+use std::time::Duration;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::Utc;
+use ed25519_dalek::pkcs8::EncodePrivateKey;
+use ed25519_dalek::pkcs8::spki::der::pem::LineEnding;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use report_portal::domain::organization::{CredentialMode, OrganizationStatus};
+use report_portal::store;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, expect, spawn_app, spawn_app_with};
+
+/// Claims a valid token for `sub` would carry.
+fn claims(app: &TestApp, sub: &str) -> Value {
+    let now = Utc::now().timestamp();
+    json!({
+        "iss": app.settings.token_issuer, "aud": app.settings.token_audience, "sub": sub,
+        "exp": now + 600, "nbf": now - 5, "iat": now - 5, "jti": uuid::Uuid::new_v4().to_string(),
+        "typ": "client", "role": "reporter",
+    })
+}
+
+/// Signs `claims` with the application's own key (or `pem` when given).
+fn sign(app: &TestApp, claims: &Value, pem: Option<&str>) -> String {
+    let own = std::fs::read_to_string(app.signing_key_path()).unwrap();
+    let key = EncodingKey::from_ed_pem(pem.unwrap_or(&own).as_bytes()).unwrap();
+    let jwks: Value = {
+        let keys = report_portal::auth::keys::SigningKeys::from_pem(&own).unwrap();
+        serde_json::to_value(keys.jwks()).unwrap()
+    };
+    let mut header = Header::new(Algorithm::EdDSA);
+    header.kid = Some(jwks["keys"][0]["kid"].as_str().unwrap().to_owned());
+    header.typ = Some("at+jwt".into());
+    jsonwebtoken::encode(&header, claims, &key).unwrap()
+}
+
+async fn status_with(app: &TestApp, token: &str) -> u16 {
+    let response = app.get("/api/v1/reports", token).await;
+    let status = response.status().as_u16();
+    if status == 401 {
+        let challenge = response.headers().get("www-authenticate").map(|v| v.to_str().unwrap().to_owned());
+        assert!(challenge.unwrap_or_default().starts_with("Bearer"), "401 without a Bearer challenge");
+    }
+    status
+}
+
+#[actix_web::test]
+async fn a_vetted_client_gets_a_fifteen_minute_token_by_form_or_basic() {
+    let app = spawn_app().await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    let body = expect(app.request_token(&reporter.credential.client_id, &reporter.credential.client_secret).await, 200).await;
+    assert_eq!(body["token_type"], "Bearer");
+    assert_eq!(body["expires_in"], 900);
+
+    let basic = app
+        .client
+        .post(format!("{}/api/v1/auth/token", app.address))
+        .basic_auth(&reporter.credential.client_id, Some(&reporter.credential.client_secret))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("grant_type=client_credentials")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(basic.headers().get("cache-control").unwrap(), "no-store");
+    let body = expect(basic, 200).await;
+    let token = body["access_token"].as_str().unwrap();
+    assert_eq!(status_with(&app, token).await, 200);
+
+    // The header names the algorithm and a key published in the JWK Set.
+    let header: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(token.split('.').next().unwrap()).unwrap()).unwrap();
+    assert_eq!(header["alg"], "EdDSA");
+    let jwks = expect(app.client.get(format!("{}/.well-known/jwks.json", app.address)).send().await.unwrap(), 200).await;
+    assert_eq!(jwks["keys"][0]["kid"], header["kid"]);
+    assert_eq!(jwks["keys"][0]["crv"], "Ed25519");
+}
+
+#[actix_web::test]
+async fn wrong_secrets_unknown_clients_and_bad_grants_get_oauth_errors() {
+    let app = spawn_app().await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    let wrong = expect(app.request_token(&reporter.credential.client_id, "not-the-secret").await, 401).await;
+    assert_eq!(wrong["error"], "invalid_client");
+    let unknown = expect(app.request_token("rp_live_000000000000000000000000", "x").await, 401).await;
+    assert_eq!(unknown, wrong, "unknown client and wrong secret must look the same");
+
+    let grant = app
+        .client
+        .post(format!("{}/api/v1/auth/token", app.address))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("grant_type=password&username=a&password=b")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(expect(grant, 400).await["error"], "unsupported_grant_type");
+}
+
+#[actix_web::test]
+async fn a_pending_organization_gets_no_token() {
+    let app = spawn_app().await;
+    let organization = app.create_organization(OrganizationStatus::Pending);
+    let credential = app.create_credential(&organization, CredentialMode::Live);
+    let body = expect(app.request_token(&credential.client_id, &credential.client_secret).await, 403).await;
+    assert_eq!(body["error"], "unauthorized_client");
+}
+
+#[actix_web::test]
+async fn suspension_and_revocation_take_effect_while_the_token_is_unexpired() {
+    let app = spawn_app_with(|s| s.auth_cache_seconds = 1).await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    assert_eq!(status_with(&app, &reporter.token).await, 200);
+
+    app.set_organization_status(&reporter.organization_id, OrganizationStatus::Suspended);
+    actix_web::rt::time::sleep(Duration::from_millis(1100)).await;
+    let body = expect(app.get("/api/v1/reports", &reporter.token).await, 403).await;
+    assert!(body["detail"].as_str().unwrap().contains("not vetted"));
+
+    app.set_organization_status(&reporter.organization_id, OrganizationStatus::Vetted);
+    app.with_db(|conn| store::organizations::revoke_credential(conn, &reporter.credential.client_id)).unwrap();
+    actix_web::rt::time::sleep(Duration::from_millis(1100)).await;
+    assert_eq!(status_with(&app, &reporter.token).await, 401);
+    let again = app.request_token(&reporter.credential.client_id, &reporter.credential.client_secret).await;
+    assert_eq!(expect(again, 401).await["error"], "invalid_client");
+}
+
+#[actix_web::test]
+async fn every_kind_of_bad_token_is_refused_with_401() {
+    let app = spawn_app().await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    let sub = reporter.credential.client_id.clone();
+    let valid = sign(&app, &claims(&app, &sub), None);
+    assert_eq!(status_with(&app, &valid).await, 200, "the forged-but-valid baseline must pass");
+
+    let now = Utc::now().timestamp();
+    let mut cases: Vec<(&str, String)> = Vec::new();
+    let with = |field: &str, value: Value| {
+        let mut c = claims(&app, &sub);
+        c[field] = value;
+        sign(&app, &c, None)
+    };
+    let without = |field: &str| {
+        let mut c = claims(&app, &sub);
+        c.as_object_mut().unwrap().remove(field);
+        sign(&app, &c, None)
+    };
+    cases.push(("expired", with("exp", json!(now - 120))));
+    cases.push(("not yet valid", with("nbf", json!(now + 600))));
+    cases.push(("wrong audience", with("aud", json!("someone-else"))));
+    cases.push(("wrong issuer", with("iss", json!("https://evil.example"))));
+    for claim in ["exp", "nbf", "iat", "jti", "typ", "sub", "iss", "aud"] {
+        cases.push(("missing claim", without(claim)));
+    }
+    let other_key = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
+    let other_pem = other_key.to_pkcs8_pem(LineEnding::LF).unwrap();
+    cases.push(("signed by another key", sign(&app, &claims(&app, &sub), Some(&other_pem))));
+
+    let mut parts: Vec<String> = valid.split('.').map(str::to_owned).collect();
+    let header: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(&parts[0]).unwrap()).unwrap();
+    let mut tampered = claims(&app, &sub);
+    tampered["sub"] = json!("rp_live_someone_else");
+    parts[1] = URL_SAFE_NO_PAD.encode(tampered.to_string());
+    cases.push(("tampered payload", parts.join(".")));
+
+    let mut none_header = header.clone();
+    none_header["alg"] = json!("none");
+    let none = format!(
+        "{}.{}.",
+        URL_SAFE_NO_PAD.encode(none_header.to_string()),
+        URL_SAFE_NO_PAD.encode(claims(&app, &sub).to_string())
+    );
+    cases.push(("alg none", none));
+
+    let public = std::fs::read_to_string(app.signing_key_path()).unwrap();
+    let mut hs_header = Header::new(Algorithm::HS256);
+    hs_header.kid = header["kid"].as_str().map(str::to_owned);
+    hs_header.typ = Some("at+jwt".into());
+    let hs = jsonwebtoken::encode(&hs_header, &claims(&app, &sub), &EncodingKey::from_secret(public.as_bytes())).unwrap();
+    cases.push(("HS256 with the key as secret", hs));
+    cases.push(("garbage", "not.a.token".into()));
+
+    for (what, token) in cases {
+        assert_eq!(status_with(&app, &token).await, 401, "{what} must be refused");
+    }
+
+    let missing = app.client.get(format!("{}/api/v1/reports", app.address)).send().await.unwrap();
+    assert_eq!(missing.headers().get("www-authenticate").unwrap().to_str().unwrap().split(' ').next(), Some("Bearer"));
+    expect(missing, 401).await;
+}
+
+#[actix_web::test]
+async fn a_staff_typed_token_cannot_act_as_an_api_client() {
+    let app = spawn_app().await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    let mut staff = claims(&app, &reporter.credential.client_id);
+    staff["typ"] = json!("staff");
+    staff["role"] = json!("analyst");
+    assert_eq!(status_with(&app, &sign(&app, &staff, None)).await, 403);
+}

@@ -1,0 +1,206 @@
+//! The test harness: spawns the real application on port 0 over a fresh database (a SQLite file,
+//! or a new PostgreSQL database when `TEST_DATABASE_URL` is set) and talks HTTP to it.
+
+use std::path::PathBuf;
+
+use diesel::{Connection, RunQueryDsl};
+use report_portal::config::{SecretUrl, Settings};
+use report_portal::db::{self, DbConnection};
+use report_portal::domain::organization::{CredentialMode, IssuedCredential, OrganizationStatus};
+use report_portal::startup::Application;
+use report_portal::store;
+use serde_json::{Value, json};
+
+/// A running application and what a test needs to talk to it.
+pub struct TestApp {
+    /// `http://127.0.0.1:<port>`.
+    pub address: String,
+    /// The settings the application runs with.
+    pub settings: Settings,
+    /// An HTTP client.
+    pub client: reqwest::Client,
+    _data_dir: tempfile::TempDir,
+}
+
+/// An organization's API client, ready to submit.
+pub struct TestReporter {
+    /// The organization's id.
+    pub organization_id: String,
+    /// The credential.
+    pub credential: IssuedCredential,
+    /// A valid access token.
+    pub token: String,
+}
+
+/// Starts the application with the test defaults.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts the application after `adjust` has changed the test defaults.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    let data_dir = tempfile::tempdir().expect("temporary folder");
+    let mut settings = Settings {
+        data_dir: data_dir.path().to_path_buf(),
+        bind: "127.0.0.1:0".into(),
+        workers: 2,
+        db_pool_size: 4,
+        database_url: SecretUrl(fresh_database(&data_dir.path().join("portal.db"))),
+        ..Settings::default()
+    };
+    adjust(&mut settings);
+    let application = Application::build(settings.clone()).expect("application starts");
+    let address = format!("http://127.0.0.1:{}", application.port());
+    actix_web::rt::spawn(application.run_until_stopped());
+    TestApp { address, settings, client: reqwest::Client::new(), _data_dir: data_dir }
+}
+
+/// A new empty database: a new PostgreSQL database when `TEST_DATABASE_URL` is set, else the
+/// SQLite file `sqlite_path`.
+fn fresh_database(sqlite_path: &std::path::Path) -> String {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(admin_url) if !admin_url.is_empty() => {
+            let name = format!("portal_test_{}", uuid::Uuid::new_v4().simple());
+            let mut admin = diesel::PgConnection::establish(&admin_url).expect("TEST_DATABASE_URL reachable");
+            diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).expect("create database");
+            let mut url = url::Url::parse(&admin_url).expect("TEST_DATABASE_URL is a URL");
+            url.set_path(&name);
+            url.to_string()
+        }
+        _ => sqlite_path.to_string_lossy().into_owned(),
+    }
+}
+
+impl TestApp {
+    /// The path of the running application's signing key.
+    pub fn signing_key_path(&self) -> PathBuf {
+        self.settings.jwt_key_path()
+    }
+
+    /// Runs `work` on a direct database connection (for setting up and inspecting state).
+    pub fn with_db<T>(&self, work: impl FnOnce(&mut DbConnection) -> T) -> T {
+        let pool = db::connect(&self.settings.database_url(), 1, std::time::Duration::from_secs(5)).unwrap();
+        let mut conn = pool.get().unwrap();
+        work(&mut conn)
+    }
+
+    /// Creates an organization with `status`; answers its id.
+    pub fn create_organization(&self, status: OrganizationStatus) -> String {
+        self.with_db(|conn| store::organizations::create_organization(conn, "Example Social", None, status))
+            .unwrap()
+            .id
+    }
+
+    /// Issues a credential for `organization_id`.
+    pub fn create_credential(&self, organization_id: &str, mode: CredentialMode) -> IssuedCredential {
+        self.with_db(|conn| store::organizations::create_credential(conn, organization_id, mode, None)).unwrap()
+    }
+
+    /// Sets an organization's vetting status.
+    pub fn set_organization_status(&self, organization_id: &str, status: OrganizationStatus) {
+        self.with_db(|conn| store::organizations::set_organization_status(conn, organization_id, status)).unwrap();
+    }
+
+    /// `POST /api/v1/auth/token` with a form body.
+    pub async fn request_token(&self, client_id: &str, client_secret: &str) -> reqwest::Response {
+        self.client
+            .post(format!("{}/api/v1/auth/token", self.address))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("grant_type=client_credentials&client_id={client_id}&client_secret={client_secret}"))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A valid access token for `credential`.
+    pub async fn token_for(&self, credential: &IssuedCredential) -> String {
+        let response = self.request_token(&credential.client_id, &credential.client_secret).await;
+        assert_eq!(response.status(), 200, "token request failed");
+        let body: Value = response.json().await.unwrap();
+        body["access_token"].as_str().unwrap().to_owned()
+    }
+
+    /// A vetted organization with a credential of `mode` and a token.
+    pub async fn reporter(&self, mode: CredentialMode) -> TestReporter {
+        let organization_id = self.create_organization(OrganizationStatus::Vetted);
+        let credential = self.create_credential(&organization_id, mode);
+        let token = self.token_for(&credential).await;
+        TestReporter { organization_id, credential, token }
+    }
+
+    /// `GET` `path` (under the address) with `token`.
+    pub async fn get(&self, path: &str, token: &str) -> reqwest::Response {
+        self.client.get(format!("{}{path}", self.address)).bearer_auth(token).send().await.unwrap()
+    }
+
+    /// `POST /api/v1/reports` with `report` as JSON.
+    pub async fn post_report(&self, token: &str, report: &Value) -> reqwest::Response {
+        self.client
+            .post(format!("{}/api/v1/reports", self.address))
+            .bearer_auth(token)
+            .json(report)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+/// A complete, valid report with every optional part filled and a unique `external_id`.
+pub fn valid_report() -> Value {
+    json!({
+        "external_id": format!("case-{}", uuid::Uuid::new_v4().simple()),
+        "service": "Example Social Video",
+        "category": "recruitment",
+        "severity": "high",
+        "suspected_groups": ["cjng", "unknown"],
+        "summary": "Account posted job offers promising high pay for 'security work' with travel to Jalisco.",
+        "detection_method": "automated_detection",
+        "detected_at": "2026-11-20T14:30:00Z",
+        "activity_start": "2026-11-01T00:00:00Z",
+        "activity_end": "2026-11-19T23:00:00-06:00",
+        "languages": ["es-MX", "en"],
+        "locations": [{"country": "MX", "subdivision": "MX-JAL", "place": "Guadalajara"}],
+        "indicators": ["job_advertisement", "payment_offer", "off_platform_contact"],
+        "accounts": [{
+            "platform_account_id": "1234567890",
+            "handle": "@trabajo.seguro.fake",
+            "display_name": "Trabajo Seguro (fake)",
+            "profile_url": "https://video.example.com/@trabajo.seguro.fake",
+            "role": "recruiter",
+            "created_at": "2026-10-01T08:00:00Z",
+            "follower_count": 1520,
+            "action_taken": "suspended",
+            "contact_handles": [{"type": "whatsapp", "value": "+52 33 5555 0100"}]
+        }],
+        "content": [{
+            "content_type": "video",
+            "url": "https://video.example.com/v/abc123",
+            "posted_at": "2026-11-18T20:00:00Z",
+            "text_excerpt": "Se buscan jóvenes para trabajo de seguridad, buena paga",
+            "language": "es",
+            "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+            "md5": "098f6bcd4621d373cade4e832627b4f6",
+            "account_ref": "1234567890",
+            "preserved": true,
+            "removed": true
+        }],
+        "contact": {"name": "Trust & Safety Desk", "email": "le-response@example.com", "phone": "+1 415 555 0100"},
+        "preservation_reference": "LH-2026-0042"
+    })
+}
+
+/// The JSON body of `response`, after asserting its status and (for errors) its media type.
+pub async fn expect(response: reqwest::Response, status: u16) -> Value {
+    let actual = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let text = response.text().await.unwrap();
+    assert_eq!(actual, status, "unexpected status; body: {text}");
+    if status >= 400 && !text.contains("\"error\":") {
+        assert_eq!(content_type, "application/problem+json", "body: {text}");
+    }
+    serde_json::from_str(&text).unwrap_or(Value::Null)
+}

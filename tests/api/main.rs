@@ -1,0 +1,10 @@
+//! Integration tests: the real application on port 0, spoken to over HTTP, on a fresh SQLite
+//! file per test, or a fresh PostgreSQL database per test when `TEST_DATABASE_URL` is set.
+
+mod auth;
+mod cli;
+mod helpers;
+mod ops;
+mod requests;
+mod submission;
+mod validation;
