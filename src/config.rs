@@ -67,7 +67,7 @@ impl Default for Settings {
 
 impl Settings {
     /// Reads the settings: defaults, then `file` (if given), then the environment.
-    pub fn load(file: Option<&Path>) -> Result<Self, figment::Error> {
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Self> {
         let mut figment = Figment::new();
         if let Some(file) = file {
             figment = figment.merge(Toml::file_exact(file));
@@ -76,6 +76,7 @@ impl Settings {
             .merge(Env::prefixed("PORTAL_").ignore(&["config", "log"]))
             .merge(Env::raw().only(&["DATABASE_URL"]))
             .extract()
+            .map_err(|e| anyhow::anyhow!("invalid settings: {e}"))
     }
 
     /// The database URL, with the SQLite default under `data_dir` filled in.
@@ -110,7 +111,7 @@ impl fmt::Debug for SecretUrl {
         match url::Url::parse(&self.0) {
             Ok(mut url) if url.password().is_some() => {
                 let _ = url.set_password(Some("********"));
-                write!(f, "{url:?}")
+                write!(f, "{:?}", url.as_str())
             }
             _ => write!(f, "{:?}", self.0),
         }

@@ -42,8 +42,14 @@ async fn status_with(app: &TestApp, token: &str) -> u16 {
     let response = app.get("/api/v1/reports", token).await;
     let status = response.status().as_u16();
     if status == 401 {
-        let challenge = response.headers().get("www-authenticate").map(|v| v.to_str().unwrap().to_owned());
-        assert!(challenge.unwrap_or_default().starts_with("Bearer"), "401 without a Bearer challenge");
+        let challenge = response
+            .headers()
+            .get("www-authenticate")
+            .map(|v| v.to_str().unwrap().to_owned());
+        assert!(
+            challenge.unwrap_or_default().starts_with("Bearer"),
+            "401 without a Bearer challenge"
+        );
     }
     status
 }
@@ -52,14 +58,25 @@ async fn status_with(app: &TestApp, token: &str) -> u16 {
 async fn a_vetted_client_gets_a_fifteen_minute_token_by_form_or_basic() {
     let app = spawn_app().await;
     let reporter = app.reporter(CredentialMode::Live).await;
-    let body = expect(app.request_token(&reporter.credential.client_id, &reporter.credential.client_secret).await, 200).await;
+    let body = expect(
+        app.request_token(
+            &reporter.credential.client_id,
+            &reporter.credential.client_secret,
+        )
+        .await,
+        200,
+    )
+    .await;
     assert_eq!(body["token_type"], "Bearer");
     assert_eq!(body["expires_in"], 900);
 
     let basic = app
         .client
         .post(format!("{}/api/v1/auth/token", app.address))
-        .basic_auth(&reporter.credential.client_id, Some(&reporter.credential.client_secret))
+        .basic_auth(
+            &reporter.credential.client_id,
+            Some(&reporter.credential.client_secret),
+        )
         .header("content-type", "application/x-www-form-urlencoded")
         .body("grant_type=client_credentials")
         .send()
@@ -71,9 +88,22 @@ async fn a_vetted_client_gets_a_fifteen_minute_token_by_form_or_basic() {
     assert_eq!(status_with(&app, token).await, 200);
 
     // The header names the algorithm and a key published in the JWK Set.
-    let header: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(token.split('.').next().unwrap()).unwrap()).unwrap();
+    let header: Value = serde_json::from_slice(
+        &URL_SAFE_NO_PAD
+            .decode(token.split('.').next().unwrap())
+            .unwrap(),
+    )
+    .unwrap();
     assert_eq!(header["alg"], "EdDSA");
-    let jwks = expect(app.client.get(format!("{}/.well-known/jwks.json", app.address)).send().await.unwrap(), 200).await;
+    let jwks = expect(
+        app.client
+            .get(format!("{}/.well-known/jwks.json", app.address))
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
     assert_eq!(jwks["keys"][0]["kid"], header["kid"]);
     assert_eq!(jwks["keys"][0]["crv"], "Ed25519");
 }
@@ -82,10 +112,23 @@ async fn a_vetted_client_gets_a_fifteen_minute_token_by_form_or_basic() {
 async fn wrong_secrets_unknown_clients_and_bad_grants_get_oauth_errors() {
     let app = spawn_app().await;
     let reporter = app.reporter(CredentialMode::Live).await;
-    let wrong = expect(app.request_token(&reporter.credential.client_id, "not-the-secret").await, 401).await;
+    let wrong = expect(
+        app.request_token(&reporter.credential.client_id, "not-the-secret")
+            .await,
+        401,
+    )
+    .await;
     assert_eq!(wrong["error"], "invalid_client");
-    let unknown = expect(app.request_token("rp_live_000000000000000000000000", "x").await, 401).await;
-    assert_eq!(unknown, wrong, "unknown client and wrong secret must look the same");
+    let unknown = expect(
+        app.request_token("rp_live_000000000000000000000000", "x")
+            .await,
+        401,
+    )
+    .await;
+    assert_eq!(
+        unknown, wrong,
+        "unknown client and wrong secret must look the same"
+    );
 
     let grant = app
         .client
@@ -103,7 +146,12 @@ async fn a_pending_organization_gets_no_token() {
     let app = spawn_app().await;
     let organization = app.create_organization(OrganizationStatus::Pending);
     let credential = app.create_credential(&organization, CredentialMode::Live);
-    let body = expect(app.request_token(&credential.client_id, &credential.client_secret).await, 403).await;
+    let body = expect(
+        app.request_token(&credential.client_id, &credential.client_secret)
+            .await,
+        403,
+    )
+    .await;
     assert_eq!(body["error"], "unauthorized_client");
 }
 
@@ -119,10 +167,18 @@ async fn suspension_and_revocation_take_effect_while_the_token_is_unexpired() {
     assert!(body["detail"].as_str().unwrap().contains("not vetted"));
 
     app.set_organization_status(&reporter.organization_id, OrganizationStatus::Vetted);
-    app.with_db(|conn| store::organizations::revoke_credential(conn, &reporter.credential.client_id)).unwrap();
+    app.with_db(|conn| {
+        store::organizations::revoke_credential(conn, &reporter.credential.client_id)
+    })
+    .unwrap();
     actix_web::rt::time::sleep(Duration::from_millis(1100)).await;
     assert_eq!(status_with(&app, &reporter.token).await, 401);
-    let again = app.request_token(&reporter.credential.client_id, &reporter.credential.client_secret).await;
+    let again = app
+        .request_token(
+            &reporter.credential.client_id,
+            &reporter.credential.client_secret,
+        )
+        .await;
     assert_eq!(expect(again, 401).await["error"], "invalid_client");
 }
 
@@ -132,7 +188,11 @@ async fn every_kind_of_bad_token_is_refused_with_401() {
     let reporter = app.reporter(CredentialMode::Live).await;
     let sub = reporter.credential.client_id.clone();
     let valid = sign(&app, &claims(&app, &sub), None);
-    assert_eq!(status_with(&app, &valid).await, 200, "the forged-but-valid baseline must pass");
+    assert_eq!(
+        status_with(&app, &valid).await,
+        200,
+        "the forged-but-valid baseline must pass"
+    );
 
     let now = Utc::now().timestamp();
     let mut cases: Vec<(&str, String)> = Vec::new();
@@ -155,10 +215,14 @@ async fn every_kind_of_bad_token_is_refused_with_401() {
     }
     let other_key = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
     let other_pem = other_key.to_pkcs8_pem(LineEnding::LF).unwrap();
-    cases.push(("signed by another key", sign(&app, &claims(&app, &sub), Some(&other_pem))));
+    cases.push((
+        "signed by another key",
+        sign(&app, &claims(&app, &sub), Some(&other_pem)),
+    ));
 
     let mut parts: Vec<String> = valid.split('.').map(str::to_owned).collect();
-    let header: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(&parts[0]).unwrap()).unwrap();
+    let header: Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(&parts[0]).unwrap()).unwrap();
     let mut tampered = claims(&app, &sub);
     tampered["sub"] = json!("rp_live_someone_else");
     parts[1] = URL_SAFE_NO_PAD.encode(tampered.to_string());
@@ -177,16 +241,40 @@ async fn every_kind_of_bad_token_is_refused_with_401() {
     let mut hs_header = Header::new(Algorithm::HS256);
     hs_header.kid = header["kid"].as_str().map(str::to_owned);
     hs_header.typ = Some("at+jwt".into());
-    let hs = jsonwebtoken::encode(&hs_header, &claims(&app, &sub), &EncodingKey::from_secret(public.as_bytes())).unwrap();
+    let hs = jsonwebtoken::encode(
+        &hs_header,
+        &claims(&app, &sub),
+        &EncodingKey::from_secret(public.as_bytes()),
+    )
+    .unwrap();
     cases.push(("HS256 with the key as secret", hs));
     cases.push(("garbage", "not.a.token".into()));
 
     for (what, token) in cases {
-        assert_eq!(status_with(&app, &token).await, 401, "{what} must be refused");
+        assert_eq!(
+            status_with(&app, &token).await,
+            401,
+            "{what} must be refused"
+        );
     }
 
-    let missing = app.client.get(format!("{}/api/v1/reports", app.address)).send().await.unwrap();
-    assert_eq!(missing.headers().get("www-authenticate").unwrap().to_str().unwrap().split(' ').next(), Some("Bearer"));
+    let missing = app
+        .client
+        .get(format!("{}/api/v1/reports", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        missing
+            .headers()
+            .get("www-authenticate")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .split(' ')
+            .next(),
+        Some("Bearer")
+    );
     expect(missing, 401).await;
 }
 

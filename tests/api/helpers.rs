@@ -52,7 +52,12 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let application = Application::build(settings.clone()).expect("application starts");
     let address = format!("http://127.0.0.1:{}", application.port());
     actix_web::rt::spawn(application.run_until_stopped());
-    TestApp { address, settings, client: reqwest::Client::new(), _data_dir: data_dir }
+    TestApp {
+        address,
+        settings,
+        client: reqwest::Client::new(),
+        _data_dir: data_dir,
+    }
 }
 
 /// A new empty database: a new PostgreSQL database when `TEST_DATABASE_URL` is set, else the
@@ -61,8 +66,11 @@ fn fresh_database(sqlite_path: &std::path::Path) -> String {
     match std::env::var("TEST_DATABASE_URL") {
         Ok(admin_url) if !admin_url.is_empty() => {
             let name = format!("portal_test_{}", uuid::Uuid::new_v4().simple());
-            let mut admin = diesel::PgConnection::establish(&admin_url).expect("TEST_DATABASE_URL reachable");
-            diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).expect("create database");
+            let mut admin =
+                diesel::PgConnection::establish(&admin_url).expect("TEST_DATABASE_URL reachable");
+            diesel::sql_query(format!("CREATE DATABASE {name}"))
+                .execute(&mut admin)
+                .expect("create database");
             let mut url = url::Url::parse(&admin_url).expect("TEST_DATABASE_URL is a URL");
             url.set_path(&name);
             url.to_string()
@@ -79,26 +87,43 @@ impl TestApp {
 
     /// Runs `work` on a direct database connection (for setting up and inspecting state).
     pub fn with_db<T>(&self, work: impl FnOnce(&mut DbConnection) -> T) -> T {
-        let pool = db::connect(&self.settings.database_url(), 1, std::time::Duration::from_secs(5)).unwrap();
+        let pool = db::connect(
+            &self.settings.database_url(),
+            1,
+            std::time::Duration::from_secs(5),
+        )
+        .unwrap();
         let mut conn = pool.get().unwrap();
         work(&mut conn)
     }
 
     /// Creates an organization with `status`; answers its id.
     pub fn create_organization(&self, status: OrganizationStatus) -> String {
-        self.with_db(|conn| store::organizations::create_organization(conn, "Example Social", None, status))
-            .unwrap()
-            .id
+        self.with_db(|conn| {
+            store::organizations::create_organization(conn, "Example Social", None, status)
+        })
+        .unwrap()
+        .id
     }
 
     /// Issues a credential for `organization_id`.
-    pub fn create_credential(&self, organization_id: &str, mode: CredentialMode) -> IssuedCredential {
-        self.with_db(|conn| store::organizations::create_credential(conn, organization_id, mode, None)).unwrap()
+    pub fn create_credential(
+        &self,
+        organization_id: &str,
+        mode: CredentialMode,
+    ) -> IssuedCredential {
+        self.with_db(|conn| {
+            store::organizations::create_credential(conn, organization_id, mode, None)
+        })
+        .unwrap()
     }
 
     /// Sets an organization's vetting status.
     pub fn set_organization_status(&self, organization_id: &str, status: OrganizationStatus) {
-        self.with_db(|conn| store::organizations::set_organization_status(conn, organization_id, status)).unwrap();
+        self.with_db(|conn| {
+            store::organizations::set_organization_status(conn, organization_id, status)
+        })
+        .unwrap();
     }
 
     /// `POST /api/v1/auth/token` with a form body.
@@ -106,7 +131,9 @@ impl TestApp {
         self.client
             .post(format!("{}/api/v1/auth/token", self.address))
             .header("content-type", "application/x-www-form-urlencoded")
-            .body(format!("grant_type=client_credentials&client_id={client_id}&client_secret={client_secret}"))
+            .body(format!(
+                "grant_type=client_credentials&client_id={client_id}&client_secret={client_secret}"
+            ))
             .send()
             .await
             .unwrap()
@@ -114,7 +141,9 @@ impl TestApp {
 
     /// A valid access token for `credential`.
     pub async fn token_for(&self, credential: &IssuedCredential) -> String {
-        let response = self.request_token(&credential.client_id, &credential.client_secret).await;
+        let response = self
+            .request_token(&credential.client_id, &credential.client_secret)
+            .await;
         assert_eq!(response.status(), 200, "token request failed");
         let body: Value = response.json().await.unwrap();
         body["access_token"].as_str().unwrap().to_owned()
@@ -125,12 +154,21 @@ impl TestApp {
         let organization_id = self.create_organization(OrganizationStatus::Vetted);
         let credential = self.create_credential(&organization_id, mode);
         let token = self.token_for(&credential).await;
-        TestReporter { organization_id, credential, token }
+        TestReporter {
+            organization_id,
+            credential,
+            token,
+        }
     }
 
     /// `GET` `path` (under the address) with `token`.
     pub async fn get(&self, path: &str, token: &str) -> reqwest::Response {
-        self.client.get(format!("{}{path}", self.address)).bearer_auth(token).send().await.unwrap()
+        self.client
+            .get(format!("{}{path}", self.address))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
     }
 
     /// `POST /api/v1/reports` with `report` as JSON.

@@ -1,0 +1,85 @@
+//! Operations endpoints, the documentation, and the committed OpenAPI document.
+
+use serde_json::Value;
+
+use crate::helpers::{expect, spawn_app};
+
+#[actix_web::test]
+async fn health_and_readiness_answer() {
+    let app = spawn_app().await;
+    let health = expect(
+        app.client
+            .get(format!("{}/healthz", app.address))
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+    assert_eq!(health["status"], "ok");
+    let ready = expect(
+        app.client
+            .get(format!("{}/readyz", app.address))
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+    assert_eq!(ready["status"], "ready");
+}
+
+#[actix_web::test]
+async fn swagger_ui_is_served_from_the_binary() {
+    let app = spawn_app().await;
+    let page = app
+        .client
+        .get(format!("{}/docs/", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("swagger-ui"));
+    let bundle = app
+        .client
+        .get(format!("{}/docs/swagger-ui-bundle.js", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        bundle.status(),
+        200,
+        "the UI's assets are vendored, not fetched from a CDN"
+    );
+}
+
+#[actix_web::test]
+async fn the_committed_openapi_document_is_what_the_server_serves() {
+    let app = spawn_app().await;
+    let served = expect(
+        app.client
+            .get(format!("{}/api-docs/openapi.json", app.address))
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+    let committed: Value = serde_json::from_str(include_str!("../../openapi/openapi.json"))
+        .expect("openapi/openapi.json is JSON");
+    assert!(
+        served == committed,
+        "openapi/openapi.json is out of date; regenerate it with:\n    cargo run -- openapi > openapi/openapi.json"
+    );
+    assert!(served["openapi"].as_str().unwrap().starts_with("3.1"));
+    let paths = served["paths"].as_object().unwrap();
+    for path in [
+        "/api/v1/auth/token",
+        "/api/v1/reports",
+        "/api/v1/reports/{id}",
+        "/.well-known/jwks.json",
+    ] {
+        assert!(paths.contains_key(path), "{path} is documented");
+    }
+    assert!(served["components"]["securitySchemes"]["bearer"].is_object());
+}

@@ -1,0 +1,353 @@
+//! Submitting reports and reading them back: the happy path, idempotency, concurrency,
+//! pagination, test mode and tenant isolation.
+
+use futures_util::future::join_all;
+use report_portal::domain::organization::CredentialMode;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::helpers::{expect, spawn_app, valid_report};
+
+#[actix_web::test]
+async fn a_report_is_stored_and_read_back_exactly_as_submitted() {
+    let app = spawn_app().await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    let report = valid_report();
+
+    let response = app.post_report(&reporter.token, &report).await;
+    let location = response
+        .headers()
+        .get("location")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let receipt = expect(response, 201).await;
+    let id = receipt["id"].as_str().unwrap();
+    assert_eq!(location, format!("/api/v1/reports/{id}"));
+    assert_eq!(
+        uuid::Uuid::parse_str(id).unwrap().get_version_num(),
+        7,
+        "ids are UUIDv7"
+    );
+    assert_eq!(receipt["status"], "received");
+    assert_eq!(receipt["mode"], "live");
+    assert_eq!(receipt["external_id"], report["external_id"]);
+
+    let read = expect(app.get(&location, &reporter.token).await, 200).await;
+    assert_eq!(read["report"], report, "the report comes back as submitted");
+    assert_eq!(read["id"], receipt["id"]);
+    assert_eq!(read["received_at"], receipt["received_at"]);
+    let canonical = read["report"].to_string();
+    assert_eq!(
+        read["body_sha256"],
+        hex::encode(Sha256::digest(canonical.as_bytes()))
+    );
+
+    let external = report["external_id"].as_str().unwrap();
+    let by_external = expect(
+        app.get(
+            &format!("/api/v1/reports/by-external-id/{external}"),
+            &reporter.token,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(by_external, read);
+
+    let list = expect(app.get("/api/v1/reports", &reporter.token).await, 200).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+    assert_eq!(list["items"][0]["id"], receipt["id"]);
+    assert_eq!(list["items"][0]["severity"], "high");
+    assert_eq!(list["next_cursor"], Value::Null);
+}
+
+#[actix_web::test]
+async fn the_normalized_tables_hold_every_part_of_the_report() {
+    use diesel::prelude::*;
+    use report_portal::db::schema::{
+        report_accounts, report_contact_handles, report_content, report_groups, reports,
+    };
+    let app = spawn_app().await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    let receipt = expect(app.post_report(&reporter.token, &valid_report()).await, 201).await;
+    let id = receipt["id"].as_str().unwrap().to_owned();
+    let (handle, kind, sha, groups, start): (
+        String,
+        String,
+        Option<String>,
+        i64,
+        Option<chrono::NaiveDateTime>,
+    ) = app.with_db(|conn| {
+        let handle = report_accounts::table
+            .filter(report_accounts::report_id.eq(&id))
+            .select(report_accounts::handle.assume_not_null())
+            .first(conn)
+            .unwrap();
+        let kind = report_contact_handles::table
+            .filter(report_contact_handles::report_id.eq(&id))
+            .select(report_contact_handles::kind)
+            .first(conn)
+            .unwrap();
+        let sha = report_content::table
+            .filter(report_content::report_id.eq(&id))
+            .select(report_content::sha256)
+            .first(conn)
+            .unwrap();
+        let groups = report_groups::table
+            .filter(report_groups::report_id.eq(&id))
+            .count()
+            .get_result(conn)
+            .unwrap();
+        let start = reports::table
+            .find(&id)
+            .select(reports::activity_end)
+            .first(conn)
+            .unwrap();
+        (handle, kind, sha, groups, start)
+    });
+    assert_eq!(handle, "@trabajo.seguro.fake");
+    assert_eq!(kind, "whatsapp");
+    assert_eq!(
+        sha.as_deref(),
+        Some("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")
+    );
+    assert_eq!(groups, 2);
+    // 2026-11-19T23:00:00-06:00 is stored in UTC.
+    assert_eq!(start.unwrap().to_string(), "2026-11-20 05:00:00");
+}
+
+#[actix_web::test]
+async fn resubmitting_the_same_report_replays_the_original_answer() {
+    let app = spawn_app().await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    let report = valid_report();
+    let first = expect(app.post_report(&reporter.token, &report).await, 201).await;
+
+    // Same content with keys in another order and other whitespace is the same report.
+    let reordered: String = {
+        let object = report.as_object().unwrap();
+        let mut pairs: Vec<_> = object.iter().collect();
+        pairs.reverse();
+        let body: Vec<String> = pairs
+            .iter()
+            .map(|(k, v)| format!("\n  {:?} : {}", k, v))
+            .collect();
+        format!("{{{}}}", body.join(","))
+    };
+    let replay = app
+        .client
+        .post(format!("{}/api/v1/reports", app.address))
+        .bearer_auth(&reporter.token)
+        .header("content-type", "application/json")
+        .body(reordered)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.headers().get("idempotent-replayed").unwrap(), "true");
+    let second = expect(replay, 200).await;
+    assert_eq!(second, first);
+
+    let mut changed = report.clone();
+    changed["severity"] = json!("critical");
+    let conflict = expect(app.post_report(&reporter.token, &changed).await, 409).await;
+    assert_eq!(conflict["existing_id"], first["id"]);
+    assert!(
+        conflict["detail"]
+            .as_str()
+            .unwrap()
+            .contains(first["id"].as_str().unwrap())
+    );
+
+    let stored = expect(
+        app.get(
+            &format!("/api/v1/reports/{}", first["id"].as_str().unwrap()),
+            &reporter.token,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        stored["report"]["severity"], "high",
+        "a conflicting resubmission changes nothing"
+    );
+}
+
+#[actix_web::test]
+async fn concurrent_submissions_of_one_external_id_store_exactly_one_report() {
+    let app = spawn_app().await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    let report = valid_report();
+    let responses = join_all((0..8).map(|_| app.post_report(&reporter.token, &report))).await;
+    let mut created = 0;
+    let mut ids = Vec::new();
+    for response in responses {
+        let status = response.status().as_u16();
+        assert!(status == 201 || status == 200, "status {status}");
+        created += usize::from(status == 201);
+        ids.push(response.json::<Value>().await.unwrap()["id"].clone());
+    }
+    assert_eq!(created, 1);
+    assert!(ids.iter().all(|id| *id == ids[0]));
+    let list = expect(app.get("/api/v1/reports", &reporter.token).await, 200).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+}
+
+#[actix_web::test]
+async fn one_organization_never_sees_another_organizations_reports() {
+    let app = spawn_app().await;
+    let owner = app.reporter(CredentialMode::Live).await;
+    let other = app.reporter(CredentialMode::Live).await;
+    let report = valid_report();
+    let receipt = expect(app.post_report(&owner.token, &report).await, 201).await;
+    let id = receipt["id"].as_str().unwrap();
+    let external = report["external_id"].as_str().unwrap();
+
+    expect(
+        app.get(&format!("/api/v1/reports/{id}"), &other.token)
+            .await,
+        404,
+    )
+    .await;
+    expect(
+        app.get(
+            &format!("/api/v1/reports/by-external-id/{external}"),
+            &other.token,
+        )
+        .await,
+        404,
+    )
+    .await;
+    let list = expect(app.get("/api/v1/reports", &other.token).await, 200).await;
+    assert!(list["items"].as_array().unwrap().is_empty());
+
+    // The same external_id is free for another organization, and citing another
+    // organization's report as a prior report is refused.
+    let mut theirs = report.clone();
+    theirs["prior_report_ids"] = json!([id]);
+    let refused = expect(app.post_report(&other.token, &theirs).await, 422).await;
+    assert_eq!(refused["errors"][0]["pointer"], "/prior_report_ids/0");
+    theirs["prior_report_ids"] = json!([]);
+    expect(app.post_report(&other.token, &theirs).await, 201).await;
+}
+
+#[actix_web::test]
+async fn prior_reports_of_the_same_organization_are_accepted() {
+    let app = spawn_app().await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    let first = expect(app.post_report(&reporter.token, &valid_report()).await, 201).await;
+    let mut follow_up = valid_report();
+    follow_up["prior_report_ids"] = json!([first["id"]]);
+    expect(app.post_report(&reporter.token, &follow_up).await, 201).await;
+}
+
+#[actix_web::test]
+async fn the_list_pages_newest_first_and_filters_by_status() {
+    let app = spawn_app().await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    let mut ids = Vec::new();
+    for _ in 0..5 {
+        ids.push(
+            expect(app.post_report(&reporter.token, &valid_report()).await, 201).await["id"]
+                .clone(),
+        );
+    }
+    ids.reverse();
+    let mut seen = Vec::new();
+    let mut path = "/api/v1/reports?limit=2".to_owned();
+    loop {
+        let page = expect(app.get(&path, &reporter.token).await, 200).await;
+        seen.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|item| item["id"].clone()),
+        );
+        match page["next_cursor"].as_str() {
+            Some(cursor) => path = format!("/api/v1/reports?limit=2&cursor={cursor}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ids);
+
+    let received = expect(
+        app.get("/api/v1/reports?status=received", &reporter.token)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(received["items"].as_array().unwrap().len(), 5);
+    let closed = expect(
+        app.get("/api/v1/reports?status=closed", &reporter.token)
+            .await,
+        200,
+    )
+    .await;
+    assert!(closed["items"].as_array().unwrap().is_empty());
+    expect(
+        app.get("/api/v1/reports?limit=0", &reporter.token).await,
+        400,
+    )
+    .await;
+    expect(
+        app.get("/api/v1/reports?limit=201", &reporter.token).await,
+        400,
+    )
+    .await;
+    expect(
+        app.get("/api/v1/reports?status=referred", &reporter.token)
+            .await,
+        400,
+    )
+    .await;
+    expect(
+        app.get("/api/v1/reports?cursor=%%%", &reporter.token).await,
+        400,
+    )
+    .await;
+}
+
+#[actix_web::test]
+async fn a_test_credential_marks_its_reports_as_test() {
+    let app = spawn_app().await;
+    let reporter = app.reporter(CredentialMode::Test).await;
+    assert!(reporter.credential.client_id.starts_with("rp_test_"));
+    let receipt = expect(app.post_report(&reporter.token, &valid_report()).await, 201).await;
+    assert_eq!(receipt["mode"], "test");
+}
+
+#[actix_web::test]
+async fn the_taxonomy_lists_every_code() {
+    let app = spawn_app().await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    let taxonomy = expect(app.get("/api/v1/taxonomy", &reporter.token).await, 200).await;
+    assert!(
+        taxonomy["categories"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("recruitment"))
+    );
+    assert!(
+        taxonomy["suspected_groups"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("cjng"))
+    );
+    assert_eq!(
+        taxonomy["severities"],
+        json!(["low", "medium", "high", "critical"])
+    );
+    for list in [
+        "indicators",
+        "content_types",
+        "account_roles",
+        "platform_actions",
+        "contact_types",
+        "detection_methods",
+    ] {
+        assert!(!taxonomy[list].as_array().unwrap().is_empty(), "{list}");
+    }
+}
