@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::config::Settings;
 use crate::db::{self, DbConnection};
 use crate::domain::organization::{CredentialMode, OrganizationStatus};
+use crate::domain::user::{NewUser, Role};
 use crate::store;
 
 /// report-portal: receives cartel-recruitment reports from vetted companies for DHS.
@@ -38,6 +39,32 @@ pub enum Command {
     /// Manage API credentials.
     #[command(subcommand)]
     Credential(CredentialCommand),
+    /// Manage staff accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+/// `user` sub-commands.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a staff account; without `--password-stdin` a password is generated and printed once.
+    Create {
+        /// The sign-in e-mail address.
+        #[arg(long)]
+        email: String,
+        /// `analyst`, `supervisor`, `auditor` or `admin`.
+        #[arg(long, value_enum)]
+        role: Role,
+        /// The name shown to colleagues (default: the e-mail address).
+        #[arg(long)]
+        name: Option<String>,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+        /// E-mail this user about new reports.
+        #[arg(long)]
+        notify: bool,
+    },
 }
 
 /// `org` sub-commands.
@@ -136,6 +163,30 @@ pub fn run_command(command: Command, settings: &Settings) -> anyhow::Result<()> 
         Command::Credential(CredentialCommand::Create { org, mode, label }) => print(
             &store::organizations::create_credential(conn, &org, mode, label.as_deref())?,
         ),
+        Command::User(UserCommand::Create {
+            email,
+            role,
+            name,
+            password_stdin,
+            notify,
+        }) => {
+            let password = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin().read_line(&mut line)?;
+                Some(line.trim_end_matches(['\r', '\n']).to_owned())
+            } else {
+                None
+            };
+            let display_name = name.unwrap_or_else(|| email.clone());
+            let new = NewUser {
+                email,
+                display_name,
+                role,
+                password,
+                notify,
+            };
+            print(&store::users::register(conn, &new)?)
+        }
     }
 }
 

@@ -30,6 +30,11 @@ pub struct Settings {
     /// Ed25519 private key (PKCS#8 PEM) that signs access tokens. Empty means
     /// `<data_dir>/jwt-ed25519.pem`, generated on first start.
     pub jwt_key_file: String,
+    /// Key (hex) of the keyed hashes behind report search. Empty means `<data_dir>/search.key`,
+    /// generated on first start. Replicas must share it.
+    pub search_key_file: String,
+    /// Trust `X-Forwarded-For` for the client address (only behind a proxy that sets it).
+    pub trust_proxy: bool,
     /// `iss` of every access token.
     pub token_issuer: String,
     /// `aud` of every access token.
@@ -55,6 +60,8 @@ impl Default for Settings {
             db_pool_size: 8,
             db_timeout_seconds: 5,
             jwt_key_file: String::new(),
+            search_key_file: String::new(),
+            trust_proxy: false,
             token_issuer: "report-portal".into(),
             token_audience: "report-portal-api".into(),
             token_ttl_seconds: 900,
@@ -93,10 +100,19 @@ impl Settings {
 
     /// The signing key's path, with the default under `data_dir` filled in.
     pub fn jwt_key_path(&self) -> PathBuf {
-        if self.jwt_key_file.is_empty() {
-            self.data_dir.join("jwt-ed25519.pem")
+        self.file_or_default(&self.jwt_key_file, "jwt-ed25519.pem")
+    }
+
+    /// The search key's path, with the default under `data_dir` filled in.
+    pub fn search_key_path(&self) -> PathBuf {
+        self.file_or_default(&self.search_key_file, "search.key")
+    }
+
+    fn file_or_default(&self, configured: &str, default_name: &str) -> PathBuf {
+        if configured.is_empty() {
+            self.data_dir.join(default_name)
         } else {
-            PathBuf::from(&self.jwt_key_file)
+            PathBuf::from(configured)
         }
     }
 }

@@ -71,6 +71,12 @@ pub enum ApiError {
     /// 422: well-formed, but breaking the rules; one entry per broken rule.
     #[error("the request body breaks {} rule(s)", .0.len())]
     Invalid(Vec<FieldError>),
+    /// 429: too many attempts; retry after `retry_after` seconds.
+    #[error("too many attempts; retry in {retry_after} seconds")]
+    TooManyRequests {
+        /// Seconds until the next attempt may succeed.
+        retry_after: u64,
+    },
     /// 503: the database cannot be reached right now; worth retrying.
     #[error("the database is unavailable")]
     Unavailable,
@@ -105,6 +111,7 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => "payload-too-large",
             ApiError::UnsupportedMediaType { .. } => "unsupported-media-type",
             ApiError::Invalid(_) => "validation-failed",
+            ApiError::TooManyRequests { .. } => "too-many-requests",
             ApiError::Unavailable => "unavailable",
             ApiError::OAuth { .. } => "oauth",
             ApiError::Internal(_) => "internal",
@@ -134,6 +141,9 @@ impl ApiError {
             ApiError::Unauthenticated(_) => {
                 response
                     .insert_header((header::WWW_AUTHENTICATE, r#"Bearer realm="report-portal""#));
+            }
+            ApiError::TooManyRequests { retry_after } => {
+                response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
             }
             ApiError::Unavailable => {
                 response.insert_header((header::RETRY_AFTER, "5"));
@@ -179,6 +189,7 @@ impl ResponseError for ApiError {
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::OAuth { status, .. } => *status,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -11,6 +11,7 @@ pub mod domain;
 pub mod error;
 pub mod openapi;
 pub mod routes;
+pub mod secret_file;
 pub mod startup;
 pub mod state;
 pub mod store;

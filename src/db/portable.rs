@@ -68,24 +68,28 @@ pub fn is_unique_violation<T>(result: &QueryResult<T>) -> bool {
     )
 }
 
-/// Inserts `rows` (a slice of insertable tuples) into `table` in one multi-row statement.
-///
-/// Diesel's `MultiConnection` cannot batch-insert, while each backend can: this dispatches the
-/// same statement to the backend's own connection. Nothing is sent for an empty slice.
+/// Evaluates `$body` with `$c` bound to the backend's own connection: for the statements
+/// diesel's `MultiConnection` cannot run itself (multi-row inserts, upserts), which each backend
+/// can. The statement is written once and compiled for both.
+macro_rules! per_backend {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Postgres($c) => $body,
+            $crate::db::DbConnection::Sqlite($c) => $body,
+        }
+    };
+}
+pub(crate) use per_backend;
+
+/// Inserts `rows` (a slice of insertable tuples) into `table` in one multi-row statement;
+/// nothing is sent for an empty slice.
 macro_rules! insert_rows {
     ($conn:expr, $table:expr, $rows:expr) => {{
         let rows = $rows;
         if rows.is_empty() {
             Ok(0)
         } else {
-            match $conn {
-                $crate::db::DbConnection::Postgres(c) => {
-                    diesel::insert_into($table).values(rows).execute(c)
-                }
-                $crate::db::DbConnection::Sqlite(c) => {
-                    diesel::insert_into($table).values(rows).execute(c)
-                }
-            }
+            $crate::db::portable::per_backend!($conn, c => diesel::insert_into($table).values(rows).execute(c))
         }
     }};
 }

@@ -49,6 +49,13 @@ diesel::table! {
         received_at -> Timestamp,
         body -> Text,
         body_sha256 -> Text,
+        assignee_id -> Nullable<Text>,
+        version -> Integer,
+        resolution -> Nullable<Text>,
+        referral_agency -> Nullable<Text>,
+        referral_reference -> Nullable<Text>,
+        first_reviewed_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
     }
 }
 
@@ -126,6 +133,73 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    users (id) {
+        id -> Text,
+        email -> Text,
+        display_name -> Text,
+        role -> Text,
+        active -> Bool,
+        password_hash -> Text,
+        notify -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    login_throttle (key) {
+        key -> Text,
+        failures -> Integer,
+        blocked_until -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    organization_events (id) {
+        id -> Text,
+        organization_id -> Text,
+        at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    report_events (id) {
+        id -> Text,
+        report_id -> Text,
+        at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        actor_role -> Text,
+        kind -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        detail -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    report_notes (id) {
+        id -> Text,
+        report_id -> Text,
+        author_id -> Text,
+        at -> Timestamp,
+        body -> Text,
+    }
+}
+
+diesel::table! {
+    report_words (word_hash, report_id) {
+        word_hash -> Text,
+        report_id -> Text,
+    }
+}
+
 diesel::joinable!(credentials -> organizations (organization_id));
 diesel::joinable!(reports -> organizations (organization_id));
 
@@ -140,4 +214,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     report_groups,
     report_indicators,
     report_prior_reports,
+    users,
+    login_throttle,
+    organization_events,
+    report_events,
+    report_notes,
+    report_words,
 );

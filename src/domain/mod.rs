@@ -3,6 +3,9 @@
 pub mod organization;
 pub mod pagination;
 pub mod report;
+pub mod review;
+pub mod search;
 pub mod status;
 pub mod submission;
 pub mod taxonomy;
+pub mod user;

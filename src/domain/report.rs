@@ -282,6 +282,15 @@ pub struct ReportContact {
 }
 
 impl NewReport {
+    /// The free text a review search (`q`) looks in: the summary and the content excerpts.
+    pub fn searchable_texts(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.summary.as_str()).chain(
+            self.content
+                .iter()
+                .filter_map(|c| c.text_excerpt.as_deref()),
+        )
+    }
+
     /// Checks every rule of the report, with `now` as the present for the "not in the future"
     /// rules; on failure returns all broken rules, sorted by pointer.
     pub fn check(&self, now: DateTime<Utc>) -> Result<(), Vec<FieldError>> {

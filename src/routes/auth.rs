@@ -4,16 +4,18 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::body::{read_limited, require_media_type};
-use crate::auth::caller::REPORTER_ROLE;
+use super::body::{JsonBody, read_limited, require_media_type};
+use crate::auth::caller::Principal;
 use crate::auth::keys::Jwks;
+use crate::auth::password;
 use crate::auth::secret;
 use crate::auth::token::{AccessToken, TokenType};
 use crate::domain::organization::OrganizationStatus;
-use crate::error::ApiError;
+use crate::domain::user::Role;
+use crate::error::{ApiError, Problem};
 use crate::state::AppState;
 use crate::store;
 
@@ -167,7 +169,7 @@ pub async fn token(
     }
     let token = state
         .tokens
-        .issue(&client_id, TokenType::Client, REPORTER_ROLE)?;
+        .issue(&client_id, TokenType::Client, Role::Reporter.as_ref())?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .insert_header((header::PRAGMA, "no-cache"))
@@ -179,4 +181,135 @@ pub async fn token(
 #[get("/.well-known/jwks.json")]
 pub async fn jwks(state: web::Data<AppState>) -> web::Json<Jwks> {
     web::Json(state.tokens.keys().jwks())
+}
+
+/// A staff member's sign-in.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    /// The sign-in e-mail address (any case).
+    pub email: String,
+    /// The password.
+    pub password: String,
+}
+
+/// The client's address: the peer, or with `trust_proxy` the first `X-Forwarded-For` entry.
+fn client_address(req: &HttpRequest, trust_proxy: bool) -> String {
+    let info = req.connection_info();
+    let address = if trust_proxy {
+        info.realip_remote_addr()
+    } else {
+        info.peer_addr()
+    };
+    address.unwrap_or("unknown").to_owned()
+}
+
+/// Sign in as a staff member.
+///
+/// Answers the same token shape as `/auth/token`, with the role as a claim. A wrong e-mail and a
+/// wrong password answer the same and take the same time. After five failures within 15 minutes
+/// for one e-mail address or one client address, each further failure doubles the wait (from
+/// 1 s up to 15 minutes) during which sign-ins answer 429 with `Retry-After`.
+#[utoipa::path(
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "A new access token", body = AccessToken),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Wrong e-mail or password, or deactivated account", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Fields missing", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failures; see `Retry-After`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/login")]
+pub async fn login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: JsonBody<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let LoginRequest { email, password } = body.value;
+    let email_key = format!(
+        "email:{}",
+        secret::hash_secret(&email.trim().to_lowercase())
+    );
+    let keys = vec![
+        email_key.clone(),
+        format!("addr:{}", client_address(&req, state.settings.trust_proxy)),
+    ];
+    let throttle_keys = keys.clone();
+    if let Some(retry_after) = state
+        .db(move |conn| store::users::login_blocked_for(conn, &throttle_keys))
+        .await?
+    {
+        return Err(ApiError::TooManyRequests { retry_after });
+    }
+    let found = state
+        .db(move |conn| store::users::find_for_login(conn, &email))
+        .await?;
+    let (user, hash) = match found {
+        Some((user, hash)) => (Some(user), Some(hash)),
+        None => (None, None),
+    };
+    let matches = web::block(move || password::verify(&password, hash.as_deref())).await?;
+    let user = user.filter(|u| matches && u.active);
+    let Some(user) = user else {
+        state
+            .db(move |conn| store::users::record_login_failure(conn, &keys))
+            .await?;
+        return Err(ApiError::Unauthenticated("wrong e-mail or password".into()));
+    };
+    state
+        .db(move |conn| store::users::clear_login_failures(conn, &email_key))
+        .await?;
+    let issued = state
+        .tokens
+        .issue(&user.id, TokenType::Staff, user.role.as_ref())?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(issued))
+}
+
+/// Who the caller is.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Me {
+    /// The user id, or the API client id.
+    pub id: String,
+    /// The caller's role.
+    pub role: Role,
+    /// A staff member's e-mail.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// An API client's organization.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organization_id: Option<String>,
+}
+
+/// Who the caller is: any valid token.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller", body = Me),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Organization not vetted", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me")]
+pub async fn me(caller: Principal) -> web::Json<Me> {
+    let role = caller.role();
+    web::Json(match caller {
+        Principal::Reporter(r) => Me {
+            id: r.client_id,
+            role,
+            email: None,
+            organization_id: Some(r.organization_id),
+        },
+        Principal::Staff(s) => Me {
+            id: s.id,
+            role,
+            email: Some(s.email),
+            organization_id: None,
+        },
+    })
 }

@@ -18,6 +18,8 @@ where
     app.service(
         scope::scope("/api/v1")
             .service(auth::token)
+            .service(auth::login)
+            .service(auth::me)
             .service(submission::taxonomy)
             .service(submission::submit)
             .service(submission::list)

@@ -70,12 +70,14 @@ pub async fn submit(
         client_id: reporter.client_id,
         mode: reporter.mode,
     };
+    let word_hashes = state.word_hasher.hash_words(body.value.searchable_texts());
     let submission = state
         .db(move |conn| {
             let received = ReceivedBody {
                 report: &body.value,
                 canonical: &body.canonical,
                 sha256: &sha256,
+                word_hashes: &word_hashes,
             };
             reports::submit(conn, &submitter, received)
         })

@@ -8,7 +8,7 @@ use crate::db::DbConnection;
 use crate::db::portable::{self, insert_rows};
 use crate::db::schema::{
     report_accounts, report_contact_handles, report_content, report_groups, report_indicators,
-    report_locations, report_prior_reports, reports,
+    report_locations, report_prior_reports, report_words, reports,
 };
 use crate::domain::organization::CredentialMode;
 use crate::domain::pagination::{Page, Paginated};
@@ -46,6 +46,8 @@ pub struct ReceivedBody<'a> {
     pub canonical: &'a str,
     /// SHA-256 (hex) of `canonical`.
     pub sha256: &'a str,
+    /// The keyed hashes of the report's searchable words.
+    pub word_hashes: &'a [String],
 }
 
 /// Stores a report, or recognises a resubmission of its `external_id`: the same content
@@ -303,6 +305,18 @@ fn insert(
         })
         .collect();
     insert_rows!(conn, report_prior_reports::table, &prior)?;
+
+    let words: Vec<_> = body
+        .word_hashes
+        .iter()
+        .map(|hash| {
+            (
+                report_words::report_id.eq(id),
+                report_words::word_hash.eq(hash),
+            )
+        })
+        .collect();
+    insert_rows!(conn, report_words::table, &words)?;
     Ok(())
 }
 

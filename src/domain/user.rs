@@ -1,0 +1,158 @@
+//! DHS staff: roles, and the rules for their accounts and passwords.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::error::{ApiError, FieldError};
+
+/// Every role a caller can have: `reporter` for organizations' API clients, the rest for staff.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::AsRefStr,
+    strum::EnumString,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Role {
+    /// An organization's API client: submits and reads its own reports.
+    Reporter,
+    /// Triage, notes, referrals.
+    Analyst,
+    /// All an analyst does, plus assigning others and reopening closed reports.
+    Supervisor,
+    /// Statistics and the audit log; never report content.
+    Auditor,
+    /// Organizations, credentials and staff accounts; never report content.
+    Admin,
+}
+
+/// The shortest password a staff member may choose.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+
+/// Checks a staff password: at least 12 characters, and not guessable (zxcvbn score 3 or more,
+/// which refuses common passwords, dictionary words and keyboard patterns, and passwords made of
+/// the user's own e-mail address). `pointer` locates it in the request body.
+pub fn check_password(password: &str, email: &str, pointer: &str) -> Result<(), ApiError> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(ApiError::invalid(
+            pointer,
+            "length",
+            format!("must be at least {MIN_PASSWORD_CHARS} characters"),
+        ));
+    }
+    let user_inputs: Vec<&str> = email.split(['@', '.']).collect();
+    let estimate = zxcvbn::zxcvbn(password, &user_inputs);
+    if (estimate.score() as u8) < 3 {
+        return Err(ApiError::invalid(
+            pointer,
+            "weak_password",
+            "is too common or too easy to guess",
+        ));
+    }
+    Ok(())
+}
+
+/// A new staff account, as an admin or the command line asks for it.
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    /// The sign-in e-mail address (case-insensitive, unique).
+    #[validate(
+        email(message = "must be a valid e-mail address"),
+        length(max = 254, message = "must be at most 254 characters")
+    )]
+    pub email: String,
+    /// The name shown to colleagues.
+    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    pub display_name: String,
+    /// `analyst`, `supervisor`, `auditor` or `admin`.
+    pub role: Role,
+    /// The initial password; when absent one is generated and returned once.
+    #[serde(default)]
+    pub password: Option<String>,
+    /// Whether to e-mail this user about new reports (analysts and supervisors).
+    #[serde(default)]
+    pub notify: bool,
+}
+
+impl NewUser {
+    /// Every rule of a new account: e-mail, name, a staff role, and the password's strength.
+    pub fn check(&self) -> Result<(), ApiError> {
+        let mut errors: Vec<FieldError> = match validator::Validate::validate(self) {
+            Ok(()) => Vec::new(),
+            Err(e) => crate::domain::report::field_errors(&e, ""),
+        };
+        if self.role == Role::Reporter {
+            errors.push(FieldError::new(
+                "/role",
+                "staff_role",
+                "must be analyst, supervisor, auditor or admin",
+            ));
+        }
+        if let Some(password) = &self.password {
+            if let Err(ApiError::Invalid(mut password_errors)) =
+                check_password(password, &self.email, "/password")
+            {
+                errors.append(&mut password_errors);
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Invalid(errors))
+        }
+    }
+}
+
+/// A staff account as admins see it (never its password hash).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct User {
+    /// The user's id.
+    pub id: String,
+    /// The sign-in e-mail address, lower-cased.
+    pub email: String,
+    /// The name shown to colleagues.
+    pub display_name: String,
+    /// The role.
+    pub role: Role,
+    /// Whether the account may sign in.
+    pub active: bool,
+    /// Whether the user is e-mailed about new reports.
+    pub notify: bool,
+}
+
+/// A created account; `password` only when it was generated, shown this once.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CreatedUser {
+    /// The account.
+    #[serde(flatten)]
+    pub user: User,
+    /// The generated password, shown once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_and_common_passwords_are_refused() {
+        for weak in ["short", "password1234", "qwertyuiop123", "aaaaaaaaaaaa", "letmein123456"] {
+            assert!(
+                check_password(weak, "analyst@dhs.gov", "/password").is_err(),
+                "{weak}"
+            );
+        }
+        assert!(check_password("orbit-Lantern-97-quietly", "analyst@dhs.gov", "/password").is_ok());
+    }
+}
