@@ -56,6 +56,16 @@ pub enum ApiError {
         /// The id of the stored resource the request collides with.
         existing_id: Option<String>,
     },
+    /// 409: the report's status does not allow this move; `allowed` lists the moves it allows.
+    #[error("a report that is {from} cannot move to {to}")]
+    InvalidTransition {
+        /// The current status.
+        from: String,
+        /// The status asked for.
+        to: String,
+        /// The statuses it may move to.
+        allowed: Vec<String>,
+    },
     /// 413: the body is larger than `limit` bytes.
     #[error("the request body is larger than {limit} bytes")]
     PayloadTooLarge {
@@ -108,6 +118,7 @@ impl ApiError {
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound => "not-found",
             ApiError::Conflict { .. } => "conflict",
+            ApiError::InvalidTransition { .. } => "invalid-transition",
             ApiError::PayloadTooLarge { .. } => "payload-too-large",
             ApiError::UnsupportedMediaType { .. } => "unsupported-media-type",
             ApiError::Invalid(_) => "validation-failed",
@@ -158,20 +169,22 @@ impl ApiError {
             ApiError::NotFound => "no such resource".to_owned(),
             other => other.to_string(),
         };
-        let (errors, existing_id) = match self {
-            ApiError::Invalid(errors) => (errors.clone(), None),
-            ApiError::Conflict { existing_id, .. } => (Vec::new(), existing_id.clone()),
-            _ => (Vec::new(), None),
-        };
-        let problem = Problem {
+        let mut problem = Problem {
             problem_type: format!("urn:report-portal:problem:{}", self.slug()),
             title: status.canonical_reason().unwrap_or("Error").to_owned(),
             status: status.as_u16(),
             detail,
             request_id: request_id.map(str::to_owned),
-            errors,
-            existing_id,
+            errors: Vec::new(),
+            existing_id: None,
+            allowed: None,
         };
+        match self {
+            ApiError::Invalid(errors) => problem.errors = errors.clone(),
+            ApiError::Conflict { existing_id, .. } => problem.existing_id = existing_id.clone(),
+            ApiError::InvalidTransition { allowed, .. } => problem.allowed = Some(allowed.clone()),
+            _ => {}
+        }
         response
             .content_type("application/problem+json")
             .body(serde_json::to_string(&problem).unwrap_or_default())
@@ -186,6 +199,7 @@ impl ResponseError for ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::InvalidTransition { .. } => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -249,6 +263,9 @@ pub struct Problem {
     /// For 409 on a report: the id of the report already stored under that `external_id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub existing_id: Option<String>,
+    /// For 409 on a transition: the statuses the report may move to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed: Option<Vec<String>>,
 }
 
 /// An OAuth 2.0 error response (RFC 6749 §5.2).

@@ -22,6 +22,7 @@ use crate::error::{FieldError, Problem};
     tags(
         (name = "auth", description = "Access tokens"),
         (name = "submission", description = "Reports from an organization's API client"),
+        (name = "review", description = "Triage and referral by DHS analysts and supervisors"),
         (name = "operations", description = "Health of the service"),
     )
 )]

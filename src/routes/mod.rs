@@ -5,6 +5,7 @@ pub mod auth;
 pub mod body;
 pub mod ops;
 pub mod request_id;
+pub mod review;
 pub mod submission;
 
 use actix_web::dev::{ServiceFactory, ServiceRequest};
@@ -24,7 +25,13 @@ where
             .service(submission::submit)
             .service(submission::list)
             .service(submission::get_by_external_id)
-            .service(submission::get),
+            .service(submission::get)
+            .service(review::list)
+            .service(review::export)
+            .service(review::show)
+            .service(review::assign)
+            .service(review::transition)
+            .service(review::add_note),
     )
     .service(auth::jwks)
     .service(ops::healthz)

@@ -2,6 +2,7 @@
 
 pub mod organizations;
 pub mod reports;
+pub mod review;
 pub mod users;
 
 /// The current time as stored: UTC, microsecond precision (what both backends keep).

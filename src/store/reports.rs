@@ -15,7 +15,9 @@ use crate::domain::pagination::{Page, Paginated};
 use crate::domain::report::NewReport;
 use crate::domain::status::{ReportStatus, SubmitterStatus};
 use crate::domain::submission::{Receipt, ReportSummary, SubmittedReport};
+use crate::domain::user::Role;
 use crate::error::ApiError;
+use super::review::{Actor, NewEvent, record_event};
 
 /// Who is submitting: the organization, its credential and that credential's mode.
 #[derive(Debug, Clone)]
@@ -317,7 +319,16 @@ fn insert(
         })
         .collect();
     insert_rows!(conn, report_words::table, &words)?;
-    Ok(())
+
+    let submitter_actor = Actor { id: submitter.client_id.clone(), role: Role::Reporter };
+    let received = NewEvent {
+        kind: "received",
+        from: None,
+        to: Some(ReportStatus::Received),
+        reason: None,
+        detail: None,
+    };
+    record_event(conn, id, &submitter_actor, received)
 }
 
 type ReceiptColumns = (

@@ -6,5 +6,6 @@ mod cli;
 mod helpers;
 mod ops;
 mod requests;
+mod review;
 mod submission;
 mod validation;

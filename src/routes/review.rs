@@ -1,0 +1,272 @@
+//! Review endpoints for analysts and supervisors: the list, the detail, assignment,
+//! transitions, notes, and the streamed export.
+
+use actix_web::{HttpResponse, get, post, web};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use super::body::JsonBody;
+use crate::auth::caller::{Reviewers, Staff};
+use crate::domain::pagination::{Page, PageParams, Paginated};
+use crate::domain::review::{AssignmentRequest, Note, NoteRequest, ReviewDetail, ReviewFilter, ReviewSummary, TransitionRequest};
+use crate::error::{ApiError, Problem};
+use crate::state::AppState;
+use crate::store::review::{self, Actor};
+
+/// Every handler here is for analysts and supervisors.
+type Caller = Staff<Reviewers>;
+
+fn actor(caller: &Caller) -> Actor {
+    Actor { id: caller.member.id.clone(), role: caller.member.role }
+}
+
+fn query_hashes(state: &AppState, filter: &ReviewFilter) -> Vec<String> {
+    filter.q.as_deref().map(|q| state.word_hasher.hash_words([q])).unwrap_or_default()
+}
+
+/// Reports from every organization, newest first, filtered.
+#[utoipa::path(
+    tag = "review",
+    security(("bearer" = [])),
+    params(ReviewFilter, PageParams),
+    responses(
+        (status = 200, description = "One page of reports", body = Paginated<ReviewSummary>),
+        (status = 400, description = "Bad query parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an analyst or supervisor", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/review/reports")]
+pub async fn list(
+    state: web::Data<AppState>,
+    _caller: Caller,
+    filter: web::Query<ReviewFilter>,
+    page: web::Query<PageParams>,
+) -> Result<web::Json<Paginated<ReviewSummary>>, ApiError> {
+    let page = Page::try_from(page.into_inner())?;
+    let filter = filter.into_inner();
+    let hashes = query_hashes(&state, &filter);
+    let items = state.db(move |conn| review::list(conn, &filter, &hashes, &page)).await?;
+    Ok(web::Json(items))
+}
+
+/// Everything about a report: as submitted, its status, notes and timeline.
+#[utoipa::path(
+    tag = "review",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The report's id")),
+    responses(
+        (status = 200, description = "The report", body = ReviewDetail),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an analyst or supervisor", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such report", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/review/reports/{id}")]
+pub async fn show(
+    state: web::Data<AppState>,
+    _caller: Caller,
+    id: web::Path<String>,
+) -> Result<web::Json<ReviewDetail>, ApiError> {
+    Ok(web::Json(state.db(move |conn| review::detail(conn, &id)).await?))
+}
+
+/// Assign a report, or unassign it with `null`.
+///
+/// An analyst may take an unassigned report for themself; a supervisor may assign any active
+/// analyst or supervisor, or unassign. Answers the updated report.
+#[utoipa::path(
+    tag = "review",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The report's id")),
+    request_body = AssignmentRequest,
+    responses(
+        (status = 200, description = "Assigned", body = ReviewDetail),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "An analyst assigning someone else or unassigning", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such report", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already assigned to someone else", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not an active analyst or supervisor", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/review/reports/{id}/assignment")]
+pub async fn assign(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    body: JsonBody<AssignmentRequest>,
+) -> Result<web::Json<ReviewDetail>, ApiError> {
+    let actor = actor(&caller);
+    let detail = state
+        .db(move |conn| {
+            review::assign(conn, &id, &actor, body.value.assignee_id.as_deref())?;
+            review::detail(conn, &id)
+        })
+        .await?;
+    Ok(web::Json(detail))
+}
+
+/// Move a report to another status.
+///
+/// `received → in_review → escalated → referred | closed`; `in_review` may go straight to
+/// `referred` or `closed`; `escalated` may go back to `in_review`; `referred → closed`; only a
+/// supervisor reopens `closed` (→ `in_review`). A referral needs `referral`, closing needs
+/// `resolution`. Any other move answers 409 with `allowed`, the moves the report allows.
+#[utoipa::path(
+    tag = "review",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The report's id")),
+    request_body = TransitionRequest,
+    responses(
+        (status = 200, description = "Moved", body = ReviewDetail),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an analyst or supervisor", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such report", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not a move the report allows, or it changed meanwhile", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid request", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/review/reports/{id}/transitions")]
+pub async fn transition(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    body: JsonBody<TransitionRequest>,
+) -> Result<web::Json<ReviewDetail>, ApiError> {
+    body.value.check()?;
+    let actor = actor(&caller);
+    let detail = state
+        .db(move |conn| {
+            review::transition(conn, &id, &actor, &body.value)?;
+            review::detail(conn, &id)
+        })
+        .await?;
+    Ok(web::Json(detail))
+}
+
+/// Add an internal note (never shown to the submitter).
+#[utoipa::path(
+    tag = "review",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The report's id")),
+    request_body = NoteRequest,
+    responses(
+        (status = 201, description = "Added", body = Note),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an analyst or supervisor", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such report", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Empty or too long", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/review/reports/{id}/notes")]
+pub async fn add_note(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    body: JsonBody<NoteRequest>,
+) -> Result<HttpResponse, ApiError> {
+    body.value.check()?;
+    let actor = actor(&caller);
+    let note = state.db(move |conn| review::add_note(conn, &id, &actor, &body.value.body)).await?;
+    Ok(HttpResponse::Created().json(note))
+}
+
+/// The export's format.
+#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportFormat {
+    /// One JSON object per line.
+    #[default]
+    Ndjson,
+    /// Comma-separated values with a header line.
+    Csv,
+}
+
+/// `?format=` of the export.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportParams {
+    /// `ndjson` (default) or `csv`.
+    pub format: Option<ExportFormat>,
+}
+
+/// Rows fetched per database round trip while exporting.
+const EXPORT_BATCH: i64 = crate::domain::pagination::MAX_LIMIT;
+
+/// Every report matching the review list's filters, newest first, streamed as NDJSON or CSV
+/// without holding the whole result in memory.
+#[utoipa::path(
+    tag = "review",
+    security(("bearer" = [])),
+    params(ReviewFilter, ExportParams),
+    responses(
+        (status = 200, description = "The matching reports, one per line",
+            content((ReviewSummary = "application/x-ndjson"), (String = "text/csv"))),
+        (status = 400, description = "Bad query parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an analyst or supervisor", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/review/export")]
+pub async fn export(
+    state: web::Data<AppState>,
+    _caller: Caller,
+    filter: web::Query<ReviewFilter>,
+    params: web::Query<ExportParams>,
+) -> Result<HttpResponse, ApiError> {
+    let format = params.format.unwrap_or_default();
+    let filter = filter.into_inner();
+    let hashes = query_hashes(&state, &filter);
+    let pool = state.pool.clone();
+    let mut conn = web::block(move || pool.get()).await??;
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<web::Bytes, ApiError>>(4);
+    actix_web::rt::task::spawn_blocking(move || {
+        let mut page = Page { limit: EXPORT_BATCH, after: None };
+        loop {
+            let batch = review::list(&mut conn, &filter, &hashes, &page)
+                .and_then(|batch| Ok((encode(&batch.items, format, page.after.is_none())?, batch)));
+            let (bytes, batch) = match batch {
+                Ok(done) => done,
+                Err(error) => {
+                    let _ = sender.blocking_send(Err(error));
+                    return;
+                }
+            };
+            if sender.blocking_send(Ok(bytes)).is_err() || batch.next_cursor.is_none() {
+                return;
+            }
+            page.after = batch.items.last().map(|item| item.id.clone());
+        }
+    });
+    let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        receiver.recv().await.map(|item| (item, receiver))
+    });
+    let content_type = match format {
+        ExportFormat::Ndjson => "application/x-ndjson",
+        ExportFormat::Csv => "text/csv; charset=utf-8",
+    };
+    Ok(HttpResponse::Ok().content_type(content_type).streaming(stream))
+}
+
+/// One batch of the export in `format`; the CSV header goes before the first batch only.
+fn encode(items: &[ReviewSummary], format: ExportFormat, first: bool) -> Result<web::Bytes, ApiError> {
+    let internal = |e: &dyn std::fmt::Display| ApiError::Internal(anyhow::anyhow!("export encoding: {e}"));
+    let mut out = Vec::new();
+    match format {
+        ExportFormat::Ndjson => {
+            for item in items {
+                serde_json::to_writer(&mut out, item).map_err(|e| internal(&e))?;
+                out.push(b'\n');
+            }
+        }
+        ExportFormat::Csv => {
+            let mut writer = csv::WriterBuilder::new().has_headers(first).from_writer(&mut out);
+            for item in items {
+                writer.serialize(item).map_err(|e| internal(&e))?;
+            }
+            writer.flush().map_err(|e| internal(&e))?;
+        }
+    }
+    Ok(web::Bytes::from(out))
+}

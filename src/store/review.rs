@@ -1,0 +1,355 @@
+//! The analysts' work on reports: the filtered list, the full detail, assignment, status
+//! transitions (with an optimistic version check), notes, and the timeline of every change.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::organizations::parse;
+use crate::db::schema::{organizations, report_events, report_groups, report_notes, report_words, reports, users};
+use crate::db::{DbConnection, MultiBackend, portable};
+use crate::domain::organization::CredentialMode;
+use crate::domain::pagination::{Page, Paginated};
+use crate::domain::review::{
+    Note, Referral, ReviewDetail, ReviewFilter, ReviewSummary, TimelineEvent, TransitionRequest, next_statuses,
+};
+use crate::domain::status::ReportStatus;
+use crate::domain::user::Role;
+use crate::error::ApiError;
+
+/// Who is acting on a report.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    /// A user id, or an API client id.
+    pub id: String,
+    /// The actor's role.
+    pub role: Role,
+}
+
+/// A timeline event about to be written.
+pub struct NewEvent<'a> {
+    /// What happened: `received`, `transition`, `assignment`, `note`.
+    pub kind: &'a str,
+    /// The status before.
+    pub from: Option<ReportStatus>,
+    /// The status after.
+    pub to: Option<ReportStatus>,
+    /// Why.
+    pub reason: Option<&'a str>,
+    /// Anything else, as JSON.
+    pub detail: Option<serde_json::Value>,
+}
+
+/// Appends an event to a report's timeline (inside the caller's transaction).
+pub fn record_event(conn: &mut DbConnection, report_id: &str, actor: &Actor, event: NewEvent<'_>) -> QueryResult<()> {
+    diesel::insert_into(report_events::table)
+        .values((
+            report_events::id.eq(super::new_id()),
+            report_events::report_id.eq(report_id),
+            report_events::at.eq(super::now()),
+            report_events::actor_id.eq(&actor.id),
+            report_events::actor_role.eq(actor.role.as_ref()),
+            report_events::kind.eq(event.kind),
+            report_events::from_status.eq(event.from.map(|s| s.as_ref().to_owned())),
+            report_events::to_status.eq(event.to.map(|s| s.as_ref().to_owned())),
+            report_events::reason.eq(event.reason),
+            report_events::detail.eq(event.detail.map(|d| d.to_string())),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+type SummaryColumns = (
+    reports::id,
+    reports::organization_id,
+    reports::external_id,
+    reports::service,
+    reports::category,
+    reports::severity,
+    reports::status,
+    reports::mode,
+    reports::assignee_id,
+    reports::received_at,
+);
+
+const SUMMARY_COLUMNS: SummaryColumns = (
+    reports::id,
+    reports::organization_id,
+    reports::external_id,
+    reports::service,
+    reports::category,
+    reports::severity,
+    reports::status,
+    reports::mode,
+    reports::assignee_id,
+    reports::received_at,
+);
+
+type SummaryRow = (String, String, String, String, String, String, String, String, Option<String>, NaiveDateTime);
+
+fn summary(row: SummaryRow) -> Result<ReviewSummary, ApiError> {
+    let (id, organization_id, external_id, service, category, severity, status, mode, assignee_id, received_at) = row;
+    Ok(ReviewSummary {
+        id,
+        organization_id,
+        external_id,
+        service,
+        category: parse(&category)?,
+        severity: parse(&severity)?,
+        status: parse(&status)?,
+        mode: parse(&mode)?,
+        assignee_id,
+        received_at: received_at.and_utc(),
+    })
+}
+
+/// The reports matching `filter`, newest first; `word_hashes` are the keyed hashes of the words
+/// of `filter.q`, every one of which must appear.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &ReviewFilter,
+    word_hashes: &[String],
+    page: &Page,
+) -> Result<Paginated<ReviewSummary>, ApiError> {
+    let mut query = reports::table
+        .filter(reports::mode.eq(filter.mode.unwrap_or(CredentialMode::Live).as_ref().to_owned()))
+        .order(reports::id.desc())
+        .limit(page.limit + 1)
+        .into_boxed::<MultiBackend>();
+    if let Some(status) = filter.status {
+        query = query.filter(reports::status.eq(status.as_ref().to_owned()));
+    }
+    if let Some(severity) = filter.severity {
+        query = query.filter(reports::severity.eq(severity.as_ref().to_owned()));
+    }
+    if let Some(category) = filter.category {
+        query = query.filter(reports::category.eq(category.as_ref().to_owned()));
+    }
+    if let Some(group) = filter.group {
+        let with_group = report_groups::table.filter(report_groups::code.eq(group.as_ref().to_owned()));
+        query = query.filter(reports::id.eq_any(with_group.select(report_groups::report_id)));
+    }
+    if let Some(organization_id) = &filter.organization_id {
+        query = query.filter(reports::organization_id.eq(organization_id.clone()));
+    }
+    if let Some(service) = &filter.service {
+        query = query.filter(reports::service.eq(service.clone()));
+    }
+    if let Some(assignee_id) = &filter.assignee_id {
+        query = query.filter(reports::assignee_id.eq(assignee_id.clone()));
+    }
+    if let Some(from) = filter.received_from {
+        query = query.filter(reports::received_at.ge(from.naive_utc()));
+    }
+    if let Some(to) = filter.received_to {
+        query = query.filter(reports::received_at.lt(to.naive_utc()));
+    }
+    for hash in word_hashes {
+        let with_word = report_words::table.filter(report_words::word_hash.eq(hash.clone()));
+        query = query.filter(reports::id.eq_any(with_word.select(report_words::report_id)));
+    }
+    if let Some(after) = &page.after {
+        query = query.filter(reports::id.lt(after.clone()));
+    }
+    let items = query
+        .select(SUMMARY_COLUMNS)
+        .load::<SummaryRow>(conn)?
+        .into_iter()
+        .map(summary)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Paginated::from_overfetch(items, page, |r: &ReviewSummary| &r.id))
+}
+
+/// Everything about one report.
+pub fn detail(conn: &mut DbConnection, id: &str) -> Result<ReviewDetail, ApiError> {
+    let (row, organization_name, body_sha256, body, resolution, agency, reference) = reports::table
+        .inner_join(organizations::table)
+        .filter(reports::id.eq(id))
+        .select((
+            SUMMARY_COLUMNS,
+            organizations::name,
+            reports::body_sha256,
+            reports::body,
+            reports::resolution,
+            reports::referral_agency,
+            reports::referral_reference,
+        ))
+        .first::<(SummaryRow, String, String, String, Option<String>, Option<String>, Option<String>)>(conn)?;
+    let notes = report_notes::table
+        .filter(report_notes::report_id.eq(id))
+        .order(report_notes::id.asc())
+        .select((report_notes::id, report_notes::author_id, report_notes::at, report_notes::body))
+        .load::<(String, String, NaiveDateTime, String)>(conn)?
+        .into_iter()
+        .map(|(id, author_id, at, body)| Note { id, author_id, at: at.and_utc(), body })
+        .collect();
+    Ok(ReviewDetail {
+        summary: summary(row)?,
+        organization_name,
+        body_sha256,
+        resolution: resolution.as_deref().map(parse).transpose()?,
+        referral: agency.zip(reference).map(|(agency, reference)| Referral { agency, reference }),
+        report: serde_json::from_str(&body).map_err(|e| ApiError::Internal(e.into()))?,
+        notes,
+        timeline: timeline(conn, id)?,
+    })
+}
+
+fn timeline(conn: &mut DbConnection, id: &str) -> Result<Vec<TimelineEvent>, ApiError> {
+    report_events::table
+        .filter(report_events::report_id.eq(id))
+        .order(report_events::id.asc())
+        .select((
+            report_events::id,
+            report_events::at,
+            report_events::actor_id,
+            report_events::actor_role,
+            report_events::kind,
+            report_events::from_status,
+            report_events::to_status,
+            report_events::reason,
+            report_events::detail,
+        ))
+        .load::<(
+            String,
+            NaiveDateTime,
+            Option<String>,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        )>(conn)?
+        .into_iter()
+        .map(|(id, at, actor_id, role, kind, from, to, reason, detail)| {
+            Ok(TimelineEvent {
+                id,
+                at: at.and_utc(),
+                actor_id,
+                actor_role: parse(&role)?,
+                kind,
+                from: from.as_deref().map(parse).transpose()?,
+                to: to.as_deref().map(parse).transpose()?,
+                reason,
+                detail: detail.as_deref().map(serde_json::from_str).transpose().map_err(|e| ApiError::Internal(e.into()))?,
+            })
+        })
+        .collect()
+}
+
+/// The report's status and version, locked for this transaction where the backend locks rows.
+fn current(conn: &mut DbConnection, id: &str) -> Result<(ReportStatus, i32, Option<String>), ApiError> {
+    let (status, version, assignee) = reports::table
+        .find(id)
+        .select((reports::status, reports::version, reports::assignee_id))
+        .first::<(String, i32, Option<String>)>(conn)?;
+    Ok((parse(&status)?, version, assignee))
+}
+
+/// Moves a report along the state machine; 409 with the allowed moves for any other, and 409
+/// when another change got there first.
+pub fn transition(conn: &mut DbConnection, id: &str, actor: &Actor, request: &TransitionRequest) -> Result<(), ApiError> {
+    portable::write_transaction(conn, |conn| {
+        let (from, version, _) = current(conn, id)?;
+        let allowed = next_statuses(from, actor.role);
+        if !allowed.contains(&request.to) {
+            return Err(ApiError::InvalidTransition {
+                from: from.as_ref().to_owned(),
+                to: request.to.as_ref().to_owned(),
+                allowed: allowed.iter().map(|s| s.as_ref().to_owned()).collect(),
+            });
+        }
+        let now = super::now();
+        let to = request.to;
+        let changed = diesel::update(reports::table.find(id).filter(reports::version.eq(version)))
+            .set((
+                reports::status.eq(to.as_ref()),
+                reports::version.eq(version + 1),
+                reports::resolution.eq(request.resolution.map(|r| r.as_ref().to_owned())),
+                reports::referral_agency.eq(request.referral.as_ref().map(|r| r.agency.clone())),
+                reports::referral_reference.eq(request.referral.as_ref().map(|r| r.reference.clone())),
+            ))
+            .execute(conn)?;
+        if changed == 0 {
+            return Err(ApiError::Conflict {
+                detail: "the report changed while this request was made; read it again and retry".into(),
+                existing_id: None,
+            });
+        }
+        if from == ReportStatus::Received {
+            diesel::update(reports::table.find(id).filter(reports::first_reviewed_at.is_null()))
+                .set(reports::first_reviewed_at.eq(now))
+                .execute(conn)?;
+        }
+        if to == ReportStatus::Closed {
+            diesel::update(reports::table.find(id)).set(reports::closed_at.eq(now)).execute(conn)?;
+        }
+        let detail = serde_json::json!({"referral": request.referral, "resolution": request.resolution});
+        record_event(
+            conn,
+            id,
+            actor,
+            NewEvent { kind: "transition", from: Some(from), to: Some(to), reason: Some(&request.reason), detail: Some(detail) },
+        )?;
+        Ok(())
+    })
+}
+
+/// Assigns a report (or unassigns it with `None`). An analyst may only take an unassigned report
+/// for themself; a supervisor may assign any active analyst or supervisor, or unassign.
+pub fn assign(conn: &mut DbConnection, id: &str, actor: &Actor, assignee: Option<&str>) -> Result<(), ApiError> {
+    portable::write_transaction(conn, |conn| {
+        let (_, version, current_assignee) = current(conn, id)?;
+        if actor.role != Role::Supervisor {
+            if assignee != Some(actor.id.as_str()) {
+                return Err(ApiError::Forbidden("an analyst may only take a report for themself".into()));
+            }
+            if let Some(holder) = current_assignee.filter(|holder| *holder != actor.id) {
+                return Err(ApiError::Conflict {
+                    detail: format!("the report is already assigned to {holder}"),
+                    existing_id: None,
+                });
+            }
+        }
+        if let Some(assignee) = assignee {
+            let role: Option<(String, bool)> =
+                users::table.find(assignee).select((users::role, users::active)).first(conn).optional()?;
+            let can_review = role.is_some_and(|(role, active)| {
+                active && (role == Role::Analyst.as_ref() || role == Role::Supervisor.as_ref())
+            });
+            if !can_review {
+                return Err(ApiError::invalid("/assignee_id", "assignee", "must be an active analyst or supervisor"));
+            }
+        }
+        let changed = diesel::update(reports::table.find(id).filter(reports::version.eq(version)))
+            .set((reports::assignee_id.eq(assignee), reports::version.eq(version + 1)))
+            .execute(conn)?;
+        if changed == 0 {
+            return Err(ApiError::Conflict { detail: "the report changed meanwhile; retry".into(), existing_id: None });
+        }
+        let detail = serde_json::json!({"assignee_id": assignee});
+        record_event(conn, id, actor, NewEvent { kind: "assignment", from: None, to: None, reason: None, detail: Some(detail) })?;
+        Ok(())
+    })
+}
+
+/// Adds an internal note; answers it.
+pub fn add_note(conn: &mut DbConnection, id: &str, actor: &Actor, body: &str) -> Result<Note, ApiError> {
+    portable::write_transaction(conn, |conn| {
+        current(conn, id)?;
+        let note_id = super::new_id();
+        let at = super::now();
+        diesel::insert_into(report_notes::table)
+            .values((
+                report_notes::id.eq(&note_id),
+                report_notes::report_id.eq(id),
+                report_notes::author_id.eq(&actor.id),
+                report_notes::at.eq(at),
+                report_notes::body.eq(body),
+            ))
+            .execute(conn)?;
+        let detail = serde_json::json!({"note_id": note_id});
+        record_event(conn, id, actor, NewEvent { kind: "note", from: None, to: None, reason: None, detail: Some(detail) })?;
+        Ok(Note { id: note_id, author_id: actor.id.clone(), at: at.and_utc(), body: body.to_owned() })
+    })
+}
