@@ -147,7 +147,13 @@ mod tests {
 
     #[test]
     fn short_and_common_passwords_are_refused() {
-        for weak in ["short", "password1234", "qwertyuiop123", "aaaaaaaaaaaa", "letmein123456"] {
+        for weak in [
+            "short",
+            "password1234",
+            "qwertyuiop123",
+            "aaaaaaaaaaaa",
+            "letmein123456",
+        ] {
             assert!(
                 check_password(weak, "analyst@dhs.gov", "/password").is_err(),
                 "{weak}"

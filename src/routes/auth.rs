@@ -207,9 +207,9 @@ fn client_address(req: &HttpRequest, trust_proxy: bool) -> String {
 /// Sign in as a staff member.
 ///
 /// Answers the same token shape as `/auth/token`, with the role as a claim. A wrong e-mail and a
-/// wrong password answer the same and take the same time. After five failures within 15 minutes
-/// for one e-mail address or one client address, each further failure doubles the wait (from
-/// 1 s up to 15 minutes) during which sign-ins answer 429 with `Retry-After`.
+/// wrong password answer the same and take the same time. After 5 failures within 15 minutes for
+/// one e-mail address (known or not), or 20 from one client address, each further failure doubles
+/// the wait (from 1 s up to 15 minutes) during which sign-ins answer 429 with `Retry-After`.
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,

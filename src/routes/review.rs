@@ -8,7 +8,10 @@ use utoipa::{IntoParams, ToSchema};
 use super::body::JsonBody;
 use crate::auth::caller::{Reviewers, Staff};
 use crate::domain::pagination::{Page, PageParams, Paginated};
-use crate::domain::review::{AssignmentRequest, Note, NoteRequest, ReviewDetail, ReviewFilter, ReviewSummary, TransitionRequest};
+use crate::domain::review::{
+    AssignmentRequest, Note, NoteRequest, ReviewDetail, ReviewFilter, ReviewSummary,
+    TransitionRequest,
+};
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
 use crate::store::review::{self, Actor};
@@ -17,11 +20,18 @@ use crate::store::review::{self, Actor};
 type Caller = Staff<Reviewers>;
 
 fn actor(caller: &Caller) -> Actor {
-    Actor { id: caller.member.id.clone(), role: caller.member.role }
+    Actor {
+        id: caller.member.id.clone(),
+        role: caller.member.role,
+    }
 }
 
 fn query_hashes(state: &AppState, filter: &ReviewFilter) -> Vec<String> {
-    filter.q.as_deref().map(|q| state.word_hasher.hash_words([q])).unwrap_or_default()
+    filter
+        .q
+        .as_deref()
+        .map(|q| state.word_hasher.hash_words([q]))
+        .unwrap_or_default()
 }
 
 /// Reports from every organization, newest first, filtered.
@@ -46,7 +56,9 @@ pub async fn list(
     let page = Page::try_from(page.into_inner())?;
     let filter = filter.into_inner();
     let hashes = query_hashes(&state, &filter);
-    let items = state.db(move |conn| review::list(conn, &filter, &hashes, &page)).await?;
+    let items = state
+        .db(move |conn| review::list(conn, &filter, &hashes, &page))
+        .await?;
     Ok(web::Json(items))
 }
 
@@ -68,7 +80,9 @@ pub async fn show(
     _caller: Caller,
     id: web::Path<String>,
 ) -> Result<web::Json<ReviewDetail>, ApiError> {
-    Ok(web::Json(state.db(move |conn| review::detail(conn, &id)).await?))
+    Ok(web::Json(
+        state.db(move |conn| review::detail(conn, &id)).await?,
+    ))
 }
 
 /// Assign a report, or unassign it with `null`.
@@ -167,7 +181,9 @@ pub async fn add_note(
 ) -> Result<HttpResponse, ApiError> {
     body.value.check()?;
     let actor = actor(&caller);
-    let note = state.db(move |conn| review::add_note(conn, &id, &actor, &body.value.body)).await?;
+    let note = state
+        .db(move |conn| review::add_note(conn, &id, &actor, &body.value.body))
+        .await?;
     Ok(HttpResponse::Created().json(note))
 }
 
@@ -222,7 +238,10 @@ pub async fn export(
     let mut conn = web::block(move || pool.get()).await??;
     let (sender, receiver) = tokio::sync::mpsc::channel::<Result<web::Bytes, ApiError>>(4);
     actix_web::rt::task::spawn_blocking(move || {
-        let mut page = Page { limit: EXPORT_BATCH, after: None };
+        let mut page = Page {
+            limit: EXPORT_BATCH,
+            after: None,
+        };
         loop {
             let batch = review::list(&mut conn, &filter, &hashes, &page)
                 .and_then(|batch| Ok((encode(&batch.items, format, page.after.is_none())?, batch)));
@@ -246,12 +265,19 @@ pub async fn export(
         ExportFormat::Ndjson => "application/x-ndjson",
         ExportFormat::Csv => "text/csv; charset=utf-8",
     };
-    Ok(HttpResponse::Ok().content_type(content_type).streaming(stream))
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .streaming(stream))
 }
 
 /// One batch of the export in `format`; the CSV header goes before the first batch only.
-fn encode(items: &[ReviewSummary], format: ExportFormat, first: bool) -> Result<web::Bytes, ApiError> {
-    let internal = |e: &dyn std::fmt::Display| ApiError::Internal(anyhow::anyhow!("export encoding: {e}"));
+fn encode(
+    items: &[ReviewSummary],
+    format: ExportFormat,
+    first: bool,
+) -> Result<web::Bytes, ApiError> {
+    let internal =
+        |e: &dyn std::fmt::Display| ApiError::Internal(anyhow::anyhow!("export encoding: {e}"));
     let mut out = Vec::new();
     match format {
         ExportFormat::Ndjson => {
@@ -261,7 +287,9 @@ fn encode(items: &[ReviewSummary], format: ExportFormat, first: bool) -> Result<
             }
         }
         ExportFormat::Csv => {
-            let mut writer = csv::WriterBuilder::new().has_headers(first).from_writer(&mut out);
+            let mut writer = csv::WriterBuilder::new()
+                .has_headers(first)
+                .from_writer(&mut out);
             for item in items {
                 writer.serialize(item).map_err(|e| internal(&e))?;
             }

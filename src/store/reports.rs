@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::organizations::parse;
+use super::review::{Actor, NewEvent, record_event};
 use crate::db::DbConnection;
 use crate::db::portable::{self, insert_rows};
 use crate::db::schema::{
@@ -17,7 +18,6 @@ use crate::domain::status::{ReportStatus, SubmitterStatus};
 use crate::domain::submission::{Receipt, ReportSummary, SubmittedReport};
 use crate::domain::user::Role;
 use crate::error::ApiError;
-use super::review::{Actor, NewEvent, record_event};
 
 /// Who is submitting: the organization, its credential and that credential's mode.
 #[derive(Debug, Clone)]
@@ -320,7 +320,10 @@ fn insert(
         .collect();
     insert_rows!(conn, report_words::table, &words)?;
 
-    let submitter_actor = Actor { id: submitter.client_id.clone(), role: Role::Reporter };
+    let submitter_actor = Actor {
+        id: submitter.client_id.clone(),
+        role: Role::Reporter,
+    };
     let received = NewEvent {
         kind: "received",
         from: None,

@@ -5,12 +5,15 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::organizations::parse;
-use crate::db::schema::{organizations, report_events, report_groups, report_notes, report_words, reports, users};
+use crate::db::schema::{
+    organizations, report_events, report_groups, report_notes, report_words, reports, users,
+};
 use crate::db::{DbConnection, MultiBackend, portable};
 use crate::domain::organization::CredentialMode;
 use crate::domain::pagination::{Page, Paginated};
 use crate::domain::review::{
-    Note, Referral, ReviewDetail, ReviewFilter, ReviewSummary, TimelineEvent, TransitionRequest, next_statuses,
+    Note, Referral, ReviewDetail, ReviewFilter, ReviewSummary, TimelineEvent, TransitionRequest,
+    next_statuses,
 };
 use crate::domain::status::ReportStatus;
 use crate::domain::user::Role;
@@ -40,7 +43,12 @@ pub struct NewEvent<'a> {
 }
 
 /// Appends an event to a report's timeline (inside the caller's transaction).
-pub fn record_event(conn: &mut DbConnection, report_id: &str, actor: &Actor, event: NewEvent<'_>) -> QueryResult<()> {
+pub fn record_event(
+    conn: &mut DbConnection,
+    report_id: &str,
+    actor: &Actor,
+    event: NewEvent<'_>,
+) -> QueryResult<()> {
     diesel::insert_into(report_events::table)
         .values((
             report_events::id.eq(super::new_id()),
@@ -84,10 +92,32 @@ const SUMMARY_COLUMNS: SummaryColumns = (
     reports::received_at,
 );
 
-type SummaryRow = (String, String, String, String, String, String, String, String, Option<String>, NaiveDateTime);
+type SummaryRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    NaiveDateTime,
+);
 
 fn summary(row: SummaryRow) -> Result<ReviewSummary, ApiError> {
-    let (id, organization_id, external_id, service, category, severity, status, mode, assignee_id, received_at) = row;
+    let (
+        id,
+        organization_id,
+        external_id,
+        service,
+        category,
+        severity,
+        status,
+        mode,
+        assignee_id,
+        received_at,
+    ) = row;
     Ok(ReviewSummary {
         id,
         organization_id,
@@ -111,7 +141,13 @@ pub fn list(
     page: &Page,
 ) -> Result<Paginated<ReviewSummary>, ApiError> {
     let mut query = reports::table
-        .filter(reports::mode.eq(filter.mode.unwrap_or(CredentialMode::Live).as_ref().to_owned()))
+        .filter(
+            reports::mode.eq(filter
+                .mode
+                .unwrap_or(CredentialMode::Live)
+                .as_ref()
+                .to_owned()),
+        )
         .order(reports::id.desc())
         .limit(page.limit + 1)
         .into_boxed::<MultiBackend>();
@@ -125,7 +161,8 @@ pub fn list(
         query = query.filter(reports::category.eq(category.as_ref().to_owned()));
     }
     if let Some(group) = filter.group {
-        let with_group = report_groups::table.filter(report_groups::code.eq(group.as_ref().to_owned()));
+        let with_group =
+            report_groups::table.filter(report_groups::code.eq(group.as_ref().to_owned()));
         query = query.filter(reports::id.eq_any(with_group.select(report_groups::report_id)));
     }
     if let Some(organization_id) = &filter.organization_id {
@@ -156,7 +193,11 @@ pub fn list(
         .into_iter()
         .map(summary)
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Paginated::from_overfetch(items, page, |r: &ReviewSummary| &r.id))
+    Ok(Paginated::from_overfetch(
+        items,
+        page,
+        |r: &ReviewSummary| &r.id,
+    ))
 }
 
 /// Everything about one report.
@@ -173,21 +214,41 @@ pub fn detail(conn: &mut DbConnection, id: &str) -> Result<ReviewDetail, ApiErro
             reports::referral_agency,
             reports::referral_reference,
         ))
-        .first::<(SummaryRow, String, String, String, Option<String>, Option<String>, Option<String>)>(conn)?;
+        .first::<(
+            SummaryRow,
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        )>(conn)?;
     let notes = report_notes::table
         .filter(report_notes::report_id.eq(id))
         .order(report_notes::id.asc())
-        .select((report_notes::id, report_notes::author_id, report_notes::at, report_notes::body))
+        .select((
+            report_notes::id,
+            report_notes::author_id,
+            report_notes::at,
+            report_notes::body,
+        ))
         .load::<(String, String, NaiveDateTime, String)>(conn)?
         .into_iter()
-        .map(|(id, author_id, at, body)| Note { id, author_id, at: at.and_utc(), body })
+        .map(|(id, author_id, at, body)| Note {
+            id,
+            author_id,
+            at: at.and_utc(),
+            body,
+        })
         .collect();
     Ok(ReviewDetail {
         summary: summary(row)?,
         organization_name,
         body_sha256,
         resolution: resolution.as_deref().map(parse).transpose()?,
-        referral: agency.zip(reference).map(|(agency, reference)| Referral { agency, reference }),
+        referral: agency
+            .zip(reference)
+            .map(|(agency, reference)| Referral { agency, reference }),
         report: serde_json::from_str(&body).map_err(|e| ApiError::Internal(e.into()))?,
         notes,
         timeline: timeline(conn, id)?,
@@ -231,14 +292,21 @@ fn timeline(conn: &mut DbConnection, id: &str) -> Result<Vec<TimelineEvent>, Api
                 from: from.as_deref().map(parse).transpose()?,
                 to: to.as_deref().map(parse).transpose()?,
                 reason,
-                detail: detail.as_deref().map(serde_json::from_str).transpose().map_err(|e| ApiError::Internal(e.into()))?,
+                detail: detail
+                    .as_deref()
+                    .map(serde_json::from_str)
+                    .transpose()
+                    .map_err(|e| ApiError::Internal(e.into()))?,
             })
         })
         .collect()
 }
 
 /// The report's status and version, locked for this transaction where the backend locks rows.
-fn current(conn: &mut DbConnection, id: &str) -> Result<(ReportStatus, i32, Option<String>), ApiError> {
+fn current(
+    conn: &mut DbConnection,
+    id: &str,
+) -> Result<(ReportStatus, i32, Option<String>), ApiError> {
     let (status, version, assignee) = reports::table
         .find(id)
         .select((reports::status, reports::version, reports::assignee_id))
@@ -248,7 +316,12 @@ fn current(conn: &mut DbConnection, id: &str) -> Result<(ReportStatus, i32, Opti
 
 /// Moves a report along the state machine; 409 with the allowed moves for any other, and 409
 /// when another change got there first.
-pub fn transition(conn: &mut DbConnection, id: &str, actor: &Actor, request: &TransitionRequest) -> Result<(), ApiError> {
+pub fn transition(
+    conn: &mut DbConnection,
+    id: &str,
+    actor: &Actor,
+    request: &TransitionRequest,
+) -> Result<(), ApiError> {
     portable::write_transaction(conn, |conn| {
         let (from, version, _) = current(conn, id)?;
         let allowed = next_statuses(from, actor.role);
@@ -267,29 +340,44 @@ pub fn transition(conn: &mut DbConnection, id: &str, actor: &Actor, request: &Tr
                 reports::version.eq(version + 1),
                 reports::resolution.eq(request.resolution.map(|r| r.as_ref().to_owned())),
                 reports::referral_agency.eq(request.referral.as_ref().map(|r| r.agency.clone())),
-                reports::referral_reference.eq(request.referral.as_ref().map(|r| r.reference.clone())),
+                reports::referral_reference
+                    .eq(request.referral.as_ref().map(|r| r.reference.clone())),
             ))
             .execute(conn)?;
         if changed == 0 {
             return Err(ApiError::Conflict {
-                detail: "the report changed while this request was made; read it again and retry".into(),
+                detail: "the report changed while this request was made; read it again and retry"
+                    .into(),
                 existing_id: None,
             });
         }
         if from == ReportStatus::Received {
-            diesel::update(reports::table.find(id).filter(reports::first_reviewed_at.is_null()))
-                .set(reports::first_reviewed_at.eq(now))
-                .execute(conn)?;
+            diesel::update(
+                reports::table
+                    .find(id)
+                    .filter(reports::first_reviewed_at.is_null()),
+            )
+            .set(reports::first_reviewed_at.eq(now))
+            .execute(conn)?;
         }
         if to == ReportStatus::Closed {
-            diesel::update(reports::table.find(id)).set(reports::closed_at.eq(now)).execute(conn)?;
+            diesel::update(reports::table.find(id))
+                .set(reports::closed_at.eq(now))
+                .execute(conn)?;
         }
-        let detail = serde_json::json!({"referral": request.referral, "resolution": request.resolution});
+        let detail =
+            serde_json::json!({"referral": request.referral, "resolution": request.resolution});
         record_event(
             conn,
             id,
             actor,
-            NewEvent { kind: "transition", from: Some(from), to: Some(to), reason: Some(&request.reason), detail: Some(detail) },
+            NewEvent {
+                kind: "transition",
+                from: Some(from),
+                to: Some(to),
+                reason: Some(&request.reason),
+                detail: Some(detail),
+            },
         )?;
         Ok(())
     })
@@ -297,12 +385,19 @@ pub fn transition(conn: &mut DbConnection, id: &str, actor: &Actor, request: &Tr
 
 /// Assigns a report (or unassigns it with `None`). An analyst may only take an unassigned report
 /// for themself; a supervisor may assign any active analyst or supervisor, or unassign.
-pub fn assign(conn: &mut DbConnection, id: &str, actor: &Actor, assignee: Option<&str>) -> Result<(), ApiError> {
+pub fn assign(
+    conn: &mut DbConnection,
+    id: &str,
+    actor: &Actor,
+    assignee: Option<&str>,
+) -> Result<(), ApiError> {
     portable::write_transaction(conn, |conn| {
         let (_, version, current_assignee) = current(conn, id)?;
         if actor.role != Role::Supervisor {
             if assignee != Some(actor.id.as_str()) {
-                return Err(ApiError::Forbidden("an analyst may only take a report for themself".into()));
+                return Err(ApiError::Forbidden(
+                    "an analyst may only take a report for themself".into(),
+                ));
             }
             if let Some(holder) = current_assignee.filter(|holder| *holder != actor.id) {
                 return Err(ApiError::Conflict {
@@ -312,29 +407,58 @@ pub fn assign(conn: &mut DbConnection, id: &str, actor: &Actor, assignee: Option
             }
         }
         if let Some(assignee) = assignee {
-            let role: Option<(String, bool)> =
-                users::table.find(assignee).select((users::role, users::active)).first(conn).optional()?;
+            let role: Option<(String, bool)> = users::table
+                .find(assignee)
+                .select((users::role, users::active))
+                .first(conn)
+                .optional()?;
             let can_review = role.is_some_and(|(role, active)| {
                 active && (role == Role::Analyst.as_ref() || role == Role::Supervisor.as_ref())
             });
             if !can_review {
-                return Err(ApiError::invalid("/assignee_id", "assignee", "must be an active analyst or supervisor"));
+                return Err(ApiError::invalid(
+                    "/assignee_id",
+                    "assignee",
+                    "must be an active analyst or supervisor",
+                ));
             }
         }
         let changed = diesel::update(reports::table.find(id).filter(reports::version.eq(version)))
-            .set((reports::assignee_id.eq(assignee), reports::version.eq(version + 1)))
+            .set((
+                reports::assignee_id.eq(assignee),
+                reports::version.eq(version + 1),
+            ))
             .execute(conn)?;
         if changed == 0 {
-            return Err(ApiError::Conflict { detail: "the report changed meanwhile; retry".into(), existing_id: None });
+            return Err(ApiError::Conflict {
+                detail: "the report changed meanwhile; retry".into(),
+                existing_id: None,
+            });
         }
         let detail = serde_json::json!({"assignee_id": assignee});
-        record_event(conn, id, actor, NewEvent { kind: "assignment", from: None, to: None, reason: None, detail: Some(detail) })?;
+        record_event(
+            conn,
+            id,
+            actor,
+            NewEvent {
+                kind: "assignment",
+                from: None,
+                to: None,
+                reason: None,
+                detail: Some(detail),
+            },
+        )?;
         Ok(())
     })
 }
 
 /// Adds an internal note; answers it.
-pub fn add_note(conn: &mut DbConnection, id: &str, actor: &Actor, body: &str) -> Result<Note, ApiError> {
+pub fn add_note(
+    conn: &mut DbConnection,
+    id: &str,
+    actor: &Actor,
+    body: &str,
+) -> Result<Note, ApiError> {
     portable::write_transaction(conn, |conn| {
         current(conn, id)?;
         let note_id = super::new_id();
@@ -349,7 +473,23 @@ pub fn add_note(conn: &mut DbConnection, id: &str, actor: &Actor, body: &str) ->
             ))
             .execute(conn)?;
         let detail = serde_json::json!({"note_id": note_id});
-        record_event(conn, id, actor, NewEvent { kind: "note", from: None, to: None, reason: None, detail: Some(detail) })?;
-        Ok(Note { id: note_id, author_id: actor.id.clone(), at: at.and_utc(), body: body.to_owned() })
+        record_event(
+            conn,
+            id,
+            actor,
+            NewEvent {
+                kind: "note",
+                from: None,
+                to: None,
+                reason: None,
+                detail: Some(detail),
+            },
+        )?;
+        Ok(Note {
+            id: note_id,
+            author_id: actor.id.clone(),
+            at: at.and_utc(),
+            body: body.to_owned(),
+        })
     })
 }

@@ -213,8 +213,11 @@ pub fn staff_access(conn: &mut DbConnection, id: &str) -> Result<Option<StaffAcc
 
 /// Failed sign-ins older than this are forgotten.
 const FAILURE_WINDOW_MINUTES: i64 = 15;
-/// Failures allowed before sign-ins under a key are slowed down.
-const FREE_FAILURES: i32 = 5;
+/// Failures allowed before sign-ins for one account are slowed down.
+const FREE_ACCOUNT_FAILURES: i32 = 5;
+/// Failures allowed before sign-ins from one client address are slowed down (higher, since
+/// many people may share an address).
+const FREE_ADDRESS_FAILURES: i32 = 20;
 /// The longest wait imposed.
 const MAX_BACKOFF_SECONDS: i64 = 900;
 
@@ -233,8 +236,9 @@ pub fn login_blocked_for(
         .map(|until| (until - now).num_seconds().max(1) as u64))
 }
 
-/// Records a failed sign-in under each of `keys`: after five failures within 15 minutes, each
-/// further failure doubles the wait before the next attempt (1 s, 2 s, 4 s … up to 15 minutes).
+/// Records a failed sign-in under each of `keys` (`email:…` and `addr:…`): after 5 failures for
+/// an account, or 20 from an address, within 15 minutes, each further failure doubles the wait
+/// before the next attempt (1 s, 2 s, 4 s … up to 15 minutes).
 pub fn record_login_failure(conn: &mut DbConnection, keys: &[String]) -> Result<(), ApiError> {
     let now = super::now();
     portable::write_transaction(conn, |conn| {
@@ -250,8 +254,13 @@ pub fn record_login_failure(conn: &mut DbConnection, keys: &[String]) -> Result<
                 }
                 _ => 1,
             };
-            let blocked_until = (failures >= FREE_FAILURES).then(|| {
-                let exponent = (failures - FREE_FAILURES).min(10) as u32;
+            let free = if key.starts_with("addr:") {
+                FREE_ADDRESS_FAILURES
+            } else {
+                FREE_ACCOUNT_FAILURES
+            };
+            let blocked_until = (failures >= free).then(|| {
+                let exponent = (failures - free).min(10) as u32;
                 now + Duration::seconds((1_i64 << exponent).min(MAX_BACKOFF_SECONDS))
             });
             let values = (

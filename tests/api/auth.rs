@@ -12,7 +12,9 @@ use report_portal::domain::organization::{CredentialMode, OrganizationStatus};
 use report_portal::store;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, expect, spawn_app, spawn_app_with};
+use report_portal::domain::user::Role;
+
+use crate::helpers::{STAFF_PASSWORD, TestApp, expect, spawn_app, spawn_app_with};
 
 /// Claims a valid token for `sub` would carry.
 fn claims(app: &TestApp, sub: &str) -> Value {
@@ -279,11 +281,95 @@ async fn every_kind_of_bad_token_is_refused_with_401() {
 }
 
 #[actix_web::test]
-async fn a_staff_typed_token_cannot_act_as_an_api_client() {
+async fn staff_and_client_tokens_cannot_stand_in_for_each_other() {
     let app = spawn_app().await;
     let reporter = app.reporter(CredentialMode::Live).await;
+    let (_, analyst) = app.staff(Role::Analyst).await;
+    expect(app.get("/api/v1/reports", &analyst).await, 403).await;
+    expect(
+        app.get("/api/v1/review/reports", &reporter.token).await,
+        403,
+    )
+    .await;
+
+    // A client's id in a staff-typed token names no staff member.
     let mut staff = claims(&app, &reporter.credential.client_id);
     staff["typ"] = json!("staff");
     staff["role"] = json!("analyst");
-    assert_eq!(status_with(&app, &sign(&app, &staff, None)).await, 403);
+    assert_eq!(status_with(&app, &sign(&app, &staff, None)).await, 401);
+    // A client token claiming a staff role is not a client token.
+    let mut client = claims(&app, &reporter.credential.client_id);
+    client["role"] = json!("analyst");
+    assert_eq!(status_with(&app, &sign(&app, &client, None)).await, 401);
+}
+
+#[actix_web::test]
+async fn a_wrong_password_and_an_unknown_email_answer_alike() {
+    let app = spawn_app().await;
+    let (_, email) = app.create_staff(Role::Analyst);
+    let wrong = expect(app.login(&email, "not-the-password-at-all").await, 401).await;
+    let unknown = expect(app.login("nobody@dhs.example", STAFF_PASSWORD).await, 401).await;
+    assert_eq!(wrong["detail"], unknown["detail"]);
+    let me = expect(app.login(&email, STAFF_PASSWORD).await, 200).await;
+    let token = me["access_token"].as_str().unwrap();
+    let who = expect(app.get("/api/v1/me", token).await, 200).await;
+    assert_eq!(who["role"], "analyst");
+    assert_eq!(who["email"], email.as_str());
+}
+
+#[actix_web::test]
+async fn repeated_failures_slow_down_sign_ins_for_that_account() {
+    let app = spawn_app().await;
+    let (_, email) = app.create_staff(Role::Supervisor);
+    for _ in 0..6 {
+        let status = app
+            .login(&email, "wrong-password-guess")
+            .await
+            .status()
+            .as_u16();
+        assert!(status == 401 || status == 429);
+    }
+    let blocked = app.login(&email, STAFF_PASSWORD).await;
+    assert_eq!(blocked.status(), 429, "even the right password waits");
+    let retry_after: u64 = blocked
+        .headers()
+        .get("retry-after")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=2).contains(&retry_after), "{retry_after}");
+    // An unknown e-mail is slowed down the same way, so lockouts reveal nothing.
+    for _ in 0..6 {
+        app.login("ghost@dhs.example", "wrong-password-guess").await;
+    }
+    assert_eq!(
+        app.login("ghost@dhs.example", "wrong-password-guess")
+            .await
+            .status(),
+        429
+    );
+    actix_web::rt::time::sleep(Duration::from_millis(2100)).await;
+    expect(app.login(&email, STAFF_PASSWORD).await, 200).await;
+}
+
+#[actix_web::test]
+async fn a_deactivated_user_is_refused_while_the_token_is_unexpired() {
+    let app = spawn_app_with(|s| s.auth_cache_seconds = 1).await;
+    let (id, email) = app.create_staff(Role::Analyst);
+    let token = expect(app.login(&email, STAFF_PASSWORD).await, 200).await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    expect(app.get("/api/v1/review/reports", &token).await, 200).await;
+    let changes = store::users::UserChanges {
+        active: Some(false),
+        ..Default::default()
+    };
+    app.with_db(|conn| store::users::update_user(conn, &id, &changes))
+        .unwrap();
+    actix_web::rt::time::sleep(Duration::from_millis(1100)).await;
+    expect(app.get("/api/v1/review/reports", &token).await, 401).await;
+    expect(app.login(&email, STAFF_PASSWORD).await, 401).await;
 }

@@ -7,6 +7,7 @@ use diesel::{Connection, RunQueryDsl};
 use report_portal::config::{SecretUrl, Settings};
 use report_portal::db::{self, DbConnection};
 use report_portal::domain::organization::{CredentialMode, IssuedCredential, OrganizationStatus};
+use report_portal::domain::user::{NewUser, Role};
 use report_portal::startup::Application;
 use report_portal::store;
 use serde_json::{Value, json};
@@ -180,6 +181,48 @@ impl TestApp {
             .send()
             .await
             .unwrap()
+    }
+}
+
+/// The password of every staff member the tests create.
+pub const STAFF_PASSWORD: &str = "orbit-Lantern-97-quietly";
+
+impl TestApp {
+    /// `POST /api/v1/auth/login`.
+    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+        self.client
+            .post(format!("{}/api/v1/auth/login", self.address))
+            .json(&json!({"email": email, "password": password}))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Creates a staff member of `role` with [`STAFF_PASSWORD`]: (user id, e-mail).
+    pub fn create_staff(&self, role: Role) -> (String, String) {
+        let email = format!(
+            "{}-{}@dhs.example",
+            role.as_ref(),
+            uuid::Uuid::new_v4().simple()
+        );
+        let new = NewUser {
+            email: email.clone(),
+            display_name: "Staff".into(),
+            role,
+            password: Some(STAFF_PASSWORD.into()),
+            notify: false,
+        };
+        let created = self
+            .with_db(|conn| store::users::register(conn, &new))
+            .unwrap();
+        (created.user.id, email)
+    }
+
+    /// A signed-in staff member of `role`: (user id, token).
+    pub async fn staff(&self, role: Role) -> (String, String) {
+        let (id, email) = self.create_staff(role);
+        let body = expect(self.login(&email.to_uppercase(), STAFF_PASSWORD).await, 200).await;
+        (id, body["access_token"].as_str().unwrap().to_owned())
     }
 }
 

@@ -4,32 +4,20 @@
 use futures_util::future::join_all;
 use report_portal::domain::organization::CredentialMode;
 use report_portal::domain::report::NewReport;
-use report_portal::domain::user::{NewUser, Role};
+use report_portal::domain::user::Role;
 use report_portal::store;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, TestReporter, expect, spawn_app, valid_report};
 
-const PASSWORD: &str = "orbit-Lantern-97-quietly";
-
-/// A staff member of `role`, signed in: (user id, token).
-async fn staff(app: &TestApp, role: Role) -> (String, String) {
-    let email = format!("{}-{}@dhs.example", role.as_ref(), uuid::Uuid::new_v4().simple());
-    let new = NewUser { email: email.clone(), display_name: "Staff".into(), role, password: Some(PASSWORD.into()), notify: false };
-    let created = app.with_db(|conn| store::users::register(conn, &new)).unwrap();
-    let response = app
-        .client
-        .post(format!("{}/api/v1/auth/login", app.address))
-        .json(&json!({"email": email.to_uppercase(), "password": PASSWORD}))
+async fn post(app: &TestApp, path: &str, token: &str, body: Value) -> reqwest::Response {
+    app.client
+        .post(format!("{}{path}", app.address))
+        .bearer_auth(token)
+        .json(&body)
         .send()
         .await
-        .unwrap();
-    let body = expect(response, 200).await;
-    (created.user.id, body["access_token"].as_str().unwrap().to_owned())
-}
-
-async fn post(app: &TestApp, path: &str, token: &str, body: Value) -> reqwest::Response {
-    app.client.post(format!("{}{path}", app.address)).bearer_auth(token).json(&body).send().await.unwrap()
+        .unwrap()
 }
 
 async fn submit(app: &TestApp, reporter: &TestReporter, report: &Value) -> String {
@@ -38,7 +26,13 @@ async fn submit(app: &TestApp, reporter: &TestReporter, report: &Value) -> Strin
 }
 
 async fn move_to(app: &TestApp, token: &str, id: &str, body: Value) -> reqwest::Response {
-    post(app, &format!("/api/v1/review/reports/{id}/transitions"), token, body).await
+    post(
+        app,
+        &format!("/api/v1/review/reports/{id}/transitions"),
+        token,
+        body,
+    )
+    .await
 }
 
 #[actix_web::test]
@@ -46,21 +40,68 @@ async fn a_report_is_worked_from_receipt_to_closure_and_the_submitter_never_sees
     let app = spawn_app().await;
     let reporter = app.reporter(CredentialMode::Live).await;
     let id = submit(&app, &reporter, &valid_report()).await;
-    let (analyst_id, analyst) = staff(&app, Role::Analyst).await;
-    let (_, supervisor) = staff(&app, Role::Supervisor).await;
+    let (analyst_id, analyst) = app.staff(Role::Analyst).await;
+    let (_, supervisor) = app.staff(Role::Supervisor).await;
     let own = format!("/api/v1/reports/{id}");
 
     let list = expect(app.get("/api/v1/review/reports", &analyst).await, 200).await;
     assert_eq!(list["items"][0]["id"], id.as_str());
     assert_eq!(list["items"][0]["status"], "received");
 
-    expect(post(&app, &format!("/api/v1/review/reports/{id}/assignment"), &analyst, json!({"assignee_id": analyst_id})).await, 200).await;
-    expect(move_to(&app, &analyst, &id, json!({"to": "in_review", "reason": "triage"})).await, 200).await;
-    assert_eq!(expect(app.get(&own, &reporter.token).await, 200).await["status"], "in_review");
-    let note = expect(post(&app, &format!("/api/v1/review/reports/{id}/notes"), &analyst, json!({"body": "Same number seen in an earlier case."})).await, 201).await;
+    expect(
+        post(
+            &app,
+            &format!("/api/v1/review/reports/{id}/assignment"),
+            &analyst,
+            json!({"assignee_id": analyst_id}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    expect(
+        move_to(
+            &app,
+            &analyst,
+            &id,
+            json!({"to": "in_review", "reason": "triage"}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        expect(app.get(&own, &reporter.token).await, 200).await["status"],
+        "in_review"
+    );
+    let note = expect(
+        post(
+            &app,
+            &format!("/api/v1/review/reports/{id}/notes"),
+            &analyst,
+            json!({"body": "Same number seen in an earlier case."}),
+        )
+        .await,
+        201,
+    )
+    .await;
     assert_eq!(note["author_id"], analyst_id.as_str());
-    expect(move_to(&app, &analyst, &id, json!({"to": "escalated", "reason": "minor targeted"})).await, 200).await;
-    assert_eq!(expect(app.get(&own, &reporter.token).await, 200).await["status"], "in_review", "escalation shows as in review");
+    expect(
+        move_to(
+            &app,
+            &analyst,
+            &id,
+            json!({"to": "escalated", "reason": "minor targeted"}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        expect(app.get(&own, &reporter.token).await, 200).await["status"],
+        "in_review",
+        "escalation shows as in review"
+    );
     let referral = json!({"to": "referred", "reason": "HSI lead", "referral": {"agency": "HSI", "reference": "HSI-2026-77"}});
     let referred = expect(move_to(&app, &supervisor, &id, referral).await, 200).await;
     assert_eq!(referred["status"], "referred");
@@ -68,25 +109,90 @@ async fn a_report_is_worked_from_receipt_to_closure_and_the_submitter_never_sees
 
     let seen = expect(app.get(&own, &reporter.token).await, 200).await;
     assert_eq!(seen["status"], "closed", "a referral is never disclosed");
-    assert!(!seen.to_string().contains("HSI"), "no referral detail reaches the submitter");
-    let listed = expect(app.get("/api/v1/reports?status=closed", &reporter.token).await, 200).await;
+    assert!(
+        !seen.to_string().contains("HSI"),
+        "no referral detail reaches the submitter"
+    );
+    let listed = expect(
+        app.get("/api/v1/reports?status=closed", &reporter.token)
+            .await,
+        200,
+    )
+    .await;
     assert_eq!(listed["items"][0]["id"], id.as_str());
 
-    let closed = expect(move_to(&app, &analyst, &id, json!({"to": "closed", "reason": "done", "resolution": "actioned"})).await, 200).await;
+    let closed = expect(
+        move_to(
+            &app,
+            &analyst,
+            &id,
+            json!({"to": "closed", "reason": "done", "resolution": "actioned"}),
+        )
+        .await,
+        200,
+    )
+    .await;
     assert_eq!(closed["resolution"], "actioned");
-    let refused = expect(move_to(&app, &analyst, &id, json!({"to": "in_review", "reason": "reopen"})).await, 409).await;
+    let refused = expect(
+        move_to(
+            &app,
+            &analyst,
+            &id,
+            json!({"to": "in_review", "reason": "reopen"}),
+        )
+        .await,
+        409,
+    )
+    .await;
     assert_eq!(refused["allowed"], json!([]), "only a supervisor reopens");
-    let reopened = expect(move_to(&app, &supervisor, &id, json!({"to": "in_review", "reason": "new information"})).await, 200).await;
+    let reopened = expect(
+        move_to(
+            &app,
+            &supervisor,
+            &id,
+            json!({"to": "in_review", "reason": "new information"}),
+        )
+        .await,
+        200,
+    )
+    .await;
     assert_eq!(reopened["status"], "in_review");
 
-    let kinds: Vec<&str> = reopened["timeline"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["received", "assignment", "transition", "note", "transition", "transition", "transition", "transition"]);
+    let kinds: Vec<&str> = reopened["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "received",
+            "assignment",
+            "transition",
+            "note",
+            "transition",
+            "transition",
+            "transition",
+            "transition"
+        ]
+    );
     let escalation = &reopened["timeline"][4];
-    assert_eq!((escalation["from"].as_str(), escalation["to"].as_str()), (Some("in_review"), Some("escalated")));
+    assert_eq!(
+        (escalation["from"].as_str(), escalation["to"].as_str()),
+        (Some("in_review"), Some("escalated"))
+    );
     assert_eq!(escalation["reason"], "minor targeted");
     assert_eq!(escalation["actor_id"], analyst_id.as_str());
-    assert_eq!(reopened["notes"][0]["body"], "Same number seen in an earlier case.");
-    assert_eq!(reopened["report"]["summary"], valid_report()["summary"], "the report as submitted");
+    assert_eq!(
+        reopened["notes"][0]["body"],
+        "Same number seen in an earlier case."
+    );
+    assert_eq!(
+        reopened["report"]["summary"],
+        valid_report()["summary"],
+        "the report as submitted"
+    );
 }
 
 #[actix_web::test]
@@ -94,23 +200,83 @@ async fn moves_the_state_machine_does_not_draw_are_refused_with_the_allowed_ones
     let app = spawn_app().await;
     let reporter = app.reporter(CredentialMode::Live).await;
     let id = submit(&app, &reporter, &valid_report()).await;
-    let (_, analyst) = staff(&app, Role::Analyst).await;
+    let (_, analyst) = app.staff(Role::Analyst).await;
 
-    let refused = expect(move_to(&app, &analyst, &id, json!({"to": "closed", "reason": "x", "resolution": "no_action"})).await, 409).await;
+    let refused = expect(
+        move_to(
+            &app,
+            &analyst,
+            &id,
+            json!({"to": "closed", "reason": "x", "resolution": "no_action"}),
+        )
+        .await,
+        409,
+    )
+    .await;
     assert_eq!(refused["allowed"], json!(["in_review"]));
-    expect(move_to(&app, &analyst, &id, json!({"to": "in_review", "reason": "triage"})).await, 200).await;
+    expect(
+        move_to(
+            &app,
+            &analyst,
+            &id,
+            json!({"to": "in_review", "reason": "triage"}),
+        )
+        .await,
+        200,
+    )
+    .await;
     for to in ["received", "retracted", "in_review"] {
-        let refused = expect(move_to(&app, &analyst, &id, json!({"to": to, "reason": "x"})).await, 409).await;
-        assert_eq!(refused["allowed"], json!(["escalated", "referred", "closed"]), "{to}");
+        let refused = expect(
+            move_to(&app, &analyst, &id, json!({"to": to, "reason": "x"})).await,
+            409,
+        )
+        .await;
+        assert_eq!(
+            refused["allowed"],
+            json!(["escalated", "referred", "closed"]),
+            "{to}"
+        );
     }
-    let missing = expect(move_to(&app, &analyst, &id, json!({"to": "referred", "reason": "x"})).await, 422).await;
+    let missing = expect(
+        move_to(
+            &app,
+            &analyst,
+            &id,
+            json!({"to": "referred", "reason": "x"}),
+        )
+        .await,
+        422,
+    )
+    .await;
     assert_eq!(missing["errors"][0]["pointer"], "/referral");
-    let missing = expect(move_to(&app, &analyst, &id, json!({"to": "closed", "reason": "x"})).await, 422).await;
+    let missing = expect(
+        move_to(&app, &analyst, &id, json!({"to": "closed", "reason": "x"})).await,
+        422,
+    )
+    .await;
     assert_eq!(missing["errors"][0]["pointer"], "/resolution");
-    expect(move_to(&app, &analyst, &uuid::Uuid::now_v7().to_string(), json!({"to": "in_review", "reason": "x"})).await, 404).await;
+    expect(
+        move_to(
+            &app,
+            &analyst,
+            &uuid::Uuid::now_v7().to_string(),
+            json!({"to": "in_review", "reason": "x"}),
+        )
+        .await,
+        404,
+    )
+    .await;
 
-    let detail = expect(app.get(&format!("/api/v1/review/reports/{id}"), &analyst).await, 200).await;
-    assert_eq!(detail["status"], "in_review", "refused moves change nothing");
+    let detail = expect(
+        app.get(&format!("/api/v1/review/reports/{id}"), &analyst)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        detail["status"], "in_review",
+        "refused moves change nothing"
+    );
     assert_eq!(detail["timeline"].as_array().unwrap().len(), 2);
 }
 
@@ -118,19 +284,48 @@ async fn moves_the_state_machine_does_not_draw_are_refused_with_the_allowed_ones
 async fn of_two_concurrent_transitions_exactly_one_succeeds() {
     let app = spawn_app().await;
     let reporter = app.reporter(CredentialMode::Live).await;
-    let (_, analyst) = staff(&app, Role::Analyst).await;
+    let (_, analyst) = app.staff(Role::Analyst).await;
     for _ in 0..5 {
         let id = submit(&app, &reporter, &valid_report()).await;
-        expect(move_to(&app, &analyst, &id, json!({"to": "in_review", "reason": "triage"})).await, 200).await;
+        expect(
+            move_to(
+                &app,
+                &analyst,
+                &id,
+                json!({"to": "in_review", "reason": "triage"}),
+            )
+            .await,
+            200,
+        )
+        .await;
         // Two analysts escalate at once: whichever comes second finds it escalated already.
-        let first = move_to(&app, &analyst, &id, json!({"to": "escalated", "reason": "a"}));
-        let second = move_to(&app, &analyst, &id, json!({"to": "escalated", "reason": "b"}));
+        let first = move_to(
+            &app,
+            &analyst,
+            &id,
+            json!({"to": "escalated", "reason": "a"}),
+        );
+        let second = move_to(
+            &app,
+            &analyst,
+            &id,
+            json!({"to": "escalated", "reason": "b"}),
+        );
         let answers = join_all([first, second]).await;
         let mut statuses = [answers[0].status().as_u16(), answers[1].status().as_u16()];
         statuses.sort();
         assert_eq!(statuses, [200, 409]);
-        let detail = expect(app.get(&format!("/api/v1/review/reports/{id}"), &analyst).await, 200).await;
-        assert_eq!(detail["timeline"].as_array().unwrap().len(), 3, "one transition recorded, not two");
+        let detail = expect(
+            app.get(&format!("/api/v1/review/reports/{id}"), &analyst)
+                .await,
+            200,
+        )
+        .await;
+        assert_eq!(
+            detail["timeline"].as_array().unwrap().len(),
+            3,
+            "one transition recorded, not two"
+        );
     }
 }
 
@@ -139,23 +334,59 @@ async fn analysts_take_unassigned_reports_and_supervisors_assign_anyone() {
     let app = spawn_app().await;
     let reporter = app.reporter(CredentialMode::Live).await;
     let id = submit(&app, &reporter, &valid_report()).await;
-    let (first_id, first) = staff(&app, Role::Analyst).await;
-    let (second_id, second) = staff(&app, Role::Analyst).await;
-    let (auditor_id, _) = staff(&app, Role::Auditor).await;
-    let (_, supervisor) = staff(&app, Role::Supervisor).await;
+    let (first_id, first) = app.staff(Role::Analyst).await;
+    let (second_id, second) = app.staff(Role::Analyst).await;
+    let (auditor_id, _) = app.staff(Role::Auditor).await;
+    let (_, supervisor) = app.staff(Role::Supervisor).await;
     let path = format!("/api/v1/review/reports/{id}/assignment");
 
-    expect(post(&app, &path, &first, json!({"assignee_id": second_id})).await, 403).await;
-    let taken = expect(post(&app, &path, &first, json!({"assignee_id": first_id})).await, 200).await;
+    expect(
+        post(&app, &path, &first, json!({"assignee_id": second_id})).await,
+        403,
+    )
+    .await;
+    let taken = expect(
+        post(&app, &path, &first, json!({"assignee_id": first_id})).await,
+        200,
+    )
+    .await;
     assert_eq!(taken["assignee_id"], first_id.as_str());
-    expect(post(&app, &path, &second, json!({"assignee_id": second_id})).await, 409).await;
-    expect(post(&app, &path, &first, json!({"assignee_id": null})).await, 403).await;
-    expect(post(&app, &path, &supervisor, json!({"assignee_id": auditor_id})).await, 422).await;
-    let moved = expect(post(&app, &path, &supervisor, json!({"assignee_id": second_id})).await, 200).await;
+    expect(
+        post(&app, &path, &second, json!({"assignee_id": second_id})).await,
+        409,
+    )
+    .await;
+    expect(
+        post(&app, &path, &first, json!({"assignee_id": null})).await,
+        403,
+    )
+    .await;
+    expect(
+        post(&app, &path, &supervisor, json!({"assignee_id": auditor_id})).await,
+        422,
+    )
+    .await;
+    let moved = expect(
+        post(&app, &path, &supervisor, json!({"assignee_id": second_id})).await,
+        200,
+    )
+    .await;
     assert_eq!(moved["assignee_id"], second_id.as_str());
-    let mine = expect(app.get(&format!("/api/v1/review/reports?assignee_id={second_id}"), &second).await, 200).await;
+    let mine = expect(
+        app.get(
+            &format!("/api/v1/review/reports?assignee_id={second_id}"),
+            &second,
+        )
+        .await,
+        200,
+    )
+    .await;
     assert_eq!(mine["items"].as_array().unwrap().len(), 1);
-    let cleared = expect(post(&app, &path, &supervisor, json!({"assignee_id": null})).await, 200).await;
+    let cleared = expect(
+        post(&app, &path, &supervisor, json!({"assignee_id": null})).await,
+        200,
+    )
+    .await;
     assert_eq!(cleared["assignee_id"], Value::Null);
 }
 
@@ -165,7 +396,7 @@ async fn the_list_filters_and_searches_whole_words_without_case_or_accents() {
     let first = app.reporter(CredentialMode::Live).await;
     let second = app.reporter(CredentialMode::Live).await;
     let tester = app.reporter(CredentialMode::Test).await;
-    let (_, analyst) = staff(&app, Role::Analyst).await;
+    let (_, analyst) = app.staff(Role::Analyst).await;
 
     let a = submit(&app, &first, &valid_report()).await;
     let mut other = valid_report();
@@ -179,7 +410,12 @@ async fn the_list_filters_and_searches_whole_words_without_case_or_accents() {
     submit(&app, &tester, &valid_report()).await;
 
     let ids = |page: &Value| -> Vec<String> {
-        page["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_owned()).collect()
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_str().unwrap().to_owned())
+            .collect()
     };
     let query = |q: &str| format!("/api/v1/review/reports?{q}");
     let cases: Vec<(String, Vec<&String>)> = vec![
@@ -188,7 +424,10 @@ async fn the_list_filters_and_searches_whole_words_without_case_or_accents() {
         (query("category=recruitment"), vec![&a]),
         (query("group=cjng"), vec![&a]),
         (query("group=sinaloa"), vec![&b]),
-        (query(&format!("organization_id={}", second.organization_id)), vec![&b]),
+        (
+            query(&format!("organization_id={}", second.organization_id)),
+            vec![&b],
+        ),
         (query("service=Example%20Chat"), vec![&b]),
         (query("status=received"), vec![&b, &a]),
         (query("status=closed"), vec![]),
@@ -197,7 +436,10 @@ async fn the_list_filters_and_searches_whole_words_without_case_or_accents() {
         (query("q=jov"), vec![]),
         (query("q=encontrar"), vec![&b]),
         (query("q=journalist%20jovenes"), vec![]),
-        (query("received_from=2000-01-01T00:00:00Z&received_to=2000-01-02T00:00:00Z"), vec![]),
+        (
+            query("received_from=2000-01-01T00:00:00Z&received_to=2000-01-02T00:00:00Z"),
+            vec![],
+        ),
         (query("received_from=2000-01-01T00:00:00Z"), vec![&b, &a]),
     ];
     for (path, expected) in cases {
@@ -206,7 +448,11 @@ async fn the_list_filters_and_searches_whole_words_without_case_or_accents() {
         assert_eq!(ids(&page), expected, "{path}");
     }
     let test_mode = expect(app.get(&query("mode=test"), &analyst).await, 200).await;
-    assert_eq!(test_mode["items"].as_array().unwrap().len(), 1, "test reports only when asked for");
+    assert_eq!(
+        test_mode["items"].as_array().unwrap().len(),
+        1,
+        "test reports only when asked for"
+    );
     expect(app.get(&query("severity=extreme"), &analyst).await, 400).await;
 }
 
@@ -214,7 +460,7 @@ async fn the_list_filters_and_searches_whole_words_without_case_or_accents() {
 async fn the_export_streams_more_reports_than_a_page_as_ndjson_and_csv() {
     let app = spawn_app().await;
     let reporter = app.reporter(CredentialMode::Live).await;
-    let (_, analyst) = staff(&app, Role::Analyst).await;
+    let (_, analyst) = app.staff(Role::Analyst).await;
     let submitter = store::reports::Submitter {
         organization_id: reporter.organization_id.clone(),
         client_id: reporter.credential.client_id.clone(),
@@ -225,28 +471,59 @@ async fn the_export_streams_more_reports_than_a_page_as_ndjson_and_csv() {
         for _ in 0..COUNT {
             let json = valid_report();
             let report: NewReport = serde_json::from_value(json.clone()).unwrap();
-            let body = store::reports::ReceivedBody { report: &report, canonical: &json.to_string(), sha256: "0", word_hashes: &[] };
+            let body = store::reports::ReceivedBody {
+                report: &report,
+                canonical: &json.to_string(),
+                sha256: "0",
+                word_hashes: &[],
+            };
             store::reports::submit(conn, &submitter, body).unwrap();
         }
     });
 
-    let ndjson = app.get("/api/v1/review/export?format=ndjson", &analyst).await;
-    assert_eq!(ndjson.headers().get("content-type").unwrap(), "application/x-ndjson");
+    let ndjson = app
+        .get("/api/v1/review/export?format=ndjson", &analyst)
+        .await;
+    assert_eq!(
+        ndjson.headers().get("content-type").unwrap(),
+        "application/x-ndjson"
+    );
     let text = ndjson.text().await.unwrap();
-    let lines: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), COUNT);
     let mut ids: Vec<&str> = lines.iter().map(|l| l["id"].as_str().unwrap()).collect();
-    assert!(ids.windows(2).all(|w| w[0] > w[1]), "newest first, no repeats");
+    assert!(
+        ids.windows(2).all(|w| w[0] > w[1]),
+        "newest first, no repeats"
+    );
     ids.dedup();
     assert_eq!(ids.len(), COUNT);
 
-    let csv = app.get("/api/v1/review/export?format=csv&severity=high", &analyst).await;
-    assert!(csv.headers().get("content-type").unwrap().to_str().unwrap().starts_with("text/csv"));
+    let csv = app
+        .get("/api/v1/review/export?format=csv&severity=high", &analyst)
+        .await;
+    assert!(
+        csv.headers()
+            .get("content-type")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
     let text = csv.text().await.unwrap();
     let mut rows = text.lines();
-    assert!(rows.next().unwrap().starts_with("id,organization_id,external_id"));
+    assert!(
+        rows.next()
+            .unwrap()
+            .starts_with("id,organization_id,external_id")
+    );
     assert_eq!(rows.count(), COUNT);
-    let none = app.get("/api/v1/review/export?format=csv&severity=low", &analyst).await;
+    let none = app
+        .get("/api/v1/review/export?format=csv&severity=low", &analyst)
+        .await;
     assert_eq!(none.text().await.unwrap().lines().count(), 0);
 }
 
@@ -257,7 +534,7 @@ async fn each_role_reaches_exactly_its_own_endpoint_groups() {
     let id = submit(&app, &reporter, &valid_report()).await;
     let mut tokens = vec![String::new(), reporter.token.clone()];
     for role in [Role::Analyst, Role::Supervisor, Role::Auditor, Role::Admin] {
-        tokens.push(staff(&app, role).await.1);
+        tokens.push(app.staff(role).await.1);
     }
     let endpoints = [
         format!("/api/v1/reports/{id}"),
@@ -288,7 +565,10 @@ async fn each_role_reaches_exactly_its_own_endpoint_groups() {
         }
         table.push(row);
     }
-    assert_eq!(table, expected, "rows: {endpoints:?}; columns: none, reporter, analyst, supervisor, auditor, admin");
+    assert_eq!(
+        table, expected,
+        "rows: {endpoints:?}; columns: none, reporter, analyst, supervisor, auditor, admin"
+    );
 }
 
 #[actix_web::test]
@@ -296,11 +576,18 @@ async fn concurrent_notes_are_all_kept() {
     let app = spawn_app().await;
     let reporter = app.reporter(CredentialMode::Live).await;
     let id = submit(&app, &reporter, &valid_report()).await;
-    let (_, analyst) = staff(&app, Role::Analyst).await;
+    let (_, analyst) = app.staff(Role::Analyst).await;
     let path = format!("/api/v1/review/reports/{id}/notes");
-    let responses = join_all((0..6).map(|i| post(&app, &path, &analyst, json!({"body": format!("note {i}")})))).await;
+    let responses =
+        join_all((0..6).map(|i| post(&app, &path, &analyst, json!({"body": format!("note {i}")}))))
+            .await;
     assert!(responses.iter().all(|r| r.status() == 201));
-    let detail = expect(app.get(&format!("/api/v1/review/reports/{id}"), &analyst).await, 200).await;
+    let detail = expect(
+        app.get(&format!("/api/v1/review/reports/{id}"), &analyst)
+            .await,
+        200,
+    )
+    .await;
     assert_eq!(detail["notes"].as_array().unwrap().len(), 6);
     expect(post(&app, &path, &analyst, json!({"body": ""})).await, 422).await;
 }
