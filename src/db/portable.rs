@@ -57,6 +57,16 @@ pub fn with_migration_lock<T>(
     result
 }
 
+/// Takes the audit sealer's lock until the end of the current transaction: on PostgreSQL a
+/// transaction-scoped advisory lock, so that one sealer at a time extends the hash chain across
+/// all replicas; SQLite's `BEGIN IMMEDIATE` (see [`write_transaction`]) already serializes.
+pub fn lock_audit_sealer(conn: &mut DbConnection) -> QueryResult<()> {
+    if matches!(conn, DbConnection::Postgres(_)) {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(7201640312)").execute(conn)?;
+    }
+    Ok(())
+}
+
 /// Whether `result` failed because a row with the same unique key already exists.
 pub fn is_unique_violation<T>(result: &QueryResult<T>) -> bool {
     matches!(

@@ -221,3 +221,40 @@ diesel::allow_tables_to_appear_in_same_query!(
     report_notes,
     report_words,
 );
+
+diesel::table! {
+    audit_events (id) {
+        id -> Text,
+        at -> Timestamp,
+        actor -> Nullable<Text>,
+        role -> Nullable<Text>,
+        action -> Text,
+        target -> Nullable<Text>,
+        outcome -> Text,
+        ip -> Nullable<Text>,
+        request_id -> Nullable<Text>,
+        seq -> Nullable<BigInt>,
+        prev_hash -> Nullable<Text>,
+        hash -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    report_counts (day, dimension, key, shard) {
+        day -> Text,
+        dimension -> Text,
+        key -> Text,
+        shard -> Integer,
+        count -> BigInt,
+    }
+}
+
+diesel::table! {
+    triage_histogram (day, metric, bucket, shard) {
+        day -> Text,
+        metric -> Text,
+        bucket -> Integer,
+        shard -> Integer,
+        count -> BigInt,
+    }
+}

@@ -1,5 +1,6 @@
 //! Queries, one module per aggregate. Functions take a connection and domain types, never HTTP types.
 
+pub mod audit;
 pub mod organizations;
 pub mod reports;
 pub mod review;

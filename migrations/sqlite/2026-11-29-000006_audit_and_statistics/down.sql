@@ -1,0 +1,3 @@
+DROP TABLE triage_histogram;
+DROP TABLE report_counts;
+DROP TABLE audit_events;
