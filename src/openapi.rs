@@ -22,6 +22,7 @@ use crate::error::{FieldError, Problem};
     tags(
         (name = "auth", description = "Access tokens"),
         (name = "submission", description = "Reports from an organization's API client"),
+        (name = "admin", description = "Organizations, their vetting and API credentials, staff accounts (administrators only)"),
         (name = "operations", description = "Health of the service"),
     )
 )]

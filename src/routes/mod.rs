@@ -1,6 +1,7 @@
 //! HTTP handlers, one module per area; each handler is registered once, and the OpenAPI
 //! document follows from the registrations.
 
+pub mod admin;
 pub mod auth;
 pub mod body;
 pub mod ops;
@@ -24,7 +25,18 @@ where
             .service(submission::submit)
             .service(submission::list)
             .service(submission::get_by_external_id)
-            .service(submission::get),
+            .service(submission::get)
+            .service(admin::list_organizations)
+            .service(admin::create_organization)
+            .service(admin::get_organization)
+            .service(admin::vet_organization)
+            .service(admin::issue_credential)
+            .service(admin::list_credentials)
+            .service(admin::revoke_credential)
+            .service(admin::list_users)
+            .service(admin::create_user)
+            .service(admin::get_user)
+            .service(admin::update_user),
     )
     .service(auth::jwks)
     .service(ops::healthz)

@@ -6,10 +6,17 @@ use std::path::PathBuf;
 use diesel::{Connection, RunQueryDsl};
 use report_portal::config::{SecretUrl, Settings};
 use report_portal::db::{self, DbConnection};
-use report_portal::domain::organization::{CredentialMode, IssuedCredential, OrganizationStatus};
+use report_portal::domain::organization::{
+    CredentialMode, IssuedCredential, NewCredential, NewOrganization, OrganizationStatus,
+    StatusChange,
+};
+use report_portal::domain::user::{NewUser, Role};
 use report_portal::startup::Application;
 use report_portal::store;
 use serde_json::{Value, json};
+
+/// The password of every staff user made by [`TestApp::create_staff`].
+pub const STAFF_PASSWORD: &str = "orbit-Lantern-97-quietly";
 
 /// A running application and what a test needs to talk to it.
 pub struct TestApp {
@@ -99,8 +106,17 @@ impl TestApp {
 
     /// Creates an organization with `status`; answers its id.
     pub fn create_organization(&self, status: OrganizationStatus) -> String {
+        let new = NewOrganization {
+            name: "Example Social".into(),
+            contact_email: None,
+        };
         self.with_db(|conn| {
-            store::organizations::create_organization(conn, "Example Social", None, status)
+            store::organizations::create_organization(
+                conn,
+                &new,
+                status,
+                StatusChange::COMMAND_LINE,
+            )
         })
         .unwrap()
         .id
@@ -112,18 +128,62 @@ impl TestApp {
         organization_id: &str,
         mode: CredentialMode,
     ) -> IssuedCredential {
-        self.with_db(|conn| {
-            store::organizations::create_credential(conn, organization_id, mode, None)
-        })
-        .unwrap()
+        let new = NewCredential { mode, label: None };
+        self.with_db(|conn| store::organizations::create_credential(conn, organization_id, &new))
+            .unwrap()
     }
 
     /// Sets an organization's vetting status.
     pub fn set_organization_status(&self, organization_id: &str, status: OrganizationStatus) {
         self.with_db(|conn| {
-            store::organizations::set_organization_status(conn, organization_id, status)
+            store::organizations::set_organization_status(
+                conn,
+                organization_id,
+                status,
+                StatusChange::COMMAND_LINE,
+            )
         })
         .unwrap();
+    }
+
+    /// Creates an active staff user of `role` whose password is [`STAFF_PASSWORD`]; answers
+    /// their id and e-mail.
+    pub fn create_staff(&self, role: Role) -> (String, String) {
+        let email = format!(
+            "{}-{}@dhs.example",
+            role.as_ref(),
+            uuid::Uuid::new_v4().simple()
+        );
+        let new = NewUser {
+            email: email.clone(),
+            display_name: format!("Test {}", role.as_ref()),
+            role,
+            password: Some(STAFF_PASSWORD.into()),
+            notify: false,
+        };
+        let created = self
+            .with_db(|conn| store::users::register(conn, &new))
+            .unwrap();
+        (created.user.id, email)
+    }
+
+    /// Signs in through `POST /api/v1/auth/login`; answers the access token.
+    pub async fn login(&self, email: &str, password: &str) -> String {
+        let response = self
+            .client
+            .post(format!("{}/api/v1/auth/login", self.address))
+            .json(&json!({"email": email, "password": password}))
+            .send()
+            .await
+            .unwrap();
+        let body = expect(response, 200).await;
+        body["access_token"].as_str().unwrap().to_owned()
+    }
+
+    /// A new staff user of `role`, signed in: answers their access token.
+    pub async fn staff_token(&self, role: Role) -> String {
+        let (_, email) = self.create_staff(role);
+        self.login(&email, STAFF_PASSWORD).await
     }
 
     /// `POST /api/v1/auth/token` with a form body.
@@ -163,12 +223,28 @@ impl TestApp {
 
     /// `GET` `path` (under the address) with `token`.
     pub async fn get(&self, path: &str, token: &str) -> reqwest::Response {
-        self.client
-            .get(format!("{}{path}", self.address))
-            .bearer_auth(token)
-            .send()
+        self.send(reqwest::Method::GET, path, Some(token), None)
             .await
-            .unwrap()
+    }
+
+    /// `method` `path` (under the address) with `token` if any and `body` as JSON if any.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> reqwest::Response {
+        let mut request = self
+            .client
+            .request(method, format!("{}{path}", self.address));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        request.send().await.unwrap()
     }
 
     /// `POST /api/v1/reports` with `report` as JSON.
