@@ -8,7 +8,9 @@ use serde::Serialize;
 
 use crate::config::Settings;
 use crate::db::{self, DbConnection};
-use crate::domain::organization::{CredentialMode, OrganizationStatus};
+use crate::domain::organization::{
+    CredentialMode, NewCredential, NewOrganization, OrganizationStatus, StatusChange,
+};
 use crate::domain::user::{NewUser, Role};
 use crate::store;
 
@@ -143,25 +145,35 @@ pub fn run_command(command: Command, settings: &Settings) -> anyhow::Result<()> 
             } else {
                 OrganizationStatus::Pending
             };
+            let new = NewOrganization {
+                name,
+                contact_email,
+            };
             print(&store::organizations::create_organization(
                 conn,
-                &name,
-                contact_email.as_deref(),
+                &new,
                 status,
+                StatusChange::COMMAND_LINE,
             )?)
         }
-        Command::Org(OrgCommand::Vet { id }) => print(
-            &store::organizations::set_organization_status(conn, &id, OrganizationStatus::Vetted)?,
-        ),
+        Command::Org(OrgCommand::Vet { id }) => {
+            print(&store::organizations::set_organization_status(
+                conn,
+                &id,
+                OrganizationStatus::Vetted,
+                StatusChange::COMMAND_LINE,
+            )?)
+        }
         Command::Org(OrgCommand::Suspend { id }) => {
             print(&store::organizations::set_organization_status(
                 conn,
                 &id,
                 OrganizationStatus::Suspended,
+                StatusChange::COMMAND_LINE,
             )?)
         }
         Command::Credential(CredentialCommand::Create { org, mode, label }) => print(
-            &store::organizations::create_credential(conn, &org, mode, label.as_deref())?,
+            &store::organizations::create_credential(conn, &org, &NewCredential { mode, label })?,
         ),
         Command::User(UserCommand::Create {
             email,

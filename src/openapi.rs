@@ -23,6 +23,7 @@ use crate::error::{FieldError, Problem};
         (name = "auth", description = "Access tokens"),
         (name = "submission", description = "Reports from an organization's API client"),
         (name = "review", description = "Triage and referral by DHS analysts and supervisors"),
+        (name = "admin", description = "Organizations, their vetting and API credentials, staff accounts (administrators only)"),
         (name = "operations", description = "Health of the service"),
     )
 )]

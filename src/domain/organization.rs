@@ -1,7 +1,11 @@
 //! Organizations (the vetted companies) and their API credentials.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use validator::Validate;
+
+use super::report::not_blank;
 
 /// Where an organization stands in vetting; only `vetted` organizations get tokens and submit.
 #[derive(
@@ -25,7 +29,7 @@ pub enum OrganizationStatus {
     Vetted,
     /// Temporarily barred; its tokens stop working within a minute.
     Suspended,
-    /// Permanently barred.
+    /// Permanently barred: no status change takes it back.
     Revoked,
 }
 
@@ -76,4 +80,109 @@ pub struct IssuedCredential {
     pub client_secret: String,
     /// `live` or `test`.
     pub mode: CredentialMode,
+}
+
+/// A new organization, as an administrator registers it (or the command line).
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewOrganization {
+    /// The company's name.
+    #[validate(
+        length(max = 200, message = "must be at most 200 characters"),
+        custom(function = not_blank)
+    )]
+    #[schema(min_length = 1, max_length = 200)]
+    pub name: String,
+    /// Where DHS reaches the company's trust-and-safety team.
+    #[validate(email(message = "must be a valid e-mail address"))]
+    pub contact_email: Option<String>,
+}
+
+/// An administrator's vetting decision: the new status and why.
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VettingDecision {
+    /// The new status.
+    pub status: OrganizationStatus,
+    /// Why, for the vetting history.
+    #[validate(
+        length(max = 2000, message = "must be at most 2000 characters"),
+        custom(function = not_blank)
+    )]
+    #[schema(min_length = 1, max_length = 2000)]
+    pub reason: String,
+}
+
+/// Who changes an organization's status and why, as its vetting history records it.
+#[derive(Debug, Clone, Copy)]
+pub struct StatusChange<'a> {
+    /// The administrator's user id; `None` for the command line.
+    pub actor_id: Option<&'a str>,
+    /// Why; `None` when no reason was asked for (an administrator registering an organization).
+    pub reason: Option<&'a str>,
+}
+
+impl StatusChange<'static> {
+    /// A change made with the command line.
+    pub const COMMAND_LINE: Self = StatusChange {
+        actor_id: None,
+        reason: Some("command line"),
+    };
+}
+
+/// One entry of an organization's vetting history.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VettingEvent {
+    /// When (UTC).
+    pub at: DateTime<Utc>,
+    /// The administrator who made the change; `null` for the command line.
+    pub actor_id: Option<String>,
+    /// The status before; `null` when the organization was registered.
+    pub from: Option<OrganizationStatus>,
+    /// The status after.
+    pub to: OrganizationStatus,
+    /// Why, as given.
+    pub reason: Option<String>,
+}
+
+/// An organization with its contact, registration time and vetting history, for administrators.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OrganizationDetail {
+    /// Its id, name and status.
+    #[serde(flatten)]
+    pub organization: Organization,
+    /// Where DHS reaches the company's trust-and-safety team.
+    pub contact_email: Option<String>,
+    /// When it was registered (UTC).
+    pub created_at: DateTime<Utc>,
+    /// Every status change, oldest first; the first is the registration.
+    pub vetting_history: Vec<VettingEvent>,
+}
+
+/// A request for a new API credential.
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewCredential {
+    /// `live` (the default) for real reports, `test` for integration testing.
+    #[serde(default)]
+    pub mode: CredentialMode,
+    /// A note on what the credential is for.
+    #[validate(length(max = 200, message = "must be at most 200 characters"))]
+    #[schema(max_length = 200)]
+    pub label: Option<String>,
+}
+
+/// An API credential as administrators see it: never its secret, nor the secret's hash.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Credential {
+    /// The public identifier.
+    pub client_id: String,
+    /// `live` or `test`.
+    pub mode: CredentialMode,
+    /// The note given when it was issued.
+    pub label: Option<String>,
+    /// When it was issued (UTC).
+    pub created_at: DateTime<Utc>,
+    /// When it was revoked (UTC); `null` while it works.
+    pub revoked_at: Option<DateTime<Utc>>,
 }

@@ -21,7 +21,7 @@ use crate::domain::taxonomy::{
     AccountRole, Category, ContactType, ContentType, DetectionMethod, Indicator, PlatformAction,
     Severity, SuspectedGroup,
 };
-use crate::error::FieldError;
+use crate::error::{ApiError, FieldError};
 
 /// How far past `now` a timestamp may lie, to allow for the reporter's clock being ahead of ours.
 const CLOCK_SKEW: TimeDelta = TimeDelta::minutes(5);
@@ -416,6 +416,24 @@ impl NewReport {
     }
 }
 
+/// Checks `value`'s validator rules, located from the root of the body, and adds the errors
+/// `more` that rules validator cannot express found: 422 with one field error per broken rule.
+pub fn check_rules(
+    value: &impl Validate,
+    more: impl IntoIterator<Item = FieldError>,
+) -> Result<(), ApiError> {
+    let mut errors = match value.validate() {
+        Ok(()) => Vec::new(),
+        Err(e) => field_errors(&e, ""),
+    };
+    errors.extend(more);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Invalid(errors))
+    }
+}
+
 /// Turns validator's nested `errors` into field errors whose pointers start at `base` (`""` for
 /// the whole body), sorted by pointer; fields are named as in JSON, also where serde renames them.
 pub fn field_errors(errors: &ValidationErrors, base: &str) -> Vec<FieldError> {
@@ -486,7 +504,7 @@ fn invalid(code: &'static str, message: &'static str) -> ValidationError {
 }
 
 /// Accepts text that is not empty and not only white space.
-fn not_blank(value: &str) -> Result<(), ValidationError> {
+pub fn not_blank(value: &str) -> Result<(), ValidationError> {
     if value.trim().is_empty() {
         return Err(invalid("blank", "must not be empty or only white space"));
     }

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use super::report::check_rules;
 use crate::error::{ApiError, FieldError};
 
 /// Every role a caller can have: `reporter` for organizations' API clients, the rest for staff.
@@ -87,17 +88,7 @@ pub struct NewUser {
 impl NewUser {
     /// Every rule of a new account: e-mail, name, a staff role, and the password's strength.
     pub fn check(&self) -> Result<(), ApiError> {
-        let mut errors: Vec<FieldError> = match validator::Validate::validate(self) {
-            Ok(()) => Vec::new(),
-            Err(e) => crate::domain::report::field_errors(&e, ""),
-        };
-        if self.role == Role::Reporter {
-            errors.push(FieldError::new(
-                "/role",
-                "staff_role",
-                "must be analyst, supervisor, auditor or admin",
-            ));
-        }
+        let mut errors: Vec<FieldError> = staff_role_error(self.role).into_iter().collect();
         if let Some(password) = &self.password {
             if let Err(ApiError::Invalid(mut password_errors)) =
                 check_password(password, &self.email, "/password")
@@ -105,11 +96,40 @@ impl NewUser {
                 errors.append(&mut password_errors);
             }
         }
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(ApiError::Invalid(errors))
-        }
+        check_rules(self, errors)
+    }
+}
+
+/// The error at `/role` when `role` is not a staff role.
+fn staff_role_error(role: Role) -> Option<FieldError> {
+    (role == Role::Reporter).then(|| {
+        FieldError::new(
+            "/role",
+            "staff_role",
+            "must be analyst, supervisor, auditor or admin",
+        )
+    })
+}
+
+/// Changes to a staff account; absent fields stay as they are.
+#[derive(Debug, Clone, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserChanges {
+    /// A new role: `analyst`, `supervisor`, `auditor` or `admin`.
+    pub role: Option<Role>,
+    /// Activate or deactivate: a deactivated user's tokens stop working.
+    pub active: Option<bool>,
+    /// A new display name.
+    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    pub display_name: Option<String>,
+    /// Opt in or out of new-report e-mail.
+    pub notify: Option<bool>,
+}
+
+impl UserChanges {
+    /// Every rule of the changes: a staff role, a display name of 1 to 200 characters.
+    pub fn check(&self) -> Result<(), ApiError> {
+        check_rules(self, self.role.and_then(staff_role_error))
     }
 }
 

@@ -1,6 +1,7 @@
 //! HTTP handlers, one module per area; each handler is registered once, and the OpenAPI
 //! document follows from the registrations.
 
+pub mod admin;
 pub mod auth;
 pub mod body;
 pub mod ops;
@@ -31,7 +32,18 @@ where
             .service(review::show)
             .service(review::assign)
             .service(review::transition)
-            .service(review::add_note),
+            .service(review::add_note)
+            .service(admin::list_organizations)
+            .service(admin::create_organization)
+            .service(admin::get_organization)
+            .service(admin::vet_organization)
+            .service(admin::issue_credential)
+            .service(admin::list_credentials)
+            .service(admin::revoke_credential)
+            .service(admin::list_users)
+            .service(admin::create_user)
+            .service(admin::get_user)
+            .service(admin::update_user),
     )
     .service(auth::jwks)
     .service(ops::healthz)

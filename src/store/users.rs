@@ -9,7 +9,7 @@ use crate::db::DbConnection;
 use crate::db::portable::{self, per_backend};
 use crate::db::schema::{login_throttle, users};
 use crate::domain::pagination::{Page, Paginated};
-use crate::domain::user::{CreatedUser, NewUser, Role, User};
+use crate::domain::user::{CreatedUser, NewUser, Role, User, UserChanges};
 use crate::error::ApiError;
 
 /// What authorization needs to know about a staff member, re-read at most every
@@ -22,19 +22,6 @@ pub struct StaffAccess {
     pub role: Role,
     /// Whether the account may act.
     pub active: bool,
-}
-
-/// Changes to an account; absent fields stay as they are.
-#[derive(Debug, Default, Clone)]
-pub struct UserChanges {
-    /// A new role.
-    pub role: Option<Role>,
-    /// Activate or deactivate.
-    pub active: Option<bool>,
-    /// A new display name.
-    pub display_name: Option<String>,
-    /// Opt in or out of new-report e-mail.
-    pub notify: Option<bool>,
 }
 
 type UserRow = (String, String, String, String, bool, bool);
@@ -145,20 +132,39 @@ pub fn get_user(conn: &mut DbConnection, id: &str) -> Result<User, ApiError> {
     user(users::table.find(id).select(USER_COLUMNS).first(conn)?)
 }
 
-/// Applies `changes`; 409 when it would leave no active admin.
+/// The columns [`update_user`] may change; `None` leaves a column as it is.
+#[derive(AsChangeset)]
+#[diesel(table_name = users)]
+struct UserUpdate<'a> {
+    role: Option<&'a str>,
+    active: Option<bool>,
+    display_name: Option<&'a str>,
+    notify: Option<bool>,
+    updated_at: NaiveDateTime,
+}
+
+/// Applies `changes` after checking their rules (422); 404 when there is no such account, 409
+/// when it would leave no active admin.
 pub fn update_user(
     conn: &mut DbConnection,
     id: &str,
     changes: &UserChanges,
 ) -> Result<User, ApiError> {
+    changes.check()?;
     portable::write_transaction(conn, |conn| {
         let current = get_user(conn, id)?;
         let stays_admin = changes.role.unwrap_or(current.role) == Role::Admin
             && changes.active.unwrap_or(current.active);
         if current.role == Role::Admin && current.active && !stays_admin {
-            let other_admins: i64 = users::table
+            let active_admins = users::table
                 .filter(users::role.eq(Role::Admin.as_ref()))
-                .filter(users::active.eq(true))
+                .filter(users::active.eq(true));
+            // Lock every active admin's row before counting, so that two concurrent demotions
+            // on PostgreSQL take turns instead of each counting the other as the one that stays.
+            diesel::update(active_admins)
+                .set(users::updated_at.eq(users::updated_at))
+                .execute(conn)?;
+            let other_admins: i64 = active_admins
                 .filter(users::id.ne(id))
                 .count()
                 .get_result(conn)?;
@@ -170,16 +176,13 @@ pub fn update_user(
             }
         }
         diesel::update(users::table.find(id))
-            .set((
-                users::role.eq(changes.role.unwrap_or(current.role).as_ref()),
-                users::active.eq(changes.active.unwrap_or(current.active)),
-                users::display_name.eq(changes
-                    .display_name
-                    .as_deref()
-                    .unwrap_or(&current.display_name)),
-                users::notify.eq(changes.notify.unwrap_or(current.notify)),
-                users::updated_at.eq(super::now()),
-            ))
+            .set(UserUpdate {
+                role: changes.role.as_ref().map(AsRef::as_ref),
+                active: changes.active,
+                display_name: changes.display_name.as_deref(),
+                notify: changes.notify,
+                updated_at: super::now(),
+            })
             .execute(conn)?;
         get_user(conn, id)
     })

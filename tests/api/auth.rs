@@ -363,7 +363,7 @@ async fn a_deactivated_user_is_refused_while_the_token_is_unexpired() {
         .unwrap()
         .to_owned();
     expect(app.get("/api/v1/review/reports", &token).await, 200).await;
-    let changes = store::users::UserChanges {
+    let changes = report_portal::domain::user::UserChanges {
         active: Some(false),
         ..Default::default()
     };

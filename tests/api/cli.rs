@@ -3,7 +3,8 @@
 
 use std::process::Command;
 
-use serde_json::Value;
+use report_portal::domain::user::Role;
+use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, expect, spawn_app};
 
@@ -60,6 +61,26 @@ async fn an_organization_vetted_and_given_a_credential_on_the_command_line_can_s
 
     assert_eq!(run(&app, &["org", "suspend", id])["status"], "suspended");
     expect(app.request_token(client_id, secret).await, 403).await;
+
+    let admin = app.staff_token(Role::Admin).await;
+    let detail = expect(
+        app.get(&format!("/api/v1/admin/organizations/{id}"), &admin)
+            .await,
+        200,
+    )
+    .await;
+    let mut history = detail["vetting_history"].clone();
+    for event in history.as_array_mut().unwrap() {
+        event.as_object_mut().unwrap().remove("at");
+    }
+    assert_eq!(
+        history,
+        json!([
+            {"from": null, "to": "pending", "actor_id": null, "reason": "command line"},
+            {"from": "pending", "to": "vetted", "actor_id": null, "reason": "command line"},
+            {"from": "vetted", "to": "suspended", "actor_id": null, "reason": "command line"},
+        ])
+    );
 
     let test = run(
         &app,

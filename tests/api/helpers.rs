@@ -6,11 +6,17 @@ use std::path::PathBuf;
 use diesel::{Connection, RunQueryDsl};
 use report_portal::config::{SecretUrl, Settings};
 use report_portal::db::{self, DbConnection};
-use report_portal::domain::organization::{CredentialMode, IssuedCredential, OrganizationStatus};
+use report_portal::domain::organization::{
+    CredentialMode, IssuedCredential, NewCredential, NewOrganization, OrganizationStatus,
+    StatusChange,
+};
 use report_portal::domain::user::{NewUser, Role};
 use report_portal::startup::Application;
 use report_portal::store;
 use serde_json::{Value, json};
+
+/// The password of every staff user made by [`TestApp::create_staff`].
+pub const STAFF_PASSWORD: &str = "orbit-Lantern-97-quietly";
 
 /// A running application and what a test needs to talk to it.
 pub struct TestApp {
@@ -100,8 +106,17 @@ impl TestApp {
 
     /// Creates an organization with `status`; answers its id.
     pub fn create_organization(&self, status: OrganizationStatus) -> String {
+        let new = NewOrganization {
+            name: "Example Social".into(),
+            contact_email: None,
+        };
         self.with_db(|conn| {
-            store::organizations::create_organization(conn, "Example Social", None, status)
+            store::organizations::create_organization(
+                conn,
+                &new,
+                status,
+                StatusChange::COMMAND_LINE,
+            )
         })
         .unwrap()
         .id
@@ -113,18 +128,48 @@ impl TestApp {
         organization_id: &str,
         mode: CredentialMode,
     ) -> IssuedCredential {
-        self.with_db(|conn| {
-            store::organizations::create_credential(conn, organization_id, mode, None)
-        })
-        .unwrap()
+        let new = NewCredential { mode, label: None };
+        self.with_db(|conn| store::organizations::create_credential(conn, organization_id, &new))
+            .unwrap()
     }
 
     /// Sets an organization's vetting status.
     pub fn set_organization_status(&self, organization_id: &str, status: OrganizationStatus) {
         self.with_db(|conn| {
-            store::organizations::set_organization_status(conn, organization_id, status)
+            store::organizations::set_organization_status(
+                conn,
+                organization_id,
+                status,
+                StatusChange::COMMAND_LINE,
+            )
         })
         .unwrap();
+    }
+
+    /// Creates an active staff user of `role` whose password is [`STAFF_PASSWORD`]; answers
+    /// their id and e-mail.
+    pub fn create_staff(&self, role: Role) -> (String, String) {
+        let email = format!(
+            "{}-{}@dhs.example",
+            role.as_ref(),
+            uuid::Uuid::new_v4().simple()
+        );
+        let new = NewUser {
+            email: email.clone(),
+            display_name: format!("Test {}", role.as_ref()),
+            role,
+            password: Some(STAFF_PASSWORD.into()),
+            notify: false,
+        };
+        let created = self
+            .with_db(|conn| store::users::register(conn, &new))
+            .unwrap();
+        (created.user.id, email)
+    }
+
+    /// A new staff user of `role`, signed in: answers their access token.
+    pub async fn staff_token(&self, role: Role) -> String {
+        self.staff(role).await.1
     }
 
     /// `POST /api/v1/auth/token` with a form body.
@@ -164,12 +209,28 @@ impl TestApp {
 
     /// `GET` `path` (under the address) with `token`.
     pub async fn get(&self, path: &str, token: &str) -> reqwest::Response {
-        self.client
-            .get(format!("{}{path}", self.address))
-            .bearer_auth(token)
-            .send()
+        self.send(reqwest::Method::GET, path, Some(token), None)
             .await
-            .unwrap()
+    }
+
+    /// `method` `path` (under the address) with `token` if any and `body` as JSON if any.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> reqwest::Response {
+        let mut request = self
+            .client
+            .request(method, format!("{}{path}", self.address));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        request.send().await.unwrap()
     }
 
     /// `POST /api/v1/reports` with `report` as JSON.
@@ -184,9 +245,6 @@ impl TestApp {
     }
 }
 
-/// The password of every staff member the tests create.
-pub const STAFF_PASSWORD: &str = "orbit-Lantern-97-quietly";
-
 impl TestApp {
     /// `POST /api/v1/auth/login`.
     pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
@@ -198,31 +256,20 @@ impl TestApp {
             .unwrap()
     }
 
-    /// Creates a staff member of `role` with [`STAFF_PASSWORD`]: (user id, e-mail).
-    pub fn create_staff(&self, role: Role) -> (String, String) {
-        let email = format!(
-            "{}-{}@dhs.example",
-            role.as_ref(),
-            uuid::Uuid::new_v4().simple()
-        );
-        let new = NewUser {
-            email: email.clone(),
-            display_name: "Staff".into(),
-            role,
-            password: Some(STAFF_PASSWORD.into()),
-            notify: false,
-        };
-        let created = self
-            .with_db(|conn| store::users::register(conn, &new))
-            .unwrap();
-        (created.user.id, email)
+    /// Signs in through `POST /api/v1/auth/login`, which must succeed; answers the token.
+    pub async fn login_token(&self, email: &str, password: &str) -> String {
+        let body = expect(self.login(email, password).await, 200).await;
+        body["access_token"].as_str().unwrap().to_owned()
     }
 
     /// A signed-in staff member of `role`: (user id, token).
     pub async fn staff(&self, role: Role) -> (String, String) {
         let (id, email) = self.create_staff(role);
-        let body = expect(self.login(&email.to_uppercase(), STAFF_PASSWORD).await, 200).await;
-        (id, body["access_token"].as_str().unwrap().to_owned())
+        (
+            id,
+            self.login_token(&email.to_uppercase(), STAFF_PASSWORD)
+                .await,
+        )
     }
 }
 

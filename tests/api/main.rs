@@ -1,6 +1,7 @@
 //! Integration tests: the real application on port 0, spoken to over HTTP, on a fresh SQLite
 //! file per test, or a fresh PostgreSQL database per test when `TEST_DATABASE_URL` is set.
 
+mod admin;
 mod auth;
 mod cli;
 mod helpers;

@@ -1,0 +1,370 @@
+//! Administration endpoints (`admin` role only): organizations and their vetting, their API
+//! credentials, and staff accounts. None of them shows report content.
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, HttpResponseBuilder, delete, get, patch, post, web};
+
+use super::body::JsonBody;
+use crate::auth::caller::{Admins, Staff};
+use crate::domain::organization::{
+    Credential, IssuedCredential, NewCredential, NewOrganization, Organization, OrganizationDetail,
+    OrganizationStatus, StatusChange, VettingDecision,
+};
+use crate::domain::pagination::{Page, PageParams, Paginated};
+use crate::domain::report::check_rules;
+use crate::domain::user::{CreatedUser, NewUser, User, UserChanges};
+use crate::error::{ApiError, Problem};
+use crate::state::AppState;
+use crate::store::{organizations, users};
+
+/// Every handler of this module is for administrators only.
+type Caller = Staff<Admins>;
+
+/// 201 Created, never stored by caches: the body may carry a secret shown only this once.
+fn created() -> HttpResponseBuilder {
+    let mut response = HttpResponse::Created();
+    response.insert_header((header::CACHE_CONTROL, "no-store"));
+    response
+}
+
+/// Every organization, in order of registration.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(PageParams),
+    responses(
+        (status = 200, description = "One page of organizations", body = Paginated<Organization>),
+        (status = 400, description = "Bad query parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/admin/organizations")]
+pub async fn list_organizations(
+    _caller: Caller,
+    state: web::Data<AppState>,
+    page: web::Query<PageParams>,
+) -> Result<web::Json<Paginated<Organization>>, ApiError> {
+    let page = Page::try_from(page.into_inner())?;
+    let items = state
+        .db(move |conn| organizations::list_organizations(conn, &page))
+        .await?;
+    Ok(web::Json(items))
+}
+
+/// Register an organization; it starts `pending`.
+///
+/// The registration is the first event of its vetting history, with the administrator as actor.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    request_body = NewOrganization,
+    responses(
+        (status = 201, description = "Registered; `Location` names it", body = Organization,
+            headers(("Location" = String, description = "The organization's URL"))),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid; `errors` locates every broken rule", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/admin/organizations")]
+pub async fn create_organization(
+    caller: Caller,
+    state: web::Data<AppState>,
+    body: JsonBody<NewOrganization>,
+) -> Result<HttpResponse, ApiError> {
+    let organization = state
+        .db(move |conn| {
+            let change = StatusChange {
+                actor_id: Some(&caller.member.id),
+                reason: None,
+            };
+            organizations::create_organization(
+                conn,
+                &body.value,
+                OrganizationStatus::Pending,
+                change,
+            )
+        })
+        .await?;
+    Ok(created()
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/admin/organizations/{}", organization.id),
+        ))
+        .json(organization))
+}
+
+/// One organization with its contact, registration time and vetting history.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The organization's id")),
+    responses(
+        (status = 200, description = "The organization", body = OrganizationDetail),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organization", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/admin/organizations/{id}")]
+pub async fn get_organization(
+    _caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<web::Json<OrganizationDetail>, ApiError> {
+    let organization = state
+        .db(move |conn| organizations::organization_detail(conn, &id))
+        .await?;
+    Ok(web::Json(organization))
+}
+
+/// Change an organization's vetting status, with the reason.
+///
+/// The change is recorded in the vetting history in the same transaction. Only a `vetted`
+/// organization gets tokens; the tokens of one that stops being vetted are refused within
+/// `auth_cache_seconds`. Revocation is permanent.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The organization's id")),
+    request_body = VettingDecision,
+    responses(
+        (status = 200, description = "The organization, in its new status", body = Organization),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organization", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The organization is revoked", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid; `errors` locates every broken rule", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/admin/organizations/{id}/vetting")]
+pub async fn vet_organization(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: JsonBody<VettingDecision>,
+) -> Result<web::Json<Organization>, ApiError> {
+    let decision = body.value;
+    check_rules(&decision, [])?;
+    let organization = state
+        .db(move |conn| {
+            let change = StatusChange {
+                actor_id: Some(&caller.member.id),
+                reason: Some(&decision.reason),
+            };
+            organizations::set_organization_status(conn, &id, decision.status, change)
+        })
+        .await?;
+    Ok(web::Json(organization))
+}
+
+/// Issue an API credential to an organization.
+///
+/// The secret is in this answer only; the portal keeps nothing but its hash.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The organization's id")),
+    request_body = NewCredential,
+    responses(
+        (status = 201, description = "Issued; the secret is shown this once", body = IssuedCredential),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organization", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid; `errors` locates every broken rule", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/admin/organizations/{id}/credentials")]
+pub async fn issue_credential(
+    _caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: JsonBody<NewCredential>,
+) -> Result<HttpResponse, ApiError> {
+    let issued = state
+        .db(move |conn| organizations::create_credential(conn, &id, &body.value))
+        .await?;
+    Ok(created().json(issued))
+}
+
+/// An organization's API credentials, revoked ones included, oldest first; never their secrets.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The organization's id")),
+    responses(
+        (status = 200, description = "The credentials", body = Vec<Credential>),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organization", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/admin/organizations/{id}/credentials")]
+pub async fn list_credentials(
+    _caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<web::Json<Vec<Credential>>, ApiError> {
+    let credentials = state
+        .db(move |conn| organizations::list_credentials(conn, &id))
+        .await?;
+    Ok(web::Json(credentials))
+}
+
+/// Revoke an API credential.
+///
+/// It gets no new token from then on; its unexpired tokens are refused at once by the replica
+/// that revoked it and within `auth_cache_seconds` by the others.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("client_id" = String, Path, description = "The credential's client id")),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such credential, or already revoked", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/admin/credentials/{client_id}")]
+pub async fn revoke_credential(
+    _caller: Caller,
+    state: web::Data<AppState>,
+    client_id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let client_id = client_id.into_inner();
+    let revoked = client_id.clone();
+    state
+        .db(move |conn| organizations::revoke_credential(conn, &revoked))
+        .await?;
+    state.credential_cache.invalidate(&client_id);
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Every staff account, in order of creation.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(PageParams),
+    responses(
+        (status = 200, description = "One page of accounts", body = Paginated<User>),
+        (status = 400, description = "Bad query parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/admin/users")]
+pub async fn list_users(
+    _caller: Caller,
+    state: web::Data<AppState>,
+    page: web::Query<PageParams>,
+) -> Result<web::Json<Paginated<User>>, ApiError> {
+    let page = Page::try_from(page.into_inner())?;
+    let items = state.db(move |conn| users::list_users(conn, &page)).await?;
+    Ok(web::Json(items))
+}
+
+/// Create a staff account.
+///
+/// Without `password`, one is generated and shown in this answer only. A chosen password must
+/// have at least 12 characters and not be guessable.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    request_body = NewUser,
+    responses(
+        (status = 201, description = "Created; `Location` names it", body = CreatedUser,
+            headers(("Location" = String, description = "The account's URL"))),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The e-mail address is taken (in any case)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid; `errors` locates every broken rule", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/admin/users")]
+pub async fn create_user(
+    _caller: Caller,
+    state: web::Data<AppState>,
+    body: JsonBody<NewUser>,
+) -> Result<HttpResponse, ApiError> {
+    let created_user = state
+        .db(move |conn| users::register(conn, &body.value))
+        .await?;
+    Ok(created()
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/admin/users/{}", created_user.user.id),
+        ))
+        .json(created_user))
+}
+
+/// One staff account.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The account's id")),
+    responses(
+        (status = 200, description = "The account", body = User),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/admin/users/{id}")]
+pub async fn get_user(
+    _caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<web::Json<User>, ApiError> {
+    let user = state.db(move |conn| users::get_user(conn, &id)).await?;
+    Ok(web::Json(user))
+}
+
+/// Change a staff account's role, active flag, display name or e-mail opt-in.
+///
+/// Absent fields stay as they are. A deactivation or a change of role takes effect at once on
+/// the replica that made it and within `auth_cache_seconds` on the others. The last active
+/// admin can be neither demoted nor deactivated.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The account's id")),
+    request_body = UserChanges,
+    responses(
+        (status = 200, description = "The account as changed", body = User),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "It would leave no active admin", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid; `errors` locates every broken rule", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/admin/users/{id}")]
+pub async fn update_user(
+    _caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: JsonBody<UserChanges>,
+) -> Result<web::Json<User>, ApiError> {
+    let user = state
+        .db(move |conn| users::update_user(conn, &id, &body.value))
+        .await?;
+    state.staff_cache.invalidate(&user.id);
+    Ok(web::Json(user))
+}
