@@ -9,10 +9,12 @@ use serde::Serialize;
 use crate::config::Settings;
 use crate::db::{self, DbConnection};
 use crate::domain::organization::{
-    CredentialMode, NewCredential, NewOrganization, OrganizationStatus, StatusChange,
+    CredentialMode, NewCredential, NewOrganization, Organization, OrganizationStatus, StatusChange,
 };
-use crate::domain::user::{NewUser, Role};
+use crate::domain::user::{CreatedUser, NewUser, Role};
+use crate::error::ApiError;
 use crate::store;
+use crate::store::audit::{self, NewAuditEvent};
 
 /// report-portal: receives cartel-recruitment reports from vetted companies for DHS.
 #[derive(Debug, Parser)]
@@ -44,6 +46,16 @@ pub enum Command {
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// The audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+/// `audit` sub-commands.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Seal pending events, walk the hash chain and print the verdict; exits 1 when it is broken.
+    Verify,
 }
 
 /// `user` sub-commands.
@@ -135,6 +147,15 @@ pub fn run_command(command: Command, settings: &Settings) -> anyhow::Result<()> 
     match command {
         Command::Serve | Command::Openapi => unreachable!("handled by the caller"),
         Command::Migrate => print(&Applied { applied }),
+        Command::Audit(AuditCommand::Verify) => {
+            audit::seal(conn)?;
+            let verdict = audit::verify(conn)?;
+            print(&verdict)?;
+            if !verdict.valid {
+                std::process::exit(1);
+            }
+            Ok(())
+        }
         Command::Org(OrgCommand::Create {
             name,
             contact_email,
@@ -149,32 +170,35 @@ pub fn run_command(command: Command, settings: &Settings) -> anyhow::Result<()> 
                 name,
                 contact_email,
             };
-            print(&store::organizations::create_organization(
+            let event = NewAuditEvent::command_line("organization.create", "");
+            let create = |conn: &mut _| {
+                store::organizations::create_organization(
+                    conn,
+                    &new,
+                    status,
+                    StatusChange::COMMAND_LINE,
+                )
+            };
+            print(&audit::recorded_as(
                 conn,
-                &new,
-                status,
-                StatusChange::COMMAND_LINE,
+                &event,
+                create,
+                |o: &Organization| Some(o.id.clone()),
             )?)
         }
         Command::Org(OrgCommand::Vet { id }) => {
-            print(&store::organizations::set_organization_status(
-                conn,
-                &id,
-                OrganizationStatus::Vetted,
-                StatusChange::COMMAND_LINE,
-            )?)
+            print(&set_status(conn, &id, OrganizationStatus::Vetted)?)
         }
         Command::Org(OrgCommand::Suspend { id }) => {
-            print(&store::organizations::set_organization_status(
-                conn,
-                &id,
-                OrganizationStatus::Suspended,
-                StatusChange::COMMAND_LINE,
-            )?)
+            print(&set_status(conn, &id, OrganizationStatus::Suspended)?)
         }
-        Command::Credential(CredentialCommand::Create { org, mode, label }) => print(
-            &store::organizations::create_credential(conn, &org, &NewCredential { mode, label })?,
-        ),
+        Command::Credential(CredentialCommand::Create { org, mode, label }) => {
+            let event = NewAuditEvent::command_line("credential.issue", &org);
+            let issue = |conn: &mut _| {
+                store::organizations::create_credential(conn, &org, &NewCredential { mode, label })
+            };
+            print(&audit::recorded(conn, &event, issue)?)
+        }
         Command::User(UserCommand::Create {
             email,
             role,
@@ -197,9 +221,28 @@ pub fn run_command(command: Command, settings: &Settings) -> anyhow::Result<()> 
                 password,
                 notify,
             };
-            print(&store::users::register(conn, &new)?)
+            let event = NewAuditEvent::command_line("user.create", "");
+            let register = |conn: &mut _| store::users::register(conn, &new);
+            print(&audit::recorded_as(
+                conn,
+                &event,
+                register,
+                |c: &CreatedUser| Some(c.user.id.clone()),
+            )?)
         }
     }
+}
+
+/// Changes an organization's vetting status from the command line, recorded in the audit log.
+fn set_status(
+    conn: &mut DbConnection,
+    id: &str,
+    status: OrganizationStatus,
+) -> Result<Organization, ApiError> {
+    let event = NewAuditEvent::command_line("organization.vet", id);
+    audit::recorded(conn, &event, |conn| {
+        store::organizations::set_organization_status(conn, id, status, StatusChange::COMMAND_LINE)
+    })
 }
 
 fn print(value: &impl Serialize) -> anyhow::Result<()> {

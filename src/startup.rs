@@ -1,6 +1,7 @@
 //! Building the application: state, migrations, the actix `App`, and the HTTP server.
 
 use std::net::TcpListener;
+use std::time::{Duration, Instant};
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
@@ -16,6 +17,7 @@ use crate::error::ApiError;
 use crate::openapi::ApiDoc;
 use crate::routes;
 use crate::state::AppState;
+use crate::store::audit;
 
 /// The application bound to its port, ready to run.
 pub struct Application {
@@ -39,6 +41,7 @@ impl Application {
             n => n,
         };
         let state = web::Data::new(state);
+        actix_web::rt::spawn(seal_audit_log(state.clone()));
         let server = HttpServer::new(move || build_app(state.clone()))
             .workers(workers)
             .listen(listener)?
@@ -55,6 +58,30 @@ impl Application {
     /// Serves until the process is told to stop (SIGINT/SIGTERM), finishing requests in flight.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
+    }
+}
+
+/// Seals new audit events into the hash chain every second, and writes the chain's head to the
+/// log every hour, so that a rewrite of the whole table can be detected against the logs.
+async fn seal_audit_log(state: web::Data<AppState>) {
+    const HEAD_LOG_EVERY: Duration = Duration::from_secs(3600);
+    let mut ticks = actix_web::rt::time::interval(Duration::from_secs(1));
+    let mut head_logged: Option<Instant> = None;
+    loop {
+        ticks.tick().await;
+        let sealed = state
+            .db(|conn| Ok((audit::seal(conn)?, audit::head(conn)?)))
+            .await;
+        match sealed {
+            Ok((_, head)) if head_logged.is_none_or(|at| at.elapsed() >= HEAD_LOG_EVERY) => {
+                if let Some((seq, hash)) = head {
+                    tracing::info!(seq, hash, "audit chain head");
+                }
+                head_logged = Some(Instant::now());
+            }
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "could not seal the audit log"),
+        }
     }
 }
 

@@ -12,6 +12,7 @@ use crate::config::Settings;
 use crate::db::{self, DbConnection, DbPool};
 use crate::domain::search::WordHasher;
 use crate::error::ApiError;
+use crate::store::audit::{self, NewAuditEvent};
 use crate::store::organizations::CredentialAccess;
 use crate::store::users::StaffAccess;
 
@@ -71,6 +72,16 @@ impl AppState {
                 .build(),
             word_hasher,
         })
+    }
+
+    /// Like [`AppState::db`], and appends `event` in the same transaction when `work` succeeds.
+    pub async fn audited<T, F>(&self, event: NewAuditEvent, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    {
+        self.db(move |conn| audit::recorded(conn, &event, work))
+            .await
     }
 
     /// Runs `work` with a pooled connection on the blocking thread pool, never on an async worker.

@@ -12,7 +12,7 @@ use futures_util::future::LocalBoxFuture;
 
 use super::token::{Claims, TokenType};
 use crate::domain::organization::{CredentialMode, OrganizationStatus};
-use crate::domain::user::Role;
+use crate::domain::user::{Actor, Role};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store;
@@ -37,6 +37,26 @@ pub struct StaffMember {
     pub email: String,
     /// The current role.
     pub role: Role,
+}
+
+impl Reporter {
+    /// The API client as the actor of what it does.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            id: self.client_id.clone(),
+            role: Role::Reporter,
+        }
+    }
+}
+
+impl StaffMember {
+    /// The staff member as the actor of what they do.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            id: self.id.clone(),
+            role: self.role,
+        }
+    }
 }
 
 /// Whoever the token belongs to, checked against the database (at most `auth_cache_seconds` old).
@@ -155,6 +175,12 @@ pub trait RoleGroup {
 pub struct Reviewers;
 impl RoleGroup for Reviewers {
     const ROLES: &'static [Role] = &[Role::Analyst, Role::Supervisor];
+}
+
+/// Auditors: the audit log.
+pub struct Auditors;
+impl RoleGroup for Auditors {
+    const ROLES: &'static [Role] = &[Role::Auditor];
 }
 
 /// Administrators: organizations, credentials, staff accounts.

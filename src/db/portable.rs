@@ -11,7 +11,8 @@ use super::DbConnection;
 ///
 /// SQLite starts it with `BEGIN IMMEDIATE`, so that a transaction that reads before it writes
 /// waits for other writers (`busy_timeout`) instead of failing with `SQLITE_BUSY`; PostgreSQL
-/// uses a plain `BEGIN` (row locks do the rest).
+/// uses a plain `BEGIN` (row locks do the rest). Inside another write transaction it is a
+/// savepoint, so store functions compose (a change and its audit event commit together).
 pub fn write_transaction<T, E>(
     conn: &mut DbConnection,
     work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
@@ -19,11 +20,15 @@ pub fn write_transaction<T, E>(
 where
     E: From<DieselError>,
 {
+    let nested = DbConnection::transaction_manager_status_mut(conn)
+        .transaction_depth()?
+        .is_some();
     match conn {
-        DbConnection::Sqlite(c) => {
+        DbConnection::Sqlite(c) if !nested => {
             AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
         }
-        DbConnection::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
+        // A savepoint inside an enclosing transaction, which already holds the write lock.
+        _ => DbConnection::begin_transaction(conn)?,
     }
     match work(conn) {
         Ok(value) => {

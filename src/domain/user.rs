@@ -36,6 +36,15 @@ pub enum Role {
     Admin,
 }
 
+/// Who is acting: a staff member or an organization's API client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// A user id, or an API client id.
+    pub id: String,
+    /// The actor's role.
+    pub role: Role,
+}
+
 /// The shortest password a staff member may choose.
 pub const MIN_PASSWORD_CHARS: usize = 12;
 

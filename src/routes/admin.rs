@@ -5,6 +5,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, HttpResponseBuilder, delete, get, patch, post, web};
 
 use super::body::JsonBody;
+use super::meta::RequestMeta;
 use crate::auth::caller::{Admins, Staff};
 use crate::domain::organization::{
     Credential, IssuedCredential, NewCredential, NewOrganization, Organization, OrganizationDetail,
@@ -15,6 +16,7 @@ use crate::domain::report::check_rules;
 use crate::domain::user::{CreatedUser, NewUser, User, UserChanges};
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
+use crate::store::audit;
 use crate::store::{organizations, users};
 
 /// Every handler of this module is for administrators only.
@@ -73,21 +75,26 @@ pub async fn list_organizations(
 #[post("/admin/organizations")]
 pub async fn create_organization(
     caller: Caller,
+    meta: RequestMeta,
     state: web::Data<AppState>,
     body: JsonBody<NewOrganization>,
 ) -> Result<HttpResponse, ApiError> {
+    let event = meta.event(Some(&caller.member.actor()), "organization.create", None);
     let organization = state
         .db(move |conn| {
             let change = StatusChange {
                 actor_id: Some(&caller.member.id),
                 reason: None,
             };
-            organizations::create_organization(
-                conn,
-                &body.value,
-                OrganizationStatus::Pending,
-                change,
-            )
+            let create = |conn: &mut _| {
+                organizations::create_organization(
+                    conn,
+                    &body.value,
+                    OrganizationStatus::Pending,
+                    change,
+                )
+            };
+            audit::recorded_as(conn, &event, create, |o: &Organization| Some(o.id.clone()))
         })
         .await?;
     Ok(created()
@@ -147,14 +154,16 @@ pub async fn get_organization(
 #[post("/admin/organizations/{id}/vetting")]
 pub async fn vet_organization(
     caller: Caller,
+    meta: RequestMeta,
     state: web::Data<AppState>,
     id: web::Path<String>,
     body: JsonBody<VettingDecision>,
 ) -> Result<web::Json<Organization>, ApiError> {
     let decision = body.value;
     check_rules(&decision, [])?;
+    let event = meta.event(Some(&caller.member.actor()), "organization.vet", Some(&id));
     let organization = state
-        .db(move |conn| {
+        .audited(event, move |conn| {
             let change = StatusChange {
                 actor_id: Some(&caller.member.id),
                 reason: Some(&decision.reason),
@@ -186,13 +195,17 @@ pub async fn vet_organization(
 )]
 #[post("/admin/organizations/{id}/credentials")]
 pub async fn issue_credential(
-    _caller: Caller,
+    caller: Caller,
+    meta: RequestMeta,
     state: web::Data<AppState>,
     id: web::Path<String>,
     body: JsonBody<NewCredential>,
 ) -> Result<HttpResponse, ApiError> {
+    let event = meta.event(Some(&caller.member.actor()), "credential.issue", Some(&id));
     let issued = state
-        .db(move |conn| organizations::create_credential(conn, &id, &body.value))
+        .audited(event, move |conn| {
+            organizations::create_credential(conn, &id, &body.value)
+        })
         .await?;
     Ok(created().json(issued))
 }
@@ -238,14 +251,22 @@ pub async fn list_credentials(
 )]
 #[delete("/admin/credentials/{client_id}")]
 pub async fn revoke_credential(
-    _caller: Caller,
+    caller: Caller,
+    meta: RequestMeta,
     state: web::Data<AppState>,
     client_id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let client_id = client_id.into_inner();
     let revoked = client_id.clone();
+    let event = meta.event(
+        Some(&caller.member.actor()),
+        "credential.revoke",
+        Some(&client_id),
+    );
     state
-        .db(move |conn| organizations::revoke_credential(conn, &revoked))
+        .audited(event, move |conn| {
+            organizations::revoke_credential(conn, &revoked)
+        })
         .await?;
     state.credential_cache.invalidate(&client_id);
     Ok(HttpResponse::NoContent().finish())
@@ -296,12 +317,19 @@ pub async fn list_users(
 )]
 #[post("/admin/users")]
 pub async fn create_user(
-    _caller: Caller,
+    caller: Caller,
+    meta: RequestMeta,
     state: web::Data<AppState>,
     body: JsonBody<NewUser>,
 ) -> Result<HttpResponse, ApiError> {
+    let event = meta.event(Some(&caller.member.actor()), "user.create", None);
     let created_user = state
-        .db(move |conn| users::register(conn, &body.value))
+        .db(move |conn| {
+            let register = |conn: &mut _| users::register(conn, &body.value);
+            audit::recorded_as(conn, &event, register, |c: &CreatedUser| {
+                Some(c.user.id.clone())
+            })
+        })
         .await?;
     Ok(created()
         .insert_header((
@@ -357,13 +385,17 @@ pub async fn get_user(
 )]
 #[patch("/admin/users/{id}")]
 pub async fn update_user(
-    _caller: Caller,
+    caller: Caller,
+    meta: RequestMeta,
     state: web::Data<AppState>,
     id: web::Path<String>,
     body: JsonBody<UserChanges>,
 ) -> Result<web::Json<User>, ApiError> {
+    let event = meta.event(Some(&caller.member.actor()), "user.update", Some(&id));
     let user = state
-        .db(move |conn| users::update_user(conn, &id, &body.value))
+        .audited(event, move |conn| {
+            users::update_user(conn, &id, &body.value)
+        })
         .await?;
     state.staff_cache.invalidate(&user.id);
     Ok(web::Json(user))

@@ -8,16 +8,18 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::body::{JsonBody, read_limited, require_media_type};
+use super::meta::RequestMeta;
 use crate::auth::caller::Principal;
 use crate::auth::keys::Jwks;
 use crate::auth::password;
 use crate::auth::secret;
 use crate::auth::token::{AccessToken, TokenType};
 use crate::domain::organization::OrganizationStatus;
-use crate::domain::user::Role;
+use crate::domain::user::{Actor, Role};
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
 use crate::store;
+use crate::store::audit::{self, NewAuditEvent};
 
 /// The form body of a client-credentials token request (RFC 6749 §4.4.2).
 #[derive(Debug, Deserialize, ToSchema)]
@@ -97,6 +99,7 @@ fn client_credentials(req: &HttpRequest, form: TokenRequest) -> Result<(String, 
 #[post("/auth/token")]
 pub async fn token(
     req: HttpRequest,
+    meta: RequestMeta,
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
@@ -153,20 +156,33 @@ pub async fn token(
         None => (String::new(), None),
     };
     let matches = secret::secret_matches(&client_secret, &stored_hash);
-    let access = access.filter(|a| matches && !a.revoked).ok_or_else(|| {
-        oauth(
+    let verdict = match access.filter(|a| matches && !a.revoked) {
+        None => Err(oauth(
             StatusCode::UNAUTHORIZED,
             "invalid_client",
             "unknown client or wrong secret",
-        )
-    })?;
-    if access.organization_status != OrganizationStatus::Vetted {
-        return Err(oauth(
+        )),
+        Some(a) if a.organization_status != OrganizationStatus::Vetted => Err(oauth(
             StatusCode::FORBIDDEN,
             "unauthorized_client",
             "the organization is not vetted",
-        ));
-    }
+        )),
+        Some(_) => Ok(()),
+    };
+    let actor = Actor {
+        id: client_id.clone(),
+        role: Role::Reporter,
+    };
+    let event = meta.event(Some(&actor), "auth.token", Some(&client_id));
+    let event = if verdict.is_ok() {
+        event
+    } else {
+        event.failed()
+    };
+    state
+        .db(move |conn| Ok(audit::append(conn, &event)?))
+        .await?;
+    verdict?;
     let token = state
         .tokens
         .issue(&client_id, TokenType::Client, Role::Reporter.as_ref())?;
@@ -193,17 +209,6 @@ pub struct LoginRequest {
     pub password: String,
 }
 
-/// The client's address: the peer, or with `trust_proxy` the first `X-Forwarded-For` entry.
-fn client_address(req: &HttpRequest, trust_proxy: bool) -> String {
-    let info = req.connection_info();
-    let address = if trust_proxy {
-        info.realip_remote_addr()
-    } else {
-        info.peer_addr()
-    };
-    address.unwrap_or("unknown").to_owned()
-}
-
 /// Sign in as a staff member.
 ///
 /// Answers the same token shape as `/auth/token`, with the role as a claim. A wrong e-mail and a
@@ -224,24 +229,24 @@ fn client_address(req: &HttpRequest, trust_proxy: bool) -> String {
 )]
 #[post("/auth/login")]
 pub async fn login(
-    req: HttpRequest,
+    meta: RequestMeta,
     state: web::Data<AppState>,
     body: JsonBody<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let LoginRequest { email, password } = body.value;
-    let email_key = format!(
-        "email:{}",
-        secret::hash_secret(&email.trim().to_lowercase())
-    );
-    let keys = vec![
-        email_key.clone(),
-        format!("addr:{}", client_address(&req, state.settings.trust_proxy)),
-    ];
+    let normalized = email.trim().to_lowercase();
+    let attempt = meta.event(None, "auth.login", Some(&normalized));
+    let email_key = format!("email:{}", secret::hash_secret(&normalized));
+    let keys = vec![email_key.clone(), format!("addr:{}", meta.ip)];
     let throttle_keys = keys.clone();
     if let Some(retry_after) = state
         .db(move |conn| store::users::login_blocked_for(conn, &throttle_keys))
         .await?
     {
+        let refused = attempt.failed();
+        state
+            .db(move |conn| Ok(audit::append(conn, &refused)?))
+            .await?;
         return Err(ApiError::TooManyRequests { retry_after });
     }
     let found = state
@@ -254,13 +259,25 @@ pub async fn login(
     let matches = web::block(move || password::verify(&password, hash.as_deref())).await?;
     let user = user.filter(|u| matches && u.active);
     let Some(user) = user else {
+        let failed = attempt.failed();
         state
-            .db(move |conn| store::users::record_login_failure(conn, &keys))
+            .db(move |conn| {
+                audit::append(conn, &failed)?;
+                store::users::record_login_failure(conn, &keys)
+            })
             .await?;
         return Err(ApiError::Unauthenticated("wrong e-mail or password".into()));
     };
+    let succeeded = NewAuditEvent {
+        actor: Some(user.id.clone()),
+        role: Some(user.role.as_ref().to_owned()),
+        ..attempt
+    };
     state
-        .db(move |conn| store::users::clear_login_failures(conn, &email_key))
+        .db(move |conn| {
+            audit::append(conn, &succeeded)?;
+            store::users::clear_login_failures(conn, &email_key)
+        })
         .await?;
     let issued = state
         .tokens

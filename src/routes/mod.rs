@@ -2,8 +2,10 @@
 //! document follows from the registrations.
 
 pub mod admin;
+pub mod audit;
 pub mod auth;
 pub mod body;
+pub mod meta;
 pub mod ops;
 pub mod request_id;
 pub mod review;
@@ -43,7 +45,9 @@ where
             .service(admin::list_users)
             .service(admin::create_user)
             .service(admin::get_user)
-            .service(admin::update_user),
+            .service(admin::update_user)
+            .service(audit::events)
+            .service(audit::verify),
     )
     .service(auth::jwks)
     .service(ops::healthz)

@@ -6,6 +6,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::body::JsonBody;
+use super::meta::RequestMeta;
 use crate::auth::caller::{Reviewers, Staff};
 use crate::domain::pagination::{Page, PageParams, Paginated};
 use crate::domain::review::{
@@ -14,17 +15,10 @@ use crate::domain::review::{
 };
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
-use crate::store::review::{self, Actor};
+use crate::store::{audit, review};
 
 /// Every handler here is for analysts and supervisors.
 type Caller = Staff<Reviewers>;
-
-fn actor(caller: &Caller) -> Actor {
-    Actor {
-        id: caller.member.id.clone(),
-        role: caller.member.role,
-    }
-}
 
 fn query_hashes(state: &AppState, filter: &ReviewFilter) -> Vec<String> {
     filter
@@ -77,11 +71,15 @@ pub async fn list(
 #[get("/review/reports/{id}")]
 pub async fn show(
     state: web::Data<AppState>,
-    _caller: Caller,
+    caller: Caller,
+    meta: RequestMeta,
     id: web::Path<String>,
 ) -> Result<web::Json<ReviewDetail>, ApiError> {
+    let event = meta.event(Some(&caller.member.actor()), "report.read", Some(&id));
     Ok(web::Json(
-        state.db(move |conn| review::detail(conn, &id)).await?,
+        state
+            .audited(event, move |conn| review::detail(conn, &id))
+            .await?,
     ))
 }
 
@@ -107,12 +105,14 @@ pub async fn show(
 pub async fn assign(
     state: web::Data<AppState>,
     caller: Caller,
+    meta: RequestMeta,
     id: web::Path<String>,
     body: JsonBody<AssignmentRequest>,
 ) -> Result<web::Json<ReviewDetail>, ApiError> {
-    let actor = actor(&caller);
+    let actor = caller.member.actor();
+    let event = meta.event(Some(&actor), "report.assign", Some(&id));
     let detail = state
-        .db(move |conn| {
+        .audited(event, move |conn| {
             review::assign(conn, &id, &actor, body.value.assignee_id.as_deref())?;
             review::detail(conn, &id)
         })
@@ -144,13 +144,15 @@ pub async fn assign(
 pub async fn transition(
     state: web::Data<AppState>,
     caller: Caller,
+    meta: RequestMeta,
     id: web::Path<String>,
     body: JsonBody<TransitionRequest>,
 ) -> Result<web::Json<ReviewDetail>, ApiError> {
     body.value.check()?;
-    let actor = actor(&caller);
+    let actor = caller.member.actor();
+    let event = meta.event(Some(&actor), "report.transition", Some(&id));
     let detail = state
-        .db(move |conn| {
+        .audited(event, move |conn| {
             review::transition(conn, &id, &actor, &body.value)?;
             review::detail(conn, &id)
         })
@@ -176,13 +178,17 @@ pub async fn transition(
 pub async fn add_note(
     state: web::Data<AppState>,
     caller: Caller,
+    meta: RequestMeta,
     id: web::Path<String>,
     body: JsonBody<NoteRequest>,
 ) -> Result<HttpResponse, ApiError> {
     body.value.check()?;
-    let actor = actor(&caller);
+    let actor = caller.member.actor();
+    let event = meta.event(Some(&actor), "report.note", Some(&id));
     let note = state
-        .db(move |conn| review::add_note(conn, &id, &actor, &body.value.body))
+        .audited(event, move |conn| {
+            review::add_note(conn, &id, &actor, &body.value.body)
+        })
         .await?;
     Ok(HttpResponse::Created().json(note))
 }
@@ -227,10 +233,15 @@ const EXPORT_BATCH: i64 = crate::domain::pagination::MAX_LIMIT;
 #[get("/review/export")]
 pub async fn export(
     state: web::Data<AppState>,
-    _caller: Caller,
+    caller: Caller,
+    meta: RequestMeta,
     filter: web::Query<ReviewFilter>,
     params: web::Query<ExportParams>,
 ) -> Result<HttpResponse, ApiError> {
+    let event = meta.event(Some(&caller.member.actor()), "report.export", None);
+    state
+        .db(move |conn| Ok(audit::append(conn, &event)?))
+        .await?;
     let format = params.format.unwrap_or_default();
     let filter = filter.into_inner();
     let hashes = query_hashes(&state, &filter);

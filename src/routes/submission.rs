@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 use utoipa::IntoParams;
 
 use super::body::JsonBody;
+use super::meta::RequestMeta;
 use crate::auth::caller::Reporter;
 use crate::domain::pagination::{Page, PageParams, Paginated};
 use crate::domain::report::NewReport;
@@ -16,6 +17,7 @@ use crate::domain::submission::{Receipt, ReportSummary, SubmittedReport};
 use crate::domain::taxonomy::Taxonomy;
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
+use crate::store::audit;
 use crate::store::reports::{self, ReceivedBody, ReportKey, Submitter};
 
 /// The code lists every coded field of a report takes its values from.
@@ -61,11 +63,13 @@ pub async fn taxonomy(_reporter: Reporter) -> web::Json<Taxonomy> {
 pub async fn submit(
     state: web::Data<AppState>,
     reporter: Reporter,
+    meta: RequestMeta,
     body: JsonBody<NewReport>,
 ) -> Result<HttpResponse, ApiError> {
     body.value.check(Utc::now()).map_err(ApiError::Invalid)?;
     let sha256 = hex::encode(Sha256::digest(body.canonical.as_bytes()));
     let submitter = Submitter {
+        audit: meta.event(Some(&reporter.actor()), "report.submit", None),
         organization_id: reporter.organization_id,
         client_id: reporter.client_id,
         mode: reporter.mode,
@@ -146,12 +150,10 @@ pub async fn list(
 pub async fn get(
     state: web::Data<AppState>,
     reporter: Reporter,
+    meta: RequestMeta,
     id: web::Path<String>,
 ) -> Result<web::Json<SubmittedReport>, ApiError> {
-    let report = state
-        .db(move |conn| reports::get(conn, &reporter.organization_id, ReportKey::Id(&id)))
-        .await?;
-    Ok(web::Json(report))
+    read_own(state, reporter, meta, ReportKey::Id(id.into_inner())).await
 }
 
 /// One of the organization's own reports, found by the organization's own identifier.
@@ -170,15 +172,32 @@ pub async fn get(
 pub async fn get_by_external_id(
     state: web::Data<AppState>,
     reporter: Reporter,
+    meta: RequestMeta,
     external_id: web::Path<String>,
 ) -> Result<web::Json<SubmittedReport>, ApiError> {
+    read_own(
+        state,
+        reporter,
+        meta,
+        ReportKey::ExternalId(external_id.into_inner()),
+    )
+    .await
+}
+
+/// Reads one of the reporter's own reports and records the read in the audit log.
+async fn read_own(
+    state: web::Data<AppState>,
+    reporter: Reporter,
+    meta: RequestMeta,
+    key: ReportKey,
+) -> Result<web::Json<SubmittedReport>, ApiError> {
+    let event = meta.event(Some(&reporter.actor()), "report.read", None);
     let report = state
         .db(move |conn| {
-            reports::get(
-                conn,
-                &reporter.organization_id,
-                ReportKey::ExternalId(&external_id),
-            )
+            let read = |conn: &mut _| reports::get(conn, &reporter.organization_id, &key);
+            audit::recorded_as(conn, &event, read, |r: &SubmittedReport| {
+                Some(r.receipt.id.clone())
+            })
         })
         .await?;
     Ok(web::Json(report))

@@ -30,6 +30,61 @@ pub struct NewAuditEvent {
     pub request_id: Option<String>,
 }
 
+impl NewAuditEvent {
+    /// The same event, as a failure.
+    pub fn failed(self) -> Self {
+        NewAuditEvent {
+            outcome: Outcome::Failure,
+            ..self
+        }
+    }
+
+    /// An event of the command line (no actor, no address).
+    pub fn command_line(action: &'static str, target: &str) -> Self {
+        NewAuditEvent {
+            actor: None,
+            role: None,
+            action,
+            target: Some(target.to_owned()),
+            outcome: Outcome::Success,
+            ip: None,
+            request_id: None,
+        }
+    }
+}
+
+/// Runs `work` and appends `event` in one transaction: the event is written exactly when what
+/// it records happened (a change is committed with its event, or neither is).
+pub fn recorded<T>(
+    conn: &mut DbConnection,
+    event: &NewAuditEvent,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    recorded_as(conn, event, work, |_| None)
+}
+
+/// Like [`recorded`], with the event's target taken from what `work` answers (e.g. the id of
+/// what it created) when `target_of` names one.
+pub fn recorded_as<T>(
+    conn: &mut DbConnection,
+    event: &NewAuditEvent,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, ApiError>,
+    target_of: impl FnOnce(&T) -> Option<String>,
+) -> Result<T, ApiError> {
+    portable::write_transaction(conn, |conn| {
+        let value = work(conn)?;
+        let target = target_of(&value).or_else(|| event.target.clone());
+        append(
+            conn,
+            &NewAuditEvent {
+                target,
+                ..event.clone()
+            },
+        )?;
+        Ok(value)
+    })
+}
+
 /// Appends an event (call it inside the transaction of the change it records).
 pub fn append(conn: &mut DbConnection, event: &NewAuditEvent) -> QueryResult<()> {
     diesel::insert_into(audit_events::table)

@@ -3,8 +3,9 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
+use super::audit::NewAuditEvent;
 use super::organizations::parse;
-use super::review::{Actor, NewEvent, record_event};
+use super::review::{NewEvent, record_event};
 use crate::db::DbConnection;
 use crate::db::portable::{self, insert_rows};
 use crate::db::schema::{
@@ -16,7 +17,7 @@ use crate::domain::pagination::{Page, Paginated};
 use crate::domain::report::NewReport;
 use crate::domain::status::{ReportStatus, SubmitterStatus};
 use crate::domain::submission::{Receipt, ReportSummary, SubmittedReport};
-use crate::domain::user::Role;
+use crate::domain::user::{Actor, Role};
 use crate::error::ApiError;
 
 /// Who is submitting: the organization, its credential and that credential's mode.
@@ -28,6 +29,8 @@ pub struct Submitter {
     pub client_id: String,
     /// Live or test.
     pub mode: CredentialMode,
+    /// The audit event of a stored report (its target is filled in with the new id).
+    pub audit: NewAuditEvent,
 }
 
 /// The outcome of a submission.
@@ -331,7 +334,12 @@ fn insert(
         reason: None,
         detail: None,
     };
-    record_event(conn, id, &submitter_actor, received)
+    record_event(conn, id, &submitter_actor, received)?;
+    let stored = NewAuditEvent {
+        target: Some(id.to_owned()),
+        ..submitter.audit.clone()
+    };
+    super::audit::append(conn, &stored)
 }
 
 type ReceiptColumns = (
@@ -382,18 +390,18 @@ fn find_receipt(
 }
 
 /// Which of an organization's reports to read.
-pub enum ReportKey<'a> {
+pub enum ReportKey {
     /// By the portal's id.
-    Id(&'a str),
+    Id(String),
     /// By the organization's own identifier.
-    ExternalId(&'a str),
+    ExternalId(String),
 }
 
 /// One of the organization's own reports as submitted; 404 when absent or another's.
 pub fn get(
     conn: &mut DbConnection,
     organization_id: &str,
-    key: ReportKey<'_>,
+    key: &ReportKey,
 ) -> Result<SubmittedReport, ApiError> {
     let query = reports::table
         .filter(reports::organization_id.eq(organization_id))

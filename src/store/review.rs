@@ -16,17 +16,8 @@ use crate::domain::review::{
     next_statuses,
 };
 use crate::domain::status::ReportStatus;
-use crate::domain::user::Role;
+use crate::domain::user::{Actor, Role};
 use crate::error::ApiError;
-
-/// Who is acting on a report.
-#[derive(Debug, Clone)]
-pub struct Actor {
-    /// A user id, or an API client id.
-    pub id: String,
-    /// The actor's role.
-    pub role: Role,
-}
 
 /// A timeline event about to be written.
 pub struct NewEvent<'a> {

@@ -465,6 +465,15 @@ async fn the_export_streams_more_reports_than_a_page_as_ndjson_and_csv() {
         organization_id: reporter.organization_id.clone(),
         client_id: reporter.credential.client_id.clone(),
         mode: CredentialMode::Live,
+        audit: store::audit::NewAuditEvent {
+            actor: Some(reporter.credential.client_id.clone()),
+            role: Some("reporter".into()),
+            action: "report.submit",
+            target: None,
+            outcome: report_portal::domain::audit::Outcome::Success,
+            ip: None,
+            request_id: None,
+        },
     };
     const COUNT: usize = 260;
     app.with_db(|conn| {
@@ -545,9 +554,11 @@ async fn each_role_reaches_exactly_its_own_endpoint_groups() {
         "/api/v1/me".to_owned(),
         "/api/v1/admin/users".to_owned(),
         "/api/v1/admin/organizations".to_owned(),
+        "/api/v1/audit/events".to_owned(),
+        "/api/v1/audit/verify".to_owned(),
     ];
     // Expected status per role, in the order of `tokens`: none, reporter, analyst, supervisor, auditor, admin.
-    let expected: [[u16; 6]; 8] = [
+    let expected: [[u16; 6]; 10] = [
         [401, 200, 403, 403, 403, 403],
         [401, 200, 403, 403, 403, 403],
         [401, 403, 200, 200, 403, 403],
@@ -556,6 +567,8 @@ async fn each_role_reaches_exactly_its_own_endpoint_groups() {
         [401, 200, 200, 200, 200, 200],
         [401, 403, 403, 403, 403, 200],
         [401, 403, 403, 403, 403, 200],
+        [401, 403, 403, 403, 200, 403],
+        [401, 403, 403, 403, 200, 403],
     ];
     let mut table = Vec::new();
     for path in &endpoints {

@@ -1,0 +1,74 @@
+//! Audit endpoints for auditors: the events, and the verification of their hash chain.
+
+use actix_web::{get, web};
+
+use super::meta::RequestMeta;
+use crate::auth::caller::{Auditors, Staff};
+use crate::domain::audit::{AuditEvent, Verification};
+use crate::domain::pagination::{Page, PageParams, Paginated};
+use crate::error::{ApiError, Problem};
+use crate::state::AppState;
+use crate::store::audit::{self, AuditFilter};
+
+/// Every handler here is for auditors.
+type Caller = Staff<Auditors>;
+
+/// Audit events, newest first, filtered. Events not yet in the chain are sealed first.
+#[utoipa::path(
+    tag = "audit",
+    security(("bearer" = [])),
+    params(AuditFilter, PageParams),
+    responses(
+        (status = 200, description = "One page of events", body = Paginated<AuditEvent>),
+        (status = 400, description = "Bad query parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an auditor", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/audit/events")]
+pub async fn events(
+    state: web::Data<AppState>,
+    caller: Caller,
+    meta: RequestMeta,
+    filter: web::Query<AuditFilter>,
+    page: web::Query<PageParams>,
+) -> Result<web::Json<Paginated<AuditEvent>>, ApiError> {
+    let page = Page::try_from(page.into_inner())?;
+    let event = meta.event(Some(&caller.member.actor()), "audit.read", None);
+    let events = state
+        .db(move |conn| {
+            audit::append(conn, &event)?;
+            audit::seal(conn)?;
+            audit::list(conn, &filter, &page)
+        })
+        .await?;
+    Ok(web::Json(events))
+}
+
+/// Walks the whole hash chain: `valid`, how many events were `checked`, and the id of the
+/// first altered, missing or displaced event.
+#[utoipa::path(
+    tag = "audit",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The verdict", body = Verification),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an auditor", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/audit/verify")]
+pub async fn verify(
+    state: web::Data<AppState>,
+    caller: Caller,
+    meta: RequestMeta,
+) -> Result<web::Json<Verification>, ApiError> {
+    let event = meta.event(Some(&caller.member.actor()), "audit.verify", None);
+    let verdict = state
+        .db(move |conn| {
+            audit::append(conn, &event)?;
+            audit::seal(conn)?;
+            audit::verify(conn)
+        })
+        .await?;
+    Ok(web::Json(verdict))
+}
