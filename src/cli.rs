@@ -49,6 +49,16 @@ pub enum Command {
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// The statistics rollups.
+    #[command(subcommand)]
+    Stats(StatsCommand),
+}
+
+/// `stats` sub-commands.
+#[derive(Debug, Subcommand)]
+pub enum StatsCommand {
+    /// Recount every rollup from the reports, replace them, and print the differences found.
+    Rebuild,
 }
 
 /// `audit` sub-commands.
@@ -147,6 +157,7 @@ pub fn run_command(command: Command, settings: &Settings) -> anyhow::Result<()> 
     match command {
         Command::Serve | Command::Openapi => unreachable!("handled by the caller"),
         Command::Migrate => print(&Applied { applied }),
+        Command::Stats(StatsCommand::Rebuild) => print(&store::stats::rebuild(conn)?),
         Command::Audit(AuditCommand::Verify) => {
             audit::seal(conn)?;
             let verdict = audit::verify(conn)?;

@@ -24,6 +24,7 @@ use crate::error::{FieldError, Problem};
         (name = "submission", description = "Reports from an organization's API client"),
         (name = "review", description = "Triage and referral by DHS analysts and supervisors"),
         (name = "admin", description = "Organizations, their vetting and API credentials, staff accounts (administrators only)"),
+        (name = "statistics", description = "Aggregate counts and triage times from the rollups (auditors, analysts, supervisors)"),
         (name = "audit", description = "The tamper-evident audit log (auditors only)"),
         (name = "operations", description = "Health of the service"),
     )

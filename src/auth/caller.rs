@@ -177,6 +177,12 @@ impl RoleGroup for Reviewers {
     const ROLES: &'static [Role] = &[Role::Analyst, Role::Supervisor];
 }
 
+/// Auditors, analysts and supervisors: the statistics.
+pub struct StatsReaders;
+impl RoleGroup for StatsReaders {
+    const ROLES: &'static [Role] = &[Role::Auditor, Role::Analyst, Role::Supervisor];
+}
+
 /// Auditors: the audit log.
 pub struct Auditors;
 impl RoleGroup for Auditors {

@@ -6,6 +6,7 @@ pub mod pagination;
 pub mod report;
 pub mod review;
 pub mod search;
+pub mod stats;
 pub mod status;
 pub mod submission;
 pub mod taxonomy;

@@ -9,6 +9,7 @@ pub mod meta;
 pub mod ops;
 pub mod request_id;
 pub mod review;
+pub mod stats;
 pub mod submission;
 
 use actix_web::dev::{ServiceFactory, ServiceRequest};
@@ -47,7 +48,11 @@ where
             .service(admin::get_user)
             .service(admin::update_user)
             .service(audit::events)
-            .service(audit::verify),
+            .service(audit::verify)
+            .service(stats::summary)
+            .service(stats::breakdown)
+            .service(stats::timeseries)
+            .service(stats::triage),
     )
     .service(auth::jwks)
     .service(ops::healthz)

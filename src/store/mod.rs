@@ -4,6 +4,7 @@ pub mod audit;
 pub mod organizations;
 pub mod reports;
 pub mod review;
+pub mod stats;
 pub mod users;
 
 /// The current time as stored: UTC, microsecond precision (what both backends keep).

@@ -335,6 +335,9 @@ fn insert(
         detail: None,
     };
     record_event(conn, id, &submitter_actor, received)?;
+    if submitter.mode == CredentialMode::Live {
+        super::stats::count_new_report(conn, &submitter.organization_id, received_at, report)?;
+    }
     let stored = NewAuditEvent {
         target: Some(id.to_owned()),
         ..submitter.audit.clone()

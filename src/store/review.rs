@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::organizations::parse;
+use super::stats::Milestones;
 use crate::db::schema::{
     organizations, report_events, report_groups, report_notes, report_words, reports, users,
 };
@@ -342,20 +343,27 @@ pub fn transition(
                 existing_id: None,
             });
         }
+        let mut milestones = Milestones::default();
         if from == ReportStatus::Received {
-            diesel::update(
-                reports::table
-                    .find(id)
-                    .filter(reports::first_reviewed_at.is_null()),
-            )
-            .set(reports::first_reviewed_at.eq(now))
-            .execute(conn)?;
+            let unreviewed = reports::table
+                .find(id)
+                .filter(reports::first_reviewed_at.is_null());
+            milestones.first_review = diesel::update(unreviewed)
+                .set(reports::first_reviewed_at.eq(now))
+                .execute(conn)?
+                == 1;
         }
         if to == ReportStatus::Closed {
+            let never_closed = reports::table.find(id).filter(reports::closed_at.is_null());
+            milestones.first_closure = diesel::update(never_closed)
+                .set(reports::closed_at.eq(now))
+                .execute(conn)?
+                == 1;
             diesel::update(reports::table.find(id))
                 .set(reports::closed_at.eq(now))
                 .execute(conn)?;
         }
+        super::stats::count_transition(conn, id, from, to, milestones)?;
         let detail =
             serde_json::json!({"referral": request.referral, "resolution": request.resolution});
         record_event(

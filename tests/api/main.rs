@@ -9,5 +9,6 @@ mod helpers;
 mod ops;
 mod requests;
 mod review;
+mod stats;
 mod submission;
 mod validation;
