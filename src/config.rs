@@ -46,6 +46,18 @@ pub struct Settings {
     pub auth_cache_seconds: u64,
     /// Largest accepted request body for JSON and form requests, in bytes.
     pub max_body_bytes: usize,
+    /// Requests per second allowed to one API credential or one staff user (sustained).
+    pub rate_limit_per_second: u32,
+    /// Requests one API credential or staff user may make at once above the sustained rate.
+    pub rate_limit_burst: u32,
+    /// Sign-in and token requests per second allowed from one client address.
+    pub auth_rate_limit_per_second: u32,
+    /// Sign-in and token requests one address may make at once above that rate.
+    pub auth_rate_limit_burst: u32,
+    /// Origins allowed to call the API from a browser (CORS); empty: none.
+    pub cors_origins: Vec<String>,
+    /// Seconds a client has to send a request's headers (slow clients are cut off).
+    pub client_request_timeout_seconds: u64,
     /// Log format: `text` or `json`.
     pub log_format: String,
 }
@@ -67,6 +79,12 @@ impl Default for Settings {
             token_ttl_seconds: 900,
             auth_cache_seconds: 30,
             max_body_bytes: 2 * 1024 * 1024,
+            rate_limit_per_second: 100,
+            rate_limit_burst: 200,
+            auth_rate_limit_per_second: 5,
+            auth_rate_limit_burst: 20,
+            cors_origins: Vec::new(),
+            client_request_timeout_seconds: 10,
             log_format: "text".into(),
         }
     }

@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::header;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use utoipa::OpenApi;
@@ -42,8 +43,12 @@ impl Application {
         };
         let state = web::Data::new(state);
         actix_web::rt::spawn(seal_audit_log(state.clone()));
+        let request_timeout = Duration::from_secs(state.settings.client_request_timeout_seconds);
         let server = HttpServer::new(move || build_app(state.clone()))
             .workers(workers)
+            .client_request_timeout(request_timeout)
+            .client_disconnect_timeout(Duration::from_secs(5))
+            .keep_alive(Duration::from_secs(30))
             .listen(listener)?
             .run();
         tracing::info!(port, "listening");
@@ -98,6 +103,14 @@ pub fn build_app(
         InitError = (),
     >,
 > {
+    let cors = state.settings.cors_origins.iter().fold(
+        actix_cors::Cors::default()
+            .allowed_methods(["GET", "POST", "PATCH", "DELETE"])
+            .allowed_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+            .expose_headers([header::LOCATION, header::RETRY_AFTER])
+            .max_age(600),
+        |cors, origin| cors.allowed_origin(origin),
+    );
     let app =
         App::new()
             .app_data(state)
@@ -112,5 +125,6 @@ pub fn build_app(
         .default_service(web::to(|| async {
             Err::<actix_web::HttpResponse, _>(ApiError::NotFound)
         }))
+        .wrap(cors)
         .wrap(from_fn(routes::request_id::middleware))
 }

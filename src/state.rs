@@ -7,11 +7,13 @@ use actix_web::web;
 use mini_moka::sync::Cache;
 
 use crate::auth::keys::SigningKeys;
+use crate::auth::rate_limit::RateLimits;
 use crate::auth::token::TokenService;
 use crate::config::Settings;
 use crate::db::{self, DbConnection, DbPool};
 use crate::domain::search::WordHasher;
 use crate::error::ApiError;
+use crate::metrics::Metrics;
 use crate::store::audit::{self, NewAuditEvent};
 use crate::store::organizations::CredentialAccess;
 use crate::store::users::StaffAccess;
@@ -33,6 +35,10 @@ pub struct AppState {
     pub staff_cache: Cache<String, Option<StaffAccess>>,
     /// Hashes the words of reports and queries for search.
     pub word_hasher: WordHasher,
+    /// Per-caller and per-address rate limits.
+    pub rate_limits: RateLimits,
+    /// Prometheus metrics.
+    pub metrics: Metrics,
 }
 
 impl AppState {
@@ -59,7 +65,6 @@ impl AppState {
         );
         let ttl = Duration::from_secs(settings.auth_cache_seconds);
         Ok(Self {
-            settings,
             pool,
             tokens,
             credential_cache: Cache::builder()
@@ -71,6 +76,9 @@ impl AppState {
                 .time_to_live(ttl)
                 .build(),
             word_hasher,
+            rate_limits: RateLimits::new(&settings),
+            metrics: Metrics::new(),
+            settings,
         })
     }
 

@@ -83,10 +83,16 @@ impl Principal {
             .cloned()
             .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("application state missing")))?;
         let claims = bearer_claims(req, &state)?;
-        match claims.typ {
-            TokenType::Client => reporter(claims, &state).await.map(Principal::Reporter),
-            TokenType::Staff => staff(claims, &state).await.map(Principal::Staff),
-        }
+        let principal = match claims.typ {
+            TokenType::Client => Principal::Reporter(reporter(claims, &state).await?),
+            TokenType::Staff => Principal::Staff(staff(claims, &state).await?),
+        };
+        let key = match &principal {
+            Principal::Reporter(r) => &r.client_id,
+            Principal::Staff(s) => &s.id,
+        };
+        state.rate_limits.check_caller(key)?;
+        Ok(principal)
     }
 }
 

@@ -4,5 +4,6 @@
 pub mod caller;
 pub mod keys;
 pub mod password;
+pub mod rate_limit;
 pub mod secret;
 pub mod token;

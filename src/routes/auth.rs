@@ -117,6 +117,7 @@ pub async fn token(
         ),
         other => other,
     };
+    state.rate_limits.check_address(&meta.ip)?;
     require_media_type(&req, "application/x-www-form-urlencoded").map_err(as_oauth)?;
     let bytes = read_limited(&req, &mut payload.into_inner(), 16 * 1024)
         .await
@@ -233,6 +234,7 @@ pub async fn login(
     state: web::Data<AppState>,
     body: JsonBody<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    state.rate_limits.check_address(&meta.ip)?;
     let LoginRequest { email, password } = body.value;
     let normalized = email.trim().to_lowercase();
     let attempt = meta.event(None, "auth.login", Some(&normalized));

@@ -57,4 +57,5 @@ where
     .service(auth::jwks)
     .service(ops::healthz)
     .service(ops::readyz)
+    .service(ops::metrics)
 }

@@ -86,6 +86,11 @@ pub async fn submit(
             reports::submit(conn, &submitter, received)
         })
         .await?;
+    if !submission.replayed {
+        state
+            .metrics
+            .report_received(submission.receipt.mode.as_ref());
+    }
     let location = format!("/api/v1/reports/{}", submission.receipt.id);
     let mut response = if submission.replayed {
         let mut ok = HttpResponse::Ok();

@@ -5,6 +5,7 @@ mod admin;
 mod audit;
 mod auth;
 mod cli;
+mod hardening;
 mod helpers;
 mod ops;
 mod requests;

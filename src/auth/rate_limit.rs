@@ -1,0 +1,62 @@
+//! Rate limits: per API credential and per staff user on every authenticated request, and per
+//! client address on the sign-in endpoints; over the limit, 429 with `Retry-After`.
+
+use std::num::NonZeroU32;
+
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+
+use crate::config::Settings;
+use crate::error::ApiError;
+
+/// The process's limiters (each replica limits on its own).
+pub struct RateLimits {
+    callers: DefaultKeyedRateLimiter<String>,
+    addresses: DefaultKeyedRateLimiter<String>,
+}
+
+fn quota(per_second: u32, burst: u32) -> Quota {
+    let rate = NonZeroU32::new(per_second.max(1)).expect("at least 1");
+    Quota::per_second(rate).allow_burst(NonZeroU32::new(burst.max(1)).expect("at least 1"))
+}
+
+fn check(limiter: &DefaultKeyedRateLimiter<String>, key: &str) -> Result<(), ApiError> {
+    limiter.check_key(&key.to_owned()).map_err(|not_until| {
+        let wait = not_until.wait_time_from(DefaultClock::default().now());
+        ApiError::TooManyRequests {
+            retry_after: wait.as_secs_f64().ceil().max(1.0) as u64,
+        }
+    })
+}
+
+impl RateLimits {
+    /// Limiters at the rates of `settings`.
+    pub fn new(settings: &Settings) -> Self {
+        Self {
+            callers: RateLimiter::keyed(quota(
+                settings.rate_limit_per_second,
+                settings.rate_limit_burst,
+            )),
+            addresses: RateLimiter::keyed(quota(
+                settings.auth_rate_limit_per_second,
+                settings.auth_rate_limit_burst,
+            )),
+        }
+    }
+
+    /// One request by the caller `key` (a client id or a user id).
+    pub fn check_caller(&self, key: &str) -> Result<(), ApiError> {
+        check(&self.callers, key)
+    }
+
+    /// One sign-in attempt from `address`.
+    pub fn check_address(&self, address: &str) -> Result<(), ApiError> {
+        check(&self.addresses, address)
+    }
+
+    /// Forgets callers and addresses that are back to a full allowance (bounds memory).
+    pub fn forget_idle(&self) {
+        self.callers.retain_recent();
+        self.addresses.retain_recent();
+    }
+}

@@ -1,0 +1,110 @@
+//! Prometheus metrics: requests by route and status, latency, the database pool, and reports
+//! received by mode; rendered in the text format at `GET /metrics`.
+
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
+};
+
+/// The process's metrics.
+pub struct Metrics {
+    registry: Registry,
+    requests: IntCounterVec,
+    latency: HistogramVec,
+    reports: IntCounterVec,
+    pool: IntGaugeVec,
+}
+
+impl Metrics {
+    /// Registers every metric.
+    pub fn new() -> Self {
+        let registry = Registry::new();
+        let requests = IntCounterVec::new(
+            Opts::new(
+                "portal_http_requests_total",
+                "HTTP requests answered, by route, method and status",
+            ),
+            &["route", "method", "status"],
+        )
+        .expect("valid metric");
+        let latency = HistogramVec::new(
+            HistogramOpts::new(
+                "portal_http_request_duration_seconds",
+                "Time to answer, by route",
+            )
+            .buckets(vec![
+                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+            ]),
+            &["route"],
+        )
+        .expect("valid metric");
+        let reports = IntCounterVec::new(
+            Opts::new(
+                "portal_reports_received_total",
+                "Reports stored (replays excluded), by mode",
+            ),
+            &["mode"],
+        )
+        .expect("valid metric");
+        let pool = IntGaugeVec::new(
+            Opts::new(
+                "portal_db_pool_connections",
+                "Database pool connections, by state",
+            ),
+            &["state"],
+        )
+        .expect("valid metric");
+        for metric in [
+            Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(latency.clone()),
+            Box::new(reports.clone()),
+            Box::new(pool.clone()),
+        ] {
+            registry.register(metric).expect("unique metric names");
+        }
+        Self {
+            registry,
+            requests,
+            latency,
+            reports,
+            pool,
+        }
+    }
+
+    /// Records an answered request; `route` is the matched pattern, never the raw path.
+    pub fn observe_request(&self, route: &str, method: &str, status: u16, seconds: f64) {
+        self.requests
+            .with_label_values(&[route, method, &status.to_string()])
+            .inc();
+        self.latency.with_label_values(&[route]).observe(seconds);
+    }
+
+    /// Records a stored report of `mode`.
+    pub fn report_received(&self, mode: &str) {
+        self.reports.with_label_values(&[mode]).inc();
+    }
+
+    /// Everything, in the Prometheus text format, with the pool's current state.
+    pub fn render(&self, pool: &crate::db::DbPool) -> String {
+        let state = pool.state();
+        self.pool
+            .with_label_values(&["open"])
+            .set(i64::from(state.connections));
+        self.pool
+            .with_label_values(&["idle"])
+            .set(i64::from(state.idle_connections));
+        self.pool
+            .with_label_values(&["max"])
+            .set(i64::from(pool.max_size()));
+        let mut out = Vec::new();
+        TextEncoder::new()
+            .encode(&self.registry.gather(), &mut out)
+            .expect("text encoding cannot fail");
+        String::from_utf8(out).expect("the text format is UTF-8")
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}

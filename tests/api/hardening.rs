@@ -1,0 +1,225 @@
+//! Limits and protections every response carries: rate limits, security headers, CORS, metrics,
+//! and logs free of personal data.
+
+use report_portal::domain::organization::CredentialMode;
+use report_portal::domain::user::Role;
+use serde_json::json;
+
+use crate::helpers::{captured_logs, expect, spawn_app, spawn_app_with, valid_report};
+
+#[actix_web::test]
+async fn a_caller_over_its_rate_gets_429_with_retry_after() {
+    let app = spawn_app_with(|s| {
+        s.rate_limit_per_second = 1;
+        s.rate_limit_burst = 3;
+    })
+    .await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    let mut statuses = Vec::new();
+    for _ in 0..5 {
+        let response = app.get("/api/v1/reports", &reporter.token).await;
+        if response.status() == 429 {
+            let retry: u64 = response
+                .headers()
+                .get("retry-after")
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!(retry >= 1);
+        }
+        statuses.push(response.status().as_u16());
+    }
+    assert_eq!(statuses, [200, 200, 200, 429, 429]);
+    // Another caller has an allowance of its own.
+    let other = app.reporter(CredentialMode::Live).await;
+    expect(app.get("/api/v1/reports", &other.token).await, 200).await;
+}
+
+#[actix_web::test]
+async fn sign_ins_from_one_address_are_rate_limited() {
+    let app = spawn_app_with(|s| {
+        s.auth_rate_limit_per_second = 1;
+        s.auth_rate_limit_burst = 2;
+    })
+    .await;
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        statuses.push(
+            app.login("someone@dhs.example", "not-the-password")
+                .await
+                .status()
+                .as_u16(),
+        );
+    }
+    assert_eq!(statuses, [401, 401, 429, 429]);
+    expect(app.request_token("rp_live_x", "y").await, 429).await;
+}
+
+#[actix_web::test]
+async fn every_answer_carries_the_security_headers() {
+    let app = spawn_app().await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    for (path, token) in [
+        ("/api/v1/reports", reporter.token.as_str()),
+        ("/api/v1/nowhere", ""),
+        ("/healthz", ""),
+    ] {
+        let response = app.get(path, token).await;
+        let headers = response.headers();
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["x-frame-options"], "DENY", "{path}");
+        assert_eq!(headers["cache-control"], "no-store", "{path}");
+        assert_eq!(
+            headers["content-security-policy"], "default-src 'none'; frame-ancestors 'none'",
+            "{path}"
+        );
+    }
+    let docs = app
+        .client
+        .get(format!("{}/docs/", app.address))
+        .send()
+        .await
+        .unwrap();
+    let csp = docs.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-eval"),
+        "{csp}"
+    );
+}
+
+#[actix_web::test]
+async fn cors_is_closed_unless_an_origin_is_configured() {
+    let closed = spawn_app().await;
+    let preflight = |app: &crate::helpers::TestApp, origin: &str| {
+        app.client
+            .request(
+                reqwest::Method::OPTIONS,
+                format!("{}/api/v1/reports", app.address),
+            )
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .send()
+    };
+    let answer = preflight(&closed, "https://evil.example").await.unwrap();
+    assert!(
+        answer
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
+    let open = spawn_app_with(|s| s.cors_origins = vec!["https://portal.dhs.example".into()]).await;
+    let allowed = preflight(&open, "https://portal.dhs.example")
+        .await
+        .unwrap();
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "https://portal.dhs.example"
+    );
+    let refused = preflight(&open, "https://evil.example").await.unwrap();
+    assert!(
+        refused
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
+}
+
+#[actix_web::test]
+async fn metrics_count_requests_by_route_and_reports_by_mode() {
+    let app = spawn_app().await;
+    let reporter = app.reporter(CredentialMode::Test).await;
+    expect(app.post_report(&reporter.token, &valid_report()).await, 201).await;
+    let text = app
+        .client
+        .get(format!("{}/metrics", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.contains(r#"portal_reports_received_total{mode="test"} 1"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            r#"portal_http_requests_total{method="POST",route="/api/v1/reports",status="201"} 1"#
+        ),
+        "{text}"
+    );
+    assert!(text.contains("portal_http_request_duration_seconds_bucket"));
+    assert!(
+        text.contains(r#"portal_db_pool_connections{state="max"} 4"#),
+        "{text}"
+    );
+}
+
+#[actix_web::test]
+async fn personal_data_sent_through_every_path_never_reaches_the_logs() {
+    let app = spawn_app().await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    let secrets = [
+        "zqxjhandle",
+        "Zqxjvbnm Kwpl",
+        "zqxj.person@example.com",
+        "5559991234",
+        "zqxjexcerpt",
+    ];
+    let mut report = valid_report();
+    report["external_id"] = json!("case-zqxj-external");
+    report["accounts"][0]["handle"] = json!("@zqxjhandle");
+    report["accounts"][0]["display_name"] = json!("Zqxjvbnm Kwpl");
+    report["accounts"][0]["contact_handles"][0]["value"] = json!("+52 55 5999 1234");
+    report["contact"]["email"] = json!("zqxj.person@example.com");
+    report["content"][0]["text_excerpt"] = json!("zqxjexcerpt buena paga");
+    let id = expect(app.post_report(&reporter.token, &report).await, 201).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    expect(app.post_report(&reporter.token, &report).await, 200).await;
+    let mut invalid = report.clone();
+    invalid["contact"]["email"] = json!("zqxj.person@@example.com");
+    invalid["external_id"] = json!("case-zqxj-other");
+    expect(app.post_report(&reporter.token, &invalid).await, 422).await;
+    expect(
+        app.get(
+            "/api/v1/reports/by-external-id/case-zqxj-external",
+            &reporter.token,
+        )
+        .await,
+        200,
+    )
+    .await;
+    let (_, analyst) = app.staff(Role::Analyst).await;
+    expect(
+        app.get(&format!("/api/v1/review/reports/{id}"), &analyst)
+            .await,
+        200,
+    )
+    .await;
+    expect(
+        app.get("/api/v1/review/reports?q=zqxjexcerpt", &analyst)
+            .await,
+        200,
+    )
+    .await;
+    expect(
+        app.get("/api/v1/review/export?format=csv", &analyst).await,
+        200,
+    )
+    .await;
+    app.login("zqxj.person@example.com", "wrong-password-here")
+        .await;
+
+    let logs = captured_logs();
+    assert!(logs.contains("answered"), "the logs were captured");
+    for secret in secrets.iter().chain(["case-zqxj"].iter()) {
+        assert!(!logs.contains(secret), "{secret} appears in the logs");
+    }
+}
