@@ -23,6 +23,7 @@ use crate::error::{FieldError, Problem};
         (name = "auth", description = "Access tokens"),
         (name = "submission", description = "Reports from an organization's API client"),
         (name = "review", description = "Triage and referral by DHS analysts and supervisors"),
+        (name = "notifications", description = "The e-mail outbox, for administrators"),
         (name = "operations", description = "Health of the service"),
     )
 )]

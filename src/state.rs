@@ -1,10 +1,12 @@
-//! What every request handler shares: settings, the database pool, the token service, and the
-//! short-lived cache of API credential status.
+//! What every request handler shares: settings, the database pool, the token service, the
+//! short-lived cache of API credential status, and the e-mail worker's wake-up call.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::web;
 use mini_moka::sync::Cache;
+use tokio::sync::Notify;
 
 use crate::auth::keys::SigningKeys;
 use crate::auth::token::TokenService;
@@ -32,6 +34,9 @@ pub struct AppState {
     pub staff_cache: Cache<String, Option<StaffAccess>>,
     /// Hashes the words of reports and queries for search.
     pub word_hasher: WordHasher,
+    /// Wakes this process's e-mail worker when a notification is queued, so that it need not
+    /// wait for its next look at the outbox.
+    pub mail_wakeup: Arc<Notify>,
 }
 
 impl AppState {
@@ -70,6 +75,7 @@ impl AppState {
                 .time_to_live(ttl)
                 .build(),
             word_hasher,
+            mail_wakeup: Arc::default(),
         })
     }
 

@@ -1,5 +1,6 @@
 //! Validated types and the rules: reports, their lifecycle, organizations, taxonomy codes.
 
+pub mod notification;
 pub mod organization;
 pub mod pagination;
 pub mod report;

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod body;
+pub mod notifications;
 pub mod ops;
 pub mod request_id;
 pub mod review;
@@ -31,7 +32,9 @@ where
             .service(review::show)
             .service(review::assign)
             .service(review::transition)
-            .service(review::add_note),
+            .service(review::add_note)
+            .service(notifications::list)
+            .service(notifications::retry),
     )
     .service(auth::jwks)
     .service(ops::healthz)

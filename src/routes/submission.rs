@@ -82,6 +82,9 @@ pub async fn submit(
             reports::submit(conn, &submitter, received)
         })
         .await?;
+    if !submission.replayed {
+        state.mail_wakeup.notify_one();
+    }
     let location = format!("/api/v1/reports/{}", submission.receipt.id);
     let mut response = if submission.replayed {
         let mut ok = HttpResponse::Ok();

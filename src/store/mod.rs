@@ -1,6 +1,7 @@
 //! Queries, one module per aggregate. Functions take a connection and domain types, never HTTP types.
 
 pub mod organizations;
+pub mod outbox;
 pub mod reports;
 pub mod review;
 pub mod users;

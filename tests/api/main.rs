@@ -4,8 +4,10 @@
 mod auth;
 mod cli;
 mod helpers;
+mod mail;
 mod ops;
 mod requests;
 mod review;
+mod smtp;
 mod submission;
 mod validation;
