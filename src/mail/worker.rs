@@ -75,19 +75,17 @@ impl Worker {
     /// then, or when stopping, is given back for any worker to claim.
     pub fn deliver_due(&self, stopping: &dyn Fn() -> bool) -> Result<Tally, ApiError> {
         let mut tally = Tally::default();
+        let mut conn = self.pool.get()?;
         while !stopping() {
-            let (batch, staff) = {
-                let mut conn = self.pool.get()?;
-                let batch = outbox::claim(&mut conn, &self.owner, self.lease, BATCH)?;
-                (batch, outbox::staff_recipients(&mut conn)?)
-            };
+            let batch = outbox::claim(&mut conn, &self.owner, self.lease, BATCH)?;
             if batch.is_empty() {
                 break;
             }
+            let staff = outbox::staff_recipients(&mut conn)?;
             let claimed_at = Instant::now();
             for notification in &batch {
                 if stopping() || claimed_at.elapsed() > self.lease / 2 {
-                    outbox::release(&mut *self.pool.get()?, &self.owner)?;
+                    outbox::release(&mut conn, &self.owner)?;
                     break;
                 }
                 let (recipients, attempt) = self.attempt(notification, &staff);
@@ -100,7 +98,7 @@ impl Worker {
                     tracing::warn!(id = %notification.id, %error, "e-mail not delivered");
                 }
                 let recorded = outbox::record_attempt(
-                    &mut *self.pool.get()?,
+                    &mut conn,
                     &notification.id,
                     &self.owner,
                     &recipients,

@@ -135,7 +135,7 @@ fn another_worker(app: &TestApp) -> Worker {
 
 #[actix_web::test]
 async fn a_live_report_sends_one_message_to_the_list_and_the_staff_who_opted_in() {
-    let smtp = SmtpServer::start().await;
+    let smtp = SmtpServer::start();
     let app = app_mailing_to(&smtp.url(), |_| {}).await;
     let analyst = staff(&app, Role::Analyst, true, true);
     let supervisor = staff(&app, Role::Supervisor, true, true);
@@ -203,7 +203,7 @@ async fn a_live_report_sends_one_message_to_the_list_and_the_staff_who_opted_in(
 
 #[actix_web::test]
 async fn a_temporary_refusal_is_retried_and_the_message_delivered() {
-    let smtp = SmtpServer::start().await;
+    let smtp = SmtpServer::start();
     smtp.refuse(Stage::Mail, 451, 1);
     let app = app_mailing_to(&smtp.url(), |_| {}).await;
 
@@ -225,7 +225,7 @@ async fn a_temporary_refusal_is_retried_and_the_message_delivered() {
 
 #[actix_web::test]
 async fn a_permanent_refusal_fails_the_message_and_an_admin_can_send_it_again() {
-    let smtp = SmtpServer::start().await;
+    let smtp = SmtpServer::start();
     smtp.refuse(Stage::Data, 554, 1);
     let app = app_mailing_to(&smtp.url(), |_| {}).await;
     let (_, admin) = app.staff(Role::Admin).await;
@@ -284,7 +284,7 @@ async fn reports_keep_arriving_while_smtp_is_down_and_all_are_delivered_when_it_
     })
     .await;
 
-    let smtp = SmtpServer::start_on(port).await;
+    let smtp = SmtpServer::start_on(port);
     let messages = smtp.receive(5).await;
     smtp.assert_quiet(QUIET).await;
     let delivered: HashSet<String> = messages
@@ -306,7 +306,7 @@ async fn two_workers_on_one_postgresql_send_each_of_a_thousand_messages_once() {
         eprintln!("skipped: set TEST_DATABASE_URL to run two workers on one PostgreSQL");
         return;
     }
-    let smtp = SmtpServer::start().await;
+    let smtp = SmtpServer::start();
     let app = app_mailing_to(&smtp.url(), |settings| settings.mail_worker = false).await;
     let id = submit(&app, CredentialMode::Live, "high").await;
     app.with_db(|conn| {
@@ -337,7 +337,7 @@ async fn two_workers_on_one_postgresql_send_each_of_a_thousand_messages_once() {
 
 #[actix_web::test]
 async fn messages_claimed_by_a_worker_that_died_are_delivered_after_its_lease() {
-    let smtp = SmtpServer::start().await;
+    let smtp = SmtpServer::start();
     let app = app_mailing_to(&smtp.url(), |settings| settings.mail_worker = false).await;
     let id = submit(&app, CredentialMode::Live, "high").await;
     let lease = Duration::from_millis(1500);
@@ -361,7 +361,7 @@ async fn messages_claimed_by_a_worker_that_died_are_delivered_after_its_lease() 
 
 #[actix_web::test]
 async fn a_stopping_worker_finishes_its_message_and_gives_back_the_rest() {
-    let smtp = SmtpServer::start().await;
+    let smtp = SmtpServer::start();
     let app = app_mailing_to(&smtp.url(), |settings| settings.mail_worker = false).await;
     for _ in 0..3 {
         submit(&app, CredentialMode::Live, "high").await;
@@ -370,10 +370,7 @@ async fn a_stopping_worker_finishes_its_message_and_gives_back_the_rest() {
     let pool = db::connect(&app.settings.database_url(), 1, Duration::from_secs(5)).unwrap();
     // Told to stop as soon as one message is sent.
     let stopping = move || outbox::depth(&mut pool.get().unwrap()).unwrap().pending < 3;
-    let tally = actix_web::rt::task::spawn_blocking(move || worker.deliver_due(&stopping))
-        .await
-        .unwrap()
-        .unwrap();
+    let tally = worker.deliver_due(&stopping).unwrap();
     assert_eq!(
         tally,
         Tally {
@@ -392,7 +389,7 @@ async fn a_stopping_worker_finishes_its_message_and_gives_back_the_rest() {
 
 #[actix_web::test]
 async fn test_mode_reports_send_nothing() {
-    let smtp = SmtpServer::start().await;
+    let smtp = SmtpServer::start();
     let app = app_mailing_to(&smtp.url(), |_| {}).await;
     submit(&app, CredentialMode::Test, "critical").await;
     let live = submit(&app, CredentialMode::Live, "low").await;
@@ -406,16 +403,12 @@ async fn test_mode_reports_send_nothing() {
 
 #[actix_web::test]
 async fn critical_reports_go_out_first_and_are_marked_urgent() {
-    let smtp = SmtpServer::start().await;
+    let smtp = SmtpServer::start();
     let app = app_mailing_to(&smtp.url(), |settings| settings.mail_worker = false).await;
     let high = submit(&app, CredentialMode::Live, "high").await;
     let critical = submit(&app, CredentialMode::Live, "critical").await;
 
-    let worker = another_worker(&app);
-    let tally = actix_web::rt::task::spawn_blocking(move || worker.drain().unwrap())
-        .await
-        .unwrap();
-    assert_eq!(tally.sent, 2);
+    assert_eq!(another_worker(&app).drain().unwrap().sent, 2);
     let messages = smtp.receive(2).await;
     assert!(messages[0].text().contains(&critical));
     assert_eq!(
@@ -453,21 +446,19 @@ async fn without_smtp_each_message_is_written_to_an_eml_file() {
 
 #[actix_web::test]
 async fn the_deliver_command_sends_what_is_due_and_prints_a_tally() {
-    let smtp = SmtpServer::start().await;
+    let smtp = SmtpServer::start();
     let app = app_mailing_to(&smtp.url(), |settings| settings.mail_worker = false).await;
     submit(&app, CredentialMode::Live, "high").await;
     submit(&app, CredentialMode::Live, "low").await;
 
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_report-portal"));
-    command
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_report-portal"))
         .arg("deliver")
         .env("DATABASE_URL", app.settings.database_url())
         .env("PORTAL_DATA_DIR", &app.settings.data_dir)
         .env("PORTAL_SMTP_URL", smtp.url())
         .env("PORTAL_NOTIFY_TO", "desk@dhs.example,watch@dhs.example")
-        .env("PORTAL_LOG", "warn");
-    let output = actix_web::rt::task::spawn_blocking(move || command.output().unwrap())
-        .await
+        .env("PORTAL_LOG", "warn")
+        .output()
         .unwrap();
     assert!(
         output.status.success(),

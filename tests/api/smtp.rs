@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
 /// How long [`SmtpServer::receive`] waits before it gives up.
 const PATIENCE: Duration = Duration::from_secs(10);
@@ -98,37 +98,54 @@ fn decode_quoted_printable(encoded: &str) -> String {
     String::from_utf8(decoded).expect("UTF-8 text")
 }
 
-/// A running server on `127.0.0.1`; it stops with the test's runtime.
+/// A running server on `127.0.0.1`, on a thread of its own so that it answers whatever the
+/// test's runtime is doing; dropping it closes the server and its connections.
 pub struct SmtpServer {
     port: u16,
     refusals: Arc<Mutex<VecDeque<(Stage, u16)>>>,
     accepted: tokio::sync::Mutex<mpsc::UnboundedReceiver<Received>>,
+    _running: oneshot::Sender<()>,
 }
 
 impl SmtpServer {
     /// Starts a server on a free port.
-    pub async fn start() -> Self {
-        Self::start_on(0).await
+    pub fn start() -> Self {
+        Self::start_on(0)
     }
 
     /// Starts a server on `port` (0 for any free one).
-    pub async fn start_on(port: u16) -> Self {
-        let listener = TcpListener::bind(("127.0.0.1", port))
-            .await
-            .expect("the SMTP port is free");
+    pub fn start_on(port: u16) -> Self {
+        let listener =
+            std::net::TcpListener::bind(("127.0.0.1", port)).expect("the SMTP port is free");
+        listener.set_nonblocking(true).unwrap();
         let port = listener.local_addr().unwrap().port();
         let refusals = Arc::new(Mutex::new(VecDeque::new()));
         let (sender, accepted) = mpsc::unbounded_channel();
+        let (running, stopped) = oneshot::channel::<()>();
         let shared = refusals.clone();
-        tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(converse(stream, shared.clone(), sender.clone()));
-            }
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                let listener = TcpListener::from_std(listener).unwrap();
+                let serve = async {
+                    while let Ok((stream, _)) = listener.accept().await {
+                        tokio::spawn(converse(stream, shared.clone(), sender.clone()));
+                    }
+                };
+                tokio::select! {
+                    _ = stopped => {}
+                    _ = serve => {}
+                }
+            });
         });
         Self {
             port,
             refusals,
             accepted: tokio::sync::Mutex::new(accepted),
+            _running: running,
         }
     }
 
