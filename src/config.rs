@@ -175,14 +175,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn debug_output_hides_the_database_password() {
+    fn debug_output_hides_the_database_and_smtp_passwords() {
         let settings = Settings {
             database_url: SecretUrl("postgres://portal:hunter2@db/portal".into()),
+            smtp_url: SecretUrl("smtps://mailer:hunter3@smtp.example:465".into()),
             ..Settings::default()
         };
         let printed = format!("{settings:?}");
         assert!(!printed.contains("hunter2"), "{printed}");
+        assert!(!printed.contains("hunter3"), "{printed}");
         assert!(printed.contains("portal:********@db"), "{printed}");
+        assert!(
+            printed.contains("mailer:********@smtp.example"),
+            "{printed}"
+        );
     }
 
     #[test]
