@@ -46,6 +46,9 @@ pub enum Command {
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Deliver the e-mail notifications due now, once, and exit; prints
+    /// `{"sent": N, "failed": M, "retried": K}`.
+    Deliver,
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -146,6 +149,9 @@ pub fn run_command(command: Command, settings: &Settings) -> anyhow::Result<()> 
         println!("{}", crate::openapi::document().to_pretty_json()?);
         return Ok(());
     }
+    if let Command::Deliver = command {
+        return print(&crate::mail::worker::deliver_once(settings)?);
+    }
     let pool = db::connect(
         &settings.database_url(),
         1,
@@ -155,7 +161,9 @@ pub fn run_command(command: Command, settings: &Settings) -> anyhow::Result<()> 
     let applied = db::run_migrations(&mut conn)?;
     let conn: &mut DbConnection = &mut conn;
     match command {
-        Command::Serve | Command::Openapi => unreachable!("handled by the caller"),
+        Command::Serve | Command::Openapi | Command::Deliver => {
+            unreachable!("handled by the caller")
+        }
         Command::Migrate => print(&Applied { applied }),
         Command::Stats(StatsCommand::Rebuild) => print(&store::stats::rebuild(conn)?),
         Command::Audit(AuditCommand::Verify) => {

@@ -60,6 +60,32 @@ pub struct Settings {
     pub client_request_timeout_seconds: u64,
     /// Log format: `text` or `json`.
     pub log_format: String,
+    /// SMTP server for notification e-mail: `smtp://host:25` (plain), `smtp://host:587?tls=required`
+    /// (STARTTLS), `smtps://user:password@host:465` (TLS from the start); a path names the EHLO
+    /// host (`smtp://host:25/portal.example.gov`). Empty means `.eml` files under `<data_dir>/mail/`.
+    pub smtp_url: SecretUrl,
+    /// Seconds to wait for the SMTP server to accept a connection and to answer each command.
+    pub smtp_timeout_seconds: u64,
+    /// The `From` of notification e-mail.
+    pub mail_from: String,
+    /// Comma-separated addresses told of every new live report (the analysts' distribution list),
+    /// besides the active analysts and supervisors who opted in.
+    pub notify_to: String,
+    /// The portal's address as analysts reach it; links in e-mail start with it.
+    pub public_url: String,
+    /// Run the e-mail delivery worker inside the server (off when `report-portal deliver` runs
+    /// from a scheduler instead).
+    pub mail_worker: bool,
+    /// Seconds between the worker's looks at the outbox when no new report wakes it.
+    pub mail_poll_seconds: f64,
+    /// Seconds a worker holds the messages it claimed; a crashed worker's messages are taken up by
+    /// another after this. Keep it well above `smtp_timeout_seconds`.
+    pub mail_lease_seconds: f64,
+    /// Delivery attempts before a message is marked failed.
+    pub mail_max_attempts: i32,
+    /// Seconds before the first retry; each further retry waits twice as long (at most an hour),
+    /// less a random part of up to half.
+    pub mail_backoff_seconds: f64,
 }
 
 impl Default for Settings {
@@ -86,6 +112,16 @@ impl Default for Settings {
             cors_origins: Vec::new(),
             client_request_timeout_seconds: 10,
             log_format: "text".into(),
+            smtp_url: SecretUrl::default(),
+            smtp_timeout_seconds: 10,
+            mail_from: "report-portal <report-portal@localhost>".into(),
+            notify_to: String::new(),
+            public_url: "http://127.0.0.1:8080".into(),
+            mail_worker: true,
+            mail_poll_seconds: 2.0,
+            mail_lease_seconds: 120.0,
+            mail_max_attempts: 10,
+            mail_backoff_seconds: 30.0,
         }
     }
 }
@@ -157,14 +193,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn debug_output_hides_the_database_password() {
+    fn debug_output_hides_the_database_and_smtp_passwords() {
         let settings = Settings {
             database_url: SecretUrl("postgres://portal:hunter2@db/portal".into()),
+            smtp_url: SecretUrl("smtps://mailer:hunter3@smtp.example:465".into()),
             ..Settings::default()
         };
         let printed = format!("{settings:?}");
         assert!(!printed.contains("hunter2"), "{printed}");
+        assert!(!printed.contains("hunter3"), "{printed}");
         assert!(printed.contains("portal:********@db"), "{printed}");
+        assert!(
+            printed.contains("mailer:********@smtp.example"),
+            "{printed}"
+        );
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! report-portal: the backend of the DHS reporting portal for cartel recruitment on social media.
 //!
 //! Data flows one way: [`routes`] (HTTP) → [`domain`] (validated types and rules) → [`store`]
-//! (diesel) → back. [`startup::Application`] builds the server used by `main` and by the tests.
+//! (diesel) → back. [`startup::Application`] builds the server used by `main` and by the tests;
+//! [`mail`] delivers the e-mail outbox that the store fills.
 
 pub mod auth;
 pub mod cli;
@@ -9,6 +10,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod mail;
 pub mod metrics;
 pub mod openapi;
 pub mod routes;

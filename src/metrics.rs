@@ -1,6 +1,7 @@
 //! Prometheus metrics: requests by route and status, latency, the database pool, and reports
 //! received by mode; rendered in the text format at `GET /metrics`.
 
+use crate::domain::notification::OutboxDepth;
 use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
 };
@@ -12,6 +13,7 @@ pub struct Metrics {
     latency: HistogramVec,
     reports: IntCounterVec,
     pool: IntGaugeVec,
+    outbox: IntGaugeVec,
 }
 
 impl Metrics {
@@ -53,8 +55,17 @@ impl Metrics {
             &["state"],
         )
         .expect("valid metric");
+        let outbox = IntGaugeVec::new(
+            Opts::new(
+                "portal_outbox_messages",
+                "E-mail notifications waiting (pending) or given up (failed)",
+            ),
+            &["status"],
+        )
+        .expect("valid metric");
         for metric in [
-            Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(outbox.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(requests.clone()),
             Box::new(latency.clone()),
             Box::new(reports.clone()),
             Box::new(pool.clone()),
@@ -67,6 +78,7 @@ impl Metrics {
             latency,
             reports,
             pool,
+            outbox,
         }
     }
 
@@ -83,8 +95,14 @@ impl Metrics {
         self.reports.with_label_values(&[mode]).inc();
     }
 
-    /// Everything, in the Prometheus text format, with the pool's current state.
-    pub fn render(&self, pool: &crate::db::DbPool) -> String {
+    /// Everything, in the Prometheus text format, with the pool's and the outbox's current state.
+    pub fn render(&self, pool: &crate::db::DbPool, outbox: &OutboxDepth) -> String {
+        self.outbox
+            .with_label_values(&["pending"])
+            .set(outbox.pending);
+        self.outbox
+            .with_label_values(&["failed"])
+            .set(outbox.failed);
         let state = pool.state();
         self.pool
             .with_label_values(&["open"])

@@ -26,6 +26,7 @@ use crate::error::{FieldError, Problem};
         (name = "admin", description = "Organizations, their vetting and API credentials, staff accounts (administrators only)"),
         (name = "statistics", description = "Aggregate counts and triage times from the rollups (auditors, analysts, supervisors)"),
         (name = "audit", description = "The tamper-evident audit log (auditors only)"),
+        (name = "notifications", description = "The e-mail outbox, for administrators"),
         (name = "operations", description = "Health of the service"),
     )
 )]

@@ -1,6 +1,8 @@
-//! Building the application: state, migrations, the actix `App`, and the HTTP server.
+//! Building the application: state, migrations, the actix `App`, the HTTP server, and the
+//! e-mail worker beside it.
 
 use std::net::TcpListener;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use actix_web::body::MessageBody;
@@ -8,6 +10,7 @@ use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
+use tokio::sync::{Notify, watch};
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
@@ -15,6 +18,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::config::Settings;
 use crate::db;
 use crate::error::ApiError;
+use crate::mail::worker::Worker;
 use crate::openapi::ApiDoc;
 use crate::routes;
 use crate::state::AppState;
@@ -24,17 +28,26 @@ use crate::store::audit;
 pub struct Application {
     port: u16,
     server: Server,
+    /// The e-mail worker, unless `mail_worker` is off.
+    mail_worker: Option<Worker>,
+    mail_wakeup: Arc<Notify>,
 }
 
 impl Application {
-    /// Opens the database, applies pending migrations, and binds `settings.bind`
-    /// (port 0 picks a free port, as the tests do).
+    /// Opens the database, applies pending migrations, prepares the e-mail worker, and binds
+    /// `settings.bind` (port 0 picks a free port, as the tests do).
     pub fn build(settings: Settings) -> anyhow::Result<Self> {
         let state = AppState::new(settings)?;
         let applied = db::run_migrations(&mut *state.pool.get()?)?;
         if applied > 0 {
             tracing::info!(applied, "applied database migrations");
         }
+        let mail_worker = if state.settings.mail_worker {
+            Some(Worker::new(state.pool.clone(), &state.settings)?)
+        } else {
+            None
+        };
+        let mail_wakeup = state.mail_wakeup.clone();
         let listener = TcpListener::bind(&state.settings.bind)?;
         let port = listener.local_addr()?.port();
         let workers = match state.settings.workers {
@@ -52,7 +65,12 @@ impl Application {
             .listen(listener)?
             .run();
         tracing::info!(port, "listening");
-        Ok(Self { port, server })
+        Ok(Self {
+            port,
+            server,
+            mail_worker,
+            mail_wakeup,
+        })
     }
 
     /// The port the server listens on.
@@ -60,9 +78,20 @@ impl Application {
         self.port
     }
 
-    /// Serves until the process is told to stop (SIGINT/SIGTERM), finishing requests in flight.
+    /// Serves and delivers e-mail until the process is told to stop (SIGINT/SIGTERM): requests in
+    /// flight are finished, then the e-mail worker finishes the message it is sending and gives
+    /// back the rest of its claims.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let (stop, stopped) = watch::channel(false);
+        let mail_worker = self
+            .mail_worker
+            .map(|worker| actix_web::rt::spawn(worker.run(self.mail_wakeup, stopped)));
+        let served = self.server.await;
+        let _ = stop.send(true);
+        if let Some(mail_worker) = mail_worker {
+            let _ = mail_worker.await;
+        }
+        served
     }
 }
 

@@ -1,10 +1,12 @@
-//! What every request handler shares: settings, the database pool, the token service, and the
-//! short-lived cache of API credential status.
+//! What every request handler shares: settings, the database pool, the token service, the
+//! short-lived cache of API credential status, and the e-mail worker's wake-up call.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::web;
 use mini_moka::sync::Cache;
+use tokio::sync::Notify;
 
 use crate::auth::keys::SigningKeys;
 use crate::auth::rate_limit::RateLimits;
@@ -39,6 +41,9 @@ pub struct AppState {
     pub rate_limits: RateLimits,
     /// Prometheus metrics.
     pub metrics: Metrics,
+    /// Wakes this process's e-mail worker when a notification is queued, so that it need not
+    /// wait for its next look at the outbox.
+    pub mail_wakeup: Arc<Notify>,
 }
 
 impl AppState {
@@ -78,6 +83,7 @@ impl AppState {
             word_hasher,
             rate_limits: RateLimits::new(&settings),
             metrics: Metrics::new(),
+            mail_wakeup: Arc::default(),
             settings,
         })
     }

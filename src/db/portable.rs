@@ -1,5 +1,5 @@
-//! The one place with per-backend statements: write transactions, the migration lock, and
-//! recognising a unique-key violation.
+//! The one place with per-backend statements: write transactions, the migration lock,
+//! recognising a unique-key violation, and claiming rows that other workers skip.
 
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
@@ -109,3 +109,17 @@ macro_rules! insert_rows {
     }};
 }
 pub(crate) use insert_rows;
+
+/// Loads the rows `$query` selects and locks them for the rest of the transaction, skipping rows
+/// that another transaction has locked (PostgreSQL `FOR UPDATE SKIP LOCKED`), so that workers
+/// claiming at once get different rows without waiting for each other. SQLite has no row locks
+/// and needs none: inside [`write_transaction`] it lets one writer in at a time.
+macro_rules! load_skipping_locked {
+    ($conn:expr, $query:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Postgres(c) => $query.for_update().skip_locked().load(c),
+            $crate::db::DbConnection::Sqlite(c) => $query.load(c),
+        }
+    };
+}
+pub(crate) use load_skipping_locked;

@@ -258,3 +258,24 @@ diesel::table! {
         count -> BigInt,
     }
 }
+
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        kind -> Text,
+        report_id -> Text,
+        urgent -> Bool,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        lease_owner -> Nullable<Text>,
+        recipients -> Nullable<Text>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(outbox -> reports (report_id));
+diesel::allow_tables_to_appear_in_same_query!(outbox, reports);
+diesel::allow_tables_to_appear_in_same_query!(outbox, organizations);

@@ -1,6 +1,7 @@
 //! Validated types and the rules: reports, their lifecycle, organizations, taxonomy codes.
 
 pub mod audit;
+pub mod notification;
 pub mod organization;
 pub mod pagination;
 pub mod report;

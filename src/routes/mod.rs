@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod body;
 pub mod meta;
+pub mod notifications;
 pub mod ops;
 pub mod request_id;
 pub mod review;
@@ -52,7 +53,9 @@ where
             .service(stats::summary)
             .service(stats::breakdown)
             .service(stats::timeseries)
-            .service(stats::triage),
+            .service(stats::triage)
+            .service(notifications::list)
+            .service(notifications::retry),
     )
     .service(auth::jwks)
     .service(ops::healthz)

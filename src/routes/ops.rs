@@ -1,18 +1,29 @@
-//! Operations endpoints at the root: liveness and readiness.
+//! Operations endpoints at the root: liveness, and readiness with the state of the e-mail outbox.
 
 use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db;
+use crate::domain::notification::OutboxDepth;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::store::outbox;
 
-/// The answer of the health endpoints.
+/// The answer of `/healthz`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Health {
-    /// `ok` or `ready`.
+    /// `ok`.
     pub status: &'static str,
+}
+
+/// The answer of `/readyz`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Readiness {
+    /// `ready`.
+    pub status: &'static str,
+    /// E-mail notifications not sent: pending ones, and failed ones waiting for an admin.
+    pub outbox: OutboxDepth,
 }
 
 /// The process is up.
@@ -22,36 +33,45 @@ pub async fn healthz() -> web::Json<Health> {
     web::Json(Health { status: "ok" })
 }
 
-/// The database is reachable and every migration has been applied.
+/// The database is reachable and every migration has been applied; tells how many e-mail
+/// notifications are pending and how many failed.
 #[utoipa::path(
     tag = "operations",
     responses(
-        (status = 200, description = "Ready to serve", body = Health),
+        (status = 200, description = "Ready to serve", body = Readiness),
         (status = 503, description = "Database unreachable or migrations pending", body = crate::error::Problem,
             content_type = "application/problem+json"),
     )
 )]
 #[get("/readyz")]
-pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let current = state
-        .db(|conn| db::migrations_current(conn).map_err(|_| ApiError::Unavailable))
+pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<Readiness>, ApiError> {
+    let outbox = state
+        .db(|conn| {
+            if !db::migrations_current(conn).map_err(|_| ApiError::Unavailable)? {
+                return Err(ApiError::Unavailable);
+            }
+            outbox::depth(conn)
+        })
         .await?;
-    if current {
-        Ok(HttpResponse::Ok().json(Health { status: "ready" }))
-    } else {
-        Err(ApiError::Unavailable)
-    }
+    Ok(web::Json(Readiness {
+        status: "ready",
+        outbox,
+    }))
 }
 
 /// Prometheus metrics (text format): requests by route and status, latency, database pool,
 /// reports received by mode. Expose it to the monitoring network only.
 #[utoipa::path(
     tag = "operations",
-    responses((status = 200, description = "Prometheus text format", body = String, content_type = "text/plain"))
+    responses(
+        (status = 200, description = "Prometheus text format", body = String, content_type = "text/plain"),
+        (status = 503, description = "Database unavailable", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
 )]
 #[get("/metrics")]
-pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
-    HttpResponse::Ok()
+pub async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let depth = state.db(outbox::depth).await?;
+    Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
-        .body(state.metrics.render(&state.pool))
+        .body(state.metrics.render(&state.pool, &depth)))
 }

@@ -90,6 +90,7 @@ pub async fn submit(
         state
             .metrics
             .report_received(submission.receipt.mode.as_ref());
+        state.mail_wakeup.notify_one();
     }
     let location = format!("/api/v1/reports/{}", submission.receipt.id);
     let mut response = if submission.replayed {

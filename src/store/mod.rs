@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod organizations;
+pub mod outbox;
 pub mod reports;
 pub mod review;
 pub mod stats;

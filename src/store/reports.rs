@@ -323,6 +323,8 @@ fn insert(
         .collect();
     insert_rows!(conn, report_words::table, &words)?;
 
+    super::outbox::enqueue_new_report(conn, id, submitter.mode, report.severity)?;
+
     let submitter_actor = Actor {
         id: submitter.client_id.clone(),
         role: Role::Reporter,

@@ -1,0 +1,338 @@
+//! E-mail to analysts: notifications written from the templates beside this file, the
+//! transports that carry them ([`transport`]), and the worker that delivers the outbox
+//! ([`worker`]).
+//!
+//! A message says which report arrived (id, category, severity, organization, time) and links to
+//! it; it never carries personal data, excerpts or handles, since the composer is only ever given
+//! [`ReportFacts`].
+
+pub mod transport;
+pub mod worker;
+
+use anyhow::Context;
+use lettre::Message;
+use lettre::message::{Mailbox, MultiPart};
+
+use crate::config::Settings;
+use crate::domain::notification::NotificationKind;
+use crate::store::outbox::{Claimed, ReportFacts};
+use transport::SendError;
+
+const NEW_REPORT_TEXT: &str = include_str!("new_report.txt");
+const NEW_REPORT_HTML: &str = include_str!("new_report.html");
+
+/// Writes notifications: who sends them, who always receives them, and where their links point.
+#[derive(Debug, Clone)]
+pub struct Composer {
+    from: Mailbox,
+    notify_to: Vec<Mailbox>,
+    public_url: String,
+}
+
+impl Composer {
+    /// The composer `settings` describe; fails on a malformed address or URL.
+    pub fn from_settings(settings: &Settings) -> anyhow::Result<Self> {
+        let from = settings.mail_from.parse().with_context(|| {
+            format!(
+                "mail_from {:?} is not an e-mail address",
+                settings.mail_from
+            )
+        })?;
+        let notify_to = settings
+            .notify_to
+            .split(',')
+            .map(str::trim)
+            .filter(|address| !address.is_empty())
+            .map(|address| {
+                address
+                    .parse()
+                    .with_context(|| format!("notify_to: {address:?} is not an e-mail address"))
+            })
+            .collect::<anyhow::Result<_>>()?;
+        url::Url::parse(&settings.public_url)
+            .with_context(|| format!("public_url {:?} is not a URL", settings.public_url))?;
+        Ok(Self {
+            from,
+            notify_to,
+            public_url: settings.public_url.trim_end_matches('/').to_owned(),
+        })
+    }
+
+    /// Who receives a notification: the distribution list, then each of `staff` not on it
+    /// already (addresses compared without regard to case). An unreadable staff address is left
+    /// out and logged.
+    pub fn recipients(&self, staff: &[String]) -> Vec<Mailbox> {
+        let mut recipients = self.notify_to.clone();
+        for address in staff {
+            match address.parse::<Mailbox>() {
+                Ok(mailbox)
+                    if !recipients
+                        .iter()
+                        .any(|known| known.email.to_string().eq_ignore_ascii_case(address)) =>
+                {
+                    recipients.push(mailbox)
+                }
+                Ok(_) => {}
+                Err(error) => tracing::warn!(%address, %error, "staff address left out"),
+            }
+        }
+        recipients
+    }
+
+    /// The message telling `notification` to `to`, plain text and HTML. Its `Message-ID` is made
+    /// from the notification's id, so that a rare second delivery can be recognised as such.
+    pub fn compose(&self, notification: &Claimed, to: &[Mailbox]) -> Result<Message, SendError> {
+        if to.is_empty() {
+            return Err(SendError::Permanent(
+                "no recipients: set PORTAL_NOTIFY_TO, or let analysts opt in".into(),
+            ));
+        }
+        let content = self.content(notification);
+        let mut message = Message::builder()
+            .from(self.from.clone())
+            .subject(content.subject)
+            .message_id(Some(format!(
+                "<outbox-{}@{}>",
+                notification.id,
+                self.from.email.domain()
+            )));
+        for mailbox in to {
+            message = message.to(mailbox.clone());
+        }
+        message
+            .multipart(MultiPart::alternative_plain_html(
+                content.text,
+                content.html,
+            ))
+            .map_err(|e| SendError::Permanent(format!("cannot build the message: {e}")))
+    }
+
+    /// The subject and both bodies of `notification`'s message, from its kind's templates.
+    fn content(&self, notification: &Claimed) -> Content {
+        let report = &notification.report;
+        let (subject, text, html) = match notification.kind {
+            NotificationKind::NewReport => (
+                new_report_subject(notification.urgent, report),
+                NEW_REPORT_TEXT,
+                NEW_REPORT_HTML,
+            ),
+        };
+        let values = [
+            ("report_id", report.id.clone()),
+            ("severity", report.severity.as_ref().to_owned()),
+            ("category", readable(report.category.as_ref())),
+            ("organization", one_line(&report.organization)),
+            (
+                "received_at",
+                report
+                    .received_at
+                    .format("%Y-%m-%d %H:%M:%S UTC")
+                    .to_string(),
+            ),
+            (
+                "link",
+                format!("{}/api/v1/review/reports/{}", self.public_url, report.id),
+            ),
+            ("subject", subject.clone()),
+        ];
+        Content {
+            subject,
+            text: render(text, &values, str::to_owned),
+            html: render(html, &values, escape_html),
+        }
+    }
+}
+
+/// A message's words: its subject, and its body as plain text and as HTML.
+struct Content {
+    subject: String,
+    text: String,
+    html: String,
+}
+
+/// `[URGENT] New critical report: recruitment from Example Social` (the marker only when urgent).
+fn new_report_subject(urgent: bool, report: &ReportFacts) -> String {
+    let marker = if urgent { "[URGENT] " } else { "" };
+    format!(
+        "{marker}New {} report: {} from {}",
+        report.severity.as_ref(),
+        readable(report.category.as_ref()),
+        one_line(&report.organization)
+    )
+}
+
+/// A code as words: `violent_content` → `violent content`.
+fn readable(code: &str) -> String {
+    code.replace('_', " ")
+}
+
+/// `text` with control characters (line breaks above all) turned into spaces, fit for a header.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// `template` with every `{{name}}` replaced by `encode(value)` of its entry in `values`.
+fn render(template: &str, values: &[(&str, String)], encode: impl Fn(&str) -> String) -> String {
+    values
+        .iter()
+        .fold(template.to_owned(), |text, (name, value)| {
+            text.replace(&format!("{{{{{name}}}}}"), &encode(value))
+        })
+}
+
+fn escape_html(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::taxonomy::{Category, Severity};
+
+    fn claimed(severity: Severity, organization: &str) -> Claimed {
+        Claimed {
+            id: "0193a8f0-0000-7000-8000-000000000001".into(),
+            kind: NotificationKind::NewReport,
+            urgent: severity == Severity::Critical,
+            attempts: 0,
+            report: ReportFacts {
+                id: "0193a8f0-0000-7000-8000-00000000abcd".into(),
+                category: Category::ViolentContent,
+                severity,
+                organization: organization.into(),
+                received_at: "2026-11-29T14:03:22Z".parse().unwrap(),
+            },
+        }
+    }
+
+    fn composer() -> Composer {
+        Composer::from_settings(&Settings {
+            mail_from: "Portal <portal@dhs.example>".into(),
+            notify_to: "desk@dhs.example, Watch <watch@dhs.example>".into(),
+            public_url: "https://portal.dhs.example/".into(),
+            ..Settings::default()
+        })
+        .unwrap()
+    }
+
+    fn formatted(message: &Message) -> String {
+        String::from_utf8(message.formatted()).unwrap()
+    }
+
+    #[test]
+    fn critical_reports_are_marked_urgent_and_others_are_not() {
+        let composer = composer();
+        let to = composer.recipients(&[]);
+        let critical = formatted(
+            &composer
+                .compose(&claimed(Severity::Critical, "Example Social"), &to)
+                .unwrap(),
+        );
+        assert!(
+            critical.contains(
+                "Subject: [URGENT] New critical report: violent content from Example Social"
+            ),
+            "{critical}"
+        );
+        let high = formatted(
+            &composer
+                .compose(&claimed(Severity::High, "Example Social"), &to)
+                .unwrap(),
+        );
+        assert!(
+            high.contains("Subject: New high report: violent content from Example Social"),
+            "{high}"
+        );
+    }
+
+    #[test]
+    fn the_message_has_a_stable_id_and_goes_to_every_recipient() {
+        let composer = composer();
+        let message = formatted(
+            &composer
+                .compose(
+                    &claimed(Severity::High, "Example Social"),
+                    &composer.recipients(&[]),
+                )
+                .unwrap(),
+        );
+        assert!(
+            message
+                .contains("Message-ID: <outbox-0193a8f0-0000-7000-8000-000000000001@dhs.example>"),
+            "{message}"
+        );
+        assert!(
+            message.contains("To: desk@dhs.example, Watch <watch@dhs.example>"),
+            "{message}"
+        );
+        assert!(message.contains("Content-Type: multipart/alternative"));
+    }
+
+    #[test]
+    fn both_bodies_carry_the_facts_and_the_link_with_html_escaped() {
+        let content = composer().content(&claimed(Severity::High, "<b>Evil</b> & Co"));
+        let link =
+            "https://portal.dhs.example/api/v1/review/reports/0193a8f0-0000-7000-8000-00000000abcd";
+        for body in [&content.text, &content.html] {
+            assert!(body.contains(link), "{body}");
+            assert!(body.contains("2026-11-29 14:03:22 UTC"), "{body}");
+            assert!(body.contains("violent content"), "{body}");
+            assert!(!body.contains("{{"), "every placeholder is filled: {body}");
+        }
+        assert!(content.text.contains("Organization:  <b>Evil</b> & Co"));
+        assert!(
+            content
+                .html
+                .contains("<td>&lt;b&gt;Evil&lt;/b&gt; &amp; Co</td>")
+        );
+        assert!(!content.html.contains("<b>Evil"));
+    }
+
+    #[test]
+    fn staff_already_on_the_list_are_not_added_twice() {
+        let composer = composer();
+        let to = composer.recipients(&["WATCH@dhs.example".into(), "ana@dhs.example".into()]);
+        let addresses: Vec<String> = to.iter().map(|m| m.email.to_string()).collect();
+        assert_eq!(
+            addresses,
+            ["desk@dhs.example", "watch@dhs.example", "ana@dhs.example"]
+        );
+    }
+
+    #[test]
+    fn a_message_without_recipients_fails_for_good() {
+        let error = composer()
+            .compose(&claimed(Severity::Low, "Example Social"), &[])
+            .unwrap_err();
+        assert!(matches!(error, SendError::Permanent(_)), "{error:?}");
+    }
+
+    #[test]
+    fn malformed_addresses_stop_the_start() {
+        for settings in [
+            Settings {
+                notify_to: "desk@dhs.example, not an address".into(),
+                ..Settings::default()
+            },
+            Settings {
+                mail_from: "nobody".into(),
+                ..Settings::default()
+            },
+        ] {
+            assert!(Composer::from_settings(&settings).is_err());
+        }
+    }
+}

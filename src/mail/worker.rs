@@ -1,0 +1,218 @@
+//! The delivery worker: claims due notifications under a lease, sends them, and records each
+//! attempt. A transient failure is retried after an exponential backoff with jitter; a permanent
+//! one (5xx), or the last attempt allowed, marks the notification failed for an admin to see.
+//!
+//! It runs inside the server ([`Worker::run`], woken when a report arrives and otherwise every
+//! `mail_poll_seconds`) and in `report-portal deliver` ([`deliver_once`]). Any number of workers
+//! may share one database: each claims different notifications.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use actix_web::web;
+use rand::Rng;
+use serde::Serialize;
+use tokio::sync::{Notify, watch};
+
+use super::Composer;
+use super::transport::{SendError, Transport};
+use crate::config::Settings;
+use crate::db::{self, DbPool};
+use crate::error::ApiError;
+use crate::store::outbox::{self, Attempt, Claimed};
+
+/// Notifications claimed at a time.
+const BATCH: i64 = 20;
+/// The longest wait between two attempts.
+const MAX_BACKOFF: Duration = Duration::from_secs(3600);
+
+/// What a round of delivery did, as `report-portal deliver` prints it.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    /// Notifications the mail server accepted.
+    pub sent: usize,
+    /// Notifications marked failed.
+    pub failed: usize,
+    /// Notifications that failed for now and will be tried again.
+    pub retried: usize,
+}
+
+/// Delivers the outbox of one database.
+pub struct Worker {
+    pool: DbPool,
+    composer: Composer,
+    transport: Transport,
+    /// Names this worker's claims: unique per worker, so that a restarted process does not
+    /// mistake an earlier run's claims for its own.
+    owner: String,
+    lease: Duration,
+    poll: Duration,
+    max_attempts: i32,
+    backoff: Duration,
+}
+
+impl Worker {
+    /// A worker on `pool` with the mail settings of `settings`; fails on malformed settings.
+    pub fn new(pool: DbPool, settings: &Settings) -> anyhow::Result<Self> {
+        let seconds = |name: &str, value: f64| {
+            Duration::try_from_secs_f64(value)
+                .map_err(|_| anyhow::anyhow!("{name} must be a number of seconds, not {value}"))
+        };
+        Ok(Self {
+            pool,
+            composer: Composer::from_settings(settings)?,
+            transport: Transport::from_settings(settings)?,
+            owner: uuid::Uuid::new_v4().to_string(),
+            lease: seconds("mail_lease_seconds", settings.mail_lease_seconds)?,
+            poll: seconds("mail_poll_seconds", settings.mail_poll_seconds)?,
+            max_attempts: settings.mail_max_attempts.max(1),
+            backoff: seconds("mail_backoff_seconds", settings.mail_backoff_seconds)?,
+        })
+    }
+
+    /// Delivers every notification due now, batch after batch, until none is due or `stopping()`
+    /// turns true. A batch is sent only during the first half of its lease; what is left of it
+    /// then, or when stopping, is given back for any worker to claim.
+    pub fn deliver_due(&self, stopping: &dyn Fn() -> bool) -> Result<Tally, ApiError> {
+        let mut tally = Tally::default();
+        let mut conn = self.pool.get()?;
+        while !stopping() {
+            let batch = outbox::claim(&mut conn, &self.owner, self.lease, BATCH)?;
+            if batch.is_empty() {
+                break;
+            }
+            let staff = outbox::staff_recipients(&mut conn)?;
+            let claimed_at = Instant::now();
+            for notification in &batch {
+                if stopping() || claimed_at.elapsed() > self.lease / 2 {
+                    outbox::release(&mut conn, &self.owner)?;
+                    break;
+                }
+                let (recipients, attempt) = self.attempt(notification, &staff);
+                match &attempt {
+                    Attempt::Sent => tally.sent += 1,
+                    Attempt::Retry { .. } => tally.retried += 1,
+                    Attempt::Failed { .. } => tally.failed += 1,
+                }
+                if let Attempt::Retry { error, .. } | Attempt::Failed { error } = &attempt {
+                    tracing::warn!(id = %notification.id, %error, "e-mail not delivered");
+                }
+                let recorded = outbox::record_attempt(
+                    &mut conn,
+                    &notification.id,
+                    &self.owner,
+                    &recipients,
+                    &attempt,
+                )?;
+                if !recorded {
+                    tracing::warn!(
+                        id = %notification.id,
+                        "the lease ran out before the attempt was recorded; another worker may send this message again"
+                    );
+                }
+            }
+        }
+        Ok(tally)
+    }
+
+    /// Delivers everything due now and returns.
+    pub fn drain(&self) -> Result<Tally, ApiError> {
+        self.deliver_due(&|| false)
+    }
+
+    /// Delivers until `stop` turns true: whenever `wakeup` is notified (a report arrived) and
+    /// at least every `mail_poll_seconds`. On stop it finishes the message it is sending and
+    /// gives back the rest of its claims.
+    pub async fn run(self, wakeup: Arc<Notify>, mut stop: watch::Receiver<bool>) {
+        let worker = Arc::new(self);
+        loop {
+            let (this, stopped) = (worker.clone(), stop.clone());
+            match web::block(move || this.deliver_due(&|| *stopped.borrow())).await {
+                Ok(Ok(tally)) if tally != Tally::default() => tracing::info!(
+                    sent = tally.sent,
+                    failed = tally.failed,
+                    retried = tally.retried,
+                    "e-mail delivery"
+                ),
+                Ok(Ok(_)) => {}
+                Ok(Err(error)) => tracing::warn!(%error, "e-mail delivery interrupted"),
+                Err(error) => tracing::error!(%error, "e-mail delivery crashed"),
+            }
+            tokio::select! {
+                _ = stop.changed() => break,
+                _ = wakeup.notified() => {}
+                _ = actix_web::rt::time::sleep(worker.poll) => {}
+            }
+        }
+        let this = worker.clone();
+        let released = web::block(move || outbox::release(&mut *this.pool.get()?, &this.owner));
+        if let Ok(Err(error)) = released.await {
+            tracing::warn!(%error, "could not give back claimed e-mail; it is sent after the lease");
+        }
+    }
+
+    /// One attempt at `notification`: to whom it went, and how it ended.
+    fn attempt(&self, notification: &Claimed, staff: &[String]) -> (Vec<String>, Attempt) {
+        let to = self.composer.recipients(staff);
+        let recipients = to.iter().map(|m| m.email.to_string()).collect();
+        let sent = self
+            .composer
+            .compose(notification, &to)
+            .and_then(|message| self.transport.send(&notification.id, &message));
+        let attempts = notification.attempts + 1;
+        let attempt = match sent {
+            Ok(()) => Attempt::Sent,
+            Err(SendError::Transient(error)) if attempts < self.max_attempts => Attempt::Retry {
+                error,
+                at: crate::store::now()
+                    + chrono::Duration::milliseconds(
+                        backoff(attempts, self.backoff).as_millis() as i64
+                    ),
+            },
+            Err(SendError::Transient(error) | SendError::Permanent(error)) => {
+                Attempt::Failed { error }
+            }
+        };
+        (recipients, attempt)
+    }
+}
+
+/// The wait after failed attempt number `attempt` (1 for the first): `base` doubled for each
+/// earlier attempt, at most an hour, less a random part of up to half, so that messages that
+/// failed together are not all tried again at the same moment.
+fn backoff(attempt: i32, base: Duration) -> Duration {
+    let doublings = attempt.clamp(1, 32) as u32 - 1;
+    let full = base
+        .saturating_mul(2u32.saturating_pow(doublings))
+        .min(MAX_BACKOFF);
+    full.mul_f64(rand::thread_rng().gen_range(0.5..=1.0))
+}
+
+/// `report-portal deliver`: applies pending migrations, then delivers every notification due
+/// now, once.
+pub fn deliver_once(settings: &Settings) -> anyhow::Result<Tally> {
+    let pool = db::connect(
+        &settings.database_url(),
+        1,
+        Duration::from_secs(settings.db_timeout_seconds),
+    )?;
+    db::run_migrations(&mut *pool.get()?)?;
+    Ok(Worker::new(pool, settings)?.drain()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_with_jitter_up_to_an_hour() {
+        let base = Duration::from_secs(30);
+        for (attempt, full) in [(1, 30), (2, 60), (3, 120), (8, 3600), (30, 3600)] {
+            let full = Duration::from_secs(full);
+            for _ in 0..50 {
+                let wait = backoff(attempt, base);
+                assert!(wait >= full / 2 && wait <= full, "{attempt}: {wait:?}");
+            }
+        }
+    }
+}

@@ -1,0 +1,419 @@
+//! The e-mail outbox: notifications queued in the transaction of the change they tell of,
+//! claimed by delivery workers under a lease, the record of every attempt, and what admins see.
+//!
+//! A claim pushes the row's `next_attempt_at` to the end of the lease and names the worker in
+//! `lease_owner`: no other worker takes the row meanwhile, and if its worker dies the row simply
+//! falls due again when the lease ends.
+
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use super::organizations::parse;
+use crate::db::DbConnection;
+use crate::db::portable::{self, load_skipping_locked};
+use crate::db::schema::{organizations, outbox, reports, users};
+use crate::domain::notification::{
+    Notification, NotificationKind, NotificationStatus, OutboxDepth,
+};
+use crate::domain::organization::CredentialMode;
+use crate::domain::pagination::{Page, Paginated};
+use crate::domain::taxonomy::{Category, Severity};
+use crate::domain::user::Role;
+use crate::error::ApiError;
+
+/// Queues a notification about `report_id`, due at once, inside the caller's transaction, so that
+/// it exists exactly when the change it tells of was committed. `urgent` ones are sent before the
+/// others and say so in their subject.
+pub fn enqueue(
+    conn: &mut DbConnection,
+    kind: NotificationKind,
+    report_id: &str,
+    urgent: bool,
+) -> QueryResult<()> {
+    let now = super::now();
+    diesel::insert_into(outbox::table)
+        .values((
+            outbox::id.eq(super::new_id()),
+            outbox::kind.eq(kind.as_ref()),
+            outbox::report_id.eq(report_id),
+            outbox::urgent.eq(urgent),
+            outbox::status.eq(NotificationStatus::Pending.as_ref()),
+            outbox::attempts.eq(0),
+            outbox::next_attempt_at.eq(now),
+            outbox::created_at.eq(now),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Queues the analysts' notification of a newly stored report: urgent when it is critical, and
+/// none at all for a test-mode report.
+pub fn enqueue_new_report(
+    conn: &mut DbConnection,
+    report_id: &str,
+    mode: CredentialMode,
+    severity: Severity,
+) -> QueryResult<()> {
+    if mode == CredentialMode::Test {
+        return Ok(());
+    }
+    enqueue(
+        conn,
+        NotificationKind::NewReport,
+        report_id,
+        severity == Severity::Critical,
+    )
+}
+
+/// What a notification may say about its report: codes, the organization's name and a time;
+/// never personal data or free text.
+#[derive(Debug, Clone)]
+pub struct ReportFacts {
+    /// The report's id.
+    pub id: String,
+    /// Its category.
+    pub category: Category,
+    /// Its severity.
+    pub severity: Severity,
+    /// The submitting organization's name.
+    pub organization: String,
+    /// When the portal stored it.
+    pub received_at: DateTime<Utc>,
+}
+
+/// A notification a worker has claimed, with what its message needs.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    /// The notification's id.
+    pub id: String,
+    /// What it tells.
+    pub kind: NotificationKind,
+    /// Whether it is urgent.
+    pub urgent: bool,
+    /// Attempts made before this one.
+    pub attempts: i32,
+    /// The report it is about.
+    pub report: ReportFacts,
+}
+
+type ClaimedRow = (
+    String,
+    String,
+    bool,
+    i32,
+    String,
+    String,
+    String,
+    String,
+    NaiveDateTime,
+);
+
+fn claimed(row: ClaimedRow) -> Result<Claimed, ApiError> {
+    let (id, kind, urgent, attempts, report_id, category, severity, organization, received_at) =
+        row;
+    Ok(Claimed {
+        id,
+        kind: parse(&kind)?,
+        urgent,
+        attempts,
+        report: ReportFacts {
+            id: report_id,
+            category: parse(&category)?,
+            severity: parse(&severity)?,
+            organization,
+            received_at: received_at.and_utc(),
+        },
+    })
+}
+
+/// Claims up to `limit` due notifications for worker `owner` for the time `lease`: urgent ones
+/// first, then the oldest. Workers claiming at once get different rows (PostgreSQL skips rows
+/// another claim has locked; SQLite lets one writer in at a time).
+pub fn claim(
+    conn: &mut DbConnection,
+    owner: &str,
+    lease: Duration,
+    limit: i64,
+) -> Result<Vec<Claimed>, ApiError> {
+    let now = super::now();
+    let lease_end = now
+        + chrono::Duration::from_std(lease)
+            .map_err(|e| ApiError::Internal(anyhow::anyhow!("lease too long: {e}")))?;
+    portable::write_transaction(conn, |conn| {
+        let due = outbox::table
+            .filter(outbox::status.eq(NotificationStatus::Pending.as_ref()))
+            .filter(outbox::next_attempt_at.le(now))
+            .order((outbox::urgent.desc(), outbox::id.asc()))
+            .limit(limit)
+            .select(outbox::id);
+        let ids: Vec<String> = load_skipping_locked!(conn, due)?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
+            .set((
+                outbox::lease_owner.eq(owner),
+                outbox::next_attempt_at.eq(lease_end),
+            ))
+            .execute(conn)?;
+        outbox::table
+            .inner_join(reports::table.inner_join(organizations::table))
+            .filter(outbox::id.eq_any(&ids))
+            .order((outbox::urgent.desc(), outbox::id.asc()))
+            .select((
+                outbox::id,
+                outbox::kind,
+                outbox::urgent,
+                outbox::attempts,
+                reports::id,
+                reports::category,
+                reports::severity,
+                organizations::name,
+                reports::received_at,
+            ))
+            .load::<ClaimedRow>(conn)?
+            .into_iter()
+            .map(claimed)
+            .collect()
+    })
+}
+
+/// The staff members who asked to be e-mailed about new reports: active analysts and
+/// supervisors with `notify` set.
+pub fn staff_recipients(conn: &mut DbConnection) -> Result<Vec<String>, ApiError> {
+    Ok(users::table
+        .filter(users::active.eq(true))
+        .filter(users::notify.eq(true))
+        .filter(users::role.eq_any([Role::Analyst.as_ref(), Role::Supervisor.as_ref()]))
+        .order(users::email.asc())
+        .select(users::email)
+        .load(conn)?)
+}
+
+/// How one delivery attempt ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Attempt {
+    /// The mail server accepted the message.
+    Sent,
+    /// A transient failure: try again at `at`.
+    Retry {
+        /// What went wrong.
+        error: String,
+        /// When to try again.
+        at: NaiveDateTime,
+    },
+    /// A permanent failure, or the last attempt allowed: an admin must retry it.
+    Failed {
+        /// What went wrong.
+        error: String,
+    },
+}
+
+/// Records an attempt at notification `id` by worker `owner`, sent to `recipients`, and ends the
+/// lease. Answers `false` when `owner` no longer held the lease (it ran out and another worker
+/// took the notification): nothing is recorded then, and the message may go out twice.
+pub fn record_attempt(
+    conn: &mut DbConnection,
+    id: &str,
+    owner: &str,
+    recipients: &[String],
+    attempt: &Attempt,
+) -> Result<bool, ApiError> {
+    let held = outbox::table
+        .filter(outbox::id.eq(id))
+        .filter(outbox::lease_owner.eq(owner));
+    let attempted = (
+        outbox::attempts.eq(outbox::attempts + 1),
+        outbox::lease_owner.eq(None::<String>),
+        outbox::recipients.eq((!recipients.is_empty()).then(|| recipients.join(","))),
+    );
+    let updated = match attempt {
+        Attempt::Sent => diesel::update(held)
+            .set((
+                attempted,
+                outbox::status.eq(NotificationStatus::Sent.as_ref()),
+                outbox::sent_at.eq(super::now()),
+            ))
+            .execute(conn)?,
+        Attempt::Retry { error, at } => diesel::update(held)
+            .set((
+                attempted,
+                outbox::next_attempt_at.eq(at),
+                outbox::last_error.eq(error),
+            ))
+            .execute(conn)?,
+        Attempt::Failed { error } => diesel::update(held)
+            .set((
+                attempted,
+                outbox::status.eq(NotificationStatus::Failed.as_ref()),
+                outbox::last_error.eq(error),
+            ))
+            .execute(conn)?,
+    };
+    Ok(updated == 1)
+}
+
+/// Gives back every notification worker `owner` holds and has not attempted: due again at once.
+pub fn release(conn: &mut DbConnection, owner: &str) -> Result<usize, ApiError> {
+    Ok(diesel::update(
+        outbox::table
+            .filter(outbox::lease_owner.eq(owner))
+            .filter(outbox::status.eq(NotificationStatus::Pending.as_ref())),
+    )
+    .set((
+        outbox::lease_owner.eq(None::<String>),
+        outbox::next_attempt_at.eq(super::now()),
+    ))
+    .execute(conn)?)
+}
+
+type NotificationRow = (
+    String,
+    String,
+    String,
+    bool,
+    String,
+    i32,
+    NaiveDateTime,
+    NaiveDateTime,
+    Option<NaiveDateTime>,
+    Option<String>,
+    Option<String>,
+);
+
+type NotificationColumns = (
+    outbox::id,
+    outbox::kind,
+    outbox::report_id,
+    outbox::urgent,
+    outbox::status,
+    outbox::attempts,
+    outbox::next_attempt_at,
+    outbox::created_at,
+    outbox::sent_at,
+    outbox::recipients,
+    outbox::last_error,
+);
+
+const NOTIFICATION_COLUMNS: NotificationColumns = (
+    outbox::id,
+    outbox::kind,
+    outbox::report_id,
+    outbox::urgent,
+    outbox::status,
+    outbox::attempts,
+    outbox::next_attempt_at,
+    outbox::created_at,
+    outbox::sent_at,
+    outbox::recipients,
+    outbox::last_error,
+);
+
+fn notification(row: NotificationRow) -> Result<Notification, ApiError> {
+    let (
+        id,
+        kind,
+        report_id,
+        urgent,
+        status,
+        attempts,
+        next_attempt_at,
+        created_at,
+        sent_at,
+        recipients,
+        last_error,
+    ) = row;
+    Ok(Notification {
+        id,
+        kind: parse(&kind)?,
+        report_id,
+        urgent,
+        status: parse(&status)?,
+        attempts,
+        next_attempt_at: next_attempt_at.and_utc(),
+        created_at: created_at.and_utc(),
+        sent_at: sent_at.map(|at| at.and_utc()),
+        recipients: recipients
+            .map(|r| r.split(',').map(str::to_owned).collect())
+            .unwrap_or_default(),
+        last_error,
+    })
+}
+
+/// The notifications, newest first, optionally only those in `status`.
+pub fn list(
+    conn: &mut DbConnection,
+    status: Option<NotificationStatus>,
+    page: &Page,
+) -> Result<Paginated<Notification>, ApiError> {
+    let mut query = outbox::table
+        .order(outbox::id.desc())
+        .limit(page.limit + 1)
+        .into_boxed();
+    if let Some(status) = status {
+        query = query.filter(outbox::status.eq(status.as_ref().to_owned()));
+    }
+    if let Some(after) = &page.after {
+        query = query.filter(outbox::id.lt(after));
+    }
+    let items = query
+        .select(NOTIFICATION_COLUMNS)
+        .load::<NotificationRow>(conn)?
+        .into_iter()
+        .map(notification)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Paginated::from_overfetch(items, page, |n| &n.id))
+}
+
+/// One notification; 404 when absent.
+pub fn get(conn: &mut DbConnection, id: &str) -> Result<Notification, ApiError> {
+    notification(
+        outbox::table
+            .find(id)
+            .select(NOTIFICATION_COLUMNS)
+            .first(conn)?,
+    )
+}
+
+/// Queues a failed notification again, due at once, with a fresh round of attempts; 409 unless
+/// it is failed (a pending one is queued already, a sent one would arrive twice).
+pub fn retry(conn: &mut DbConnection, id: &str) -> Result<Notification, ApiError> {
+    let updated = diesel::update(
+        outbox::table
+            .filter(outbox::id.eq(id))
+            .filter(outbox::status.eq(NotificationStatus::Failed.as_ref())),
+    )
+    .set((
+        outbox::status.eq(NotificationStatus::Pending.as_ref()),
+        outbox::attempts.eq(0),
+        outbox::next_attempt_at.eq(super::now()),
+    ))
+    .execute(conn)?;
+    let current = get(conn, id)?;
+    if updated == 0 {
+        return Err(ApiError::Conflict {
+            detail: format!(
+                "only a failed notification can be retried; this one is {}",
+                current.status.as_ref()
+            ),
+            existing_id: None,
+        });
+    }
+    Ok(current)
+}
+
+/// How many notifications are pending and how many failed.
+pub fn depth(conn: &mut DbConnection) -> Result<OutboxDepth, ApiError> {
+    let mut count = |status: NotificationStatus| -> QueryResult<i64> {
+        outbox::table
+            .filter(outbox::status.eq(status.as_ref()))
+            .count()
+            .get_result(conn)
+    };
+    Ok(OutboxDepth {
+        pending: count(NotificationStatus::Pending)?,
+        failed: count(NotificationStatus::Failed)?,
+    })
+}
