@@ -78,6 +78,11 @@ impl Application {
         self.port
     }
 
+    /// A handle that stops the server from elsewhere (as SIGTERM does).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
     /// Serves and delivers e-mail until the process is told to stop (SIGINT/SIGTERM): requests in
     /// flight are finished, then the e-mail worker finishes the message it is sending and gives
     /// back the rest of its claims.

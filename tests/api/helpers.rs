@@ -26,7 +26,22 @@ pub struct TestApp {
     pub settings: Settings,
     /// An HTTP client.
     pub client: reqwest::Client,
+    server: Option<(actix_web::dev::ServerHandle, std::thread::JoinHandle<()>)>,
     _data_dir: tempfile::TempDir,
+}
+
+/// Stops the application at the end of the test, so that its threads and database
+/// connections do not outlive it.
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some((handle, thread)) = self.server.take() {
+            let stop = std::thread::spawn(move || {
+                actix_web::rt::System::new().block_on(handle.stop(false))
+            });
+            let _ = stop.join();
+            let _ = thread.join();
+        }
+    }
 }
 
 /// An organization's API client, ready to submit.
@@ -90,13 +105,24 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         ..Settings::default()
     };
     adjust(&mut settings);
-    let application = Application::build(settings.clone()).expect("application starts");
-    let address = format!("http://127.0.0.1:{}", application.port());
-    actix_web::rt::spawn(application.run_until_stopped());
+    // The application runs on a thread and runtime of its own, as it would in its own process.
+    let (started, running) = std::sync::mpsc::channel();
+    let app_settings = settings.clone();
+    let thread = std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            let application = Application::build(app_settings).expect("application starts");
+            started
+                .send((application.port(), application.handle()))
+                .unwrap();
+            application.run_until_stopped().await.expect("server runs");
+        })
+    });
+    let (port, handle) = running.recv().expect("application starts");
     TestApp {
-        address,
+        address: format!("http://127.0.0.1:{port}"),
         settings,
         client: reqwest::Client::new(),
+        server: Some((handle, thread)),
         _data_dir: data_dir,
     }
 }
