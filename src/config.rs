@@ -46,6 +46,15 @@ pub struct Settings {
     pub auth_cache_seconds: u64,
     /// Largest accepted request body for JSON and form requests, in bytes.
     pub max_body_bytes: usize,
+    /// Largest accepted body of a batch submission (`POST /api/v1/reports/batch`), in bytes.
+    pub max_batch_body_bytes: usize,
+    /// Largest accepted evidence file, in bytes (413 beyond).
+    pub max_evidence_bytes: usize,
+    /// Folder of the local evidence store (encrypted files). Empty means `<data_dir>/evidence`.
+    pub evidence_dir: String,
+    /// Master key (hex, 32 bytes) that wraps every report's data key. Empty means
+    /// `<data_dir>/evidence.key`, generated on first start. Replicas must share it.
+    pub evidence_key_file: String,
     /// Log format: `text` or `json`.
     pub log_format: String,
 }
@@ -67,6 +76,10 @@ impl Default for Settings {
             token_ttl_seconds: 900,
             auth_cache_seconds: 30,
             max_body_bytes: 2 * 1024 * 1024,
+            max_batch_body_bytes: 20 * 1024 * 1024,
+            max_evidence_bytes: 50 * 1024 * 1024,
+            evidence_dir: String::new(),
+            evidence_key_file: String::new(),
             log_format: "text".into(),
         }
     }
@@ -106,6 +119,16 @@ impl Settings {
     /// The search key's path, with the default under `data_dir` filled in.
     pub fn search_key_path(&self) -> PathBuf {
         self.file_or_default(&self.search_key_file, "search.key")
+    }
+
+    /// The local evidence store's folder, with the default under `data_dir` filled in.
+    pub fn evidence_path(&self) -> PathBuf {
+        self.file_or_default(&self.evidence_dir, "evidence")
+    }
+
+    /// The evidence master key's path, with the default under `data_dir` filled in.
+    pub fn evidence_key_path(&self) -> PathBuf {
+        self.file_or_default(&self.evidence_key_file, "evidence.key")
     }
 
     fn file_or_default(&self, configured: &str, default_name: &str) -> PathBuf {

@@ -1,5 +1,5 @@
-//! What every request handler shares: settings, the database pool, the token service, and the
-//! short-lived cache of API credential status.
+//! What every request handler shares: settings, the database pool, the token service, the
+//! receipt signer, the evidence store, and the short-lived cache of API credential status.
 
 use std::time::Duration;
 
@@ -7,11 +7,13 @@ use actix_web::web;
 use mini_moka::sync::Cache;
 
 use crate::auth::keys::SigningKeys;
+use crate::auth::receipt::ReceiptSigner;
 use crate::auth::token::TokenService;
 use crate::config::Settings;
 use crate::db::{self, DbConnection, DbPool};
 use crate::domain::search::WordHasher;
 use crate::error::ApiError;
+use crate::evidence::EvidenceStore;
 use crate::store::organizations::CredentialAccess;
 use crate::store::users::StaffAccess;
 
@@ -32,20 +34,25 @@ pub struct AppState {
     pub staff_cache: Cache<String, Option<StaffAccess>>,
     /// Hashes the words of reports and queries for search.
     pub word_hasher: WordHasher,
+    /// Signs the receipts of submissions and amendments (with the token signing key).
+    pub receipts: ReceiptSigner,
+    /// Where evidence files are kept, encrypted.
+    pub evidence: EvidenceStore,
 }
 
 impl AppState {
-    /// Opens the pool and loads (or creates) the signing key. Does not touch the database.
+    /// Opens the pool and the evidence store, and loads (or creates) the signing, search and
+    /// evidence keys. Does not touch the database.
     pub fn new(settings: Settings) -> anyhow::Result<Self> {
         let pool = db::connect(
             &settings.database_url(),
             settings.db_pool_size,
             Duration::from_secs(settings.db_timeout_seconds),
         )?;
-        let tokens = TokenService::new(
-            SigningKeys::load_or_create(&settings.jwt_key_path())?,
-            &settings,
-        );
+        let keys = SigningKeys::load_or_create(&settings.jwt_key_path())?;
+        let receipts = ReceiptSigner::new(&keys, &settings.token_issuer);
+        let tokens = TokenService::new(keys, &settings);
+        let evidence = EvidenceStore::open(&settings)?;
         let search_key = crate::secret_file::load_or_create(&settings.search_key_path(), || {
             use rand::RngCore;
             let mut key = [0u8; 32];
@@ -70,6 +77,8 @@ impl AppState {
                 .time_to_live(ttl)
                 .build(),
             word_hasher,
+            receipts,
+            evidence,
         })
     }
 

@@ -1,8 +1,9 @@
 //! Authentication: signing keys, access tokens, API client secrets, and the extractor that
-//! turns a bearer token into a caller.
+//! turns a bearer token into a caller; signed receipts of submissions.
 
 pub mod caller;
 pub mod keys;
 pub mod password;
+pub mod receipt;
 pub mod secret;
 pub mod token;

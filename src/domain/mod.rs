@@ -1,5 +1,7 @@
 //! Validated types and the rules: reports, their lifecycle, organizations, taxonomy codes.
 
+pub mod evidence;
+pub mod lifecycle;
 pub mod organization;
 pub mod pagination;
 pub mod report;

@@ -3,6 +3,8 @@
 
 pub mod auth;
 pub mod body;
+pub mod evidence;
+pub mod lifecycle;
 pub mod ops;
 pub mod request_id;
 pub mod review;
@@ -23,6 +25,7 @@ where
             .service(auth::me)
             .service(submission::taxonomy)
             .service(submission::submit)
+            .service(submission::submit_batch)
             .service(submission::list)
             .service(submission::get_by_external_id)
             .service(submission::get)
@@ -31,7 +34,11 @@ where
             .service(review::show)
             .service(review::assign)
             .service(review::transition)
-            .service(review::add_note),
+            .service(review::add_note)
+            .service(review::download_evidence)
+            .service(lifecycle::amend)
+            .service(lifecycle::retract)
+            .service(evidence::upload),
     )
     .service(auth::jwks)
     .service(ops::healthz)

@@ -1,5 +1,7 @@
 //! Queries, one module per aggregate. Functions take a connection and domain types, never HTTP types.
 
+pub mod evidence;
+pub mod lifecycle;
 pub mod organizations;
 pub mod reports;
 pub mod review;

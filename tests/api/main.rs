@@ -3,7 +3,9 @@
 
 mod auth;
 mod cli;
+mod evidence;
 mod helpers;
+mod lifecycle;
 mod ops;
 mod requests;
 mod review;
