@@ -159,6 +159,10 @@ impl ApiError {
             ApiError::Unavailable => {
                 response.insert_header((header::RETRY_AFTER, "5"));
             }
+            // The rest of the body is not read: the connection cannot carry another request.
+            ApiError::PayloadTooLarge { .. } => {
+                response.force_close();
+            }
             ApiError::Internal(error) => {
                 tracing::error!(error = %format!("{error:#}"), "internal error")
             }

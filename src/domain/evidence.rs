@@ -108,7 +108,10 @@ mod tests {
 
     #[test]
     fn the_type_comes_from_the_bytes() {
-        assert_eq!(media_type(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Ok("image/png"));
+        assert_eq!(
+            media_type(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+            Ok("image/png")
+        );
         assert_eq!(media_type(b"%PDF-1.7\n"), Ok("application/pdf"));
         assert_eq!(
             media_type(b"  <!DOCTYPE html><html></html>"),
@@ -130,7 +133,10 @@ mod tests {
             b"",
         ] {
             let error = media_type(bad).unwrap_err();
-            assert_eq!((error.pointer.as_str(), error.code.as_str()), ("/file", "media_type"));
+            assert_eq!(
+                (error.pointer.as_str(), error.code.as_str()),
+                ("/file", "media_type")
+            );
         }
     }
 }

@@ -59,7 +59,9 @@ pub struct ReportSoFar {
 impl NewAmendment {
     /// The free text a review search looks in: the new content excerpts.
     pub fn searchable_texts(&self) -> impl Iterator<Item = &str> {
-        self.content.iter().filter_map(|c| c.text_excerpt.as_deref())
+        self.content
+            .iter()
+            .filter_map(|c| c.text_excerpt.as_deref())
     }
 
     /// Checks every rule of the amendment against the report as it stands; on failure returns

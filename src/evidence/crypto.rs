@@ -108,8 +108,7 @@ impl Sealer {
     pub fn new(key: &DataKey, location: &str) -> (Self, Vec<u8>) {
         let mut nonce = [0u8; NONCE_PREFIX];
         OsRng.fill_bytes(&mut nonce);
-        let encryptor =
-            EncryptorBE32::from_aead(Aes256Gcm::new(&key.0), &nonce.into());
+        let encryptor = EncryptorBE32::from_aead(Aes256Gcm::new(&key.0), &nonce.into());
         let sealer = Sealer {
             encryptor,
             aad: location.as_bytes().to_vec(),
@@ -224,7 +223,6 @@ impl Opener {
             HEADER
         }
     }
-
 }
 
 /// The decryptor of a stored file whose header is `header`.
@@ -270,7 +268,10 @@ mod tests {
             let plaintext: Vec<u8> = (0..size).map(|i| (i * 7 % 251) as u8).collect();
             for piece in [1000, CHUNK, 5 * CHUNK] {
                 let stored = seal(&key, &plaintext, piece);
-                assert_eq!(stored.len(), HEADER + size + size.div_ceil(CHUNK).max(1) * TAG);
+                assert_eq!(
+                    stored.len(),
+                    HEADER + size + size.div_ceil(CHUNK).max(1) * TAG
+                );
                 assert_eq!(open(same_key(&key), &stored, 4096).unwrap(), plaintext);
             }
         }

@@ -95,7 +95,9 @@ impl EvidenceStore {
                     let plaintext = match stored.next().await {
                         Some(Ok(bytes)) => opener.push(&bytes),
                         Some(Err(e)) => return Some((Err(storage_error(e)), None)),
-                        None => return Some((opener.finish().map(Bytes::from).map_err(tampered), None)),
+                        None => {
+                            return Some((opener.finish().map(Bytes::from).map_err(tampered), None));
+                        }
                     };
                     match plaintext {
                         Ok(plaintext) if plaintext.is_empty() => continue,

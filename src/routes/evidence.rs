@@ -85,7 +85,21 @@ pub async fn upload(
     if declared.is_some_and(|length| length > limit.saturating_add(FORM_ROOM)) {
         return Err(ApiError::PayloadTooLarge { limit });
     }
-    let report_id = id.into_inner();
+    let mut form = Multipart::new(req.headers(), payload);
+    let answer = receive(&state, reporter, id.into_inner(), &mut form).await;
+    if answer.is_err() {
+        drain(&mut form, limit).await;
+    }
+    answer
+}
+
+/// Stores the form's file as evidence of `report_id` and records it.
+async fn receive(
+    state: &AppState,
+    reporter: Reporter,
+    report_id: String,
+    form: &mut Multipart,
+) -> Result<HttpResponse, ApiError> {
     let fresh_key = state.evidence.new_wrapped_key(&report_id);
     let (organization_id, rid) = (reporter.organization_id.clone(), report_id.clone());
     let wrapped = state
@@ -96,13 +110,10 @@ pub async fn upload(
     let evidence_id = crate::store::new_id();
     let location = crate::evidence::location(&report_id, &evidence_id);
     let mut sealed = state.evidence.create(&key, &location).await?;
-    let mut form = Multipart::new(req.headers(), payload);
-    let form_result = read_form(&mut form, &mut sealed, limit).await;
-    let received = match form_result {
+    let received = match read_form(form, &mut sealed, state.settings.max_evidence_bytes).await {
         Ok(received) => received,
         Err(error) => {
             sealed.abort().await;
-            drain(&mut form, limit).await;
             return Err(error);
         }
     };
@@ -284,7 +295,7 @@ async fn text(field: &mut Field, pointer: &str) -> Result<String, ApiError> {
 }
 
 /// Reads and discards the rest of the form (at most `cap` bytes) after a refusal, so that a
-/// client still sending gets the answer rather than a reset connection.
+/// client still sending gets the answer rather than a broken connection.
 async fn drain(form: &mut Multipart, cap: usize) {
     let mut left = cap;
     while let Some(Ok(mut field)) = form.next().await {

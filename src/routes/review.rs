@@ -16,8 +16,8 @@ use crate::domain::review::{
 };
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
-use crate::store::review::{self, Actor};
 use crate::store::evidence;
+use crate::store::review::{self, Actor};
 
 /// Every handler here is for analysts and supervisors.
 type Caller = Staff<Reviewers>;

@@ -151,7 +151,8 @@ pub async fn submit_batch(
         .into_iter()
         .enumerate()
         .map(|(index, verdict)| {
-            let outcome = verdict.and_then(|()| stored.next().unwrap_or_else(|| Err(missing_result())));
+            let outcome =
+                verdict.and_then(|()| stored.next().unwrap_or_else(|| Err(missing_result())));
             batch_result(index, outcome, request_id.as_deref())
         })
         .collect();
@@ -208,7 +209,9 @@ pub(super) fn submitter(reporter: Reporter) -> Submitter {
 }
 
 fn missing_result() -> ApiError {
-    ApiError::Internal(anyhow::anyhow!("the store answered fewer results than reports"))
+    ApiError::Internal(anyhow::anyhow!(
+        "the store answered fewer results than reports"
+    ))
 }
 
 /// `?status=` of the report list.
@@ -266,9 +269,7 @@ pub async fn get(
 ) -> Result<web::Json<SubmittedReport>, ApiError> {
     let signer = state.receipts.clone();
     let report = state
-        .db(move |conn| {
-            reports::get(conn, &reporter.organization_id, ReportKey::Id(&id), &signer)
-        })
+        .db(move |conn| reports::get(conn, &reporter.organization_id, ReportKey::Id(&id), &signer))
         .await?;
     Ok(web::Json(report))
 }

@@ -82,23 +82,22 @@ pub fn amend(
     body: &ReceivedAmendment,
     signer: &ReceiptSigner,
 ) -> Result<Amended, ApiError> {
-    let (external_id, number, received_at, replayed) =
-        portable::write_transaction(conn, |conn| {
-            let (external_id, status, severity, _) =
-                own_report(conn, &submitter.organization_id, report_id)?;
-            refuse_if_retracted(status)?;
-            let earlier = report_amendments::table
-                .filter(report_amendments::report_id.eq(report_id))
-                .filter(report_amendments::body_sha256.eq(&body.sha256))
-                .select((report_amendments::number, report_amendments::received_at))
-                .first::<(i32, NaiveDateTime)>(conn)
-                .optional()?;
-            if let Some((number, received_at)) = earlier {
-                return Ok((external_id, number, received_at, true));
-            }
-            let (number, received_at) = insert(conn, submitter, report_id, severity, body)?;
-            Ok::<_, ApiError>((external_id, number, received_at, false))
-        })?;
+    let (external_id, number, received_at, replayed) = portable::write_transaction(conn, |conn| {
+        let (external_id, status, severity, _) =
+            own_report(conn, &submitter.organization_id, report_id)?;
+        refuse_if_retracted(status)?;
+        let earlier = report_amendments::table
+            .filter(report_amendments::report_id.eq(report_id))
+            .filter(report_amendments::body_sha256.eq(&body.sha256))
+            .select((report_amendments::number, report_amendments::received_at))
+            .first::<(i32, NaiveDateTime)>(conn)
+            .optional()?;
+        if let Some((number, received_at)) = earlier {
+            return Ok((external_id, number, received_at, true));
+        }
+        let (number, received_at) = insert(conn, submitter, report_id, severity, body)?;
+        Ok::<_, ApiError>((external_id, number, received_at, false))
+    })?;
     let received_at = received_at.and_utc();
     let receipt = signer.sign(&ReceiptClaims {
         iss: signer.issuer().to_owned(),
@@ -260,8 +259,7 @@ pub fn amendments(conn: &mut DbConnection, report_id: &str) -> Result<Vec<Amendm
                 number,
                 received_at: received_at.and_utc(),
                 body_sha256,
-                amendment: serde_json::from_str(&body)
-                    .map_err(|e| ApiError::Internal(e.into()))?,
+                amendment: serde_json::from_str(&body).map_err(|e| ApiError::Internal(e.into()))?,
             })
         })
         .collect()

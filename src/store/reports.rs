@@ -70,7 +70,8 @@ pub fn submit(
     bodies: &[ReceivedBody],
 ) -> Result<Vec<Result<Submission, ApiError>>, ApiError> {
     for _ in 0..=bodies.len() {
-        let judged = portable::write_transaction(conn, |conn| judge_and_insert(conn, submitter, bodies));
+        let judged =
+            portable::write_transaction(conn, |conn| judge_and_insert(conn, submitter, bodies));
         if portable::is_unique_violation(&judged) {
             continue;
         }

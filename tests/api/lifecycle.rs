@@ -11,7 +11,10 @@ use crate::helpers::{TestApp, expect, spawn_app, valid_report};
 
 /// The claims of `receipt` after checking its header and signature with the key published at
 /// `/.well-known/jwks.json`, as a platform would.
-async fn verify(app: &TestApp, receipt: &str) -> Result<ReceiptClaims, jsonwebtoken::errors::Error> {
+async fn verify(
+    app: &TestApp,
+    receipt: &str,
+) -> Result<ReceiptClaims, jsonwebtoken::errors::Error> {
     let jwks: Value = app
         .client
         .get(format!("{}/.well-known/jwks.json", app.address))
@@ -65,7 +68,10 @@ async fn a_batch_judges_every_report_as_if_sent_alone_and_can_be_sent_again() {
 
     let answer = expect(app.post_json(batch_path(), token, &batch).await, 200).await;
     let results = answer["results"].as_array().unwrap();
-    let statuses: Vec<u64> = results.iter().map(|r| r["status"].as_u64().unwrap()).collect();
+    let statuses: Vec<u64> = results
+        .iter()
+        .map(|r| r["status"].as_u64().unwrap())
+        .collect();
     assert_eq!(statuses, [201, 422, 200, 409, 201, 200, 409, 422]);
     for (index, result) in results.iter().enumerate() {
         assert_eq!(result["index"], index);
@@ -79,7 +85,10 @@ async fn a_batch_judges_every_report_as_if_sent_alone_and_can_be_sent_again() {
         "a replay answers the original receipt"
     );
     assert_eq!(results[3]["error"]["existing_id"], earlier_receipt["id"]);
-    assert_eq!(results[5]["id"], results[4]["id"], "the repeat is a replay of the item before");
+    assert_eq!(
+        results[5]["id"], results[4]["id"],
+        "the repeat is a replay of the item before"
+    );
     assert_eq!(results[5]["receipt"], results[4]["receipt"]);
     assert_eq!(results[6]["error"]["existing_id"], results[4]["id"]);
     assert_eq!(results[7]["error"]["errors"][0]["pointer"], "/surprise");
@@ -91,15 +100,23 @@ async fn a_batch_judges_every_report_as_if_sent_alone_and_can_be_sent_again() {
     let list = expect(app.get("/api/v1/reports", token).await, 200).await;
     assert_eq!(list["items"].as_array().unwrap().len(), 3);
     let stored = expect(
-        app.get(&format!("/api/v1/reports/{}", results[0]["id"].as_str().unwrap()), token)
-            .await,
+        app.get(
+            &format!("/api/v1/reports/{}", results[0]["id"].as_str().unwrap()),
+            token,
+        )
+        .await,
         200,
     )
     .await;
     assert_eq!(stored["report"], batch["reports"][0]);
     assert_eq!(stored["receipt"], results[0]["receipt"]);
-    let claims = verify(&app, results[4]["receipt"].as_str().unwrap()).await.unwrap();
-    assert_eq!(claims.external_id, batch["reports"][4]["external_id"].as_str().unwrap());
+    let claims = verify(&app, results[4]["receipt"].as_str().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        claims.external_id,
+        batch["reports"][4]["external_id"].as_str().unwrap()
+    );
 
     // After a timeout the client sends the whole batch again: nothing is stored twice.
     let again = expect(app.post_json(batch_path(), token, &batch).await, 200).await;
@@ -130,7 +147,8 @@ async fn a_batch_must_hold_one_to_a_hundred_reports() {
     let refused = expect(app.post_json(batch_path(), token, &json!({})).await, 422).await;
     assert_eq!(refused["errors"][0]["pointer"], "/reports");
     let refused = expect(
-        app.post_json(batch_path(), token, &json!({"reports": {}})).await,
+        app.post_json(batch_path(), token, &json!({"reports": {}}))
+            .await,
         422,
     )
     .await;
@@ -140,11 +158,18 @@ async fn a_batch_must_hold_one_to_a_hundred_reports() {
 
     let full: Vec<Value> = (0..100).map(|_| valid_report()).collect();
     let answer = expect(
-        app.post_json(batch_path(), token, &json!({"reports": full})).await,
+        app.post_json(batch_path(), token, &json!({"reports": full}))
+            .await,
         200,
     )
     .await;
-    assert!(answer["results"].as_array().unwrap().iter().all(|r| r["status"] == 201));
+    assert!(
+        answer["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["status"] == 201)
+    );
     let page = expect(app.get("/api/v1/reports?limit=200", token).await, 200).await;
     assert_eq!(page["items"].as_array().unwrap().len(), 100);
 }
@@ -178,7 +203,10 @@ async fn a_receipt_verifies_with_the_published_key_and_not_after_one_byte_change
             }
             _ => Err(jsonwebtoken::errors::ErrorKind::InvalidToken.into()),
         };
-        assert!(result.is_err(), "a receipt changed at byte {at} still verifies");
+        assert!(
+            result.is_err(),
+            "a receipt changed at byte {at} still verifies"
+        );
     }
 
     // The replay answers the same receipt; a receipt is no access token.
@@ -194,7 +222,10 @@ async fn amendments_are_numbered_checked_and_shown_beside_the_unchanged_original
     let token = &reporter.token;
     let (_, analyst) = app.staff(Role::Analyst).await;
     let report = valid_report();
-    let id = app.submit(token, &report).await["id"].as_str().unwrap().to_owned();
+    let id = app.submit(token, &report).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let path = format!("/api/v1/reports/{id}/amendments");
 
     let first = json!({
@@ -208,8 +239,13 @@ async fn amendments_are_numbered_checked_and_shown_beside_the_unchanged_original
     });
     let receipt = expect(app.post_json(&path, token, &first).await, 201).await;
     assert_eq!(receipt["number"], 1);
-    let claims = verify(&app, receipt["receipt"].as_str().unwrap()).await.unwrap();
-    assert_eq!((claims.report_id.as_str(), claims.amendment), (id.as_str(), Some(1)));
+    let claims = verify(&app, receipt["receipt"].as_str().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        (claims.report_id.as_str(), claims.amendment),
+        (id.as_str(), Some(1))
+    );
     assert_eq!(claims.body_sha256, receipt["body_sha256"].as_str().unwrap());
 
     let replay = app.post_json(&path, token, &first).await;
@@ -233,31 +269,77 @@ async fn amendments_are_numbered_checked_and_shown_beside_the_unchanged_original
         .collect();
     assert_eq!(
         pointers,
-        ["/accounts/0/platform_account_id", "/content/0/account_ref", "/severity"]
+        [
+            "/accounts/0/platform_account_id",
+            "/content/0/account_ref",
+            "/severity"
+        ]
     );
-    let refused = expect(app.post_json(&path, token, &json!({"severity": "critical"})).await, 422).await;
+    let refused = expect(
+        app.post_json(&path, token, &json!({"severity": "critical"}))
+            .await,
+        422,
+    )
+    .await;
     assert_eq!(refused["errors"][0]["pointer"], "/note");
 
     let second = json!({"note": "The WhatsApp number is no longer in use."});
-    assert_eq!(expect(app.post_json(&path, token, &second).await, 201).await["number"], 2);
+    assert_eq!(
+        expect(app.post_json(&path, token, &second).await, 201).await["number"],
+        2
+    );
 
     let mine = expect(app.get(&format!("/api/v1/reports/{id}"), token).await, 200).await;
     assert_eq!(mine["report"], report, "the original never changes");
-    let numbers: Vec<&Value> = mine["amendments"].as_array().unwrap().iter().map(|a| &a["number"]).collect();
+    let numbers: Vec<&Value> = mine["amendments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| &a["number"])
+        .collect();
     assert_eq!(numbers, [1, 2]);
     assert_eq!(mine["amendments"][0]["amendment"], first);
     assert_eq!(mine["amendments"][1]["amendment"], second);
 
-    let detail = expect(app.get(&format!("/api/v1/review/reports/{id}"), &analyst).await, 200).await;
+    let detail = expect(
+        app.get(&format!("/api/v1/review/reports/{id}"), &analyst)
+            .await,
+        200,
+    )
+    .await;
     assert_eq!(detail["report"], report);
-    assert_eq!(detail["severity"], "critical", "the raised severity is the report's now");
+    assert_eq!(
+        detail["severity"], "critical",
+        "the raised severity is the report's now"
+    );
     assert_eq!(detail["amendments"].as_array().unwrap().len(), 2);
-    let kinds: Vec<&str> = detail["timeline"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    let kinds: Vec<&str> = detail["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
     assert_eq!(kinds, ["received", "amendment", "amendment"]);
-    assert_eq!(detail["timeline"][1]["detail"]["severity"], json!({"from": "high", "to": "critical"}));
-    let found = expect(app.get("/api/v1/review/reports?q=halcones", &analyst).await, 200).await;
-    assert_eq!(found["items"][0]["id"], id.as_str(), "new excerpts are searchable");
-    let critical = expect(app.get("/api/v1/review/reports?severity=critical", &analyst).await, 200).await;
+    assert_eq!(
+        detail["timeline"][1]["detail"]["severity"],
+        json!({"from": "high", "to": "critical"})
+    );
+    let found = expect(
+        app.get("/api/v1/review/reports?q=halcones", &analyst).await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        found["items"][0]["id"],
+        id.as_str(),
+        "new excerpts are searchable"
+    );
+    let critical = expect(
+        app.get("/api/v1/review/reports?severity=critical", &analyst)
+            .await,
+        200,
+    )
+    .await;
     assert_eq!(critical["items"].as_array().unwrap().len(), 1);
 
     let other = app.reporter(CredentialMode::Live).await;
@@ -272,7 +354,12 @@ async fn a_report_can_be_retracted_until_it_is_closed_and_analysts_still_see_it(
     let (_, analyst) = app.staff(Role::Analyst).await;
     let mut ids = Vec::new();
     for _ in 0..4 {
-        ids.push(app.submit(token, &valid_report()).await["id"].as_str().unwrap().to_owned());
+        ids.push(
+            app.submit(token, &valid_report()).await["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
     }
     let retract = |id: &str| format!("/api/v1/reports/{id}/retraction");
     let reason = json!({"reason": "Sent by mistake: a test account of ours."});
@@ -284,36 +371,93 @@ async fn a_report_can_be_retracted_until_it_is_closed_and_analysts_still_see_it(
     let amendment = json!({"note": "More."});
     let path = format!("/api/v1/reports/{}/amendments", ids[0]);
     expect(app.post_json(&path, token, &amendment).await, 409).await;
-    let detail = expect(app.get(&format!("/api/v1/review/reports/{}", ids[0]), &analyst).await, 200).await;
+    let detail = expect(
+        app.get(&format!("/api/v1/review/reports/{}", ids[0]), &analyst)
+            .await,
+        200,
+    )
+    .await;
     assert_eq!(detail["status"], "retracted");
-    let events: Vec<&Value> = detail["timeline"].as_array().unwrap().iter().filter(|e| e["kind"] == "retraction").collect();
+    let events: Vec<&Value> = detail["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "retraction")
+        .collect();
     assert_eq!(events.len(), 1);
     assert_eq!(events[0]["reason"], reason["reason"]);
     assert_eq!(events[0]["from"], "received");
-    let listed = expect(app.get("/api/v1/review/reports?status=retracted", &analyst).await, 200).await;
+    let listed = expect(
+        app.get("/api/v1/review/reports?status=retracted", &analyst)
+            .await,
+        200,
+    )
+    .await;
     assert_eq!(listed["items"][0]["id"], ids[0].as_str());
 
     // In review: still allowed.
-    app.move_report(&analyst, &ids[1], json!({"to": "in_review", "reason": "triage"})).await;
+    app.move_report(
+        &analyst,
+        &ids[1],
+        json!({"to": "in_review", "reason": "triage"}),
+    )
+    .await;
     expect(app.post_json(&retract(&ids[1]), token, &reason).await, 200).await;
 
     // Referred or closed: 409, and a referral is never disclosed.
-    app.move_report(&analyst, &ids[2], json!({"to": "in_review", "reason": "triage"})).await;
-    app.move_report(&analyst, &ids[2], json!({"to": "referred", "reason": "minors",
-        "referral": {"agency": "HSI", "reference": "HSI-1"}})).await;
-    app.move_report(&analyst, &ids[3], json!({"to": "in_review", "reason": "triage"})).await;
-    app.move_report(&analyst, &ids[3], json!({"to": "closed", "reason": "done", "resolution": "no_action"})).await;
+    app.move_report(
+        &analyst,
+        &ids[2],
+        json!({"to": "in_review", "reason": "triage"}),
+    )
+    .await;
+    app.move_report(
+        &analyst,
+        &ids[2],
+        json!({"to": "referred", "reason": "minors",
+        "referral": {"agency": "HSI", "reference": "HSI-1"}}),
+    )
+    .await;
+    app.move_report(
+        &analyst,
+        &ids[3],
+        json!({"to": "in_review", "reason": "triage"}),
+    )
+    .await;
+    app.move_report(
+        &analyst,
+        &ids[3],
+        json!({"to": "closed", "reason": "done", "resolution": "no_action"}),
+    )
+    .await;
     let refusals = [
         expect(app.post_json(&retract(&ids[2]), token, &reason).await, 409).await,
         expect(app.post_json(&retract(&ids[3]), token, &reason).await, 409).await,
     ];
-    assert_eq!(refusals[0]["detail"], refusals[1]["detail"], "referred looks like closed");
+    assert_eq!(
+        refusals[0]["detail"], refusals[1]["detail"],
+        "referred looks like closed"
+    );
     assert!(!refusals[0].to_string().contains("refer"));
-    let still = expect(app.get(&format!("/api/v1/reports/{}", ids[2]), token).await, 200).await;
+    let still = expect(
+        app.get(&format!("/api/v1/reports/{}", ids[2]), token).await,
+        200,
+    )
+    .await;
     assert_eq!(still["status"], "closed");
 
-    let refused = expect(app.post_json(&retract(&ids[1]), token, &json!({"reason": ""})).await, 422).await;
+    let refused = expect(
+        app.post_json(&retract(&ids[1]), token, &json!({"reason": ""}))
+            .await,
+        422,
+    )
+    .await;
     assert_eq!(refused["errors"][0]["pointer"], "/reason");
     let other = app.reporter(CredentialMode::Live).await;
-    expect(app.post_json(&retract(&ids[2]), &other.token, &reason).await, 404).await;
+    expect(
+        app.post_json(&retract(&ids[2]), &other.token, &reason)
+            .await,
+        404,
+    )
+    .await;
 }
