@@ -73,8 +73,8 @@ impl<T: DeserializeOwned> JsonBody<T> {
     /// into `json`), keeping it in canonical form: how each item of a batch is read.
     pub fn from_value(mut json: serde_json::Value) -> Result<Self, ApiError> {
         json.sort_all_objects();
-        let value = serde_path_to_error::deserialize(&json).map_err(shape_error)?;
         let canonical = json.to_string();
+        let value = serde_path_to_error::deserialize(json).map_err(shape_error)?;
         Ok(JsonBody { value, canonical })
     }
 }

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use super::organizations::parse;
 use super::reports::{Parts, Submitter, insert_parts};
 use super::review::{Actor, NewEvent, record_event};
-use crate::auth::receipt::{ReceiptClaims, ReceiptSigner};
+use crate::auth::receipt::{ReceiptSigner, Received};
 use crate::db::schema::{
     report_accounts, report_amendments, report_content, report_locations, report_words, reports,
 };
@@ -99,14 +99,12 @@ pub fn amend(
         Ok::<_, ApiError>((external_id, number, received_at, false))
     })?;
     let received_at = received_at.and_utc();
-    let receipt = signer.sign(&ReceiptClaims {
-        iss: signer.issuer().to_owned(),
-        iat: received_at.timestamp(),
-        report_id: report_id.to_owned(),
-        organization_id: submitter.organization_id.clone(),
-        external_id,
+    let receipt = signer.sign(Received {
+        report_id,
+        organization_id: &submitter.organization_id,
+        external_id: &external_id,
         amendment: Some(number),
-        body_sha256: body.sha256.clone(),
+        body_sha256: &body.sha256,
         received_at,
     })?;
     Ok(Amended {

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 
 use super::organizations::parse;
 use super::review::{Actor, EventRow, NewEvent};
-use crate::auth::receipt::{ReceiptClaims, ReceiptSigner};
+use crate::auth::receipt::{ReceiptSigner, Received};
 use crate::db::DbConnection;
 use crate::db::portable::{self, insert_rows};
 use crate::db::schema::{
@@ -69,6 +69,9 @@ pub fn submit(
     signer: &ReceiptSigner,
     bodies: &[ReceivedBody],
 ) -> Result<Vec<Result<Submission, ApiError>>, ApiError> {
+    if bodies.is_empty() {
+        return Ok(Vec::new());
+    }
     for _ in 0..=bodies.len() {
         let judged =
             portable::write_transaction(conn, |conn| judge_and_insert(conn, submitter, bodies));
@@ -478,14 +481,12 @@ fn receipt(
 ) -> Result<Receipt, ApiError> {
     let (id, external_id, status, mode, received_at, body_sha256) = row;
     let received_at = received_at.and_utc();
-    let receipt = signer.sign(&ReceiptClaims {
-        iss: signer.issuer().to_owned(),
-        iat: received_at.timestamp(),
-        report_id: id.clone(),
-        organization_id: organization_id.to_owned(),
-        external_id: external_id.clone(),
+    let receipt = signer.sign(Received {
+        report_id: &id,
+        organization_id,
+        external_id: &external_id,
         amendment: None,
-        body_sha256: body_sha256.clone(),
+        body_sha256: &body_sha256,
         received_at,
     })?;
     Ok(Receipt {
