@@ -96,7 +96,10 @@ impl EvidenceStore {
                         Some(Ok(bytes)) => opener.push(&bytes),
                         Some(Err(e)) => return Some((Err(storage_error(e)), None)),
                         None => {
-                            return Some((opener.finish().map(Bytes::from).map_err(tampered), None));
+                            return Some((
+                                opener.finish().map(Bytes::from).map_err(tampered),
+                                None,
+                            ));
                         }
                     };
                     match plaintext {

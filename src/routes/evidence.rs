@@ -22,7 +22,7 @@ use crate::store::review::Actor;
 pub struct EvidenceUpload {
     /// The file: an image, video, audio, PDF, plain text or HTML file (the type is found from
     /// its bytes), at most `max_evidence_bytes` (50 MiB by default).
-    #[schema(value_type = String, format = Binary)]
+    #[schema(value_type = String, content_media_type = "application/octet-stream")]
     pub file: Vec<u8>,
     /// The SHA-256 (hex) of the file as the client computed it; checked when given.
     #[schema(pattern = "^[0-9A-Fa-f]{64}$")]

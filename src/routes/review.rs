@@ -203,7 +203,7 @@ pub async fn add_note(
     ),
     responses(
         (status = 200, description = "The file; `Content-Type` is its type as found from its bytes",
-            content_type = "application/octet-stream", body = Vec<u8>),
+            content(("application/octet-stream"))),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an analyst or supervisor", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such evidence file of this report", body = Problem, content_type = "application/problem+json"),
