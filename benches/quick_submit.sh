@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
-# A quick load run of single submissions: starts the release server on a fresh database,
-# creates a vetted organization and a credential, and drives POST /api/v1/reports with wrk
-# (Debian package `wrk`) for DURATION seconds at CONCURRENCY connections.
+# A quick load run of submissions: starts the release server on a fresh database, creates a
+# vetted organization and a credential, and drives POST /api/v1/reports (or, with BATCH=N,
+# POST /api/v1/reports/batch with N reports a request) with wrk (Debian package `wrk`) for
+# DURATION seconds at CONCURRENCY connections.
 #
-#   benches/quick_submit.sh                                   # SQLite in a temporary folder
+#   benches/quick_submit.sh                                   # single, SQLite in a temporary folder
+#   BATCH=100 benches/quick_submit.sh                         # batches of 100
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench benches/quick_submit.sh
+#   DATABASE_URL=... PG_DATA=/path/to/cluster benches/quick_submit.sh   # counts PostgreSQL's CPU too
 #
-# Prints wrk's summary; "Requests/sec" is reports stored per second (every request is a new report).
+# Prints wrk's summary, "reports/s" (reports stored per second; every report is new) and the
+# CPU time per report (user + system) of the server and, for a local PostgreSQL whose data
+# folder PG_DATA names, of its processes: a cost that other load on the machine hardly changes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CONCURRENCY=${CONCURRENCY:-16}
 DURATION=${DURATION:-15}
+export BATCH=${BATCH:-0}
 command -v wrk >/dev/null || { echo "install wrk (apt-get install wrk)"; exit 1; }
 cargo build --release --quiet
-BIN=target/release/report-portal
+BIN=${CARGO_TARGET_DIR:-target}/release/report-portal
 WORK=$(mktemp -d)
 export PORTAL_DATA_DIR=$WORK PORTAL_LOG=warn
 export PORTAL_BIND=127.0.0.1:$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -27,5 +33,19 @@ trap 'kill $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
 for _ in $(seq 50); do curl -sf "http://$PORTAL_BIND/readyz" >/dev/null && break; sleep 0.1; done
 export TOKEN=$(curl -sf -u "$CLIENT_ID:$SECRET" -d grant_type=client_credentials "http://$PORTAL_BIND/api/v1/auth/token" \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
-echo "backend: ${DATABASE_URL:-sqlite}, concurrency $CONCURRENCY, ${DURATION}s"
-wrk -t2 -c"$CONCURRENCY" -d"${DURATION}s" --latency -s benches/submit.lua "http://$PORTAL_BIND"
+echo "backend: ${DATABASE_URL:-sqlite}, concurrency $CONCURRENCY, ${DURATION}s, batch ${BATCH}"
+# CPU clock ticks (user + system) of the server, and of the PostgreSQL cluster in PG_DATA.
+cpu() {
+  local pids=$SERVER
+  if [ -n "${PG_DATA:-}" ]; then
+    local postmaster; postmaster=$(head -1 "$PG_DATA/postmaster.pid")
+    pids="$pids $postmaster $(pgrep -P "$postmaster" | tr '\n' ' ')"
+  fi
+  for pid in $pids; do awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || true; done \
+    | awk '{s += $1} END {print s}'
+}
+BEFORE=$(cpu)
+wrk -t"$(( CONCURRENCY < 2 ? 1 : 2 ))" -c"$CONCURRENCY" -d"${DURATION}s" --timeout 10s --latency -s benches/submit.lua \
+  "http://$PORTAL_BIND" | tee "$WORK/wrk.txt"
+STORED=$(awk '/^reports stored:/ {print $3}' "$WORK/wrk.txt")
+echo "CPU per report: $(( ($(cpu) - BEFORE) * 1000000 / $(getconf CLK_TCK) / STORED )) µs (server${PG_DATA:+ and PostgreSQL})"

@@ -1,7 +1,9 @@
--- wrk script: POST a realistic report (3 accounts, 5 content items) with a unique external_id
--- per request, so every request stores a new report. The token comes from the TOKEN variable.
+-- wrk script: POST realistic reports (3 accounts, 5 content items) with a unique external_id
+-- each, so every report is stored anew. The token comes from the TOKEN variable. With BATCH=N
+-- (N > 0) each request is POST /api/v1/reports/batch carrying N reports.
 local counter = 0
 local threads = {}
+local batch = tonumber(os.getenv("BATCH") or "0")
 
 function setup(thread)
   thread:set("thread_id", #threads)
@@ -28,17 +30,44 @@ local template = [[{"external_id":"load-%s-%d-%d","service":"Example Video","cat
 
 local run = tostring(os.time())
 
-function request()
+local function report()
   counter = counter + 1
-  local body = string.format(template, run, thread_id, counter, counter, counter, counter, counter)
-  return wrk.format("POST", "/api/v1/reports", {
+  return string.format(template, run, thread_id, counter, counter, counter, counter, counter)
+end
+
+function request()
+  local headers = {
     ["Content-Type"] = "application/json",
     ["Authorization"] = "Bearer " .. os.getenv("TOKEN"),
-  }, body)
+  }
+  if batch == 0 then
+    return wrk.format("POST", "/api/v1/reports", headers, report())
+  end
+  local reports = {}
+  for i = 1, batch do
+    reports[i] = report()
+  end
+  return wrk.format("POST", "/api/v1/reports/batch", headers,
+    '{"reports":[' .. table.concat(reports, ",") .. "]}")
 end
 
 function response(status, headers, body)
-  if status ~= 201 then
-    io.stderr:write("unexpected status " .. status .. ": " .. body .. "\n")
+  local expected = batch == 0 and 201 or 200
+  local stored = batch
+  if batch > 0 then
+    stored = select(2, string.gsub(body, '"status":201', ""))
   end
+  if status ~= expected or stored ~= batch then
+    io.stderr:write("unexpected answer " .. status .. ": " .. string.sub(body, 1, 300) .. "\n")
+  end
+end
+
+function done(summary, latency, requests)
+  local per_request = batch == 0 and 1 or batch
+  local seconds = summary.duration / 1e6
+  io.write(string.format("reports stored: %d\n", summary.requests * per_request))
+  io.write(string.format("reports/s: %.0f (%d requests of %d report(s), %d errors)\n",
+    summary.requests * per_request / seconds, summary.requests, per_request,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write
+      + summary.errors.timeout))
 end

@@ -58,6 +58,15 @@ pub struct Settings {
     pub cors_origins: Vec<String>,
     /// Seconds a client has to send a request's headers (slow clients are cut off).
     pub client_request_timeout_seconds: u64,
+    /// Largest accepted body of a batch submission (`POST /api/v1/reports/batch`), in bytes.
+    pub max_batch_body_bytes: usize,
+    /// Largest accepted evidence file, in bytes (413 beyond).
+    pub max_evidence_bytes: usize,
+    /// Folder of the local evidence store (encrypted files). Empty means `<data_dir>/evidence`.
+    pub evidence_dir: String,
+    /// Master key (hex, 32 bytes) that wraps every report's data key. Empty means
+    /// `<data_dir>/evidence.key`, generated on first start. Replicas must share it.
+    pub evidence_key_file: String,
     /// Log format: `text` or `json`.
     pub log_format: String,
     /// SMTP server for notification e-mail: `smtp://host:25` (plain), `smtp://host:587?tls=required`
@@ -111,6 +120,10 @@ impl Default for Settings {
             auth_rate_limit_burst: 20,
             cors_origins: Vec::new(),
             client_request_timeout_seconds: 10,
+            max_batch_body_bytes: 20 * 1024 * 1024,
+            max_evidence_bytes: 50 * 1024 * 1024,
+            evidence_dir: String::new(),
+            evidence_key_file: String::new(),
             log_format: "text".into(),
             smtp_url: SecretUrl::default(),
             smtp_timeout_seconds: 10,
@@ -160,6 +173,16 @@ impl Settings {
     /// The search key's path, with the default under `data_dir` filled in.
     pub fn search_key_path(&self) -> PathBuf {
         self.file_or_default(&self.search_key_file, "search.key")
+    }
+
+    /// The local evidence store's folder, with the default under `data_dir` filled in.
+    pub fn evidence_path(&self) -> PathBuf {
+        self.file_or_default(&self.evidence_dir, "evidence")
+    }
+
+    /// The evidence master key's path, with the default under `data_dir` filled in.
+    pub fn evidence_key_path(&self) -> PathBuf {
+        self.file_or_default(&self.evidence_key_file, "evidence.key")
     }
 
     fn file_or_default(&self, configured: &str, default_name: &str) -> PathBuf {

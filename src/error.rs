@@ -159,11 +159,24 @@ impl ApiError {
             ApiError::Unavailable => {
                 response.insert_header((header::RETRY_AFTER, "5"));
             }
+            // The rest of the body is not read: the connection cannot carry another request.
+            ApiError::PayloadTooLarge { .. } => {
+                response.force_close();
+            }
             ApiError::Internal(error) => {
                 tracing::error!(error = %format!("{error:#}"), "internal error")
             }
             _ => {}
         }
+        response
+            .content_type("application/problem+json")
+            .body(serde_json::to_string(&self.problem(request_id)).unwrap_or_default())
+    }
+
+    /// The problem document of this error, as its response carries it (also what a batch item
+    /// that fails carries).
+    pub fn problem(&self, request_id: Option<&str>) -> Problem {
+        let status = self.status_code();
         let detail = match self {
             ApiError::Internal(_) => "an internal error occurred; it has been logged".to_owned(),
             ApiError::NotFound => "no such resource".to_owned(),
@@ -185,9 +198,7 @@ impl ApiError {
             ApiError::InvalidTransition { allowed, .. } => problem.allowed = Some(allowed.clone()),
             _ => {}
         }
-        response
-            .content_type("application/problem+json")
-            .body(serde_json::to_string(&problem).unwrap_or_default())
+        problem
     }
 }
 

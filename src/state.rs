@@ -1,5 +1,6 @@
 //! What every request handler shares: settings, the database pool, the token service, the
-//! short-lived cache of API credential status, and the e-mail worker's wake-up call.
+//! receipt signer, the evidence store, the short-lived cache of API credential status, and the
+//! e-mail worker's wake-up call.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,11 +11,13 @@ use tokio::sync::Notify;
 
 use crate::auth::keys::SigningKeys;
 use crate::auth::rate_limit::RateLimits;
+use crate::auth::receipt::ReceiptSigner;
 use crate::auth::token::TokenService;
 use crate::config::Settings;
 use crate::db::{self, DbConnection, DbPool};
 use crate::domain::search::WordHasher;
 use crate::error::ApiError;
+use crate::evidence::EvidenceStore;
 use crate::metrics::Metrics;
 use crate::store::audit::{self, NewAuditEvent};
 use crate::store::organizations::CredentialAccess;
@@ -44,20 +47,25 @@ pub struct AppState {
     /// Wakes this process's e-mail worker when a notification is queued, so that it need not
     /// wait for its next look at the outbox.
     pub mail_wakeup: Arc<Notify>,
+    /// Signs the receipts of submissions and amendments (with the token signing key).
+    pub receipts: ReceiptSigner,
+    /// Where evidence files are kept, encrypted.
+    pub evidence: EvidenceStore,
 }
 
 impl AppState {
-    /// Opens the pool and loads (or creates) the signing key. Does not touch the database.
+    /// Opens the pool and the evidence store, and loads (or creates) the signing, search and
+    /// evidence keys. Does not touch the database.
     pub fn new(settings: Settings) -> anyhow::Result<Self> {
         let pool = db::connect(
             &settings.database_url(),
             settings.db_pool_size,
             Duration::from_secs(settings.db_timeout_seconds),
         )?;
-        let tokens = TokenService::new(
-            SigningKeys::load_or_create(&settings.jwt_key_path())?,
-            &settings,
-        );
+        let keys = SigningKeys::load_or_create(&settings.jwt_key_path())?;
+        let receipts = ReceiptSigner::new(&keys, &settings.token_issuer);
+        let tokens = TokenService::new(keys, &settings);
+        let evidence = EvidenceStore::open(&settings)?;
         let search_key = crate::secret_file::load_or_create(&settings.search_key_path(), || {
             use rand::RngCore;
             let mut key = [0u8; 32];
@@ -84,6 +92,8 @@ impl AppState {
             rate_limits: RateLimits::new(&settings),
             metrics: Metrics::new(),
             mail_wakeup: Arc::default(),
+            receipts,
+            evidence,
             settings,
         })
     }

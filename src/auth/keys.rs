@@ -20,6 +20,8 @@ pub struct SigningKeys {
     pub encoding: EncodingKey,
     /// Verifies tokens.
     pub decoding: DecodingKey,
+    /// The private key itself, for JWS made without `jsonwebtoken` (receipts).
+    pub signing: SigningKey,
     jwk: Jwk,
 }
 
@@ -79,6 +81,7 @@ impl SigningKeys {
                 key_use: "sig",
             },
             kid,
+            signing: key,
         })
     }
 

@@ -74,12 +74,14 @@ pub fn lock_audit_sealer(conn: &mut DbConnection) -> QueryResult<()> {
 
 /// Whether `result` failed because a row with the same unique key already exists.
 pub fn is_unique_violation<T>(result: &QueryResult<T>) -> bool {
+    result.as_ref().is_err_and(is_duplicate)
+}
+
+/// Whether `error` says that a row with the same unique key already exists.
+pub fn is_duplicate(error: &DieselError) -> bool {
     matches!(
-        result,
-        Err(DieselError::DatabaseError(
-            DatabaseErrorKind::UniqueViolation,
-            _
-        ))
+        error,
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)
     )
 }
 
@@ -96,17 +98,21 @@ macro_rules! per_backend {
 }
 pub(crate) use per_backend;
 
-/// Inserts `rows` (a slice of insertable tuples) into `table` in one multi-row statement;
-/// nothing is sent for an empty slice.
+/// Rows per multi-row insert: with at most 32 columns a table (diesel's `32-column-tables`),
+/// 1000 rows stay under SQLite's 32766 bound parameters per statement (PostgreSQL allows 65535).
+pub const ROWS_PER_STATEMENT: usize = 1000;
+
+/// Inserts `rows` (a slice of insertables) into `table` in multi-row statements of at most
+/// [`ROWS_PER_STATEMENT`] rows; nothing is sent for an empty slice. Answers the rows inserted.
 macro_rules! insert_rows {
-    ($conn:expr, $table:expr, $rows:expr) => {{
-        let rows = $rows;
-        if rows.is_empty() {
-            Ok(0)
-        } else {
-            $crate::db::portable::per_backend!($conn, c => diesel::insert_into($table).values(rows).execute(c))
-        }
-    }};
+    ($conn:expr, $table:expr, $rows:expr) => {
+        $rows
+            .chunks($crate::db::portable::ROWS_PER_STATEMENT)
+            .try_fold(0, |inserted, chunk| {
+                $crate::db::portable::per_backend!($conn, c => diesel::insert_into($table).values(chunk).execute(c))
+                    .map(|n| inserted + n)
+            })
+    };
 }
 pub(crate) use insert_rows;
 

@@ -279,3 +279,44 @@ diesel::table! {
 diesel::joinable!(outbox -> reports (report_id));
 diesel::allow_tables_to_appear_in_same_query!(outbox, reports);
 diesel::allow_tables_to_appear_in_same_query!(outbox, organizations);
+
+diesel::table! {
+    report_amendments (id) {
+        id -> Text,
+        report_id -> Text,
+        number -> Integer,
+        client_id -> Text,
+        received_at -> Timestamp,
+        body -> Text,
+        body_sha256 -> Text,
+    }
+}
+
+diesel::table! {
+    report_keys (report_id) {
+        report_id -> Text,
+        wrapped_key -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    report_evidence (id) {
+        id -> Text,
+        report_id -> Text,
+        sha256 -> Text,
+        size -> BigInt,
+        media_type -> Text,
+        content_index -> Nullable<Integer>,
+        description -> Nullable<Text>,
+        client_id -> Text,
+        uploaded_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    reports,
+    report_amendments,
+    report_keys,
+    report_evidence,
+);

@@ -1,6 +1,8 @@
 //! Validated types and the rules: reports, their lifecycle, organizations, taxonomy codes.
 
 pub mod audit;
+pub mod evidence;
+pub mod lifecycle;
 pub mod notification;
 pub mod organization;
 pub mod pagination;

@@ -370,47 +370,15 @@ impl NewReport {
             }
         }
 
+        let no_earlier_accounts = HashSet::new();
+        errors.extend(account_id_errors(&self.accounts, &no_earlier_accounts));
         let account_ids = self
             .accounts
             .iter()
-            .map(|account| account.platform_account_id.as_str());
-        for i in duplicates(account_ids.clone()) {
-            errors.push(FieldError::new(
-                format!("/accounts/{i}/platform_account_id"),
-                "duplicate",
-                "repeats the platform_account_id of an earlier account",
-            ));
-        }
-        let account_ids: HashSet<&str> = account_ids.collect();
-        for (i, item) in self.content.iter().enumerate() {
-            if item
-                .account_ref
-                .as_deref()
-                .is_some_and(|id| !account_ids.contains(id))
-            {
-                errors.push(FieldError::new(
-                    format!("/content/{i}/account_ref"),
-                    "unknown_account",
-                    "must be the platform_account_id of one of the report's accounts",
-                ));
-            }
-        }
-
-        for (i, location) in self.locations.iter().enumerate() {
-            if let Some(code) = &location.subdivision {
-                let both_known =
-                    country_code(&location.country).is_ok() && subdivision_code(code).is_ok();
-                if both_known
-                    && code.split_once('-').map(|(prefix, _)| prefix) != Some(&location.country)
-                {
-                    errors.push(FieldError::new(
-                        format!("/locations/{i}/subdivision"),
-                        "country_mismatch",
-                        "must be a subdivision of the location's country",
-                    ));
-                }
-            }
-        }
+            .map(|account| account.platform_account_id.as_str())
+            .collect();
+        errors.extend(account_ref_errors(&self.content, &account_ids));
+        errors.extend(location_errors(&self.locations));
 
         errors
     }
@@ -432,6 +400,66 @@ pub fn check_rules(
     } else {
         Err(ApiError::Invalid(errors))
     }
+}
+
+/// The accounts whose `platform_account_id` repeats an earlier account's, in the list or in
+/// `earlier` (the accounts a report already has, for an amendment).
+pub fn account_id_errors(accounts: &[Account], earlier: &HashSet<&str>) -> Vec<FieldError> {
+    let ids = accounts
+        .iter()
+        .map(|account| account.platform_account_id.as_str());
+    let repeated_in_list = duplicates(ids.clone());
+    ids.enumerate()
+        .filter(|(i, id)| repeated_in_list.contains(i) || earlier.contains(id))
+        .map(|(i, _)| {
+            FieldError::new(
+                format!("/accounts/{i}/platform_account_id"),
+                "duplicate",
+                "repeats the platform_account_id of an earlier account",
+            )
+        })
+        .collect()
+}
+
+/// The content items whose `account_ref` names none of `account_ids`.
+pub fn account_ref_errors(content: &[ContentItem], account_ids: &HashSet<&str>) -> Vec<FieldError> {
+    content
+        .iter()
+        .enumerate()
+        .filter(|(_, item)| {
+            item.account_ref
+                .as_deref()
+                .is_some_and(|id| !account_ids.contains(id))
+        })
+        .map(|(i, _)| {
+            FieldError::new(
+                format!("/content/{i}/account_ref"),
+                "unknown_account",
+                "must be the platform_account_id of one of the report's accounts",
+            )
+        })
+        .collect()
+}
+
+/// The locations whose subdivision is not of their country.
+pub fn location_errors(locations: &[Location]) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    for (i, location) in locations.iter().enumerate() {
+        if let Some(code) = &location.subdivision {
+            let both_known =
+                country_code(&location.country).is_ok() && subdivision_code(code).is_ok();
+            if both_known
+                && code.split_once('-').map(|(prefix, _)| prefix) != Some(&location.country)
+            {
+                errors.push(FieldError::new(
+                    format!("/locations/{i}/subdivision"),
+                    "country_mismatch",
+                    "must be a subdivision of the location's country",
+                ));
+            }
+        }
+    }
+    errors
 }
 
 /// Turns validator's nested `errors` into field errors whose pointers start at `base` (`""` for

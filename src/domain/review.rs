@@ -278,7 +278,8 @@ pub struct TimelineEvent {
     pub actor_id: Option<String>,
     /// The actor's role.
     pub actor_role: Role,
-    /// `received`, `transition`, `assignment` or `note`.
+    /// `received`, `transition`, `assignment`, `note`, `amendment`, `retraction`, `evidence`
+    /// or `evidence_download`.
     pub kind: String,
     /// The status before, for transitions.
     pub from: Option<ReportStatus>,
@@ -286,7 +287,8 @@ pub struct TimelineEvent {
     pub to: Option<ReportStatus>,
     /// Why, for transitions.
     pub reason: Option<String>,
-    /// What else: the referral, the resolution, the assignee, the note id.
+    /// What else: the referral, the resolution, the assignee, the note id, the amendment's
+    /// number and severity change, the evidence file.
     #[schema(value_type = Object)]
     pub detail: Option<serde_json::Value>,
 }
@@ -305,9 +307,13 @@ pub struct ReviewDetail {
     pub resolution: Option<Resolution>,
     /// Where it was referred.
     pub referral: Option<Referral>,
-    /// The report exactly as submitted.
+    /// The report exactly as first submitted (amendments never change it).
     #[schema(value_type = super::report::NewReport)]
     pub report: serde_json::Value,
+    /// The submitter's amendments, oldest first.
+    pub amendments: Vec<super::lifecycle::Amendment>,
+    /// The evidence files, oldest first.
+    pub evidence: Vec<super::evidence::Evidence>,
     /// Internal notes, oldest first.
     pub notes: Vec<Note>,
     /// Every change, oldest first.

@@ -31,18 +31,21 @@ pub fn words(text: &str) -> Vec<String> {
 /// Hashes words under the index key.
 #[derive(Clone)]
 pub struct WordHasher {
-    key: Vec<u8>,
+    /// HMAC-SHA256 keyed with the index key, cloned for each word.
+    keyed: Hmac<Sha256>,
 }
 
 impl WordHasher {
     /// A hasher with `key` (at least 32 bytes of secret).
     pub fn new(key: Vec<u8>) -> Self {
-        Self { key }
+        Self {
+            keyed: Hmac::new_from_slice(&key).expect("HMAC takes any key length"),
+        }
     }
 
     /// The keyed hash of one normalized word, hex.
     pub fn hash(&self, word: &str) -> String {
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("HMAC takes any key length");
+        let mut mac = self.keyed.clone();
         mac.update(word.as_bytes());
         hex::encode(mac.finalize().into_bytes())
     }

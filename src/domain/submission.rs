@@ -1,9 +1,11 @@
-//! What a submitting organization gets back: the receipt of a submission, its reports, its list.
+//! What a submitting organization gets back: the receipt of a submission, its reports, its
+//! list, and the answer to a batch.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::lifecycle::Amendment;
 use super::organization::CredentialMode;
 use super::report::NewReport;
 use super::status::SubmitterStatus;
@@ -25,6 +27,10 @@ pub struct Receipt {
     pub received_at: DateTime<Utc>,
     /// SHA-256 (hex) of the body as received, in canonical JSON (keys sorted, no spaces).
     pub body_sha256: String,
+    /// The portal's signed receipt: a compact JWS (`typ` `report-receipt+jwt`, EdDSA,
+    /// verifiable with `/.well-known/jwks.json`) over the report id, organization id,
+    /// `external_id`, `body_sha256` and `received_at`. The same on every replay.
+    pub receipt: String,
 }
 
 /// One of the organization's reports, as it submitted it.
@@ -33,9 +39,11 @@ pub struct SubmittedReport {
     /// The report's id, status, mode, receipt time and body hash.
     #[serde(flatten)]
     pub receipt: Receipt,
-    /// The report exactly as submitted (canonical JSON).
+    /// The report exactly as submitted (canonical JSON); amendments never change it.
     #[schema(value_type = NewReport)]
     pub report: serde_json::Value,
+    /// The amendments, oldest first.
+    pub amendments: Vec<Amendment>,
 }
 
 /// A line of the organization's report list.
@@ -55,4 +63,42 @@ pub struct ReportSummary {
     pub mode: CredentialMode,
     /// When the portal stored the report (UTC).
     pub received_at: DateTime<Utc>,
+}
+
+/// The most reports one batch may carry.
+pub const MAX_BATCH_REPORTS: usize = 100;
+
+/// The body of `POST /api/v1/reports/batch`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BatchRequest {
+    /// 1 to 100 reports, each judged as if submitted alone.
+    #[schema(value_type = Vec<NewReport>, min_items = 1, max_items = 100)]
+    pub reports: Vec<serde_json::Value>,
+}
+
+/// The answer to a batch: one result per report, in the order sent.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchResults {
+    /// The results, `results[i]` for `reports[i]`.
+    pub results: Vec<BatchResult>,
+}
+
+/// What one report of a batch got: what it would have got if submitted alone.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchResult {
+    /// The report's index in `reports`.
+    pub index: usize,
+    /// The status a single submission would have answered: 201 stored, 200 replay of a stored
+    /// report, 409 `external_id` used for different content, 422 invalid.
+    pub status: u16,
+    /// The report's id (201 and 200).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The signed receipt (201 and 200), as [`Receipt::receipt`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<String>,
+    /// The problem document a single submission would have answered (409 and 422).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<crate::error::Problem>,
 }

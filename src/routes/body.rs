@@ -64,11 +64,17 @@ pub struct JsonBody<T> {
 impl<T: DeserializeOwned> JsonBody<T> {
     /// Parses `bytes`: 400 when it is not JSON, 422 when it is JSON of the wrong shape.
     pub fn parse(bytes: &[u8]) -> Result<Self, ApiError> {
-        let mut json: serde_json::Value = serde_json::from_slice(bytes)
+        let json = serde_json::from_slice(bytes)
             .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))?;
+        Self::from_value(json)
+    }
+
+    /// Reads an already parsed JSON value as `T` (422 when it has the wrong shape, pointing
+    /// into `json`), keeping it in canonical form: how each item of a batch is read.
+    pub fn from_value(mut json: serde_json::Value) -> Result<Self, ApiError> {
         json.sort_all_objects();
-        let value = serde_path_to_error::deserialize(&json).map_err(shape_error)?;
         let canonical = json.to_string();
+        let value = serde_path_to_error::deserialize(json).map_err(shape_error)?;
         Ok(JsonBody { value, canonical })
     }
 }
@@ -120,7 +126,7 @@ fn quoted_after<'a>(message: &'a str, prefix: &str) -> Option<&'a str> {
 }
 
 /// Escapes a key for a JSON Pointer (RFC 6901).
-fn escape_pointer(key: &str) -> String {
+pub(super) fn escape_pointer(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
 
@@ -130,18 +136,29 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let req = req.clone();
-        let mut payload = payload.take();
+        let payload = payload.take();
         Box::pin(async move {
-            require_media_type(&req, "application/json")?;
             let limit = req
                 .app_data::<web::Data<AppState>>()
                 .map_or(crate::config::Settings::default().max_body_bytes, |s| {
                     s.settings.max_body_bytes
                 });
-            let bytes = read_limited(&req, &mut payload, limit).await?;
-            JsonBody::parse(&bytes)
+            read_json(&req, payload, limit).await
         })
     }
+}
+
+/// Reads a JSON body of at most `limit` bytes: 415 unless JSON, 413 beyond the limit, then as
+/// [`JsonBody::parse`]. The extractor uses `max_body_bytes`; a handler with a larger limit calls
+/// this itself.
+pub async fn read_json<T: DeserializeOwned>(
+    req: &HttpRequest,
+    mut payload: Payload,
+    limit: usize,
+) -> Result<JsonBody<T>, ApiError> {
+    require_media_type(req, "application/json")?;
+    let bytes = read_limited(req, &mut payload, limit).await?;
+    JsonBody::parse(&bytes)
 }
 
 #[cfg(test)]

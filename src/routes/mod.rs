@@ -5,6 +5,8 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod body;
+pub mod evidence;
+pub mod lifecycle;
 pub mod meta;
 pub mod notifications;
 pub mod ops;
@@ -28,6 +30,7 @@ where
             .service(auth::me)
             .service(submission::taxonomy)
             .service(submission::submit)
+            .service(submission::submit_batch)
             .service(submission::list)
             .service(submission::get_by_external_id)
             .service(submission::get)
@@ -55,7 +58,11 @@ where
             .service(stats::timeseries)
             .service(stats::triage)
             .service(notifications::list)
-            .service(notifications::retry),
+            .service(notifications::retry)
+            .service(review::download_evidence)
+            .service(lifecycle::amend)
+            .service(lifecycle::retract)
+            .service(evidence::upload),
     )
     .service(auth::jwks)
     .service(ops::healthz)

@@ -1,6 +1,8 @@
 //! Review endpoints for analysts and supervisors: the list, the detail, assignment,
-//! transitions, notes, and the streamed export.
+//! transitions, notes, evidence downloads, and the streamed export.
 
+use actix_web::body::SizedStream;
+use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -15,7 +17,7 @@ use crate::domain::review::{
 };
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
-use crate::store::{audit, review};
+use crate::store::{audit, evidence, review};
 
 /// Every handler here is for analysts and supervisors.
 type Caller = Staff<Reviewers>;
@@ -56,7 +58,7 @@ pub async fn list(
     Ok(web::Json(items))
 }
 
-/// Everything about a report: as submitted, its status, notes and timeline.
+/// Everything about a report: as submitted, its amendments, evidence, status, notes and timeline.
 #[utoipa::path(
     tag = "review",
     security(("bearer" = [])),
@@ -191,6 +193,56 @@ pub async fn add_note(
         })
         .await?;
     Ok(HttpResponse::Created().json(note))
+}
+
+/// Download an evidence file, decrypted, exactly as uploaded.
+///
+/// Streamed; the download is recorded on the report's timeline. The file is served as an
+/// attachment that browsers must not render in place.
+#[utoipa::path(
+    tag = "review",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "The report's id"),
+        ("evidence_id" = String, Path, description = "The evidence file's id"),
+    ),
+    responses(
+        (status = 200, description = "The file; `Content-Type` is its type as found from its bytes",
+            content(("application/octet-stream"))),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an analyst or supervisor", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such evidence file of this report", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/review/reports/{id}/evidence/{evidence_id}")]
+pub async fn download_evidence(
+    state: web::Data<AppState>,
+    caller: Caller,
+    meta: RequestMeta,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (report_id, evidence_id) = path.into_inner();
+    let actor = caller.member.actor();
+    let event = meta.event(Some(&actor), "evidence.read", Some(&evidence_id));
+    let (rid, eid) = (report_id.clone(), evidence_id.clone());
+    let (file, wrapped) = state
+        .audited(event, move |conn| {
+            evidence::download(conn, &rid, &eid, &actor)
+        })
+        .await?;
+    let key = state.evidence.data_key(&wrapped, &report_id)?;
+    let location = crate::evidence::location(&report_id, &evidence_id);
+    let plaintext = state.evidence.read(key, &location).await?;
+    let size = u64::try_from(file.size).unwrap_or_default();
+    Ok(HttpResponse::Ok()
+        .content_type(file.media_type)
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{evidence_id}\""),
+        ))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .insert_header((header::CONTENT_SECURITY_POLICY, "sandbox"))
+        .body(SizedStream::new(size, plaintext)))
 }
 
 /// The export's format.

@@ -1,24 +1,29 @@
-//! Submission endpoints for an organization's API client: taxonomy, submit, list and read back.
+//! Submission endpoints for an organization's API client: taxonomy, submit (one or a batch),
+//! list and read back.
 
 use actix_web::http::header;
-use actix_web::{HttpResponse, get, post, web};
-use chrono::Utc;
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use utoipa::IntoParams;
 
-use super::body::JsonBody;
+use super::body::{self, JsonBody};
 use super::meta::RequestMeta;
+use super::request_id::RequestId;
 use crate::auth::caller::Reporter;
 use crate::domain::pagination::{Page, PageParams, Paginated};
 use crate::domain::report::NewReport;
 use crate::domain::status::SubmitterStatus;
-use crate::domain::submission::{Receipt, ReportSummary, SubmittedReport};
+use crate::domain::submission::{
+    BatchRequest, BatchResult, BatchResults, MAX_BATCH_REPORTS, Receipt, ReportSummary,
+    SubmittedReport,
+};
 use crate::domain::taxonomy::Taxonomy;
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
 use crate::store::audit;
-use crate::store::reports::{self, ReceivedBody, ReportKey, Submitter};
+use crate::store::reports::{self, ReceivedBody, ReportKey, Submission, Submitter};
 
 /// The code lists every coded field of a report takes its values from.
 #[utoipa::path(
@@ -66,24 +71,14 @@ pub async fn submit(
     meta: RequestMeta,
     body: JsonBody<NewReport>,
 ) -> Result<HttpResponse, ApiError> {
-    body.value.check(Utc::now()).map_err(ApiError::Invalid)?;
-    let sha256 = hex::encode(Sha256::digest(body.canonical.as_bytes()));
-    let submitter = Submitter {
-        audit: meta.event(Some(&reporter.actor()), "report.submit", None),
-        organization_id: reporter.organization_id,
-        client_id: reporter.client_id,
-        mode: reporter.mode,
-    };
-    let word_hashes = state.word_hasher.hash_words(body.value.searchable_texts());
+    let body = received(&state, body, Utc::now())?;
+    let submitter = submitter(reporter, &meta);
+    let signer = state.receipts.clone();
     let submission = state
         .db(move |conn| {
-            let received = ReceivedBody {
-                report: &body.value,
-                canonical: &body.canonical,
-                sha256: &sha256,
-                word_hashes: &word_hashes,
-            };
-            reports::submit(conn, &submitter, received)
+            let mut results =
+                reports::submit(conn, &submitter, &signer, std::slice::from_ref(&body))?;
+            results.pop().unwrap_or_else(|| Err(missing_result()))
         })
         .await?;
     if !submission.replayed {
@@ -103,6 +98,131 @@ pub async fn submit(
     Ok(response
         .insert_header((header::LOCATION, location))
         .json(submission.receipt))
+}
+
+/// Submit up to 100 reports at once.
+///
+/// Each report is judged as if submitted alone, in order, and gets one result at its index:
+/// `status` is what a single submission would have answered (201 stored, 200 replay, 409
+/// conflict, 422 invalid) with `id` and `receipt`, or `error`, the problem document it would
+/// have got. Reports repeating an `external_id` of an earlier item are judged like
+/// resubmissions of it. So a whole batch may be sent again after a timeout. The valid new
+/// reports are stored together in one transaction.
+#[utoipa::path(
+    tag = "submission",
+    security(("bearer" = [])),
+    request_body = BatchRequest,
+    responses(
+        (status = 200, description = "One result per report, in order", body = BatchResults),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Organization not vetted", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body larger than `max_batch_body_bytes`", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not `{\"reports\": [...]}` with 1 to 100 reports", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable; retry", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/reports/batch")]
+pub async fn submit_batch(
+    state: web::Data<AppState>,
+    reporter: Reporter,
+    meta: RequestMeta,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<web::Json<BatchResults>, ApiError> {
+    let limit = state.settings.max_batch_body_bytes;
+    let batch: JsonBody<BatchRequest> = body::read_json(&req, payload.into_inner(), limit).await?;
+    let items = batch.value.reports;
+    if !(1..=MAX_BATCH_REPORTS).contains(&items.len()) {
+        return Err(ApiError::invalid(
+            "/reports",
+            "length",
+            format!("must have 1 to {MAX_BATCH_REPORTS} items"),
+        ));
+    }
+    let now = Utc::now();
+    let mut bodies = Vec::with_capacity(items.len());
+    let verdicts: Vec<Result<(), ApiError>> = items
+        .into_iter()
+        .map(|item| {
+            bodies.push(received(&state, JsonBody::from_value(item)?, now)?);
+            Ok(())
+        })
+        .collect();
+    let submitter = submitter(reporter, &meta);
+    let signer = state.receipts.clone();
+    let stored = state
+        .db(move |conn| reports::submit(conn, &submitter, &signer, &bodies))
+        .await?;
+    let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone());
+    let mut stored = stored.into_iter();
+    let results = verdicts
+        .into_iter()
+        .enumerate()
+        .map(|(index, verdict)| {
+            let outcome =
+                verdict.and_then(|()| stored.next().unwrap_or_else(|| Err(missing_result())));
+            batch_result(index, outcome, request_id.as_deref())
+        })
+        .collect();
+    Ok(web::Json(BatchResults { results }))
+}
+
+/// Judges one report before the database, as a single submission does: its rules (422 with
+/// every broken one) against `now`, then its body's hash and search words.
+fn received(
+    state: &AppState,
+    body: JsonBody<NewReport>,
+    now: DateTime<Utc>,
+) -> Result<ReceivedBody, ApiError> {
+    body.value.check(now).map_err(ApiError::Invalid)?;
+    Ok(ReceivedBody {
+        sha256: hex::encode(Sha256::digest(body.canonical.as_bytes())),
+        word_hashes: state.word_hasher.hash_words(body.value.searchable_texts()),
+        report: body.value,
+        canonical: body.canonical,
+    })
+}
+
+/// What a batch item answers: what the same report submitted alone would have answered.
+fn batch_result(
+    index: usize,
+    outcome: Result<Submission, ApiError>,
+    request_id: Option<&str>,
+) -> BatchResult {
+    match outcome {
+        Ok(submission) => BatchResult {
+            index,
+            status: if submission.replayed { 200 } else { 201 },
+            id: Some(submission.receipt.id),
+            receipt: Some(submission.receipt.receipt),
+            error: None,
+        },
+        Err(error) => BatchResult {
+            index,
+            status: actix_web::ResponseError::status_code(&error).as_u16(),
+            id: None,
+            receipt: None,
+            error: Some(error.problem(request_id)),
+        },
+    }
+}
+
+/// The store's view of the calling API client.
+pub(super) fn submitter(reporter: Reporter, meta: &RequestMeta) -> Submitter {
+    Submitter {
+        audit: meta.event(Some(&reporter.actor()), "report.submit", None),
+        organization_id: reporter.organization_id,
+        client_id: reporter.client_id,
+        mode: reporter.mode,
+    }
+}
+
+fn missing_result() -> ApiError {
+    ApiError::Internal(anyhow::anyhow!(
+        "the store answered fewer results than reports"
+    ))
 }
 
 /// `?status=` of the report list.
@@ -140,7 +260,7 @@ pub async fn list(
     Ok(web::Json(items))
 }
 
-/// One of the organization's own reports, as submitted, with its status.
+/// One of the organization's own reports, as submitted, with its status and amendments.
 #[utoipa::path(
     tag = "submission",
     security(("bearer" = [])),
@@ -198,9 +318,10 @@ async fn read_own(
     key: ReportKey,
 ) -> Result<web::Json<SubmittedReport>, ApiError> {
     let event = meta.event(Some(&reporter.actor()), "report.read", None);
+    let signer = state.receipts.clone();
     let report = state
         .db(move |conn| {
-            let read = |conn: &mut _| reports::get(conn, &reporter.organization_id, &key);
+            let read = |conn: &mut _| reports::get(conn, &reporter.organization_id, &key, &signer);
             audit::recorded_as(conn, &event, read, |r: &SubmittedReport| {
                 Some(r.receipt.id.clone())
             })

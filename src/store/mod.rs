@@ -1,6 +1,8 @@
 //! Queries, one module per aggregate. Functions take a connection and domain types, never HTTP types.
 
 pub mod audit;
+pub mod evidence;
+pub mod lifecycle;
 pub mod organizations;
 pub mod outbox;
 pub mod reports;

@@ -1,20 +1,23 @@
-//! Reports: submission (idempotent by `external_id`), and the submitter's reads.
+//! Reports: submission, one or a batch (idempotent by `external_id`), and the submitter's reads.
+
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::audit::NewAuditEvent;
 use super::organizations::parse;
-use super::review::{NewEvent, record_event};
+use super::review::{EventRow, NewEvent};
+use crate::auth::receipt::{ReceiptSigner, Received};
 use crate::db::DbConnection;
 use crate::db::portable::{self, insert_rows};
 use crate::db::schema::{
-    report_accounts, report_contact_handles, report_content, report_groups, report_indicators,
-    report_locations, report_prior_reports, report_words, reports,
+    report_accounts, report_contact_handles, report_content, report_events, report_groups,
+    report_indicators, report_locations, report_prior_reports, report_words, reports,
 };
 use crate::domain::organization::CredentialMode;
 use crate::domain::pagination::{Page, Paginated};
-use crate::domain::report::NewReport;
+use crate::domain::report::{Account, ContentItem, Location, NewReport};
 use crate::domain::status::{ReportStatus, SubmitterStatus};
 use crate::domain::submission::{Receipt, ReportSummary, SubmittedReport};
 use crate::domain::user::{Actor, Role};
@@ -44,61 +47,129 @@ pub struct Submission {
 
 /// A report body ready to store: the validated report, and the body as received in canonical
 /// JSON with its SHA-256.
-pub struct ReceivedBody<'a> {
+pub struct ReceivedBody {
     /// The validated report.
-    pub report: &'a NewReport,
+    pub report: NewReport,
     /// The body as received, canonical JSON.
-    pub canonical: &'a str,
+    pub canonical: String,
     /// SHA-256 (hex) of `canonical`.
-    pub sha256: &'a str,
+    pub sha256: String,
     /// The keyed hashes of the report's searchable words.
-    pub word_hashes: &'a [String],
+    pub word_hashes: Vec<String>,
 }
 
-/// Stores a report, or recognises a resubmission of its `external_id`: the same content
-/// answers the original receipt, different content 409 naming the stored report.
+/// Stores reports (one, or a batch), each judged as if submitted alone and in order: a report
+/// whose `external_id` is already stored, or was stored by an earlier item, answers the
+/// original receipt when its content is the same and 409 naming the stored report otherwise;
+/// one citing unknown `prior_report_ids` answers 422. The others are stored together in one
+/// transaction, with one multi-row insert per table.
 ///
-/// Two concurrent submissions of one `external_id` store exactly one report: the loser's
-/// insert hits the unique key and is answered like a resubmission.
+/// Two concurrent submissions of one `external_id` store exactly one report: when the insert
+/// hits the unique key, the whole is judged again (the other's report is then seen as stored).
 pub fn submit(
     conn: &mut DbConnection,
     submitter: &Submitter,
-    body: ReceivedBody<'_>,
-) -> Result<Submission, ApiError> {
-    let external_id = &body.report.external_id;
-    if let Some(stored) = find_receipt(conn, &submitter.organization_id, external_id)? {
-        return replay_or_conflict(stored, body.sha256);
+    signer: &ReceiptSigner,
+    bodies: &[ReceivedBody],
+) -> Result<Vec<Result<Submission, ApiError>>, ApiError> {
+    if bodies.is_empty() {
+        return Ok(Vec::new());
     }
-    check_prior_reports(
-        conn,
-        &submitter.organization_id,
-        &body.report.prior_report_ids,
-    )?;
-    let id = super::new_id();
-    let received_at = super::now();
-    let inserted = portable::write_transaction(conn, |conn| {
-        insert(conn, &id, received_at, submitter, &body)
-    });
-    if portable::is_unique_violation(&inserted) {
-        let stored =
-            find_receipt(conn, &submitter.organization_id, external_id)?.ok_or_else(|| {
-                ApiError::Internal(anyhow::anyhow!("unique violation without a stored report"))
-            })?;
-        return replay_or_conflict(stored, body.sha256);
+    for _ in 0..=bodies.len() {
+        let judged =
+            portable::write_transaction(conn, |conn| judge_and_insert(conn, submitter, bodies));
+        if portable::is_unique_violation(&judged) {
+            continue;
+        }
+        return Ok(judged?
+            .into_iter()
+            .zip(bodies)
+            .map(|(judgement, body)| {
+                let (row, created) = judgement?;
+                let receipt = receipt(row, &submitter.organization_id, signer)?;
+                if created {
+                    Ok(Submission {
+                        receipt,
+                        replayed: false,
+                    })
+                } else {
+                    replay_or_conflict(receipt, &body.sha256)
+                }
+            })
+            .collect());
     }
-    inserted?;
-    let receipt = Receipt {
-        id,
-        external_id: external_id.clone(),
-        status: ReportStatus::Received.for_submitter(),
-        mode: submitter.mode,
-        received_at: received_at.and_utc(),
-        body_sha256: body.sha256.to_owned(),
+    Err(ApiError::Internal(anyhow::anyhow!(
+        "submissions kept colliding with concurrent ones"
+    )))
+}
+
+/// How one report of a submission was judged: its receipt row and whether it is new, or why it
+/// was refused.
+type Judgement = Result<(ReceiptRow, bool), ApiError>;
+
+/// Reads what is already stored for the bodies' `external_id`s and `prior_report_ids` (one
+/// query each), judges every body in order, and inserts the new reports.
+fn judge_and_insert(
+    conn: &mut DbConnection,
+    submitter: &Submitter,
+    bodies: &[ReceivedBody],
+) -> QueryResult<Vec<Judgement>> {
+    let organization_id = &submitter.organization_id;
+    let external_ids: Vec<&str> = bodies
+        .iter()
+        .map(|b| b.report.external_id.as_str())
+        .collect();
+    let mut claimed: HashMap<String, ReceiptRow> = reports::table
+        .filter(reports::organization_id.eq(organization_id))
+        .filter(reports::external_id.eq_any(&external_ids))
+        .select(RECEIPT_COLUMNS)
+        .load::<ReceiptRow>(conn)?
+        .into_iter()
+        .map(|row| (row.1.clone(), row))
+        .collect();
+    let cited: Vec<String> = bodies
+        .iter()
+        .flat_map(|b| b.report.prior_report_ids.iter().map(ToString::to_string))
+        .collect();
+    let known_prior: HashSet<String> = if cited.is_empty() {
+        HashSet::new()
+    } else {
+        reports::table
+            .filter(reports::organization_id.eq(organization_id))
+            .filter(reports::id.eq_any(&cited))
+            .select(reports::id)
+            .load::<String>(conn)?
+            .into_iter()
+            .collect()
     };
-    Ok(Submission {
-        receipt,
-        replayed: false,
-    })
+
+    let received_at = super::now();
+    let mut judgements = Vec::with_capacity(bodies.len());
+    let mut new = Vec::new();
+    for body in bodies {
+        let external_id = &body.report.external_id;
+        if let Some(row) = claimed.get(external_id) {
+            judgements.push(Ok((row.clone(), false)));
+            continue;
+        }
+        if let Err(errors) = check_prior_reports(&body.report.prior_report_ids, &known_prior) {
+            judgements.push(Err(errors));
+            continue;
+        }
+        let row: ReceiptRow = (
+            super::new_id(),
+            external_id.clone(),
+            ReportStatus::Received.as_ref().to_owned(),
+            submitter.mode.as_ref().to_owned(),
+            received_at,
+            body.sha256.clone(),
+        );
+        claimed.insert(external_id.clone(), row.clone());
+        new.push((row.0.clone(), body));
+        judgements.push(Ok((row, true)));
+    }
+    insert(conn, received_at, submitter, &new)?;
+    Ok(judgements)
 }
 
 fn replay_or_conflict(stored: Receipt, sha256: &str) -> Result<Submission, ApiError> {
@@ -119,25 +190,12 @@ fn replay_or_conflict(stored: Receipt, sha256: &str) -> Result<Submission, ApiEr
     }
 }
 
-/// `prior_report_ids` must name the organization's own reports (422 otherwise).
-fn check_prior_reports(
-    conn: &mut DbConnection,
-    organization_id: &str,
-    ids: &[uuid::Uuid],
-) -> Result<(), ApiError> {
-    if ids.is_empty() {
-        return Ok(());
-    }
-    let wanted: Vec<String> = ids.iter().map(ToString::to_string).collect();
-    let found: Vec<String> = reports::table
-        .filter(reports::organization_id.eq(organization_id))
-        .filter(reports::id.eq_any(&wanted))
-        .select(reports::id)
-        .load(conn)?;
-    let errors: Vec<_> = wanted
+/// `prior_report_ids` must name the organization's own reports, `known` (422 otherwise).
+fn check_prior_reports(ids: &[uuid::Uuid], known: &HashSet<String>) -> Result<(), ApiError> {
+    let errors: Vec<_> = ids
         .iter()
         .enumerate()
-        .filter(|(_, id)| !found.contains(id))
+        .filter(|(_, id)| !known.contains(&id.to_string()))
         .map(|(i, _)| {
             crate::error::FieldError::new(
                 format!("/prior_report_ids/{i}"),
@@ -157,194 +215,262 @@ fn naive(at: &DateTime<Utc>) -> NaiveDateTime {
     at.naive_utc()
 }
 
+/// Inserts `new` reports (id and body), all received at `received_at`: one multi-row insert
+/// per table for all of them.
 fn insert(
     conn: &mut DbConnection,
-    id: &str,
     received_at: NaiveDateTime,
     submitter: &Submitter,
-    body: &ReceivedBody<'_>,
+    new: &[(String, &ReceivedBody)],
 ) -> QueryResult<()> {
-    let report = body.report;
-    diesel::insert_into(reports::table)
-        .values((
-            reports::id.eq(id),
-            reports::organization_id.eq(&submitter.organization_id),
-            reports::client_id.eq(&submitter.client_id),
-            reports::mode.eq(submitter.mode.as_ref()),
-            reports::external_id.eq(&report.external_id),
-            reports::service.eq(&report.service),
-            reports::category.eq(report.category.as_ref()),
-            reports::category_other.eq(&report.category_other),
-            reports::severity.eq(report.severity.as_ref()),
-            reports::summary.eq(&report.summary),
-            reports::detection_method.eq(report.detection_method.as_ref()),
-            reports::detected_at.eq(naive(&report.detected_at)),
-            reports::activity_start.eq(report.activity_start.as_ref().map(naive)),
-            reports::activity_end.eq(report.activity_end.as_ref().map(naive)),
-            reports::languages.eq(report.languages.join(",")),
-            reports::contact_name.eq(&report.contact.name),
-            reports::contact_email.eq(&report.contact.email),
-            reports::contact_phone.eq(&report.contact.phone),
-            reports::preservation_reference.eq(&report.preservation_reference),
-            reports::status.eq(ReportStatus::Received.as_ref()),
-            reports::received_at.eq(received_at),
-            reports::body.eq(body.canonical),
-            reports::body_sha256.eq(body.sha256),
-        ))
-        .execute(conn)?;
-
-    let accounts: Vec<_> = report
-        .accounts
+    if new.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<_> = new
         .iter()
-        .zip(0..)
-        .map(|(a, position): (_, i32)| {
+        .map(|(id, body)| {
+            let report = &body.report;
             (
-                report_accounts::report_id.eq(id),
-                report_accounts::position.eq(position),
-                report_accounts::platform_account_id.eq(&a.platform_account_id),
-                report_accounts::handle.eq(&a.handle),
-                report_accounts::display_name.eq(&a.display_name),
-                report_accounts::profile_url.eq(&a.profile_url),
-                report_accounts::role.eq(a.role.as_ref()),
-                report_accounts::created_at.eq(a.created_at.as_ref().map(naive)),
-                report_accounts::follower_count.eq(a.follower_count),
-                report_accounts::action_taken.eq(a.action_taken.as_ref()),
+                reports::id.eq(id),
+                reports::organization_id.eq(&submitter.organization_id),
+                reports::client_id.eq(&submitter.client_id),
+                reports::mode.eq(submitter.mode.as_ref()),
+                reports::external_id.eq(&report.external_id),
+                reports::service.eq(&report.service),
+                reports::category.eq(report.category.as_ref()),
+                reports::category_other.eq(&report.category_other),
+                reports::severity.eq(report.severity.as_ref()),
+                reports::summary.eq(&report.summary),
+                reports::detection_method.eq(report.detection_method.as_ref()),
+                reports::detected_at.eq(naive(&report.detected_at)),
+                reports::activity_start.eq(report.activity_start.as_ref().map(naive)),
+                reports::activity_end.eq(report.activity_end.as_ref().map(naive)),
+                reports::languages.eq(report.languages.join(",")),
+                reports::contact_name.eq(&report.contact.name),
+                reports::contact_email.eq(&report.contact.email),
+                reports::contact_phone.eq(&report.contact.phone),
+                reports::preservation_reference.eq(&report.preservation_reference),
+                reports::status.eq(ReportStatus::Received.as_ref()),
+                reports::received_at.eq(received_at),
+                reports::body.eq(&body.canonical),
+                reports::body_sha256.eq(&body.sha256),
             )
         })
         .collect();
-    insert_rows!(conn, report_accounts::table, &accounts)?;
+    insert_rows!(conn, reports::table, &rows)?;
 
-    let handles: Vec<_> = report
-        .accounts
+    let parts: Vec<Parts<'_>> = new
         .iter()
-        .zip(0..)
-        .flat_map(|(a, account): (_, i32)| {
-            a.contact_handles
-                .iter()
-                .zip(0..)
-                .map(move |(h, position): (_, i32)| {
-                    (
-                        report_contact_handles::report_id.eq(id),
-                        report_contact_handles::account_position.eq(account),
-                        report_contact_handles::position.eq(position),
-                        report_contact_handles::kind.eq(h.kind.as_ref()),
-                        report_contact_handles::value.eq(&h.value),
-                    )
-                })
+        .map(|(id, body)| Parts {
+            report_id: id,
+            first: (0, 0, 0),
+            accounts: &body.report.accounts,
+            content: &body.report.content,
+            locations: &body.report.locations,
+            word_hashes: &body.word_hashes,
         })
         .collect();
-    insert_rows!(conn, report_contact_handles::table, &handles)?;
+    insert_parts(conn, &parts)?;
 
-    let content: Vec<_> = report
-        .content
+    let groups: Vec<_> = new
         .iter()
-        .zip(0..)
-        .map(|(c, position): (_, i32)| {
-            (
-                report_content::report_id.eq(id),
-                report_content::position.eq(position),
-                report_content::content_type.eq(c.content_type.as_ref()),
-                report_content::url.eq(&c.url),
-                report_content::posted_at.eq(c.posted_at.as_ref().map(naive)),
-                report_content::text_excerpt.eq(&c.text_excerpt),
-                report_content::language.eq(&c.language),
-                report_content::sha256.eq(c.sha256.as_ref().map(|h| h.to_ascii_lowercase())),
-                report_content::md5.eq(c.md5.as_ref().map(|h| h.to_ascii_lowercase())),
-                report_content::pdq.eq(c.pdq.as_ref().map(|h| h.to_ascii_lowercase())),
-                report_content::account_ref.eq(&c.account_ref),
-                report_content::preserved.eq(c.preserved),
-                report_content::removed.eq(c.removed),
-            )
-        })
-        .collect();
-    insert_rows!(conn, report_content::table, &content)?;
-
-    let locations: Vec<_> = report
-        .locations
-        .iter()
-        .zip(0..)
-        .map(|(l, position): (_, i32)| {
-            (
-                report_locations::report_id.eq(id),
-                report_locations::position.eq(position),
-                report_locations::country.eq(&l.country),
-                report_locations::subdivision.eq(&l.subdivision),
-                report_locations::place.eq(&l.place),
-            )
-        })
-        .collect();
-    insert_rows!(conn, report_locations::table, &locations)?;
-
-    let groups: Vec<_> = report
-        .suspected_groups
-        .iter()
-        .map(|g| {
-            (
-                report_groups::report_id.eq(id),
-                report_groups::code.eq(g.as_ref()),
-            )
+        .flat_map(|(id, body)| {
+            body.report.suspected_groups.iter().map(move |g| {
+                (
+                    report_groups::report_id.eq(id),
+                    report_groups::code.eq(g.as_ref()),
+                )
+            })
         })
         .collect();
     insert_rows!(conn, report_groups::table, &groups)?;
 
-    let indicators: Vec<_> = report
-        .indicators
+    let indicators: Vec<_> = new
         .iter()
-        .map(|i| {
-            (
-                report_indicators::report_id.eq(id),
-                report_indicators::code.eq(i.as_ref()),
-            )
+        .flat_map(|(id, body)| {
+            body.report.indicators.iter().map(move |i| {
+                (
+                    report_indicators::report_id.eq(id),
+                    report_indicators::code.eq(i.as_ref()),
+                )
+            })
         })
         .collect();
     insert_rows!(conn, report_indicators::table, &indicators)?;
 
-    let prior: Vec<_> = report
-        .prior_report_ids
+    let prior: Vec<_> = new
         .iter()
-        .map(|p| {
-            (
-                report_prior_reports::report_id.eq(id),
-                report_prior_reports::prior_report_id.eq(p.to_string()),
-            )
+        .flat_map(|(id, body)| {
+            body.report.prior_report_ids.iter().map(move |p| {
+                (
+                    report_prior_reports::report_id.eq(id),
+                    report_prior_reports::prior_report_id.eq(p.to_string()),
+                )
+            })
         })
         .collect();
     insert_rows!(conn, report_prior_reports::table, &prior)?;
-
-    let words: Vec<_> = body
-        .word_hashes
-        .iter()
-        .map(|hash| {
-            (
-                report_words::report_id.eq(id),
-                report_words::word_hash.eq(hash),
-            )
-        })
-        .collect();
-    insert_rows!(conn, report_words::table, &words)?;
-
-    super::outbox::enqueue_new_report(conn, id, submitter.mode, report.severity)?;
 
     let submitter_actor = Actor {
         id: submitter.client_id.clone(),
         role: Role::Reporter,
     };
-    let received = NewEvent {
-        kind: "received",
-        from: None,
-        to: Some(ReportStatus::Received),
-        reason: None,
-        detail: None,
-    };
-    record_event(conn, id, &submitter_actor, received)?;
-    if submitter.mode == CredentialMode::Live {
-        super::stats::count_new_report(conn, &submitter.organization_id, received_at, report)?;
+    let events: Vec<EventRow> = new
+        .iter()
+        .map(|(id, _)| {
+            NewEvent {
+                kind: "received",
+                from: None,
+                to: Some(ReportStatus::Received),
+                reason: None,
+                detail: None,
+            }
+            .row(id, &submitter_actor)
+        })
+        .collect();
+    insert_rows!(conn, report_events::table, &events)?;
+    for (id, body) in new {
+        super::outbox::enqueue_new_report(conn, id, submitter.mode, body.report.severity)?;
+        if submitter.mode == CredentialMode::Live {
+            super::stats::count_new_report(
+                conn,
+                &submitter.organization_id,
+                received_at,
+                &body.report,
+            )?;
+        }
+        let stored = NewAuditEvent {
+            target: Some(id.clone()),
+            ..submitter.audit.clone()
+        };
+        super::audit::append(conn, &stored)?;
     }
-    let stored = NewAuditEvent {
-        target: Some(id.to_owned()),
-        ..submitter.audit.clone()
-    };
-    super::audit::append(conn, &stored)
+    Ok(())
+}
+
+/// What a submission or an amendment adds to one report: accounts (with their contact
+/// handles), content items and locations, numbered on from `first` (the numbers of accounts,
+/// content items and locations the report already has), and the keyed hashes of new words.
+pub(super) struct Parts<'a> {
+    /// The report.
+    pub report_id: &'a str,
+    /// The position of the first new account, content item and location.
+    pub first: (i32, i32, i32),
+    /// New accounts.
+    pub accounts: &'a [Account],
+    /// New content items.
+    pub content: &'a [ContentItem],
+    /// New locations.
+    pub locations: &'a [Location],
+    /// Search words the report is not yet indexed under.
+    pub word_hashes: &'a [String],
+}
+
+/// Inserts the parts of any number of reports: one multi-row insert per table.
+pub(super) fn insert_parts(conn: &mut DbConnection, parts: &[Parts<'_>]) -> QueryResult<()> {
+    let accounts: Vec<_> = parts
+        .iter()
+        .flat_map(|p| {
+            p.accounts
+                .iter()
+                .zip(p.first.0..)
+                .map(move |(a, position)| {
+                    (
+                        report_accounts::report_id.eq(p.report_id),
+                        report_accounts::position.eq(position),
+                        report_accounts::platform_account_id.eq(&a.platform_account_id),
+                        report_accounts::handle.eq(&a.handle),
+                        report_accounts::display_name.eq(&a.display_name),
+                        report_accounts::profile_url.eq(&a.profile_url),
+                        report_accounts::role.eq(a.role.as_ref()),
+                        report_accounts::created_at.eq(a.created_at.as_ref().map(naive)),
+                        report_accounts::follower_count.eq(a.follower_count),
+                        report_accounts::action_taken.eq(a.action_taken.as_ref()),
+                    )
+                })
+        })
+        .collect();
+    insert_rows!(conn, report_accounts::table, &accounts)?;
+
+    let handles: Vec<_> = parts
+        .iter()
+        .flat_map(|p| {
+            p.accounts
+                .iter()
+                .zip(p.first.0..)
+                .flat_map(move |(a, account)| {
+                    a.contact_handles
+                        .iter()
+                        .zip(0..)
+                        .map(move |(h, position): (_, i32)| {
+                            (
+                                report_contact_handles::report_id.eq(p.report_id),
+                                report_contact_handles::account_position.eq(account),
+                                report_contact_handles::position.eq(position),
+                                report_contact_handles::kind.eq(h.kind.as_ref()),
+                                report_contact_handles::value.eq(&h.value),
+                            )
+                        })
+                })
+        })
+        .collect();
+    insert_rows!(conn, report_contact_handles::table, &handles)?;
+
+    let content: Vec<_> = parts
+        .iter()
+        .flat_map(|p| {
+            p.content.iter().zip(p.first.1..).map(move |(c, position)| {
+                (
+                    report_content::report_id.eq(p.report_id),
+                    report_content::position.eq(position),
+                    report_content::content_type.eq(c.content_type.as_ref()),
+                    report_content::url.eq(&c.url),
+                    report_content::posted_at.eq(c.posted_at.as_ref().map(naive)),
+                    report_content::text_excerpt.eq(&c.text_excerpt),
+                    report_content::language.eq(&c.language),
+                    report_content::sha256.eq(c.sha256.as_ref().map(|h| h.to_ascii_lowercase())),
+                    report_content::md5.eq(c.md5.as_ref().map(|h| h.to_ascii_lowercase())),
+                    report_content::pdq.eq(c.pdq.as_ref().map(|h| h.to_ascii_lowercase())),
+                    report_content::account_ref.eq(&c.account_ref),
+                    report_content::preserved.eq(c.preserved),
+                    report_content::removed.eq(c.removed),
+                )
+            })
+        })
+        .collect();
+    insert_rows!(conn, report_content::table, &content)?;
+
+    let locations: Vec<_> = parts
+        .iter()
+        .flat_map(|p| {
+            p.locations
+                .iter()
+                .zip(p.first.2..)
+                .map(move |(l, position)| {
+                    (
+                        report_locations::report_id.eq(p.report_id),
+                        report_locations::position.eq(position),
+                        report_locations::country.eq(&l.country),
+                        report_locations::subdivision.eq(&l.subdivision),
+                        report_locations::place.eq(&l.place),
+                    )
+                })
+        })
+        .collect();
+    insert_rows!(conn, report_locations::table, &locations)?;
+
+    let words: Vec<_> = parts
+        .iter()
+        .flat_map(|p| {
+            p.word_hashes.iter().map(move |hash| {
+                (
+                    report_words::report_id.eq(p.report_id),
+                    report_words::word_hash.eq(hash),
+                )
+            })
+        })
+        .collect();
+    insert_rows!(conn, report_words::table, &words).map(drop)
 }
 
 type ReceiptColumns = (
@@ -367,31 +493,31 @@ const RECEIPT_COLUMNS: ReceiptColumns = (
 
 type ReceiptRow = (String, String, String, String, NaiveDateTime, String);
 
-fn receipt(row: ReceiptRow) -> Result<Receipt, ApiError> {
+/// The receipt of a stored report, signed.
+fn receipt(
+    row: ReceiptRow,
+    organization_id: &str,
+    signer: &ReceiptSigner,
+) -> Result<Receipt, ApiError> {
     let (id, external_id, status, mode, received_at, body_sha256) = row;
+    let received_at = received_at.and_utc();
+    let receipt = signer.sign(Received {
+        report_id: &id,
+        organization_id,
+        external_id: &external_id,
+        amendment: None,
+        body_sha256: &body_sha256,
+        received_at,
+    })?;
     Ok(Receipt {
         id,
         external_id,
         status: parse::<ReportStatus>(&status)?.for_submitter(),
         mode: parse(&mode)?,
-        received_at: received_at.and_utc(),
+        received_at,
         body_sha256,
+        receipt,
     })
-}
-
-fn find_receipt(
-    conn: &mut DbConnection,
-    organization_id: &str,
-    external_id: &str,
-) -> Result<Option<Receipt>, ApiError> {
-    reports::table
-        .filter(reports::organization_id.eq(organization_id))
-        .filter(reports::external_id.eq(external_id))
-        .select(RECEIPT_COLUMNS)
-        .first::<ReceiptRow>(conn)
-        .optional()?
-        .map(receipt)
-        .transpose()
 }
 
 /// Which of an organization's reports to read.
@@ -407,6 +533,7 @@ pub fn get(
     conn: &mut DbConnection,
     organization_id: &str,
     key: &ReportKey,
+    signer: &ReceiptSigner,
 ) -> Result<SubmittedReport, ApiError> {
     let query = reports::table
         .filter(reports::organization_id.eq(organization_id))
@@ -419,9 +546,11 @@ pub fn get(
         .select((RECEIPT_COLUMNS, reports::body))
         .first::<(ReceiptRow, String)>(conn)?;
     let report = serde_json::from_str(&body).map_err(|e| ApiError::Internal(e.into()))?;
+    let amendments = super::lifecycle::amendments(conn, &row.0)?;
     Ok(SubmittedReport {
-        receipt: receipt(row)?,
+        receipt: receipt(row, organization_id, signer)?,
         report,
+        amendments,
     })
 }
 

@@ -22,7 +22,8 @@ use crate::error::ApiError;
 
 /// A timeline event about to be written.
 pub struct NewEvent<'a> {
-    /// What happened: `received`, `transition`, `assignment`, `note`.
+    /// What happened: `received`, `transition`, `assignment`, `note`, `amendment`,
+    /// `retraction`, `evidence`, `evidence_download`.
     pub kind: &'a str,
     /// The status before.
     pub from: Option<ReportStatus>,
@@ -34,6 +35,40 @@ pub struct NewEvent<'a> {
     pub detail: Option<serde_json::Value>,
 }
 
+/// A timeline event as stored.
+#[derive(Insertable)]
+#[diesel(table_name = report_events)]
+pub struct EventRow {
+    id: String,
+    report_id: String,
+    at: NaiveDateTime,
+    actor_id: Option<String>,
+    actor_role: String,
+    kind: String,
+    from_status: Option<String>,
+    to_status: Option<String>,
+    reason: Option<String>,
+    detail: Option<String>,
+}
+
+impl NewEvent<'_> {
+    /// The row of this event of `report_id` by `actor`, happening now.
+    pub fn row(self, report_id: &str, actor: &Actor) -> EventRow {
+        EventRow {
+            id: super::new_id(),
+            report_id: report_id.to_owned(),
+            at: super::now(),
+            actor_id: Some(actor.id.clone()),
+            actor_role: actor.role.as_ref().to_owned(),
+            kind: self.kind.to_owned(),
+            from_status: self.from.map(|s| s.as_ref().to_owned()),
+            to_status: self.to.map(|s| s.as_ref().to_owned()),
+            reason: self.reason.map(str::to_owned),
+            detail: self.detail.map(|d| d.to_string()),
+        }
+    }
+}
+
 /// Appends an event to a report's timeline (inside the caller's transaction).
 pub fn record_event(
     conn: &mut DbConnection,
@@ -42,18 +77,7 @@ pub fn record_event(
     event: NewEvent<'_>,
 ) -> QueryResult<()> {
     diesel::insert_into(report_events::table)
-        .values((
-            report_events::id.eq(super::new_id()),
-            report_events::report_id.eq(report_id),
-            report_events::at.eq(super::now()),
-            report_events::actor_id.eq(&actor.id),
-            report_events::actor_role.eq(actor.role.as_ref()),
-            report_events::kind.eq(event.kind),
-            report_events::from_status.eq(event.from.map(|s| s.as_ref().to_owned())),
-            report_events::to_status.eq(event.to.map(|s| s.as_ref().to_owned())),
-            report_events::reason.eq(event.reason),
-            report_events::detail.eq(event.detail.map(|d| d.to_string())),
-        ))
+        .values(event.row(report_id, actor))
         .execute(conn)
         .map(drop)
 }
@@ -242,6 +266,8 @@ pub fn detail(conn: &mut DbConnection, id: &str) -> Result<ReviewDetail, ApiErro
             .zip(reference)
             .map(|(agency, reference)| Referral { agency, reference }),
         report: serde_json::from_str(&body).map_err(|e| ApiError::Internal(e.into()))?,
+        amendments: super::lifecycle::amendments(conn, id)?,
+        evidence: super::evidence::list(conn, id)?,
         notes,
         timeline: timeline(conn, id)?,
     })

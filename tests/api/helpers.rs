@@ -392,3 +392,27 @@ pub async fn expect(response: reqwest::Response, status: u16) -> Value {
     }
     serde_json::from_str(&text).unwrap_or(Value::Null)
 }
+
+impl TestApp {
+    /// `POST` `path` (under the address) with `body` as JSON and `token`.
+    pub async fn post_json(&self, path: &str, token: &str, body: &Value) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}", self.address))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Submits `report` (201 expected); answers its receipt.
+    pub async fn submit(&self, token: &str, report: &Value) -> Value {
+        expect(self.post_report(token, report).await, 201).await
+    }
+
+    /// Moves a report along the review state machine as `analyst` (200 expected).
+    pub async fn move_report(&self, analyst: &str, id: &str, body: Value) {
+        let path = format!("/api/v1/review/reports/{id}/transitions");
+        expect(self.post_json(&path, analyst, &body).await, 200).await;
+    }
+}

@@ -2,6 +2,8 @@
 //! coarse status the submitter sees, filters and search, concurrency, and the export.
 
 use futures_util::future::join_all;
+use report_portal::auth::keys::SigningKeys;
+use report_portal::auth::receipt::ReceiptSigner;
 use report_portal::domain::organization::CredentialMode;
 use report_portal::domain::report::NewReport;
 use report_portal::domain::user::Role;
@@ -476,19 +478,21 @@ async fn the_export_streams_more_reports_than_a_page_as_ndjson_and_csv() {
         },
     };
     const COUNT: usize = 260;
-    app.with_db(|conn| {
-        for _ in 0..COUNT {
+    let keys = SigningKeys::load_or_create(&app.signing_key_path()).unwrap();
+    let signer = ReceiptSigner::new(&keys, "report-portal");
+    let bodies: Vec<_> = (0..COUNT)
+        .map(|_| {
             let json = valid_report();
-            let report: NewReport = serde_json::from_value(json.clone()).unwrap();
-            let body = store::reports::ReceivedBody {
-                report: &report,
-                canonical: &json.to_string(),
-                sha256: "0",
-                word_hashes: &[],
-            };
-            store::reports::submit(conn, &submitter, body).unwrap();
-        }
-    });
+            store::reports::ReceivedBody {
+                report: serde_json::from_value::<NewReport>(json.clone()).unwrap(),
+                canonical: json.to_string(),
+                sha256: "0".into(),
+                word_hashes: Vec::new(),
+            }
+        })
+        .collect();
+    app.with_db(|conn| store::reports::submit(conn, &submitter, &signer, &bodies))
+        .unwrap();
 
     let ndjson = app
         .get("/api/v1/review/export?format=ndjson", &analyst)

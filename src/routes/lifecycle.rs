@@ -1,0 +1,121 @@
+//! What an organization's API client does to a report it has stored: amend it, retract it.
+
+use actix_web::{HttpResponse, post, web};
+use sha2::{Digest, Sha256};
+
+use super::body::JsonBody;
+use super::meta::RequestMeta;
+use super::submission::submitter;
+use crate::auth::caller::Reporter;
+use crate::domain::lifecycle::{AmendmentReceipt, NewAmendment, RetractionRequest};
+use crate::domain::submission::SubmittedReport;
+use crate::error::{ApiError, Problem};
+use crate::state::AppState;
+use crate::store::lifecycle::{self, ReceivedAmendment};
+use crate::store::reports::{self, ReportKey};
+
+/// Amend a report: add accounts, content items or locations, raise its severity, with a note.
+///
+/// Append-only: amendments are numbered 1, 2, … and the report as first submitted never
+/// changes. Validated like a report (422 with pointers into the amendment); new accounts must
+/// not repeat the report's, and `account_ref`s may name the report's accounts (with those of
+/// earlier amendments) or the amendment's own. `severity` must be higher than the current one.
+/// Sending the same amendment again answers 200 with its original receipt.
+#[utoipa::path(
+    tag = "submission",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The report's id")),
+    request_body = NewAmendment,
+    responses(
+        (status = 201, description = "Stored", body = AmendmentReceipt),
+        (status = 200, description = "Already stored (a replay)", body = AmendmentReceipt,
+            headers(("Idempotent-Replayed" = String, description = "`true`"))),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Organization not vetted", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such report of this organization", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The report was retracted", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid amendment; `errors` locates every broken rule", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/reports/{id}/amendments")]
+pub async fn amend(
+    state: web::Data<AppState>,
+    reporter: Reporter,
+    meta: RequestMeta,
+    id: web::Path<String>,
+    body: JsonBody<NewAmendment>,
+) -> Result<HttpResponse, ApiError> {
+    let received = ReceivedAmendment {
+        sha256: hex::encode(Sha256::digest(body.canonical.as_bytes())),
+        word_hashes: state.word_hasher.hash_words(body.value.searchable_texts()),
+        amendment: body.value,
+        canonical: body.canonical,
+    };
+    let event = meta.event(Some(&reporter.actor()), "report.amend", Some(&id));
+    let submitter = submitter(reporter, &meta);
+    let signer = state.receipts.clone();
+    let amended = state
+        .audited(event, move |conn| {
+            lifecycle::amend(conn, &submitter, &id, &received, &signer)
+        })
+        .await?;
+    let mut response = if amended.replayed {
+        let mut ok = HttpResponse::Ok();
+        ok.insert_header(("Idempotent-Replayed", "true"));
+        ok
+    } else {
+        HttpResponse::Created()
+    };
+    Ok(response.json(amended.receipt))
+}
+
+/// Retract (withdraw) a report.
+///
+/// Allowed until DHS has closed the report (409 after). The report stays stored, and visible
+/// to analysts as retracted; nothing more can be added to it. Retracting it again changes
+/// nothing. Answers the report.
+#[utoipa::path(
+    tag = "submission",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The report's id")),
+    request_body = RetractionRequest,
+    responses(
+        (status = 200, description = "Retracted", body = SubmittedReport),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Organization not vetted", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such report of this organization", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The report is closed", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No reason, or too long", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/reports/{id}/retraction")]
+pub async fn retract(
+    state: web::Data<AppState>,
+    reporter: Reporter,
+    meta: RequestMeta,
+    id: web::Path<String>,
+    body: JsonBody<RetractionRequest>,
+) -> Result<web::Json<SubmittedReport>, ApiError> {
+    body.value.check()?;
+    let organization_id = reporter.organization_id.clone();
+    let event = meta.event(Some(&reporter.actor()), "report.retract", Some(&id));
+    let submitter = submitter(reporter, &meta);
+    let signer = state.receipts.clone();
+    let report = state
+        .audited(event, move |conn| {
+            lifecycle::retract(conn, &submitter, &id, &body.value.reason)?;
+            reports::get(
+                conn,
+                &organization_id,
+                &ReportKey::Id(id.to_string()),
+                &signer,
+            )
+        })
+        .await?;
+    Ok(web::Json(report))
+}

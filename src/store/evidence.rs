@@ -1,0 +1,252 @@
+//! Evidence records and the per-report data keys that encrypt their files.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::lifecycle::refuse_if_retracted;
+use super::organizations::parse;
+use super::review::{NewEvent, record_event};
+use crate::db::schema::{report_content, report_evidence, report_keys, reports};
+use crate::db::{DbConnection, portable};
+use crate::domain::evidence::Evidence;
+use crate::domain::status::ReportStatus;
+use crate::domain::user::Actor;
+use crate::error::ApiError;
+
+/// An evidence file that has been stored, about to be recorded.
+pub struct NewEvidence {
+    /// The id chosen for it (its file's location names it).
+    pub id: String,
+    /// The report.
+    pub report_id: String,
+    /// SHA-256 (hex) of its bytes.
+    pub sha256: String,
+    /// Its size in bytes.
+    pub size: i64,
+    /// Its type, from its bytes.
+    pub media_type: &'static str,
+    /// The content item it shows.
+    pub content_index: Option<i32>,
+    /// The submitter's description.
+    pub description: Option<String>,
+}
+
+/// Before an upload to one of the organization's reports (404 if not its own, 409 if
+/// retracted): answers the report's wrapped data key, storing `fresh` as that key when the
+/// report has none yet.
+pub fn prepare_upload(
+    conn: &mut DbConnection,
+    organization_id: &str,
+    report_id: &str,
+    fresh: String,
+) -> Result<String, ApiError> {
+    let status: String = reports::table
+        .filter(reports::id.eq(report_id))
+        .filter(reports::organization_id.eq(organization_id))
+        .select(reports::status)
+        .first(conn)?;
+    refuse_if_retracted(parse::<ReportStatus>(&status)?)?;
+    if let Some(wrapped) = wrapped_key(conn, report_id)? {
+        return Ok(wrapped);
+    }
+    let inserted = diesel::insert_into(report_keys::table)
+        .values((
+            report_keys::report_id.eq(report_id),
+            report_keys::wrapped_key.eq(&fresh),
+            report_keys::created_at.eq(super::now()),
+        ))
+        .execute(conn);
+    match inserted {
+        Ok(_) => Ok(fresh),
+        // Another upload created the key first: use that one.
+        Err(error) if portable::is_duplicate(&error) => wrapped_key(conn, report_id)?
+            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("report key vanished"))),
+        Err(error) => Err(error.into()),
+    }
+}
+
+fn wrapped_key(conn: &mut DbConnection, report_id: &str) -> QueryResult<Option<String>> {
+    report_keys::table
+        .find(report_id)
+        .select(report_keys::wrapped_key)
+        .first(conn)
+        .optional()
+}
+
+type EvidenceRow = (
+    String,
+    String,
+    i64,
+    String,
+    Option<i32>,
+    Option<String>,
+    NaiveDateTime,
+);
+
+type EvidenceColumns = (
+    report_evidence::id,
+    report_evidence::sha256,
+    report_evidence::size,
+    report_evidence::media_type,
+    report_evidence::content_index,
+    report_evidence::description,
+    report_evidence::uploaded_at,
+);
+
+const EVIDENCE_COLUMNS: EvidenceColumns = (
+    report_evidence::id,
+    report_evidence::sha256,
+    report_evidence::size,
+    report_evidence::media_type,
+    report_evidence::content_index,
+    report_evidence::description,
+    report_evidence::uploaded_at,
+);
+
+fn evidence(row: EvidenceRow) -> Evidence {
+    let (id, sha256, size, media_type, content_index, description, uploaded_at) = row;
+    Evidence {
+        id,
+        sha256,
+        size,
+        media_type,
+        content_index,
+        description,
+        uploaded_at: uploaded_at.and_utc(),
+    }
+}
+
+/// Records a stored file (422 if `content_index` names no content item of the report). When
+/// the report already has a file with the same bytes, nothing is recorded: answers that one
+/// and `false` (the caller then deletes the new file).
+pub fn record(
+    conn: &mut DbConnection,
+    new: &NewEvidence,
+    actor: &Actor,
+) -> Result<(Evidence, bool), ApiError> {
+    let recorded = portable::write_transaction(conn, |conn| {
+        if let Some(existing) = by_sha256(conn, &new.report_id, &new.sha256)? {
+            return Ok((existing, false));
+        }
+        if let Some(index) = new.content_index {
+            let items: i64 = report_content::table
+                .filter(report_content::report_id.eq(&new.report_id))
+                .count()
+                .get_result(conn)?;
+            if i64::from(index) >= items {
+                return Err(ApiError::invalid(
+                    "/content_index",
+                    "unknown_content",
+                    format!("must be the index of one of the report's {items} content items"),
+                ));
+            }
+        }
+        let uploaded_at = super::now();
+        diesel::insert_into(report_evidence::table)
+            .values((
+                report_evidence::id.eq(&new.id),
+                report_evidence::report_id.eq(&new.report_id),
+                report_evidence::sha256.eq(&new.sha256),
+                report_evidence::size.eq(new.size),
+                report_evidence::media_type.eq(new.media_type),
+                report_evidence::content_index.eq(new.content_index),
+                report_evidence::description.eq(&new.description),
+                report_evidence::client_id.eq(&actor.id),
+                report_evidence::uploaded_at.eq(uploaded_at),
+            ))
+            .execute(conn)
+            .map_err(|error| match portable::is_duplicate(&error) {
+                true => ApiError::Conflict {
+                    detail: "the same file was being stored at the same moment".into(),
+                    existing_id: None,
+                },
+                false => error.into(),
+            })?;
+        let detail = serde_json::json!({
+            "evidence_id": new.id, "sha256": new.sha256, "size": new.size, "media_type": new.media_type,
+        });
+        record_event(
+            conn,
+            &new.report_id,
+            actor,
+            NewEvent {
+                kind: "evidence",
+                from: None,
+                to: None,
+                reason: None,
+                detail: Some(detail),
+            },
+        )?;
+        let recorded = Evidence {
+            id: new.id.clone(),
+            sha256: new.sha256.clone(),
+            size: new.size,
+            media_type: new.media_type.to_owned(),
+            content_index: new.content_index,
+            description: new.description.clone(),
+            uploaded_at: uploaded_at.and_utc(),
+        };
+        Ok((recorded, true))
+    });
+    match recorded {
+        // A concurrent upload of the same bytes won: answer its record.
+        Err(ApiError::Conflict { .. }) => by_sha256(conn, &new.report_id, &new.sha256)?
+            .map(|existing| (existing, false))
+            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("evidence vanished"))),
+        other => other,
+    }
+}
+
+fn by_sha256(
+    conn: &mut DbConnection,
+    report_id: &str,
+    sha256: &str,
+) -> QueryResult<Option<Evidence>> {
+    report_evidence::table
+        .filter(report_evidence::report_id.eq(report_id))
+        .filter(report_evidence::sha256.eq(sha256))
+        .select(EVIDENCE_COLUMNS)
+        .first::<EvidenceRow>(conn)
+        .optional()
+        .map(|row| row.map(evidence))
+}
+
+/// A report's evidence, oldest first.
+pub fn list(conn: &mut DbConnection, report_id: &str) -> QueryResult<Vec<Evidence>> {
+    report_evidence::table
+        .filter(report_evidence::report_id.eq(report_id))
+        .order(report_evidence::id.asc())
+        .select(EVIDENCE_COLUMNS)
+        .load::<EvidenceRow>(conn)
+        .map(|rows| rows.into_iter().map(evidence).collect())
+}
+
+/// One evidence file of a report for download, with the report's wrapped data key; the
+/// download is recorded on the report's timeline.
+pub fn download(
+    conn: &mut DbConnection,
+    report_id: &str,
+    evidence_id: &str,
+    actor: &Actor,
+) -> Result<(Evidence, String), ApiError> {
+    let row = report_evidence::table
+        .filter(report_evidence::report_id.eq(report_id))
+        .filter(report_evidence::id.eq(evidence_id))
+        .select(EVIDENCE_COLUMNS)
+        .first::<EvidenceRow>(conn)?;
+    let wrapped = wrapped_key(conn, report_id)?.ok_or(ApiError::NotFound)?;
+    let detail = serde_json::json!({"evidence_id": evidence_id});
+    record_event(
+        conn,
+        report_id,
+        actor,
+        NewEvent {
+            kind: "evidence_download",
+            from: None,
+            to: None,
+            reason: None,
+            detail: Some(detail),
+        },
+    )?;
+    Ok((evidence(row), wrapped))
+}

@@ -1,0 +1,322 @@
+//! What a submitter does to a report it has stored: amendments (append-only and numbered; the
+//! report's own body never changes) and retraction.
+
+use std::collections::HashSet;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::organizations::parse;
+use super::reports::{Parts, Submitter, insert_parts};
+use super::review::{NewEvent, record_event};
+use crate::auth::receipt::{ReceiptSigner, Received};
+use crate::db::schema::{
+    report_accounts, report_amendments, report_content, report_locations, report_words, reports,
+};
+use crate::db::{DbConnection, portable};
+use crate::domain::lifecycle::{Amendment, AmendmentReceipt, NewAmendment, ReportSoFar};
+use crate::domain::status::ReportStatus;
+use crate::domain::taxonomy::Severity;
+use crate::domain::user::Actor;
+use crate::domain::user::Role;
+use crate::error::ApiError;
+
+/// An amendment body ready to store: the parsed amendment, and the body as received in
+/// canonical JSON with its SHA-256.
+pub struct ReceivedAmendment {
+    /// The amendment (its own rules are checked against the report when stored).
+    pub amendment: NewAmendment,
+    /// The body as received, canonical JSON.
+    pub canonical: String,
+    /// SHA-256 (hex) of `canonical`.
+    pub sha256: String,
+    /// The keyed hashes of the amendment's searchable words.
+    pub word_hashes: Vec<String>,
+}
+
+/// The outcome of an amendment.
+#[derive(Debug)]
+pub struct Amended {
+    /// The receipt (the original one on a replay).
+    pub receipt: AmendmentReceipt,
+    /// Whether the same amendment had already been stored for the report.
+    pub replayed: bool,
+}
+
+/// The report's status and current severity, if it is the organization's (404 otherwise).
+fn own_report(
+    conn: &mut DbConnection,
+    organization_id: &str,
+    report_id: &str,
+) -> Result<(String, ReportStatus, Severity, i32), ApiError> {
+    let (external_id, status, severity, version) = reports::table
+        .filter(reports::id.eq(report_id))
+        .filter(reports::organization_id.eq(organization_id))
+        .select((
+            reports::external_id,
+            reports::status,
+            reports::severity,
+            reports::version,
+        ))
+        .first::<(String, String, String, i32)>(conn)?;
+    Ok((external_id, parse(&status)?, parse(&severity)?, version))
+}
+
+/// 409 for a retracted report: nothing more may be added to it.
+pub fn refuse_if_retracted(status: ReportStatus) -> Result<(), ApiError> {
+    if status == ReportStatus::Retracted {
+        return Err(ApiError::Conflict {
+            detail: "the report was retracted; nothing more can be added to it".into(),
+            existing_id: None,
+        });
+    }
+    Ok(())
+}
+
+/// Appends an amendment to one of the organization's reports, checked against the report as it
+/// stands (422 pointing into the amendment); the same amendment sent again answers its original
+/// receipt. A higher severity becomes the report's severity.
+pub fn amend(
+    conn: &mut DbConnection,
+    submitter: &Submitter,
+    report_id: &str,
+    body: &ReceivedAmendment,
+    signer: &ReceiptSigner,
+) -> Result<Amended, ApiError> {
+    let (external_id, number, received_at, replayed) = portable::write_transaction(conn, |conn| {
+        let (external_id, status, severity, _) =
+            own_report(conn, &submitter.organization_id, report_id)?;
+        refuse_if_retracted(status)?;
+        let earlier = report_amendments::table
+            .filter(report_amendments::report_id.eq(report_id))
+            .filter(report_amendments::body_sha256.eq(&body.sha256))
+            .select((report_amendments::number, report_amendments::received_at))
+            .first::<(i32, NaiveDateTime)>(conn)
+            .optional()?;
+        if let Some((number, received_at)) = earlier {
+            return Ok((external_id, number, received_at, true));
+        }
+        let (number, received_at) = insert(conn, submitter, report_id, severity, body)?;
+        Ok::<_, ApiError>((external_id, number, received_at, false))
+    })?;
+    let received_at = received_at.and_utc();
+    let receipt = signer.sign(Received {
+        report_id,
+        organization_id: &submitter.organization_id,
+        external_id: &external_id,
+        amendment: Some(number),
+        body_sha256: &body.sha256,
+        received_at,
+    })?;
+    Ok(Amended {
+        receipt: AmendmentReceipt {
+            report_id: report_id.to_owned(),
+            number,
+            received_at,
+            body_sha256: body.sha256.clone(),
+            receipt,
+        },
+        replayed,
+    })
+}
+
+/// Checks and stores a new amendment (inside the caller's transaction); answers its number and
+/// receipt time.
+fn insert(
+    conn: &mut DbConnection,
+    submitter: &Submitter,
+    report_id: &str,
+    severity: Severity,
+    body: &ReceivedAmendment,
+) -> Result<(i32, NaiveDateTime), ApiError> {
+    let account_ids: Vec<String> = report_accounts::table
+        .filter(report_accounts::report_id.eq(report_id))
+        .select(report_accounts::platform_account_id)
+        .load(conn)?;
+    let amendment = &body.amendment;
+    amendment
+        .check(&ReportSoFar {
+            severity,
+            account_ids,
+        })
+        .map_err(ApiError::Invalid)?;
+
+    let last: Option<i32> = report_amendments::table
+        .filter(report_amendments::report_id.eq(report_id))
+        .select(diesel::dsl::max(report_amendments::number))
+        .first(conn)?;
+    let number = last.unwrap_or(0) + 1;
+    let received_at = super::now();
+    diesel::insert_into(report_amendments::table)
+        .values((
+            report_amendments::id.eq(super::new_id()),
+            report_amendments::report_id.eq(report_id),
+            report_amendments::number.eq(number),
+            report_amendments::client_id.eq(&submitter.client_id),
+            report_amendments::received_at.eq(received_at),
+            report_amendments::body.eq(&body.canonical),
+            report_amendments::body_sha256.eq(&body.sha256),
+        ))
+        .execute(conn)
+        .map_err(|error| {
+            if portable::is_duplicate(&error) {
+                ApiError::Conflict {
+                    detail: "another amendment of this report was being stored at the same \
+                             moment; send this one again"
+                        .into(),
+                    existing_id: None,
+                }
+            } else {
+                error.into()
+            }
+        })?;
+
+    let count = |positions: i64| i32::try_from(positions).unwrap_or(i32::MAX);
+    let accounts: i64 = report_accounts::table
+        .filter(report_accounts::report_id.eq(report_id))
+        .count()
+        .get_result(conn)?;
+    let content: i64 = report_content::table
+        .filter(report_content::report_id.eq(report_id))
+        .count()
+        .get_result(conn)?;
+    let locations: i64 = report_locations::table
+        .filter(report_locations::report_id.eq(report_id))
+        .count()
+        .get_result(conn)?;
+    let indexed: HashSet<String> = report_words::table
+        .filter(report_words::report_id.eq(report_id))
+        .filter(report_words::word_hash.eq_any(&body.word_hashes))
+        .select(report_words::word_hash)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect();
+    let new_words: Vec<String> = body
+        .word_hashes
+        .iter()
+        .filter(|hash| !indexed.contains(*hash))
+        .cloned()
+        .collect();
+    insert_parts(
+        conn,
+        &[Parts {
+            report_id,
+            first: (count(accounts), count(content), count(locations)),
+            accounts: &amendment.accounts,
+            content: &amendment.content,
+            locations: &amendment.locations,
+            word_hashes: &new_words,
+        }],
+    )?;
+
+    if let Some(raised) = amendment.severity {
+        diesel::update(reports::table.find(report_id))
+            .set(reports::severity.eq(raised.as_ref()))
+            .execute(conn)?;
+        // NOTIFY HOOK (critical amendment): when `raised` is `Severity::Critical`, the e-mail
+        // outbox must queue the urgent notification here, in this transaction, exactly as for a
+        // new critical report. The outbox is not on this branch yet, so nothing is sent.
+    }
+    let actor = Actor {
+        id: submitter.client_id.clone(),
+        role: Role::Reporter,
+    };
+    let severity_change = amendment
+        .severity
+        .map(|to| serde_json::json!({"from": severity, "to": to}));
+    let detail = serde_json::json!({"number": number, "severity": severity_change});
+    record_event(
+        conn,
+        report_id,
+        &actor,
+        NewEvent {
+            kind: "amendment",
+            from: None,
+            to: None,
+            reason: None,
+            detail: Some(detail),
+        },
+    )?;
+    Ok((number, received_at))
+}
+
+/// A report's amendments, oldest first.
+pub fn amendments(conn: &mut DbConnection, report_id: &str) -> Result<Vec<Amendment>, ApiError> {
+    report_amendments::table
+        .filter(report_amendments::report_id.eq(report_id))
+        .order(report_amendments::number.asc())
+        .select((
+            report_amendments::number,
+            report_amendments::received_at,
+            report_amendments::body_sha256,
+            report_amendments::body,
+        ))
+        .load::<(i32, NaiveDateTime, String, String)>(conn)?
+        .into_iter()
+        .map(|(number, received_at, body_sha256, body)| {
+            Ok(Amendment {
+                number,
+                received_at: received_at.and_utc(),
+                body_sha256,
+                amendment: serde_json::from_str(&body).map_err(|e| ApiError::Internal(e.into()))?,
+            })
+        })
+        .collect()
+}
+
+/// Withdraws one of the organization's reports: allowed unless DHS has closed or referred it
+/// (409, saying only that it is closed: a referral is never disclosed). Retracting a retracted
+/// report changes nothing.
+pub fn retract(
+    conn: &mut DbConnection,
+    submitter: &Submitter,
+    report_id: &str,
+    reason: &str,
+) -> Result<(), ApiError> {
+    portable::write_transaction(conn, |conn| {
+        let (_, from, _, version) = own_report(conn, &submitter.organization_id, report_id)?;
+        match from {
+            ReportStatus::Retracted => return Ok(()),
+            ReportStatus::Closed | ReportStatus::Referred => {
+                return Err(ApiError::Conflict {
+                    detail: "the report is closed; it can no longer be retracted".into(),
+                    existing_id: None,
+                });
+            }
+            ReportStatus::Received | ReportStatus::InReview | ReportStatus::Escalated => {}
+        }
+        let changed = diesel::update(
+            reports::table
+                .find(report_id)
+                .filter(reports::version.eq(version)),
+        )
+        .set((
+            reports::status.eq(ReportStatus::Retracted.as_ref()),
+            reports::version.eq(version + 1),
+        ))
+        .execute(conn)?;
+        if changed == 0 {
+            return Err(ApiError::Conflict {
+                detail: "the report changed while this request was made; send it again".into(),
+                existing_id: None,
+            });
+        }
+        let actor = Actor {
+            id: submitter.client_id.clone(),
+            role: Role::Reporter,
+        };
+        record_event(
+            conn,
+            report_id,
+            &actor,
+            NewEvent {
+                kind: "retraction",
+                from: Some(from),
+                to: Some(ReportStatus::Retracted),
+                reason: Some(reason),
+                detail: None,
+            },
+        )?;
+        Ok(())
+    })
+}
