@@ -25,7 +25,8 @@ echo "$PASSWORD" | $BIN user create --email mem@dhs.example --role analyst --pas
 
 serve() { /usr/bin/time -v -o "$WORK/time-$1.txt" "$BIN" serve & SERVER=$!; \
   for _ in $(seq 100); do curl -sf "http://$PORTAL_BIND/readyz" >/dev/null && break; sleep 0.1; done; }
-stop() { kill -INT "$SERVER"; wait "$SERVER" || true; grep "Maximum resident" "$WORK/time-$1.txt"; }
+# SIGINT to the server itself (time, its parent, ignores it while waiting).
+stop() { pkill -INT -P "$SERVER"; wait "$SERVER" || true; grep "Maximum resident" "$WORK/time-$1.txt"; }
 
 serve idle
 echo -n "baseline (started, idle):   "; stop idle

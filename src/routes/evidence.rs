@@ -7,7 +7,7 @@ use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
-use super::body::{escape_pointer, require_media_type};
+use super::body::{declared_length, escape_pointer, require_media_type};
 use crate::auth::caller::Reporter;
 use crate::domain::evidence::{Evidence, SNIFF_BYTES, media_type};
 use crate::domain::user::Actor;
@@ -78,11 +78,7 @@ pub async fn upload(
 ) -> Result<HttpResponse, ApiError> {
     require_media_type(&req, "multipart/form-data")?;
     let limit = state.settings.max_evidence_bytes;
-    let declared = req
-        .headers()
-        .get(actix_web::http::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
-    if declared.is_some_and(|length| length > limit.saturating_add(FORM_ROOM)) {
+    if declared_length(&req).is_some_and(|length| length > limit.saturating_add(FORM_ROOM)) {
         return Err(ApiError::PayloadTooLarge { limit });
     }
     let mut form = Multipart::new(req.headers(), payload);
