@@ -15,6 +15,7 @@ use crate::db::schema::{
 };
 use crate::db::{DbConnection, portable};
 use crate::domain::lifecycle::{Amendment, AmendmentReceipt, NewAmendment, ReportSoFar};
+use crate::domain::stats::Dimension;
 use crate::domain::status::ReportStatus;
 use crate::domain::taxonomy::Severity;
 use crate::domain::user::Actor;
@@ -210,12 +211,24 @@ fn insert(
     )?;
 
     if let Some(raised) = amendment.severity {
+        let previous: String = reports::table
+            .find(report_id)
+            .select(reports::severity)
+            .first(conn)?;
         diesel::update(reports::table.find(report_id))
             .set(reports::severity.eq(raised.as_ref()))
             .execute(conn)?;
-        // NOTIFY HOOK (critical amendment): when `raised` is `Severity::Critical`, the e-mail
-        // outbox must queue the urgent notification here, in this transaction, exactly as for a
-        // new critical report. The outbox is not on this branch yet, so nothing is sent.
+        super::stats::count_change(
+            conn,
+            report_id,
+            Dimension::Severity,
+            &previous,
+            raised.as_ref(),
+        )?;
+        // A report raised to critical notifies as a new critical report does (live reports only).
+        if raised == Severity::Critical {
+            super::outbox::enqueue_new_report(conn, report_id, submitter.mode, raised)?;
+        }
     }
     let actor = Actor {
         id: submitter.client_id.clone(),
@@ -301,6 +314,13 @@ pub fn retract(
                 existing_id: None,
             });
         }
+        super::stats::count_transition(
+            conn,
+            report_id,
+            from,
+            ReportStatus::Retracted,
+            super::stats::Milestones::default(),
+        )?;
         let actor = Actor {
             id: submitter.client_id.clone(),
             role: Role::Reporter,

@@ -125,21 +125,10 @@ pub fn count_transition(
     to: ReportStatus,
     milestones: Milestones,
 ) -> QueryResult<()> {
-    let (mode, received_at): (String, NaiveDateTime) = reports::table
-        .find(report_id)
-        .select((reports::mode, reports::received_at))
-        .first(conn)?;
-    if mode != CredentialMode::Live.as_ref() {
+    let Some((day, received_at)) = live_report_day(conn, report_id)? else {
         return Ok(());
-    }
-    let day = day_key(received_at.date());
-    let status = Dimension::Status.as_ref().to_owned();
-    let mut deltas = Deltas::new();
-    deltas.insert((day.clone(), status.clone(), from.as_ref().to_owned()), -1);
-    *deltas
-        .entry((day.clone(), status, to.as_ref().to_owned()))
-        .or_default() += 1;
-    apply(conn, &deltas)?;
+    };
+    move_count(conn, &day, Dimension::Status, from.as_ref(), to.as_ref())?;
     let elapsed = (super::now() - received_at).num_seconds();
     if milestones.first_review {
         record_triage(conn, &day, "first_review", elapsed)?;
@@ -148,6 +137,55 @@ pub fn count_transition(
         record_triage(conn, &day, "closure", elapsed)?;
     }
     Ok(())
+}
+
+/// Moves a live report's count under `dimension` from `from` to `to` (e.g. a severity raised by
+/// an amendment).
+pub fn count_change(
+    conn: &mut DbConnection,
+    report_id: &str,
+    dimension: Dimension,
+    from: &str,
+    to: &str,
+) -> QueryResult<()> {
+    match live_report_day(conn, report_id)? {
+        Some((day, _)) => move_count(conn, &day, dimension, from, to),
+        None => Ok(()),
+    }
+}
+
+/// The rollup day and receipt time of a live report; `None` for a test report.
+fn live_report_day(
+    conn: &mut DbConnection,
+    report_id: &str,
+) -> QueryResult<Option<(String, NaiveDateTime)>> {
+    let (mode, received_at): (String, NaiveDateTime) = reports::table
+        .find(report_id)
+        .select((reports::mode, reports::received_at))
+        .first(conn)?;
+    Ok((mode == CredentialMode::Live.as_ref()).then(|| (day_key(received_at.date()), received_at)))
+}
+
+fn move_count(
+    conn: &mut DbConnection,
+    day: &str,
+    dimension: Dimension,
+    from: &str,
+    to: &str,
+) -> QueryResult<()> {
+    let mut deltas = Deltas::new();
+    deltas.insert(
+        (
+            day.to_owned(),
+            dimension.as_ref().to_owned(),
+            from.to_owned(),
+        ),
+        -1,
+    );
+    *deltas
+        .entry((day.to_owned(), dimension.as_ref().to_owned(), to.to_owned()))
+        .or_default() += 1;
+    apply(conn, &deltas)
 }
 
 fn record_triage(

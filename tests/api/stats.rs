@@ -443,3 +443,68 @@ async fn auditors_never_see_a_count_from_one_to_four_nor_one_they_could_recover(
     assert_eq!(item("recruitment")["count"], 9);
     assert_eq!(auditor["total"]["count"], 17);
 }
+
+#[actix_web::test]
+async fn retraction_and_a_severity_raised_by_amendment_move_the_counts_and_critical_notifies() {
+    use diesel::prelude::*;
+    use report_portal::db::schema::outbox;
+    let app = spawn_app().await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    let retracted =
+        expect(app.post_report(&reporter.token, &valid_report()).await, 201).await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    let raised = expect(app.post_report(&reporter.token, &valid_report()).await, 201).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let post = |path: String, body: Value| {
+        let app = &app;
+        let token = reporter.token.clone();
+        async move {
+            app.send(reqwest::Method::POST, &path, Some(&token), Some(&body))
+                .await
+        }
+    };
+    expect(
+        post(
+            format!("/api/v1/reports/{retracted}/retraction"),
+            json!({"reason": "sent in error"}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let amendment = json!({"note": "the account threatened a minor", "severity": "critical"});
+    let status = post(format!("/api/v1/reports/{raised}/amendments"), amendment)
+        .await
+        .status()
+        .as_u16();
+    assert_eq!(status, 201);
+
+    let analyst = app.staff_token(Role::Analyst).await;
+    let summary = expect(
+        app.get(&format!("/api/v1/stats/summary?{WIDE}"), &analyst)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(summary["by_status"]["retracted"]["count"], 1, "{summary}");
+    assert_eq!(summary["by_status"]["received"]["count"], 1, "{summary}");
+    assert_eq!(summary["by_severity"]["critical"]["count"], 1, "{summary}");
+    assert_eq!(summary["by_severity"]["high"]["count"], 1, "{summary}");
+    let urgent: i64 = app
+        .with_db(|conn| {
+            outbox::table
+                .filter(outbox::report_id.eq(&raised))
+                .filter(outbox::urgent.eq(true))
+                .count()
+                .get_result(conn)
+        })
+        .unwrap();
+    assert_eq!(
+        urgent, 1,
+        "raising a report to critical queues an urgent notification"
+    );
+}
