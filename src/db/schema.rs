@@ -258,3 +258,42 @@ diesel::table! {
         count -> BigInt,
     }
 }
+
+diesel::table! {
+    indicator_index (value_hash, report_id) {
+        value_hash -> Text,
+        report_id -> Text,
+        kind -> Text,
+        organization_id -> Text,
+        mode -> Text,
+        pointer -> Text,
+    }
+}
+
+diesel::table! {
+    pdq_index (report_id, pdq) {
+        report_id -> Text,
+        pdq -> Text,
+        organization_id -> Text,
+        mode -> Text,
+        pointer -> Text,
+        c0 -> Integer,
+        c1 -> Integer,
+        c2 -> Integer,
+        c3 -> Integer,
+        c4 -> Integer,
+        c5 -> Integer,
+        c6 -> Integer,
+        c7 -> Integer,
+        c8 -> Integer,
+        c9 -> Integer,
+        c10 -> Integer,
+        c11 -> Integer,
+        c12 -> Integer,
+        c13 -> Integer,
+        c14 -> Integer,
+        c15 -> Integer,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(indicator_index, pdq_index, reports);

@@ -1,6 +1,8 @@
 //! Validated types and the rules: reports, their lifecycle, organizations, taxonomy codes.
 
 pub mod audit;
+pub mod correlation;
+pub mod indicators;
 pub mod organization;
 pub mod pagination;
 pub mod report;

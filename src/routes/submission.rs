@@ -10,6 +10,7 @@ use utoipa::IntoParams;
 use super::body::JsonBody;
 use super::meta::RequestMeta;
 use crate::auth::caller::Reporter;
+use crate::domain::indicators;
 use crate::domain::pagination::{Page, PageParams, Paginated};
 use crate::domain::report::NewReport;
 use crate::domain::status::SubmitterStatus;
@@ -75,6 +76,7 @@ pub async fn submit(
         mode: reporter.mode,
     };
     let word_hashes = state.word_hasher.hash_words(body.value.searchable_texts());
+    let indicators = indicators::index_entries(&body.value, &state.word_hasher);
     let submission = state
         .db(move |conn| {
             let received = ReceivedBody {
@@ -82,6 +84,7 @@ pub async fn submit(
                 canonical: &body.canonical,
                 sha256: &sha256,
                 word_hashes: &word_hashes,
+                indicators: &indicators,
             };
             reports::submit(conn, &submitter, received)
         })

@@ -12,6 +12,7 @@ use crate::db::schema::{
     report_accounts, report_contact_handles, report_content, report_groups, report_indicators,
     report_locations, report_prior_reports, report_words, reports,
 };
+use crate::domain::indicators::IndexEntry;
 use crate::domain::organization::CredentialMode;
 use crate::domain::pagination::{Page, Paginated};
 use crate::domain::report::NewReport;
@@ -53,6 +54,8 @@ pub struct ReceivedBody<'a> {
     pub sha256: &'a str,
     /// The keyed hashes of the report's searchable words.
     pub word_hashes: &'a [String],
+    /// The report's indicators, as the correlation index keeps them.
+    pub indicators: &'a [IndexEntry],
 }
 
 /// Stores a report, or recognises a resubmission of its `external_id`: the same content
@@ -335,6 +338,7 @@ fn insert(
         detail: None,
     };
     record_event(conn, id, &submitter_actor, received)?;
+    super::correlation::index_new_report(conn, id, &submitter_actor, body.indicators)?;
     let stored = NewAuditEvent {
         target: Some(id.to_owned()),
         ..submitter.audit.clone()

@@ -5,6 +5,7 @@ mod admin;
 mod audit;
 mod auth;
 mod cli;
+mod correlation;
 mod helpers;
 mod ops;
 mod requests;
