@@ -99,12 +99,15 @@ pub enum Lookup {
 impl Indicator {
     /// The index entry of this indicator: its keyed hash under `hasher`, or the PDQ hash itself.
     pub fn entry(&self, hasher: &WordHasher) -> IndexEntry {
-        match Pdq::parse(&self.value) {
-            Some(pdq) if self.kind == IndicatorKind::Pdq => IndexEntry::Pdq {
+        let pdq = (self.kind == IndicatorKind::Pdq)
+            .then(|| Pdq::parse(&self.value))
+            .flatten();
+        match pdq {
+            Some(pdq) => IndexEntry::Pdq {
                 pdq,
                 pointer: self.pointer.clone(),
             },
-            _ => IndexEntry::Exact {
+            None => IndexEntry::Exact {
                 kind: self.kind,
                 hash: keyed_hash(hasher, self.kind, &self.value),
                 pointer: self.pointer.clone(),
@@ -169,12 +172,23 @@ pub fn index_entries(report: &NewReport, hasher: &WordHasher) -> Vec<IndexEntry>
 /// place): per account its id, handle, profile URL and contact handles; per content item its URL
 /// and media hashes.
 pub fn of_report(report: &NewReport) -> Vec<Indicator> {
+    of_parts(&report.service, &report.accounts, &report.content, "")
+}
+
+/// The indicators of `accounts` (on `service`) and `content`, as [`of_report`] finds them, with
+/// pointers under `base` (e.g. an amendment's own pointer; `""` for a report's body).
+pub fn of_parts(
+    service: &str,
+    accounts: &[Account],
+    content: &[ContentItem],
+    base: &str,
+) -> Vec<Indicator> {
     let mut found = Vec::new();
-    for (i, item) in report.accounts.iter().enumerate() {
-        of_account(&report.service, item, &format!("/accounts/{i}"), &mut found);
+    for (i, item) in accounts.iter().enumerate() {
+        of_account(service, item, &format!("{base}/accounts/{i}"), &mut found);
     }
-    for (i, item) in report.content.iter().enumerate() {
-        of_content(item, &format!("/content/{i}"), &mut found);
+    for (i, item) in content.iter().enumerate() {
+        of_content(item, &format!("{base}/content/{i}"), &mut found);
     }
     let mut seen = std::collections::HashSet::new();
     found.retain(|i: &Indicator| seen.insert((i.kind, i.value.clone())));

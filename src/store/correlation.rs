@@ -66,6 +66,16 @@ fn owner(conn: &mut DbConnection, report_id: &str) -> QueryResult<(String, Strin
 /// already indexed for the report is skipped, so an amendment may repeat values.
 pub fn index(conn: &mut DbConnection, report_id: &str, entries: &[IndexEntry]) -> QueryResult<()> {
     let (organization_id, mode) = owner(conn, report_id)?;
+    insert_entries(conn, report_id, &organization_id, &mode, entries)
+}
+
+fn insert_entries(
+    conn: &mut DbConnection,
+    report_id: &str,
+    organization_id: &str,
+    mode: &str,
+    entries: &[IndexEntry],
+) -> QueryResult<()> {
     let mut exact = Vec::new();
     let mut near = Vec::new();
     for entry in entries {
@@ -78,8 +88,8 @@ pub fn index(conn: &mut DbConnection, report_id: &str, entries: &[IndexEntry]) -
                 indicator_index::value_hash.eq(hash),
                 indicator_index::report_id.eq(report_id),
                 indicator_index::kind.eq(kind.as_ref()),
-                indicator_index::organization_id.eq(&organization_id),
-                indicator_index::mode.eq(&mode),
+                indicator_index::organization_id.eq(organization_id),
+                indicator_index::mode.eq(mode),
                 indicator_index::pointer.eq(pointer),
             )),
             IndexEntry::Pdq { pdq, pointer } => {
@@ -88,8 +98,8 @@ pub fn index(conn: &mut DbConnection, report_id: &str, entries: &[IndexEntry]) -
                     (
                         pdq_index::report_id.eq(report_id),
                         pdq_index::pdq.eq(pdq.hex()),
-                        pdq_index::organization_id.eq(&organization_id),
-                        pdq_index::mode.eq(&mode),
+                        pdq_index::organization_id.eq(organization_id),
+                        pdq_index::mode.eq(mode),
                         pdq_index::pointer.eq(pointer),
                     ),
                     (
@@ -138,8 +148,8 @@ pub fn index_new_report(
     actor: &Actor,
     entries: &[IndexEntry],
 ) -> QueryResult<Correlation> {
-    index(conn, report_id, entries)?;
     let (organization_id, mode) = owner(conn, report_id)?;
+    insert_entries(conn, report_id, &organization_id, &mode, entries)?;
     let found = matches(conn, report_id, &Scope::of(&organization_id, &mode))?;
     let reports: HashSet<&str> = found.iter().map(|f| f.other.as_str()).collect();
     let organizations: HashSet<&str> = found
@@ -424,6 +434,9 @@ pub fn other_organizations(
         .filter(|r| r.mode == CredentialMode::Live)
         .map(|r| r.id.as_str())
         .collect();
+    if live.is_empty() {
+        return Ok(HashMap::new());
+    }
     let live_mode = CredentialMode::Live.as_ref();
     let other = diesel::alias!(indicator_index as other);
     let mut pairs: HashSet<(String, String)> = indicator_index::table
