@@ -271,7 +271,7 @@ diesel::table! {
 }
 
 diesel::table! {
-    pdq_index (report_id, pdq) {
+    pdq_index (pdq, report_id) {
         report_id -> Text,
         pdq -> Text,
         organization_id -> Text,

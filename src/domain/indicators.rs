@@ -396,7 +396,8 @@ pub fn hex_digest(value: &str, len: usize) -> Option<String> {
 /// more, the distance would be at least 32. So a lookup asks for each chunk's value and its 16
 /// one-bit neighbours ([`Pdq::probes`], 17 × 16 = 272 exact index probes) and verifies each
 /// candidate's full distance. Every probe hits about N / 65 536 of N stored hashes (about 15 per
-/// million), so a lookup verifies a few thousand candidates among a million, not a million.
+/// million), so a lookup verifies a few thousand candidates among a million, not a million; each
+/// chunk's index holds the whole hash too, so the candidates are read from the indexes alone.
 ///
 /// Exact chunk matches alone would need 32 chunks of 8 bits (an exact chunk is only guaranteed
 /// when the distance is below the number of chunks), whose 256 values each hold N / 256 hashes:

@@ -108,8 +108,8 @@ pub async fn show(
 /// phone number, e-mail address or URL (exact, after normalization), or a media hash (SHA-256
 /// and MD5 exact, PDQ within 31 bits).
 ///
-/// Strongest first: most shared indicators, then most exact ones, then newest. A test-mode
-/// report is related only to test-mode reports of its own organization.
+/// Strongest first: most shared indicators, then most exact ones, then the nearest image, then
+/// newest. A test-mode report is related only to test-mode reports of its own organization.
 #[utoipa::path(
     tag = "review",
     security(("bearer" = [])),

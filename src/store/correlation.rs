@@ -4,13 +4,13 @@
 //!
 //! Exact values are looked up by their keyed hash (`indicator_index`, primary key first on the
 //! hash); PDQ hashes through their 16 indexed chunks (`pdq_index`, see
-//! [`Pdq`](crate::domain::indicators::Pdq)), each candidate verified by its full distance.
+//! [`Pdq`](crate::domain::indicators::Pdq)), each candidate verified by its full distance before
+//! its rows are read.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::Bool;
+use diesel::sql_types::{Bool, Text};
 
 use super::organizations::parse;
 use super::review::{NewEvent, record_event, summaries};
@@ -314,32 +314,34 @@ struct Near {
     distance: u32,
 }
 
-/// The indexed PDQ hashes in `scope` within [`Pdq::NEAR`] of any of `sources`, in one query:
-/// every row whose chunk `i` is one of the probes of chunk `i` of a source is a candidate, and
-/// is kept when its whole hash is near enough.
+/// The indexed PDQ hashes in `scope` within [`Pdq::NEAR`] of any of `sources`: the candidates
+/// (hashes with a chunk among the probes of a source's chunk) are read from the chunk indexes,
+/// verified by their full distance, and only the near ones are read from the table.
 fn near(conn: &mut DbConnection, sources: &[Pdq], scope: &Scope) -> QueryResult<Vec<Near>> {
     if sources.is_empty() {
         return Ok(Vec::new());
     }
-    let mut probes: [BTreeSet<i32>; Pdq::CHUNKS] = Default::default();
-    for source in sources {
-        for (wanted, values) in probes.iter_mut().zip(source.probes()) {
-            wanted.extend(values);
+    // hex → (which source, distance) for every candidate near enough.
+    let mut close: HashMap<String, Vec<(usize, u32)>> = HashMap::new();
+    for hex in candidates(conn, sources)? {
+        let Some(candidate) = Pdq::parse(&hex) else {
+            continue;
+        };
+        for (source, wanted) in sources.iter().enumerate() {
+            let distance = wanted.distance(&candidate);
+            if distance <= Pdq::NEAR {
+                close
+                    .entry(hex.clone())
+                    .or_default()
+                    .push((source, distance));
+            }
         }
     }
-    // Integers computed here, written into the statement rather than bound: 272 per hash would
-    // exceed SQLite's limit on bound parameters for a report with many images.
-    let any_chunk = probes
-        .iter()
-        .enumerate()
-        .map(|(i, values)| {
-            let values: Vec<String> = values.iter().map(i32::to_string).collect();
-            format!("c{i} IN ({})", values.join(","))
-        })
-        .collect::<Vec<_>>()
-        .join(" OR ");
+    if close.is_empty() {
+        return Ok(Vec::new());
+    }
     let mut query = pdq_index::table
-        .filter(sql::<Bool>(&format!("({any_chunk})")))
+        .filter(pdq_index::pdq.eq_any(close.keys().cloned().collect::<Vec<_>>()))
         .filter(pdq_index::mode.eq(scope.mode.clone()))
         .select((
             pdq_index::report_id,
@@ -355,25 +357,56 @@ fn near(conn: &mut DbConnection, sources: &[Pdq], scope: &Scope) -> QueryResult<
     for (report_id, organization_id, pdq, pointer) in
         query.load::<(String, String, String, String)>(conn)?
     {
-        let Some(candidate) = Pdq::parse(&pdq) else {
-            continue;
-        };
-        for (source, wanted) in sources.iter().enumerate() {
-            let distance = wanted.distance(&candidate);
-            if distance <= Pdq::NEAR {
-                found.push(Near {
-                    source,
-                    row: PdqRow {
-                        report_id: report_id.clone(),
-                        organization_id: organization_id.clone(),
-                        pointer: pointer.clone(),
-                    },
-                    distance,
-                });
-            }
+        for &(source, distance) in close.get(&pdq).into_iter().flatten() {
+            found.push(Near {
+                source,
+                row: PdqRow {
+                    report_id: report_id.clone(),
+                    organization_id: organization_id.clone(),
+                    pointer: pointer.clone(),
+                },
+                distance,
+            });
         }
     }
     Ok(found)
+}
+
+/// A hash read from a chunk index.
+#[derive(QueryableByName)]
+struct Candidate {
+    #[diesel(sql_type = Text)]
+    pdq: String,
+}
+
+/// The distinct indexed hashes whose chunk `i` is one of the probes of chunk `i` of a source:
+/// one scan of each chunk's index, which holds the whole hash, so the table is not read.
+fn candidates(conn: &mut DbConnection, sources: &[Pdq]) -> QueryResult<HashSet<String>> {
+    let mut probes: [BTreeSet<i32>; Pdq::CHUNKS] = Default::default();
+    for source in sources {
+        for (wanted, values) in probes.iter_mut().zip(source.probes()) {
+            wanted.extend(values);
+        }
+    }
+    // Integers computed here, written into the statement rather than bound: 272 per hash would
+    // exceed SQLite's limit on bound parameters for a report with many images.
+    let statement = probes
+        .iter()
+        .enumerate()
+        .map(|(i, values)| {
+            let values: Vec<String> = values.iter().map(i32::to_string).collect();
+            format!(
+                "SELECT pdq FROM pdq_index WHERE c{i} IN ({})",
+                values.join(",")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ");
+    Ok(diesel::sql_query(statement)
+        .load::<Candidate>(conn)?
+        .into_iter()
+        .map(|c| c.pdq)
+        .collect())
 }
 
 /// The reports sharing indicators with report `id` (404 when there is no such report): the
