@@ -38,7 +38,8 @@ pub struct AppState {
     /// Staff status by user id, reused likewise: a deactivation or a change of role takes
     /// effect within `auth_cache_seconds`.
     pub staff_cache: Cache<String, Option<StaffAccess>>,
-    /// Hashes the words of reports and queries for search.
+    /// Hashes, under the search key, the words of reports and queries for search, and the
+    /// indicator values of the correlation index.
     pub word_hasher: WordHasher,
     /// Per-caller and per-address rate limits.
     pub rate_limits: RateLimits,

@@ -129,3 +129,16 @@ macro_rules! load_skipping_locked {
     };
 }
 pub(crate) use load_skipping_locked;
+/// Like [`insert_rows`], skipping the rows whose key is already stored (`ON CONFLICT DO
+/// NOTHING`); answers how many were inserted.
+macro_rules! insert_new_rows {
+    ($conn:expr, $table:expr, $rows:expr) => {{
+        let rows = $rows;
+        if rows.is_empty() {
+            Ok(0)
+        } else {
+            $crate::db::portable::per_backend!($conn, c => diesel::insert_into($table).values(rows).on_conflict_do_nothing().execute(c))
+        }
+    }};
+}
+pub(crate) use insert_new_rows;

@@ -293,6 +293,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    indicator_index (value_hash, report_id) {
+        value_hash -> Text,
+        report_id -> Text,
+        kind -> Text,
+        organization_id -> Text,
+        mode -> Text,
+        pointer -> Text,
+    }
+}
+
+diesel::table! {
     report_keys (report_id) {
         report_id -> Text,
         wrapped_key -> Text,
@@ -320,3 +331,31 @@ diesel::allow_tables_to_appear_in_same_query!(
     report_keys,
     report_evidence,
 );
+
+diesel::table! {
+    pdq_index (pdq, report_id) {
+        report_id -> Text,
+        pdq -> Text,
+        organization_id -> Text,
+        mode -> Text,
+        pointer -> Text,
+        c0 -> Integer,
+        c1 -> Integer,
+        c2 -> Integer,
+        c3 -> Integer,
+        c4 -> Integer,
+        c5 -> Integer,
+        c6 -> Integer,
+        c7 -> Integer,
+        c8 -> Integer,
+        c9 -> Integer,
+        c10 -> Integer,
+        c11 -> Integer,
+        c12 -> Integer,
+        c13 -> Integer,
+        c14 -> Integer,
+        c15 -> Integer,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(indicator_index, pdq_index, reports);

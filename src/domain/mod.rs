@@ -1,7 +1,9 @@
 //! Validated types and the rules: reports, their lifecycle, organizations, taxonomy codes.
 
 pub mod audit;
+pub mod correlation;
 pub mod evidence;
+pub mod indicators;
 pub mod lifecycle;
 pub mod notification;
 pub mod organization;

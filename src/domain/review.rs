@@ -227,6 +227,8 @@ pub struct ReviewFilter {
     pub q: Option<String>,
     /// `live` (default) or `test` reports.
     pub mode: Option<super::organization::CredentialMode>,
+    /// Only reports sharing an indicator with this report (see its `/related`).
+    pub related_to: Option<String>,
 }
 
 /// A line of the review list.
@@ -254,6 +256,17 @@ pub struct ReviewSummary {
     pub received_at: chrono::DateTime<chrono::Utc>,
 }
 
+/// A line of the review list, with how widely its indicators have been reported.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReviewListItem {
+    /// The report.
+    #[serde(flatten)]
+    pub summary: ReviewSummary,
+    /// How many other organizations reported an indicator this report shares (0 for test-mode
+    /// reports, which are matched only within their organization).
+    pub other_organizations: usize,
+}
+
 /// An internal note.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Note {
@@ -278,8 +291,9 @@ pub struct TimelineEvent {
     pub actor_id: Option<String>,
     /// The actor's role.
     pub actor_role: Role,
-    /// `received`, `transition`, `assignment`, `note`, `amendment`, `retraction`, `evidence`
-    /// or `evidence_download`.
+    /// `received`, `transition`, `assignment`, `note`, `amendment`, `retraction`, `evidence`,
+    /// `evidence_download` or `correlation` (a new report shares indicators with reports of other
+    /// organizations; `detail` has the counts).
     pub kind: String,
     /// The status before, for transitions.
     pub from: Option<ReportStatus>,
@@ -318,4 +332,6 @@ pub struct ReviewDetail {
     pub notes: Vec<Note>,
     /// Every change, oldest first.
     pub timeline: Vec<TimelineEvent>,
+    /// How many other reports share its indicators, per kind (the reports: `/related`).
+    pub related_counts: super::correlation::RelatedCounts,
 }

@@ -36,6 +36,8 @@ where
             .service(submission::get)
             .service(review::list)
             .service(review::export)
+            .service(review::search_indicators)
+            .service(review::related)
             .service(review::show)
             .service(review::assign)
             .service(review::transition)

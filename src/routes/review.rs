@@ -1,5 +1,6 @@
 //! Review endpoints for analysts and supervisors: the list, the detail, assignment,
-//! transitions, notes, evidence downloads, and the streamed export.
+//! transitions, notes, evidence downloads, the streamed export, and correlation (related
+//! reports, indicator search).
 
 use actix_web::body::SizedStream;
 use actix_web::http::header;
@@ -10,14 +11,17 @@ use utoipa::{IntoParams, ToSchema};
 use super::body::JsonBody;
 use super::meta::RequestMeta;
 use crate::auth::caller::{Reviewers, Staff};
+use crate::domain::correlation::{IndicatorHit, IndicatorSearch, RelatedParams, RelatedReports};
+use crate::domain::indicators;
+use crate::domain::organization::CredentialMode;
 use crate::domain::pagination::{Page, PageParams, Paginated};
 use crate::domain::review::{
-    AssignmentRequest, Note, NoteRequest, ReviewDetail, ReviewFilter, ReviewSummary,
-    TransitionRequest,
+    AssignmentRequest, Note, NoteRequest, ReviewDetail, ReviewFilter, ReviewListItem,
+    ReviewSummary, TransitionRequest,
 };
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
-use crate::store::{audit, evidence, review};
+use crate::store::{audit, correlation, evidence, review};
 
 /// Every handler here is for analysts and supervisors.
 type Caller = Staff<Reviewers>;
@@ -31,12 +35,15 @@ fn query_hashes(state: &AppState, filter: &ReviewFilter) -> Vec<String> {
 }
 
 /// Reports from every organization, newest first, filtered.
+///
+/// Each line says how many other organizations reported an indicator the report shares
+/// (`other_organizations`); `related_to` keeps the reports related to one report.
 #[utoipa::path(
     tag = "review",
     security(("bearer" = [])),
     params(ReviewFilter, PageParams),
     responses(
-        (status = 200, description = "One page of reports", body = Paginated<ReviewSummary>),
+        (status = 200, description = "One page of reports", body = Paginated<ReviewListItem>),
         (status = 400, description = "Bad query parameter", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an analyst or supervisor", body = Problem, content_type = "application/problem+json"),
@@ -48,12 +55,27 @@ pub async fn list(
     _caller: Caller,
     filter: web::Query<ReviewFilter>,
     page: web::Query<PageParams>,
-) -> Result<web::Json<Paginated<ReviewSummary>>, ApiError> {
+) -> Result<web::Json<Paginated<ReviewListItem>>, ApiError> {
     let page = Page::try_from(page.into_inner())?;
     let filter = filter.into_inner();
     let hashes = query_hashes(&state, &filter);
     let items = state
-        .db(move |conn| review::list(conn, &filter, &hashes, &page))
+        .db(move |conn| {
+            let page = review::list(conn, &filter, &hashes, &page)?;
+            let mut others = correlation::other_organizations(conn, &page.items)?;
+            let items = page
+                .items
+                .into_iter()
+                .map(|summary| ReviewListItem {
+                    other_organizations: others.remove(&summary.id).unwrap_or(0),
+                    summary,
+                })
+                .collect();
+            Ok(Paginated {
+                items,
+                next_cursor: page.next_cursor,
+            })
+        })
         .await?;
     Ok(web::Json(items))
 }
@@ -81,6 +103,90 @@ pub async fn show(
     Ok(web::Json(
         state
             .audited(event, move |conn| review::detail(conn, &id))
+            .await?,
+    ))
+}
+
+/// The reports, from any organization, sharing an indicator with this one: an account, handle,
+/// phone number, e-mail address or URL (exact, after normalization), or a media hash (SHA-256
+/// and MD5 exact, PDQ within 31 bits).
+///
+/// Strongest first: most shared indicators, then most exact ones, then the nearest image, then
+/// newest. A test-mode report is related only to test-mode reports of its own organization.
+#[utoipa::path(
+    tag = "review",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The report's id"), RelatedParams),
+    responses(
+        (status = 200, description = "The related reports and what they share", body = RelatedReports),
+        (status = 400, description = "Bad query parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an analyst or supervisor", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such report", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/review/reports/{id}/related")]
+pub async fn related(
+    state: web::Data<AppState>,
+    caller: Caller,
+    meta: RequestMeta,
+    id: web::Path<String>,
+    params: web::Query<RelatedParams>,
+) -> Result<web::Json<RelatedReports>, ApiError> {
+    let limit = Page::try_from(PageParams {
+        limit: params.limit,
+        cursor: None,
+    })?
+    .limit as usize;
+    let event = meta.event(Some(&caller.member.actor()), "report.related", Some(&id));
+    Ok(web::Json(
+        state
+            .audited(event, move |conn| correlation::related(conn, &id, limit))
+            .await?,
+    ))
+}
+
+/// Every report in which a phone number, handle, e-mail address, account, URL or media hash
+/// appears, newest first.
+///
+/// The value is normalized as the reports' values are (a phone number in any format, with or
+/// without country code; a handle with or without `@`; a URL with tracking parameters; a hash
+/// in either case), so it is found however each platform wrote it. `type=pdq` finds the images
+/// whose PDQ hash is within 31 bits.
+#[utoipa::path(
+    tag = "review",
+    security(("bearer" = [])),
+    params(IndicatorSearch, PageParams),
+    responses(
+        (status = 200, description = "One page of the reports where it appears", body = Paginated<IndicatorHit>),
+        (status = 400, description = "Bad query parameter, or a value that is not of the type", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an analyst or supervisor", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/review/indicators")]
+pub async fn search_indicators(
+    state: web::Data<AppState>,
+    caller: Caller,
+    meta: RequestMeta,
+    search: web::Query<IndicatorSearch>,
+    page: web::Query<PageParams>,
+) -> Result<web::Json<Paginated<IndicatorHit>>, ApiError> {
+    let page = Page::try_from(page.into_inner())?;
+    let lookup = indicators::lookup(
+        &state.word_hasher,
+        search.kind,
+        &search.value,
+        search.service.as_deref(),
+    )?;
+    let mode = search.mode.unwrap_or(CredentialMode::Live);
+    // The searched value is personal data: the audit log records the search, not the value.
+    let event = meta.event(Some(&caller.member.actor()), "indicator.search", None);
+    Ok(web::Json(
+        state
+            .audited(event, move |conn| {
+                correlation::search(conn, &lookup, mode, &page)
+            })
             .await?,
     ))
 }

@@ -12,6 +12,7 @@ use super::body::{self, JsonBody};
 use super::meta::RequestMeta;
 use super::request_id::RequestId;
 use crate::auth::caller::Reporter;
+use crate::domain::indicators;
 use crate::domain::pagination::{Page, PageParams, Paginated};
 use crate::domain::report::NewReport;
 use crate::domain::status::SubmitterStatus;
@@ -180,6 +181,7 @@ fn received(
     Ok(ReceivedBody {
         sha256: hex::encode(Sha256::digest(body.canonical.as_bytes())),
         word_hashes: state.word_hasher.hash_words(body.value.searchable_texts()),
+        indicators: indicators::index_entries(&body.value, &state.word_hasher),
         report: body.value,
         canonical: body.canonical,
     })

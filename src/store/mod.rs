@@ -1,6 +1,7 @@
 //! Queries, one module per aggregate. Functions take a connection and domain types, never HTTP types.
 
 pub mod audit;
+pub mod correlation;
 pub mod evidence;
 pub mod lifecycle;
 pub mod organizations;

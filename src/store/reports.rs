@@ -15,6 +15,7 @@ use crate::db::schema::{
     report_accounts, report_contact_handles, report_content, report_events, report_groups,
     report_indicators, report_locations, report_prior_reports, report_words, reports,
 };
+use crate::domain::indicators::IndexEntry;
 use crate::domain::organization::CredentialMode;
 use crate::domain::pagination::{Page, Paginated};
 use crate::domain::report::{Account, ContentItem, Location, NewReport};
@@ -56,6 +57,8 @@ pub struct ReceivedBody {
     pub sha256: String,
     /// The keyed hashes of the report's searchable words.
     pub word_hashes: Vec<String>,
+    /// The report's indicators, as the correlation index keeps them.
+    pub indicators: Vec<IndexEntry>,
 }
 
 /// Stores reports (one, or a batch), each judged as if submitted alone and in order: a report
@@ -330,6 +333,7 @@ fn insert(
         .collect();
     insert_rows!(conn, report_events::table, &events)?;
     for (id, body) in new {
+        super::correlation::index_new_report(conn, id, &submitter_actor, &body.indicators)?;
         super::outbox::enqueue_new_report(conn, id, submitter.mode, body.report.severity)?;
         if submitter.mode == CredentialMode::Live {
             super::stats::count_new_report(

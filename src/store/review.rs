@@ -196,6 +196,9 @@ pub fn list(
     if let Some(to) = filter.received_to {
         query = query.filter(reports::received_at.lt(to.naive_utc()));
     }
+    if let Some(related_to) = &filter.related_to {
+        query = query.filter(super::correlation::related_to(conn, related_to)?);
+    }
     for hash in word_hashes {
         let with_word = report_words::table.filter(report_words::word_hash.eq(hash.clone()));
         query = query.filter(reports::id.eq_any(with_word.select(report_words::report_id)));
@@ -214,6 +217,21 @@ pub fn list(
         page,
         |r: &ReviewSummary| &r.id,
     ))
+}
+
+/// The list lines of the reports `ids`, newest first.
+pub(super) fn summaries(
+    conn: &mut DbConnection,
+    ids: &[String],
+) -> Result<Vec<ReviewSummary>, ApiError> {
+    reports::table
+        .filter(reports::id.eq_any(ids))
+        .order(reports::id.desc())
+        .select(SUMMARY_COLUMNS)
+        .load::<SummaryRow>(conn)?
+        .into_iter()
+        .map(summary)
+        .collect()
 }
 
 /// Everything about one report.
@@ -270,6 +288,7 @@ pub fn detail(conn: &mut DbConnection, id: &str) -> Result<ReviewDetail, ApiErro
         evidence: super::evidence::list(conn, id)?,
         notes,
         timeline: timeline(conn, id)?,
+        related_counts: super::correlation::counts(conn, id)?,
     })
 }
 

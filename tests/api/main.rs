@@ -5,6 +5,7 @@ mod admin;
 mod audit;
 mod auth;
 mod cli;
+mod correlation;
 mod evidence;
 mod hardening;
 mod helpers;

@@ -488,6 +488,7 @@ async fn the_export_streams_more_reports_than_a_page_as_ndjson_and_csv() {
                 canonical: json.to_string(),
                 sha256: "0".into(),
                 word_hashes: Vec::new(),
+                indicators: Vec::new(),
             }
         })
         .collect();

@@ -1,0 +1,2 @@
+DROP TABLE pdq_index;
+DROP TABLE indicator_index;
