@@ -55,6 +55,13 @@ pub enum Command {
     /// The statistics rollups.
     #[command(subcommand)]
     Stats(StatsCommand),
+    /// Purge the reports past their retention period (never a report on legal hold), once, and
+    /// exit; prints `{"purged": N, "by_policy": {..}, "evidence_deleted": M}`.
+    Purge {
+        /// Change nothing; print the reports that would be purged.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 /// `stats` sub-commands.
@@ -152,6 +159,9 @@ pub fn run_command(command: Command, settings: &Settings) -> anyhow::Result<()> 
     if let Command::Deliver = command {
         return print(&crate::mail::worker::deliver_once(settings)?);
     }
+    if let Command::Purge { dry_run: false } = command {
+        return print(&purge_once(settings)?);
+    }
     let pool = db::connect(
         &settings.database_url(),
         1,
@@ -161,9 +171,17 @@ pub fn run_command(command: Command, settings: &Settings) -> anyhow::Result<()> 
     let applied = db::run_migrations(&mut conn)?;
     let conn: &mut DbConnection = &mut conn;
     match command {
-        Command::Serve | Command::Openapi | Command::Deliver => {
-            unreachable!("handled by the caller")
+        Command::Serve
+        | Command::Openapi
+        | Command::Deliver
+        | Command::Purge { dry_run: false } => {
+            unreachable!("handled above")
         }
+        Command::Purge { dry_run: true } => print(&crate::retention::plan(
+            conn,
+            &settings.retention(),
+            chrono::Utc::now(),
+        )?),
         Command::Migrate => print(&Applied { applied }),
         Command::Stats(StatsCommand::Rebuild) => print(&store::stats::rebuild(conn)?),
         Command::Audit(AuditCommand::Verify) => {
@@ -262,6 +280,21 @@ fn set_status(
     audit::recorded(conn, &event, |conn| {
         store::organizations::set_organization_status(conn, id, status, StatusChange::COMMAND_LINE)
     })
+}
+
+/// Purges once from the command line: the server's purge, on a runtime of its own.
+fn purge_once(settings: &Settings) -> anyhow::Result<crate::retention::Purged> {
+    let state = crate::state::AppState::new(settings.clone())?;
+    db::run_migrations(&mut *state.pool.get()?)?;
+    let batch = i64::from(settings.purge_batch_size.max(1));
+    actix_web::rt::System::new()
+        .block_on(crate::retention::purge(
+            &state,
+            &settings.retention(),
+            chrono::Utc::now(),
+            batch,
+        ))
+        .map_err(|e| anyhow::anyhow!("purge failed: {e}"))
 }
 
 fn print(value: &impl Serialize) -> anyhow::Result<()> {

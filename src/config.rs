@@ -7,6 +7,8 @@ use figment::Figment;
 use figment::providers::{Env, Format, Toml};
 use serde::Deserialize;
 
+use crate::domain::retention::Retention;
+
 /// Everything the server and the command line can be configured with.
 ///
 /// Every field can be set in the TOML file under its own name, or through the environment as
@@ -95,6 +97,21 @@ pub struct Settings {
     /// Seconds before the first retry; each further retry waits twice as long (at most an hour),
     /// less a random part of up to half.
     pub mail_backoff_seconds: f64,
+    /// Days a live report closed as `no_action`, `duplicate` or `insufficient_information` is
+    /// kept after it was closed.
+    pub retention_closed_days: u32,
+    /// Days a retracted report is kept after its retraction.
+    pub retention_retracted_days: u32,
+    /// Days a test-mode report is kept after it was received.
+    pub retention_test_days: u32,
+    /// Days a referred or actioned report is kept after a supervisor released it (until then it
+    /// is kept).
+    pub retention_released_days: u32,
+    /// Seconds between the server's purges of reports past retention; 0: the server does not
+    /// purge (`report-portal purge` from a scheduler instead).
+    pub purge_interval_seconds: u64,
+    /// Reports purged per transaction.
+    pub purge_batch_size: u32,
 }
 
 impl Default for Settings {
@@ -135,6 +152,12 @@ impl Default for Settings {
             mail_lease_seconds: 120.0,
             mail_max_attempts: 10,
             mail_backoff_seconds: 30.0,
+            retention_closed_days: 1095,
+            retention_retracted_days: 365,
+            retention_test_days: 7,
+            retention_released_days: 30,
+            purge_interval_seconds: 3600,
+            purge_batch_size: 200,
         }
     }
 }
@@ -183,6 +206,16 @@ impl Settings {
     /// The evidence master key's path, with the default under `data_dir` filled in.
     pub fn evidence_key_path(&self) -> PathBuf {
         self.file_or_default(&self.evidence_key_file, "evidence.key")
+    }
+
+    /// How long each kind of report is kept.
+    pub fn retention(&self) -> Retention {
+        Retention {
+            closed_days: self.retention_closed_days,
+            retracted_days: self.retention_retracted_days,
+            test_days: self.retention_test_days,
+            released_days: self.retention_released_days,
+        }
     }
 
     fn file_or_default(&self, configured: &str, default_name: &str) -> PathBuf {

@@ -5,6 +5,8 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::domain::retention::Tombstone;
+
 /// One broken input rule, located by a JSON Pointer (RFC 6901) into the request body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct FieldError {
@@ -66,6 +68,9 @@ pub enum ApiError {
         /// The statuses it may move to.
         allowed: Vec<String>,
     },
+    /// 410: the report was purged under a retention policy; what is left of it.
+    #[error("report {} was purged on {} under the {} retention policy", .0.id, .0.purged_at.to_rfc3339(), .0.policy.as_ref())]
+    Gone(Box<Tombstone>),
     /// 413: the body is larger than `limit` bytes.
     #[error("the request body is larger than {limit} bytes")]
     PayloadTooLarge {
@@ -119,6 +124,7 @@ impl ApiError {
             ApiError::NotFound => "not-found",
             ApiError::Conflict { .. } => "conflict",
             ApiError::InvalidTransition { .. } => "invalid-transition",
+            ApiError::Gone(_) => "report-purged",
             ApiError::PayloadTooLarge { .. } => "payload-too-large",
             ApiError::UnsupportedMediaType { .. } => "unsupported-media-type",
             ApiError::Invalid(_) => "validation-failed",
@@ -191,11 +197,13 @@ impl ApiError {
             errors: Vec::new(),
             existing_id: None,
             allowed: None,
+            tombstone: None,
         };
         match self {
             ApiError::Invalid(errors) => problem.errors = errors.clone(),
             ApiError::Conflict { existing_id, .. } => problem.existing_id = existing_id.clone(),
             ApiError::InvalidTransition { allowed, .. } => problem.allowed = Some(allowed.clone()),
+            ApiError::Gone(tombstone) => problem.tombstone = Some((**tombstone).clone()),
             _ => {}
         }
         problem
@@ -211,6 +219,7 @@ impl ResponseError for ApiError {
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::InvalidTransition { .. } => StatusCode::CONFLICT,
+            ApiError::Gone(_) => StatusCode::GONE,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -277,6 +286,9 @@ pub struct Problem {
     /// For 409 on a transition: the statuses the report may move to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed: Option<Vec<String>>,
+    /// For 410: what is left of the purged report.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tombstone: Option<Tombstone>,
 }
 
 /// An OAuth 2.0 error response (RFC 6749 §5.2).

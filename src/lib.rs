@@ -14,6 +14,7 @@ pub mod evidence;
 pub mod mail;
 pub mod metrics;
 pub mod openapi;
+pub mod retention;
 pub mod routes;
 pub mod secret_file;
 pub mod startup;

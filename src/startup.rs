@@ -56,6 +56,10 @@ impl Application {
         };
         let state = web::Data::new(state);
         actix_web::rt::spawn(seal_audit_log(state.clone()));
+        if state.settings.purge_interval_seconds > 0 {
+            let interval = Duration::from_secs(state.settings.purge_interval_seconds);
+            actix_web::rt::spawn(crate::retention::run_on_schedule(state.clone(), interval));
+        }
         let request_timeout = Duration::from_secs(state.settings.client_request_timeout_seconds);
         let server = HttpServer::new(move || build_app(state.clone()))
             .workers(workers)

@@ -183,6 +183,12 @@ impl RoleGroup for Reviewers {
     const ROLES: &'static [Role] = &[Role::Analyst, Role::Supervisor];
 }
 
+/// Supervisors: legal holds and releases.
+pub struct Supervisors;
+impl RoleGroup for Supervisors {
+    const ROLES: &'static [Role] = &[Role::Supervisor];
+}
+
 /// Auditors, analysts and supervisors: the statistics.
 pub struct StatsReaders;
 impl RoleGroup for StatsReaders {

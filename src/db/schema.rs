@@ -56,6 +56,8 @@ diesel::table! {
         referral_reference -> Nullable<Text>,
         first_reviewed_at -> Nullable<Timestamp>,
         closed_at -> Nullable<Timestamp>,
+        released_at -> Nullable<Timestamp>,
+        retracted_at -> Nullable<Timestamp>,
     }
 }
 
@@ -359,3 +361,27 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(indicator_index, pdq_index, reports);
+
+diesel::table! {
+    report_tombstones (report_id) {
+        report_id -> Text,
+        organization_id -> Text,
+        external_id -> Text,
+        mode -> Text,
+        received_at -> Timestamp,
+        purged_at -> Timestamp,
+        policy -> Text,
+        evidence_deleted -> Bool,
+    }
+}
+
+diesel::table! {
+    report_holds (report_id) {
+        report_id -> Text,
+        reason -> Text,
+        placed_at -> Timestamp,
+        placed_by -> Text,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(reports, report_holds);

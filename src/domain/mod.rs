@@ -9,6 +9,7 @@ pub mod notification;
 pub mod organization;
 pub mod pagination;
 pub mod report;
+pub mod retention;
 pub mod review;
 pub mod search;
 pub mod stats;

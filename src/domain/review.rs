@@ -334,4 +334,8 @@ pub struct ReviewDetail {
     pub timeline: Vec<TimelineEvent>,
     /// How many other reports share its indicators, per kind (the reports: `/related`).
     pub related_counts: super::correlation::RelatedCounts,
+    /// The legal hold, while one is in place: the report is never purged meanwhile.
+    pub legal_hold: Option<super::retention::LegalHold>,
+    /// When a supervisor released the (referred or actioned) report for purge.
+    pub released_at: Option<chrono::DateTime<chrono::Utc>>,
 }

@@ -122,6 +122,22 @@ impl EvidenceStore {
     }
 }
 
+impl EvidenceStore {
+    /// Removes every evidence file of `report_id` (a purged report); none left is not an error.
+    pub async fn delete_report(&self, report_id: &str) -> Result<(), ApiError> {
+        let prefix = Path::from(report_id);
+        let mut files = self.objects.list(Some(&prefix));
+        while let Some(file) = files.next().await {
+            let file = file.map_err(storage_error)?;
+            match self.objects.delete(&file.location).await {
+                Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+                Err(error) => return Err(storage_error(error)),
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Where a report's evidence file is stored.
 pub fn location(report_id: &str, evidence_id: &str) -> String {
     format!("{report_id}/{evidence_id}")

@@ -11,6 +11,7 @@ pub mod meta;
 pub mod notifications;
 pub mod ops;
 pub mod request_id;
+pub mod retention;
 pub mod review;
 pub mod stats;
 pub mod submission;
@@ -42,6 +43,9 @@ where
             .service(review::assign)
             .service(review::transition)
             .service(review::add_note)
+            .service(retention::place_hold)
+            .service(retention::lift_hold)
+            .service(retention::release)
             .service(admin::list_organizations)
             .service(admin::create_organization)
             .service(admin::get_organization)

@@ -306,6 +306,7 @@ pub fn retract(
         .set((
             reports::status.eq(ReportStatus::Retracted.as_ref()),
             reports::version.eq(version + 1),
+            reports::retracted_at.eq(super::now()),
         ))
         .execute(conn)?;
         if changed == 0 {

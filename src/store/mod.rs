@@ -7,6 +7,7 @@ pub mod lifecycle;
 pub mod organizations;
 pub mod outbox;
 pub mod reports;
+pub mod retention;
 pub mod review;
 pub mod stats;
 pub mod users;

@@ -130,6 +130,7 @@ fn judge_and_insert(
         .into_iter()
         .map(|row| (row.1.clone(), row))
         .collect();
+    let purged = super::retention::purged_external_ids(conn, organization_id, &external_ids)?;
     let cited: Vec<String> = bodies
         .iter()
         .flat_map(|b| b.report.prior_report_ids.iter().map(ToString::to_string))
@@ -153,6 +154,10 @@ fn judge_and_insert(
         let external_id = &body.report.external_id;
         if let Some(row) = claimed.get(external_id) {
             judgements.push(Ok((row.clone(), false)));
+            continue;
+        }
+        if let Some(tombstone) = purged.get(external_id) {
+            judgements.push(Err(super::retention::resubmission_of(tombstone)));
             continue;
         }
         if let Err(errors) = check_prior_reports(&body.report.prior_report_ids, &known_prior) {
@@ -546,9 +551,18 @@ pub fn get(
         ReportKey::Id(id) => query.filter(reports::id.eq(id)),
         ReportKey::ExternalId(external_id) => query.filter(reports::external_id.eq(external_id)),
     };
-    let (row, body) = query
+    let Some((row, body)) = query
         .select((RECEIPT_COLUMNS, reports::body))
-        .first::<(ReceiptRow, String)>(conn)?;
+        .first::<(ReceiptRow, String)>(conn)
+        .optional()?
+    else {
+        return Err(
+            match super::retention::gone_or_not_found(conn, Some(organization_id), key) {
+                ApiError::Gone(tombstone) => ApiError::Gone(Box::new(tombstone.for_submitter())),
+                other => other,
+            },
+        );
+    };
     let report = serde_json::from_str(&body).map_err(|e| ApiError::Internal(e.into()))?;
     let amendments = super::lifecycle::amendments(conn, &row.0)?;
     Ok(SubmittedReport {

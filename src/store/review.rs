@@ -236,7 +236,7 @@ pub(super) fn summaries(
 
 /// Everything about one report.
 pub fn detail(conn: &mut DbConnection, id: &str) -> Result<ReviewDetail, ApiError> {
-    let (row, organization_name, body_sha256, body, resolution, agency, reference) = reports::table
+    let found = reports::table
         .inner_join(organizations::table)
         .filter(reports::id.eq(id))
         .select((
@@ -256,7 +256,17 @@ pub fn detail(conn: &mut DbConnection, id: &str) -> Result<ReviewDetail, ApiErro
             Option<String>,
             Option<String>,
             Option<String>,
-        )>(conn)?;
+        )>(conn)
+        .optional()?;
+    let Some((row, organization_name, body_sha256, body, resolution, agency, reference)) = found
+    else {
+        return Err(super::retention::gone_or_not_found(
+            conn,
+            None,
+            &super::reports::ReportKey::Id(id.to_owned()),
+        ));
+    };
+    let (legal_hold, released_at) = super::retention::hold_and_release(conn, id)?;
     let notes = report_notes::table
         .filter(report_notes::report_id.eq(id))
         .order(report_notes::id.asc())
@@ -289,6 +299,8 @@ pub fn detail(conn: &mut DbConnection, id: &str) -> Result<ReviewDetail, ApiErro
         notes,
         timeline: timeline(conn, id)?,
         related_counts: super::correlation::counts(conn, id)?,
+        legal_hold,
+        released_at,
     })
 }
 
@@ -379,6 +391,8 @@ pub fn transition(
                 reports::referral_agency.eq(request.referral.as_ref().map(|r| r.agency.clone())),
                 reports::referral_reference
                     .eq(request.referral.as_ref().map(|r| r.reference.clone())),
+                // A release is for the status it was given in: any move withdraws it.
+                reports::released_at.eq(None::<NaiveDateTime>),
             ))
             .execute(conn)?;
         if changed == 0 {

@@ -1,0 +1,131 @@
+//! Retention endpoints for supervisors: legal holds (a held report is never purged) and the
+//! release of referred or actioned reports for purge.
+
+use actix_web::{delete, post, web};
+
+use super::body::JsonBody;
+use super::meta::RequestMeta;
+use crate::auth::caller::{Staff, Supervisors};
+use crate::domain::retention::ReasonRequest;
+use crate::domain::review::ReviewDetail;
+use crate::error::{ApiError, Problem};
+use crate::state::AppState;
+use crate::store::{retention, review};
+
+/// Every handler here is for supervisors.
+type Caller = Staff<Supervisors>;
+
+/// Place a legal hold on a report: it is never purged while the hold is in place.
+///
+/// The hold, its reason and who placed it appear in the detail view and on the timeline.
+#[utoipa::path(
+    tag = "review",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The report's id")),
+    request_body = ReasonRequest,
+    responses(
+        (status = 200, description = "Held", body = ReviewDetail),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a supervisor", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such report", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already on legal hold", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "The report was purged", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No reason, or too long", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/review/reports/{id}/hold")]
+pub async fn place_hold(
+    state: web::Data<AppState>,
+    caller: Caller,
+    meta: RequestMeta,
+    id: web::Path<String>,
+    body: JsonBody<ReasonRequest>,
+) -> Result<web::Json<ReviewDetail>, ApiError> {
+    body.value.check()?;
+    let actor = caller.member.actor();
+    let event = meta.event(Some(&actor), "report.hold", Some(&id));
+    Ok(web::Json(
+        state
+            .audited(event, move |conn| {
+                review::detail(conn, &id)?;
+                retention::place_hold(conn, &id, &actor, &body.value.reason)?;
+                review::detail(conn, &id)
+            })
+            .await?,
+    ))
+}
+
+/// Lift a report's legal hold: its retention policy applies again.
+#[utoipa::path(
+    tag = "review",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The report's id")),
+    responses(
+        (status = 200, description = "Hold lifted", body = ReviewDetail),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a supervisor", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such report", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not on legal hold", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "The report was purged", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/review/reports/{id}/hold")]
+pub async fn lift_hold(
+    state: web::Data<AppState>,
+    caller: Caller,
+    meta: RequestMeta,
+    id: web::Path<String>,
+) -> Result<web::Json<ReviewDetail>, ApiError> {
+    let actor = caller.member.actor();
+    let event = meta.event(Some(&actor), "report.hold_lift", Some(&id));
+    Ok(web::Json(
+        state
+            .audited(event, move |conn| {
+                review::detail(conn, &id)?;
+                retention::lift_hold(conn, &id, &actor)?;
+                review::detail(conn, &id)
+            })
+            .await?,
+    ))
+}
+
+/// Release a referred report, or one closed as actioned, for purge after
+/// `retention_released_days` (until then such reports are kept).
+///
+/// Any later status change withdraws the release; a legal hold still prevails.
+#[utoipa::path(
+    tag = "review",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The report's id")),
+    request_body = ReasonRequest,
+    responses(
+        (status = 200, description = "Released", body = ReviewDetail),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a supervisor", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such report", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Neither referred nor actioned, or already released", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "The report was purged", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No reason, or too long", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/review/reports/{id}/release")]
+pub async fn release(
+    state: web::Data<AppState>,
+    caller: Caller,
+    meta: RequestMeta,
+    id: web::Path<String>,
+    body: JsonBody<ReasonRequest>,
+) -> Result<web::Json<ReviewDetail>, ApiError> {
+    body.value.check()?;
+    let actor = caller.member.actor();
+    let event = meta.event(Some(&actor), "report.release", Some(&id));
+    Ok(web::Json(
+        state
+            .audited(event, move |conn| {
+                review::detail(conn, &id)?;
+                retention::release(conn, &id, &actor, &body.value.reason)?;
+                review::detail(conn, &id)
+            })
+            .await?,
+    ))
+}

@@ -1,0 +1,474 @@
+//! Retention in the database: legal holds, releases, the reports each purge rule reaches, the
+//! purge itself (in small batches, one transaction each) and the tombstones it leaves.
+//!
+//! A batch takes the next reports a rule reaches (in id order, after a cursor, so that one pass
+//! visits each report once), locks them, skipping reports another replica holds (PostgreSQL
+//! `FOR UPDATE SKIP LOCKED`; SQLite's `BEGIN IMMEDIATE` lets one writer in at a time), keeps
+//! only those whose `version` did not change in between (a hold, a release, a transition bump
+//! it), and deletes them whole: the wrapped data key first, then every row of the report, with a
+//! tombstone and an audit event each. Rollups and audit events are left as they are. A crash
+//! loses at most the batch in flight, which the next run takes again.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use super::audit::{self, NewAuditEvent};
+use super::organizations::parse;
+use super::reports::ReportKey;
+use super::review::{NewEvent, record_event};
+use crate::db::portable::{self, load_skipping_locked};
+use crate::db::schema::{
+    indicator_index, outbox, pdq_index, report_accounts, report_amendments, report_contact_handles,
+    report_content, report_events, report_evidence, report_groups, report_holds, report_indicators,
+    report_keys, report_locations, report_notes, report_prior_reports, report_tombstones,
+    report_words, reports,
+};
+use crate::db::{DbConnection, MultiBackend};
+use crate::domain::retention::{Clock, LegalHold, PurgeRule, RetentionPolicy, Tombstone};
+use crate::domain::review::Resolution;
+use crate::domain::status::ReportStatus;
+use crate::domain::user::Actor;
+use crate::error::ApiError;
+
+/// A report a purge rule reaches.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DueReport {
+    /// The report's id.
+    pub id: String,
+    /// The submitting organization.
+    pub organization_id: String,
+    /// The organization's own identifier of the report.
+    pub external_id: String,
+    /// `live` or `test`.
+    pub mode: String,
+    /// When it was received.
+    pub received_at: DateTime<Utc>,
+    /// The policy that applies.
+    pub policy: RetentionPolicy,
+    #[serde(skip)]
+    version: i32,
+}
+
+/// What one purge batch did.
+#[derive(Debug, Default)]
+pub struct Batch {
+    /// The last report the batch looked at: the cursor of the next batch; `None` when the rule
+    /// reaches no further report.
+    pub cursor: Option<String>,
+    /// The reports purged.
+    pub purged: Vec<DueReport>,
+}
+
+type DueRow = (String, i32, String, String, String, NaiveDateTime);
+
+/// The reports `rule` reaches after `after` (by id), at most `limit`, in id order.
+pub fn due(
+    conn: &mut DbConnection,
+    rule: &PurgeRule,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<DueReport>, ApiError> {
+    let due_by = rule.due_by.naive_utc();
+    let mut query = reports::table
+        .filter(reports::mode.eq(rule.mode.as_ref().to_owned()))
+        .filter(diesel::dsl::not(diesel::dsl::exists(
+            report_holds::table.filter(report_holds::report_id.eq(reports::id)),
+        )))
+        .order(reports::id.asc())
+        .limit(limit)
+        .into_boxed::<MultiBackend>();
+    if !rule.statuses.is_empty() {
+        let statuses: Vec<String> = rule.statuses.iter().map(|s| s.as_ref().into()).collect();
+        query = query.filter(reports::status.eq_any(statuses));
+    }
+    if !rule.resolutions.is_empty() {
+        let resolutions: Vec<String> = rule.resolutions.iter().map(|r| r.as_ref().into()).collect();
+        query = query.filter(reports::resolution.eq_any(resolutions));
+    }
+    query = match rule.clock {
+        Clock::ReceivedAt => query.filter(reports::received_at.le(due_by)),
+        Clock::ClosedAt => query.filter(reports::closed_at.le(due_by)),
+        Clock::RetractedAt => query.filter(reports::retracted_at.le(due_by)),
+        Clock::ReleasedAt => query.filter(reports::released_at.le(due_by)),
+    };
+    if let Some(after) = after {
+        query = query.filter(reports::id.gt(after.to_owned()));
+    }
+    query
+        .select((
+            reports::id,
+            reports::version,
+            reports::organization_id,
+            reports::external_id,
+            reports::mode,
+            reports::received_at,
+        ))
+        .load::<DueRow>(conn)?
+        .into_iter()
+        .map(
+            |(id, version, organization_id, external_id, mode, received_at)| {
+                Ok(DueReport {
+                    id,
+                    organization_id,
+                    external_id,
+                    mode,
+                    received_at: received_at.and_utc(),
+                    policy: rule.policy,
+                    version,
+                })
+            },
+        )
+        .collect()
+}
+
+/// Purges the next batch of at most `limit` reports that `rule` reaches after `after`, in one
+/// transaction, at `now`.
+pub fn purge_batch(
+    conn: &mut DbConnection,
+    rule: &PurgeRule,
+    after: Option<&str>,
+    limit: i64,
+    now: DateTime<Utc>,
+) -> Result<Batch, ApiError> {
+    portable::write_transaction(conn, |conn| {
+        let candidates = due(conn, rule, after, limit)?;
+        let Some(last) = candidates.last() else {
+            return Ok(Batch::default());
+        };
+        let cursor = Some(last.id.clone());
+        let ids: Vec<&str> = candidates.iter().map(|c| c.id.as_str()).collect();
+        let lockable = reports::table
+            .filter(reports::id.eq_any(&ids))
+            .select((reports::id, reports::version));
+        let locked: HashMap<String, i32> =
+            load_skipping_locked!(conn, lockable)?.into_iter().collect();
+        let purged: Vec<DueReport> = candidates
+            .into_iter()
+            .filter(|c| locked.get(&c.id) == Some(&c.version))
+            .collect();
+        erase(conn, &purged, now)?;
+        Ok(Batch { cursor, purged })
+    })
+}
+
+/// Deletes `purged` reports whole, the wrapped data keys first, and leaves their tombstones and
+/// audit events.
+fn erase(conn: &mut DbConnection, purged: &[DueReport], now: DateTime<Utc>) -> QueryResult<()> {
+    if purged.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<&str> = purged.iter().map(|p| p.id.as_str()).collect();
+    diesel::delete(report_keys::table.filter(report_keys::report_id.eq_any(&ids))).execute(conn)?;
+    diesel::delete(
+        report_contact_handles::table.filter(report_contact_handles::report_id.eq_any(&ids)),
+    )
+    .execute(conn)?;
+    diesel::delete(report_accounts::table.filter(report_accounts::report_id.eq_any(&ids)))
+        .execute(conn)?;
+    diesel::delete(report_content::table.filter(report_content::report_id.eq_any(&ids)))
+        .execute(conn)?;
+    diesel::delete(report_locations::table.filter(report_locations::report_id.eq_any(&ids)))
+        .execute(conn)?;
+    diesel::delete(report_groups::table.filter(report_groups::report_id.eq_any(&ids)))
+        .execute(conn)?;
+    diesel::delete(report_indicators::table.filter(report_indicators::report_id.eq_any(&ids)))
+        .execute(conn)?;
+    diesel::delete(
+        report_prior_reports::table.filter(
+            report_prior_reports::report_id
+                .eq_any(&ids)
+                .or(report_prior_reports::prior_report_id.eq_any(&ids)),
+        ),
+    )
+    .execute(conn)?;
+    diesel::delete(report_events::table.filter(report_events::report_id.eq_any(&ids)))
+        .execute(conn)?;
+    diesel::delete(report_notes::table.filter(report_notes::report_id.eq_any(&ids)))
+        .execute(conn)?;
+    diesel::delete(report_words::table.filter(report_words::report_id.eq_any(&ids)))
+        .execute(conn)?;
+    diesel::delete(outbox::table.filter(outbox::report_id.eq_any(&ids))).execute(conn)?;
+    diesel::delete(report_amendments::table.filter(report_amendments::report_id.eq_any(&ids)))
+        .execute(conn)?;
+    diesel::delete(report_evidence::table.filter(report_evidence::report_id.eq_any(&ids)))
+        .execute(conn)?;
+    diesel::delete(indicator_index::table.filter(indicator_index::report_id.eq_any(&ids)))
+        .execute(conn)?;
+    diesel::delete(pdq_index::table.filter(pdq_index::report_id.eq_any(&ids))).execute(conn)?;
+    diesel::delete(reports::table.filter(reports::id.eq_any(&ids))).execute(conn)?;
+
+    let purged_at = now.naive_utc();
+    let tombstones: Vec<_> = purged
+        .iter()
+        .map(|p| {
+            (
+                report_tombstones::report_id.eq(&p.id),
+                report_tombstones::organization_id.eq(&p.organization_id),
+                report_tombstones::external_id.eq(&p.external_id),
+                report_tombstones::mode.eq(&p.mode),
+                report_tombstones::received_at.eq(p.received_at.naive_utc()),
+                report_tombstones::purged_at.eq(purged_at),
+                report_tombstones::policy.eq(p.policy.as_ref()),
+                report_tombstones::evidence_deleted.eq(false),
+            )
+        })
+        .collect();
+    portable::insert_rows!(conn, report_tombstones::table, &tombstones)?;
+    for p in purged {
+        audit::append(conn, &NewAuditEvent::command_line("report.purge", &p.id))?;
+    }
+    Ok(())
+}
+
+/// Purged reports whose evidence files may still be in the evidence store, at most `limit`.
+pub fn evidence_to_delete(conn: &mut DbConnection, limit: i64) -> Result<Vec<String>, ApiError> {
+    Ok(report_tombstones::table
+        .filter(report_tombstones::evidence_deleted.eq(false))
+        .order(report_tombstones::report_id.asc())
+        .limit(limit)
+        .select(report_tombstones::report_id)
+        .load(conn)?)
+}
+
+/// Notes that the evidence files of the purged reports `ids` are gone from the evidence store.
+pub fn evidence_deleted(conn: &mut DbConnection, ids: &[String]) -> Result<(), ApiError> {
+    diesel::update(report_tombstones::table.filter(report_tombstones::report_id.eq_any(ids)))
+        .set(report_tombstones::evidence_deleted.eq(true))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub(super) type TombstoneRow = (
+    String,
+    String,
+    String,
+    String,
+    NaiveDateTime,
+    NaiveDateTime,
+    String,
+);
+
+const TOMBSTONE_COLUMNS: (
+    report_tombstones::report_id,
+    report_tombstones::organization_id,
+    report_tombstones::external_id,
+    report_tombstones::mode,
+    report_tombstones::received_at,
+    report_tombstones::purged_at,
+    report_tombstones::policy,
+) = (
+    report_tombstones::report_id,
+    report_tombstones::organization_id,
+    report_tombstones::external_id,
+    report_tombstones::mode,
+    report_tombstones::received_at,
+    report_tombstones::purged_at,
+    report_tombstones::policy,
+);
+
+fn tombstone(row: TombstoneRow) -> Result<Tombstone, ApiError> {
+    let (id, organization_id, external_id, mode, received_at, purged_at, policy) = row;
+    Ok(Tombstone {
+        id,
+        organization_id,
+        external_id,
+        mode: parse(&mode)?,
+        received_at: received_at.and_utc(),
+        purged_at: purged_at.and_utc(),
+        policy: parse(&policy)?,
+    })
+}
+
+/// The answer to a lookup that found no report: 410 with the tombstone when the report was
+/// purged (of `organization_id`, when given), 404 otherwise.
+pub fn gone_or_not_found(
+    conn: &mut DbConnection,
+    organization_id: Option<&str>,
+    key: &ReportKey,
+) -> ApiError {
+    let mut query = report_tombstones::table.into_boxed::<MultiBackend>();
+    if let Some(organization_id) = organization_id {
+        query = query.filter(report_tombstones::organization_id.eq(organization_id.to_owned()));
+    }
+    query = match key {
+        ReportKey::Id(id) => query.filter(report_tombstones::report_id.eq(id.clone())),
+        ReportKey::ExternalId(external_id) => {
+            query.filter(report_tombstones::external_id.eq(external_id.clone()))
+        }
+    };
+    let found = query
+        .select(TOMBSTONE_COLUMNS)
+        .first::<TombstoneRow>(conn)
+        .optional()
+        .map_err(ApiError::from)
+        .and_then(|row| row.map(tombstone).transpose());
+    match found {
+        Ok(Some(tombstone)) => ApiError::Gone(Box::new(tombstone)),
+        Ok(None) => ApiError::NotFound,
+        Err(error) => error,
+    }
+}
+
+/// The tombstones of the organization's purged reports among `external_ids`, by external id.
+pub(super) fn purged_external_ids(
+    conn: &mut DbConnection,
+    organization_id: &str,
+    external_ids: &[&str],
+) -> QueryResult<HashMap<String, TombstoneRow>> {
+    Ok(report_tombstones::table
+        .filter(report_tombstones::organization_id.eq(organization_id))
+        .filter(report_tombstones::external_id.eq_any(external_ids))
+        .select(TOMBSTONE_COLUMNS)
+        .load::<TombstoneRow>(conn)?
+        .into_iter()
+        .map(|row| (row.2.clone(), row))
+        .collect())
+}
+
+/// The answer to a submission whose `external_id` belonged to a purged report: 410 with the
+/// tombstone as the submitter sees it. The report is not stored again.
+pub(super) fn resubmission_of(purged: &TombstoneRow) -> ApiError {
+    match tombstone(purged.clone()) {
+        Ok(tombstone) => ApiError::Gone(Box::new(tombstone.for_submitter())),
+        Err(error) => error,
+    }
+}
+
+/// A report's legal hold and release, as the detail view shows them.
+pub fn hold_and_release(
+    conn: &mut DbConnection,
+    id: &str,
+) -> Result<(Option<LegalHold>, Option<DateTime<Utc>>), ApiError> {
+    let hold = report_holds::table
+        .find(id)
+        .select((
+            report_holds::reason,
+            report_holds::placed_at,
+            report_holds::placed_by,
+        ))
+        .first::<(String, NaiveDateTime, String)>(conn)
+        .optional()?
+        .map(|(reason, placed_at, placed_by)| LegalHold {
+            reason,
+            placed_at: placed_at.and_utc(),
+            placed_by,
+        });
+    let released_at = reports::table
+        .find(id)
+        .select(reports::released_at)
+        .first::<Option<NaiveDateTime>>(conn)?;
+    Ok((hold, released_at.map(|at| at.and_utc())))
+}
+
+/// Bumps the report's `version` from `version`, so that a purge that chose the report before
+/// this change skips it (409 when another change got there first).
+fn bump_version(conn: &mut DbConnection, id: &str, version: i32) -> Result<(), ApiError> {
+    let updated = diesel::update(reports::table.find(id).filter(reports::version.eq(version)))
+        .set(reports::version.eq(version + 1))
+        .execute(conn)?;
+    if updated == 0 {
+        return Err(conflict(
+            "the report changed while this request was made; retry",
+        ));
+    }
+    Ok(())
+}
+
+fn version(conn: &mut DbConnection, id: &str) -> Result<i32, ApiError> {
+    Ok(reports::table
+        .find(id)
+        .select(reports::version)
+        .first(conn)?)
+}
+
+/// Places a legal hold on a report by `actor` (409 when it already has one).
+pub fn place_hold(
+    conn: &mut DbConnection,
+    id: &str,
+    actor: &Actor,
+    reason: &str,
+) -> Result<(), ApiError> {
+    portable::write_transaction(conn, |conn| {
+        let version = version(conn, id)?;
+        bump_version(conn, id, version)?;
+        let placed = diesel::insert_into(report_holds::table)
+            .values((
+                report_holds::report_id.eq(id),
+                report_holds::reason.eq(reason),
+                report_holds::placed_at.eq(super::now()),
+                report_holds::placed_by.eq(&actor.id),
+            ))
+            .execute(conn);
+        if portable::is_unique_violation(&placed) {
+            return Err(conflict("the report is already on legal hold"));
+        }
+        placed?;
+        record_event(conn, id, actor, timeline_event("hold", Some(reason)))?;
+        Ok(())
+    })
+}
+
+/// Lifts a report's legal hold (409 when it has none).
+pub fn lift_hold(conn: &mut DbConnection, id: &str, actor: &Actor) -> Result<(), ApiError> {
+    portable::write_transaction(conn, |conn| {
+        let version = version(conn, id)?;
+        bump_version(conn, id, version)?;
+        let lifted = diesel::delete(report_holds::table.find(id)).execute(conn)?;
+        if lifted == 0 {
+            return Err(conflict("the report is not on legal hold"));
+        }
+        record_event(conn, id, actor, timeline_event("hold_lifted", None))?;
+        Ok(())
+    })
+}
+
+/// Releases a referred or actioned report for purge after `retention_released_days` (409 for
+/// any other report, or one already released).
+pub fn release(
+    conn: &mut DbConnection,
+    id: &str,
+    actor: &Actor,
+    reason: &str,
+) -> Result<(), ApiError> {
+    portable::write_transaction(conn, |conn| {
+        let (status, resolution, released_at, version) = reports::table
+            .find(id)
+            .select((
+                reports::status,
+                reports::resolution,
+                reports::released_at,
+                reports::version,
+            ))
+            .first::<(String, Option<String>, Option<NaiveDateTime>, i32)>(conn)?;
+        let resolution: Option<Resolution> = resolution.as_deref().map(parse).transpose()?;
+        crate::domain::retention::check_releasable(parse::<ReportStatus>(&status)?, resolution)?;
+        if released_at.is_some() {
+            return Err(conflict("the report is already released"));
+        }
+        bump_version(conn, id, version)?;
+        diesel::update(reports::table.find(id))
+            .set(reports::released_at.eq(super::now()))
+            .execute(conn)?;
+        record_event(conn, id, actor, timeline_event("release", Some(reason)))?;
+        Ok(())
+    })
+}
+
+fn timeline_event<'a>(kind: &'a str, reason: Option<&'a str>) -> NewEvent<'a> {
+    NewEvent {
+        kind,
+        from: None,
+        to: None,
+        reason,
+        detail: None,
+    }
+}
+
+fn conflict(detail: &str) -> ApiError {
+    ApiError::Conflict {
+        detail: detail.into(),
+        existing_id: None,
+    }
+}
