@@ -13,6 +13,7 @@ mod lifecycle;
 mod mail;
 mod ops;
 mod requests;
+mod retention;
 mod review;
 mod smtp;
 mod stats;
