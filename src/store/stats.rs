@@ -51,21 +51,24 @@ fn apply(conn: &mut DbConnection, deltas: &Deltas) -> QueryResult<()> {
     Ok(())
 }
 
-/// Counts a newly stored live report under every dimension, on the day it was received.
-pub fn count_new_report(
+/// Counts newly stored live reports of `organization_id` under every dimension, on the day they
+/// were received: one upsert for all of them.
+pub fn count_new_reports<'a>(
     conn: &mut DbConnection,
     organization_id: &str,
     received_at: NaiveDateTime,
-    report: &NewReport,
+    reports: impl IntoIterator<Item = &'a NewReport>,
 ) -> QueryResult<()> {
     let mut deltas = Deltas::new();
-    add_report(
-        &mut deltas,
-        organization_id,
-        received_at,
-        report,
-        ReportStatus::Received,
-    );
+    for report in reports {
+        add_report(
+            &mut deltas,
+            organization_id,
+            received_at,
+            report,
+            ReportStatus::Received,
+        );
+    }
     apply(conn, &deltas)
 }
 
