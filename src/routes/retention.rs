@@ -47,7 +47,6 @@ pub async fn place_hold(
     Ok(web::Json(
         state
             .audited(event, move |conn| {
-                review::detail(conn, &id)?;
                 retention::place_hold(conn, &id, &actor, &body.value.reason)?;
                 review::detail(conn, &id)
             })
@@ -81,7 +80,6 @@ pub async fn lift_hold(
     Ok(web::Json(
         state
             .audited(event, move |conn| {
-                review::detail(conn, &id)?;
                 retention::lift_hold(conn, &id, &actor)?;
                 review::detail(conn, &id)
             })
@@ -122,7 +120,6 @@ pub async fn release(
     Ok(web::Json(
         state
             .audited(event, move |conn| {
-                review::detail(conn, &id)?;
                 retention::release(conn, &id, &actor, &body.value.reason)?;
                 review::detail(conn, &id)
             })

@@ -376,11 +376,14 @@ fn bump_version(conn: &mut DbConnection, id: &str, version: i32) -> Result<(), A
     Ok(())
 }
 
+/// The report's version; 410 when it was purged, 404 when there is no such report.
 fn version(conn: &mut DbConnection, id: &str) -> Result<i32, ApiError> {
-    Ok(reports::table
+    let version = reports::table
         .find(id)
         .select(reports::version)
-        .first(conn)?)
+        .first(conn)
+        .optional()?;
+    version.ok_or_else(|| gone_or_not_found(conn, None, &ReportKey::Id(id.to_owned())))
 }
 
 /// Places a legal hold on a report by `actor` (409 when it already has one).
@@ -433,15 +436,11 @@ pub fn release(
     reason: &str,
 ) -> Result<(), ApiError> {
     portable::write_transaction(conn, |conn| {
-        let (status, resolution, released_at, version) = reports::table
+        let version = version(conn, id)?;
+        let (status, resolution, released_at) = reports::table
             .find(id)
-            .select((
-                reports::status,
-                reports::resolution,
-                reports::released_at,
-                reports::version,
-            ))
-            .first::<(String, Option<String>, Option<NaiveDateTime>, i32)>(conn)?;
+            .select((reports::status, reports::resolution, reports::released_at))
+            .first::<(String, Option<String>, Option<NaiveDateTime>)>(conn)?;
         let resolution: Option<Resolution> = resolution.as_deref().map(parse).transpose()?;
         crate::domain::retention::check_releasable(parse::<ReportStatus>(&status)?, resolution)?;
         if released_at.is_some() {

@@ -371,6 +371,9 @@ async fn a_purged_report_answers_410_with_its_tombstone_and_its_external_id_stay
     )
     .await;
     assert_eq!(problem["tombstone"]["id"], id.as_str());
+    let hold = format!("/api/v1/review/reports/{id}/hold");
+    let reason = json!({"reason": "too late"});
+    expect(app.post_json(&hold, &supervisor, &reason).await, 410).await;
 
     // Sending the same report again is recognised: 410, and nothing is stored.
     let problem = expect(app.post_report(&live.token, &report).await, 410).await;
