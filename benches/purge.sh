@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Purge speed: starts the release server on a fresh database, seeds it for SEED_SECONDS with
-# realistic test-mode reports (3 accounts, 5 content items each; batches of 100 through
-# POST /api/v1/reports/batch, driven by wrk), stops it, then times `report-portal purge` with
+# realistic test-mode reports (2 to 5 accounts and 3 to 10 content items each, as
+# benches/load.lua makes them; batches of 100 through POST /api/v1/reports/batch, driven by
+# wrk), stops it, then times `report-portal purge` with
 # PORTAL_RETENTION_TEST_DAYS=0, which purges every one of them (PURGE_BATCH reports per
 # transaction).
 #
@@ -30,7 +31,7 @@ trap 'kill $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
 for _ in $(seq 50); do curl -sf "http://$PORTAL_BIND/readyz" >/dev/null && break; sleep 0.1; done
 export TOKEN=$(curl -sf -u "$CLIENT_ID:$SECRET" -d grant_type=client_credentials "http://$PORTAL_BIND/api/v1/auth/token" | json '["access_token"]')
 echo "backend: ${DATABASE_URL:-sqlite}; seeding for ${SEED_SECONDS}s"
-BATCH=100 wrk -t2 -c8 -d"${SEED_SECONDS}s" --timeout 30s -s benches/submit.lua "http://$PORTAL_BIND" > "$WORK/wrk.txt"
+BATCH=100 wrk -t2 -c8 -d"${SEED_SECONDS}s" --timeout 30s -s benches/load.lua "http://$PORTAL_BIND" > "$WORK/wrk.txt"
 echo "reports seeded: $(awk '/^reports stored:/ {print $3}' "$WORK/wrk.txt")"
 kill $SERVER; wait $SERVER 2>/dev/null || true
 START=$(date +%s.%N)
