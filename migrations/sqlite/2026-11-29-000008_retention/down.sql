@@ -1,5 +1,8 @@
 DROP TABLE report_tombstones;
 DROP TABLE report_holds;
+DROP INDEX report_prior_reports_prior;
+DROP INDEX report_evidence_report;
+DROP INDEX report_words_report;
 DROP INDEX reports_mode_received;
 DROP INDEX reports_released_retention;
 DROP INDEX reports_retracted_retention;

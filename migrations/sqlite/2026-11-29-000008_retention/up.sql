@@ -21,6 +21,12 @@ CREATE INDEX reports_retracted_retention ON reports (status, retracted_at);
 CREATE INDEX reports_released_retention ON reports (released_at);
 CREATE INDEX reports_mode_received ON reports (mode, received_at);
 
+-- A purge deletes by report: every table referencing a report needs an index on that column,
+-- or each deleted report (and its foreign-key check) scans the whole table.
+CREATE INDEX report_words_report ON report_words (report_id);
+CREATE INDEX report_evidence_report ON report_evidence (report_id);
+CREATE INDEX report_prior_reports_prior ON report_prior_reports (prior_report_id);
+
 -- What is left of a purged report: enough to answer 410 Gone and to recognise its external_id.
 -- The evidence files are deleted after the rows; evidence_deleted stays false until they are.
 CREATE TABLE report_tombstones (
