@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod routes;
 pub mod secret_file;
+pub mod seed;
 pub mod startup;
 pub mod state;
 pub mod store;
