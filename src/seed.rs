@@ -639,17 +639,19 @@ impl Generator {
         accounts: &[Account],
         before: DateTime<Utc>,
     ) -> ContentItem {
-        let media = self.rng.gen_bool(0.5);
+        let content_type = pick(&mut self.rng, &CONTENT_TYPES, &self.content_types);
+        let image = matches!(content_type, ContentType::Image | ContentType::Video);
+        let media = image || self.rng.gen_bool(0.2);
         let digest = |algorithm: &str| hex::encode(Sha256::digest(format!("seed {algorithm} {n} {i}")));
         ContentItem {
-            content_type: pick(&mut self.rng, &CONTENT_TYPES, &self.content_types),
+            content_type,
             url: Some(format!("https://{host}/p/seed_{n}_{i}")),
             posted_at: Some(before - Duration::minutes(self.rng.gen_range(1..30 * 24 * 60))),
             text_excerpt: Some(PHRASES[self.rng.gen_range(0..PHRASES.len())].to_owned()),
             language: Some("es".into()),
             sha256: media.then(|| digest("sha256")),
             md5: None,
-            pdq: (media && self.rng.gen_bool(0.3)).then(|| digest("pdq")),
+            pdq: (image && self.rng.gen_bool(0.5)).then(|| digest("pdq")),
             account_ref: Some(
                 accounts[self.rng.gen_range(0..accounts.len())]
                     .platform_account_id
