@@ -46,7 +46,8 @@ pub struct IndicatorMatch {
     /// For `near`: how many bits of the two PDQ hashes differ (0 to 31).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub distance: Option<u32>,
-    /// Where the value appears in the report asked about (a JSON Pointer into its body).
+    /// Where the value appears in the report asked about: a JSON Pointer into its body, or
+    /// `/amendments/{number}/…` into the amendment that added it.
     pub pointer: String,
     /// Where it appears in the related report.
     pub other_pointer: String,
@@ -165,7 +166,8 @@ pub struct IndicatorHit {
     /// For `near`: how many bits differ from the searched hash.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub distance: Option<u32>,
-    /// Where the value appears in the report (a JSON Pointer into its body).
+    /// Where the value appears in the report: a JSON Pointer into its body, or
+    /// `/amendments/{number}/…` into the amendment that added it.
     pub pointer: String,
 }
 

@@ -133,6 +133,7 @@ impl Composer {
                 "link",
                 format!("{}/api/v1/review/reports/{}", self.public_url, report.id),
             ),
+            ("matches", matches(report.earlier_matches)),
             ("subject", subject.clone()),
         ];
         Content {
@@ -159,6 +160,15 @@ fn new_report_subject(urgent: bool, report: &ReportFacts) -> String {
         readable(report.category.as_ref()),
         one_line(&report.organization)
     )
+}
+
+/// `matches 3 earlier reports`, or `no earlier report` when there is none.
+fn matches(earlier: usize) -> String {
+    match earlier {
+        0 => "no earlier report".to_owned(),
+        1 => "matches 1 earlier report".to_owned(),
+        n => format!("matches {n} earlier reports"),
+    }
 }
 
 /// A code as words: `violent_content` → `violent content`.
@@ -214,6 +224,7 @@ mod tests {
                 severity,
                 organization: organization.into(),
                 received_at: "2026-11-29T14:03:22Z".parse().unwrap(),
+                earlier_matches: 0,
             },
         }
     }

@@ -57,9 +57,10 @@ pub async fn amend(
     let event = meta.event(Some(&reporter.actor()), "report.amend", Some(&id));
     let submitter = submitter(reporter, &meta);
     let signer = state.receipts.clone();
+    let hasher = state.word_hasher.clone();
     let amended = state
         .audited(event, move |conn| {
-            lifecycle::amend(conn, &submitter, &id, &received, &signer)
+            lifecycle::amend(conn, &submitter, &id, &received, &signer, &hasher)
         })
         .await?;
     let mut response = if amended.replayed {

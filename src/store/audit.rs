@@ -5,8 +5,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::organizations::parse;
+use crate::db::portable::{self, insert_rows};
 use crate::db::schema::audit_events;
-use crate::db::{DbConnection, MultiBackend, portable};
+use crate::db::{DbConnection, MultiBackend};
 use crate::domain::audit::{AuditEvent, GENESIS_HASH, Outcome, Verification};
 use crate::domain::pagination::{Page, Paginated};
 use crate::error::ApiError;
@@ -87,20 +88,29 @@ pub fn recorded_as<T>(
 
 /// Appends an event (call it inside the transaction of the change it records).
 pub fn append(conn: &mut DbConnection, event: &NewAuditEvent) -> QueryResult<()> {
-    diesel::insert_into(audit_events::table)
-        .values((
-            audit_events::id.eq(super::new_id()),
-            audit_events::at.eq(super::now()),
-            audit_events::actor.eq(&event.actor),
-            audit_events::role.eq(&event.role),
-            audit_events::action.eq(event.action),
-            audit_events::target.eq(&event.target),
-            audit_events::outcome.eq(event.outcome.as_ref()),
-            audit_events::ip.eq(&event.ip),
-            audit_events::request_id.eq(&event.request_id),
-        ))
-        .execute(conn)
-        .map(drop)
+    append_all(conn, std::slice::from_ref(event))
+}
+
+/// Appends events in one multi-row insert (inside the transaction of the changes they record).
+pub fn append_all(conn: &mut DbConnection, events: &[NewAuditEvent]) -> QueryResult<()> {
+    let at = super::now();
+    let rows: Vec<_> = events
+        .iter()
+        .map(|event| {
+            (
+                audit_events::id.eq(super::new_id()),
+                audit_events::at.eq(at),
+                audit_events::actor.eq(&event.actor),
+                audit_events::role.eq(&event.role),
+                audit_events::action.eq(event.action),
+                audit_events::target.eq(&event.target),
+                audit_events::outcome.eq(event.outcome.as_ref()),
+                audit_events::ip.eq(&event.ip),
+                audit_events::request_id.eq(&event.request_id),
+            )
+        })
+        .collect();
+    insert_rows!(conn, audit_events::table, &rows).map(drop)
 }
 
 type EventRow = (

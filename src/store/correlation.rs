@@ -13,9 +13,9 @@ use diesel::prelude::*;
 use diesel::sql_types::{Bool, Text};
 
 use super::organizations::parse;
-use super::review::{NewEvent, record_event, summaries};
-use crate::db::portable::insert_new_rows;
-use crate::db::schema::{indicator_index, pdq_index, reports};
+use super::review::{NewEvent, summaries};
+use crate::db::portable::{insert_new_rows, insert_rows};
+use crate::db::schema::{indicator_index, pdq_index, report_events, reports};
 use crate::db::{DbConnection, MultiBackend};
 use crate::domain::correlation::{
     IndicatorHit, IndicatorMatch, MatchKind, RelatedCounts, RelatedReport, RelatedReports,
@@ -66,61 +66,63 @@ fn owner(conn: &mut DbConnection, report_id: &str) -> QueryResult<(String, Strin
 /// already indexed for the report is skipped, so an amendment may repeat values.
 pub fn index(conn: &mut DbConnection, report_id: &str, entries: &[IndexEntry]) -> QueryResult<()> {
     let (organization_id, mode) = owner(conn, report_id)?;
-    insert_entries(conn, report_id, &organization_id, &mode, entries)
+    insert_entries(conn, &organization_id, &mode, &[(report_id, entries)])
 }
 
+/// Adds the entries of reports of one organization in `mode`: one multi-row insert per index.
 fn insert_entries(
     conn: &mut DbConnection,
-    report_id: &str,
     organization_id: &str,
     mode: &str,
-    entries: &[IndexEntry],
+    reports: &[(&str, &[IndexEntry])],
 ) -> QueryResult<()> {
     let mut exact = Vec::new();
     let mut near = Vec::new();
-    for entry in entries {
-        match entry {
-            IndexEntry::Exact {
-                kind,
-                hash,
-                pointer,
-            } => exact.push((
-                indicator_index::value_hash.eq(hash),
-                indicator_index::report_id.eq(report_id),
-                indicator_index::kind.eq(kind.as_ref()),
-                indicator_index::organization_id.eq(organization_id),
-                indicator_index::mode.eq(mode),
-                indicator_index::pointer.eq(pointer),
-            )),
-            IndexEntry::Pdq { pdq, pointer } => {
-                let c = pdq.chunks();
-                near.push((
-                    (
-                        pdq_index::report_id.eq(report_id),
-                        pdq_index::pdq.eq(pdq.hex()),
-                        pdq_index::organization_id.eq(organization_id),
-                        pdq_index::mode.eq(mode),
-                        pdq_index::pointer.eq(pointer),
-                    ),
-                    (
-                        pdq_index::c0.eq(c[0]),
-                        pdq_index::c1.eq(c[1]),
-                        pdq_index::c2.eq(c[2]),
-                        pdq_index::c3.eq(c[3]),
-                        pdq_index::c4.eq(c[4]),
-                        pdq_index::c5.eq(c[5]),
-                        pdq_index::c6.eq(c[6]),
-                        pdq_index::c7.eq(c[7]),
-                        pdq_index::c8.eq(c[8]),
-                        pdq_index::c9.eq(c[9]),
-                        pdq_index::c10.eq(c[10]),
-                        pdq_index::c11.eq(c[11]),
-                        pdq_index::c12.eq(c[12]),
-                        pdq_index::c13.eq(c[13]),
-                        pdq_index::c14.eq(c[14]),
-                        pdq_index::c15.eq(c[15]),
-                    ),
-                ));
+    for (report_id, entries) in reports {
+        for entry in *entries {
+            match entry {
+                IndexEntry::Exact {
+                    kind,
+                    hash,
+                    pointer,
+                } => exact.push((
+                    indicator_index::value_hash.eq(hash),
+                    indicator_index::report_id.eq(*report_id),
+                    indicator_index::kind.eq(kind.as_ref()),
+                    indicator_index::organization_id.eq(organization_id),
+                    indicator_index::mode.eq(mode),
+                    indicator_index::pointer.eq(pointer),
+                )),
+                IndexEntry::Pdq { pdq, pointer } => {
+                    let c = pdq.chunks();
+                    near.push((
+                        (
+                            pdq_index::report_id.eq(*report_id),
+                            pdq_index::pdq.eq(pdq.hex()),
+                            pdq_index::organization_id.eq(organization_id),
+                            pdq_index::mode.eq(mode),
+                            pdq_index::pointer.eq(pointer),
+                        ),
+                        (
+                            pdq_index::c0.eq(c[0]),
+                            pdq_index::c1.eq(c[1]),
+                            pdq_index::c2.eq(c[2]),
+                            pdq_index::c3.eq(c[3]),
+                            pdq_index::c4.eq(c[4]),
+                            pdq_index::c5.eq(c[5]),
+                            pdq_index::c6.eq(c[6]),
+                            pdq_index::c7.eq(c[7]),
+                            pdq_index::c8.eq(c[8]),
+                            pdq_index::c9.eq(c[9]),
+                            pdq_index::c10.eq(c[10]),
+                            pdq_index::c11.eq(c[11]),
+                            pdq_index::c12.eq(c[12]),
+                            pdq_index::c13.eq(c[13]),
+                            pdq_index::c14.eq(c[14]),
+                            pdq_index::c15.eq(c[15]),
+                        ),
+                    ));
+                }
             }
         }
     }
@@ -130,7 +132,7 @@ fn insert_entries(
 }
 
 /// How a new report correlates with the reports before it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Correlation {
     /// Earlier reports sharing an indicator with it: the "matches N earlier reports" of its
     /// notification.
@@ -139,47 +141,81 @@ pub struct Correlation {
     pub other_organizations: usize,
 }
 
-/// Indexes a new report's `entries` and, when it shares indicators with reports of other
-/// organizations, records a `correlation` event on its timeline with the counts (never a value).
-/// Answers the counts, for the new-report notification.
-pub fn index_new_report(
-    conn: &mut DbConnection,
-    report_id: &str,
-    actor: &Actor,
-    entries: &[IndexEntry],
-) -> QueryResult<Correlation> {
-    let (organization_id, mode) = owner(conn, report_id)?;
-    insert_entries(conn, report_id, &organization_id, &mode, entries)?;
-    let found = matches(conn, report_id, &Scope::of(&organization_id, &mode))?;
-    let reports: HashSet<&str> = found.iter().map(|f| f.other.as_str()).collect();
-    let organizations: HashSet<&str> = found
-        .iter()
-        .map(|f| f.other_organization.as_str())
-        .filter(|o| *o != organization_id)
-        .collect();
-    let correlation = Correlation {
-        matching_reports: reports.len(),
-        other_organizations: organizations.len(),
-    };
-    if correlation.other_organizations > 0 {
-        let detail = serde_json::json!({
-            "matching_reports": correlation.matching_reports,
-            "other_organizations": correlation.other_organizations,
-        });
-        record_event(
-            conn,
-            report_id,
-            actor,
-            NewEvent {
-                kind: "correlation",
-                from: None,
-                to: None,
-                reason: None,
-                detail: Some(detail),
-            },
-        )?;
+impl Correlation {
+    /// The counts of the reports in `found` received before report `id` (ids are time-ordered
+    /// UUIDv7s), other than `organization_id`'s for the organizations.
+    fn of_earlier(id: &str, organization_id: &str, found: &[Found]) -> Correlation {
+        let earlier = || found.iter().filter(|f| f.other.as_str() < id);
+        let reports: HashSet<&str> = earlier().map(|f| f.other.as_str()).collect();
+        let organizations: HashSet<&str> = earlier()
+            .map(|f| f.other_organization.as_str())
+            .filter(|o| *o != organization_id)
+            .collect();
+        Correlation {
+            matching_reports: reports.len(),
+            other_organizations: organizations.len(),
+        }
     }
-    Ok(correlation)
+}
+
+/// Indexes the `entries` of new reports, all of `organization_id` in `mode` (one multi-row
+/// insert per index, one lookup of matches for all), and records a `correlation` event on the
+/// timeline of each that shares indicators with earlier reports of other organizations, with the
+/// counts (never a value).
+pub fn index_new_reports(
+    conn: &mut DbConnection,
+    organization_id: &str,
+    mode: CredentialMode,
+    actor: &Actor,
+    reports: &[(&str, &[IndexEntry])],
+) -> QueryResult<()> {
+    insert_entries(conn, organization_id, mode.as_ref(), reports)?;
+    let ids: Vec<&str> = reports.iter().map(|(id, _)| *id).collect();
+    let found = matches_of(conn, &ids, &Scope::of(organization_id, mode.as_ref()))?;
+    let events: Vec<_> = ids
+        .iter()
+        .filter_map(|id| {
+            let correlation =
+                Correlation::of_earlier(id, organization_id, found.get(*id).map_or(&[], |f| f));
+            (correlation.other_organizations > 0).then(|| {
+                NewEvent {
+                    kind: "correlation",
+                    from: None,
+                    to: None,
+                    reason: None,
+                    detail: Some(serde_json::json!({
+                        "matching_reports": correlation.matching_reports,
+                        "other_organizations": correlation.other_organizations,
+                    })),
+                }
+                .row(id, actor)
+            })
+        })
+        .collect();
+    insert_rows!(conn, report_events::table, &events).map(drop)
+}
+
+/// How each of the live reports `ids` correlates with the live reports received before it, for
+/// their notifications.
+pub fn earlier_matches(
+    conn: &mut DbConnection,
+    ids: &[&str],
+) -> QueryResult<HashMap<String, Correlation>> {
+    let owners: HashMap<String, String> = reports::table
+        .filter(reports::id.eq_any(ids))
+        .select((reports::id, reports::organization_id))
+        .load(conn)?
+        .into_iter()
+        .collect();
+    let found = matches_of(conn, ids, &Scope::all(CredentialMode::Live))?;
+    Ok(owners
+        .into_iter()
+        .map(|(id, organization_id)| {
+            let found = found.get(&id).map_or(&[][..], |f| f);
+            let correlation = Correlation::of_earlier(&id, &organization_id, found);
+            (id, correlation)
+        })
+        .collect())
 }
 
 /// An indicator one report shares with another.
@@ -207,8 +243,25 @@ impl Found {
 
 /// Every indicator report `report_id` shares with another report in `scope`.
 fn matches(conn: &mut DbConnection, report_id: &str, scope: &Scope) -> QueryResult<Vec<Found>> {
-    let mut found = exact_matches(conn, report_id, scope)?;
-    found.extend(near_matches(conn, report_id, scope)?);
+    Ok(matches_of(conn, &[report_id], scope)?
+        .remove(report_id)
+        .unwrap_or_default())
+}
+
+/// Every indicator each of `report_ids` shares with another report in `scope`, by report: two
+/// queries (exact values, PDQ hashes) whatever the number of reports.
+fn matches_of(
+    conn: &mut DbConnection,
+    report_ids: &[&str],
+    scope: &Scope,
+) -> QueryResult<HashMap<String, Vec<Found>>> {
+    let mut found: HashMap<String, Vec<Found>> = HashMap::new();
+    for (report_id, one) in exact_matches(conn, report_ids, scope)?
+        .into_iter()
+        .chain(near_matches(conn, report_ids, scope)?)
+    {
+        found.entry(report_id).or_default().push(one);
+    }
     Ok(found)
 }
 
@@ -218,13 +271,13 @@ fn find(conn: &mut DbConnection, id: &str) -> Result<Vec<Found>, ApiError> {
     Ok(matches(conn, id, &Scope::of(&organization_id, &mode))?)
 }
 
-/// The exact values report `report_id` shares with other reports in `scope`: one join of the
-/// index with itself on the keyed hash.
+/// The exact values each of `report_ids` shares with other reports in `scope`, with the report
+/// sharing it: one join of the index with itself on the keyed hash.
 fn exact_matches(
     conn: &mut DbConnection,
-    report_id: &str,
+    report_ids: &[&str],
     scope: &Scope,
-) -> QueryResult<Vec<Found>> {
+) -> QueryResult<Vec<(String, Found)>> {
     let other = diesel::alias!(indicator_index as other);
     let mut query = indicator_index::table
         .inner_join(
@@ -232,14 +285,15 @@ fn exact_matches(
                 .field(indicator_index::value_hash)
                 .eq(indicator_index::value_hash)),
         )
-        .filter(indicator_index::report_id.eq(report_id.to_owned()))
+        .filter(indicator_index::report_id.eq_any(report_ids.to_vec()))
         .filter(
             other
                 .field(indicator_index::report_id)
-                .ne(report_id.to_owned()),
+                .ne(indicator_index::report_id),
         )
         .filter(other.field(indicator_index::mode).eq(scope.mode.clone()))
         .select((
+            indicator_index::report_id,
             other.field(indicator_index::report_id),
             other.field(indicator_index::organization_id),
             indicator_index::kind,
@@ -255,46 +309,58 @@ fn exact_matches(
         );
     }
     Ok(query
-        .load::<(String, String, String, String, String)>(conn)?
+        .load::<(String, String, String, String, String, String)>(conn)?
         .into_iter()
         .map(
-            |(other, other_organization, kind, pointer, other_pointer)| Found {
-                other,
-                other_organization,
-                kind,
-                distance: None,
-                pointer,
-                other_pointer,
+            |(report_id, other, other_organization, kind, pointer, other_pointer)| {
+                (
+                    report_id,
+                    Found {
+                        other,
+                        other_organization,
+                        kind,
+                        distance: None,
+                        pointer,
+                        other_pointer,
+                    },
+                )
             },
         )
         .collect())
 }
 
-/// The PDQ hashes of other reports in `scope` within [`Pdq::NEAR`] of one of report
-/// `report_id`'s.
+/// The PDQ hashes of other reports in `scope` within [`Pdq::NEAR`] of one of the hashes of each
+/// of `report_ids`, with the report it is near.
 fn near_matches(
     conn: &mut DbConnection,
-    report_id: &str,
+    report_ids: &[&str],
     scope: &Scope,
-) -> QueryResult<Vec<Found>> {
-    let own: Vec<(Pdq, String)> = pdq_index::table
-        .filter(pdq_index::report_id.eq(report_id))
-        .select((pdq_index::pdq, pdq_index::pointer))
-        .load::<(String, String)>(conn)?
+) -> QueryResult<Vec<(String, Found)>> {
+    let own: Vec<(String, Pdq, String)> = pdq_index::table
+        .filter(pdq_index::report_id.eq_any(report_ids))
+        .select((pdq_index::report_id, pdq_index::pdq, pdq_index::pointer))
+        .load::<(String, String, String)>(conn)?
         .into_iter()
-        .filter_map(|(pdq, pointer)| Some((Pdq::parse(&pdq)?, pointer)))
+        .filter_map(|(report_id, pdq, pointer)| Some((report_id, Pdq::parse(&pdq)?, pointer)))
         .collect();
-    let sources: Vec<Pdq> = own.iter().map(|(pdq, _)| *pdq).collect();
+    let sources: Vec<Pdq> = own.iter().map(|(_, pdq, _)| *pdq).collect();
     Ok(near(conn, &sources, scope)?
         .into_iter()
-        .filter(|near| near.row.report_id != report_id)
-        .map(|near| Found {
-            other: near.row.report_id,
-            other_organization: near.row.organization_id,
-            kind: IndicatorKind::Pdq.as_ref().to_owned(),
-            distance: Some(near.distance),
-            pointer: own[near.source].1.clone(),
-            other_pointer: near.row.pointer,
+        .filter_map(|near| {
+            let (report_id, _, pointer) = &own[near.source];
+            (near.row.report_id != *report_id).then(|| {
+                (
+                    report_id.clone(),
+                    Found {
+                        other: near.row.report_id,
+                        other_organization: near.row.organization_id,
+                        kind: IndicatorKind::Pdq.as_ref().to_owned(),
+                        distance: Some(near.distance),
+                        pointer: pointer.clone(),
+                        other_pointer: near.row.pointer,
+                    },
+                )
+            })
         })
         .collect())
 }
@@ -543,9 +609,9 @@ pub fn related_to(
                 .or(indicator_index::organization_id.eq(organization_id.clone())),
         )
         .select(indicator_index::report_id);
-    let near: Vec<String> = near_matches(conn, id, &Scope::of(&organization_id, &mode))?
+    let near: Vec<String> = near_matches(conn, &[id], &Scope::of(&organization_id, &mode))?
         .into_iter()
-        .map(|found| found.other)
+        .map(|(_, found)| found.other)
         .collect();
     Ok(Box::new(reports::id.ne(id.to_owned()).and(
         reports::id.eq_any(exact).or(reports::id.eq_any(near)),

@@ -14,7 +14,9 @@ use crate::db::schema::{
     report_accounts, report_amendments, report_content, report_locations, report_words, reports,
 };
 use crate::db::{DbConnection, portable};
+use crate::domain::indicators;
 use crate::domain::lifecycle::{Amendment, AmendmentReceipt, NewAmendment, ReportSoFar};
+use crate::domain::search::WordHasher;
 use crate::domain::stats::Dimension;
 use crate::domain::status::ReportStatus;
 use crate::domain::taxonomy::Severity;
@@ -83,6 +85,7 @@ pub fn amend(
     report_id: &str,
     body: &ReceivedAmendment,
     signer: &ReceiptSigner,
+    hasher: &WordHasher,
 ) -> Result<Amended, ApiError> {
     let (external_id, number, received_at, replayed) = portable::write_transaction(conn, |conn| {
         let (external_id, status, severity, _) =
@@ -97,7 +100,7 @@ pub fn amend(
         if let Some((number, received_at)) = earlier {
             return Ok((external_id, number, received_at, true));
         }
-        let (number, received_at) = insert(conn, submitter, report_id, severity, body)?;
+        let (number, received_at) = insert(conn, submitter, report_id, severity, body, hasher)?;
         Ok::<_, ApiError>((external_id, number, received_at, false))
     })?;
     let received_at = received_at.and_utc();
@@ -129,6 +132,7 @@ fn insert(
     report_id: &str,
     severity: Severity,
     body: &ReceivedAmendment,
+    hasher: &WordHasher,
 ) -> Result<(i32, NaiveDateTime), ApiError> {
     let account_ids: Vec<String> = report_accounts::table
         .filter(report_accounts::report_id.eq(report_id))
@@ -209,6 +213,18 @@ fn insert(
             word_hashes: &new_words,
         }],
     )?;
+    let service: String = reports::table
+        .find(report_id)
+        .select(reports::service)
+        .first(conn)?;
+    let indicators = indicators::of_parts(
+        &service,
+        &amendment.accounts,
+        &amendment.content,
+        &format!("/amendments/{number}"),
+    );
+    let entries: Vec<_> = indicators.iter().map(|i| i.entry(hasher)).collect();
+    super::correlation::index(conn, report_id, &entries)?;
 
     if let Some(raised) = amendment.severity {
         let previous: String = reports::table
@@ -227,7 +243,7 @@ fn insert(
         )?;
         // A report raised to critical notifies as a new critical report does (live reports only).
         if raised == Severity::Critical {
-            super::outbox::enqueue_new_report(conn, report_id, submitter.mode, raised)?;
+            super::outbox::enqueue_new_reports(conn, submitter.mode, &[(report_id, raised)])?;
         }
     }
     let actor = Actor {

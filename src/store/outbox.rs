@@ -12,7 +12,7 @@ use diesel::prelude::*;
 
 use super::organizations::parse;
 use crate::db::DbConnection;
-use crate::db::portable::{self, load_skipping_locked};
+use crate::db::portable::{self, insert_rows, load_skipping_locked};
 use crate::db::schema::{organizations, outbox, reports, users};
 use crate::domain::notification::{
     Notification, NotificationKind, NotificationStatus, OutboxDepth,
@@ -23,48 +23,48 @@ use crate::domain::taxonomy::{Category, Severity};
 use crate::domain::user::Role;
 use crate::error::ApiError;
 
-/// Queues a notification about `report_id`, due at once, inside the caller's transaction, so that
-/// it exists exactly when the change it tells of was committed. `urgent` ones are sent before the
-/// others and say so in their subject.
+/// Queues a notification of `kind` about each of `reports` (report id, urgent), due at once,
+/// inside the caller's transaction, so that each exists exactly when the change it tells of was
+/// committed. `urgent` ones are sent before the others and say so in their subject.
 pub fn enqueue(
     conn: &mut DbConnection,
     kind: NotificationKind,
-    report_id: &str,
-    urgent: bool,
+    reports: &[(&str, bool)],
 ) -> QueryResult<()> {
     let now = super::now();
-    diesel::insert_into(outbox::table)
-        .values((
-            outbox::id.eq(super::new_id()),
-            outbox::kind.eq(kind.as_ref()),
-            outbox::report_id.eq(report_id),
-            outbox::urgent.eq(urgent),
-            outbox::status.eq(NotificationStatus::Pending.as_ref()),
-            outbox::attempts.eq(0),
-            outbox::next_attempt_at.eq(now),
-            outbox::created_at.eq(now),
-        ))
-        .execute(conn)
-        .map(drop)
+    let rows: Vec<_> = reports
+        .iter()
+        .map(|(report_id, urgent)| {
+            (
+                outbox::id.eq(super::new_id()),
+                outbox::kind.eq(kind.as_ref()),
+                outbox::report_id.eq(*report_id),
+                outbox::urgent.eq(*urgent),
+                outbox::status.eq(NotificationStatus::Pending.as_ref()),
+                outbox::attempts.eq(0),
+                outbox::next_attempt_at.eq(now),
+                outbox::created_at.eq(now),
+            )
+        })
+        .collect();
+    insert_rows!(conn, outbox::table, &rows).map(drop)
 }
 
-/// Queues the analysts' notification of a newly stored report: urgent when it is critical, and
-/// none at all for a test-mode report.
-pub fn enqueue_new_report(
+/// Queues the analysts' notifications of newly stored reports (id, severity) of one `mode`:
+/// urgent for critical ones, and none at all for test-mode reports.
+pub fn enqueue_new_reports(
     conn: &mut DbConnection,
-    report_id: &str,
     mode: CredentialMode,
-    severity: Severity,
+    reports: &[(&str, Severity)],
 ) -> QueryResult<()> {
     if mode == CredentialMode::Test {
         return Ok(());
     }
-    enqueue(
-        conn,
-        NotificationKind::NewReport,
-        report_id,
-        severity == Severity::Critical,
-    )
+    let rows: Vec<(&str, bool)> = reports
+        .iter()
+        .map(|(id, severity)| (*id, *severity == Severity::Critical))
+        .collect();
+    enqueue(conn, NotificationKind::NewReport, &rows)
 }
 
 /// What a notification may say about its report: codes, the organization's name and a time;
@@ -81,6 +81,8 @@ pub struct ReportFacts {
     pub organization: String,
     /// When the portal stored it.
     pub received_at: DateTime<Utc>,
+    /// How many earlier reports share an indicator with it (a count, never a value).
+    pub earlier_matches: usize,
 }
 
 /// A notification a worker has claimed, with what its message needs.
@@ -124,6 +126,7 @@ fn claimed(row: ClaimedRow) -> Result<Claimed, ApiError> {
             severity: parse(&severity)?,
             organization,
             received_at: received_at.and_utc(),
+            earlier_matches: 0,
         },
     })
 }
@@ -176,8 +179,24 @@ pub fn claim(
             .load::<ClaimedRow>(conn)?
             .into_iter()
             .map(claimed)
-            .collect()
+            .collect::<Result<Vec<_>, ApiError>>()
+            .and_then(|claimed| with_earlier_matches(conn, claimed))
     })
+}
+
+/// `claimed` with the count of earlier reports each one's report matches.
+fn with_earlier_matches(
+    conn: &mut DbConnection,
+    mut claimed: Vec<Claimed>,
+) -> Result<Vec<Claimed>, ApiError> {
+    let ids: Vec<&str> = claimed.iter().map(|c| c.report.id.as_str()).collect();
+    let matches = super::correlation::earlier_matches(conn, &ids)?;
+    for notification in &mut claimed {
+        if let Some(correlation) = matches.get(&notification.report.id) {
+            notification.report.earlier_matches = correlation.matching_reports;
+        }
+    }
+    Ok(claimed)
 }
 
 /// The staff members who asked to be e-mailed about new reports: active analysts and

@@ -353,24 +353,37 @@ fn insert(
         })
         .collect();
     insert_rows!(conn, report_events::table, &events)?;
-    for (id, body) in new {
-        super::correlation::index_new_report(conn, id, &submitter_actor, &body.indicators)?;
-        super::outbox::enqueue_new_report(conn, id, submitter.mode, body.report.severity)?;
-        if submitter.mode == CredentialMode::Live {
-            super::stats::count_new_report(
-                conn,
-                &submitter.organization_id,
-                body.received_at,
-                &body.report,
-            )?;
-        }
-        let stored = NewAuditEvent {
+    let entries: Vec<(&str, &[IndexEntry])> = new
+        .iter()
+        .map(|(id, body)| (id.as_str(), body.indicators.as_slice()))
+        .collect();
+    super::correlation::index_new_reports(
+        conn,
+        &submitter.organization_id,
+        submitter.mode,
+        &submitter_actor,
+        &entries,
+    )?;
+    let severities: Vec<_> = new
+        .iter()
+        .map(|(id, body)| (id.as_str(), body.report.severity))
+        .collect();
+    super::outbox::enqueue_new_reports(conn, submitter.mode, &severities)?;
+    if submitter.mode == CredentialMode::Live {
+        super::stats::count_new_reports(
+            conn,
+            &submitter.organization_id,
+            new.iter().map(|(_, body)| (body.received_at, &body.report)),
+        )?;
+    }
+    let stored: Vec<NewAuditEvent> = new
+        .iter()
+        .map(|(id, _)| NewAuditEvent {
             target: Some(id.clone()),
             ..submitter.audit.clone()
-        };
-        super::audit::append(conn, &stored)?;
-    }
-    Ok(())
+        })
+        .collect();
+    super::audit::append_all(conn, &stored)
 }
 
 /// What a submission or an amendment adds to one report: accounts (with their contact

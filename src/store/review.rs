@@ -399,11 +399,12 @@ pub fn transition(
                 == 1;
         }
         if to == ReportStatus::Closed {
-            let never_closed = reports::table.find(id).filter(reports::closed_at.is_null());
-            milestones.first_closure = diesel::update(never_closed)
-                .set(reports::closed_at.eq(now))
-                .execute(conn)?
-                == 1;
+            // The row is ours since the versioned update above: read, then write once.
+            let closed_before: Option<NaiveDateTime> = reports::table
+                .find(id)
+                .select(reports::closed_at)
+                .first(conn)?;
+            milestones.first_closure = closed_before.is_none();
             diesel::update(reports::table.find(id))
                 .set(reports::closed_at.eq(now))
                 .execute(conn)?;

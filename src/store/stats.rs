@@ -51,21 +51,23 @@ fn apply(conn: &mut DbConnection, deltas: &Deltas) -> QueryResult<()> {
     Ok(())
 }
 
-/// Counts a newly stored live report under every dimension, on the day it was received.
-pub fn count_new_report(
+/// Counts newly stored live reports of `organization_id`, each with the time it was received,
+/// under every dimension on the day it was received: one upsert for all of them.
+pub fn count_new_reports<'a>(
     conn: &mut DbConnection,
     organization_id: &str,
-    received_at: NaiveDateTime,
-    report: &NewReport,
+    reports: impl IntoIterator<Item = (NaiveDateTime, &'a NewReport)>,
 ) -> QueryResult<()> {
     let mut deltas = Deltas::new();
-    add_report(
-        &mut deltas,
-        organization_id,
-        received_at,
-        report,
-        ReportStatus::Received,
-    );
+    for (received_at, report) in reports {
+        add_report(
+            &mut deltas,
+            organization_id,
+            received_at,
+            report,
+            ReportStatus::Received,
+        );
+    }
     apply(conn, &deltas)
 }
 

@@ -639,3 +639,86 @@ async fn reporters_never_see_correlation() {
         }
     }
 }
+
+#[actix_web::test]
+async fn values_added_by_an_amendment_are_matched_like_the_report_s_own() {
+    let app = spawn_app().await;
+    let video = app.reporter(CredentialMode::Live).await;
+    let chat = app.reporter(CredentialMode::Live).await;
+    let (_, analyst) = app.staff(Role::Analyst).await;
+    let first = submit(
+        &app,
+        &video,
+        &report_with(
+            json!({"handle": "reclutador.norte"}),
+            json!({"url": "https://video.example.com/v/zz9"}),
+        ),
+    )
+    .await;
+    let later = submit(
+        &app,
+        &chat,
+        &report_with(json!({"handle": "someone.else"}), json!({})),
+    )
+    .await;
+    assert_eq!(related(&app, &analyst, &first).await["total"], 0);
+
+    let amendment = json!({
+        "note": "The same recruiter wrote from a second account.",
+        "accounts": [{
+            "platform_account_id": "chat-second",
+            "handle": "@Reclutador.Norte",
+            "role": "recruiter",
+            "action_taken": "banned"
+        }],
+        "content": [{
+            "content_type": "image",
+            "url": "https://video.example.com/v/zz9?utm_campaign=x",
+            "preserved": false,
+            "removed": false
+        }]
+    });
+    expect(
+        app.post_json(
+            &format!("/api/v1/reports/{later}/amendments"),
+            &chat.token,
+            &amendment,
+        )
+        .await,
+        201,
+    )
+    .await;
+
+    let found = related(&app, &analyst, &first).await;
+    assert_eq!(ids(&found["items"]), [later.as_str()]);
+    let mut matched: Vec<(String, String)> = found["items"][0]["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["kind"].as_str().unwrap().to_owned(),
+                m["other_pointer"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    matched.sort();
+    assert_eq!(
+        matched,
+        [
+            ("handle", "/amendments/1/accounts/0/handle"),
+            ("url", "/amendments/1/content/0/url"),
+        ]
+        .map(|(k, p)| (k.to_owned(), p.to_owned()))
+    );
+    let searched = expect(
+        search(&app, &analyst, "handle", "reclutador.norte", "").await,
+        200,
+    )
+    .await;
+    let mut hits = ids(&searched["items"]);
+    hits.sort();
+    let mut both = [first.as_str(), later.as_str()];
+    both.sort();
+    assert_eq!(hits, both);
+}

@@ -167,6 +167,7 @@ async fn a_live_report_sends_one_message_to_the_list_and_the_staff_who_opted_in(
         "Severity:      high".into(),
         "Category:      recruitment".into(),
         "Organization:  Example Social".into(),
+        "Correlation:   no earlier report".into(),
         format!("https://portal.dhs.example/api/v1/review/reports/{id}"),
     ] {
         assert!(text.contains(&fact), "{fact:?} missing from:\n{text}");
@@ -199,6 +200,38 @@ async fn a_live_report_sends_one_message_to_the_list_and_the_staff_who_opted_in(
         message.header("Message-ID").unwrap(),
         format!("<outbox-{notification_id}@dhs.example>")
     );
+}
+
+#[actix_web::test]
+async fn a_report_sharing_indicators_with_earlier_ones_says_how_many_and_never_which() {
+    let smtp = SmtpServer::start();
+    let app = app_mailing_to(&smtp.url(), |_| {}).await;
+    // Three organizations report the same recruiter (same handle and WhatsApp number).
+    let first = submit(&app, CredentialMode::Live, "high").await;
+    smtp.receive(1).await;
+    let second = submit(&app, CredentialMode::Live, "high").await;
+    smtp.receive(1).await;
+    let third = submit(&app, CredentialMode::Live, "high").await;
+    let message = smtp.receive(1).await.remove(0);
+
+    let text = message.text();
+    assert!(text.contains(&format!("Report:        {third}")), "{text}");
+    assert!(
+        text.contains("Correlation:   matches 2 earlier reports"),
+        "{text}"
+    );
+    assert!(message.html().contains("matches 2 earlier reports"));
+    for private in [
+        first.as_str(),
+        second.as_str(),
+        "trabajo.seguro",
+        "5555 0100",
+        "3355550100",
+    ] {
+        for sent in [&message.data, &text, &message.html()] {
+            assert!(!sent.contains(private), "{private:?} must not be e-mailed");
+        }
+    }
 }
 
 #[actix_web::test]
@@ -310,9 +343,9 @@ async fn two_workers_on_one_postgresql_send_each_of_a_thousand_messages_once() {
     let app = app_mailing_to(&smtp.url(), |settings| settings.mail_worker = false).await;
     let id = submit(&app, CredentialMode::Live, "high").await;
     app.with_db(|conn| {
+        let copies = vec![(id.as_str(), false); 999];
         portable::write_transaction(conn, |conn| {
-            (1..1000)
-                .try_for_each(|_| outbox::enqueue(conn, NotificationKind::NewReport, &id, false))
+            outbox::enqueue(conn, NotificationKind::NewReport, &copies)
         })
     })
     .unwrap();
