@@ -104,7 +104,10 @@ pub fn run(
     settings: &Settings,
     options: &SeedOptions,
 ) -> anyhow::Result<Seeded> {
-    anyhow::ensure!(options.organizations >= 1, "--organizations must be at least 1");
+    anyhow::ensure!(
+        options.organizations >= 1,
+        "--organizations must be at least 1"
+    );
     anyhow::ensure!(options.days >= 1, "--days must be at least 1");
     check_empty(conn, options.force)?;
     let started = Instant::now();
@@ -284,8 +287,7 @@ pub struct GeneratedReport {
 
 /// Weights falling off as 1/rank^1.1 (Zipf-like): the first items are far more common.
 fn zipf(n: usize) -> WeightedIndex<f64> {
-    WeightedIndex::new((1..=n).map(|rank| 1.0 / (rank as f64).powf(1.1)))
-        .expect("positive weights")
+    WeightedIndex::new((1..=n).map(|rank| 1.0 / (rank as f64).powf(1.1))).expect("positive weights")
 }
 
 /// One of `items`, drawn by `weights`.
@@ -337,7 +339,10 @@ const SERVICES: [&str; 8] = [
 
 /// Countries with some of their subdivisions, most reported first.
 const PLACES: [(&str, &[&str]); 8] = [
-    ("MX", &["MX-JAL", "MX-SIN", "MX-MIC", "MX-TAM", "MX-CHH", "MX-GUA"]),
+    (
+        "MX",
+        &["MX-JAL", "MX-SIN", "MX-MIC", "MX-TAM", "MX-CHH", "MX-GUA"],
+    ),
     ("US", &["US-TX", "US-AZ", "US-CA", "US-NM", "US-IL"]),
     ("GT", &[]),
     ("HN", &[]),
@@ -469,7 +474,8 @@ impl Generator {
     fn arrival(&mut self) -> DateTime<Utc> {
         use chrono::Datelike;
         loop {
-            let day = self.now.date_naive() - Duration::days(self.rng.gen_range(1..=self.days) as i64);
+            let day =
+                self.now.date_naive() - Duration::days(self.rng.gen_range(1..=self.days) as i64);
             let weekend = day.weekday().number_from_monday() >= 6;
             if weekend && self.rng.gen_bool(0.3) {
                 continue;
@@ -555,10 +561,7 @@ impl Generator {
                 ),
                 phone: Some("+1 202 555 0100".into()),
             },
-            preservation_reference: self
-                .rng
-                .gen_bool(0.3)
-                .then(|| format!("SEED-PRES-{n}")),
+            preservation_reference: self.rng.gen_bool(0.3).then(|| format!("SEED-PRES-{n}")),
             prior_report_ids: Vec::new(),
         };
         GeneratedReport {
@@ -642,7 +645,8 @@ impl Generator {
         let content_type = pick(&mut self.rng, &CONTENT_TYPES, &self.content_types);
         let image = matches!(content_type, ContentType::Image | ContentType::Video);
         let media = image || self.rng.gen_bool(0.2);
-        let digest = |algorithm: &str| hex::encode(Sha256::digest(format!("seed {algorithm} {n} {i}")));
+        let digest =
+            |algorithm: &str| hex::encode(Sha256::digest(format!("seed {algorithm} {n} {i}")));
         ContentItem {
             content_type,
             url: Some(format!("https://{host}/p/seed_{n}_{i}")),
@@ -715,7 +719,13 @@ mod tests {
             for account in &report.accounts {
                 assert!(account.platform_account_id.starts_with("seed_"));
                 assert!(account.handle.as_ref().unwrap().starts_with("@seed_"));
-                assert!(account.profile_url.as_ref().unwrap().contains(".example.invalid/"));
+                assert!(
+                    account
+                        .profile_url
+                        .as_ref()
+                        .unwrap()
+                        .contains(".example.invalid/")
+                );
                 for handle in &account.contact_handles {
                     if handle.kind == ContactType::Whatsapp {
                         assert!(handle.value.contains(" 555 01"), "{}", handle.value);
@@ -736,7 +746,10 @@ mod tests {
             assert!(g.received_at >= now - Duration::days(31));
             by_hour[chrono::Timelike::hour(&g.received_at) as usize] += 1;
         }
-        assert!(by_hour[19] > 2 * by_hour[6], "evenings busier than nights: {by_hour:?}");
+        assert!(
+            by_hour[19] > 2 * by_hour[6],
+            "evenings busier than nights: {by_hour:?}"
+        );
     }
 
     #[test]
@@ -760,14 +773,26 @@ mod tests {
         assert!((700..1300).contains(&moved), "{moved}");
         let closed = generated
             .iter()
-            .filter(|g| g.workflow.last().is_some_and(|t| t.to == ReportStatus::Closed))
+            .filter(|g| {
+                g.workflow
+                    .last()
+                    .is_some_and(|t| t.to == ReportStatus::Closed)
+            })
             .count();
         assert!(closed > 100, "{closed}");
     }
 
     #[test]
     fn the_same_seed_value_gives_the_same_reports() {
-        let json = |seed| serde_json::to_string(&generate(seed, 50).iter().map(|g| &g.report).collect::<Vec<_>>()).unwrap();
+        let json = |seed| {
+            serde_json::to_string(
+                &generate(seed, 50)
+                    .iter()
+                    .map(|g| &g.report)
+                    .collect::<Vec<_>>(),
+            )
+            .unwrap()
+        };
         assert_eq!(json(7), json(7));
         assert_ne!(json(7), json(8));
     }

@@ -62,9 +62,9 @@ pub fn load_word_hasher(settings: &Settings) -> anyhow::Result<WordHasher> {
         rand::rngs::OsRng.fill_bytes(&mut key);
         Ok(hex::encode(key))
     })?;
-    Ok(WordHasher::new(hex::decode(search_key.trim()).map_err(|_| {
-        anyhow::anyhow!("the search key file must hold hex")
-    })?))
+    Ok(WordHasher::new(hex::decode(search_key.trim()).map_err(
+        |_| anyhow::anyhow!("the search key file must hold hex"),
+    )?))
 }
 
 impl AppState {

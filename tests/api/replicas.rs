@@ -8,8 +8,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
-use report_portal::db::{self, DbConnection};
 use report_portal::db::schema::reports;
+use report_portal::db::{self, DbConnection};
 use report_portal::domain::organization::{
     CredentialMode, IssuedCredential, NewCredential, NewOrganization, OrganizationStatus,
     StatusChange,
@@ -107,7 +107,12 @@ fn live_credential(conn: &mut DbConnection) -> IssuedCredential {
     store::organizations::create_credential(conn, &organization.id, &credential).unwrap()
 }
 
-async fn post_report(client: &reqwest::Client, replica: &Replica, token: &str, report: &Value) -> (u16, Value) {
+async fn post_report(
+    client: &reqwest::Client,
+    replica: &Replica,
+    token: &str,
+    report: &Value,
+) -> (u16, Value) {
     let response = client
         .post(format!("{}/api/v1/reports", replica.address))
         .bearer_auth(token)

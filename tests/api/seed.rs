@@ -194,7 +194,10 @@ async fn seeding_refuses_a_database_with_live_reports_unless_forced() {
     let tester = app.reporter(CredentialMode::Test).await;
     expect(app.post_report(&tester.token, &valid_report()).await, 201).await;
     let first = succeeded(&seed(&app, &["--reports", "20", "--days", "5"]));
-    assert_eq!(first["reports"], 20, "test-mode reports do not stop seeding");
+    assert_eq!(
+        first["reports"], 20,
+        "test-mode reports do not stop seeding"
+    );
 
     let refused = seed(&app, &["--reports", "20", "--days", "5"]);
     assert!(!refused.status.success());
@@ -211,7 +214,15 @@ async fn seeding_refuses_a_database_with_live_reports_unless_forced() {
 
     let forced = succeeded(&seed(
         &app,
-        &["--reports", "20", "--days", "5", "--force", "--seed-value", "2"],
+        &[
+            "--reports",
+            "20",
+            "--days",
+            "5",
+            "--force",
+            "--seed-value",
+            "2",
+        ],
     ));
     assert_eq!(forced["reports"], 20);
     assert_eq!(count(), 41);
