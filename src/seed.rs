@@ -404,17 +404,18 @@ const PHRASES: [&str; 8] = [
     "trabajo de puntero, se paga por día",
 ];
 
-/// The paths through the review workflow, with their weights: about half the reports stay
-/// `received`.
+/// The paths through the review workflow, with their weights: about one report in eight is
+/// moved on from `received` (each transition is the review API's half a dozen statements for one
+/// report, which cost more than storing the report in a batch does).
 const WORKFLOWS: [(&[ReportStatus], f64); 6] = {
     use ReportStatus::*;
     [
-        (&[], 50.0),
-        (&[InReview], 20.0),
-        (&[InReview, Closed], 15.0),
-        (&[InReview, Escalated], 6.0),
-        (&[InReview, Escalated, Referred], 5.0),
-        (&[InReview, Referred, Closed], 4.0),
+        (&[], 88.0),
+        (&[InReview], 4.0),
+        (&[InReview, Closed], 4.0),
+        (&[InReview, Escalated], 1.5),
+        (&[InReview, Escalated, Referred], 1.5),
+        (&[InReview, Referred, Closed], 1.0),
     ]
 };
 
@@ -666,8 +667,8 @@ impl Generator {
         }
     }
 
-    /// The review path of a report: about half stay `received`, the others are reviewed, and
-    /// some of those escalated, referred or closed.
+    /// The review path of a report: most stay `received`, the others are reviewed, and some of
+    /// those escalated, referred or closed.
     fn workflow(&mut self) -> Vec<TransitionRequest> {
         use ReportStatus::{Closed, Referred};
         let move_to = |to: ReportStatus| TransitionRequest {
@@ -770,7 +771,7 @@ mod tests {
     fn part_of_the_reports_move_along_the_workflow() {
         let generated = generate(4, 2000);
         let moved = generated.iter().filter(|g| !g.workflow.is_empty()).count();
-        assert!((700..1300).contains(&moved), "{moved}");
+        assert!((150..350).contains(&moved), "{moved}");
         let closed = generated
             .iter()
             .filter(|g| {
@@ -779,7 +780,7 @@ mod tests {
                     .is_some_and(|t| t.to == ReportStatus::Closed)
             })
             .count();
-        assert!(closed > 100, "{closed}");
+        assert!(closed > 50, "{closed}");
     }
 
     #[test]
