@@ -107,6 +107,9 @@ fn count_directly(app: &TestApp) -> Direct {
     })
 }
 
+/// The first day of the interval holding a day.
+type StartOf = fn(NaiveDate) -> NaiveDate;
+
 fn keyed_counts(body: &Value, key: &str) -> BTreeMap<String, i64> {
     body["items"]
         .as_array()
@@ -170,7 +173,7 @@ async fn statistics_of_seeded_reports_agree_with_a_direct_count() {
     .await;
     assert_eq!(summary["received"]["count"], 400);
 
-    let starts: [(&str, fn(NaiveDate) -> NaiveDate); 3] = [
+    let starts: [(&str, StartOf); 3] = [
         ("day", |d| d),
         ("week", |d| {
             d - Duration::days(d.weekday().num_days_from_monday().into())
