@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# The load benchmark: how close the API comes to the rate at which its database can durably
+# store reports. One command:
+#
+#   benches/load.sh                  # DURATION=20 CONCURRENCY=16 BATCH_CONCURRENCY=4 by default
+#
+# It starts a throwaway PostgreSQL (fsync and synchronous_commit on), the release server on it,
+# creates an organization and a credential, and drives realistic reports (benches/load.lua: 2-5
+# accounts, 3-10 content items) with wrk: single submissions at CONCURRENCY connections, then
+# batches of 100 at BATCH_CONCURRENCY. Then, on the same database and at the same concurrency,
+# the limit: pgbench sending the very statements the server sent for one submission, captured
+# from PostgreSQL's statement log and turned into a script by benches/pgbench_script.py (same
+# statements, same transaction, prepared; fresh ids in every transaction). It prints
+# reports/s, p50/p99 latency and the server's peak RSS, the ratios API / limit, and does the API
+# runs again on SQLite (synchronous=FULL). Results go to benches/results/load.txt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CONCURRENCY=${CONCURRENCY:-16}
+BATCH_CONCURRENCY=${BATCH_CONCURRENCY:-4}
+DURATION=${DURATION:-20}
+RESULTS=${RESULTS:-benches/results/load.txt}
+PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
+
+need() { command -v "$1" >/dev/null || { apt-get install -y "$2" >/dev/null 2>&1 || { echo "install $2"; exit 1; }; }; }
+need wrk wrk
+need pgbench postgresql-client
+cargo build --release --quiet
+BIN=${CARGO_TARGET_DIR:-target}/release/report-portal
+
+WORK=$(mktemp -d /tmp/report-portal-load.XXXXXX)
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+if [ "$(id -u)" = 0 ]; then chown postgres "$WORK"; fi
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+PG_PORT=$(free_port)
+SERVER=
+cleanup() {
+  [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null || true
+  as_pg "$PG_BIN/pg_ctl" -D "$WORK/pg" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+as_pg "$PG_BIN/initdb" -D "$WORK/pg" -U postgres -A trust >/dev/null
+as_pg "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg.log" -w -o "-p $PG_PORT -k $WORK \
+  -c listen_addresses=127.0.0.1 -c shared_buffers=512MB -c max_connections=200 \
+  -c log_line_prefix='%p|' -c fsync=on -c synchronous_commit=on" start >/dev/null
+PG_URL="postgres://postgres@127.0.0.1:$PG_PORT"
+psql -q "$PG_URL/postgres" -c "CREATE DATABASE bench" >/dev/null
+
+# Starts the server on $1 (a database URL; empty for SQLite in the data folder) with the data
+# folder $2, creating an organization and credential there the first time; sets SERVER, TOKEN.
+start_server() {
+  if [ -n "$1" ]; then export DATABASE_URL=$1; else unset DATABASE_URL; fi
+  # The per-credential rate limit would cap the benchmark: it measures the storing. Mail goes to
+  # .eml files in the data folder, as it would go out by SMTP: the worker's work is counted.
+  export PORTAL_DATA_DIR=$2 PORTAL_LOG=error PORTAL_NOTIFY_TO=desk@dhs.example \
+    PORTAL_RATE_LIMIT_PER_SECOND=1000000 PORTAL_RATE_LIMIT_BURST=1000000
+  export PORTAL_BIND=127.0.0.1:$(free_port)
+  mkdir -p "$2"
+  if [ ! -f "$2/credential.json" ]; then
+    $BIN org create --name "Load Test" --vetted | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' > "$2/organization"
+    $BIN credential create --org "$(cat "$2/organization")" > "$2/credential.json"
+  fi
+  $BIN serve &
+  SERVER=$!
+  for _ in $(seq 100); do curl -sf "http://$PORTAL_BIND/readyz" >/dev/null && break; sleep 0.1; done
+  local id secret
+  id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["client_id"])' "$2/credential.json")
+  secret=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["client_secret"])' "$2/credential.json")
+  export TOKEN=$(curl -sf -u "$id:$secret" -d grant_type=client_credentials "http://$PORTAL_BIND/api/v1/auth/token" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+}
+stop_server() {
+  PEAK_RSS_MB=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$SERVER/status")
+  kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
+  SERVER=
+}
+# wrk at $1 connections with BATCH=$2; prints "reports/s p50 p99".
+api() {
+  BATCH=$2 wrk -t2 -c"$1" -d"${DURATION}s" --timeout 10s -s benches/load.lua "http://$PORTAL_BIND" \
+    | awk '/^RESULT/ {print $3, $5, $7}'
+}
+# pgbench at $1 connections with script $2; prints transactions/s.
+limit() {
+  pgbench -n -M prepared -c "$1" -j 2 -T "$DURATION" -D run="pgb$RANDOM" -f "$2" "$PG_URL/bench" \
+    > "$WORK/pgbench.txt" 2>&1 || { cat "$WORK/pgbench.txt" >&2; exit 1; }
+  awk '/^tps = / {printf "%.0f", $3}' "$WORK/pgbench.txt"
+}
+ratio() { python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.2f}')" "$1" "$2"; }
+
+# The statements of one single submission and of one batch, as the server sends them.
+start_server "$PG_URL/bench" "$WORK/data-pg"
+stop_server
+PGOPTIONS="-c log_statement=all" start_server "$PG_URL/bench" "$WORK/data-pg"
+: > "$WORK/pg.log"
+BATCH=0 wrk -t1 -c1 -d1s -s benches/load.lua "http://$PORTAL_BIND" >/dev/null
+python3 benches/pgbench_script.py "$WORK/pg.log" "$(cat "$WORK/data-pg/organization")" > "$WORK/single.sql"
+mkdir -p "$(dirname "$RESULTS")"
+cp "$WORK/single.sql" "$(dirname "$RESULTS")/pgbench-single.sql"
+: > "$WORK/pg.log"
+BATCH=100 wrk -t1 -c1 -d2s -s benches/load.lua "http://$PORTAL_BIND" >/dev/null
+python3 benches/pgbench_script.py "$WORK/pg.log" "$(cat "$WORK/data-pg/organization")" > "$WORK/batch.sql"
+stop_server
+unset PGOPTIONS
+echo "captured: $(grep -c ';$' "$WORK/single.sql") statements a single submission, $(grep -c ';$' "$WORK/batch.sql") a batch of 100"
+
+start_server "$PG_URL/bench" "$WORK/data-pg"
+read -r SINGLE SINGLE_P50 SINGLE_P99 <<< "$(api "$CONCURRENCY" 0)"
+read -r BATCHED BATCH_P50 BATCH_P99 <<< "$(api "$BATCH_CONCURRENCY" 100)"
+stop_server
+PG_RSS=$PEAK_RSS_MB
+SINGLE_LIMIT=$(limit "$CONCURRENCY" "$WORK/single.sql")
+BATCH_LIMIT=$(( $(limit "$BATCH_CONCURRENCY" "$WORK/batch.sql") * 100 ))
+
+start_server "" "$WORK/data-sqlite"
+read -r LITE LITE_P50 LITE_P99 <<< "$(api "$CONCURRENCY" 0)"
+read -r LITE_BATCHED LITE_BATCH_P50 LITE_BATCH_P99 <<< "$(api "$BATCH_CONCURRENCY" 100)"
+stop_server
+LITE_RSS=$PEAK_RSS_MB
+
+{
+  echo "benches/load.sh on $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "DURATION=${DURATION}s CONCURRENCY=$CONCURRENCY (single) BATCH_CONCURRENCY=$BATCH_CONCURRENCY (batches of 100)"
+  echo
+  echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') (fsync=on, synchronous_commit=on), server peak RSS ${PG_RSS} MB"
+  printf "  %-7s API %6s reports/s  p50 %6s ms  p99 %6s ms | pgbench limit %6s reports/s | API/limit %s\n" \
+    single "$SINGLE" "$SINGLE_P50" "$SINGLE_P99" "$SINGLE_LIMIT" "$(ratio "$SINGLE" "$SINGLE_LIMIT")" \
+    batch "$BATCHED" "$BATCH_P50" "$BATCH_P99" "$BATCH_LIMIT" "$(ratio "$BATCHED" "$BATCH_LIMIT")"
+  echo "SQLite (synchronous=FULL), server peak RSS ${LITE_RSS} MB"
+  printf "  %-7s API %6s reports/s  p50 %6s ms  p99 %6s ms\n" \
+    single "$LITE" "$LITE_P50" "$LITE_P99" batch "$LITE_BATCHED" "$LITE_BATCH_P50" "$LITE_BATCH_P99"
+} | tee "$RESULTS"

@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""Turns the statements the server sent to PostgreSQL for one submission into a pgbench script.
+
+Reads a PostgreSQL server log written with `log_statement=all` and
+`log_line_prefix='%p|'` while the server stored exactly one submission (a single report or one
+batch), finds the transaction that inserted into "reports", and prints it as a pgbench script:
+the same statements in the same transaction, each parameter written in as a literal, except
+that every id and external id becomes a value new in every transaction (built on
+txid_current()), and the rollup shard varies from one transaction to the next as the server's
+does. Run with `pgbench -M prepared`,
+pgbench sends each statement as a prepared one, as the server does.
+
+    pgbench_script.py server.log ORGANIZATION_ID > single.sql
+
+The organization's id (a UUID like the fresh ones) is kept as it is: its reports must belong to
+an organization that exists.
+"""
+
+import re
+import sys
+
+ENTRY = re.compile(r"^(\d+)\|.*?(LOG|DETAIL):\s+(.*)$")
+STATEMENT = re.compile(r"^(?:statement|execute [^:]+):\s+(.*)$", re.S)
+PARAMETER = re.compile(r"\$(\d+) = (NULL|'(?:[^']|'')*')")
+# The values that must be new in every transaction: ids (UUIDv7) and the benchmark's external ids.
+FRESH = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|load-[0-9a-z-]+"
+QUOTED_FRESH = re.compile(rf"'({FRESH})'")
+ARRAY = re.compile(r"'\{([^}']*)\}'")
+SHARDS = 8
+
+
+def entries(lines):
+    """(pid, kind, text) per log entry, continuation lines joined."""
+    current = None
+    for line in lines:
+        match = ENTRY.match(line)
+        if match:
+            if current:
+                yield current
+            current = [match.group(1), match.group(2), match.group(3)]
+        elif current:
+            current[2] += "\n" + line.rstrip("\n")
+    if current:
+        yield current
+
+
+def statements(lines):
+    """(pid, sql) per statement, with its parameters written in."""
+    pending = None
+    for pid, kind, text in entries(lines):
+        if kind == "LOG":
+            if pending:
+                yield pending
+            match = STATEMENT.match(text)
+            pending = (pid, match.group(1).strip()) if match else None
+        elif kind == "DETAIL" and pending and text.startswith("parameters:"):
+            values = dict(PARAMETER.findall(text))
+            sql = re.sub(r"\$(\d+)\b", lambda m: values[m.group(1)], pending[1])
+            pending = (pending[0], sql)
+    if pending:
+        yield pending
+
+
+def submission(lines):
+    """The statements of the transaction that inserted into "reports"."""
+    by_pid = {}
+    for pid, sql in statements(lines):
+        transaction = by_pid.setdefault(pid, [])
+        if sql.upper().startswith("BEGIN"):
+            transaction.clear()
+        transaction.append(sql)
+        if sql.upper() == "COMMIT" and any('INSERT INTO "reports"' in s for s in transaction):
+            return list(transaction)
+    sys.exit("no committed transaction inserting into reports in the log")
+
+
+def script(transaction, organization_id):
+    names = {}
+
+    def fresh(value):
+        """The value's stand-in: the same within a transaction, new in every transaction."""
+        if value == organization_id:
+            return f"'{value}'"
+        name = names.setdefault(value, len(names))
+        return f"(CAST(txid_current() AS text) || '-{name}')"
+
+    def array(match):
+        elements = [
+            fresh(e) if re.fullmatch(FRESH, e) else "'" + e.replace("'", "''") + "'"
+            for e in match.group(1).split(",")
+            if e
+        ]
+        return "CAST(ARRAY[" + ", ".join(elements) + "] AS text[])"
+
+    body = []
+    for sql in transaction:
+        # pgbench reads `:name` anywhere as a variable, even inside a string ("preserved":true
+        # in a report's body): such colons are written as chr(58).
+        sql = re.sub(r":(?=[A-Za-z_])", "' || chr(58) || '", sql)
+        sql = ARRAY.sub(array, sql)
+        sql = QUOTED_FRESH.sub(lambda m: fresh(m.group(1)), sql)
+        if 'INSERT INTO "report_counts"' in sql:
+            # (day, dimension, key, shard, count): the shard is the fourth value of each row,
+            # drawn per transaction as the server draws it per request.
+            sql = re.sub(
+                r"(\('[^']*', '[^']*', '(?:[^']|'')*', )\d+(, -?\d+\))",
+                rf"\1CAST(txid_current() % {SHARDS} AS int)\2",
+                sql,
+            )
+        body.append(sql.replace("\n", " ") + ";")
+    return "\n".join(body) + "\n"
+
+
+if __name__ == "__main__":
+    with open(sys.argv[1], encoding="utf-8", errors="replace") as log:
+        sys.stdout.write(script(submission(log), sys.argv[2]))
