@@ -14,7 +14,8 @@
 # new temporary folder; give one on a roomy disk for millions of reports) and removes it at the
 # end unless KEEP_PG=1. With DATABASE_URL (an empty database) it uses that. Each figure is
 # measured for DURATION seconds (default 15) at CONNECTIONS connections (default 2) after a
-# 3 s warm-up. The results are printed and written to benches/results/stats.txt.
+# 3 s warm-up. REPORTS=0 measures the database as it is (e.g. seeded by an earlier run, with
+# DATABASE_URL or KEEP_PG=1). The results are printed and written to benches/results/stats.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPORTS=${REPORTS:-10000000}
@@ -61,10 +62,13 @@ say() { echo "$@" | tee -a "$WORK/out"; }
 
 say "== statistics benchmark, $(date -u +%FT%TZ), $(nproc) cores, PostgreSQL $(psql -XAtc 'SHOW server_version' "$DATABASE_URL")"
 $BIN migrate >/dev/null
-say "seeding $REPORTS reports over $DAYS days (report-portal seed, batches of 1000 per transaction)"
-SEEDED=$($BIN seed --reports "$REPORTS" --days "$DAYS")
-say "seeded: $SEEDED"
-psql -XqAtc 'VACUUM ANALYZE' "$DATABASE_URL"
+if [ "$REPORTS" -gt 0 ]; then
+  say "seeding $REPORTS reports over $DAYS days (report-portal seed, batches of 1000 per transaction)"
+  SEEDED=$($BIN seed --reports "$REPORTS" --days "$DAYS")
+  say "seeded: $SEEDED"
+  psql -XqAtc 'VACUUM ANALYZE' "$DATABASE_URL"
+fi
+say "reports: $(psql -XAtc 'SELECT count(*) FROM reports' "$DATABASE_URL")"
 say "database size: $(psql -XAtc 'SELECT pg_size_pretty(pg_database_size(current_database()))' "$DATABASE_URL")," \
   "rollup rows: $(psql -XAtc 'SELECT count(*) FROM report_counts' "$DATABASE_URL")"
 
@@ -72,9 +76,10 @@ $BIN serve 2>"$WORK/server.log" &
 SERVER=$!
 for _ in $(seq 100); do curl -fs "http://$PORTAL_BIND/readyz" >/dev/null && break; sleep 0.2; done
 PASSWORD=bench-Lantern-97-quietly
-echo "$PASSWORD" | $BIN user create --email auditor@bench.example --role auditor --password-stdin >/dev/null
+AUDITOR=auditor-$(date +%s)@bench.example
+echo "$PASSWORD" | $BIN user create --email "$AUDITOR" --role auditor --password-stdin >/dev/null
 TOKEN=$(curl -fs "http://$PORTAL_BIND/api/v1/auth/login" -H 'content-type: application/json' \
-  -d "{\"email\": \"auditor@bench.example\", \"password\": \"$PASSWORD\"}" |
+  -d "{\"email\": \"$AUDITOR\", \"password\": \"$PASSWORD\"}" |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
 
 TO=$(date -u +%F)
@@ -110,14 +115,14 @@ wrk_percentiles() {
     $1 == "50.000%" || $1 == "50%" { p50 = ms($2) }
     $1 == "99.000%" || $1 == "99%" { p99 = ms($2) }
     /Requests\/sec/ { rps = $2 }
-    END { printf "%.2f %.2f %.0f", p50, p99, rps }'
+    END { printf "%.2f %.2f %.0f\n", p50, p99, rps }'
 }
 # p50 and p99 in ms from pgbench's per-transaction logs (latency in µs, third column).
 pgbench_percentiles() {
   cat "$@" | awk '{ print $3 }' | sort -n | awk '
     { v[NR] = $1 }
     END { i50 = int(NR * 0.50 + 0.999); i99 = int(NR * 0.99 + 0.999); if (i50 < 1) i50 = 1; if (i99 < 1) i99 = 1;
-          printf "%.2f %.2f %d", v[i50] / 1000, v[i99] / 1000, NR }'
+          printf "%.2f %.2f %d\n", v[i50] / 1000, v[i99] / 1000, NR }'
 }
 
 say ""
