@@ -15,16 +15,20 @@ pub fn load_or_create(
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
+        // Written whole under a name of its own, then linked into place: a replica starting at
+        // the same moment sees either no file or the complete one, never a half-written one.
+        let draft = path.with_extension(format!("{}.new", uuid::Uuid::new_v4().simple()));
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create_new(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        match options.open(path) {
-            Ok(mut file) => {
-                file.write_all(contents.as_bytes())?;
-                file.sync_all()?;
-                tracing::info!(path = %path.display(), "generated a new secret file");
-            }
+        let mut file = options.open(&draft)?;
+        file.write_all(contents.as_bytes())?;
+        file.sync_all()?;
+        let linked = std::fs::hard_link(&draft, path);
+        std::fs::remove_file(&draft)?;
+        match linked {
+            Ok(()) => tracing::info!(path = %path.display(), "generated a new secret file"),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
             Err(e) => return Err(e.into()),
         }
@@ -52,5 +56,25 @@ mod tests {
                 0o600
             );
         }
+    }
+
+    #[test]
+    fn replicas_starting_together_all_read_the_one_secret_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("key");
+        let read: Vec<String> = std::thread::scope(|scope| {
+            let starts: Vec<_> = (0..16)
+                .map(|i| {
+                    let path = &path;
+                    scope.spawn(move || {
+                        load_or_create(path, || Ok(format!("secret-{i}-").repeat(4096))).unwrap()
+                    })
+                })
+                .collect();
+            starts.into_iter().map(|s| s.join().unwrap()).collect()
+        });
+        assert!(read.iter().all(|r| *r == read[0]), "replicas disagree");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), read[0]);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "drafts left");
     }
 }
