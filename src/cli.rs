@@ -13,6 +13,7 @@ use crate::domain::organization::{
 };
 use crate::domain::user::{CreatedUser, NewUser, Role};
 use crate::error::ApiError;
+use crate::seed::SeedOptions;
 use crate::store;
 use crate::store::audit::{self, NewAuditEvent};
 
@@ -61,6 +62,27 @@ pub enum Command {
         /// Change nothing; print the reports that would be purged.
         #[arg(long)]
         dry_run: bool,
+    },
+    /// Fill the database with synthetic reports (for benchmarks and demonstrations), through
+    /// the same store code as the API; refuses a database holding live reports unless forced.
+    /// Prints `{"reports": N, "organizations": K, "transitions": T, "seconds": S,
+    /// "reports_per_second": R}`.
+    Seed {
+        /// How many reports.
+        #[arg(long)]
+        reports: u64,
+        /// Spread over this many days before today (UTC).
+        #[arg(long, default_value_t = 365)]
+        days: u32,
+        /// How many organizations (created, vetted) submit them.
+        #[arg(long, default_value_t = 20)]
+        organizations: u32,
+        /// Seed even when the database already holds live reports.
+        #[arg(long)]
+        force: bool,
+        /// The random seed: the same value gives the same reports.
+        #[arg(long, default_value_t = 1)]
+        seed_value: u64,
     },
 }
 
@@ -184,6 +206,22 @@ pub fn run_command(command: Command, settings: &Settings) -> anyhow::Result<()> 
         )?),
         Command::Migrate => print(&Applied { applied }),
         Command::Stats(StatsCommand::Rebuild) => print(&store::stats::rebuild(conn)?),
+        Command::Seed {
+            reports,
+            days,
+            organizations,
+            force,
+            seed_value,
+        } => {
+            let options = SeedOptions {
+                reports,
+                days,
+                organizations,
+                force,
+                seed_value,
+            };
+            print(&crate::seed::run(conn, settings, &options)?)
+        }
         Command::Audit(AuditCommand::Verify) => {
             audit::seal(conn)?;
             let verdict = audit::verify(conn)?;

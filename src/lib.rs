@@ -17,6 +17,7 @@ pub mod openapi;
 pub mod retention;
 pub mod routes;
 pub mod secret_file;
+pub mod seed;
 pub mod startup;
 pub mod state;
 pub mod store;

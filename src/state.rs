@@ -54,6 +54,19 @@ pub struct AppState {
     pub evidence: EvidenceStore,
 }
 
+/// The hasher of search words and indicators under the search key, which is created on first use.
+pub fn load_word_hasher(settings: &Settings) -> anyhow::Result<WordHasher> {
+    let search_key = crate::secret_file::load_or_create(&settings.search_key_path(), || {
+        use rand::RngCore;
+        let mut key = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut key);
+        Ok(hex::encode(key))
+    })?;
+    Ok(WordHasher::new(hex::decode(search_key.trim()).map_err(
+        |_| anyhow::anyhow!("the search key file must hold hex"),
+    )?))
+}
+
 impl AppState {
     /// Opens the pool and the evidence store, and loads (or creates) the signing, search and
     /// evidence keys. Does not touch the database.
@@ -67,16 +80,7 @@ impl AppState {
         let receipts = ReceiptSigner::new(&keys, &settings.token_issuer);
         let tokens = TokenService::new(keys, &settings);
         let evidence = EvidenceStore::open(&settings)?;
-        let search_key = crate::secret_file::load_or_create(&settings.search_key_path(), || {
-            use rand::RngCore;
-            let mut key = [0u8; 32];
-            rand::rngs::OsRng.fill_bytes(&mut key);
-            Ok(hex::encode(key))
-        })?;
-        let word_hasher = WordHasher::new(
-            hex::decode(search_key.trim())
-                .map_err(|_| anyhow::anyhow!("the search key file must hold hex"))?,
-        );
+        let word_hasher = load_word_hasher(&settings)?;
         let ttl = Duration::from_secs(settings.auth_cache_seconds);
         Ok(Self {
             pool,

@@ -5,14 +5,12 @@ use actix_web::http::header;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 use utoipa::IntoParams;
 
 use super::body::{self, JsonBody};
 use super::meta::RequestMeta;
 use super::request_id::RequestId;
 use crate::auth::caller::Reporter;
-use crate::domain::indicators;
 use crate::domain::pagination::{Page, PageParams, Paginated};
 use crate::domain::report::NewReport;
 use crate::domain::status::SubmitterStatus;
@@ -178,13 +176,12 @@ fn received(
     now: DateTime<Utc>,
 ) -> Result<ReceivedBody, ApiError> {
     body.value.check(now).map_err(ApiError::Invalid)?;
-    Ok(ReceivedBody {
-        sha256: hex::encode(Sha256::digest(body.canonical.as_bytes())),
-        word_hashes: state.word_hasher.hash_words(body.value.searchable_texts()),
-        indicators: indicators::index_entries(&body.value, &state.word_hasher),
-        report: body.value,
-        canonical: body.canonical,
-    })
+    Ok(ReceivedBody::new(
+        body.value,
+        body.canonical,
+        now,
+        &state.word_hasher,
+    ))
 }
 
 /// What a batch item answers: what the same report submitted alone would have answered.

@@ -2,8 +2,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
 use diesel::prelude::*;
+use sha2::{Digest, Sha256};
 
 use super::audit::NewAuditEvent;
 use super::organizations::parse;
@@ -15,10 +16,11 @@ use crate::db::schema::{
     report_accounts, report_contact_handles, report_content, report_events, report_groups,
     report_indicators, report_locations, report_prior_reports, report_words, reports,
 };
-use crate::domain::indicators::IndexEntry;
+use crate::domain::indicators::{self, IndexEntry};
 use crate::domain::organization::CredentialMode;
 use crate::domain::pagination::{Page, Paginated};
 use crate::domain::report::{Account, ContentItem, Location, NewReport};
+use crate::domain::search::WordHasher;
 use crate::domain::status::{ReportStatus, SubmitterStatus};
 use crate::domain::submission::{Receipt, ReportSummary, SubmittedReport};
 use crate::domain::user::{Actor, Role};
@@ -46,11 +48,13 @@ pub struct Submission {
     pub replayed: bool,
 }
 
-/// A report body ready to store: the validated report, and the body as received in canonical
-/// JSON with its SHA-256.
+/// A report body ready to store: the validated report, when it was received, and the body as
+/// received in canonical JSON with its SHA-256.
 pub struct ReceivedBody {
     /// The validated report.
     pub report: NewReport,
+    /// When the portal received it (stored as the report's `received_at`).
+    pub received_at: NaiveDateTime,
     /// The body as received, canonical JSON.
     pub canonical: String,
     /// SHA-256 (hex) of `canonical`.
@@ -59,6 +63,26 @@ pub struct ReceivedBody {
     pub word_hashes: Vec<String>,
     /// The report's indicators, as the correlation index keeps them.
     pub indicators: Vec<IndexEntry>,
+}
+
+impl ReceivedBody {
+    /// Prepares a validated `report` received at `received_at` as `canonical` JSON: its hash,
+    /// and its search words and indicators keyed under `hasher`.
+    pub fn new(
+        report: NewReport,
+        canonical: String,
+        received_at: DateTime<Utc>,
+        hasher: &WordHasher,
+    ) -> Self {
+        ReceivedBody {
+            sha256: hex::encode(Sha256::digest(canonical.as_bytes())),
+            word_hashes: hasher.hash_words(report.searchable_texts()),
+            indicators: indicators::index_entries(&report, hasher),
+            received_at: received_at.naive_utc().trunc_subsecs(6),
+            report,
+            canonical,
+        }
+    }
 }
 
 /// Stores reports (one, or a batch), each judged as if submitted alone and in order: a report
@@ -147,7 +171,6 @@ fn judge_and_insert(
             .collect()
     };
 
-    let received_at = super::now();
     let mut judgements = Vec::with_capacity(bodies.len());
     let mut new = Vec::new();
     for body in bodies {
@@ -169,14 +192,14 @@ fn judge_and_insert(
             external_id.clone(),
             ReportStatus::Received.as_ref().to_owned(),
             submitter.mode.as_ref().to_owned(),
-            received_at,
+            body.received_at,
             body.sha256.clone(),
         );
         claimed.insert(external_id.clone(), row.clone());
         new.push((row.0.clone(), body));
         judgements.push(Ok((row, true)));
     }
-    insert(conn, received_at, submitter, &new)?;
+    insert(conn, submitter, &new)?;
     Ok(judgements)
 }
 
@@ -223,11 +246,9 @@ fn naive(at: &DateTime<Utc>) -> NaiveDateTime {
     at.naive_utc()
 }
 
-/// Inserts `new` reports (id and body), all received at `received_at`: one multi-row insert
-/// per table for all of them.
+/// Inserts `new` reports (id and body): one multi-row insert per table for all of them.
 fn insert(
     conn: &mut DbConnection,
-    received_at: NaiveDateTime,
     submitter: &Submitter,
     new: &[(String, &ReceivedBody)],
 ) -> QueryResult<()> {
@@ -259,7 +280,7 @@ fn insert(
                 reports::contact_phone.eq(&report.contact.phone),
                 reports::preservation_reference.eq(&report.preservation_reference),
                 reports::status.eq(ReportStatus::Received.as_ref()),
-                reports::received_at.eq(received_at),
+                reports::received_at.eq(body.received_at),
                 reports::body.eq(&body.canonical),
                 reports::body_sha256.eq(&body.sha256),
             )
@@ -357,8 +378,7 @@ fn insert(
         super::stats::count_new_reports(
             conn,
             &submitter.organization_id,
-            received_at,
-            new.iter().map(|(_, body)| &body.report),
+            new.iter().map(|(_, body)| (body.received_at, &body.report)),
         )?;
     }
     let stored: Vec<NewAuditEvent> = new

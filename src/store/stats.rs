@@ -51,16 +51,15 @@ fn apply(conn: &mut DbConnection, deltas: &Deltas) -> QueryResult<()> {
     Ok(())
 }
 
-/// Counts newly stored live reports of `organization_id` under every dimension, on the day they
-/// were received: one upsert for all of them.
+/// Counts newly stored live reports of `organization_id`, each with the time it was received,
+/// under every dimension on the day it was received: one upsert for all of them.
 pub fn count_new_reports<'a>(
     conn: &mut DbConnection,
     organization_id: &str,
-    received_at: NaiveDateTime,
-    reports: impl IntoIterator<Item = &'a NewReport>,
+    reports: impl IntoIterator<Item = (NaiveDateTime, &'a NewReport)>,
 ) -> QueryResult<()> {
     let mut deltas = Deltas::new();
-    for report in reports {
+    for (received_at, report) in reports {
         add_report(
             &mut deltas,
             organization_id,

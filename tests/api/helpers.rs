@@ -129,7 +129,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
 
 /// A new empty database: a new PostgreSQL database when `TEST_DATABASE_URL` is set, else the
 /// SQLite file `sqlite_path`.
-fn fresh_database(sqlite_path: &std::path::Path) -> String {
+pub fn fresh_database(sqlite_path: &std::path::Path) -> String {
     match std::env::var("TEST_DATABASE_URL") {
         Ok(admin_url) if !admin_url.is_empty() => {
             let name = format!("portal_test_{}", uuid::Uuid::new_v4().simple());

@@ -485,6 +485,7 @@ async fn the_export_streams_more_reports_than_a_page_as_ndjson_and_csv() {
             let json = valid_report();
             store::reports::ReceivedBody {
                 report: serde_json::from_value::<NewReport>(json.clone()).unwrap(),
+                received_at: chrono::Utc::now().naive_utc(),
                 canonical: json.to_string(),
                 sha256: "0".into(),
                 word_hashes: Vec::new(),

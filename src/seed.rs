@@ -1,0 +1,800 @@
+//! `report-portal seed`: loads realistic, clearly fake reports for statistics and load tests,
+//! written through the same store code as the API, so that rollups, the correlation index, the
+//! outbox and the audit log agree with them.
+//!
+//! [`Generator`] is pure (a seeded random number generator and the present): skewed categories,
+//! groups, services and organizations (Zipf-like), diurnal and weekly arrival over the last
+//! days, 1–5 accounts and 1–10 content items, and for part of the reports a path through the
+//! review workflow. Accounts are `seed_` handles on `example.invalid`, phone numbers are in the
+//! fictional `555-01xx` range.
+
+use std::time::Instant;
+
+use anyhow::Context;
+use chrono::{DateTime, Duration, NaiveTime, Utc};
+use diesel::prelude::*;
+use rand::distributions::{Distribution, WeightedIndex};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use strum::IntoEnumIterator;
+
+use crate::auth::keys::SigningKeys;
+use crate::auth::receipt::ReceiptSigner;
+use crate::config::Settings;
+use crate::db::DbConnection;
+use crate::db::portable;
+use crate::db::schema::reports;
+use crate::domain::organization::{
+    CredentialMode, NewCredential, NewOrganization, OrganizationStatus, StatusChange,
+};
+use crate::domain::report::{
+    Account, ContactHandle, ContentItem, Location, NewReport, ReportContact,
+};
+use crate::domain::review::{Referral, Resolution, TransitionRequest};
+use crate::domain::search::WordHasher;
+use crate::domain::status::ReportStatus;
+use crate::domain::taxonomy::{
+    AccountRole, Category, ContactType, ContentType, DetectionMethod, Indicator, PlatformAction,
+    Severity, SuspectedGroup,
+};
+use crate::domain::user::{Actor, Role};
+use crate::store;
+use crate::store::audit::NewAuditEvent;
+use crate::store::reports::{ReceivedBody, Submitter};
+
+/// Reports written per transaction.
+const REPORTS_PER_TRANSACTION: usize = 1000;
+
+/// What to seed.
+#[derive(Debug, Clone)]
+pub struct SeedOptions {
+    /// How many reports.
+    pub reports: u64,
+    /// Over how many days before today (UTC) they arrive.
+    pub days: u32,
+    /// How many organizations submit them.
+    pub organizations: u32,
+    /// Seed even a database that already holds live reports.
+    pub force: bool,
+    /// The random seed: the same value gives the same reports (on the same day, with the same
+    /// build).
+    pub seed_value: u64,
+}
+
+/// What `seed` did.
+#[derive(Debug, Serialize)]
+pub struct Seeded {
+    /// Reports stored.
+    pub reports: u64,
+    /// Organizations created.
+    pub organizations: u32,
+    /// Review transitions made.
+    pub transitions: u64,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+    /// Reports stored per second.
+    pub reports_per_second: f64,
+}
+
+/// Refuses (unless `force`) a database holding any live-mode report: seeding must never mix
+/// synthetic reports into real ones.
+fn check_empty(conn: &mut DbConnection, force: bool) -> anyhow::Result<()> {
+    let live: i64 = reports::table
+        .filter(reports::mode.eq(CredentialMode::Live.as_ref()))
+        .count()
+        .get_result(conn)?;
+    if live > 0 && !force {
+        anyhow::bail!(
+            "the database already holds {live} live reports; seeding it would mix synthetic \
+             reports into them (add --force to seed anyway)"
+        );
+    }
+    Ok(())
+}
+
+/// Seeds the database: creates the organizations (vetted, with a live credential each), then
+/// stores the reports in transactions of [`REPORTS_PER_TRANSACTION`] through
+/// [`store::reports::submit`] and moves some along the workflow with
+/// [`store::review::transition`], with a progress bar on stderr. Generation runs on a thread of
+/// its own, ahead of the writes.
+pub fn run(
+    conn: &mut DbConnection,
+    settings: &Settings,
+    options: &SeedOptions,
+) -> anyhow::Result<Seeded> {
+    anyhow::ensure!(
+        options.organizations >= 1,
+        "--organizations must be at least 1"
+    );
+    anyhow::ensure!(options.days >= 1, "--days must be at least 1");
+    check_empty(conn, options.force)?;
+    let started = Instant::now();
+    let hasher = crate::state::load_word_hasher(settings)?;
+    let keys = SigningKeys::load_or_create(&settings.jwt_key_path())?;
+    let signer = ReceiptSigner::new(&keys, &settings.token_issuer);
+    let submitters = (0..options.organizations)
+        .map(|i| create_submitter(conn, options.seed_value, i))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+
+    let progress = indicatif::ProgressBar::new(options.reports).with_style(
+        indicatif::ProgressStyle::with_template(
+            "{elapsed_precise} [{wide_bar}] {human_pos}/{human_len} reports, {per_sec}, eta {eta}",
+        )?,
+    );
+    let (chunks, received) = std::sync::mpsc::sync_channel::<Vec<Prepared>>(4);
+    let generator_options = options.clone();
+    let generator = std::thread::spawn(move || {
+        let mut generator = Generator::new(&generator_options, Utc::now());
+        let mut left = generator_options.reports;
+        while left > 0 {
+            let n = left.min(REPORTS_PER_TRANSACTION as u64);
+            let chunk = (0..n)
+                .map(|_| Prepared::new(generator.next_report(), &hasher))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            left -= n;
+            if chunks.send(chunk).is_err() {
+                break;
+            }
+        }
+        anyhow::Ok(())
+    });
+
+    let reviewer = Actor {
+        id: "seed".into(),
+        role: Role::Supervisor,
+    };
+    let mut stored = 0;
+    let mut transitions = 0;
+    for chunk in received {
+        let (created, moved) = portable::write_transaction(conn, |conn| {
+            store_chunk(conn, &submitters, &signer, &reviewer, chunk)
+        })?;
+        stored += created;
+        transitions += moved;
+        progress.inc(created);
+    }
+    generator
+        .join()
+        .map_err(|_| anyhow::anyhow!("the report generator panicked"))??;
+    progress.finish();
+    let seconds = started.elapsed().as_secs_f64();
+    Ok(Seeded {
+        reports: stored,
+        organizations: options.organizations,
+        transitions,
+        seconds,
+        reports_per_second: stored as f64 / seconds,
+    })
+}
+
+/// A generated report, ready to store.
+struct Prepared {
+    organization: usize,
+    body: ReceivedBody,
+    workflow: Vec<TransitionRequest>,
+}
+
+impl Prepared {
+    /// Checks the report by the API's rules and prepares its body as the API does.
+    fn new(generated: GeneratedReport, hasher: &WordHasher) -> anyhow::Result<Self> {
+        generated
+            .report
+            .check(generated.received_at)
+            .map_err(|errors| anyhow::anyhow!("a generated report is invalid: {errors:?}"))?;
+        let mut json = serde_json::to_value(&generated.report)?;
+        json.sort_all_objects();
+        Ok(Prepared {
+            organization: generated.organization,
+            body: ReceivedBody::new(
+                generated.report,
+                json.to_string(),
+                generated.received_at,
+                hasher,
+            ),
+            workflow: generated.workflow,
+        })
+    }
+}
+
+/// Stores one chunk (inside the caller's transaction): each organization's reports in one
+/// submission, then the workflow of those newly stored. Answers the reports stored and the
+/// transitions made.
+fn store_chunk(
+    conn: &mut DbConnection,
+    submitters: &[Submitter],
+    signer: &ReceiptSigner,
+    reviewer: &Actor,
+    chunk: Vec<Prepared>,
+) -> anyhow::Result<(u64, u64)> {
+    let mut by_organization: Vec<(Vec<ReceivedBody>, Vec<Vec<TransitionRequest>>)> =
+        submitters.iter().map(|_| Default::default()).collect();
+    for prepared in chunk {
+        let (bodies, workflows) = &mut by_organization[prepared.organization];
+        bodies.push(prepared.body);
+        workflows.push(prepared.workflow);
+    }
+    let (mut created, mut moved) = (0, 0);
+    for ((bodies, workflows), submitter) in by_organization.iter().zip(submitters) {
+        let results = store::reports::submit(conn, submitter, signer, bodies)?;
+        for (result, workflow) in results.into_iter().zip(workflows) {
+            let submission = result?;
+            if submission.replayed {
+                continue;
+            }
+            created += 1;
+            for request in workflow {
+                store::review::transition(conn, &submission.receipt.id, reviewer, request)?;
+                moved += 1;
+            }
+        }
+    }
+    Ok((created, moved))
+}
+
+/// Creates seed organization `index` (vetted) and a live credential for it, as `org create
+/// --vetted` and `credential create` would.
+fn create_submitter(
+    conn: &mut DbConnection,
+    seed_value: u64,
+    index: u32,
+) -> anyhow::Result<Submitter> {
+    let new = NewOrganization {
+        name: format!("Seed Platform {} (seed {seed_value})", index + 1),
+        contact_email: Some(format!(
+            "trust-safety@seed-platform-{}.example.invalid",
+            index + 1
+        )),
+    };
+    let organization = store::organizations::create_organization(
+        conn,
+        &new,
+        OrganizationStatus::Vetted,
+        StatusChange::COMMAND_LINE,
+    )
+    .context("creating a seed organization")?;
+    let credential = store::organizations::create_credential(
+        conn,
+        &organization.id,
+        &NewCredential {
+            mode: CredentialMode::Live,
+            label: Some("seed".into()),
+        },
+    )
+    .context("creating a seed credential")?;
+    Ok(Submitter {
+        organization_id: organization.id,
+        client_id: credential.client_id,
+        mode: CredentialMode::Live,
+        audit: NewAuditEvent::command_line("report.submit", ""),
+    })
+}
+
+/// One generated report: which organization sends it, when it arrives, and the transitions it
+/// then goes through.
+#[derive(Debug, Clone)]
+pub struct GeneratedReport {
+    /// Index of the submitting organization.
+    pub organization: usize,
+    /// When it arrives.
+    pub received_at: DateTime<Utc>,
+    /// The report.
+    pub report: NewReport,
+    /// The review transitions it goes through after arriving, in order.
+    pub workflow: Vec<TransitionRequest>,
+}
+
+/// Weights falling off as 1/rank^1.1 (Zipf-like): the first items are far more common.
+fn zipf(n: usize) -> WeightedIndex<f64> {
+    WeightedIndex::new((1..=n).map(|rank| 1.0 / (rank as f64).powf(1.1))).expect("positive weights")
+}
+
+/// One of `items`, drawn by `weights`.
+fn pick<T: Copy>(rng: &mut StdRng, items: &[T], weights: &WeightedIndex<f64>) -> T {
+    items[weights.sample(rng)]
+}
+
+/// Between `min` and `max` distinct items drawn by `weights` (fewer when the draws keep
+/// repeating, never fewer than one when `min` is one or more).
+fn distinct<T: Copy + PartialEq>(
+    rng: &mut StdRng,
+    items: &[T],
+    weights: &WeightedIndex<f64>,
+    min: usize,
+    max: usize,
+) -> Vec<T> {
+    let wanted = rng.gen_range(min..=max);
+    let mut chosen = Vec::new();
+    for _ in 0..wanted * 3 {
+        if chosen.len() == wanted {
+            break;
+        }
+        let item = pick(rng, items, weights);
+        if !chosen.contains(&item) {
+            chosen.push(item);
+        }
+    }
+    chosen
+}
+
+/// Share of reports arriving in each UTC hour: low at night in the Americas, highest in their
+/// afternoon and evening.
+const HOURLY: [f64; 24] = [
+    5.0, 4.0, 3.0, 2.5, 2.0, 1.5, 1.5, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 5.5, 6.0, 6.5, 7.0,
+    7.0, 7.0, 6.5, 6.0, 5.5,
+];
+
+/// Services a platform runs, most reported first.
+const SERVICES: [&str; 8] = [
+    "Seed Video",
+    "Seed Chat",
+    "Seed Photos",
+    "Seed Live",
+    "Seed Marketplace",
+    "Seed Groups",
+    "Seed Shorts",
+    "Seed Games",
+];
+
+/// Countries with some of their subdivisions, most reported first.
+const PLACES: [(&str, &[&str]); 8] = [
+    (
+        "MX",
+        &["MX-JAL", "MX-SIN", "MX-MIC", "MX-TAM", "MX-CHH", "MX-GUA"],
+    ),
+    ("US", &["US-TX", "US-AZ", "US-CA", "US-NM", "US-IL"]),
+    ("GT", &[]),
+    ("HN", &[]),
+    ("SV", &[]),
+    ("CO", &[]),
+    ("VE", &[]),
+    ("EC", &[]),
+];
+
+/// How platforms detect what they report, most common first.
+const DETECTION_METHODS: [DetectionMethod; 5] = [
+    DetectionMethod::AutomatedDetection,
+    DetectionMethod::UserReport,
+    DetectionMethod::InternalInvestigation,
+    DetectionMethod::LawEnforcementRequest,
+    DetectionMethod::Other,
+];
+
+/// Parts accounts play, most common first.
+const ACCOUNT_ROLES: [AccountRole; 4] = [
+    AccountRole::Recruiter,
+    AccountRole::Promoter,
+    AccountRole::ContactPoint,
+    AccountRole::Other,
+];
+
+/// What platforms do about accounts, most common first.
+const ACTIONS: [PlatformAction; 6] = [
+    PlatformAction::Suspended,
+    PlatformAction::ContentRemoved,
+    PlatformAction::Banned,
+    PlatformAction::Restricted,
+    PlatformAction::Preserved,
+    PlatformAction::None,
+];
+
+/// Kinds of content, most common first.
+const CONTENT_TYPES: [ContentType; 9] = [
+    ContentType::Post,
+    ContentType::Video,
+    ContentType::Comment,
+    ContentType::Image,
+    ContentType::DirectMessage,
+    ContentType::LiveStream,
+    ContentType::Profile,
+    ContentType::Group,
+    ContentType::Advertisement,
+];
+
+/// Words of the content excerpts.
+const PHRASES: [&str; 8] = [
+    "se buscan jóvenes para trabajo de seguridad, buena paga",
+    "pago semanal garantizado, escríbeme por privado",
+    "ofrecemos transporte y hospedaje, sin experiencia",
+    "únete a la empresa, armas y entrenamiento incluidos",
+    "cruce seguro a la frontera, precio accesible",
+    "looking for drivers, cash every week, no questions",
+    "halcones needed in the area, dm for details",
+    "trabajo de puntero, se paga por día",
+];
+
+/// The paths through the review workflow, with their weights: about one report in eight is
+/// moved on from `received` (each transition is the review API's half a dozen statements for one
+/// report, which cost more than storing the report in a batch does).
+const WORKFLOWS: [(&[ReportStatus], f64); 6] = {
+    use ReportStatus::*;
+    [
+        (&[], 88.0),
+        (&[InReview], 4.0),
+        (&[InReview, Closed], 4.0),
+        (&[InReview, Escalated], 1.5),
+        (&[InReview, Escalated, Referred], 1.5),
+        (&[InReview, Referred, Closed], 1.0),
+    ]
+};
+
+/// Generates reports from a seeded random number generator, relative to `now`.
+pub struct Generator {
+    rng: StdRng,
+    now: DateTime<Utc>,
+    days: u32,
+    seed_value: u64,
+    next: u64,
+    organizations: WeightedIndex<f64>,
+    categories: WeightedIndex<f64>,
+    groups: WeightedIndex<f64>,
+    indicators: WeightedIndex<f64>,
+    services: WeightedIndex<f64>,
+    places: WeightedIndex<f64>,
+    hours: WeightedIndex<f64>,
+    severities: WeightedIndex<f64>,
+    detection_methods: WeightedIndex<f64>,
+    account_roles: WeightedIndex<f64>,
+    actions: WeightedIndex<f64>,
+    content_types: WeightedIndex<f64>,
+    workflows: WeightedIndex<f64>,
+    /// Accounts that recur across reports (and so correlate them): the pool's size.
+    recurring_accounts: u64,
+}
+
+impl Generator {
+    /// A generator for `options`, arriving before `now`.
+    pub fn new(options: &SeedOptions, now: DateTime<Utc>) -> Self {
+        Generator {
+            rng: StdRng::seed_from_u64(options.seed_value),
+            now,
+            days: options.days,
+            seed_value: options.seed_value,
+            next: 0,
+            organizations: zipf(options.organizations as usize),
+            categories: zipf(Category::iter().count()),
+            groups: zipf(SuspectedGroup::iter().count()),
+            indicators: zipf(Indicator::iter().count()),
+            services: zipf(SERVICES.len()),
+            places: zipf(PLACES.len()),
+            hours: WeightedIndex::new(HOURLY).expect("positive weights"),
+            severities: WeightedIndex::new([30.0, 40.0, 22.0, 8.0]).expect("positive weights"),
+            detection_methods: zipf(DETECTION_METHODS.len()),
+            account_roles: zipf(ACCOUNT_ROLES.len()),
+            actions: zipf(ACTIONS.len()),
+            content_types: zipf(CONTENT_TYPES.len()),
+            workflows: WeightedIndex::new(WORKFLOWS.map(|(_, weight)| weight))
+                .expect("positive weights"),
+            recurring_accounts: (options.reports / 20).max(1),
+        }
+    }
+
+    /// A time within the last `days` whole UTC days before today: weekdays busier than
+    /// weekends, afternoons (in the Americas) busier than nights.
+    fn arrival(&mut self) -> DateTime<Utc> {
+        use chrono::Datelike;
+        loop {
+            let day =
+                self.now.date_naive() - Duration::days(self.rng.gen_range(1..=self.days) as i64);
+            let weekend = day.weekday().number_from_monday() >= 6;
+            if weekend && self.rng.gen_bool(0.3) {
+                continue;
+            }
+            let hour = self.hours.sample(&mut self.rng) as u32;
+            let time = NaiveTime::from_hms_micro_opt(
+                hour,
+                self.rng.gen_range(0..60),
+                self.rng.gen_range(0..60),
+                self.rng.gen_range(0..1_000_000),
+            )
+            .expect("a valid time");
+            return day.and_time(time).and_utc();
+        }
+    }
+
+    /// The next report.
+    pub fn next_report(&mut self) -> GeneratedReport {
+        let n = self.next;
+        self.next += 1;
+        let organization = self.organizations.sample(&mut self.rng);
+        let received_at = self.arrival();
+        let detected_at = received_at - Duration::minutes(self.rng.gen_range(10..4 * 24 * 60));
+        let categories: Vec<Category> = Category::iter().collect();
+        let category = pick(&mut self.rng, &categories, &self.categories);
+        let severity = [
+            Severity::Low,
+            Severity::Medium,
+            Severity::High,
+            Severity::Critical,
+        ][self.severities.sample(&mut self.rng)];
+        let groups: Vec<SuspectedGroup> = SuspectedGroup::iter().collect();
+        let suspected_groups = distinct(&mut self.rng, &groups, &self.groups, 0, 3);
+        let all_indicators: Vec<Indicator> = Indicator::iter().collect();
+        let indicators = distinct(&mut self.rng, &all_indicators, &self.indicators, 1, 4);
+        let service = pick(&mut self.rng, &SERVICES, &self.services);
+        let host = format!(
+            "{}.example.invalid",
+            service.to_lowercase().replace(' ', "-")
+        );
+        let locations = self.locations();
+        let accounts: Vec<Account> = (0..self.rng.gen_range(1..=5))
+            .map(|i| self.account(n, i, &host, detected_at))
+            .collect();
+        let content = (0..self.rng.gen_range(1..=10))
+            .map(|i| self.content_item(n, i, &host, &accounts, detected_at))
+            .collect();
+        let activity_start = self
+            .rng
+            .gen_bool(0.6)
+            .then(|| detected_at - Duration::days(self.rng.gen_range(1..60)));
+        let report = NewReport {
+            external_id: format!("seed-{}-{n}", self.seed_value),
+            service: service.to_owned(),
+            category,
+            category_other: (category == Category::Other)
+                .then(|| "synthetic other activity".to_owned()),
+            severity,
+            suspected_groups,
+            summary: format!(
+                "SYNTHETIC SEED REPORT {n}: {} activity by {} account(s) on {service}.",
+                category.as_ref().replace('_', " "),
+                accounts.len()
+            ),
+            detection_method: pick(&mut self.rng, &DETECTION_METHODS, &self.detection_methods),
+            detected_at,
+            activity_start,
+            activity_end: activity_start.map(|_| detected_at),
+            languages: if self.rng.gen_bool(0.3) {
+                vec!["es-MX".into(), "en".into()]
+            } else {
+                vec!["es-MX".into()]
+            },
+            locations,
+            indicators,
+            accounts,
+            content,
+            contact: ReportContact {
+                name: format!("Seed Trust & Safety Desk {}", organization + 1),
+                email: format!(
+                    "le-response@seed-platform-{}.example.invalid",
+                    organization + 1
+                ),
+                phone: Some("+1 202 555 0100".into()),
+            },
+            preservation_reference: self.rng.gen_bool(0.3).then(|| format!("SEED-PRES-{n}")),
+            prior_report_ids: Vec::new(),
+        };
+        GeneratedReport {
+            organization,
+            received_at,
+            report,
+            workflow: self.workflow(),
+        }
+    }
+
+    fn locations(&mut self) -> Vec<Location> {
+        let count = if self.rng.gen_bool(0.25) { 2 } else { 1 };
+        let places: Vec<usize> = (0..PLACES.len()).collect();
+        let places = distinct(&mut self.rng, &places, &self.places, count, count);
+        places
+            .into_iter()
+            .map(|i| {
+                let (country, subdivisions) = PLACES[i];
+                let subdivision = (!subdivisions.is_empty() && self.rng.gen_bool(0.7))
+                    .then(|| subdivisions[self.rng.gen_range(0..subdivisions.len())].to_owned());
+                Location {
+                    country: country.to_owned(),
+                    subdivision,
+                    place: None,
+                }
+            })
+            .collect()
+    }
+
+    /// Account `i` of report `n`; the first one, now and then, is one of the recurring accounts
+    /// seen in other reports too.
+    fn account(&mut self, n: u64, i: usize, host: &str, before: DateTime<Utc>) -> Account {
+        let name = if i == 0 && self.rng.gen_bool(0.05) {
+            format!(
+                "seed_recurring_{}",
+                self.rng.gen_range(0..self.recurring_accounts)
+            )
+        } else {
+            format!("seed_{n}_{i}")
+        };
+        let contact_handles = (0..self.rng.gen_range(0..=2))
+            .map(|k| {
+                if k == 0 && self.rng.gen_bool(0.5) {
+                    ContactHandle {
+                        kind: ContactType::Whatsapp,
+                        value: format!(
+                            "+1 {} 555 01{:02}",
+                            self.rng.gen_range(201..990),
+                            self.rng.gen_range(0..100)
+                        ),
+                    }
+                } else {
+                    ContactHandle {
+                        kind: ContactType::Telegram,
+                        value: format!("@{name}_tg"),
+                    }
+                }
+            })
+            .collect();
+        Account {
+            platform_account_id: name.clone(),
+            handle: Some(format!("@{name}")),
+            display_name: Some(format!("Seed Account {name}")),
+            profile_url: Some(format!("https://{host}/@{name}")),
+            role: pick(&mut self.rng, &ACCOUNT_ROLES, &self.account_roles),
+            created_at: Some(before - Duration::days(self.rng.gen_range(1..900))),
+            follower_count: Some(self.rng.gen_range(0..50_000)),
+            action_taken: pick(&mut self.rng, &ACTIONS, &self.actions),
+            contact_handles,
+        }
+    }
+
+    fn content_item(
+        &mut self,
+        n: u64,
+        i: usize,
+        host: &str,
+        accounts: &[Account],
+        before: DateTime<Utc>,
+    ) -> ContentItem {
+        let content_type = pick(&mut self.rng, &CONTENT_TYPES, &self.content_types);
+        let image = matches!(content_type, ContentType::Image | ContentType::Video);
+        let media = image || self.rng.gen_bool(0.2);
+        let digest =
+            |algorithm: &str| hex::encode(Sha256::digest(format!("seed {algorithm} {n} {i}")));
+        ContentItem {
+            content_type,
+            url: Some(format!("https://{host}/p/seed_{n}_{i}")),
+            posted_at: Some(before - Duration::minutes(self.rng.gen_range(1..30 * 24 * 60))),
+            text_excerpt: Some(PHRASES[self.rng.gen_range(0..PHRASES.len())].to_owned()),
+            language: Some("es".into()),
+            sha256: media.then(|| digest("sha256")),
+            md5: None,
+            pdq: (image && self.rng.gen_bool(0.5)).then(|| digest("pdq")),
+            account_ref: Some(
+                accounts[self.rng.gen_range(0..accounts.len())]
+                    .platform_account_id
+                    .clone(),
+            ),
+            preserved: self.rng.gen_bool(0.6),
+            removed: self.rng.gen_bool(0.7),
+        }
+    }
+
+    /// The review path of a report: most stay `received`, the others are reviewed, and some of
+    /// those escalated, referred or closed.
+    fn workflow(&mut self) -> Vec<TransitionRequest> {
+        use ReportStatus::{Closed, Referred};
+        let move_to = |to: ReportStatus| TransitionRequest {
+            to,
+            reason: "seeded review".into(),
+            referral: (to == Referred).then(|| Referral {
+                agency: "HSI".into(),
+                reference: "SEED-REF".into(),
+            }),
+            resolution: (to == Closed).then_some(Resolution::NoAction),
+        };
+        WORKFLOWS[self.workflows.sample(&mut self.rng)]
+            .0
+            .iter()
+            .map(|&to| move_to(to))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn options(seed_value: u64) -> SeedOptions {
+        SeedOptions {
+            reports: 2000,
+            days: 30,
+            organizations: 5,
+            force: false,
+            seed_value,
+        }
+    }
+
+    fn generate(seed_value: u64, n: usize) -> Vec<GeneratedReport> {
+        let now = "2026-11-29T12:00:00Z".parse().unwrap();
+        let mut generator = Generator::new(&options(seed_value), now);
+        (0..n).map(|_| generator.next_report()).collect()
+    }
+
+    #[test]
+    fn every_generated_report_passes_the_api_rules_and_looks_fake() {
+        for generated in generate(1, 2000) {
+            let report = &generated.report;
+            assert_eq!(report.check(generated.received_at), Ok(()));
+            assert!((1..=5).contains(&report.accounts.len()));
+            assert!((1..=10).contains(&report.content.len()));
+            for account in &report.accounts {
+                assert!(account.platform_account_id.starts_with("seed_"));
+                assert!(account.handle.as_ref().unwrap().starts_with("@seed_"));
+                assert!(
+                    account
+                        .profile_url
+                        .as_ref()
+                        .unwrap()
+                        .contains(".example.invalid/")
+                );
+                for handle in &account.contact_handles {
+                    if handle.kind == ContactType::Whatsapp {
+                        assert!(handle.value.contains(" 555 01"), "{}", handle.value);
+                    }
+                }
+            }
+            assert!(report.summary.starts_with("SYNTHETIC SEED REPORT"));
+        }
+    }
+
+    #[test]
+    fn arrivals_fall_in_the_last_days_and_follow_the_day() {
+        let now: DateTime<Utc> = "2026-11-29T12:00:00Z".parse().unwrap();
+        let generated = generate(2, 5000);
+        let mut by_hour = [0; 24];
+        for g in &generated {
+            assert!(g.received_at < now - Duration::hours(12), "before today");
+            assert!(g.received_at >= now - Duration::days(31));
+            by_hour[chrono::Timelike::hour(&g.received_at) as usize] += 1;
+        }
+        assert!(
+            by_hour[19] > 2 * by_hour[6],
+            "evenings busier than nights: {by_hour:?}"
+        );
+    }
+
+    #[test]
+    fn categories_and_organizations_are_skewed() {
+        let generated = generate(3, 5000);
+        let mut categories: HashMap<Category, usize> = HashMap::new();
+        let mut organizations: HashMap<usize, usize> = HashMap::new();
+        for g in &generated {
+            *categories.entry(g.report.category).or_default() += 1;
+            *organizations.entry(g.organization).or_default() += 1;
+        }
+        assert!(categories[&Category::Recruitment] > 3 * categories[&Category::MoneyLaundering]);
+        assert!(organizations[&0] > 2 * organizations[&4]);
+        assert_eq!(organizations.len(), 5, "every organization submits");
+    }
+
+    #[test]
+    fn part_of_the_reports_move_along_the_workflow() {
+        let generated = generate(4, 2000);
+        let moved = generated.iter().filter(|g| !g.workflow.is_empty()).count();
+        assert!((150..350).contains(&moved), "{moved}");
+        let closed = generated
+            .iter()
+            .filter(|g| {
+                g.workflow
+                    .last()
+                    .is_some_and(|t| t.to == ReportStatus::Closed)
+            })
+            .count();
+        assert!(closed > 50, "{closed}");
+    }
+
+    #[test]
+    fn the_same_seed_value_gives_the_same_reports() {
+        let json = |seed| {
+            serde_json::to_string(
+                &generate(seed, 50)
+                    .iter()
+                    .map(|g| &g.report)
+                    .collect::<Vec<_>>(),
+            )
+            .unwrap()
+        };
+        assert_eq!(json(7), json(7));
+        assert_ne!(json(7), json(8));
+    }
+}

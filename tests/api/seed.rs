@@ -1,0 +1,232 @@
+//! `report-portal seed`, run as a real process against the test's database: the statistics
+//! endpoints count the seeded reports as a direct count over the reports finds them, and a
+//! database holding live reports is refused unless forced.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::process::{Command, Output};
+
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use report_portal::db::schema::{report_groups, report_indicators, report_locations, reports};
+use report_portal::domain::organization::CredentialMode;
+use report_portal::domain::user::Role;
+use serde_json::Value;
+
+use crate::helpers::{TestApp, expect, spawn_app, valid_report};
+
+fn seed(app: &TestApp, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_report-portal"))
+        .arg("seed")
+        .args(args)
+        .env("DATABASE_URL", app.settings.database_url())
+        .env("PORTAL_DATA_DIR", &app.settings.data_dir)
+        .env("PORTAL_LOG", "warn")
+        .output()
+        .expect("the binary runs")
+}
+
+fn succeeded(output: &Output) -> Value {
+    assert!(
+        output.status.success(),
+        "seed failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// A report as counted directly: (organization, category, severity, status, service, day).
+type Row = (String, String, String, String, String, NaiveDateTime);
+
+/// Counts per key of each dimension, and per day, straight from the reports and their parts.
+struct Direct {
+    by_dimension: BTreeMap<&'static str, BTreeMap<String, i64>>,
+    by_day: BTreeMap<NaiveDate, i64>,
+}
+
+fn count_directly(app: &TestApp) -> Direct {
+    app.with_db(|conn| {
+        let rows: Vec<(String, Row)> = reports::table
+            .filter(reports::mode.eq("live"))
+            .select((
+                reports::id,
+                (
+                    reports::organization_id,
+                    reports::category,
+                    reports::severity,
+                    reports::status,
+                    reports::service,
+                    reports::received_at,
+                ),
+            ))
+            .load(conn)
+            .unwrap();
+        let mut by_dimension: BTreeMap<&'static str, BTreeMap<String, i64>> = BTreeMap::new();
+        let mut by_day = BTreeMap::new();
+        let mut add = |dimension: &'static str, key: &str| {
+            *by_dimension
+                .entry(dimension)
+                .or_default()
+                .entry(key.to_owned())
+                .or_default() += 1;
+        };
+        for (_, (organization, category, severity, status, service, received_at)) in &rows {
+            add("organization", organization);
+            add("category", category);
+            add("severity", severity);
+            add("status", status);
+            add("service", service);
+            *by_day.entry(received_at.date()).or_default() += 1;
+        }
+        let groups: Vec<String> = report_groups::table
+            .select(report_groups::code)
+            .load(conn)
+            .unwrap();
+        let indicators: Vec<String> = report_indicators::table
+            .select(report_indicators::code)
+            .load(conn)
+            .unwrap();
+        let countries: BTreeSet<(String, String)> = report_locations::table
+            .select((report_locations::report_id, report_locations::country))
+            .load(conn)
+            .unwrap()
+            .into_iter()
+            .collect();
+        for code in &groups {
+            add("group", code);
+        }
+        for code in &indicators {
+            add("indicator", code);
+        }
+        for (_, country) in &countries {
+            add("country", country);
+        }
+        Direct {
+            by_dimension,
+            by_day,
+        }
+    })
+}
+
+/// The first day of the interval holding a day.
+type StartOf = fn(NaiveDate) -> NaiveDate;
+
+fn keyed_counts(body: &Value, key: &str) -> BTreeMap<String, i64> {
+    body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["count"].as_i64().unwrap() != 0)
+        .map(|i| {
+            (
+                i[key].as_str().unwrap().to_owned(),
+                i["count"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[actix_web::test]
+async fn statistics_of_seeded_reports_agree_with_a_direct_count() {
+    let app = spawn_app().await;
+    let seeded = succeeded(&seed(
+        &app,
+        &[
+            "--reports",
+            "400",
+            "--days",
+            "70",
+            "--organizations",
+            "4",
+            "--seed-value",
+            "7",
+        ],
+    ));
+    assert_eq!(seeded["reports"], 400);
+    assert_eq!(seeded["organizations"], 4);
+    assert!(seeded["transitions"].as_i64().unwrap() > 40, "{seeded}");
+
+    let direct = count_directly(&app);
+    assert_eq!(direct.by_day.values().sum::<i64>(), 400);
+    assert!(
+        direct.by_dimension["status"].len() >= 4,
+        "statuses spread over the workflow: {:?}",
+        direct.by_dimension["status"]
+    );
+    assert!(direct.by_day.len() > 50, "arrivals spread over the days");
+
+    let today = Utc::now().date_naive();
+    let (from, to) = (today - Duration::days(80), today + Duration::days(1));
+    let range = format!("from={from}&to={to}");
+    let analyst = app.staff_token(Role::Analyst).await;
+    for (dimension, counts) in &direct.by_dimension {
+        let path = format!("/api/v1/stats/breakdown?dimension={dimension}&{range}");
+        let body = expect(app.get(&path, &analyst).await, 200).await;
+        assert_eq!(&keyed_counts(&body, "key"), counts, "{dimension}");
+        assert_eq!(body["total"]["count"], 400, "{dimension}");
+    }
+
+    let summary = expect(
+        app.get(&format!("/api/v1/stats/summary?{range}"), &analyst)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(summary["received"]["count"], 400);
+
+    let starts: [(&str, StartOf); 3] = [
+        ("day", |d| d),
+        ("week", |d| {
+            d - Duration::days(d.weekday().num_days_from_monday().into())
+        }),
+        ("month", |d| d.with_day(1).unwrap()),
+    ];
+    for (interval, start_of) in starts {
+        let mut expected: BTreeMap<String, i64> = BTreeMap::new();
+        for (day, count) in &direct.by_day {
+            *expected.entry(start_of(*day).to_string()).or_default() += count;
+        }
+        let path = format!("/api/v1/stats/timeseries?interval={interval}&{range}");
+        let body = expect(app.get(&path, &analyst).await, 200).await;
+        assert_eq!(keyed_counts(&body, "start"), expected, "{interval}");
+    }
+}
+
+#[actix_web::test]
+async fn seeding_refuses_a_database_with_live_reports_unless_forced() {
+    let app = spawn_app().await;
+    let tester = app.reporter(CredentialMode::Test).await;
+    expect(app.post_report(&tester.token, &valid_report()).await, 201).await;
+    let first = succeeded(&seed(&app, &["--reports", "20", "--days", "5"]));
+    assert_eq!(
+        first["reports"], 20,
+        "test-mode reports do not stop seeding"
+    );
+
+    let refused = seed(&app, &["--reports", "20", "--days", "5"]);
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("already holds 20 live reports") && stderr.contains("--force"),
+        "{stderr}"
+    );
+    let count = || -> i64 {
+        app.with_db(|conn| reports::table.count().get_result(conn))
+            .unwrap()
+    };
+    assert_eq!(count(), 21, "nothing was added");
+
+    let forced = succeeded(&seed(
+        &app,
+        &[
+            "--reports",
+            "20",
+            "--days",
+            "5",
+            "--force",
+            "--seed-value",
+            "2",
+        ],
+    ));
+    assert_eq!(forced["reports"], 20);
+    assert_eq!(count(), 41);
+}
