@@ -1,5 +1,6 @@
 //! Reading request bodies: the size limit (413), the media type (415), and JSON that is
-//! malformed (400) or of the wrong shape (422 with a JSON Pointer to the offending value).
+//! malformed or nested too deep (400) or of the wrong shape (422 with a JSON Pointer to the
+//! offending value).
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
@@ -67,11 +68,22 @@ pub struct JsonBody<T> {
     pub canonical: String,
 }
 
+/// How deeply arrays and objects may nest in a request body. No body the API reads comes near
+/// it; a deeper one is refused (400) before it is walked. (serde_json itself stops at 128, so
+/// parsing never overflows the stack.)
+pub const MAX_JSON_DEPTH: usize = 32;
+
 impl<T: DeserializeOwned> JsonBody<T> {
-    /// Parses `bytes`: 400 when it is not JSON, 422 when it is JSON of the wrong shape.
+    /// Parses `bytes`: 400 when it is not JSON or nests deeper than [`MAX_JSON_DEPTH`], 422 when
+    /// it is JSON of the wrong shape.
     pub fn parse(bytes: &[u8]) -> Result<Self, ApiError> {
-        let json = serde_json::from_slice(bytes)
+        let json: serde_json::Value = serde_json::from_slice(bytes)
             .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))?;
+        if nesting_depth(&json) > MAX_JSON_DEPTH {
+            return Err(ApiError::BadRequest(format!(
+                "the body nests arrays and objects deeper than {MAX_JSON_DEPTH} levels"
+            )));
+        }
         Self::from_value(json)
     }
 
@@ -82,6 +94,16 @@ impl<T: DeserializeOwned> JsonBody<T> {
         let canonical = json.to_string();
         let value = serde_path_to_error::deserialize(json).map_err(shape_error)?;
         Ok(JsonBody { value, canonical })
+    }
+}
+
+/// How many arrays and objects `json` nests: 0 for a scalar, 1 for `[]` or `{"a": 1}`.
+fn nesting_depth(json: &serde_json::Value) -> usize {
+    use serde_json::Value;
+    match json {
+        Value::Array(items) => 1 + items.iter().map(nesting_depth).max().unwrap_or(0),
+        Value::Object(fields) => 1 + fields.values().map(nesting_depth).max().unwrap_or(0),
+        _ => 0,
     }
 }
 
@@ -224,5 +246,14 @@ mod tests {
         let parsed =
             JsonBody::<Outer>::parse(br#"{ "name": "a", "items": [ {"count": 2} ] }"#).unwrap();
         assert_eq!(parsed.canonical, r#"{"items":[{"count":2}],"name":"a"}"#);
+    }
+
+    #[test]
+    fn nesting_is_measured_through_arrays_and_objects() {
+        assert_eq!(nesting_depth(&serde_json::json!("x")), 0);
+        assert_eq!(
+            nesting_depth(&serde_json::json!({"a": [1, {"b": []}], "c": 2})),
+            3
+        );
     }
 }

@@ -34,6 +34,41 @@ async fn malformed_json_is_a_400_with_the_request_id() {
 }
 
 #[actix_web::test]
+async fn bodies_nested_too_deep_are_a_400_and_the_server_stays_up() {
+    let app = spawn_app().await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    // The report object is one level; the value under "deep" adds `depth - 1` more. 32 in all
+    // is within the limit (and refused for the unknown field); 33 is past it, and 100 000 far
+    // past serde_json's own recursion limit.
+    for (depth, status, problem_type) in [
+        (32, 422, "validation-failed"),
+        (33, 400, "malformed-request"),
+        (100_000, 400, "malformed-request"),
+    ] {
+        let mut report = valid_report();
+        report["deep"] = json!("placeholder");
+        let nested = format!("{}{}", "[".repeat(depth - 1), "]".repeat(depth - 1));
+        let body = report.to_string().replace("\"placeholder\"", &nested);
+        let response = app
+            .client
+            .post(format!("{}/api/v1/reports", app.address))
+            .bearer_auth(&reporter.token)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let problem = expect(response, status).await;
+        assert_eq!(
+            problem["type"],
+            format!("urn:report-portal:problem:{problem_type}"),
+            "depth {depth}"
+        );
+    }
+    app.submit(&reporter.token, &valid_report()).await;
+}
+
+#[actix_web::test]
 async fn unknown_fields_wrong_types_and_missing_fields_are_422_with_pointers() {
     let app = spawn_app().await;
     let reporter = app.reporter(CredentialMode::Live).await;
