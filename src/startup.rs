@@ -125,7 +125,8 @@ async fn seal_audit_log(state: web::Data<AppState>) {
 }
 
 /// The actix application: every route, the documentation, the request-id middleware, and
-/// problem+json answers for anything the routes do not match or cannot parse.
+/// problem+json answers for anything the routes do not match (404, or 405 for a known path) or
+/// cannot parse.
 pub fn build_app(
     state: web::Data<AppState>,
 ) -> App<
@@ -155,10 +156,9 @@ pub fn build_app(
             .into_utoipa_app()
             .openapi(ApiDoc::openapi());
     let (app, document) = routes::mount(app).split_for_parts();
-    app.service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", document))
-        .default_service(web::to(|| async {
-            Err::<actix_web::HttpResponse, _>(ApiError::NotFound)
-        }))
+    app.app_data(web::Data::new(routes::methods::KnownPaths::of(&document)))
+        .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", document))
+        .default_service(web::to(routes::methods::not_routed))
         .wrap(cors)
         .wrap(from_fn(routes::request_id::middleware))
 }

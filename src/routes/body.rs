@@ -88,12 +88,32 @@ impl<T: DeserializeOwned> JsonBody<T> {
     }
 
     /// Reads an already parsed JSON value as `T` (422 when it has the wrong shape, pointing
-    /// into `json`), keeping it in canonical form: how each item of a batch is read.
+    /// into `json`), keeping it in canonical form: how each item of a batch is read. A number
+    /// written with a zero fraction (`12.0`) is an integer, as JSON Schema counts it.
     pub fn from_value(mut json: serde_json::Value) -> Result<Self, ApiError> {
+        whole_numbers_as_integers(&mut json);
         json.sort_all_objects();
         let canonical = json.to_string();
         let value = serde_path_to_error::deserialize(json).map_err(shape_error)?;
         Ok(JsonBody { value, canonical })
+    }
+}
+
+/// Rewrites every number with a zero fraction that fits an `i64` (`12.0`) as that integer, so
+/// that integer fields take it and the canonical form writes it one way.
+fn whole_numbers_as_integers(json: &mut serde_json::Value) {
+    use serde_json::Value;
+    match json {
+        Value::Number(number) => {
+            if let Some(float) = number.as_f64().filter(|_| number.is_f64()) {
+                if float.fract() == 0.0 && float.abs() < i64::MAX as f64 {
+                    *number = (float as i64).into();
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
+        Value::Object(fields) => fields.values_mut().for_each(whole_numbers_as_integers),
+        _ => {}
     }
 }
 
@@ -246,6 +266,17 @@ mod tests {
         let parsed =
             JsonBody::<Outer>::parse(br#"{ "name": "a", "items": [ {"count": 2} ] }"#).unwrap();
         assert_eq!(parsed.canonical, r#"{"items":[{"count":2}],"name":"a"}"#);
+    }
+
+    #[test]
+    fn whole_numbers_are_read_as_integers() {
+        let parsed = JsonBody::<Outer>::parse(br#"{"name":"a","items":[{"count":3.0}]}"#).unwrap();
+        assert_eq!(parsed.value.items[0].count, 3);
+        assert_eq!(parsed.canonical, r#"{"items":[{"count":3}],"name":"a"}"#);
+        assert_eq!(
+            error_of(r#"{"name":"a","items":[{"count":3.5}]}"#),
+            ("/items/0/count".into(), "type".into())
+        );
     }
 
     #[test]

@@ -181,3 +181,31 @@ async fn unknown_paths_and_ids_are_404_problems() {
     )
     .await;
 }
+
+#[actix_web::test]
+async fn a_known_path_asked_with_another_method_is_a_405_naming_its_methods() {
+    let app = spawn_app().await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    for (method, path, allowed) in [
+        (reqwest::Method::DELETE, "/api/v1/reports", "GET, POST"),
+        (reqwest::Method::PUT, "/api/v1/reports/batch", "POST"),
+        (reqwest::Method::PATCH, "/api/v1/reports/some-id", "GET"),
+        (reqwest::Method::TRACE, "/healthz", "GET"),
+    ] {
+        let response = app
+            .send(method.clone(), path, Some(&reporter.token), None)
+            .await;
+        assert_eq!(response.headers().get("allow").unwrap(), allowed, "{path}");
+        let problem = expect(response, 405).await;
+        assert_eq!(
+            problem["type"],
+            "urn:report-portal:problem:method-not-allowed"
+        );
+    }
+    expect(
+        app.send(reqwest::Method::DELETE, "/api/v1/nothing-here", None, None)
+            .await,
+        404,
+    )
+    .await;
+}
