@@ -57,14 +57,19 @@ impl Application {
         let state = web::Data::new(state);
         actix_web::rt::spawn(seal_audit_log(state.clone()));
         let request_timeout = Duration::from_secs(state.settings.client_request_timeout_seconds);
+        let tls = tls_config(&state.settings)?;
         let server = HttpServer::new(move || build_app(state.clone()))
             .workers(workers)
             .client_request_timeout(request_timeout)
             .client_disconnect_timeout(Duration::from_secs(5))
-            .keep_alive(Duration::from_secs(30))
-            .listen(listener)?
-            .run();
-        tracing::info!(port, "listening");
+            .keep_alive(Duration::from_secs(30));
+        let https = tls.is_some();
+        let server = match tls {
+            Some(tls) => server.listen_rustls_0_23(listener, tls)?,
+            None => server.listen(listener)?,
+        }
+        .run();
+        tracing::info!(port, https, "listening");
         Ok(Self {
             port,
             server,
@@ -98,6 +103,31 @@ impl Application {
         }
         served
     }
+}
+
+/// The TLS configuration of `tls_cert` and `tls_key` (PEM files), when they are set: TLS 1.2 and
+/// 1.3 with rustls' safe defaults, ring as the crypto provider.
+fn tls_config(settings: &Settings) -> anyhow::Result<Option<rustls::ServerConfig>> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    match (settings.tls_cert.is_empty(), settings.tls_key.is_empty()) {
+        (true, true) => return Ok(None),
+        (false, false) => {}
+        _ => anyhow::bail!("tls_cert and tls_key go together: set both or neither"),
+    }
+    let chain = CertificateDer::pem_file_iter(&settings.tls_cert)
+        .and_then(|certificates| certificates.collect::<Result<Vec<_>, _>>())
+        .map_err(|e| anyhow::anyhow!("cannot read tls_cert {}: {e}", settings.tls_cert))?;
+    let key = PrivateKeyDer::from_pem_file(&settings.tls_key)
+        .map_err(|e| anyhow::anyhow!("cannot read tls_key {}: {e}", settings.tls_key))?;
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()?
+    .with_no_client_auth()
+    .with_single_cert(chain, key)
+    .map_err(|e| anyhow::anyhow!("tls_cert and tls_key do not make a certificate: {e}"))?;
+    Ok(Some(config))
 }
 
 /// Seals new audit events into the hash chain every second, and writes the chain's head to the

@@ -70,7 +70,17 @@ pub async fn middleware(
     add_security_headers(&route, response.headers_mut());
     let status = response.status().as_u16();
     let elapsed = started.elapsed();
-    if let Some(state) = response.request().app_data::<web::Data<AppState>>() {
+    if let Some(state) = response
+        .request()
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+    {
+        if state.settings.serves_tls() {
+            response.headers_mut().insert(
+                header::STRICT_TRANSPORT_SECURITY,
+                HeaderValue::from_static(HSTS),
+            );
+        }
         state
             .metrics
             .observe_request(&route, &method, status, elapsed.as_secs_f64());
@@ -85,6 +95,10 @@ pub async fn middleware(
     });
     Ok(response)
 }
+
+/// `Strict-Transport-Security` when the server itself serves HTTPS: browsers use only HTTPS for a
+/// year.
+const HSTS: &str = "max-age=31536000; includeSubDomains";
 
 /// The Content-Security-Policy of the documentation pages (Swagger UI: scripts from this origin,
 /// its inline styles).

@@ -379,6 +379,7 @@ pub enum ExportFormat {
 #[into_params(parameter_in = Query)]
 pub struct ExportParams {
     /// `ndjson` (default) or `csv`.
+    #[param(inline)]
     pub format: Option<ExportFormat>,
 }
 

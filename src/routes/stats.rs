@@ -36,6 +36,7 @@ pub enum StatsFormat {
 #[into_params(parameter_in = Query)]
 pub struct FormatParams {
     /// `json` (default) or `csv`.
+    #[param(inline)]
     pub format: Option<StatsFormat>,
 }
 

@@ -287,3 +287,74 @@ async fn personal_data_sent_through_every_path_never_reaches_the_logs() {
         assert!(!logs.contains(secret), "{secret} appears in the logs");
     }
 }
+
+#[actix_web::test]
+async fn with_a_certificate_the_server_speaks_only_https_and_sends_hsts() {
+    let certified = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    let (cert, key) = (
+        folder.path().join("cert.pem"),
+        folder.path().join("key.pem"),
+    );
+    std::fs::write(&cert, certified.cert.pem()).unwrap();
+    std::fs::write(&key, certified.key_pair.serialize_pem()).unwrap();
+    let mut app = spawn_app_with(|s| {
+        s.tls_cert = cert.to_string_lossy().into_owned();
+        s.tls_key = key.to_string_lossy().into_owned();
+    })
+    .await;
+    let plain_address = app.address.clone();
+    let port = plain_address.rsplit(':').next().unwrap();
+
+    // Plain HTTP and a client that does not trust the certificate get nowhere.
+    let https = format!("https://localhost:{port}");
+    let untrusting = reqwest::Client::builder().use_rustls_tls().build().unwrap();
+    assert!(
+        untrusting
+            .get(format!("{https}/healthz"))
+            .send()
+            .await
+            .is_err()
+    );
+    assert!(
+        app.client
+            .get(format!("{plain_address}/healthz"))
+            .send()
+            .await
+            .is_err()
+    );
+
+    // A client that trusts it is served, every answer with HSTS.
+    let root = reqwest::Certificate::from_pem(certified.cert.pem().as_bytes()).unwrap();
+    app.client = reqwest::Client::builder()
+        .use_rustls_tls()
+        .add_root_certificate(root)
+        .build()
+        .unwrap();
+    app.address = https;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    for path in ["/healthz", "/api/v1/reports", "/api/v1/nothing-here"] {
+        let response = app.get(path, &reporter.token).await;
+        assert_eq!(
+            response.headers().get("strict-transport-security").unwrap(),
+            "max-age=31536000; includeSubDomains",
+            "{path}"
+        );
+    }
+    app.submit(&reporter.token, &valid_report()).await;
+
+    // Without TLS there is no HSTS.
+    let plain = spawn_app().await;
+    let response = plain
+        .client
+        .get(format!("{}/healthz", plain.address))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        response
+            .headers()
+            .get("strict-transport-security")
+            .is_none()
+    );
+}
