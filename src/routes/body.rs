@@ -91,11 +91,35 @@ impl<T: DeserializeOwned> JsonBody<T> {
     /// into `json`), keeping it in canonical form: how each item of a batch is read. A number
     /// written with a zero fraction (`12.0`) is an integer, as JSON Schema counts it.
     pub fn from_value(mut json: serde_json::Value) -> Result<Self, ApiError> {
+        if let Some(pointer) = string_with_nul(&json, String::new()) {
+            return Err(ApiError::invalid(
+                pointer,
+                "nul",
+                "must not contain the NUL character",
+            ));
+        }
         whole_numbers_as_integers(&mut json);
         json.sort_all_objects();
         let canonical = json.to_string();
         let value = serde_path_to_error::deserialize(json).map_err(shape_error)?;
         Ok(JsonBody { value, canonical })
+    }
+}
+
+/// The JSON Pointer of the first string in `json` holding a NUL character (which no field
+/// needs, and PostgreSQL cannot store), below `pointer`.
+fn string_with_nul(json: &serde_json::Value, pointer: String) -> Option<String> {
+    use serde_json::Value;
+    match json {
+        Value::String(text) => text.contains('\0').then_some(pointer),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(index, item)| string_with_nul(item, format!("{pointer}/{index}"))),
+        Value::Object(fields) => fields.iter().find_map(|(key, value)| {
+            string_with_nul(value, format!("{pointer}/{}", escape_pointer(key)))
+        }),
+        _ => None,
     }
 }
 
@@ -269,6 +293,14 @@ mod tests {
     }
 
     #[test]
+    fn a_nul_character_in_any_string_is_refused_where_it_is() {
+        assert_eq!(
+            error_of("{\"name\":\"a\",\"items\":[{\"count\":1,\"x\":[\"ok\",\"b\\u0000\"]}]}"),
+            ("/items/0/x/1".into(), "nul".into())
+        );
+    }
+
+    #[test]
     fn whole_numbers_are_read_as_integers() {
         let parsed = JsonBody::<Outer>::parse(br#"{"name":"a","items":[{"count":3.0}]}"#).unwrap();
         assert_eq!(parsed.value.items[0].count, 3);
@@ -284,7 +316,7 @@ mod tests {
         assert_eq!(nesting_depth(&serde_json::json!("x")), 0);
         assert_eq!(
             nesting_depth(&serde_json::json!({"a": [1, {"b": []}], "c": 2})),
-            3
+            4
         );
     }
 }

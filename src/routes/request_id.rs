@@ -47,7 +47,17 @@ pub async fn middleware(
     // route pattern is, once routing has happened.
     let span = tracing::info_span!("request", request_id = %id, method = %req.method());
     let started = Instant::now();
-    let response = next.call(req).instrument(span.clone()).await?;
+    // A NUL character (`%00`) in the path or query is in no valid id or parameter, and
+    // PostgreSQL cannot even compare text with it.
+    let response = if req.uri().to_string().contains("%00") {
+        let malformed = ApiError::BadRequest("the URL must not contain %00".to_owned());
+        ServiceResponse::from_err(malformed, req.into_parts().0)
+    } else {
+        next.call(req)
+            .instrument(span.clone())
+            .await?
+            .map_into_boxed_body()
+    };
     let route = response
         .request()
         .match_pattern()
