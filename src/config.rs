@@ -71,6 +71,10 @@ pub struct Settings {
     pub evidence_key_file: String,
     /// Log format: `text` or `json`.
     pub log_format: String,
+    /// PEM certificate chain to serve HTTPS with (with `tls_key`). Empty means plain HTTP.
+    pub tls_cert: String,
+    /// PEM private key of `tls_cert`.
+    pub tls_key: String,
     /// SMTP server for notification e-mail: `smtp://host:25` (plain), `smtp://host:587?tls=required`
     /// (STARTTLS), `smtps://user:password@host:465` (TLS from the start); a path names the EHLO
     /// host (`smtp://host:25/portal.example.gov`). Empty means `.eml` files under `<data_dir>/mail/`.
@@ -142,6 +146,8 @@ impl Default for Settings {
             evidence_dir: String::new(),
             evidence_key_file: String::new(),
             log_format: "text".into(),
+            tls_cert: String::new(),
+            tls_key: String::new(),
             smtp_url: SecretUrl::default(),
             smtp_timeout_seconds: 10,
             mail_from: "report-portal <report-portal@localhost>".into(),
@@ -174,6 +180,11 @@ impl Settings {
             .merge(Env::raw().only(&["DATABASE_URL"]))
             .extract()
             .map_err(|e| anyhow::anyhow!("invalid settings: {e}"))
+    }
+
+    /// Whether the server itself serves HTTPS (`tls_cert` is set).
+    pub fn serves_tls(&self) -> bool {
+        !self.tls_cert.is_empty()
     }
 
     /// The database URL, with the SQLite default under `data_dir` filled in.

@@ -50,6 +50,12 @@ pub enum ApiError {
     /// 404: absent, or belonging to someone else.
     #[error("not found")]
     NotFound,
+    /// 405: the path exists, but not with this method; `allowed` lists its methods.
+    #[error("this path answers only {}", .allowed.join(", "))]
+    MethodNotAllowed {
+        /// The methods the path serves, for the `Allow` header.
+        allowed: Vec<&'static str>,
+    },
     /// 409: the request conflicts with what is stored; `existing_id` names the stored report.
     #[error("{detail}")]
     Conflict {
@@ -122,6 +128,7 @@ impl ApiError {
             ApiError::Unauthenticated(_) => "unauthenticated",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound => "not-found",
+            ApiError::MethodNotAllowed { .. } => "method-not-allowed",
             ApiError::Conflict { .. } => "conflict",
             ApiError::InvalidTransition { .. } => "invalid-transition",
             ApiError::Gone(_) => "report-purged",
@@ -164,6 +171,9 @@ impl ApiError {
             }
             ApiError::Unavailable => {
                 response.insert_header((header::RETRY_AFTER, "5"));
+            }
+            ApiError::MethodNotAllowed { allowed } => {
+                response.insert_header((header::ALLOW, allowed.join(", ")));
             }
             // The rest of the body is not read: the connection cannot carry another request.
             ApiError::PayloadTooLarge { .. } => {
@@ -217,6 +227,7 @@ impl ResponseError for ApiError {
             ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::InvalidTransition { .. } => StatusCode::CONFLICT,
             ApiError::Gone(_) => StatusCode::GONE,

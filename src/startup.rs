@@ -61,14 +61,19 @@ impl Application {
             actix_web::rt::spawn(crate::retention::run_on_schedule(state.clone(), interval));
         }
         let request_timeout = Duration::from_secs(state.settings.client_request_timeout_seconds);
+        let tls = tls_config(&state.settings)?;
         let server = HttpServer::new(move || build_app(state.clone()))
             .workers(workers)
             .client_request_timeout(request_timeout)
             .client_disconnect_timeout(Duration::from_secs(5))
-            .keep_alive(Duration::from_secs(30))
-            .listen(listener)?
-            .run();
-        tracing::info!(port, "listening");
+            .keep_alive(Duration::from_secs(30));
+        let https = tls.is_some();
+        let server = match tls {
+            Some(tls) => server.listen_rustls_0_23(listener, tls)?,
+            None => server.listen(listener)?,
+        }
+        .run();
+        tracing::info!(port, https, "listening");
         Ok(Self {
             port,
             server,
@@ -104,6 +109,31 @@ impl Application {
     }
 }
 
+/// The TLS configuration of `tls_cert` and `tls_key` (PEM files), when they are set: TLS 1.2 and
+/// 1.3 with rustls' safe defaults, ring as the crypto provider.
+fn tls_config(settings: &Settings) -> anyhow::Result<Option<rustls::ServerConfig>> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    match (settings.tls_cert.is_empty(), settings.tls_key.is_empty()) {
+        (true, true) => return Ok(None),
+        (false, false) => {}
+        _ => anyhow::bail!("tls_cert and tls_key go together: set both or neither"),
+    }
+    let chain = CertificateDer::pem_file_iter(&settings.tls_cert)
+        .and_then(|certificates| certificates.collect::<Result<Vec<_>, _>>())
+        .map_err(|e| anyhow::anyhow!("cannot read tls_cert {}: {e}", settings.tls_cert))?;
+    let key = PrivateKeyDer::from_pem_file(&settings.tls_key)
+        .map_err(|e| anyhow::anyhow!("cannot read tls_key {}: {e}", settings.tls_key))?;
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()?
+    .with_no_client_auth()
+    .with_single_cert(chain, key)
+    .map_err(|e| anyhow::anyhow!("tls_cert and tls_key do not make a certificate: {e}"))?;
+    Ok(Some(config))
+}
+
 /// Seals new audit events into the hash chain every second, and writes the chain's head to the
 /// log every hour, so that a rewrite of the whole table can be detected against the logs.
 async fn seal_audit_log(state: web::Data<AppState>) {
@@ -129,7 +159,8 @@ async fn seal_audit_log(state: web::Data<AppState>) {
 }
 
 /// The actix application: every route, the documentation, the request-id middleware, and
-/// problem+json answers for anything the routes do not match or cannot parse.
+/// problem+json answers for anything the routes do not match (404, or 405 for a known path) or
+/// cannot parse.
 pub fn build_app(
     state: web::Data<AppState>,
 ) -> App<
@@ -159,10 +190,9 @@ pub fn build_app(
             .into_utoipa_app()
             .openapi(ApiDoc::openapi());
     let (app, document) = routes::mount(app).split_for_parts();
-    app.service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", document))
-        .default_service(web::to(|| async {
-            Err::<actix_web::HttpResponse, _>(ApiError::NotFound)
-        }))
+    app.app_data(web::Data::new(routes::methods::KnownPaths::of(&document)))
+        .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", document))
+        .default_service(web::to(routes::methods::not_routed))
         .wrap(cors)
         .wrap(from_fn(routes::request_id::middleware))
 }

@@ -114,6 +114,8 @@ impl AppState {
     }
 
     /// Runs `work` with a pooled connection on the blocking thread pool, never on an async worker.
+    /// 503 (`Unavailable`) when no connection can be had, or when `work` failed because the
+    /// database stopped answering.
     pub async fn db<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
@@ -122,7 +124,15 @@ impl AppState {
         let pool = self.pool.clone();
         web::block(move || {
             let mut conn = pool.get()?;
-            work(&mut conn)
+            match work(&mut conn) {
+                // The database went away during the work (a restart, a lost network): as
+                // unavailable as when no connection could be had, and as worth retrying.
+                Err(ApiError::Internal(error)) if db::ping(&mut conn).is_err() => {
+                    tracing::warn!(error = %format!("{error:#}"), "database lost during a request");
+                    Err(ApiError::Unavailable)
+                }
+                done => done,
+            }
         })
         .await?
     }

@@ -113,10 +113,7 @@ impl ManageConnection for DbManager {
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
-        diesel::sql_query("SELECT 1")
-            .execute(conn)
-            .map(drop)
-            .map_err(r2d2::Error::QueryError)
+        ping(conn).map_err(r2d2::Error::QueryError)
     }
 
     fn has_broken(&self, conn: &mut DbConnection) -> bool {
@@ -124,15 +121,23 @@ impl ManageConnection for DbManager {
     }
 }
 
+/// Asks the database for nothing (`SELECT 1`): fails when the connection no longer reaches it.
+pub fn ping(conn: &mut DbConnection) -> diesel::QueryResult<()> {
+    diesel::sql_query("SELECT 1").execute(conn).map(drop)
+}
+
 /// Opens the pool for `url`, `size` connections at most, each request waiting at most `timeout`.
 ///
 /// The pool starts empty and connects on demand, so a database that is down at start-up or later
-/// yields 503 answers rather than a crash.
+/// yields 503 answers rather than a crash. Every connection is tested as it is taken, so the
+/// connections a database restart broke are dropped instead of failing a request, and new ones
+/// are opened as soon as the database is back (r2d2 retries at most `timeout / 2` apart).
 pub fn connect(url: &str, size: u32, timeout: Duration) -> std::io::Result<DbPool> {
     let manager = DbManager::new(url)?;
     Ok(r2d2::Pool::builder()
         .max_size(size)
         .min_idle(Some(0))
+        .test_on_check_out(true)
         .connection_timeout(timeout)
         .build_unchecked(manager))
 }

@@ -95,6 +95,7 @@ pub struct NewOrganization {
     pub name: String,
     /// Where DHS reaches the company's trust-and-safety team.
     #[validate(email(message = "must be a valid e-mail address"))]
+    #[schema(format = Email)]
     pub contact_email: Option<String>,
 }
 

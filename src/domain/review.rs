@@ -71,6 +71,7 @@ pub struct TransitionRequest {
     pub to: ReportStatus,
     /// Why, for the timeline.
     #[validate(length(min = 1, max = 2000, message = "must be 1 to 2000 characters"))]
+    #[schema(min_length = 1, max_length = 2000)]
     pub reason: String,
     /// Required when `to` is `referred`, refused otherwise.
     #[serde(default)]
@@ -138,6 +139,7 @@ pub struct AssignmentRequest {
 pub struct NoteRequest {
     /// The note's text.
     #[validate(length(min = 1, max = 10000, message = "must be 1 to 10000 characters"))]
+    #[schema(min_length = 1, max_length = 10000)]
     pub body: String,
 }
 
@@ -303,7 +305,7 @@ pub struct TimelineEvent {
     pub reason: Option<String>,
     /// What else: the referral, the resolution, the assignee, the note id, the amendment's
     /// number and severity change, the evidence file.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub detail: Option<serde_json::Value>,
 }
 

@@ -80,14 +80,18 @@ pub struct NewUser {
         email(message = "must be a valid e-mail address"),
         length(max = 254, message = "must be at most 254 characters")
     )]
+    #[schema(format = Email)]
     pub email: String,
     /// The name shown to colleagues.
     #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
     pub display_name: String,
     /// `analyst`, `supervisor`, `auditor` or `admin`.
+    #[schema(schema_with = staff_role_schema)]
     pub role: Role,
-    /// The initial password; when absent one is generated and returned once.
+    /// The initial password, at least 12 characters and not easily guessed; when absent one is
+    /// generated and returned once.
     #[serde(default)]
+    #[schema(min_length = 12)]
     pub password: Option<String>,
     /// Whether to e-mail this user about new reports (analysts and supervisors).
     #[serde(default)]
@@ -109,9 +113,31 @@ impl NewUser {
     }
 }
 
+/// The roles a staff account may have: every role but `reporter`.
+const STAFF_ROLES: [Role; 4] = [Role::Analyst, Role::Supervisor, Role::Auditor, Role::Admin];
+
+/// The schema of a staff account's role: a string naming one of [`STAFF_ROLES`].
+fn staff_role_schema() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::Type::String)
+        .enum_values(Some(STAFF_ROLES.map(|role| role.as_ref().to_owned())))
+        .build()
+}
+
+/// The schema of a change of role: one of [`STAFF_ROLES`], or `null` for no change.
+fn staff_role_change_schema() -> utoipa::openapi::Object {
+    use utoipa::openapi::schema::SchemaType;
+    use utoipa::openapi::{ObjectBuilder, Type};
+    let names = STAFF_ROLES.map(|role| serde_json::Value::from(role.as_ref()));
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+        .enum_values(Some(names.into_iter().chain([serde_json::Value::Null])))
+        .build()
+}
+
 /// The error at `/role` when `role` is not a staff role.
 fn staff_role_error(role: Role) -> Option<FieldError> {
-    (role == Role::Reporter).then(|| {
+    (!STAFF_ROLES.contains(&role)).then(|| {
         FieldError::new(
             "/role",
             "staff_role",
@@ -125,6 +151,7 @@ fn staff_role_error(role: Role) -> Option<FieldError> {
 #[serde(deny_unknown_fields)]
 pub struct UserChanges {
     /// A new role: `analyst`, `supervisor`, `auditor` or `admin`.
+    #[schema(schema_with = staff_role_change_schema)]
     pub role: Option<Role>,
     /// Activate or deactivate: a deactivated user's tokens stop working.
     pub active: Option<bool>,

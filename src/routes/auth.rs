@@ -21,10 +21,20 @@ use crate::state::AppState;
 use crate::store;
 use crate::store::audit::{self, NewAuditEvent};
 
+/// The schema of `grant_type`: `client_credentials`, the one grant served. (The field is read as
+/// text, so that any other value gets RFC 6749's `unsupported_grant_type`.)
+fn grant_type_schema() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::Type::String)
+        .enum_values(Some(["client_credentials"]))
+        .build()
+}
+
 /// The form body of a client-credentials token request (RFC 6749 §4.4.2).
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct TokenRequest {
     /// Must be `client_credentials`.
+    #[schema(required = true, schema_with = grant_type_schema)]
     pub grant_type: Option<String>,
     /// The client id, unless sent with HTTP Basic.
     pub client_id: Option<String>,

@@ -1,5 +1,6 @@
 //! Reading request bodies: the size limit (413), the media type (415), and JSON that is
-//! malformed (400) or of the wrong shape (422 with a JSON Pointer to the offending value).
+//! malformed or nested too deep (400) or of the wrong shape (422 with a JSON Pointer to the
+//! offending value).
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
@@ -67,21 +68,86 @@ pub struct JsonBody<T> {
     pub canonical: String,
 }
 
+/// How deeply arrays and objects may nest in a request body. No body the API reads comes near
+/// it; a deeper one is refused (400) before it is walked. (serde_json itself stops at 128, so
+/// parsing never overflows the stack.)
+pub const MAX_JSON_DEPTH: usize = 32;
+
 impl<T: DeserializeOwned> JsonBody<T> {
-    /// Parses `bytes`: 400 when it is not JSON, 422 when it is JSON of the wrong shape.
+    /// Parses `bytes`: 400 when it is not JSON or nests deeper than [`MAX_JSON_DEPTH`], 422 when
+    /// it is JSON of the wrong shape.
     pub fn parse(bytes: &[u8]) -> Result<Self, ApiError> {
-        let json = serde_json::from_slice(bytes)
+        let json: serde_json::Value = serde_json::from_slice(bytes)
             .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))?;
+        if nesting_depth(&json) > MAX_JSON_DEPTH {
+            return Err(ApiError::BadRequest(format!(
+                "the body nests arrays and objects deeper than {MAX_JSON_DEPTH} levels"
+            )));
+        }
         Self::from_value(json)
     }
 
     /// Reads an already parsed JSON value as `T` (422 when it has the wrong shape, pointing
-    /// into `json`), keeping it in canonical form: how each item of a batch is read.
+    /// into `json`), keeping it in canonical form: how each item of a batch is read. A number
+    /// written with a zero fraction (`12.0`) is an integer, as JSON Schema counts it.
     pub fn from_value(mut json: serde_json::Value) -> Result<Self, ApiError> {
+        if let Some(pointer) = string_with_nul(&json, String::new()) {
+            return Err(ApiError::invalid(
+                pointer,
+                "nul",
+                "must not contain the NUL character",
+            ));
+        }
+        whole_numbers_as_integers(&mut json);
         json.sort_all_objects();
         let canonical = json.to_string();
         let value = serde_path_to_error::deserialize(json).map_err(shape_error)?;
         Ok(JsonBody { value, canonical })
+    }
+}
+
+/// The JSON Pointer of the first string in `json` holding a NUL character (which no field
+/// needs, and PostgreSQL cannot store), below `pointer`.
+fn string_with_nul(json: &serde_json::Value, pointer: String) -> Option<String> {
+    use serde_json::Value;
+    match json {
+        Value::String(text) => text.contains('\0').then_some(pointer),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(index, item)| string_with_nul(item, format!("{pointer}/{index}"))),
+        Value::Object(fields) => fields.iter().find_map(|(key, value)| {
+            string_with_nul(value, format!("{pointer}/{}", escape_pointer(key)))
+        }),
+        _ => None,
+    }
+}
+
+/// Rewrites every number with a zero fraction that fits an `i64` (`12.0`) as that integer, so
+/// that integer fields take it and the canonical form writes it one way.
+fn whole_numbers_as_integers(json: &mut serde_json::Value) {
+    use serde_json::Value;
+    match json {
+        Value::Number(number) => {
+            if let Some(float) = number.as_f64().filter(|_| number.is_f64()) {
+                if float.fract() == 0.0 && float.abs() < i64::MAX as f64 {
+                    *number = (float as i64).into();
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
+        Value::Object(fields) => fields.values_mut().for_each(whole_numbers_as_integers),
+        _ => {}
+    }
+}
+
+/// How many arrays and objects `json` nests: 0 for a scalar, 1 for `[]` or `{"a": 1}`.
+fn nesting_depth(json: &serde_json::Value) -> usize {
+    use serde_json::Value;
+    match json {
+        Value::Array(items) => 1 + items.iter().map(nesting_depth).max().unwrap_or(0),
+        Value::Object(fields) => 1 + fields.values().map(nesting_depth).max().unwrap_or(0),
+        _ => 0,
     }
 }
 
@@ -224,5 +290,33 @@ mod tests {
         let parsed =
             JsonBody::<Outer>::parse(br#"{ "name": "a", "items": [ {"count": 2} ] }"#).unwrap();
         assert_eq!(parsed.canonical, r#"{"items":[{"count":2}],"name":"a"}"#);
+    }
+
+    #[test]
+    fn a_nul_character_in_any_string_is_refused_where_it_is() {
+        assert_eq!(
+            error_of("{\"name\":\"a\",\"items\":[{\"count\":1,\"x\":[\"ok\",\"b\\u0000\"]}]}"),
+            ("/items/0/x/1".into(), "nul".into())
+        );
+    }
+
+    #[test]
+    fn whole_numbers_are_read_as_integers() {
+        let parsed = JsonBody::<Outer>::parse(br#"{"name":"a","items":[{"count":3.0}]}"#).unwrap();
+        assert_eq!(parsed.value.items[0].count, 3);
+        assert_eq!(parsed.canonical, r#"{"items":[{"count":3}],"name":"a"}"#);
+        assert_eq!(
+            error_of(r#"{"name":"a","items":[{"count":3.5}]}"#),
+            ("/items/0/count".into(), "type".into())
+        );
+    }
+
+    #[test]
+    fn nesting_is_measured_through_arrays_and_objects() {
+        assert_eq!(nesting_depth(&serde_json::json!("x")), 0);
+        assert_eq!(
+            nesting_depth(&serde_json::json!({"a": [1, {"b": []}], "c": 2})),
+            4
+        );
     }
 }

@@ -8,6 +8,7 @@ pub mod body;
 pub mod evidence;
 pub mod lifecycle;
 pub mod meta;
+pub mod methods;
 pub mod notifications;
 pub mod ops;
 pub mod request_id;

@@ -47,7 +47,17 @@ pub async fn middleware(
     // route pattern is, once routing has happened.
     let span = tracing::info_span!("request", request_id = %id, method = %req.method());
     let started = Instant::now();
-    let response = next.call(req).instrument(span.clone()).await?;
+    // A NUL character (`%00`) in the path or query is in no valid id or parameter, and
+    // PostgreSQL cannot even compare text with it.
+    let response = if req.uri().to_string().contains("%00") {
+        let malformed = ApiError::BadRequest("the URL must not contain %00".to_owned());
+        ServiceResponse::from_err(malformed, req.into_parts().0)
+    } else {
+        next.call(req)
+            .instrument(span.clone())
+            .await?
+            .map_into_boxed_body()
+    };
     let route = response
         .request()
         .match_pattern()
@@ -70,7 +80,17 @@ pub async fn middleware(
     add_security_headers(&route, response.headers_mut());
     let status = response.status().as_u16();
     let elapsed = started.elapsed();
-    if let Some(state) = response.request().app_data::<web::Data<AppState>>() {
+    if let Some(state) = response
+        .request()
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+    {
+        if state.settings.serves_tls() {
+            response.headers_mut().insert(
+                header::STRICT_TRANSPORT_SECURITY,
+                HeaderValue::from_static(HSTS),
+            );
+        }
         state
             .metrics
             .observe_request(&route, &method, status, elapsed.as_secs_f64());
@@ -85,6 +105,10 @@ pub async fn middleware(
     });
     Ok(response)
 }
+
+/// `Strict-Transport-Security` when the server itself serves HTTPS: browsers use only HTTPS for a
+/// year.
+const HSTS: &str = "max-age=31536000; includeSubDomains";
 
 /// The Content-Security-Policy of the documentation pages (Swagger UI: scripts from this origin,
 /// its inline styles).

@@ -36,6 +36,7 @@ pub enum StatsFormat {
 #[into_params(parameter_in = Query)]
 pub struct FormatParams {
     /// `json` (default) or `csv`.
+    #[param(inline)]
     pub format: Option<StatsFormat>,
 }
 
@@ -92,7 +93,7 @@ fn total_of(counts: &[(String, i64)]) -> i64 {
     security(("bearer" = [])),
     params(RangeParams, FormatParams),
     responses(
-        (status = 200, description = "The totals", body = Summary),
+        (status = 200, description = "The totals", content((Summary = "application/json"), (String = "text/csv"))),
         (status = 400, description = "Bad range", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an auditor, analyst or supervisor", body = Problem, content_type = "application/problem+json"),
@@ -174,7 +175,7 @@ pub struct BreakdownParams {
     security(("bearer" = [])),
     params(BreakdownParams, RangeParams, FormatParams),
     responses(
-        (status = 200, description = "The counts", body = Breakdown),
+        (status = 200, description = "The counts", content((Breakdown = "application/json"), (String = "text/csv"))),
         (status = 400, description = "Bad range or dimension", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an auditor, analyst or supervisor", body = Problem, content_type = "application/problem+json"),
@@ -231,7 +232,7 @@ pub struct TimeseriesParams {
     security(("bearer" = [])),
     params(TimeseriesParams, RangeParams, FormatParams),
     responses(
-        (status = 200, description = "The counts", body = Timeseries),
+        (status = 200, description = "The counts", content((Timeseries = "application/json"), (String = "text/csv"))),
         (status = 400, description = "Bad range, interval or dimension", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an auditor, analyst or supervisor", body = Problem, content_type = "application/problem+json"),
@@ -309,7 +310,7 @@ pub async fn timeseries(
     security(("bearer" = [])),
     params(RangeParams, FormatParams),
     responses(
-        (status = 200, description = "Median, 90th percentile and count", body = Triage),
+        (status = 200, description = "Median, 90th percentile and count", content((Triage = "application/json"), (String = "text/csv"))),
         (status = 400, description = "Bad range", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an auditor, analyst or supervisor", body = Problem, content_type = "application/problem+json"),

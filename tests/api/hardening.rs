@@ -162,7 +162,8 @@ async fn metrics_count_requests_by_route_and_reports_by_mode() {
 
 #[actix_web::test]
 async fn personal_data_sent_through_every_path_never_reaches_the_logs() {
-    let app = spawn_app().await;
+    // A notification list, so that the new-report e-mail is written (as an .eml file) too.
+    let app = spawn_app_with(|s| s.notify_to = "desk@dhs.example".into()).await;
     let reporter = app.reporter(CredentialMode::Live).await;
     let secrets = [
         "zqxjhandle",
@@ -170,6 +171,10 @@ async fn personal_data_sent_through_every_path_never_reaches_the_logs() {
         "zqxj.person@example.com",
         "5559991234",
         "zqxjexcerpt",
+        "zqxjamended",
+        "zqxjnote",
+        "zqxjreason",
+        "zqxjbatch",
     ];
     let mut report = valid_report();
     report["external_id"] = json!("case-zqxj-external");
@@ -187,6 +192,31 @@ async fn personal_data_sent_through_every_path_never_reaches_the_logs() {
     invalid["contact"]["email"] = json!("zqxj.person@@example.com");
     invalid["external_id"] = json!("case-zqxj-other");
     expect(app.post_report(&reporter.token, &invalid).await, 422).await;
+    let mut batched = report.clone();
+    batched["external_id"] = json!("case-zqxj-batch");
+    batched["accounts"][0]["display_name"] = json!("zqxjbatch person");
+    let batch = json!({"reports": [batched, invalid]});
+    expect(
+        app.post_json("/api/v1/reports/batch", &reporter.token, &batch)
+            .await,
+        200,
+    )
+    .await;
+    let amendment = json!({
+        "note": "zqxjamended: a second account",
+        "accounts": [{"platform_account_id": "2222", "handle": "@zqxjamended", "role": "recruiter",
+                      "action_taken": "banned"}]
+    });
+    expect(
+        app.post_json(
+            &format!("/api/v1/reports/{id}/amendments"),
+            &reporter.token,
+            &amendment,
+        )
+        .await,
+        201,
+    )
+    .await;
     expect(
         app.get(
             "/api/v1/reports/by-external-id/case-zqxj-external",
@@ -196,7 +226,29 @@ async fn personal_data_sent_through_every_path_never_reaches_the_logs() {
         200,
     )
     .await;
+    expect(
+        app.get(&format!("/api/v1/reports/{id}"), &reporter.token)
+            .await,
+        200,
+    )
+    .await;
     let (_, analyst) = app.staff(Role::Analyst).await;
+    app.move_report(
+        &analyst,
+        &id,
+        json!({"to": "in_review", "reason": "zqxjreason triage"}),
+    )
+    .await;
+    expect(
+        app.post_json(
+            &format!("/api/v1/review/reports/{id}/notes"),
+            &analyst,
+            &json!({"body": "zqxjnote: same handle as zqxjhandle"}),
+        )
+        .await,
+        201,
+    )
+    .await;
     expect(
         app.get(&format!("/api/v1/review/reports/{id}"), &analyst)
             .await,
@@ -216,10 +268,93 @@ async fn personal_data_sent_through_every_path_never_reaches_the_logs() {
     .await;
     app.login("zqxj.person@example.com", "wrong-password-here")
         .await;
+    // The new-report e-mail went out (as a file here) while the logs were watched.
+    let mail = app.settings.data_dir.join("mail");
+    for _ in 0..100 {
+        if std::fs::read_dir(&mail).is_ok_and(|mut files| files.next().is_some()) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        std::fs::read_dir(&mail).unwrap().next().is_some(),
+        "e-mail sent"
+    );
 
     let logs = captured_logs();
     assert!(logs.contains("answered"), "the logs were captured");
     for secret in secrets.iter().chain(["case-zqxj"].iter()) {
         assert!(!logs.contains(secret), "{secret} appears in the logs");
     }
+}
+
+#[actix_web::test]
+async fn with_a_certificate_the_server_speaks_only_https_and_sends_hsts() {
+    let certified = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    let (cert, key) = (
+        folder.path().join("cert.pem"),
+        folder.path().join("key.pem"),
+    );
+    std::fs::write(&cert, certified.cert.pem()).unwrap();
+    std::fs::write(&key, certified.key_pair.serialize_pem()).unwrap();
+    let mut app = spawn_app_with(|s| {
+        s.tls_cert = cert.to_string_lossy().into_owned();
+        s.tls_key = key.to_string_lossy().into_owned();
+    })
+    .await;
+    let plain_address = app.address.clone();
+    let port = plain_address.rsplit(':').next().unwrap();
+
+    // Plain HTTP and a client that does not trust the certificate get nowhere.
+    let https = format!("https://localhost:{port}");
+    let untrusting = reqwest::Client::builder().use_rustls_tls().build().unwrap();
+    assert!(
+        untrusting
+            .get(format!("{https}/healthz"))
+            .send()
+            .await
+            .is_err()
+    );
+    assert!(
+        app.client
+            .get(format!("{plain_address}/healthz"))
+            .send()
+            .await
+            .is_err()
+    );
+
+    // A client that trusts it is served, every answer with HSTS.
+    let root = reqwest::Certificate::from_pem(certified.cert.pem().as_bytes()).unwrap();
+    app.client = reqwest::Client::builder()
+        .use_rustls_tls()
+        .add_root_certificate(root)
+        .build()
+        .unwrap();
+    app.address = https;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    for path in ["/healthz", "/api/v1/reports", "/api/v1/nothing-here"] {
+        let response = app.get(path, &reporter.token).await;
+        assert_eq!(
+            response.headers().get("strict-transport-security").unwrap(),
+            "max-age=31536000; includeSubDomains",
+            "{path}"
+        );
+    }
+    app.submit(&reporter.token, &valid_report()).await;
+
+    // Without TLS there is no HSTS.
+    let plain = spawn_app().await;
+    let response = plain
+        .client
+        .get(format!("{}/healthz", plain.address))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        response
+            .headers()
+            .get("strict-transport-security")
+            .is_none()
+    );
 }

@@ -34,6 +34,41 @@ async fn malformed_json_is_a_400_with_the_request_id() {
 }
 
 #[actix_web::test]
+async fn bodies_nested_too_deep_are_a_400_and_the_server_stays_up() {
+    let app = spawn_app().await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    // The report object is one level; the value under "deep" adds `depth - 1` more. 32 in all
+    // is within the limit (and refused for the unknown field); 33 is past it, and 100 000 far
+    // past serde_json's own recursion limit.
+    for (depth, status, problem_type) in [
+        (32, 422, "validation-failed"),
+        (33, 400, "malformed-request"),
+        (100_000, 400, "malformed-request"),
+    ] {
+        let mut report = valid_report();
+        report["deep"] = json!("placeholder");
+        let nested = format!("{}{}", "[".repeat(depth - 1), "]".repeat(depth - 1));
+        let body = report.to_string().replace("\"placeholder\"", &nested);
+        let response = app
+            .client
+            .post(format!("{}/api/v1/reports", app.address))
+            .bearer_auth(&reporter.token)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let problem = expect(response, status).await;
+        assert_eq!(
+            problem["type"],
+            format!("urn:report-portal:problem:{problem_type}"),
+            "depth {depth}"
+        );
+    }
+    app.submit(&reporter.token, &valid_report()).await;
+}
+
+#[actix_web::test]
 async fn unknown_fields_wrong_types_and_missing_fields_are_422_with_pointers() {
     let app = spawn_app().await;
     let reporter = app.reporter(CredentialMode::Live).await;
@@ -142,6 +177,34 @@ async fn unknown_paths_and_ids_are_404_problems() {
             &reporter.token,
         )
         .await,
+        404,
+    )
+    .await;
+}
+
+#[actix_web::test]
+async fn a_known_path_asked_with_another_method_is_a_405_naming_its_methods() {
+    let app = spawn_app().await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    for (method, path, allowed) in [
+        (reqwest::Method::DELETE, "/api/v1/reports", "GET, POST"),
+        (reqwest::Method::PUT, "/api/v1/reports/batch", "POST"),
+        (reqwest::Method::PATCH, "/api/v1/reports/some-id", "GET"),
+        (reqwest::Method::TRACE, "/healthz", "GET"),
+    ] {
+        let response = app
+            .send(method.clone(), path, Some(&reporter.token), None)
+            .await;
+        assert_eq!(response.headers().get("allow").unwrap(), allowed, "{path}");
+        let problem = expect(response, 405).await;
+        assert_eq!(
+            problem["type"],
+            "urn:report-portal:problem:method-not-allowed"
+        );
+    }
+    expect(
+        app.send(reqwest::Method::DELETE, "/api/v1/nothing-here", None, None)
+            .await,
         404,
     )
     .await;
