@@ -75,6 +75,10 @@ mod tests {
         });
         assert!(read.iter().all(|r| *r == read[0]), "replicas disagree");
         assert_eq!(std::fs::read_to_string(&path).unwrap(), read[0]);
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "drafts left");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "drafts left"
+        );
     }
 }
