@@ -5,8 +5,8 @@ Reads a PostgreSQL server log written with `log_statement=all` and
 `log_line_prefix='%p|'` while the server stored exactly one submission (a single report or one
 batch), finds the transaction that inserted into "reports", and prints it as a pgbench script:
 the same statements in the same transaction, each parameter written in as a literal, except
-that every id and external id becomes a value new in every transaction (built on
-txid_current()), and the rollup shard varies from one transaction to the next as the server's
+that every id, external id and indicator hash becomes a value new in every transaction (built
+on txid_current()), and the rollup shard varies from one transaction to the next as the server's
 does. Run with `pgbench -M prepared`,
 pgbench sends each statement as a prepared one, as the server does.
 
@@ -99,11 +99,15 @@ def script(transaction, organization_id):
         sql = re.sub(r":(?=[A-Za-z_])", "' || chr(58) || '", sql)
         sql = ARRAY.sub(array, sql)
         sql = QUOTED_FRESH.sub(lambda m: fresh(m.group(1)), sql)
+        if 'INSERT INTO "indicator_index"' in sql:
+            # The benchmark's indicators are mostly each report's own: so are the script's, or
+            # every transaction would match every earlier one.
+            sql = re.sub(r"'([0-9a-f]{64})'", lambda m: fresh(m.group(1)), sql)
         if 'INSERT INTO "report_counts"' in sql:
             # (day, dimension, key, shard, count): the shard is the fourth value of each row,
             # drawn per transaction as the server draws it per request.
             sql = re.sub(
-                r"(\('[^']*', '[^']*', '(?:[^']|'')*', )\d+(, -?\d+\))",
+                r"(\('[^']*', '[^']*', '(?:[^']|'')*', )'?\d+'?(, '?-?\d+'?\))",
                 rf"\1CAST(txid_current() % {SHARDS} AS int)\2",
                 sql,
             )

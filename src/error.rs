@@ -256,6 +256,15 @@ impl From<diesel::result::Error> for ApiError {
                 DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
                 _,
             ) => ApiError::Unavailable,
+            // Too busy to take the write now (SQLite's lock wait ran out, or PostgreSQL gave up
+            // on a conflict): nothing was stored, and the same request later will do.
+            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
+                ApiError::Unavailable
+            }
+            Error::DatabaseError(_, ref info) if info.message().contains("database is locked") => {
+                tracing::warn!("the SQLite database stayed locked past busy_timeout");
+                ApiError::Unavailable
+            }
             other => ApiError::Internal(other.into()),
         }
     }
@@ -309,4 +318,30 @@ pub struct OAuthError<'a> {
     pub error: &'a str,
     /// What went wrong, for a human.
     pub error_description: &'a str,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::result::{DatabaseErrorKind, Error};
+
+    fn database_error(kind: DatabaseErrorKind, message: &str) -> ApiError {
+        Error::DatabaseError(kind, Box::new(message.to_owned())).into()
+    }
+
+    #[test]
+    fn a_database_too_busy_to_write_is_a_503_not_a_500() {
+        for error in [
+            database_error(DatabaseErrorKind::Unknown, "database is locked"),
+            database_error(
+                DatabaseErrorKind::SerializationFailure,
+                "could not serialize access",
+            ),
+            database_error(DatabaseErrorKind::ClosedConnection, "server closed"),
+        ] {
+            assert_eq!(error.status_code(), StatusCode::SERVICE_UNAVAILABLE);
+        }
+        let other = database_error(DatabaseErrorKind::Unknown, "no such column: x");
+        assert_eq!(other.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
 }

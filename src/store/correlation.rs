@@ -14,7 +14,7 @@ use diesel::sql_types::{Bool, Text};
 
 use super::organizations::parse;
 use super::review::{NewEvent, summaries};
-use crate::db::portable::{insert_new_rows, insert_rows};
+use crate::db::portable::{ROWS_PER_STATEMENT, insert_new_rows, insert_rows};
 use crate::db::schema::{indicator_index, pdq_index, report_events, reports};
 use crate::db::{DbConnection, MultiBackend};
 use crate::domain::correlation::{
@@ -272,60 +272,75 @@ fn find(conn: &mut DbConnection, id: &str) -> Result<Vec<Found>, ApiError> {
 }
 
 /// The exact values each of `report_ids` shares with other reports in `scope`, with the report
-/// sharing it: one join of the index with itself on the keyed hash.
+/// sharing it. Two lookups by index, the reports' own entries then every entry with one of their
+/// hashes, joined here: a self-join in SQL lets PostgreSQL's generic plan for a prepared
+/// statement scan the whole index to hash it, once per submission.
 fn exact_matches(
     conn: &mut DbConnection,
     report_ids: &[&str],
     scope: &Scope,
 ) -> QueryResult<Vec<(String, Found)>> {
-    let other = diesel::alias!(indicator_index as other);
-    let mut query = indicator_index::table
-        .inner_join(
-            other.on(other
-                .field(indicator_index::value_hash)
-                .eq(indicator_index::value_hash)),
-        )
-        .filter(indicator_index::report_id.eq_any(report_ids.to_vec()))
-        .filter(
-            other
-                .field(indicator_index::report_id)
-                .ne(indicator_index::report_id),
-        )
-        .filter(other.field(indicator_index::mode).eq(scope.mode.clone()))
+    let own: Vec<(String, String, String, String)> = indicator_index::table
+        .filter(indicator_index::report_id.eq_any(report_ids))
         .select((
+            indicator_index::value_hash,
             indicator_index::report_id,
-            other.field(indicator_index::report_id),
-            other.field(indicator_index::organization_id),
             indicator_index::kind,
             indicator_index::pointer,
-            other.field(indicator_index::pointer),
         ))
-        .into_boxed::<MultiBackend>();
-    if let Some(organization_id) = &scope.organization_id {
-        query = query.filter(
-            other
-                .field(indicator_index::organization_id)
-                .eq(organization_id.clone()),
-        );
+        .load(conn)?;
+    if own.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(query
-        .load::<(String, String, String, String, String, String)>(conn)?
+    let hashes: Vec<&str> = own.iter().map(|(hash, ..)| hash.as_str()).collect();
+    let mut sharing: HashMap<String, Vec<(String, String, String)>> = HashMap::new();
+    // In chunks: SQLite binds at most 32 766 values a statement.
+    for chunk in hashes.chunks(ROWS_PER_STATEMENT) {
+        let mut query = indicator_index::table
+            .filter(indicator_index::value_hash.eq_any(chunk))
+            .filter(indicator_index::mode.eq(scope.mode.clone()))
+            .select((
+                indicator_index::value_hash,
+                indicator_index::report_id,
+                indicator_index::organization_id,
+                indicator_index::pointer,
+            ))
+            .into_boxed::<MultiBackend>();
+        if let Some(organization_id) = &scope.organization_id {
+            query = query.filter(indicator_index::organization_id.eq(organization_id.clone()));
+        }
+        for (hash, other, other_organization, other_pointer) in
+            query.load::<(String, String, String, String)>(conn)?
+        {
+            sharing
+                .entry(hash)
+                .or_default()
+                .push((other, other_organization, other_pointer));
+        }
+    }
+    Ok(own
         .into_iter()
-        .map(
-            |(report_id, other, other_organization, kind, pointer, other_pointer)| {
-                (
-                    report_id,
-                    Found {
-                        other,
-                        other_organization,
-                        kind,
-                        distance: None,
-                        pointer,
-                        other_pointer,
-                    },
-                )
-            },
-        )
+        .flat_map(|(hash, report_id, kind, pointer)| {
+            sharing
+                .get(&hash)
+                .into_iter()
+                .flatten()
+                .filter(|(other, ..)| *other != report_id)
+                .map(|(other, other_organization, other_pointer)| {
+                    (
+                        report_id.clone(),
+                        Found {
+                            other: other.clone(),
+                            other_organization: other_organization.clone(),
+                            kind: kind.clone(),
+                            distance: None,
+                            pointer: pointer.clone(),
+                            other_pointer: other_pointer.clone(),
+                        },
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
         .collect())
 }
 
