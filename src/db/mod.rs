@@ -33,10 +33,10 @@ const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/po
 
 /// Pragmas on every SQLite connection: an acknowledged write survives power loss
 /// (`synchronous=FULL` in WAL mode), foreign keys are enforced, writers wait for each other, and
-/// each connection caches 32 MiB of pages (SQLite's default of 2 MiB sends most reads of a busy
+/// each connection caches 8 MiB of pages (SQLite's default of 2 MiB sends most reads of a busy
 /// database to the kernel) and keeps its temporary tables in memory.
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA cache_size = -32768; \
+     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA cache_size = -8192; \
      PRAGMA temp_store = MEMORY;";
 
 /// Which backend a URL selects.
