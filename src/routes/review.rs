@@ -325,8 +325,10 @@ pub async fn add_note(
         ("evidence_id" = String, Path, description = "The evidence file's id"),
     ),
     responses(
-        (status = 200, description = "The file; `Content-Type` is its type as found from its bytes",
-            content(("application/octet-stream"))),
+        (status = 200, description = "The file; `Content-Type` is its type as found from its \
+            bytes, one of the evidence allow-list (images, video, audio, PDF, plain text, HTML)",
+            content(("image/*"), ("video/*"), ("audio/*"), ("application/pdf"), ("text/plain"),
+                ("text/html"))),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an analyst or supervisor", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such evidence file of this report", body = Problem, content_type = "application/problem+json"),
