@@ -46,13 +46,14 @@ pub struct Amended {
     pub replayed: bool,
 }
 
-/// The report's status and current severity, if it is the organization's (404 otherwise).
+/// The report's external id, status, current severity, version and service, if it is the
+/// organization's (404 otherwise).
 fn own_report(
     conn: &mut DbConnection,
     organization_id: &str,
     report_id: &str,
-) -> Result<(String, ReportStatus, Severity, i32), ApiError> {
-    let (external_id, status, severity, version) = reports::table
+) -> Result<(String, ReportStatus, Severity, i32, String), ApiError> {
+    let (external_id, status, severity, version, service) = reports::table
         .filter(reports::id.eq(report_id))
         .filter(reports::organization_id.eq(organization_id))
         .select((
@@ -60,9 +61,16 @@ fn own_report(
             reports::status,
             reports::severity,
             reports::version,
+            reports::service,
         ))
-        .first::<(String, String, String, i32)>(conn)?;
-    Ok((external_id, parse(&status)?, parse(&severity)?, version))
+        .first::<(String, String, String, i32, String)>(conn)?;
+    Ok((
+        external_id,
+        parse(&status)?,
+        parse(&severity)?,
+        version,
+        service,
+    ))
 }
 
 /// 409 for a retracted report: nothing more may be added to it.
@@ -88,7 +96,7 @@ pub fn amend(
     hasher: &WordHasher,
 ) -> Result<Amended, ApiError> {
     let (external_id, number, received_at, replayed) = portable::write_transaction(conn, |conn| {
-        let (external_id, status, severity, _) =
+        let (external_id, status, severity, _, service) =
             own_report(conn, &submitter.organization_id, report_id)?;
         refuse_if_retracted(status)?;
         let earlier = report_amendments::table
@@ -100,7 +108,8 @@ pub fn amend(
         if let Some((number, received_at)) = earlier {
             return Ok((external_id, number, received_at, true));
         }
-        let (number, received_at) = insert(conn, submitter, report_id, severity, body, hasher)?;
+        let (number, received_at) =
+            insert(conn, submitter, report_id, severity, &service, body, hasher)?;
         Ok::<_, ApiError>((external_id, number, received_at, false))
     })?;
     let received_at = received_at.and_utc();
@@ -131,6 +140,7 @@ fn insert(
     submitter: &Submitter,
     report_id: &str,
     severity: Severity,
+    service: &str,
     body: &ReceivedAmendment,
     hasher: &WordHasher,
 ) -> Result<(i32, NaiveDateTime), ApiError> {
@@ -213,12 +223,8 @@ fn insert(
             word_hashes: &new_words,
         }],
     )?;
-    let service: String = reports::table
-        .find(report_id)
-        .select(reports::service)
-        .first(conn)?;
     let indicators = indicators::of_parts(
-        &service,
+        service,
         &amendment.accounts,
         &amendment.content,
         &format!("/amendments/{number}"),
@@ -227,10 +233,6 @@ fn insert(
     super::correlation::index(conn, report_id, &entries)?;
 
     if let Some(raised) = amendment.severity {
-        let previous: String = reports::table
-            .find(report_id)
-            .select(reports::severity)
-            .first(conn)?;
         diesel::update(reports::table.find(report_id))
             .set(reports::severity.eq(raised.as_ref()))
             .execute(conn)?;
@@ -238,7 +240,7 @@ fn insert(
             conn,
             report_id,
             Dimension::Severity,
-            &previous,
+            severity.as_ref(),
             raised.as_ref(),
         )?;
         // A report raised to critical notifies as a new critical report does (live reports only).
@@ -303,7 +305,7 @@ pub fn retract(
     reason: &str,
 ) -> Result<(), ApiError> {
     portable::write_transaction(conn, |conn| {
-        let (_, from, _, version) = own_report(conn, &submitter.organization_id, report_id)?;
+        let (_, from, _, version, _) = own_report(conn, &submitter.organization_id, report_id)?;
         match from {
             ReportStatus::Retracted => return Ok(()),
             ReportStatus::Closed | ReportStatus::Referred => {
