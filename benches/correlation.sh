@@ -16,7 +16,9 @@
 # production-like shared_buffers that holds the index (e.g. 2GB; 128MB is the default).
 #
 # The database must be empty (a fresh one) and may be given the pgcrypto extension (for the
-# keyed hashes); psql must be on PATH. N may be set.
+# keyed hashes); psql must be on PATH. N may be set. With BENCH_DIR=folder the server's data
+# folder (keys included) is kept there, and a later run with the same BENCH_DIR and database
+# measures again without seeding.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${DATABASE_URL:?set DATABASE_URL to an empty PostgreSQL database}"
@@ -25,13 +27,18 @@ CONNECTIONS=${CONNECTIONS:-"1 2"}
 command -v wrk >/dev/null || { echo "install wrk (apt-get install wrk)"; exit 1; }
 cargo build --release --quiet
 BIN=${CARGO_TARGET_DIR:-target}/release/report-portal
-WORK=$(mktemp -d)
-export PORTAL_DATA_DIR=$WORK PORTAL_LOG=warn
+WORK=${BENCH_DIR:-$(mktemp -d)}
+mkdir -p "$WORK"
+# The figures are latencies of the lookups, not of the rate limit.
+export PORTAL_DATA_DIR=$WORK PORTAL_LOG=warn PORTAL_RATE_LIMIT_PER_SECOND=1000000 PORTAL_RATE_LIMIT_BURST=1000000
 export PORTAL_BIND=127.0.0.1:$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+json() { python3 -c "import json,sys; print(json.load(sys.stdin)[\"$1\"])"; }
+if [ -f "$WORK/search.key" ] && [ "$(psql -Atc 'SELECT count(*) > 0 FROM reports' "$DATABASE_URL")" = t ]; then
+  echo "$(date +%T) measuring the reports already in the database"
+else
 # The search key, known here so that the seeded keyed hashes are the server's.
 KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
 (umask 077; echo "$KEY" > "$WORK/search.key")
-json() { python3 -c "import json,sys; print(json.load(sys.stdin)[\"$1\"])"; }
 for i in $(seq 20); do
   ORG=$($BIN org create --name "Bench Org $i" --vetted | json id)
   $BIN credential create --org "$ORG" >/dev/null
@@ -93,6 +100,7 @@ CROSS JOIN LATERAL (SELECT CASE g % 3
 SQL
 echo "$(date +%T) vacuum and analyze"
 psql -q "$DATABASE_URL" -c "VACUUM ANALYZE reports" -c "VACUUM ANALYZE indicator_index" -c "VACUUM ANALYZE pdq_index"
+fi
 psql -q -t -A "$DATABASE_URL" <<'SQL'
 SELECT 'index rows: ' || (SELECT count(*) FROM indicator_index) || ' exact, ' || (SELECT count(*) FROM pdq_index) || ' PDQ; size '
     || pg_size_pretty(pg_total_relation_size('indicator_index') + pg_total_relation_size('pdq_index'));
@@ -100,10 +108,11 @@ SQL
 
 $BIN serve &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'kill $SERVER 2>/dev/null; [ -n "${BENCH_DIR:-}" ] || rm -rf "$WORK"' EXIT
 for _ in $(seq 50); do curl -sf "http://$PORTAL_BIND/readyz" >/dev/null && break; sleep 0.1; done
 PASSWORD="orbit-Lantern-97-quietly"
-echo "$PASSWORD" | $BIN user create --email bench@dhs.example --role analyst --password-stdin >/dev/null
+echo "$PASSWORD" | $BIN user create --email bench@dhs.example --role analyst --password-stdin >/dev/null 2>&1 \
+  || true # made by an earlier run on this database
 export TOKEN=$(curl -sf "http://$PORTAL_BIND/api/v1/auth/login" -H 'content-type: application/json' \
   -d "{\"email\":\"bench@dhs.example\",\"password\":\"$PASSWORD\"}" | json access_token)
 

@@ -3,10 +3,13 @@
 -- hashes are the report's own, except that one report in ten reuses a recruiter from a pool of
 -- a thousand, so the correlation index finds matches as it would in service. The token comes
 -- from TOKEN; with BATCH=N (N > 0) each request is POST /api/v1/reports/batch with N reports.
+-- With PACE_MS=M each connection waits M ms after each answer before its next request, so that
+-- C connections offer about C * 1000 / (M + latency) requests a second: a fixed, lighter load.
 local counter = 0
 local threads = {}
 local batch = tonumber(os.getenv("BATCH") or "0")
 local run = tostring(os.time())
+local pace = tonumber(os.getenv("PACE_MS") or "0")
 
 local roles = {"recruiter", "promoter", "contact_point", "other"}
 local actions = {"suspended", "restricted", "none", "banned"}
@@ -83,6 +86,12 @@ function request()
   for i = 1, batch do reports[i] = report() end
   return wrk.format("POST", "/api/v1/reports/batch", headers,
     '{"reports":[' .. table.concat(reports, ",") .. "]}")
+end
+
+if pace > 0 then
+  function delay()
+    return pace
+  end
 end
 
 function response(status, headers, body)

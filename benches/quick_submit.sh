@@ -8,6 +8,7 @@
 #   BATCH=100 benches/quick_submit.sh                         # batches of 100
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench benches/quick_submit.sh
 #   DATABASE_URL=... PG_DATA=/path/to/cluster benches/quick_submit.sh   # counts PostgreSQL's CPU too
+#   PERF=/tmp/submit.perf benches/quick_submit.sh             # and profiles the server with perf
 #
 # Prints wrk's summary, "reports/s" (reports stored per second; every report is new) and the
 # CPU time per report (user + system) of the server and, for a local PostgreSQL whose data
@@ -48,6 +49,11 @@ cpu() {
     | awk '{s += $1} END {print s}'
 }
 BEFORE=$(cpu)
+# PERF=file: a perf profile of the server (cpu-clock samples) while wrk runs; read it with
+# `perf report -i file --no-children --sort dso,symbol`.
+if [ -n "${PERF:-}" ]; then
+  perf record -e cpu-clock -F 999 -p "$SERVER" -o "$PERF" -- sleep "$DURATION" 2>/dev/null &
+fi
 wrk -t"$(( CONCURRENCY < 2 ? 1 : 2 ))" -c"$CONCURRENCY" -d"${DURATION}s" --timeout 10s --latency -s benches/load.lua \
   "http://$PORTAL_BIND" | tee "$WORK/wrk.txt"
 STORED=$(awk '/^reports stored:/ {print $3}' "$WORK/wrk.txt")

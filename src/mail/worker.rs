@@ -19,10 +19,14 @@ use super::transport::{SendError, Transport};
 use crate::config::Settings;
 use crate::db::{self, DbPool};
 use crate::error::ApiError;
-use crate::store::outbox::{self, Attempt, Claimed};
+use crate::store::outbox::{self, Attempt, Attempted, Claimed};
 
 /// Notifications claimed at a time.
 const BATCH: i64 = 20;
+/// How long a woken worker waits for more reports to arrive before it claims: under load it
+/// then claims, sends and records many notifications a round, so that delivery costs two
+/// commits a batch instead of two a report. Nobody notices 50 ms on an e-mail.
+const GATHER: Duration = Duration::from_millis(50);
 /// The longest wait between two attempts.
 const MAX_BACKOFF: Duration = Duration::from_secs(3600);
 
@@ -72,7 +76,10 @@ impl Worker {
 
     /// Delivers every notification due now, batch after batch, until none is due or `stopping()`
     /// turns true. A batch is sent only during the first half of its lease; what is left of it
-    /// then, or when stopping, is given back for any worker to claim.
+    /// then, or when stopping, is given back for any worker to claim. The attempts of a batch
+    /// are recorded together, in one transaction, after its last message: a worker that dies
+    /// mid-batch leaves its sent messages to be sent again after the lease (they keep their
+    /// Message-ID, so mail clients show them once).
     pub fn deliver_due(&self, stopping: &dyn Fn() -> bool) -> Result<Tally, ApiError> {
         let mut tally = Tally::default();
         let mut conn = self.pool.get()?;
@@ -83,9 +90,9 @@ impl Worker {
             }
             let staff = outbox::staff_recipients(&mut conn)?;
             let claimed_at = Instant::now();
+            let mut attempts = Vec::with_capacity(batch.len());
             for notification in &batch {
                 if stopping() || claimed_at.elapsed() > self.lease / 2 {
-                    outbox::release(&mut conn, &self.owner)?;
                     break;
                 }
                 let (recipients, attempt) = self.attempt(notification, &staff);
@@ -97,19 +104,20 @@ impl Worker {
                 if let Attempt::Retry { error, .. } | Attempt::Failed { error } = &attempt {
                     tracing::warn!(id = %notification.id, %error, "e-mail not delivered");
                 }
-                let recorded = outbox::record_attempt(
-                    &mut conn,
-                    &notification.id,
-                    &self.owner,
-                    &recipients,
-                    &attempt,
-                )?;
-                if !recorded {
-                    tracing::warn!(
-                        id = %notification.id,
-                        "the lease ran out before the attempt was recorded; another worker may send this message again"
-                    );
-                }
+                attempts.push(Attempted {
+                    id: &notification.id,
+                    recipients,
+                    attempt,
+                });
+            }
+            for id in outbox::record_attempts(&mut conn, &self.owner, &attempts)? {
+                tracing::warn!(
+                    %id,
+                    "the lease ran out before the attempt was recorded; another worker may send this message again"
+                );
+            }
+            if attempts.len() < batch.len() {
+                outbox::release(&mut conn, &self.owner)?;
             }
         }
         Ok(tally)
@@ -140,7 +148,7 @@ impl Worker {
             }
             tokio::select! {
                 _ = stop.changed() => break,
-                _ = wakeup.notified() => {}
+                _ = wakeup.notified() => actix_web::rt::time::sleep(GATHER).await,
                 _ = actix_web::rt::time::sleep(worker.poll) => {}
             }
         }

@@ -230,18 +230,48 @@ pub enum Attempt {
     },
 }
 
-/// Records an attempt at notification `id` by worker `owner`, sent to `recipients`, and ends the
-/// lease. Answers `false` when `owner` no longer held the lease (it ran out and another worker
-/// took the notification): nothing is recorded then, and the message may go out twice.
-pub fn record_attempt(
+/// One delivery attempt to record: the notification, to whom it went, and how it ended.
+pub struct Attempted<'a> {
+    /// The notification's id.
+    pub id: &'a str,
+    /// The addresses it was sent to.
+    pub recipients: Vec<String>,
+    /// How it ended.
+    pub attempt: Attempt,
+}
+
+/// Records the attempts worker `owner` made, in one transaction (one commit for a whole claimed
+/// batch, not one a message), and ends their leases. Answers the ids whose lease `owner` no
+/// longer held (it ran out and another worker took the notification): nothing is recorded for
+/// those, and their messages may go out twice.
+pub fn record_attempts<'a>(
     conn: &mut DbConnection,
-    id: &str,
     owner: &str,
-    recipients: &[String],
-    attempt: &Attempt,
+    attempts: &'a [Attempted<'a>],
+) -> Result<Vec<&'a str>, ApiError> {
+    portable::write_transaction(conn, |conn| {
+        let mut lost = Vec::new();
+        for attempted in attempts {
+            if !record_attempt(conn, owner, attempted)? {
+                lost.push(attempted.id);
+            }
+        }
+        Ok(lost)
+    })
+}
+
+/// Records one attempt; `false` when `owner` no longer held its lease.
+fn record_attempt(
+    conn: &mut DbConnection,
+    owner: &str,
+    Attempted {
+        id,
+        recipients,
+        attempt,
+    }: &Attempted,
 ) -> Result<bool, ApiError> {
     let held = outbox::table
-        .filter(outbox::id.eq(id))
+        .filter(outbox::id.eq(*id))
         .filter(outbox::lease_owner.eq(owner));
     let attempted = (
         outbox::attempts.eq(outbox::attempts + 1),

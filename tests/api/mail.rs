@@ -400,9 +400,10 @@ async fn a_stopping_worker_finishes_its_message_and_gives_back_the_rest() {
         submit(&app, CredentialMode::Live, "high").await;
     }
     let worker = another_worker(&app);
-    let pool = db::connect(&app.settings.database_url(), 1, Duration::from_secs(5)).unwrap();
-    // Told to stop as soon as one message is sent.
-    let stopping = move || outbox::depth(&mut pool.get().unwrap()).unwrap().pending < 3;
+    // Asked whether to stop before the round and before each message: told to stop once the
+    // first message is sent.
+    let asked = std::sync::atomic::AtomicUsize::new(0);
+    let stopping = || asked.fetch_add(1, std::sync::atomic::Ordering::SeqCst) >= 2;
     let tally = worker.deliver_due(&stopping).unwrap();
     assert_eq!(
         tally,
@@ -413,6 +414,11 @@ async fn a_stopping_worker_finishes_its_message_and_gives_back_the_rest() {
         }
     );
     smtp.receive(1).await;
+    assert_eq!(
+        app.with_db(outbox::depth).unwrap().pending,
+        2,
+        "the message sent is recorded as sent"
+    );
 
     let given_back = app
         .with_db(|conn| outbox::claim(conn, "another-worker", Duration::from_secs(60), 10))
