@@ -3,13 +3,16 @@
 -- hashes are the report's own, except that one report in ten reuses a recruiter from a pool of
 -- a thousand, so the correlation index finds matches as it would in service. The token comes
 -- from TOKEN; with BATCH=N (N > 0) each request is POST /api/v1/reports/batch with N reports.
--- With PACE_MS=M each connection waits M ms after each answer before its next request, so that
--- C connections offer about C * 1000 / (M + latency) requests a second: a fixed, lighter load.
+-- With RATE=R (requests a second in all) and CONNECTIONS=C (as given to wrk, with 2 threads)
+-- each connection pauses after each answer, for a time corrected every second so that the run
+-- offers about R requests a second: a fixed, lighter load than wrk's flat-out default.
 local counter = 0
 local threads = {}
 local batch = tonumber(os.getenv("BATCH") or "0")
 local run = tostring(os.time())
-local pace = tonumber(os.getenv("PACE_MS") or "0")
+local rate = tonumber(os.getenv("RATE") or "0") / 2 -- this thread's share
+local pace = rate > 0 and tonumber(os.getenv("CONNECTIONS")) / 2 * 1000 / rate or 0
+local answered, first, last = 0, nil, nil
 
 local roles = {"recruiter", "promoter", "contact_point", "other"}
 local actions = {"suspended", "restricted", "none", "banned"}
@@ -94,7 +97,19 @@ if pace > 0 then
   end
 end
 
+-- Once a second: the pause grows when this thread ran ahead of its rate, shrinks when behind.
+local function keep_pace()
+  answered = answered + 1
+  local now = os.time()
+  first = first or now
+  if now ~= last and now > first then
+    last = now
+    pace = math.max(1, pace * (answered / (now - first)) / rate)
+  end
+end
+
 function response(status, headers, body)
+  if pace > 0 then keep_pace() end
   local expected = batch == 0 and 201 or 200
   if status ~= expected or (batch > 0 and select(2, string.gsub(body, '"status":201', "")) ~= batch) then
     io.stderr:write("unexpected answer " .. status .. ": " .. string.sub(body, 1, 300) .. "\n")

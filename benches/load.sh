@@ -12,8 +12,8 @@
 # from PostgreSQL's statement log and turned into a script by benches/pgbench_script.py (same
 # statements, same transaction, prepared; fresh ids in every transaction). It prints
 # reports/s, p50/p99 latency and the server's peak RSS, the ratios API / limit, the latency of
-# single submissions offered at about half the peak rate (wrk with a pause after each answer,
-# see PACE_MS in load.lua), and does the API runs again on SQLite (synchronous=FULL). Results go
+# single submissions offered at half the peak rate (wrk with a pause after each answer, see
+# RATE in load.lua), and does the API runs again on SQLite (synchronous=FULL). Results go
 # to benches/results/load.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -76,7 +76,7 @@ stop_server() {
   kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
   SERVER=
 }
-# wrk at $1 connections with BATCH=$2 (and PACE_MS, see load.lua); prints "reports/s p50 p99".
+# wrk at $1 connections with BATCH=$2 (and RATE, see load.lua); prints "reports/s p50 p99".
 api() {
   BATCH=$2 wrk -t2 -c"$1" -d"${DURATION}s" --timeout 10s -s benches/load.lua "http://$PORTAL_BIND" \
     | awk '/^RESULT/ {print $3, $5, $7}'
@@ -107,8 +107,8 @@ echo "captured: $(grep -c ';$' "$WORK/single.sql") statements a single submissio
 
 start_server "$PG_URL/bench" "$WORK/data-pg"
 read -r SINGLE SINGLE_P50 SINGLE_P99 <<< "$(api "$CONCURRENCY" 0)"
-# Half of that peak: each connection paced to offer CONCURRENCY / (SINGLE / 2) seconds apart.
-read -r HALF HALF_P50 HALF_P99 <<< "$(PACE_MS=$(( CONCURRENCY * 2000 / SINGLE )) api "$CONCURRENCY" 0)"
+# Half of that peak, offered at a steady rate (see RATE in load.lua).
+read -r HALF HALF_P50 HALF_P99 <<< "$(RATE=$(( SINGLE / 2 )) CONNECTIONS=$CONCURRENCY api "$CONCURRENCY" 0)"
 read -r BATCHED BATCH_P50 BATCH_P99 <<< "$(api "$BATCH_CONCURRENCY" 100)"
 stop_server
 PG_RSS=$PEAK_RSS_MB

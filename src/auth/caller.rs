@@ -175,36 +175,43 @@ async fn staff(claims: Claims, state: &web::Data<AppState>) -> Result<StaffMembe
 pub trait RoleGroup {
     /// The roles allowed.
     const ROLES: &'static [Role];
+    /// Who may not come in, as the OpenAPI document describes the 403 answer.
+    const REFUSED: &'static str;
 }
 
 /// Analysts and supervisors: the review endpoints.
 pub struct Reviewers;
 impl RoleGroup for Reviewers {
     const ROLES: &'static [Role] = &[Role::Analyst, Role::Supervisor];
+    const REFUSED: &'static str = "Not an analyst or supervisor";
 }
 
 /// Supervisors: legal holds and releases.
 pub struct Supervisors;
 impl RoleGroup for Supervisors {
     const ROLES: &'static [Role] = &[Role::Supervisor];
+    const REFUSED: &'static str = "Not a supervisor";
 }
 
 /// Auditors, analysts and supervisors: the statistics.
 pub struct StatsReaders;
 impl RoleGroup for StatsReaders {
     const ROLES: &'static [Role] = &[Role::Auditor, Role::Analyst, Role::Supervisor];
+    const REFUSED: &'static str = "Not an auditor, analyst or supervisor";
 }
 
 /// Auditors: the audit log.
 pub struct Auditors;
 impl RoleGroup for Auditors {
     const ROLES: &'static [Role] = &[Role::Auditor];
+    const REFUSED: &'static str = "Not an auditor";
 }
 
 /// Administrators: organizations, credentials, staff accounts.
 pub struct Admins;
 impl RoleGroup for Admins {
     const ROLES: &'static [Role] = &[Role::Admin];
+    const REFUSED: &'static str = "Not an administrator";
 }
 
 /// A staff member whose role is in `G` (403 otherwise, 401 without a valid token).

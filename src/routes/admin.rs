@@ -6,6 +6,7 @@ use actix_web::{HttpResponse, HttpResponseBuilder, delete, get, patch, post, web
 
 use super::body::JsonBody;
 use super::meta::RequestMeta;
+use super::responses::JsonErrors;
 use crate::auth::caller::{Admins, Staff};
 use crate::domain::organization::{
     Credential, IssuedCredential, NewCredential, NewOrganization, Organization, OrganizationDetail,
@@ -37,8 +38,7 @@ fn created() -> HttpResponseBuilder {
     responses(
         (status = 200, description = "One page of organizations", body = Paginated<Organization>),
         (status = 400, description = "Bad query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        Caller,
     )
 )]
 #[get("/admin/organizations")]
@@ -64,11 +64,8 @@ pub async fn list_organizations(
     responses(
         (status = 201, description = "Registered; `Location` names it", body = Organization,
             headers(("Location" = String, description = "The organization's URL"))),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        Caller,
+        JsonErrors,
         (status = 422, description = "Invalid; `errors` locates every broken rule", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -112,8 +109,7 @@ pub async fn create_organization(
     params(("id" = String, Path, description = "The organization's id")),
     responses(
         (status = 200, description = "The organization", body = OrganizationDetail),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        Caller,
         (status = 404, description = "No such organization", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -141,13 +137,10 @@ pub async fn get_organization(
     request_body = VettingDecision,
     responses(
         (status = 200, description = "The organization, in its new status", body = Organization),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        Caller,
+        JsonErrors,
         (status = 404, description = "No such organization", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The organization is revoked", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid; `errors` locates every broken rule", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -184,12 +177,9 @@ pub async fn vet_organization(
     request_body = NewCredential,
     responses(
         (status = 201, description = "Issued; the secret is shown this once", body = IssuedCredential),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        Caller,
+        JsonErrors,
         (status = 404, description = "No such organization", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid; `errors` locates every broken rule", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -217,8 +207,7 @@ pub async fn issue_credential(
     params(("id" = String, Path, description = "The organization's id")),
     responses(
         (status = 200, description = "The credentials", body = Vec<Credential>),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        Caller,
         (status = 404, description = "No such organization", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -244,8 +233,7 @@ pub async fn list_credentials(
     params(("client_id" = String, Path, description = "The credential's client id")),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        Caller,
         (status = 404, description = "No such credential, or already revoked", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -280,8 +268,7 @@ pub async fn revoke_credential(
     responses(
         (status = 200, description = "One page of accounts", body = Paginated<User>),
         (status = 400, description = "Bad query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        Caller,
     )
 )]
 #[get("/admin/users")]
@@ -306,12 +293,9 @@ pub async fn list_users(
     responses(
         (status = 201, description = "Created; `Location` names it", body = CreatedUser,
             headers(("Location" = String, description = "The account's URL"))),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        Caller,
+        JsonErrors,
         (status = 409, description = "The e-mail address is taken (in any case)", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid; `errors` locates every broken rule", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -346,8 +330,7 @@ pub async fn create_user(
     params(("id" = String, Path, description = "The account's id")),
     responses(
         (status = 200, description = "The account", body = User),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        Caller,
         (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -373,13 +356,10 @@ pub async fn get_user(
     request_body = UserChanges,
     responses(
         (status = 200, description = "The account as changed", body = User),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        Caller,
+        JsonErrors,
         (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "It would leave no active admin", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid; `errors` locates every broken rule", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -21,8 +21,7 @@ type Caller = Staff<Auditors>;
     responses(
         (status = 200, description = "One page of events", body = Paginated<AuditEvent>),
         (status = 400, description = "Bad query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an auditor", body = Problem, content_type = "application/problem+json"),
+        Caller,
     )
 )]
 #[get("/audit/events")]
@@ -52,8 +51,7 @@ pub async fn events(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The verdict", body = Verification),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an auditor", body = Problem, content_type = "application/problem+json"),
+        Caller,
     )
 )]
 #[get("/audit/verify")]

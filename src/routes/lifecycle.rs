@@ -5,6 +5,7 @@ use sha2::{Digest, Sha256};
 
 use super::body::JsonBody;
 use super::meta::RequestMeta;
+use super::responses::JsonErrors;
 use super::submission::submitter;
 use crate::auth::caller::Reporter;
 use crate::domain::lifecycle::{AmendmentReceipt, NewAmendment, RetractionRequest};
@@ -30,13 +31,10 @@ use crate::store::reports::{self, ReportKey};
         (status = 201, description = "Stored", body = AmendmentReceipt),
         (status = 200, description = "Already stored (a replay)", body = AmendmentReceipt,
             headers(("Idempotent-Replayed" = String, description = "`true`"))),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Organization not vetted", body = Problem, content_type = "application/problem+json"),
+        Reporter,
+        JsonErrors,
         (status = 404, description = "No such report of this organization", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The report was retracted", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid amendment; `errors` locates every broken rule", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -86,8 +84,7 @@ pub async fn amend(
     responses(
         (status = 200, description = "Retracted", body = SubmittedReport),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Organization not vetted", body = Problem, content_type = "application/problem+json"),
+        Reporter,
         (status = 404, description = "No such report of this organization", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The report is closed", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),

@@ -12,6 +12,7 @@ pub mod methods;
 pub mod notifications;
 pub mod ops;
 pub mod request_id;
+pub mod responses;
 pub mod retention;
 pub mod review;
 pub mod stats;

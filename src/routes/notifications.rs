@@ -24,8 +24,7 @@ type Caller = Staff<Admins>;
     responses(
         (status = 200, description = "One page of notifications", body = Paginated<Notification>),
         (status = 400, description = "Bad query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        Caller,
     )
 )]
 #[get("/admin/notifications")]
@@ -53,8 +52,7 @@ pub async fn list(
     params(("id" = String, Path, description = "The notification's id")),
     responses(
         (status = 200, description = "Queued again", body = Notification),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        Caller,
         (status = 404, description = "No such notification", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not a failed notification", body = Problem, content_type = "application/problem+json"),
     )

@@ -25,8 +25,7 @@ type Caller = Staff<Supervisors>;
     request_body = ReasonRequest,
     responses(
         (status = 200, description = "Held", body = ReviewDetail),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a supervisor", body = Problem, content_type = "application/problem+json"),
+        Caller,
         (status = 404, description = "No such report", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already on legal hold", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "The report was purged", body = Problem, content_type = "application/problem+json"),
@@ -61,8 +60,7 @@ pub async fn place_hold(
     params(("id" = String, Path, description = "The report's id")),
     responses(
         (status = 200, description = "Hold lifted", body = ReviewDetail),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a supervisor", body = Problem, content_type = "application/problem+json"),
+        Caller,
         (status = 404, description = "No such report", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not on legal hold", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "The report was purged", body = Problem, content_type = "application/problem+json"),
@@ -98,8 +96,7 @@ pub async fn lift_hold(
     request_body = ReasonRequest,
     responses(
         (status = 200, description = "Released", body = ReviewDetail),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a supervisor", body = Problem, content_type = "application/problem+json"),
+        Caller,
         (status = 404, description = "No such report", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Neither referred nor actioned, or already released", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "The report was purged", body = Problem, content_type = "application/problem+json"),

@@ -10,6 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::body::JsonBody;
 use super::meta::RequestMeta;
+use super::responses::JsonErrors;
 use crate::auth::caller::{Reviewers, Staff};
 use crate::domain::correlation::{IndicatorHit, IndicatorSearch, RelatedParams, RelatedReports};
 use crate::domain::indicators;
@@ -45,8 +46,7 @@ fn query_hashes(state: &AppState, filter: &ReviewFilter) -> Vec<String> {
     responses(
         (status = 200, description = "One page of reports", body = Paginated<ReviewListItem>),
         (status = 400, description = "Bad query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an analyst or supervisor", body = Problem, content_type = "application/problem+json"),
+        Caller,
     )
 )]
 #[get("/review/reports")]
@@ -87,8 +87,7 @@ pub async fn list(
     params(("id" = String, Path, description = "The report's id")),
     responses(
         (status = 200, description = "The report", body = ReviewDetail),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an analyst or supervisor", body = Problem, content_type = "application/problem+json"),
+        Caller,
         (status = 404, description = "No such report", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -120,8 +119,7 @@ pub async fn show(
     responses(
         (status = 200, description = "The related reports and what they share", body = RelatedReports),
         (status = 400, description = "Bad query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an analyst or supervisor", body = Problem, content_type = "application/problem+json"),
+        Caller,
         (status = 404, description = "No such report", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -160,8 +158,7 @@ pub async fn related(
     responses(
         (status = 200, description = "One page of the reports where it appears", body = Paginated<IndicatorHit>),
         (status = 400, description = "Bad query parameter, or a value that is not of the type", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an analyst or supervisor", body = Problem, content_type = "application/problem+json"),
+        Caller,
     )
 )]
 #[get("/review/indicators")]
@@ -202,13 +199,11 @@ pub async fn search_indicators(
     request_body = AssignmentRequest,
     responses(
         (status = 200, description = "Assigned", body = ReviewDetail),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        Caller,
+        JsonErrors,
         (status = 403, description = "An analyst assigning someone else or unassigning", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such report", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already assigned to someone else", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not an active analyst or supervisor", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Database unavailable; retry", body = Problem, content_type = "application/problem+json"),
     )
@@ -245,13 +240,10 @@ pub async fn assign(
     request_body = TransitionRequest,
     responses(
         (status = 200, description = "Moved", body = ReviewDetail),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an analyst or supervisor", body = Problem, content_type = "application/problem+json"),
+        Caller,
+        JsonErrors,
         (status = 404, description = "No such report", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not a move the report allows, or it changed meanwhile", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid request", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Database unavailable; retry", body = Problem, content_type = "application/problem+json"),
     )
@@ -284,12 +276,9 @@ pub async fn transition(
     request_body = NoteRequest,
     responses(
         (status = 201, description = "Added", body = Note),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an analyst or supervisor", body = Problem, content_type = "application/problem+json"),
+        Caller,
+        JsonErrors,
         (status = 404, description = "No such report", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Empty or too long", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Database unavailable; retry", body = Problem, content_type = "application/problem+json"),
     )
@@ -329,8 +318,7 @@ pub async fn add_note(
             bytes, one of the evidence allow-list (images, video, audio, PDF, plain text, HTML)",
             content(("image/*"), ("video/*"), ("audio/*"), ("application/pdf"), ("text/plain"),
                 ("text/html"))),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an analyst or supervisor", body = Problem, content_type = "application/problem+json"),
+        Caller,
         (status = 404, description = "No such evidence file of this report", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -398,8 +386,7 @@ const EXPORT_BATCH: i64 = crate::domain::pagination::MAX_LIMIT;
         (status = 200, description = "The matching reports, one per line",
             content((ReviewSummary = "application/x-ndjson"), (String = "text/csv"))),
         (status = 400, description = "Bad query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an analyst or supervisor", body = Problem, content_type = "application/problem+json"),
+        Caller,
         (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -95,8 +95,7 @@ fn total_of(counts: &[(String, i64)]) -> i64 {
     responses(
         (status = 200, description = "The totals", content((Summary = "application/json"), (String = "text/csv"))),
         (status = 400, description = "Bad range", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an auditor, analyst or supervisor", body = Problem, content_type = "application/problem+json"),
+        Caller,
     )
 )]
 #[get("/stats/summary")]
@@ -177,8 +176,7 @@ pub struct BreakdownParams {
     responses(
         (status = 200, description = "The counts", content((Breakdown = "application/json"), (String = "text/csv"))),
         (status = 400, description = "Bad range or dimension", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an auditor, analyst or supervisor", body = Problem, content_type = "application/problem+json"),
+        Caller,
     )
 )]
 #[get("/stats/breakdown")]
@@ -234,8 +232,7 @@ pub struct TimeseriesParams {
     responses(
         (status = 200, description = "The counts", content((Timeseries = "application/json"), (String = "text/csv"))),
         (status = 400, description = "Bad range, interval or dimension", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an auditor, analyst or supervisor", body = Problem, content_type = "application/problem+json"),
+        Caller,
     )
 )]
 #[get("/stats/timeseries")]
@@ -312,8 +309,7 @@ pub async fn timeseries(
     responses(
         (status = 200, description = "Median, 90th percentile and count", content((Triage = "application/json"), (String = "text/csv"))),
         (status = 400, description = "Bad range", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an auditor, analyst or supervisor", body = Problem, content_type = "application/problem+json"),
+        Caller,
     )
 )]
 #[get("/stats/triage")]

@@ -10,6 +10,7 @@ use utoipa::IntoParams;
 use super::body::{self, JsonBody};
 use super::meta::RequestMeta;
 use super::request_id::RequestId;
+use super::responses::JsonErrors;
 use crate::auth::caller::Reporter;
 use crate::domain::pagination::{Page, PageParams, Paginated};
 use crate::domain::report::NewReport;
@@ -30,7 +31,7 @@ use crate::store::reports::{self, ReceivedBody, ReportKey, Submission, Submitter
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The code lists", body = Taxonomy),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        Reporter,
         (status = 403, description = "Not an API client of a vetted organization", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -53,12 +54,9 @@ pub async fn taxonomy(_reporter: Reporter) -> web::Json<Taxonomy> {
             headers(("Location" = String, description = "The report's URL"))),
         (status = 200, description = "Already stored with the same content (a replay)", body = Receipt,
             headers(("Idempotent-Replayed" = String, description = "`true`"))),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Organization not vetted", body = Problem, content_type = "application/problem+json"),
+        Reporter,
+        JsonErrors,
         (status = 409, description = "`external_id` already used for a different report; `existing_id` names it", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid report; `errors` locates every broken rule", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Database unavailable; retry", body = Problem, content_type = "application/problem+json"),
     )
@@ -114,8 +112,7 @@ pub async fn submit(
     responses(
         (status = 200, description = "One result per report, in order", body = BatchResults),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Organization not vetted", body = Problem, content_type = "application/problem+json"),
+        Reporter,
         (status = 413, description = "Body larger than `max_batch_body_bytes`", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not `{\"reports\": [...]}` with 1 to 100 reports", body = Problem, content_type = "application/problem+json"),
@@ -240,8 +237,7 @@ pub struct StatusFilter {
     responses(
         (status = 200, description = "One page of reports", body = Paginated<ReportSummary>),
         (status = 400, description = "Bad query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Organization not vetted", body = Problem, content_type = "application/problem+json"),
+        Reporter,
     )
 )]
 #[get("/reports")]
@@ -266,8 +262,7 @@ pub async fn list(
     params(("id" = String, Path, description = "The report's id")),
     responses(
         (status = 200, description = "The report", body = SubmittedReport),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Organization not vetted", body = Problem, content_type = "application/problem+json"),
+        Reporter,
         (status = 404, description = "No such report of this organization", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -288,8 +283,7 @@ pub async fn get(
     params(("external_id" = String, Path, description = "The organization's identifier of the report")),
     responses(
         (status = 200, description = "The report", body = SubmittedReport),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Organization not vetted", body = Problem, content_type = "application/problem+json"),
+        Reporter,
         (status = 404, description = "No such report of this organization", body = Problem, content_type = "application/problem+json"),
     )
 )]
