@@ -13,6 +13,7 @@ use crate::domain::organization::{
 };
 use crate::domain::user::{CreatedUser, NewUser, Role};
 use crate::error::ApiError;
+use crate::keys::KeyStore;
 use crate::seed::SeedOptions;
 use crate::store;
 use crate::store::audit::{self, NewAuditEvent};
@@ -63,6 +64,9 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// The key store's master key.
+    #[command(subcommand)]
+    Keys(KeysCommand),
     /// Fill the database with synthetic reports (for benchmarks and demonstrations), through
     /// the same store code as the API; refuses a database holding live reports unless forced.
     /// Prints `{"reports": N, "organizations": K, "transitions": T, "seconds": S,
@@ -84,6 +88,15 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed_value: u64,
     },
+}
+
+/// `keys` sub-commands.
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Create a new master key version, re-wrap every data key under it (report data is not
+    /// touched), then delete the older versions' files; safe while servers run. Prints
+    /// `{"master_key_id": V, "rewrapped": N, "retired": [..]}`.
+    Rotate,
 }
 
 /// `stats` sub-commands.
@@ -190,7 +203,8 @@ pub fn run_command(command: Command, settings: &Settings) -> anyhow::Result<()> 
         std::time::Duration::from_secs(settings.db_timeout_seconds),
     )?;
     let mut conn = pool.get()?;
-    let applied = db::run_migrations(&mut conn)?;
+    let keys = KeyStore::open(settings)?;
+    let applied = db::run_migrations(&mut conn)? + keys.migrate()?;
     let conn: &mut DbConnection = &mut conn;
     match command {
         Command::Serve
@@ -205,7 +219,8 @@ pub fn run_command(command: Command, settings: &Settings) -> anyhow::Result<()> 
             chrono::Utc::now(),
         )?),
         Command::Migrate => print(&Applied { applied }),
-        Command::Stats(StatsCommand::Rebuild) => print(&store::stats::rebuild(conn)?),
+        Command::Stats(StatsCommand::Rebuild) => print(&store::stats::rebuild(conn, &keys)?),
+        Command::Keys(KeysCommand::Rotate) => print(&keys.rotate()?),
         Command::Seed {
             reports,
             days,
@@ -220,7 +235,7 @@ pub fn run_command(command: Command, settings: &Settings) -> anyhow::Result<()> 
                 force,
                 seed_value,
             };
-            print(&crate::seed::run(conn, settings, &options)?)
+            print(&crate::seed::run(conn, &keys, settings, &options)?)
         }
         Command::Audit(AuditCommand::Verify) => {
             audit::seal(conn)?;
@@ -323,7 +338,7 @@ fn set_status(
 /// Purges once from the command line: the server's purge, on a runtime of its own.
 fn purge_once(settings: &Settings) -> anyhow::Result<crate::retention::Purged> {
     let state = crate::state::AppState::new(settings.clone())?;
-    db::run_migrations(&mut *state.pool.get()?)?;
+    state.migrate()?;
     let batch = i64::from(settings.purge_batch_size.max(1));
     actix_web::rt::System::new()
         .block_on(crate::retention::purge(

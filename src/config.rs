@@ -66,9 +66,14 @@ pub struct Settings {
     pub max_evidence_bytes: usize,
     /// Folder of the local evidence store (encrypted files). Empty means `<data_dir>/evidence`.
     pub evidence_dir: String,
-    /// Master key (hex, 32 bytes) that wraps every report's data key. Empty means
-    /// `<data_dir>/evidence.key`, generated on first start. Replicas must share it.
-    pub evidence_key_file: String,
+    /// The key store's database, which holds each report's wrapped data key: `postgres://…` or
+    /// a SQLite file path, as `database_url`; never the main database. Empty means
+    /// `<data_dir>/keys.db`. Replicas must share it.
+    pub keys_database_url: SecretUrl,
+    /// Folder of the master key versions (`<version>.key`, hex, 32 bytes) that wrap the data
+    /// keys. Empty means `<data_dir>/master-keys`; the first version is generated on first start.
+    /// Replicas must share it.
+    pub master_key_dir: String,
     /// Log format: `text` or `json`.
     pub log_format: String,
     /// PEM certificate chain to serve HTTPS with (with `tls_key`). Empty means plain HTTP.
@@ -144,7 +149,8 @@ impl Default for Settings {
             max_batch_body_bytes: 20 * 1024 * 1024,
             max_evidence_bytes: 50 * 1024 * 1024,
             evidence_dir: String::new(),
-            evidence_key_file: String::new(),
+            keys_database_url: SecretUrl::default(),
+            master_key_dir: String::new(),
             log_format: "text".into(),
             tls_cert: String::new(),
             tls_key: String::new(),
@@ -214,9 +220,18 @@ impl Settings {
         self.file_or_default(&self.evidence_dir, "evidence")
     }
 
-    /// The evidence master key's path, with the default under `data_dir` filled in.
-    pub fn evidence_key_path(&self) -> PathBuf {
-        self.file_or_default(&self.evidence_key_file, "evidence.key")
+    /// The key store's URL, with the SQLite default under `data_dir` filled in.
+    pub fn keys_database_url(&self) -> String {
+        if self.keys_database_url.0.is_empty() {
+            self.data_dir.join("keys.db").to_string_lossy().into_owned()
+        } else {
+            self.keys_database_url.0.clone()
+        }
+    }
+
+    /// The master key folder, with the default under `data_dir` filled in.
+    pub fn master_key_path(&self) -> PathBuf {
+        self.file_or_default(&self.master_key_dir, "master-keys")
     }
 
     /// How long each kind of report is kept.

@@ -277,6 +277,12 @@ impl From<diesel::r2d2::PoolError> for ApiError {
     }
 }
 
+impl From<crate::evidence::crypto::CryptoError> for ApiError {
+    fn from(error: crate::evidence::crypto::CryptoError) -> Self {
+        ApiError::Internal(error.into())
+    }
+}
+
 impl From<actix_web::error::BlockingError> for ApiError {
     fn from(error: actix_web::error::BlockingError) -> Self {
         ApiError::Internal(anyhow::anyhow!("blocking task failed: {error}"))

@@ -11,6 +11,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod evidence;
+pub mod keys;
 pub mod mail;
 pub mod metrics;
 pub mod openapi;

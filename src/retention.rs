@@ -55,9 +55,11 @@ pub async fn purge(
         let mut cursor = None;
         loop {
             let (this_rule, after) = (rule.clone(), cursor.take());
+            let keys = state.keys.clone();
             let purged = state
                 .db(move |conn| {
-                    store::retention::purge_batch(conn, &this_rule, after.as_deref(), batch, now)
+                    let after = after.as_deref();
+                    store::retention::purge_batch(conn, &keys, &this_rule, after, batch, now)
                 })
                 .await?;
             if !purged.purged.is_empty() {

@@ -40,6 +40,7 @@ use crate::domain::taxonomy::{
     Severity, SuspectedGroup,
 };
 use crate::domain::user::{Actor, Role};
+use crate::keys::KeyStore;
 use crate::store;
 use crate::store::audit::NewAuditEvent;
 use crate::store::reports::{ReceivedBody, Submitter};
@@ -101,6 +102,7 @@ fn check_empty(conn: &mut DbConnection, force: bool) -> anyhow::Result<()> {
 /// its own, ahead of the writes.
 pub fn run(
     conn: &mut DbConnection,
+    key_store: &KeyStore,
     settings: &Settings,
     options: &SeedOptions,
 ) -> anyhow::Result<Seeded> {
@@ -149,7 +151,7 @@ pub fn run(
     let mut transitions = 0;
     for chunk in received {
         let (created, moved) = portable::write_transaction(conn, |conn| {
-            store_chunk(conn, &submitters, &signer, &reviewer, chunk)
+            store_chunk(conn, key_store, &submitters, &signer, &reviewer, chunk)
         })?;
         stored += created;
         transitions += moved;
@@ -203,6 +205,7 @@ impl Prepared {
 /// transitions made.
 fn store_chunk(
     conn: &mut DbConnection,
+    key_store: &KeyStore,
     submitters: &[Submitter],
     signer: &ReceiptSigner,
     reviewer: &Actor,
@@ -217,7 +220,7 @@ fn store_chunk(
     }
     let (mut created, mut moved) = (0, 0);
     for ((bodies, workflows), submitter) in by_organization.iter().zip(submitters) {
-        let results = store::reports::submit(conn, submitter, signer, bodies)?;
+        let results = store::reports::submit(conn, key_store, submitter, signer, bodies)?;
         for (result, workflow) in results.into_iter().zip(workflows) {
             let submission = result?;
             if submission.replayed {

@@ -16,7 +16,6 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::Settings;
-use crate::db;
 use crate::error::ApiError;
 use crate::mail::worker::Worker;
 use crate::openapi::ApiDoc;
@@ -38,7 +37,7 @@ impl Application {
     /// `settings.bind` (port 0 picks a free port, as the tests do).
     pub fn build(settings: Settings) -> anyhow::Result<Self> {
         let state = AppState::new(settings)?;
-        let applied = db::run_migrations(&mut *state.pool.get()?)?;
+        let applied = state.migrate()?;
         if applied > 0 {
             tracing::info!(applied, "applied database migrations");
         }

@@ -18,6 +18,7 @@ use crate::db::{self, DbConnection, DbPool};
 use crate::domain::search::WordHasher;
 use crate::error::ApiError;
 use crate::evidence::EvidenceStore;
+use crate::keys::KeyStore;
 use crate::metrics::Metrics;
 use crate::store::audit::{self, NewAuditEvent};
 use crate::store::organizations::CredentialAccess;
@@ -52,6 +53,8 @@ pub struct AppState {
     pub receipts: ReceiptSigner,
     /// Where evidence files are kept, encrypted.
     pub evidence: EvidenceStore,
+    /// Each report's data key (a database of its own).
+    pub keys: Arc<KeyStore>,
 }
 
 /// The hasher of search words and indicators under the search key, which is created on first use.
@@ -68,8 +71,8 @@ pub fn load_word_hasher(settings: &Settings) -> anyhow::Result<WordHasher> {
 }
 
 impl AppState {
-    /// Opens the pool and the evidence store, and loads (or creates) the signing, search and
-    /// evidence keys. Does not touch the database.
+    /// Opens the pools and the evidence store, and loads (or creates) the signing, search and
+    /// master keys. Does not touch the databases.
     pub fn new(settings: Settings) -> anyhow::Result<Self> {
         let pool = db::connect(
             &settings.database_url(),
@@ -80,6 +83,7 @@ impl AppState {
         let receipts = ReceiptSigner::new(&keys, &settings.token_issuer);
         let tokens = TokenService::new(keys, &settings);
         let evidence = EvidenceStore::open(&settings)?;
+        let keys = Arc::new(KeyStore::open(&settings)?);
         let word_hasher = load_word_hasher(&settings)?;
         let ttl = Duration::from_secs(settings.auth_cache_seconds);
         Ok(Self {
@@ -99,6 +103,7 @@ impl AppState {
             mail_wakeup: Arc::default(),
             receipts,
             evidence,
+            keys,
             settings,
         })
     }
@@ -111,6 +116,11 @@ impl AppState {
     {
         self.db(move |conn| audit::recorded(conn, &event, work))
             .await
+    }
+
+    /// Runs both databases' pending migrations; answers how many ran.
+    pub fn migrate(&self) -> anyhow::Result<usize> {
+        Ok(db::run_migrations(&mut *self.pool.get()?)? + self.keys.migrate()?)
     }
 
     /// Runs `work` with a pooled connection on the blocking thread pool, never on an async worker.

@@ -28,8 +28,23 @@ pub type DbPool = r2d2::Pool<DbManager>;
 /// A pooled connection.
 pub type PooledConnection = r2d2::PooledConnection<DbManager>;
 
-const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
-const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+/// The migrations of one database, for each backend.
+pub struct Migrations {
+    sqlite: EmbeddedMigrations,
+    postgres: EmbeddedMigrations,
+}
+
+/// The main database's migrations.
+pub const MAIN: Migrations = Migrations {
+    sqlite: embed_migrations!("migrations/sqlite"),
+    postgres: embed_migrations!("migrations/postgres"),
+};
+
+/// The key store's migrations (see [`crate::keys`]).
+pub const KEYS: Migrations = Migrations {
+    sqlite: embed_migrations!("migrations/keys/sqlite"),
+    postgres: embed_migrations!("migrations/keys/postgres"),
+};
 
 /// Pragmas on every SQLite connection: an acknowledged write survives power loss
 /// (`synchronous=FULL` in WAL mode), foreign keys are enforced, writers wait for each other, and
@@ -142,13 +157,18 @@ pub fn connect(url: &str, size: u32, timeout: Duration) -> std::io::Result<DbPoo
         .build_unchecked(manager))
 }
 
-/// Runs the pending migrations of this connection's backend; answers how many ran.
+/// Runs the main database's pending migrations; answers how many ran.
 pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<usize> {
+    apply(conn, MAIN)
+}
+
+/// Runs the pending `migrations` of this connection's backend; answers how many ran.
+pub fn apply(conn: &mut DbConnection, migrations: Migrations) -> anyhow::Result<usize> {
     let applied = portable::with_migration_lock(conn, |conn| match conn {
         DbConnection::Postgres(c) => c
-            .run_pending_migrations(POSTGRES_MIGRATIONS)
+            .run_pending_migrations(migrations.postgres)
             .map(|v| v.len()),
-        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+        DbConnection::Sqlite(c) => c.run_pending_migrations(migrations.sqlite).map(|v| v.len()),
     });
     applied.map_err(|e| anyhow::anyhow!("migrations failed: {e}"))
 }
@@ -156,8 +176,8 @@ pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<usize> {
 /// Whether every embedded migration has been applied.
 pub fn migrations_current(conn: &mut DbConnection) -> anyhow::Result<bool> {
     let pending = match conn {
-        DbConnection::Postgres(c) => c.has_pending_migration(POSTGRES_MIGRATIONS),
-        DbConnection::Sqlite(c) => c.has_pending_migration(SQLITE_MIGRATIONS),
+        DbConnection::Postgres(c) => c.has_pending_migration(MAIN.postgres),
+        DbConnection::Sqlite(c) => c.has_pending_migration(MAIN.sqlite),
     };
     pending
         .map(|p| !p)

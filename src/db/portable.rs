@@ -1,5 +1,5 @@
-//! The one place with per-backend statements: write transactions, the migration lock,
-//! recognising a unique-key violation, and claiming rows that other workers skip.
+//! The one place with per-backend statements: write transactions, the migration, audit and
+//! key-wrapping locks, recognising a unique-key violation, and claiming rows that other workers skip.
 
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
@@ -68,6 +68,24 @@ pub fn with_migration_lock<T>(
 pub fn lock_audit_sealer(conn: &mut DbConnection) -> QueryResult<()> {
     if matches!(conn, DbConnection::Postgres(_)) {
         diesel::sql_query("SELECT pg_advisory_xact_lock(7201640312)").execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Takes the key store's wrapping lock until the end of the current transaction: shared
+/// (`exclusive` false) by a transaction that wraps new data keys under the newest master key,
+/// exclusive by a master key rotation once its new version is on disk. When the rotation holds
+/// it, every transaction that may have wrapped keys under an older version has committed, and
+/// every later one sees the new version. On PostgreSQL a transaction-scoped advisory lock;
+/// SQLite's `BEGIN IMMEDIATE` (see [`write_transaction`]) already serializes.
+pub fn lock_key_wrapping(conn: &mut DbConnection, exclusive: bool) -> QueryResult<()> {
+    if matches!(conn, DbConnection::Postgres(_)) {
+        let lock = if exclusive {
+            "pg_advisory_xact_lock"
+        } else {
+            "pg_advisory_xact_lock_shared"
+        };
+        diesel::sql_query(format!("SELECT {lock}(7201640313)")).execute(conn)?;
     }
     Ok(())
 }

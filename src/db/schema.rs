@@ -35,15 +35,11 @@ diesel::table! {
         category -> Text,
         category_other -> Nullable<Text>,
         severity -> Text,
-        summary -> Text,
         detection_method -> Text,
         detected_at -> Timestamp,
         activity_start -> Nullable<Timestamp>,
         activity_end -> Nullable<Timestamp>,
         languages -> Text,
-        contact_name -> Text,
-        contact_email -> Text,
-        contact_phone -> Nullable<Text>,
         preservation_reference -> Nullable<Text>,
         status -> Text,
         received_at -> Timestamp,
@@ -58,6 +54,7 @@ diesel::table! {
         closed_at -> Nullable<Timestamp>,
         released_at -> Nullable<Timestamp>,
         retracted_at -> Nullable<Timestamp>,
+        key_id -> Text,
     }
 }
 
@@ -66,9 +63,6 @@ diesel::table! {
         report_id -> Text,
         position -> Integer,
         platform_account_id -> Text,
-        handle -> Nullable<Text>,
-        display_name -> Nullable<Text>,
-        profile_url -> Nullable<Text>,
         role -> Text,
         created_at -> Nullable<Timestamp>,
         follower_count -> Nullable<BigInt>,
@@ -82,7 +76,6 @@ diesel::table! {
         account_position -> Integer,
         position -> Integer,
         kind -> Text,
-        value -> Text,
     }
 }
 
@@ -91,9 +84,7 @@ diesel::table! {
         report_id -> Text,
         position -> Integer,
         content_type -> Text,
-        url -> Nullable<Text>,
         posted_at -> Nullable<Timestamp>,
-        text_excerpt -> Nullable<Text>,
         language -> Nullable<Text>,
         sha256 -> Nullable<Text>,
         md5 -> Nullable<Text>,
@@ -110,7 +101,6 @@ diesel::table! {
         position -> Integer,
         country -> Text,
         subdivision -> Nullable<Text>,
-        place -> Nullable<Text>,
     }
 }
 
@@ -306,14 +296,6 @@ diesel::table! {
 }
 
 diesel::table! {
-    report_keys (report_id) {
-        report_id -> Text,
-        wrapped_key -> Text,
-        created_at -> Timestamp,
-    }
-}
-
-diesel::table! {
     report_evidence (id) {
         id -> Text,
         report_id -> Text,
@@ -327,12 +309,7 @@ diesel::table! {
     }
 }
 
-diesel::allow_tables_to_appear_in_same_query!(
-    reports,
-    report_amendments,
-    report_keys,
-    report_evidence,
-);
+diesel::allow_tables_to_appear_in_same_query!(reports, report_amendments, report_evidence,);
 
 diesel::table! {
     pdq_index (pdq, report_id) {

@@ -50,6 +50,12 @@ impl WordHasher {
         hex::encode(mac.finalize().into_bytes())
     }
 
+    /// The keyed hash that stands for a `platform_account_id` in the database (kept apart from
+    /// the words' hashes).
+    pub fn account_id(&self, id: &str) -> String {
+        self.hash(&format!("account\u{0}{id}"))
+    }
+
     /// The keyed hashes of the distinct words of all `texts`.
     pub fn hash_words<'a>(&self, texts: impl IntoIterator<Item = &'a str>) -> Vec<String> {
         let mut all: Vec<String> = texts.into_iter().flat_map(words).collect();

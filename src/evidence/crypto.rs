@@ -1,7 +1,9 @@
-//! Encryption of evidence at rest.
+//! Encryption of report data at rest: evidence files and the report's sealed texts.
 //!
-//! Each report has its own 256-bit data key, stored only wrapped (AES-256-GCM) by the master
-//! key, with the report id as associated data. A file is encrypted with its report's data key
+//! Each report has its own 256-bit data key, stored only wrapped (AES-256-GCM) by a master key
+//! in the key store ([`crate::keys`]), with the key's id as associated data. A text (the body
+//! as received, an amendment, a note) is sealed whole by AES-256-GCM under a random nonce, bound
+//! to its place (associated data such as `<report id>/body`). A file is encrypted with its report's data key
 //! by the STREAM construction (Hoang, Reyhanitabar, Rogaway, Vizár 2015) over AES-256-GCM, in
 //! chunks of [`CHUNK`] bytes: a file can be encrypted as it arrives and decrypted as it is
 //! sent, and chunks cannot be reordered, dropped or truncated unnoticed. The stored form is
@@ -12,6 +14,8 @@ use aes_gcm::aead::rand_core::RngCore;
 use aes_gcm::aead::stream::{DecryptorBE32, EncryptorBE32};
 use aes_gcm::aead::{Aead, KeyInit, OsRng, Payload};
 use aes_gcm::{Aes256Gcm, Key, Nonce};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
 
 /// Plaintext bytes per sealed chunk.
 pub const CHUNK: usize = 64 * 1024;
@@ -26,10 +30,11 @@ const HEADER: usize = MAGIC.len() + NONCE_PREFIX;
 
 /// Evidence that could not be encrypted or decrypted.
 #[derive(Debug, thiserror::Error)]
-#[error("evidence {0}")]
+#[error("encrypted data: {0}")]
 pub struct CryptoError(&'static str);
 
 /// One report's data key.
+#[derive(Clone)]
 pub struct DataKey(Key<Aes256Gcm>);
 
 impl DataKey {
@@ -37,9 +42,44 @@ impl DataKey {
     pub fn generate() -> Self {
         DataKey(Aes256Gcm::generate_key(OsRng))
     }
+
+    /// `plaintext` sealed for `place` (associated data), as stored: base64 of a random nonce and
+    /// the sealed text.
+    pub fn seal(&self, plaintext: &str, place: &str) -> String {
+        let mut nonce = [0u8; 12];
+        OsRng.fill_bytes(&mut nonce);
+        let payload = Payload {
+            msg: plaintext.as_bytes(),
+            aad: place.as_bytes(),
+        };
+        let sealed = Aes256Gcm::new(&self.0)
+            .encrypt(&Nonce::from(nonce), payload)
+            .expect("AES-GCM seals any text the portal accepts");
+        BASE64.encode([&nonce[..], &sealed].concat())
+    }
+
+    /// The text that `sealed` holds for `place`; an error when it was altered, belongs to
+    /// another place or was sealed under another key.
+    pub fn open(&self, sealed: &str, place: &str) -> Result<String, CryptoError> {
+        let bytes = BASE64
+            .decode(sealed)
+            .ok()
+            .filter(|b| b.len() >= 12)
+            .ok_or(CryptoError("text is malformed"))?;
+        let (nonce, sealed) = bytes.split_at(12);
+        let nonce: [u8; 12] = nonce.try_into().expect("split at 12");
+        let payload = Payload {
+            msg: sealed,
+            aad: place.as_bytes(),
+        };
+        let plaintext = Aes256Gcm::new(&self.0)
+            .decrypt(&Nonce::from(nonce), payload)
+            .map_err(|_| CryptoError("text does not open with its report's key"))?;
+        String::from_utf8(plaintext).map_err(|_| CryptoError("text is not UTF-8"))
+    }
 }
 
-/// The key that wraps every report's data key.
+/// A key that wraps data keys (one version of the master key).
 pub struct MasterKey(Aes256Gcm);
 
 impl MasterKey {
@@ -53,18 +93,18 @@ impl MasterKey {
         let bytes = hex::decode(text.trim())
             .ok()
             .filter(|b| b.len() == 32)
-            .ok_or_else(|| anyhow::anyhow!("the evidence key file must hold 64 hex digits"))?;
+            .ok_or_else(|| anyhow::anyhow!("a master key file must hold 64 hex digits"))?;
         let bytes: [u8; 32] = bytes.try_into().expect("checked length");
         Ok(MasterKey(Aes256Gcm::new(&bytes.into())))
     }
 
-    /// `key` wrapped for `report_id`: hex of a random nonce and the sealed key.
-    pub fn wrap(&self, key: &DataKey, report_id: &str) -> String {
+    /// `key` wrapped for the key id `key_id`: hex of a random nonce and the sealed key.
+    pub fn wrap(&self, key: &DataKey, key_id: &str) -> String {
         let mut nonce = [0u8; 12];
         OsRng.fill_bytes(&mut nonce);
         let payload = Payload {
             msg: &key.0[..],
-            aad: report_id.as_bytes(),
+            aad: key_id.as_bytes(),
         };
         let sealed = self
             .0
@@ -73,8 +113,8 @@ impl MasterKey {
         hex::encode([&nonce[..], &sealed].concat())
     }
 
-    /// The data key that `wrapped` holds for `report_id`.
-    pub fn unwrap(&self, wrapped: &str, report_id: &str) -> Result<DataKey, CryptoError> {
+    /// The data key that `wrapped` holds for the key id `key_id`.
+    pub fn unwrap(&self, wrapped: &str, key_id: &str) -> Result<DataKey, CryptoError> {
         let bytes = hex::decode(wrapped).map_err(|_| CryptoError("key is malformed"))?;
         if bytes.len() < 12 {
             return Err(CryptoError("key is malformed"));
@@ -83,7 +123,7 @@ impl MasterKey {
         let nonce: [u8; 12] = nonce.try_into().expect("split at 12");
         let payload = Payload {
             msg: sealed,
-            aad: report_id.as_bytes(),
+            aad: key_id.as_bytes(),
         };
         let key = self
             .0
@@ -290,6 +330,18 @@ mod tests {
         let mut opener = Opener::new(same_key(&key), "other/location");
         assert!(opener.push(&stored).is_err());
         assert!(open(DataKey::generate(), &stored, 4096).is_err());
+    }
+
+    #[test]
+    fn a_sealed_text_opens_only_with_its_key_and_place() {
+        let key = DataKey::generate();
+        let sealed = key.seal("Buscamos chavos", "r1/body");
+        assert!(!sealed.contains("chavos"));
+        assert_eq!(key.open(&sealed, "r1/body").unwrap(), "Buscamos chavos");
+        assert!(key.open(&sealed, "r2/body").is_err());
+        assert!(DataKey::generate().open(&sealed, "r1/body").is_err());
+        assert!(key.open("not base64!", "r1/body").is_err());
+        assert_ne!(key.seal("same", "p"), key.seal("same", "p"));
     }
 
     #[test]

@@ -17,7 +17,7 @@ use object_store::local::LocalFileSystem;
 use object_store::path::Path;
 use object_store::{ObjectStore, ObjectStoreExt, WriteMultipart};
 
-use self::crypto::{CryptoError, DataKey, MasterKey, Opener, Sealer};
+use self::crypto::{CryptoError, DataKey, Opener, Sealer};
 use crate::config::Settings;
 use crate::error::ApiError;
 
@@ -26,37 +26,19 @@ pub const PART_BYTES: usize = 5 * 1024 * 1024;
 /// Parts of one upload written at once.
 pub const PARTS_IN_FLIGHT: usize = 2;
 
-/// Where evidence files are kept, and the master key of their data keys.
+/// Where evidence files are kept (each encrypted under its report's data key).
 pub struct EvidenceStore {
     objects: Arc<dyn ObjectStore>,
-    master: MasterKey,
 }
 
 impl EvidenceStore {
-    /// The local store under `settings.evidence_path()` (created if missing), with the master key
-    /// from `settings.evidence_key_path()` (generated, 0600, if missing).
+    /// The local store under `settings.evidence_path()` (created if missing).
     pub fn open(settings: &Settings) -> anyhow::Result<Self> {
         let folder = settings.evidence_path();
         std::fs::create_dir_all(&folder)?;
-        let master = crate::secret_file::load_or_create(&settings.evidence_key_path(), || {
-            Ok(MasterKey::generate_hex())
-        })?;
         Ok(Self {
             objects: Arc::new(LocalFileSystem::new_with_prefix(&folder)?),
-            master: MasterKey::from_hex(&master)?,
         })
-    }
-
-    /// A new data key for `report_id`, wrapped by the master key (as stored).
-    pub fn new_wrapped_key(&self, report_id: &str) -> String {
-        self.master.wrap(&DataKey::generate(), report_id)
-    }
-
-    /// The data key that `wrapped` holds for `report_id`.
-    pub fn data_key(&self, wrapped: &str, report_id: &str) -> Result<DataKey, ApiError> {
-        self.master
-            .unwrap(wrapped, report_id)
-            .map_err(|e| ApiError::Internal(e.into()))
     }
 
     /// Starts storing a file at `location`, encrypted under `key`.

@@ -95,12 +95,11 @@ async fn receive(
     report_id: String,
     form: &mut Multipart,
 ) -> Result<HttpResponse, ApiError> {
-    let fresh_key = state.evidence.new_wrapped_key(&report_id);
     let (organization_id, rid) = (reporter.organization_id.clone(), report_id.clone());
-    let wrapped = state
-        .db(move |conn| evidence::prepare_upload(conn, &organization_id, &rid, fresh_key))
+    let keys = state.keys.clone();
+    let key = state
+        .db(move |conn| evidence::prepare_upload(conn, &keys, &organization_id, &rid))
         .await?;
-    let key = state.evidence.data_key(&wrapped, &report_id)?;
 
     let evidence_id = crate::store::new_id();
     let location = crate::evidence::location(&report_id, &evidence_id);

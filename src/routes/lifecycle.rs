@@ -56,9 +56,10 @@ pub async fn amend(
     let submitter = submitter(reporter, &meta);
     let signer = state.receipts.clone();
     let hasher = state.word_hasher.clone();
+    let keys = state.keys.clone();
     let amended = state
         .audited(event, move |conn| {
-            lifecycle::amend(conn, &submitter, &id, &received, &signer, &hasher)
+            lifecycle::amend(conn, &keys, &submitter, &id, &received, &signer, &hasher)
         })
         .await?;
     let mut response = if amended.replayed {
@@ -104,11 +105,13 @@ pub async fn retract(
     let event = meta.event(Some(&reporter.actor()), "report.retract", Some(&id));
     let submitter = submitter(reporter, &meta);
     let signer = state.receipts.clone();
+    let keys = state.keys.clone();
     let report = state
         .audited(event, move |conn| {
             lifecycle::retract(conn, &submitter, &id, &body.value.reason)?;
             reports::get(
                 conn,
+                &keys,
                 &organization_id,
                 &ReportKey::Id(id.to_string()),
                 &signer,

@@ -43,11 +43,12 @@ pub async fn place_hold(
     body.value.check()?;
     let actor = caller.member.actor();
     let event = meta.event(Some(&actor), "report.hold", Some(&id));
+    let keys = state.keys.clone();
     Ok(web::Json(
         state
             .audited(event, move |conn| {
                 retention::place_hold(conn, &id, &actor, &body.value.reason)?;
-                review::detail(conn, &id)
+                review::detail(conn, &keys, &id)
             })
             .await?,
     ))
@@ -75,11 +76,12 @@ pub async fn lift_hold(
 ) -> Result<web::Json<ReviewDetail>, ApiError> {
     let actor = caller.member.actor();
     let event = meta.event(Some(&actor), "report.hold_lift", Some(&id));
+    let keys = state.keys.clone();
     Ok(web::Json(
         state
             .audited(event, move |conn| {
                 retention::lift_hold(conn, &id, &actor)?;
-                review::detail(conn, &id)
+                review::detail(conn, &keys, &id)
             })
             .await?,
     ))
@@ -114,11 +116,12 @@ pub async fn release(
     body.value.check()?;
     let actor = caller.member.actor();
     let event = meta.event(Some(&actor), "report.release", Some(&id));
+    let keys = state.keys.clone();
     Ok(web::Json(
         state
             .audited(event, move |conn| {
                 retention::release(conn, &id, &actor, &body.value.reason)?;
-                review::detail(conn, &id)
+                review::detail(conn, &keys, &id)
             })
             .await?,
     ))

@@ -89,6 +89,7 @@ pub async fn list(
         (status = 200, description = "The report", body = ReviewDetail),
         Caller,
         (status = 404, description = "No such report", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "The report was purged", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/review/reports/{id}")]
@@ -99,9 +100,10 @@ pub async fn show(
     id: web::Path<String>,
 ) -> Result<web::Json<ReviewDetail>, ApiError> {
     let event = meta.event(Some(&caller.member.actor()), "report.read", Some(&id));
+    let keys = state.keys.clone();
     Ok(web::Json(
         state
-            .audited(event, move |conn| review::detail(conn, &id))
+            .audited(event, move |conn| review::detail(conn, &keys, &id))
             .await?,
     ))
 }
@@ -203,6 +205,7 @@ pub async fn search_indicators(
         JsonErrors,
         (status = 403, description = "An analyst assigning someone else or unassigning", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such report", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "The report was purged", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already assigned to someone else", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not an active analyst or supervisor", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Database unavailable; retry", body = Problem, content_type = "application/problem+json"),
@@ -218,10 +221,11 @@ pub async fn assign(
 ) -> Result<web::Json<ReviewDetail>, ApiError> {
     let actor = caller.member.actor();
     let event = meta.event(Some(&actor), "report.assign", Some(&id));
+    let keys = state.keys.clone();
     let detail = state
         .audited(event, move |conn| {
             review::assign(conn, &id, &actor, body.value.assignee_id.as_deref())?;
-            review::detail(conn, &id)
+            review::detail(conn, &keys, &id)
         })
         .await?;
     Ok(web::Json(detail))
@@ -243,6 +247,7 @@ pub async fn assign(
         Caller,
         JsonErrors,
         (status = 404, description = "No such report", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "The report was purged", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not a move the report allows, or it changed meanwhile", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid request", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Database unavailable; retry", body = Problem, content_type = "application/problem+json"),
@@ -259,10 +264,11 @@ pub async fn transition(
     body.value.check()?;
     let actor = caller.member.actor();
     let event = meta.event(Some(&actor), "report.transition", Some(&id));
+    let keys = state.keys.clone();
     let detail = state
         .audited(event, move |conn| {
             review::transition(conn, &id, &actor, &body.value)?;
-            review::detail(conn, &id)
+            review::detail(conn, &keys, &id)
         })
         .await?;
     Ok(web::Json(detail))
@@ -279,6 +285,7 @@ pub async fn transition(
         Caller,
         JsonErrors,
         (status = 404, description = "No such report", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "The report was purged", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Empty or too long", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Database unavailable; retry", body = Problem, content_type = "application/problem+json"),
     )
@@ -294,9 +301,10 @@ pub async fn add_note(
     body.value.check()?;
     let actor = caller.member.actor();
     let event = meta.event(Some(&actor), "report.note", Some(&id));
+    let keys = state.keys.clone();
     let note = state
         .audited(event, move |conn| {
-            review::add_note(conn, &id, &actor, &body.value.body)
+            review::add_note(conn, &keys, &id, &actor, &body.value.body)
         })
         .await?;
     Ok(HttpResponse::Created().json(note))
@@ -333,12 +341,12 @@ pub async fn download_evidence(
     let actor = caller.member.actor();
     let event = meta.event(Some(&actor), "evidence.read", Some(&evidence_id));
     let (rid, eid) = (report_id.clone(), evidence_id.clone());
-    let (file, wrapped) = state
+    let keys = state.keys.clone();
+    let (file, key) = state
         .audited(event, move |conn| {
-            evidence::download(conn, &rid, &eid, &actor)
+            evidence::download(conn, &keys, &rid, &eid, &actor)
         })
         .await?;
-    let key = state.evidence.data_key(&wrapped, &report_id)?;
     let location = crate::evidence::location(&report_id, &evidence_id);
     let plaintext = state.evidence.read(key, &location).await?;
     let size = u64::try_from(file.size).unwrap_or_default();

@@ -71,10 +71,16 @@ pub async fn submit(
     let body = received(&state, body, Utc::now())?;
     let submitter = submitter(reporter, &meta);
     let signer = state.receipts.clone();
+    let keys = state.keys.clone();
     let submission = state
         .db(move |conn| {
-            let mut results =
-                reports::submit(conn, &submitter, &signer, std::slice::from_ref(&body))?;
+            let mut results = reports::submit(
+                conn,
+                &keys,
+                &submitter,
+                &signer,
+                std::slice::from_ref(&body),
+            )?;
             results.pop().unwrap_or_else(|| Err(missing_result()))
         })
         .await?;
@@ -148,8 +154,9 @@ pub async fn submit_batch(
         .collect();
     let submitter = submitter(reporter, &meta);
     let signer = state.receipts.clone();
+    let keys = state.keys.clone();
     let stored = state
-        .db(move |conn| reports::submit(conn, &submitter, &signer, &bodies))
+        .db(move |conn| reports::submit(conn, &keys, &submitter, &signer, &bodies))
         .await?;
     let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone());
     let mut stored = stored.into_iter();
@@ -312,9 +319,11 @@ async fn read_own(
 ) -> Result<web::Json<SubmittedReport>, ApiError> {
     let event = meta.event(Some(&reporter.actor()), "report.read", None);
     let signer = state.receipts.clone();
+    let keys = state.keys.clone();
     let report = state
         .db(move |conn| {
-            let read = |conn: &mut _| reports::get(conn, &reporter.organization_id, &key, &signer);
+            let read =
+                |conn: &mut _| reports::get(conn, &keys, &reporter.organization_id, &key, &signer);
             audit::recorded_as(conn, &event, read, |r: &SubmittedReport| {
                 Some(r.receipt.id.clone())
             })

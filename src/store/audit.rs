@@ -40,6 +40,16 @@ impl NewAuditEvent {
         }
     }
 
+    /// An event of the portal itself, acting as `actor` (such as `system:retention`), with no
+    /// address.
+    pub fn system(actor: &str, action: &'static str, target: &str) -> Self {
+        NewAuditEvent {
+            actor: Some(actor.to_owned()),
+            role: Some("system".into()),
+            ..Self::command_line(action, target)
+        }
+    }
+
     /// An event of the command line (no actor, no address).
     pub fn command_line(action: &'static str, target: &str) -> Self {
         NewAuditEvent {

@@ -1,4 +1,4 @@
-//! Evidence records and the per-report data keys that encrypt their files.
+//! Evidence records, and the report data key that encrypts their files.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -6,12 +6,14 @@ use diesel::prelude::*;
 use super::lifecycle::refuse_if_retracted;
 use super::organizations::parse;
 use super::review::{NewEvent, record_event};
-use crate::db::schema::{report_content, report_evidence, report_keys, reports};
+use crate::db::schema::{report_content, report_evidence, reports};
 use crate::db::{DbConnection, portable};
 use crate::domain::evidence::Evidence;
 use crate::domain::status::ReportStatus;
 use crate::domain::user::Actor;
 use crate::error::ApiError;
+use crate::evidence::crypto::DataKey;
+use crate::keys::KeyStore;
 
 /// An evidence file that has been stored, about to be recorded.
 pub struct NewEvidence {
@@ -32,45 +34,20 @@ pub struct NewEvidence {
 }
 
 /// Before an upload to one of the organization's reports (404 if not its own, 409 if
-/// retracted): answers the report's wrapped data key, storing `fresh` as that key when the
-/// report has none yet.
+/// retracted): answers the report's data key, which encrypts the file.
 pub fn prepare_upload(
     conn: &mut DbConnection,
+    keys: &KeyStore,
     organization_id: &str,
     report_id: &str,
-    fresh: String,
-) -> Result<String, ApiError> {
-    let status: String = reports::table
+) -> Result<DataKey, ApiError> {
+    let (status, key_id): (String, String) = reports::table
         .filter(reports::id.eq(report_id))
         .filter(reports::organization_id.eq(organization_id))
-        .select(reports::status)
+        .select((reports::status, reports::key_id))
         .first(conn)?;
     refuse_if_retracted(parse::<ReportStatus>(&status)?)?;
-    if let Some(wrapped) = wrapped_key(conn, report_id)? {
-        return Ok(wrapped);
-    }
-    let inserted = diesel::insert_into(report_keys::table)
-        .values((
-            report_keys::report_id.eq(report_id),
-            report_keys::wrapped_key.eq(&fresh),
-            report_keys::created_at.eq(super::now()),
-        ))
-        .execute(conn);
-    match inserted {
-        Ok(_) => Ok(fresh),
-        // Another upload created the key first: use that one.
-        Err(error) if portable::is_duplicate(&error) => wrapped_key(conn, report_id)?
-            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("report key vanished"))),
-        Err(error) => Err(error.into()),
-    }
-}
-
-fn wrapped_key(conn: &mut DbConnection, report_id: &str) -> QueryResult<Option<String>> {
-    report_keys::table
-        .find(report_id)
-        .select(report_keys::wrapped_key)
-        .first(conn)
-        .optional()
+    keys.one(&key_id)
 }
 
 type EvidenceRow = (
@@ -221,20 +198,24 @@ pub fn list(conn: &mut DbConnection, report_id: &str) -> QueryResult<Vec<Evidenc
         .map(|rows| rows.into_iter().map(evidence).collect())
 }
 
-/// One evidence file of a report for download, with the report's wrapped data key; the
-/// download is recorded on the report's timeline.
+/// One evidence file of a report for download, with the report's data key; the download is
+/// recorded on the report's timeline.
 pub fn download(
     conn: &mut DbConnection,
+    keys: &KeyStore,
     report_id: &str,
     evidence_id: &str,
     actor: &Actor,
-) -> Result<(Evidence, String), ApiError> {
+) -> Result<(Evidence, DataKey), ApiError> {
     let row = report_evidence::table
         .filter(report_evidence::report_id.eq(report_id))
         .filter(report_evidence::id.eq(evidence_id))
         .select(EVIDENCE_COLUMNS)
         .first::<EvidenceRow>(conn)?;
-    let wrapped = wrapped_key(conn, report_id)?.ok_or(ApiError::NotFound)?;
+    let key_id: String = reports::table
+        .find(report_id)
+        .select(reports::key_id)
+        .first(conn)?;
     let detail = serde_json::json!({"evidence_id": evidence_id});
     record_event(
         conn,
@@ -248,5 +229,5 @@ pub fn download(
             detail: Some(detail),
         },
     )?;
-    Ok((evidence(row), wrapped))
+    Ok((evidence(row), keys.one(&key_id)?))
 }

@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::organizations::parse;
-use super::reports::{Parts, Submitter, insert_parts};
+use super::reports::{AccountHashes, Parts, Submitter, insert_parts};
 use super::review::{NewEvent, record_event};
 use crate::auth::receipt::{ReceiptSigner, Received};
 use crate::db::schema::{
@@ -23,6 +23,8 @@ use crate::domain::taxonomy::Severity;
 use crate::domain::user::Actor;
 use crate::domain::user::Role;
 use crate::error::ApiError;
+use crate::evidence::crypto::DataKey;
+use crate::keys::{KeyStore, place};
 
 /// An amendment body ready to store: the parsed amendment, and the body as received in
 /// canonical JSON with its SHA-256.
@@ -46,14 +48,26 @@ pub struct Amended {
     pub replayed: bool,
 }
 
-/// The report's external id, status, current severity, version and service, if it is the
-/// organization's (404 otherwise).
-fn own_report(
+/// What an amendment needs of the report it amends.
+struct Amending<'a> {
+    /// The report's id.
+    id: &'a str,
+    /// Its current severity.
+    severity: Severity,
+    /// Its service.
+    service: String,
+    /// Its data key's id.
+    key_id: String,
+}
+
+/// The report's external id, status and version, and what an amendment needs of it, if it is
+/// the organization's (404 otherwise).
+fn own_report<'a>(
     conn: &mut DbConnection,
     organization_id: &str,
-    report_id: &str,
-) -> Result<(String, ReportStatus, Severity, i32, String), ApiError> {
-    let (external_id, status, severity, version, service) = reports::table
+    report_id: &'a str,
+) -> Result<(String, ReportStatus, i32, Amending<'a>), ApiError> {
+    let (external_id, status, severity, version, service, key_id) = reports::table
         .filter(reports::id.eq(report_id))
         .filter(reports::organization_id.eq(organization_id))
         .select((
@@ -62,15 +76,16 @@ fn own_report(
             reports::severity,
             reports::version,
             reports::service,
+            reports::key_id,
         ))
-        .first::<(String, String, String, i32, String)>(conn)?;
-    Ok((
-        external_id,
-        parse(&status)?,
-        parse(&severity)?,
-        version,
+        .first::<(String, String, String, i32, String, String)>(conn)?;
+    let report = Amending {
+        id: report_id,
+        severity: parse(&severity)?,
         service,
-    ))
+        key_id,
+    };
+    Ok((external_id, parse(&status)?, version, report))
 }
 
 /// 409 for a retracted report: nothing more may be added to it.
@@ -89,6 +104,7 @@ pub fn refuse_if_retracted(status: ReportStatus) -> Result<(), ApiError> {
 /// receipt. A higher severity becomes the report's severity.
 pub fn amend(
     conn: &mut DbConnection,
+    keys: &KeyStore,
     submitter: &Submitter,
     report_id: &str,
     body: &ReceivedAmendment,
@@ -96,7 +112,7 @@ pub fn amend(
     hasher: &WordHasher,
 ) -> Result<Amended, ApiError> {
     let (external_id, number, received_at, replayed) = portable::write_transaction(conn, |conn| {
-        let (external_id, status, severity, _, service) =
+        let (external_id, status, _, report) =
             own_report(conn, &submitter.organization_id, report_id)?;
         refuse_if_retracted(status)?;
         let earlier = report_amendments::table
@@ -108,8 +124,7 @@ pub fn amend(
         if let Some((number, received_at)) = earlier {
             return Ok((external_id, number, received_at, true));
         }
-        let (number, received_at) =
-            insert(conn, submitter, report_id, severity, &service, body, hasher)?;
+        let (number, received_at) = insert(conn, keys, submitter, &report, body, hasher)?;
         Ok::<_, ApiError>((external_id, number, received_at, false))
     })?;
     let received_at = received_at.and_utc();
@@ -137,18 +152,39 @@ pub fn amend(
 /// receipt time.
 fn insert(
     conn: &mut DbConnection,
+    keys: &KeyStore,
     submitter: &Submitter,
-    report_id: &str,
-    severity: Severity,
-    service: &str,
+    report: &Amending<'_>,
     body: &ReceivedAmendment,
     hasher: &WordHasher,
 ) -> Result<(i32, NaiveDateTime), ApiError> {
-    let account_ids: Vec<String> = report_accounts::table
+    let (report_id, severity) = (report.id, report.severity);
+    let amendment = &body.amendment;
+    let account_hashes = AccountHashes::new(&amendment.accounts, &amendment.content, hasher);
+    let stored: HashSet<String> = report_accounts::table
         .filter(report_accounts::report_id.eq(report_id))
         .select(report_accounts::platform_account_id)
-        .load(conn)?;
-    let amendment = &body.amendment;
+        .load::<String>(conn)?
+        .into_iter()
+        .collect();
+    // The database keeps only keyed hashes of account ids: the report's earlier accounts, as
+    // the check needs them, are those the amendment names whose hash is stored.
+    let named = amendment
+        .accounts
+        .iter()
+        .map(|a| &a.platform_account_id)
+        .zip(&account_hashes.ids)
+        .chain(
+            amendment
+                .content
+                .iter()
+                .zip(&account_hashes.refs)
+                .filter_map(|(c, hash)| c.account_ref.as_ref().zip(hash.as_ref())),
+        );
+    let account_ids: Vec<String> = named
+        .filter(|(_, hash)| stored.contains(*hash))
+        .map(|(id, _)| id.clone())
+        .collect();
     amendment
         .check(&ReportSoFar {
             severity,
@@ -169,7 +205,10 @@ fn insert(
             report_amendments::number.eq(number),
             report_amendments::client_id.eq(&submitter.client_id),
             report_amendments::received_at.eq(received_at),
-            report_amendments::body.eq(&body.canonical),
+            report_amendments::body.eq(keys.one(&report.key_id)?.seal(
+                &body.canonical,
+                &place(report_id, &format!("amendment/{number}")),
+            )),
             report_amendments::body_sha256.eq(&body.sha256),
         ))
         .execute(conn)
@@ -221,10 +260,11 @@ fn insert(
             content: &amendment.content,
             locations: &amendment.locations,
             word_hashes: &new_words,
+            account_hashes: &account_hashes,
         }],
     )?;
     let indicators = indicators::of_parts(
-        service,
+        &report.service,
         &amendment.accounts,
         &amendment.content,
         &format!("/amendments/{number}"),
@@ -271,8 +311,12 @@ fn insert(
     Ok((number, received_at))
 }
 
-/// A report's amendments, oldest first.
-pub fn amendments(conn: &mut DbConnection, report_id: &str) -> Result<Vec<Amendment>, ApiError> {
+/// A report's amendments, oldest first, opened with the report's data key.
+pub fn amendments(
+    conn: &mut DbConnection,
+    report_id: &str,
+    key: &DataKey,
+) -> Result<Vec<Amendment>, ApiError> {
     report_amendments::table
         .filter(report_amendments::report_id.eq(report_id))
         .order(report_amendments::number.asc())
@@ -285,6 +329,7 @@ pub fn amendments(conn: &mut DbConnection, report_id: &str) -> Result<Vec<Amendm
         .load::<(i32, NaiveDateTime, String, String)>(conn)?
         .into_iter()
         .map(|(number, received_at, body_sha256, body)| {
+            let body = key.open(&body, &place(report_id, &format!("amendment/{number}")))?;
             Ok(Amendment {
                 number,
                 received_at: received_at.and_utc(),
@@ -305,7 +350,7 @@ pub fn retract(
     reason: &str,
 ) -> Result<(), ApiError> {
     portable::write_transaction(conn, |conn| {
-        let (_, from, _, version, _) = own_report(conn, &submitter.organization_id, report_id)?;
+        let (_, from, version, _) = own_report(conn, &submitter.organization_id, report_id)?;
         match from {
             ReportStatus::Retracted => return Ok(()),
             ReportStatus::Closed | ReportStatus::Referred => {

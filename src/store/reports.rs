@@ -25,6 +25,7 @@ use crate::domain::status::{ReportStatus, SubmitterStatus};
 use crate::domain::submission::{Receipt, ReportSummary, SubmittedReport};
 use crate::domain::user::{Actor, Role};
 use crate::error::ApiError;
+use crate::keys::{KeyStore, NewKey, place};
 
 /// Who is submitting: the organization, its credential and that credential's mode.
 #[derive(Debug, Clone)]
@@ -63,6 +64,33 @@ pub struct ReceivedBody {
     pub word_hashes: Vec<String>,
     /// The report's indicators, as the correlation index keeps them.
     pub indicators: Vec<IndexEntry>,
+    /// The keyed hashes of its platform account ids.
+    pub account_hashes: AccountHashes,
+}
+
+/// The keyed hashes that stand for platform account ids in the database: each account's
+/// `platform_account_id` and each content item's `account_ref`, in order.
+pub struct AccountHashes {
+    /// One per account.
+    pub ids: Vec<String>,
+    /// One per content item.
+    pub refs: Vec<Option<String>>,
+}
+
+impl AccountHashes {
+    /// The hashes of `accounts` and `content` under `hasher`.
+    pub fn new(accounts: &[Account], content: &[ContentItem], hasher: &WordHasher) -> Self {
+        AccountHashes {
+            ids: accounts
+                .iter()
+                .map(|a| hasher.account_id(&a.platform_account_id))
+                .collect(),
+            refs: content
+                .iter()
+                .map(|c| c.account_ref.as_deref().map(|id| hasher.account_id(id)))
+                .collect(),
+        }
+    }
 }
 
 impl ReceivedBody {
@@ -78,6 +106,7 @@ impl ReceivedBody {
             sha256: hex::encode(Sha256::digest(canonical.as_bytes())),
             word_hashes: hasher.hash_words(report.searchable_texts()),
             indicators: indicators::index_entries(&report, hasher),
+            account_hashes: AccountHashes::new(&report.accounts, &report.content, hasher),
             received_at: received_at.naive_utc().trunc_subsecs(6),
             report,
             canonical,
@@ -95,6 +124,7 @@ impl ReceivedBody {
 /// hits the unique key, the whole is judged again (the other's report is then seen as stored).
 pub fn submit(
     conn: &mut DbConnection,
+    keys: &KeyStore,
     submitter: &Submitter,
     signer: &ReceiptSigner,
     bodies: &[ReceivedBody],
@@ -102,9 +132,12 @@ pub fn submit(
     if bodies.is_empty() {
         return Ok(Vec::new());
     }
+    // A key for each body, taken before the transaction: those of replays go unused.
+    let data_keys = keys.take(bodies.len())?;
     for _ in 0..=bodies.len() {
-        let judged =
-            portable::write_transaction(conn, |conn| judge_and_insert(conn, submitter, bodies));
+        let judged = portable::write_transaction(conn, |conn| {
+            judge_and_insert(conn, submitter, bodies, &data_keys)
+        });
         if portable::is_unique_violation(&judged) {
             continue;
         }
@@ -140,6 +173,7 @@ fn judge_and_insert(
     conn: &mut DbConnection,
     submitter: &Submitter,
     bodies: &[ReceivedBody],
+    data_keys: &[NewKey],
 ) -> QueryResult<Vec<Judgement>> {
     let organization_id = &submitter.organization_id;
     let external_ids: Vec<&str> = bodies
@@ -199,7 +233,7 @@ fn judge_and_insert(
         new.push((row.0.clone(), body));
         judgements.push(Ok((row, true)));
     }
-    insert(conn, submitter, &new)?;
+    insert(conn, submitter, &new, data_keys)?;
     Ok(judgements)
 }
 
@@ -246,18 +280,21 @@ fn naive(at: &DateTime<Utc>) -> NaiveDateTime {
     at.naive_utc()
 }
 
-/// Inserts `new` reports (id and body): one multi-row insert per table for all of them.
+/// Inserts `new` reports (id and body), each with one of the fresh `data_keys`, which seals its
+/// body: one multi-row insert per table for all of them.
 fn insert(
     conn: &mut DbConnection,
     submitter: &Submitter,
     new: &[(String, &ReceivedBody)],
+    data_keys: &[NewKey],
 ) -> QueryResult<()> {
     if new.is_empty() {
         return Ok(());
     }
     let rows: Vec<_> = new
         .iter()
-        .map(|(id, body)| {
+        .zip(data_keys)
+        .map(|((id, body), (key_id, key))| {
             let report = &body.report;
             (
                 reports::id.eq(id),
@@ -269,20 +306,17 @@ fn insert(
                 reports::category.eq(report.category.as_ref()),
                 reports::category_other.eq(&report.category_other),
                 reports::severity.eq(report.severity.as_ref()),
-                reports::summary.eq(&report.summary),
                 reports::detection_method.eq(report.detection_method.as_ref()),
                 reports::detected_at.eq(naive(&report.detected_at)),
                 reports::activity_start.eq(report.activity_start.as_ref().map(naive)),
                 reports::activity_end.eq(report.activity_end.as_ref().map(naive)),
                 reports::languages.eq(report.languages.join(",")),
-                reports::contact_name.eq(&report.contact.name),
-                reports::contact_email.eq(&report.contact.email),
-                reports::contact_phone.eq(&report.contact.phone),
                 reports::preservation_reference.eq(&report.preservation_reference),
                 reports::status.eq(ReportStatus::Received.as_ref()),
                 reports::received_at.eq(body.received_at),
-                reports::body.eq(&body.canonical),
+                reports::body.eq(key.seal(&body.canonical, &place(id, "body"))),
                 reports::body_sha256.eq(&body.sha256),
+                reports::key_id.eq(key_id),
             )
         })
         .collect();
@@ -297,6 +331,7 @@ fn insert(
             content: &body.report.content,
             locations: &body.report.locations,
             word_hashes: &body.word_hashes,
+            account_hashes: &body.account_hashes,
         })
         .collect();
     insert_parts(conn, &parts)?;
@@ -407,6 +442,8 @@ pub(super) struct Parts<'a> {
     pub locations: &'a [Location],
     /// Search words the report is not yet indexed under.
     pub word_hashes: &'a [String],
+    /// The keyed hashes of the new accounts' and content items' platform account ids.
+    pub account_hashes: &'a AccountHashes,
 }
 
 /// Inserts the parts of any number of reports: one multi-row insert per table.
@@ -416,15 +453,13 @@ pub(super) fn insert_parts(conn: &mut DbConnection, parts: &[Parts<'_>]) -> Quer
         .flat_map(|p| {
             p.accounts
                 .iter()
+                .zip(&p.account_hashes.ids)
                 .zip(p.first.0..)
-                .map(move |(a, position)| {
+                .map(move |((a, hashed_id), position)| {
                     (
                         report_accounts::report_id.eq(p.report_id),
                         report_accounts::position.eq(position),
-                        report_accounts::platform_account_id.eq(&a.platform_account_id),
-                        report_accounts::handle.eq(&a.handle),
-                        report_accounts::display_name.eq(&a.display_name),
-                        report_accounts::profile_url.eq(&a.profile_url),
+                        report_accounts::platform_account_id.eq(hashed_id),
                         report_accounts::role.eq(a.role.as_ref()),
                         report_accounts::created_at.eq(a.created_at.as_ref().map(naive)),
                         report_accounts::follower_count.eq(a.follower_count),
@@ -451,7 +486,6 @@ pub(super) fn insert_parts(conn: &mut DbConnection, parts: &[Parts<'_>]) -> Quer
                                 report_contact_handles::account_position.eq(account),
                                 report_contact_handles::position.eq(position),
                                 report_contact_handles::kind.eq(h.kind.as_ref()),
-                                report_contact_handles::value.eq(&h.value),
                             )
                         })
                 })
@@ -462,23 +496,26 @@ pub(super) fn insert_parts(conn: &mut DbConnection, parts: &[Parts<'_>]) -> Quer
     let content: Vec<_> = parts
         .iter()
         .flat_map(|p| {
-            p.content.iter().zip(p.first.1..).map(move |(c, position)| {
-                (
-                    report_content::report_id.eq(p.report_id),
-                    report_content::position.eq(position),
-                    report_content::content_type.eq(c.content_type.as_ref()),
-                    report_content::url.eq(&c.url),
-                    report_content::posted_at.eq(c.posted_at.as_ref().map(naive)),
-                    report_content::text_excerpt.eq(&c.text_excerpt),
-                    report_content::language.eq(&c.language),
-                    report_content::sha256.eq(c.sha256.as_ref().map(|h| h.to_ascii_lowercase())),
-                    report_content::md5.eq(c.md5.as_ref().map(|h| h.to_ascii_lowercase())),
-                    report_content::pdq.eq(c.pdq.as_ref().map(|h| h.to_ascii_lowercase())),
-                    report_content::account_ref.eq(&c.account_ref),
-                    report_content::preserved.eq(c.preserved),
-                    report_content::removed.eq(c.removed),
-                )
-            })
+            p.content
+                .iter()
+                .zip(&p.account_hashes.refs)
+                .zip(p.first.1..)
+                .map(move |((c, hashed_ref), position)| {
+                    (
+                        report_content::report_id.eq(p.report_id),
+                        report_content::position.eq(position),
+                        report_content::content_type.eq(c.content_type.as_ref()),
+                        report_content::posted_at.eq(c.posted_at.as_ref().map(naive)),
+                        report_content::language.eq(&c.language),
+                        report_content::sha256
+                            .eq(c.sha256.as_ref().map(|h| h.to_ascii_lowercase())),
+                        report_content::md5.eq(c.md5.as_ref().map(|h| h.to_ascii_lowercase())),
+                        report_content::pdq.eq(c.pdq.as_ref().map(|h| h.to_ascii_lowercase())),
+                        report_content::account_ref.eq(hashed_ref),
+                        report_content::preserved.eq(c.preserved),
+                        report_content::removed.eq(c.removed),
+                    )
+                })
         })
         .collect();
     insert_rows!(conn, report_content::table, &content)?;
@@ -495,7 +532,6 @@ pub(super) fn insert_parts(conn: &mut DbConnection, parts: &[Parts<'_>]) -> Quer
                         report_locations::position.eq(position),
                         report_locations::country.eq(&l.country),
                         report_locations::subdivision.eq(&l.subdivision),
-                        report_locations::place.eq(&l.place),
                     )
                 })
         })
@@ -574,6 +610,7 @@ pub enum ReportKey {
 /// One of the organization's own reports as submitted; 404 when absent or another's.
 pub fn get(
     conn: &mut DbConnection,
+    keys: &KeyStore,
     organization_id: &str,
     key: &ReportKey,
     signer: &ReceiptSigner,
@@ -585,9 +622,9 @@ pub fn get(
         ReportKey::Id(id) => query.filter(reports::id.eq(id)),
         ReportKey::ExternalId(external_id) => query.filter(reports::external_id.eq(external_id)),
     };
-    let Some((row, body)) = query
-        .select((RECEIPT_COLUMNS, reports::body))
-        .first::<(ReceiptRow, String)>(conn)
+    let Some((row, body, key_id)) = query
+        .select((RECEIPT_COLUMNS, reports::body, reports::key_id))
+        .first::<(ReceiptRow, String, String)>(conn)
         .optional()?
     else {
         return Err(
@@ -597,8 +634,10 @@ pub fn get(
             },
         );
     };
+    let key = keys.one(&key_id)?;
+    let body = key.open(&body, &place(&row.0, "body"))?;
     let report = serde_json::from_str(&body).map_err(|e| ApiError::Internal(e.into()))?;
-    let amendments = super::lifecycle::amendments(conn, &row.0)?;
+    let amendments = super::lifecycle::amendments(conn, &row.0, &key)?;
     Ok(SubmittedReport {
         receipt: receipt(row, organization_id, signer)?,
         report,

@@ -5,9 +5,11 @@
 //! visits each report once), locks them, skipping reports another replica holds (PostgreSQL
 //! `FOR UPDATE SKIP LOCKED`; SQLite's `BEGIN IMMEDIATE` lets one writer in at a time), keeps
 //! only those whose `version` did not change in between (a hold, a release, a transition bump
-//! it), and deletes them whole: the wrapped data key first, then every row of the report, with a
-//! tombstone and an audit event each. Rollups and audit events are left as they are. A crash
-//! loses at most the batch in flight, which the next run takes again.
+//! it), destroys their data keys in the key store (committed there first: from then on no copy
+//! of their sealed data can be read), then deletes every row of the reports, with a tombstone and
+//! an audit event each. Rollups and audit events are left as they are. A crash loses at most the
+//! batch in flight, which the next run takes again: its reports are still due, and destroying
+//! a key already destroyed changes nothing.
 
 use std::collections::HashMap;
 
@@ -22,8 +24,7 @@ use crate::db::portable::{self, load_skipping_locked};
 use crate::db::schema::{
     indicator_index, outbox, pdq_index, report_accounts, report_amendments, report_contact_handles,
     report_content, report_events, report_evidence, report_groups, report_holds, report_indicators,
-    report_keys, report_locations, report_notes, report_prior_reports, report_tombstones,
-    report_words, reports,
+    report_locations, report_notes, report_prior_reports, report_tombstones, report_words, reports,
 };
 use crate::db::{DbConnection, MultiBackend};
 use crate::domain::retention::{Clock, LegalHold, PurgeRule, RetentionPolicy, Tombstone};
@@ -31,6 +32,11 @@ use crate::domain::review::Resolution;
 use crate::domain::status::ReportStatus;
 use crate::domain::user::Actor;
 use crate::error::ApiError;
+use crate::keys::KeyStore;
+
+/// The actor of the purge's audit events, in the server and from the command line alike: the
+/// retention schedule, not a person.
+pub const RETENTION_ACTOR: &str = "system:retention";
 
 /// A report a purge rule reaches.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -127,6 +133,7 @@ pub fn due(
 /// transaction, at `now`.
 pub fn purge_batch(
     conn: &mut DbConnection,
+    keys: &KeyStore,
     rule: &PurgeRule,
     after: Option<&str>,
     limit: i64,
@@ -139,28 +146,39 @@ pub fn purge_batch(
         };
         let cursor = Some(last.id.clone());
         let ids: Vec<&str> = candidates.iter().map(|c| c.id.as_str()).collect();
-        let lockable = reports::table
-            .filter(reports::id.eq_any(&ids))
-            .select((reports::id, reports::version));
-        let locked: HashMap<String, i32> =
-            load_skipping_locked!(conn, lockable)?.into_iter().collect();
+        let lockable = reports::table.filter(reports::id.eq_any(&ids)).select((
+            reports::id,
+            reports::version,
+            reports::key_id,
+        ));
+        let locked: HashMap<String, (i32, String)> = load_skipping_locked!(conn, lockable)?
+            .into_iter()
+            .map(|(id, version, key_id)| (id, (version, key_id)))
+            .collect();
         let purged: Vec<DueReport> = candidates
             .into_iter()
-            .filter(|c| locked.get(&c.id) == Some(&c.version))
+            .filter(|c| {
+                locked
+                    .get(&c.id)
+                    .is_some_and(|(version, _)| *version == c.version)
+            })
             .collect();
+        let key_ids: Vec<&str> = purged.iter().map(|p| locked[&p.id].1.as_str()).collect();
+        if !key_ids.is_empty() {
+            keys.destroy(&key_ids)?;
+        }
         erase(conn, &purged, now)?;
         Ok(Batch { cursor, purged })
     })
 }
 
-/// Deletes `purged` reports whole, the wrapped data keys first, and leaves their tombstones and
-/// audit events.
+/// Deletes `purged` reports whole (their data keys are already destroyed), and leaves their
+/// tombstones and audit events.
 fn erase(conn: &mut DbConnection, purged: &[DueReport], now: DateTime<Utc>) -> QueryResult<()> {
     if purged.is_empty() {
         return Ok(());
     }
     let ids: Vec<&str> = purged.iter().map(|p| p.id.as_str()).collect();
-    diesel::delete(report_keys::table.filter(report_keys::report_id.eq_any(&ids))).execute(conn)?;
     diesel::delete(
         report_contact_handles::table.filter(report_contact_handles::report_id.eq_any(&ids)),
     )
@@ -217,7 +235,10 @@ fn erase(conn: &mut DbConnection, purged: &[DueReport], now: DateTime<Utc>) -> Q
         .collect();
     portable::insert_rows!(conn, report_tombstones::table, &tombstones)?;
     for p in purged {
-        audit::append(conn, &NewAuditEvent::command_line("report.purge", &p.id))?;
+        audit::append(
+            conn,
+            &NewAuditEvent::system(RETENTION_ACTOR, "report.purge", &p.id),
+        )?;
     }
     Ok(())
 }

@@ -19,6 +19,7 @@ use crate::domain::review::{
 use crate::domain::status::ReportStatus;
 use crate::domain::user::{Actor, Role};
 use crate::error::ApiError;
+use crate::keys::{KeyStore, place};
 
 /// A timeline event about to be written.
 pub struct NewEvent<'a> {
@@ -235,7 +236,11 @@ pub(super) fn summaries(
 }
 
 /// Everything about one report.
-pub fn detail(conn: &mut DbConnection, id: &str) -> Result<ReviewDetail, ApiError> {
+pub fn detail(
+    conn: &mut DbConnection,
+    keys: &KeyStore,
+    id: &str,
+) -> Result<ReviewDetail, ApiError> {
     let found = reports::table
         .inner_join(organizations::table)
         .filter(reports::id.eq(id))
@@ -247,6 +252,7 @@ pub fn detail(conn: &mut DbConnection, id: &str) -> Result<ReviewDetail, ApiErro
             reports::resolution,
             reports::referral_agency,
             reports::referral_reference,
+            reports::key_id,
         ))
         .first::<(
             SummaryRow,
@@ -256,9 +262,11 @@ pub fn detail(conn: &mut DbConnection, id: &str) -> Result<ReviewDetail, ApiErro
             Option<String>,
             Option<String>,
             Option<String>,
+            String,
         )>(conn)
         .optional()?;
-    let Some((row, organization_name, body_sha256, body, resolution, agency, reference)) = found
+    let Some((row, organization_name, body_sha256, body, resolution, agency, reference, key_id)) =
+        found
     else {
         return Err(super::retention::gone_or_not_found(
             conn,
@@ -267,6 +275,8 @@ pub fn detail(conn: &mut DbConnection, id: &str) -> Result<ReviewDetail, ApiErro
         ));
     };
     let (legal_hold, released_at) = super::retention::hold_and_release(conn, id)?;
+    let key = keys.one(&key_id)?;
+    let body = key.open(&body, &place(id, "body"))?;
     let notes = report_notes::table
         .filter(report_notes::report_id.eq(id))
         .order(report_notes::id.asc())
@@ -278,13 +288,16 @@ pub fn detail(conn: &mut DbConnection, id: &str) -> Result<ReviewDetail, ApiErro
         ))
         .load::<(String, String, NaiveDateTime, String)>(conn)?
         .into_iter()
-        .map(|(id, author_id, at, body)| Note {
-            id,
-            author_id,
-            at: at.and_utc(),
-            body,
+        .map(|(note_id, author_id, at, body)| {
+            let body = key.open(&body, &place(id, &format!("note/{note_id}")))?;
+            Ok(Note {
+                id: note_id,
+                author_id,
+                at: at.and_utc(),
+                body,
+            })
         })
-        .collect();
+        .collect::<Result<_, ApiError>>()?;
     Ok(ReviewDetail {
         summary: summary(row)?,
         organization_name,
@@ -294,7 +307,7 @@ pub fn detail(conn: &mut DbConnection, id: &str) -> Result<ReviewDetail, ApiErro
             .zip(reference)
             .map(|(agency, reference)| Referral { agency, reference }),
         report: serde_json::from_str(&body).map_err(|e| ApiError::Internal(e.into()))?,
-        amendments: super::lifecycle::amendments(conn, id)?,
+        amendments: super::lifecycle::amendments(conn, id, &key)?,
         evidence: super::evidence::list(conn, id)?,
         notes,
         timeline: timeline(conn, id)?,
@@ -351,16 +364,30 @@ fn timeline(conn: &mut DbConnection, id: &str) -> Result<Vec<TimelineEvent>, Api
         .collect()
 }
 
-/// The report's status and version, locked for this transaction where the backend locks rows.
+/// The report's status, version, assignee and data key id, locked for this transaction where
+/// the backend locks rows; 410 when it was purged.
 fn current(
     conn: &mut DbConnection,
     id: &str,
-) -> Result<(ReportStatus, i32, Option<String>), ApiError> {
-    let (status, version, assignee) = reports::table
+) -> Result<(ReportStatus, i32, Option<String>, String), ApiError> {
+    let found = reports::table
         .find(id)
-        .select((reports::status, reports::version, reports::assignee_id))
-        .first::<(String, i32, Option<String>)>(conn)?;
-    Ok((parse(&status)?, version, assignee))
+        .select((
+            reports::status,
+            reports::version,
+            reports::assignee_id,
+            reports::key_id,
+        ))
+        .first::<(String, i32, Option<String>, String)>(conn)
+        .optional()?;
+    let Some((status, version, assignee, key_id)) = found else {
+        return Err(super::retention::gone_or_not_found(
+            conn,
+            None,
+            &super::reports::ReportKey::Id(id.to_owned()),
+        ));
+    };
+    Ok((parse(&status)?, version, assignee, key_id))
 }
 
 /// Moves a report along the state machine; 409 with the allowed moves for any other, and 409
@@ -372,7 +399,7 @@ pub fn transition(
     request: &TransitionRequest,
 ) -> Result<(), ApiError> {
     portable::write_transaction(conn, |conn| {
-        let (from, version, _) = current(conn, id)?;
+        let (from, version, _, _) = current(conn, id)?;
         let allowed = next_statuses(from, actor.role);
         if !allowed.contains(&request.to) {
             return Err(ApiError::InvalidTransition {
@@ -451,7 +478,7 @@ pub fn assign(
     assignee: Option<&str>,
 ) -> Result<(), ApiError> {
     portable::write_transaction(conn, |conn| {
-        let (_, version, current_assignee) = current(conn, id)?;
+        let (_, version, current_assignee, _) = current(conn, id)?;
         if actor.role != Role::Supervisor {
             if assignee != Some(actor.id.as_str()) {
                 return Err(ApiError::Forbidden(
@@ -514,21 +541,25 @@ pub fn assign(
 /// Adds an internal note; answers it.
 pub fn add_note(
     conn: &mut DbConnection,
+    keys: &KeyStore,
     id: &str,
     actor: &Actor,
     body: &str,
 ) -> Result<Note, ApiError> {
     portable::write_transaction(conn, |conn| {
-        current(conn, id)?;
+        let (_, _, _, key_id) = current(conn, id)?;
         let note_id = super::new_id();
         let at = super::now();
+        let sealed = keys
+            .one(&key_id)?
+            .seal(body, &place(id, &format!("note/{note_id}")));
         diesel::insert_into(report_notes::table)
             .values((
                 report_notes::id.eq(&note_id),
                 report_notes::report_id.eq(id),
                 report_notes::author_id.eq(&actor.id),
                 report_notes::at.eq(at),
-                report_notes::body.eq(body),
+                report_notes::body.eq(sealed),
             ))
             .execute(conn)?;
         let detail = serde_json::json!({"note_id": note_id});

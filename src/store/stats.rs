@@ -16,6 +16,7 @@ use crate::domain::report::NewReport;
 use crate::domain::stats::{DayRange, Dimension, RECEIVED, bucket_of, day_key};
 use crate::domain::status::ReportStatus;
 use crate::error::ApiError;
+use crate::keys::{KeyStore, place};
 
 /// Shards per counter: concurrent writers pick one at random, so they rarely wait on one row.
 const SHARDS: i32 = 8;
@@ -293,8 +294,8 @@ pub struct Rebuild {
     pub examples: Vec<(String, String, String, i64, i64)>,
 }
 
-/// A report as the recount reads it: id, organization, receipt time, status, body, first
-/// review, latest closure.
+/// A report as the recount reads it: id, organization, receipt time, status, sealed body, first
+/// review, latest closure, data key id.
 type RecountRow = (
     String,
     String,
@@ -303,12 +304,13 @@ type RecountRow = (
     String,
     Option<NaiveDateTime>,
     Option<NaiveDateTime>,
+    String,
 );
 
-/// Recounts every rollup from the reports themselves and replaces the stored ones, reporting
-/// the counters that differed. Triage times are recounted from each report's first review and
+/// Recounts every rollup from the reports themselves (their bodies opened with one key-store
+/// query per page) and replaces the stored ones, reporting the counters that differed. Triage times are recounted from each report's first review and
 /// its latest closure.
-pub fn rebuild(conn: &mut DbConnection) -> Result<Rebuild, ApiError> {
+pub fn rebuild(conn: &mut DbConnection, keys: &KeyStore) -> Result<Rebuild, ApiError> {
     crate::db::portable::write_transaction(conn, |conn| {
         let mut recount = Deltas::new();
         let mut triage_rows: Vec<(String, &'static str, i32)> = Vec::new();
@@ -328,13 +330,28 @@ pub fn rebuild(conn: &mut DbConnection) -> Result<Rebuild, ApiError> {
                     reports::body,
                     reports::first_reviewed_at,
                     reports::closed_at,
+                    reports::key_id,
                 ))
                 .load(conn)?;
             let Some(last) = page.last() else { break };
             after = last.0.clone();
-            for (_, organization_id, received_at, status, body, first_reviewed_at, closed_at) in
-                page
+            let key_ids: Vec<&str> = page.iter().map(|row| row.7.as_str()).collect();
+            let page_keys = keys.fetch(&key_ids)?;
+            for (
+                id,
+                organization_id,
+                received_at,
+                status,
+                body,
+                first_reviewed_at,
+                closed_at,
+                key_id,
+            ) in page
             {
+                let key = page_keys.get(&key_id).ok_or_else(|| {
+                    ApiError::Internal(anyhow::anyhow!("the data key of report {id} is gone"))
+                })?;
+                let body = key.open(&body, &place(&id, "body"))?;
                 let report: NewReport = serde_json::from_str(&body)
                     .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored body: {e}")))?;
                 let status = super::organizations::parse(&status)?;

@@ -11,6 +11,7 @@ use report_portal::domain::organization::{
     StatusChange,
 };
 use report_portal::domain::user::{NewUser, Role};
+use report_portal::keys::KeyStore;
 use report_portal::startup::Application;
 use report_portal::store;
 use serde_json::{Value, json};
@@ -162,6 +163,11 @@ impl TestApp {
         .unwrap();
         let mut conn = pool.get().unwrap();
         work(&mut conn)
+    }
+
+    /// The running application's key store (the same database and master keys).
+    pub fn key_store(&self) -> KeyStore {
+        KeyStore::open(&self.settings).unwrap()
     }
 
     /// Creates an organization with `status`; answers its id.

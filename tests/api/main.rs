@@ -6,6 +6,7 @@ mod audit;
 mod auth;
 mod cli;
 mod correlation;
+mod erasure;
 mod evidence;
 mod hardening;
 mod helpers;

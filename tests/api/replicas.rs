@@ -33,12 +33,14 @@ impl Drop for Replica {
     }
 }
 
-/// Starts `report-portal serve` on `database_url` with a data folder of its own under `dir`,
-/// the key files given, and e-mail to `smtp_url`; waits until it answers `/readyz`.
+/// Starts `report-portal serve` on `database_url` and the key store `keys_database_url` with a
+/// data folder of its own under `dir`, the key files under `keys`, and e-mail to `smtp_url`;
+/// waits until it answers `/readyz`.
 async fn start_replica(
     name: &str,
     dir: &Path,
     database_url: &str,
+    keys_database_url: &str,
     keys: &Path,
     smtp_url: &str,
 ) -> Replica {
@@ -54,7 +56,8 @@ async fn start_replica(
         .env("PORTAL_WORKERS", "2")
         .env("PORTAL_JWT_KEY_FILE", keys.join("jwt-ed25519.pem"))
         .env("PORTAL_SEARCH_KEY_FILE", keys.join("search.key"))
-        .env("PORTAL_EVIDENCE_KEY_FILE", keys.join("evidence.key"))
+        .env("PORTAL_MASTER_KEY_DIR", keys.join("master-keys"))
+        .env("PORTAL_KEYS_DATABASE_URL", keys_database_url)
         .env("PORTAL_SMTP_URL", smtp_url)
         .env("PORTAL_NOTIFY_TO", "analysts@dhs.example")
         .env("PORTAL_MAIL_POLL_SECONDS", "0.2")
@@ -132,12 +135,29 @@ async fn two_replicas_share_tokens_store_one_report_per_external_id_and_notify_o
     }
     let dir = tempfile::tempdir().unwrap();
     let database_url = fresh_database(&dir.path().join("unused.db"));
+    let keys_database_url = fresh_database(&dir.path().join("unused-keys.db"));
     let keys = dir.path().join("keys");
     std::fs::create_dir_all(&keys).unwrap();
     let smtp = SmtpServer::start();
     // The first replica creates the key files; the second starts on them.
-    let first = start_replica("first", dir.path(), &database_url, &keys, &smtp.url()).await;
-    let second = start_replica("second", dir.path(), &database_url, &keys, &smtp.url()).await;
+    let first = start_replica(
+        "first",
+        dir.path(),
+        &database_url,
+        &keys_database_url,
+        &keys,
+        &smtp.url(),
+    )
+    .await;
+    let second = start_replica(
+        "second",
+        dir.path(),
+        &database_url,
+        &keys_database_url,
+        &keys,
+        &smtp.url(),
+    )
+    .await;
     let pool = db::connect(&database_url, 1, Duration::from_secs(5)).unwrap();
     let credential = live_credential(&mut pool.get().unwrap());
     let client = reqwest::Client::new();

@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, expect, spawn_app_with, valid_report};
 
-const RETENTION: Retention = Retention {
+pub(crate) const RETENTION: Retention = Retention {
     closed_days: 10,
     retracted_days: 5,
     test_days: 7,
@@ -26,12 +26,15 @@ const RETENTION: Retention = Retention {
 };
 
 /// An application whose server does not purge by itself: the tests choose when, and at what time.
-async fn spawn() -> TestApp {
+pub(crate) async fn spawn() -> TestApp {
     spawn_app_with(|s| s.purge_interval_seconds = 0).await
 }
 
 /// Purges as the server would, at `now`, two reports per transaction.
-async fn purge_at(app: &TestApp, now: DateTime<Utc>) -> report_portal::retention::Purged {
+pub(crate) async fn purge_at(
+    app: &TestApp,
+    now: DateTime<Utc>,
+) -> report_portal::retention::Purged {
     let state = AppState::new(app.settings.clone()).unwrap();
     purge(&state, &RETENTION, now, 2).await.unwrap()
 }
@@ -63,7 +66,7 @@ async fn close(app: &TestApp, analyst: &str, id: &str, resolution: &str) {
     .await;
 }
 
-async fn retract(app: &TestApp, token: &str, id: &str) {
+pub(crate) async fn retract(app: &TestApp, token: &str, id: &str) {
     let path = format!("/api/v1/reports/{id}/retraction");
     expect(
         app.post_json(&path, token, &json!({"reason": "filed in error"}))
@@ -73,7 +76,7 @@ async fn retract(app: &TestApp, token: &str, id: &str) {
     .await;
 }
 
-fn id_of(receipt: &Value) -> String {
+pub(crate) fn id_of(receipt: &Value) -> String {
     receipt["id"].as_str().unwrap().to_owned()
 }
 
@@ -301,7 +304,7 @@ async fn holds_and_releases_are_for_supervisors_with_a_reason_and_show_in_detail
 }
 
 /// Uploads a small PNG as evidence of `report_id`.
-async fn upload_evidence(app: &TestApp, token: &str, report_id: &str) {
+pub(crate) async fn upload_evidence(app: &TestApp, token: &str, report_id: &str) {
     let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDRsome image bytes".to_vec();
     let form = Form::new().part(
         "file",
@@ -474,8 +477,9 @@ async fn a_purge_interrupted_half_way_completes_when_run_again() {
         .into_iter()
         .find(|r| r.policy.as_ref() == "retracted")
         .unwrap();
+    let keys = app.key_store();
     let first = app.with_db(|conn| {
-        report_portal::store::retention::purge_batch(conn, &rule, None, 2, now).unwrap()
+        report_portal::store::retention::purge_batch(conn, &keys, &rule, None, 2, now).unwrap()
     });
     assert_eq!(first.purged.len(), 2);
     let files_left: usize = ids.iter().map(|id| evidence_files(&app, id)).sum();

@@ -490,10 +490,15 @@ async fn the_export_streams_more_reports_than_a_page_as_ndjson_and_csv() {
                 sha256: "0".into(),
                 word_hashes: Vec::new(),
                 indicators: Vec::new(),
+                account_hashes: store::reports::AccountHashes {
+                    ids: vec!["0".into()],
+                    refs: vec![None],
+                },
             }
         })
         .collect();
-    app.with_db(|conn| store::reports::submit(conn, &submitter, &signer, &bodies))
+    let key_store = app.key_store();
+    app.with_db(|conn| store::reports::submit(conn, &key_store, &submitter, &signer, &bodies))
         .unwrap();
 
     let ndjson = app
