@@ -1,5 +1,5 @@
-//! The one place with per-backend statements: write transactions, the migration lock,
-//! recognising a unique-key violation, and claiming rows that other workers skip.
+//! The one place with per-backend statements: write transactions, the migration lock, short
+//! lock waits, recognising a unique-key violation, and claiming rows that other workers skip.
 
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
@@ -68,6 +68,16 @@ pub fn with_migration_lock<T>(
 pub fn lock_audit_sealer(conn: &mut DbConnection) -> QueryResult<()> {
     if matches!(conn, DbConnection::Postgres(_)) {
         diesel::sql_query("SELECT pg_advisory_xact_lock(7201640312)").execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Makes the rest of the current transaction give up after a short wait for a row lock
+/// (PostgreSQL `lock_timeout`), for background work that must never hold up a request nor be
+/// chosen over one in a deadlock; SQLite's writers already wait for one another as a whole.
+pub fn short_lock_waits(conn: &mut DbConnection) -> QueryResult<()> {
+    if matches!(conn, DbConnection::Postgres(_)) {
+        diesel::sql_query("SET LOCAL lock_timeout = '200ms'").execute(conn)?;
     }
     Ok(())
 }

@@ -6,7 +6,8 @@
 //! `FOR UPDATE SKIP LOCKED`; SQLite's `BEGIN IMMEDIATE` lets one writer in at a time), keeps
 //! only those whose `version` did not change in between (a hold, a release, a transition bump
 //! it), and deletes them whole: the wrapped data key first, then every row of the report, with a
-//! tombstone and an audit event each. Rollups and audit events are left as they are. A crash
+//! tombstone and an audit event each. Rollups and audit events are left as they are, and what
+//! the purged live reports add to the rollups is kept aside for `stats rebuild`. A crash
 //! loses at most the batch in flight, which the next run takes again.
 
 use std::collections::HashMap;
@@ -155,11 +156,16 @@ pub fn purge_batch(
 
 /// Deletes `purged` reports whole, the wrapped data keys first, and leaves their tombstones and
 /// audit events.
-fn erase(conn: &mut DbConnection, purged: &[DueReport], now: DateTime<Utc>) -> QueryResult<()> {
+fn erase(
+    conn: &mut DbConnection,
+    purged: &[DueReport],
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
     if purged.is_empty() {
         return Ok(());
     }
     let ids: Vec<&str> = purged.iter().map(|p| p.id.as_str()).collect();
+    super::stats::keep_purged(conn, &ids)?;
     diesel::delete(report_keys::table.filter(report_keys::report_id.eq_any(&ids))).execute(conn)?;
     diesel::delete(
         report_contact_handles::table.filter(report_contact_handles::report_id.eq_any(&ids)),
@@ -212,6 +218,7 @@ fn erase(conn: &mut DbConnection, purged: &[DueReport], now: DateTime<Utc>) -> Q
                 report_tombstones::purged_at.eq(purged_at),
                 report_tombstones::policy.eq(p.policy.as_ref()),
                 report_tombstones::evidence_deleted.eq(false),
+                report_tombstones::counts_kept.eq(true),
             )
         })
         .collect();
