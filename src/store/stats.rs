@@ -410,11 +410,12 @@ pub struct Rebuild {
     pub examples: Vec<(String, String, String, i64, i64)>,
 }
 
-/// A report as a recount reads it: organization, receipt time, status, body, first review,
-/// latest closure.
+/// A report as a recount reads it: organization, receipt time, status, severity (which an
+/// amendment may have raised since the body), body, first review, latest closure.
 type RecountRow = (
     String,
     NaiveDateTime,
+    String,
     String,
     String,
     Option<NaiveDateTime>,
@@ -425,6 +426,7 @@ type RecountColumns = (
     reports::organization_id,
     reports::received_at,
     reports::status,
+    reports::severity,
     reports::body,
     reports::first_reviewed_at,
     reports::closed_at,
@@ -434,6 +436,7 @@ const RECOUNT_COLUMNS: RecountColumns = (
     reports::organization_id,
     reports::received_at,
     reports::status,
+    reports::severity,
     reports::body,
     reports::first_reviewed_at,
     reports::closed_at,
@@ -450,9 +453,11 @@ impl Recount {
     /// Adds one report as it is stored now; triage times from its first review and its latest
     /// closure.
     fn add(&mut self, row: RecountRow) -> Result<(), ApiError> {
-        let (organization_id, received_at, status, body, first_reviewed_at, closed_at) = row;
-        let report: NewReport = serde_json::from_str(&body)
+        let (organization_id, received_at, status, severity, body, first_reviewed_at, closed_at) =
+            row;
+        let mut report: NewReport = serde_json::from_str(&body)
             .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored body: {e}")))?;
+        report.severity = super::organizations::parse(&severity)?;
         let status = super::organizations::parse(&status)?;
         add_report(
             &mut self.counts,
