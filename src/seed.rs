@@ -161,6 +161,7 @@ pub fn run(
         .join()
         .map_err(|_| anyhow::anyhow!("the report generator panicked"))??;
     progress.finish();
+    store::stats::compact(conn, Utc::now().date_naive())?;
     let seconds = started.elapsed().as_secs_f64();
     Ok(Seeded {
         reports: stored,

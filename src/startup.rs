@@ -1,5 +1,5 @@
-//! Building the application: state, migrations, the actix `App`, the HTTP server, and the
-//! e-mail worker beside it.
+//! Building the application: state, migrations, the actix `App`, the HTTP server, the e-mail
+//! worker beside it, and the background sealing of the audit log and compaction of statistics.
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -21,7 +21,7 @@ use crate::mail::worker::Worker;
 use crate::openapi::ApiDoc;
 use crate::routes;
 use crate::state::AppState;
-use crate::store::audit;
+use crate::store::{audit, stats};
 
 /// The application bound to its port, ready to run.
 pub struct Application {
@@ -55,6 +55,7 @@ impl Application {
         };
         let state = web::Data::new(state);
         actix_web::rt::spawn(seal_audit_log(state.clone()));
+        actix_web::rt::spawn(compact_statistics(state.clone()));
         if state.settings.purge_interval_seconds > 0 {
             let interval = Duration::from_secs(state.settings.purge_interval_seconds);
             actix_web::rt::spawn(crate::retention::run_on_schedule(state.clone(), interval));
@@ -153,6 +154,20 @@ async fn seal_audit_log(state: web::Data<AppState>) {
             }
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "could not seal the audit log"),
+        }
+    }
+}
+
+/// Folds the statistics rollups' shards of past days into one row per key every hour (from
+/// startup on), so that reads over a year stay short; safe with many replicas doing it at once.
+async fn compact_statistics(state: web::Data<AppState>) {
+    let mut ticks = actix_web::rt::time::interval(Duration::from_secs(3600));
+    loop {
+        ticks.tick().await;
+        let today = chrono::Utc::now().date_naive();
+        match state.db(move |conn| stats::compact(conn, today)).await {
+            Ok(days) => tracing::debug!(days, "statistics compacted"),
+            Err(error) => tracing::warn!(%error, "could not compact the statistics"),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The one place with per-backend statements: write transactions, the migration, audit and
-//! key-wrapping locks, recognising a unique-key violation, and claiming rows that other workers skip.
+//! key-wrapping locks, short lock waits, recognising a unique-key violation, and claiming rows
+//! that other workers skip.
 
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
@@ -86,6 +87,16 @@ pub fn lock_key_wrapping(conn: &mut DbConnection, exclusive: bool) -> QueryResul
             "pg_advisory_xact_lock_shared"
         };
         diesel::sql_query(format!("SELECT {lock}(7201640313)")).execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Makes the rest of the current transaction give up after a short wait for a row lock
+/// (PostgreSQL `lock_timeout`), for background work that must never hold up a request nor be
+/// chosen over one in a deadlock; SQLite's writers already wait for one another as a whole.
+pub fn short_lock_waits(conn: &mut DbConnection) -> QueryResult<()> {
+    if matches!(conn, DbConnection::Postgres(_)) {
+        diesel::sql_query("SET LOCAL lock_timeout = '200ms'").execute(conn)?;
     }
     Ok(())
 }

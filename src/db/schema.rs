@@ -252,6 +252,24 @@ diesel::table! {
 }
 
 diesel::table! {
+    purged_counts (day, dimension, key) {
+        day -> Text,
+        dimension -> Text,
+        key -> Text,
+        count -> BigInt,
+    }
+}
+
+diesel::table! {
+    purged_triage (day, metric, bucket) {
+        day -> Text,
+        metric -> Text,
+        bucket -> Integer,
+        count -> BigInt,
+    }
+}
+
+diesel::table! {
     outbox (id) {
         id -> Text,
         kind -> Text,
@@ -349,6 +367,7 @@ diesel::table! {
         purged_at -> Timestamp,
         policy -> Text,
         evidence_deleted -> Bool,
+        counts_kept -> Bool,
     }
 }
 

@@ -40,37 +40,53 @@ pub struct FormatParams {
     pub format: Option<StatsFormat>,
 }
 
-/// Answers `body` as JSON, or `rows` (after `header`) as CSV.
-fn answer<T: Serialize>(
-    format: Option<StatsFormat>,
-    body: &T,
-    header: &[&str],
-    rows: impl Iterator<Item = Vec<String>>,
-) -> Result<HttpResponse, ApiError> {
-    if !matches!(format, Some(StatsFormat::Csv)) {
-        return Ok(HttpResponse::Ok().json(body));
+/// An answer that can also be written as CSV: a header line, then rows.
+trait Table {
+    /// The CSV header.
+    const HEADER: &'static [&'static str];
+    /// The CSV rows.
+    fn rows(&self) -> Vec<Vec<String>>;
+}
+
+/// What every statistics request shares: the range checked, whether counts are suppressed (for
+/// auditors), and the format asked for.
+struct Ask {
+    range: DayRange,
+    suppress: bool,
+    format: StatsFormat,
+}
+
+impl Ask {
+    fn new(caller: &Caller, range: RangeParams, format: FormatParams) -> Result<Self, ApiError> {
+        Ok(Ask {
+            range: DayRange::try_from(range)?,
+            suppress: caller.member.role == Role::Auditor,
+            format: format.format.unwrap_or_default(),
+        })
     }
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let internal = |e: csv::Error| ApiError::Internal(e.into());
-    writer.write_record(header).map_err(internal)?;
-    for row in rows {
-        writer.write_record(&row).map_err(internal)?;
+
+    /// Answers `body` as JSON, or as CSV.
+    fn answer<T: Serialize + Table>(&self, body: &T) -> Result<HttpResponse, ApiError> {
+        if matches!(self.format, StatsFormat::Json) {
+            return Ok(HttpResponse::Ok().json(body));
+        }
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        let internal = |e: csv::Error| ApiError::Internal(e.into());
+        writer.write_record(T::HEADER).map_err(internal)?;
+        for row in body.rows() {
+            writer.write_record(&row).map_err(internal)?;
+        }
+        let bytes = writer
+            .into_inner()
+            .map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))?;
+        Ok(HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .body(bytes))
     }
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .body(bytes))
 }
 
 fn shown(cell: &Cell) -> String {
     cell.count.map_or(String::new(), |c| c.to_string())
-}
-
-/// Whether `caller`'s answers are suppressed.
-fn suppresses(caller: &Caller) -> bool {
-    caller.member.role == Role::Auditor
 }
 
 /// `keys` and their counts as cells.
@@ -81,10 +97,6 @@ fn keyed(counts: Vec<(String, i64)>, suppress: bool) -> Vec<KeyCount> {
         .zip(cells(&values, suppress))
         .map(|((key, _), cell)| KeyCount { key, cell })
         .collect()
-}
-
-fn total_of(counts: &[(String, i64)]) -> i64 {
-    counts.iter().map(|(_, c)| c).sum()
 }
 
 /// Totals received in `[from, to)`, by status, severity and category.
@@ -105,36 +117,33 @@ pub async fn summary(
     range: web::Query<RangeParams>,
     format: web::Query<FormatParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let range = DayRange::try_from(range.into_inner())?;
-    let suppress = suppresses(&caller);
-    let (received, groups) = state
+    let ask = Ask::new(&caller, range.into_inner(), format.into_inner())?;
+    let range = ask.range;
+    let mut totals = state
         .db(move |conn| {
-            let received = total_of(&stats::totals(conn, RECEIVED, &range)?);
-            let mut groups = Vec::new();
-            for dimension in [Dimension::Status, Dimension::Severity, Dimension::Category] {
-                groups.push(stats::totals(conn, dimension.as_ref(), &range)?);
-            }
-            Ok((received, groups))
+            let dimensions = [Dimension::Status, Dimension::Severity, Dimension::Category];
+            let mut counted = vec![RECEIVED];
+            counted.extend(dimensions.iter().map(|d| d.as_ref()));
+            stats::totals(conn, &counted, &range)
         })
         .await?;
-    let received = cells(&[received], suppress)[0];
-    let mut maps: Vec<BTreeMap<String, Cell>> = groups
-        .into_iter()
-        .map(|g| {
-            keyed(g, suppress)
-                .into_iter()
-                .map(|k| (k.key, k.cell))
-                .collect()
-        })
-        .collect();
-    let by_category = maps.pop().unwrap_or_default();
-    let by_severity = maps.pop().unwrap_or_default();
-    let by_status = maps.pop().unwrap_or_default();
+    let mut section = |dimension: &str| -> BTreeMap<String, Cell> {
+        keyed(totals.remove(dimension).unwrap_or_default(), ask.suppress)
+            .into_iter()
+            .map(|k| (k.key, k.cell))
+            .collect()
+    };
+    let received = section(RECEIVED)
+        .remove("")
+        .unwrap_or(cells(&[0], ask.suppress)[0]);
+    let by_status = section(Dimension::Status.as_ref());
+    let by_severity = section(Dimension::Severity.as_ref());
+    let by_category = section(Dimension::Category.as_ref());
     let suppression_applied = received.suppressed
         || [&by_status, &by_severity, &by_category]
             .iter()
             .any(|m| m.values().any(|c| c.suppressed));
-    let body = Summary {
+    ask.answer(&Summary {
         from: range.from,
         to: range.to,
         received,
@@ -142,22 +151,29 @@ pub async fn summary(
         by_severity,
         by_category,
         suppression_applied,
-    };
-    let sections = [
-        ("status", &body.by_status),
-        ("severity", &body.by_severity),
-        ("category", &body.by_category),
-    ];
-    let rows = std::iter::once(vec![
-        "received".to_owned(),
-        String::new(),
-        shown(&body.received),
-    ])
-    .chain(sections.into_iter().flat_map(|(name, map)| {
-        map.iter()
-            .map(move |(k, c)| vec![name.to_owned(), k.clone(), shown(c)])
-    }));
-    answer(format.format, &body, &["section", "key", "count"], rows)
+    })
+}
+
+impl Table for Summary {
+    const HEADER: &'static [&'static str] = &["section", "key", "count"];
+
+    fn rows(&self) -> Vec<Vec<String>> {
+        let sections = [
+            ("status", &self.by_status),
+            ("severity", &self.by_severity),
+            ("category", &self.by_category),
+        ];
+        std::iter::once(vec![
+            "received".to_owned(),
+            String::new(),
+            shown(&self.received),
+        ])
+        .chain(sections.into_iter().flat_map(|(name, map)| {
+            map.iter()
+                .map(move |(k, c)| vec![name.to_owned(), k.clone(), shown(c)])
+        }))
+        .collect()
+    }
 }
 
 /// `?dimension=` of a breakdown.
@@ -187,31 +203,42 @@ pub async fn breakdown(
     range: web::Query<RangeParams>,
     format: web::Query<FormatParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let range = DayRange::try_from(range.into_inner())?;
-    let dimension = params.dimension;
-    let suppress = suppresses(&caller);
-    let (total, counts) = state
-        .db(move |conn| {
-            let total = total_of(&stats::totals(conn, RECEIVED, &range)?);
-            Ok((total, stats::totals(conn, dimension.as_ref(), &range)?))
-        })
+    let ask = Ask::new(&caller, range.into_inner(), format.into_inner())?;
+    let (range, dimension) = (ask.range, params.dimension);
+    let mut totals = state
+        .db(move |conn| stats::totals(conn, &[RECEIVED, dimension.as_ref()], &range))
         .await?;
-    let items = keyed(counts, suppress);
-    let total = cells(&[total], suppress)[0];
+    let total: i64 = totals
+        .remove(RECEIVED)
+        .unwrap_or_default()
+        .iter()
+        .map(|(_, c)| c)
+        .sum();
+    let items = keyed(
+        totals.remove(dimension.as_ref()).unwrap_or_default(),
+        ask.suppress,
+    );
+    let total = cells(&[total], ask.suppress)[0];
     let suppression_applied = total.suppressed || items.iter().any(|i| i.cell.suppressed);
-    let body = Breakdown {
+    ask.answer(&Breakdown {
         dimension,
         from: range.from,
         to: range.to,
         items,
         total,
         suppression_applied,
-    };
-    let rows = body
-        .items
-        .iter()
-        .map(|i| vec![i.key.clone(), shown(&i.cell)]);
-    answer(format.format, &body, &["key", "count"], rows)
+    })
+}
+
+impl Table for Breakdown {
+    const HEADER: &'static [&'static str] = &["key", "count"];
+
+    fn rows(&self) -> Vec<Vec<String>> {
+        self.items
+            .iter()
+            .map(|i| vec![i.key.clone(), shown(&i.cell)])
+            .collect()
+    }
 }
 
 /// `?interval=&dimension=` of a time series.
@@ -243,10 +270,10 @@ pub async fn timeseries(
     range: web::Query<RangeParams>,
     format: web::Query<FormatParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let range = DayRange::try_from(range.into_inner())?;
+    let ask = Ask::new(&caller, range.into_inner(), format.into_inner())?;
+    let range = ask.range;
     let interval = params.interval.unwrap_or(Interval::Day);
     let dimension = params.dimension;
-    let suppress = suppresses(&caller);
     let daily = state
         .db(move |conn| {
             let counted = dimension.as_ref().map_or(RECEIVED, |d| d.as_ref());
@@ -273,7 +300,7 @@ pub async fn timeseries(
         } else {
             vec![(String::new(), counts.values().sum())]
         };
-        for key_count in keyed(counts, suppress) {
+        for key_count in keyed(counts, ask.suppress) {
             let key = dimension.is_some().then_some(key_count.key);
             items.push(IntervalCount {
                 start,
@@ -283,22 +310,31 @@ pub async fn timeseries(
         }
     }
     let suppression_applied = items.iter().any(|i| i.cell.suppressed);
-    let body = Timeseries {
+    ask.answer(&Timeseries {
         interval,
         dimension,
         from: range.from,
         to: range.to,
         items,
         suppression_applied,
-    };
-    let rows = body.items.iter().map(|i| {
-        vec![
-            i.start.to_string(),
-            i.key.clone().unwrap_or_default(),
-            shown(&i.cell),
-        ]
-    });
-    answer(format.format, &body, &["start", "key", "count"], rows)
+    })
+}
+
+impl Table for Timeseries {
+    const HEADER: &'static [&'static str] = &["start", "key", "count"];
+
+    fn rows(&self) -> Vec<Vec<String>> {
+        self.items
+            .iter()
+            .map(|i| {
+                vec![
+                    i.start.to_string(),
+                    i.key.clone().unwrap_or_default(),
+                    shown(&i.cell),
+                ]
+            })
+            .collect()
+    }
 }
 
 /// Time from receipt to first review and to closure, for reports received in `[from, to)`.
@@ -319,8 +355,8 @@ pub async fn triage(
     range: web::Query<RangeParams>,
     format: web::Query<FormatParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let range = DayRange::try_from(range.into_inner())?;
-    let suppress = suppresses(&caller);
+    let ask = Ask::new(&caller, range.into_inner(), format.into_inner())?;
+    let range = ask.range;
     let (first_review, closure) = state
         .db(move |conn| {
             Ok((
@@ -331,7 +367,7 @@ pub async fn triage(
         .await?;
     let figures = |histogram: Vec<(i32, i64)>| {
         let count = histogram.iter().map(|(_, n)| n).sum::<i64>();
-        let cell = cells(&[count], suppress)[0];
+        let cell = cells(&[count], ask.suppress)[0];
         let hidden = cell.suppressed;
         TriageFigures {
             median_seconds: quantile(&histogram, 0.5).filter(|_| !hidden),
@@ -341,31 +377,31 @@ pub async fn triage(
     };
     let (first_review, closure) = (figures(first_review), figures(closure));
     let suppression_applied = first_review.cell.suppressed || closure.cell.suppressed;
-    let body = Triage {
+    ask.answer(&Triage {
         from: range.from,
         to: range.to,
         first_review,
         closure,
         suppression_applied,
-    };
-    let row = |name: &str, f: &TriageFigures| {
-        let opt = |v: Option<i64>| v.map_or(String::new(), |v| v.to_string());
+    })
+}
+
+impl Table for Triage {
+    const HEADER: &'static [&'static str] = &["metric", "median_seconds", "p90_seconds", "count"];
+
+    fn rows(&self) -> Vec<Vec<String>> {
+        let row = |name: &str, f: &TriageFigures| {
+            let opt = |v: Option<i64>| v.map_or(String::new(), |v| v.to_string());
+            vec![
+                name.to_owned(),
+                opt(f.median_seconds),
+                opt(f.p90_seconds),
+                shown(&f.cell),
+            ]
+        };
         vec![
-            name.to_owned(),
-            opt(f.median_seconds),
-            opt(f.p90_seconds),
-            shown(&f.cell),
+            row("first_review", &self.first_review),
+            row("closure", &self.closure),
         ]
-    };
-    let rows = [
-        row("first_review", &body.first_review),
-        row("closure", &body.closure),
-    ]
-    .into_iter();
-    answer(
-        format.format,
-        &body,
-        &["metric", "median_seconds", "p90_seconds", "count"],
-        rows,
-    )
+    }
 }

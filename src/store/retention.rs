@@ -7,11 +7,12 @@
 //! only those whose `version` did not change in between (a hold, a release, a transition bump
 //! it), destroys their data keys in the key store (committed there first: from then on no copy
 //! of their sealed data can be read), then deletes every row of the reports, with a tombstone and
-//! an audit event each. Rollups and audit events are left as they are. A crash loses at most the
-//! batch in flight, which the next run takes again: its reports are still due, and destroying
-//! a key already destroyed changes nothing.
+//! an audit event each. Rollups and audit events are left as they are, and what the purged live
+//! reports add to the rollups is kept aside for `stats rebuild`. A crash loses at most the batch
+//! in flight, which the next run takes again: its reports are still due, and destroying a key
+//! already destroyed changes nothing.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -163,18 +164,26 @@ pub fn purge_batch(
                     .is_some_and(|(version, _)| *version == c.version)
             })
             .collect();
+        let purged_ids: Vec<&str> = purged.iter().map(|p| p.id.as_str()).collect();
+        let uncounted = super::stats::keep_purged(conn, keys, &purged_ids)?;
         let key_ids: Vec<&str> = purged.iter().map(|p| locked[&p.id].1.as_str()).collect();
         if !key_ids.is_empty() {
             keys.destroy(&key_ids)?;
         }
-        erase(conn, &purged, now)?;
+        erase(conn, &purged, &uncounted, now)?;
         Ok(Batch { cursor, purged })
     })
 }
 
-/// Deletes `purged` reports whole (their data keys are already destroyed), and leaves their
-/// tombstones and audit events.
-fn erase(conn: &mut DbConnection, purged: &[DueReport], now: DateTime<Utc>) -> QueryResult<()> {
+/// Deletes `purged` reports whole (their data keys are already destroyed, what the live ones
+/// add to the rollups kept aside but for `uncounted`), and leaves their tombstones and audit
+/// events.
+fn erase(
+    conn: &mut DbConnection,
+    purged: &[DueReport],
+    uncounted: &HashSet<String>,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
     if purged.is_empty() {
         return Ok(());
     }
@@ -230,6 +239,7 @@ fn erase(conn: &mut DbConnection, purged: &[DueReport], now: DateTime<Utc>) -> Q
                 report_tombstones::purged_at.eq(purged_at),
                 report_tombstones::policy.eq(p.policy.as_ref()),
                 report_tombstones::evidence_deleted.eq(false),
+                report_tombstones::counts_kept.eq(!uncounted.contains(&p.id)),
             )
         })
         .collect();

@@ -1,7 +1,7 @@
 //! Rollups: counts per day and dimension and triage-time histograms, kept current in the
 //! transaction of each write, and read by the statistics endpoints without touching the reports.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -9,24 +9,57 @@ use diesel::upsert::excluded;
 use rand::Rng;
 
 use crate::db::DbConnection;
-use crate::db::portable::per_backend;
-use crate::db::schema::{report_counts, reports, triage_histogram};
+use crate::db::portable::{self, per_backend};
+use crate::db::schema::{
+    purged_counts, purged_triage, report_counts, report_tombstones, reports, triage_histogram,
+};
 use crate::domain::organization::CredentialMode;
 use crate::domain::report::NewReport;
 use crate::domain::stats::{DayRange, Dimension, RECEIVED, bucket_of, day_key};
 use crate::domain::status::ReportStatus;
 use crate::error::ApiError;
+use crate::evidence::crypto::DataKey;
 use crate::keys::{KeyStore, place};
 
 /// Shards per counter: concurrent writers pick one at random, so they rarely wait on one row.
 const SHARDS: i32 = 8;
 
+/// The shard of the one row per key that [`compact`] folds a past day's shards into, and
+/// [`rebuild`] writes; writers never use it.
+const FOLDED: i32 = -1;
+
 /// Count changes keyed by (day, dimension, key), merged so each key is written once.
 type Deltas = BTreeMap<(String, String, String), i64>;
 
-/// Adds `deltas` to the counters, in key order (so concurrent writers cannot deadlock).
-fn apply(conn: &mut DbConnection, deltas: &Deltas) -> QueryResult<()> {
-    let shard = rand::thread_rng().gen_range(0..SHARDS);
+/// Triage histogram changes keyed by (day, metric, bucket).
+type TriageDeltas = BTreeMap<(String, &'static str, i32), i64>;
+
+/// Adds `$rows` to the counts of `$table` (keyed by the columns `$key`): an insert that, for a key
+/// already stored, adds to its count.
+macro_rules! add_rows {
+    ($conn:expr, $table:ident, ($($key:ident),+), $rows:expr) => {
+        $rows
+            .chunks(crate::db::portable::ROWS_PER_STATEMENT)
+            .try_for_each(|chunk| {
+                per_backend!($conn, c => diesel::insert_into($table::table)
+                    .values(chunk)
+                    .on_conflict(($($table::$key),+))
+                    .do_update()
+                    .set($table::count.eq($table::count + excluded($table::count)))
+                    .execute(c))
+                .map(drop)
+            })
+    };
+}
+
+/// A writer's shard, picked at random.
+fn any_shard() -> i32 {
+    rand::thread_rng().gen_range(0..SHARDS)
+}
+
+/// Adds `deltas` to the counters of `shard`, in key order (so concurrent writers cannot
+/// deadlock).
+fn apply(conn: &mut DbConnection, deltas: &Deltas, shard: i32) -> QueryResult<()> {
     let rows: Vec<_> = deltas
         .iter()
         .filter(|(_, delta)| **delta != 0)
@@ -40,16 +73,25 @@ fn apply(conn: &mut DbConnection, deltas: &Deltas) -> QueryResult<()> {
             )
         })
         .collect();
-    if rows.is_empty() {
-        return Ok(());
-    }
-    per_backend!(conn, c => diesel::insert_into(report_counts::table)
-        .values(&rows)
-        .on_conflict((report_counts::day, report_counts::dimension, report_counts::key, report_counts::shard))
-        .do_update()
-        .set(report_counts::count.eq(report_counts::count + excluded(report_counts::count)))
-        .execute(c))?;
-    Ok(())
+    add_rows!(conn, report_counts, (day, dimension, key, shard), rows)
+}
+
+/// Adds `deltas` to the triage histogram's buckets of `shard`, in key order.
+fn apply_triage(conn: &mut DbConnection, deltas: &TriageDeltas, shard: i32) -> QueryResult<()> {
+    let rows: Vec<_> = deltas
+        .iter()
+        .filter(|(_, delta)| **delta != 0)
+        .map(|((day, metric, bucket), delta)| {
+            (
+                triage_histogram::day.eq(day),
+                triage_histogram::metric.eq(*metric),
+                triage_histogram::bucket.eq(*bucket),
+                triage_histogram::shard.eq(shard),
+                triage_histogram::count.eq(*delta),
+            )
+        })
+        .collect();
+    add_rows!(conn, triage_histogram, (day, metric, bucket, shard), rows)
 }
 
 /// Counts newly stored live reports of `organization_id`, each with the time it was received,
@@ -69,7 +111,7 @@ pub fn count_new_reports<'a>(
             ReportStatus::Received,
         );
     }
-    apply(conn, &deltas)
+    apply(conn, &deltas, any_shard())
 }
 
 /// Adds one report, in `status`, to `deltas` under every dimension.
@@ -188,33 +230,17 @@ fn move_count(
     *deltas
         .entry((day.to_owned(), dimension.as_ref().to_owned(), to.to_owned()))
         .or_default() += 1;
-    apply(conn, &deltas)
+    apply(conn, &deltas, any_shard())
 }
 
 fn record_triage(
     conn: &mut DbConnection,
     day: &str,
-    metric: &str,
+    metric: &'static str,
     seconds: i64,
 ) -> QueryResult<()> {
-    record_bucket(conn, day, metric, bucket_of(seconds))
-}
-
-fn record_bucket(conn: &mut DbConnection, day: &str, metric: &str, bucket: i32) -> QueryResult<()> {
-    let row = (
-        triage_histogram::day.eq(day),
-        triage_histogram::metric.eq(metric),
-        triage_histogram::bucket.eq(bucket),
-        triage_histogram::shard.eq(rand::thread_rng().gen_range(0..SHARDS)),
-        triage_histogram::count.eq(1_i64),
-    );
-    per_backend!(conn, c => diesel::insert_into(triage_histogram::table)
-        .values(row)
-        .on_conflict((triage_histogram::day, triage_histogram::metric, triage_histogram::bucket, triage_histogram::shard))
-        .do_update()
-        .set(triage_histogram::count.eq(triage_histogram::count + excluded(triage_histogram::count)))
-        .execute(c))?;
-    Ok(())
+    let deltas = TriageDeltas::from([((day.to_owned(), metric, bucket_of(seconds)), 1)]);
+    apply_triage(conn, &deltas, any_shard())
 }
 
 /// `SUM(count)` as a 64-bit integer on both backends (diesel types a bare `SUM` as `NUMERIC`).
@@ -223,7 +249,8 @@ fn summed_count()
     diesel::dsl::sql("CAST(SUM(count) AS BIGINT)")
 }
 
-/// Counts per (day, key) of `dimension` (`RECEIVED` for all reports) in `range`.
+/// Counts per (day, key) of `dimension` (`RECEIVED` for all reports) in `range`, summed over
+/// the shards in the database.
 pub fn daily_counts(
     conn: &mut DbConnection,
     dimension: &str,
@@ -248,18 +275,32 @@ pub fn daily_counts(
         .collect()
 }
 
-/// Totals per key of `dimension` in `range`, largest first.
+/// Totals per key of each of `dimensions` in `range`, summed in the database in one query:
+/// by dimension, the keys with a count, largest first.
 pub fn totals(
     conn: &mut DbConnection,
-    dimension: &str,
+    dimensions: &[&str],
     range: &DayRange,
-) -> Result<Vec<(String, i64)>, ApiError> {
-    let mut totals: BTreeMap<String, i64> = BTreeMap::new();
-    for (_, key, count) in daily_counts(conn, dimension, range)? {
-        *totals.entry(key).or_default() += count;
+) -> Result<BTreeMap<String, Vec<(String, i64)>>, ApiError> {
+    let rows: Vec<(String, String, Option<i64>)> = report_counts::table
+        .filter(report_counts::dimension.eq_any(dimensions))
+        .filter(report_counts::day.ge(day_key(range.from)))
+        .filter(report_counts::day.lt(day_key(range.to)))
+        .group_by((report_counts::dimension, report_counts::key))
+        .select((report_counts::dimension, report_counts::key, summed_count()))
+        .load(conn)?;
+    let mut totals: BTreeMap<String, Vec<(String, i64)>> = dimensions
+        .iter()
+        .map(|d| (d.to_string(), Vec::new()))
+        .collect();
+    for (dimension, key, count) in rows {
+        if let Some(count) = count.filter(|c| *c != 0) {
+            totals.entry(dimension).or_default().push((key, count));
+        }
     }
-    let mut totals: Vec<(String, i64)> = totals.into_iter().filter(|(_, c)| *c != 0).collect();
-    totals.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    for counts in totals.values_mut() {
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    }
     Ok(totals)
 }
 
@@ -283,6 +324,83 @@ pub fn triage(
         .collect())
 }
 
+/// Folds the shards of every day before `today` into one row per key (shard [`FOLDED`]), in
+/// both rollups, a day per transaction, so that a year reads about 365 rows per key instead of
+/// up to eight times as many; answers the days folded.
+///
+/// Safe with concurrent writers and with other replicas compacting at once: a day's shard rows
+/// are deleted and what the delete returns is added to the folded rows, so a count written
+/// concurrently is either in a deleted row (as it was when deleted) or stays in a shard row of
+/// its own, and a row two compactions both reach is deleted, and counted, by one of them. On
+/// PostgreSQL a compaction gives up after a short lock wait rather than hold up a writer (the
+/// day is folded by the next one).
+pub fn compact(conn: &mut DbConnection, today: NaiveDate) -> Result<usize, ApiError> {
+    let before = day_key(today);
+    let mut days: BTreeSet<String> = report_counts::table
+        .filter(report_counts::shard.ge(0))
+        .filter(report_counts::day.lt(&before))
+        .select(report_counts::day)
+        .distinct()
+        .load::<String>(conn)?
+        .into_iter()
+        .collect();
+    days.extend(
+        triage_histogram::table
+            .filter(triage_histogram::shard.ge(0))
+            .filter(triage_histogram::day.lt(&before))
+            .select(triage_histogram::day)
+            .distinct()
+            .load::<String>(conn)?,
+    );
+    for day in &days {
+        portable::write_transaction(conn, |conn| fold_day(conn, day))?;
+    }
+    Ok(days.len())
+}
+
+/// Moves the counts of `day`'s shard rows into its folded rows (inside the caller's transaction).
+fn fold_day(conn: &mut DbConnection, day: &str) -> QueryResult<()> {
+    portable::short_lock_waits(conn)?;
+    let removed: Vec<(String, String, i64)> = per_backend!(conn, c => diesel::delete(
+            report_counts::table
+                .filter(report_counts::day.eq(day))
+                .filter(report_counts::shard.ge(0)),
+        )
+        .returning((report_counts::dimension, report_counts::key, report_counts::count))
+        .get_results(c))?;
+    let mut deltas = Deltas::new();
+    for (dimension, key, count) in removed {
+        *deltas.entry((day.to_owned(), dimension, key)).or_default() += count;
+    }
+    apply(conn, &deltas, FOLDED)?;
+    let removed: Vec<(String, i32, i64)> = per_backend!(conn, c => diesel::delete(
+            triage_histogram::table
+                .filter(triage_histogram::day.eq(day))
+                .filter(triage_histogram::shard.ge(0)),
+        )
+        .returning((triage_histogram::metric, triage_histogram::bucket, triage_histogram::count))
+        .get_results(c))?;
+    let mut deltas = TriageDeltas::new();
+    for (metric, bucket, count) in removed {
+        *deltas
+            .entry((day.to_owned(), metric_name(&metric)?, bucket))
+            .or_default() += count;
+    }
+    apply_triage(conn, &deltas, FOLDED)
+}
+
+/// The triage metrics.
+const METRICS: [&str; 2] = ["first_review", "closure"];
+
+/// A stored metric name as one of [`METRICS`].
+fn metric_name(stored: &str) -> QueryResult<&'static str> {
+    METRICS.into_iter().find(|m| *m == stored).ok_or_else(|| {
+        diesel::result::Error::DeserializationError(
+            format!("unknown triage metric {stored}").into(),
+        )
+    })
+}
+
 /// What `stats rebuild` found.
 #[derive(Debug, serde::Serialize)]
 pub struct Rebuild {
@@ -294,12 +412,14 @@ pub struct Rebuild {
     pub examples: Vec<(String, String, String, i64, i64)>,
 }
 
-/// A report as the recount reads it: id, organization, receipt time, status, sealed body, first
-/// review, latest closure, data key id.
+/// A report as a recount reads it: id, organization, receipt time, status, severity (which an
+/// amendment may have raised since the body), sealed body, first review, latest closure, data
+/// key id.
 type RecountRow = (
     String,
     String,
     NaiveDateTime,
+    String,
     String,
     String,
     Option<NaiveDateTime>,
@@ -307,13 +427,172 @@ type RecountRow = (
     String,
 );
 
-/// Recounts every rollup from the reports themselves (their bodies opened with one key-store
-/// query per page) and replaces the stored ones, reporting the counters that differed. Triage times are recounted from each report's first review and
-/// its latest closure.
+type RecountColumns = (
+    reports::id,
+    reports::organization_id,
+    reports::received_at,
+    reports::status,
+    reports::severity,
+    reports::body,
+    reports::first_reviewed_at,
+    reports::closed_at,
+    reports::key_id,
+);
+
+const RECOUNT_COLUMNS: RecountColumns = (
+    reports::id,
+    reports::organization_id,
+    reports::received_at,
+    reports::status,
+    reports::severity,
+    reports::body,
+    reports::first_reviewed_at,
+    reports::closed_at,
+    reports::key_id,
+);
+
+/// The data keys of `rows`, fetched in one key-store query.
+fn keys_of(keys: &KeyStore, rows: &[RecountRow]) -> Result<HashMap<String, DataKey>, ApiError> {
+    let ids: Vec<&str> = rows.iter().map(|row| row.8.as_str()).collect();
+    keys.fetch(&ids)
+}
+
+/// What live reports add to the rollups.
+#[derive(Default)]
+struct Recount {
+    counts: Deltas,
+    triage: TriageDeltas,
+}
+
+impl Recount {
+    /// Adds one report as it is stored now, its body opened with `key`; triage times from its
+    /// first review and its latest closure.
+    fn add(&mut self, row: RecountRow, key: &DataKey) -> Result<(), ApiError> {
+        let (
+            id,
+            organization_id,
+            received_at,
+            status,
+            severity,
+            body,
+            first_reviewed_at,
+            closed_at,
+            _,
+        ) = row;
+        let body = key.open(&body, &place(&id, "body"))?;
+        let mut report: NewReport = serde_json::from_str(&body)
+            .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored body: {e}")))?;
+        report.severity = super::organizations::parse(&severity)?;
+        let status = super::organizations::parse(&status)?;
+        add_report(
+            &mut self.counts,
+            &organization_id,
+            received_at,
+            &report,
+            status,
+        );
+        let day = day_key(received_at.date());
+        for (metric, at) in METRICS.into_iter().zip([first_reviewed_at, closed_at]) {
+            if let Some(at) = at {
+                let bucket = bucket_of((at - received_at).num_seconds());
+                *self
+                    .triage
+                    .entry((day.clone(), metric, bucket))
+                    .or_default() += 1;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Keeps what the live reports among `ids`, about to be purged, add to the rollups, so that a
+/// later [`rebuild`] still counts them (inside the purge's transaction, before their data keys
+/// are destroyed). Answers the live reports whose contribution could not be kept because their
+/// key is already gone (a purge that died between destroying keys and deleting rows): their
+/// tombstones say so, and [`rebuild`] then refuses rather than lower published figures.
+pub fn keep_purged(
+    conn: &mut DbConnection,
+    keys: &KeyStore,
+    ids: &[&str],
+) -> Result<HashSet<String>, ApiError> {
+    let rows: Vec<RecountRow> = reports::table
+        .filter(reports::id.eq_any(ids))
+        .filter(reports::mode.eq(CredentialMode::Live.as_ref()))
+        .select(RECOUNT_COLUMNS)
+        .load(conn)?;
+    let row_keys = keys_of(keys, &rows)?;
+    let mut kept = Recount::default();
+    let mut uncounted = HashSet::new();
+    for row in rows {
+        match row_keys.get(&row.8) {
+            Some(key) => kept.add(row, key)?,
+            None => {
+                uncounted.insert(row.0);
+            }
+        }
+    }
+    let counts: Vec<_> = kept
+        .counts
+        .iter()
+        .filter(|(_, count)| **count != 0)
+        .map(|((day, dimension, key), count)| {
+            (
+                purged_counts::day.eq(day),
+                purged_counts::dimension.eq(dimension),
+                purged_counts::key.eq(key),
+                purged_counts::count.eq(*count),
+            )
+        })
+        .collect();
+    add_rows!(conn, purged_counts, (day, dimension, key), counts)?;
+    let triage: Vec<_> = kept
+        .triage
+        .iter()
+        .map(|((day, metric, bucket), count)| {
+            (
+                purged_triage::day.eq(day),
+                purged_triage::metric.eq(*metric),
+                purged_triage::bucket.eq(*bucket),
+                purged_triage::count.eq(*count),
+            )
+        })
+        .collect();
+    add_rows!(conn, purged_triage, (day, metric, bucket), triage)?;
+    Ok(uncounted)
+}
+
+/// Recounts every rollup from the reports themselves, plus what purged reports had added (kept
+/// when they were purged, see [`keep_purged`]), and replaces the stored ones, reporting the
+/// counters that differed. Refuses while any live report purged before that contribution was
+/// kept has a tombstone: recounting would drop it from figures already published.
 pub fn rebuild(conn: &mut DbConnection, keys: &KeyStore) -> Result<Rebuild, ApiError> {
-    crate::db::portable::write_transaction(conn, |conn| {
-        let mut recount = Deltas::new();
-        let mut triage_rows: Vec<(String, &'static str, i32)> = Vec::new();
+    portable::write_transaction(conn, |conn| {
+        let uncounted: i64 = report_tombstones::table
+            .filter(report_tombstones::mode.eq(CredentialMode::Live.as_ref()))
+            .filter(report_tombstones::counts_kept.eq(false))
+            .count()
+            .get_result(conn)?;
+        if uncounted > 0 {
+            return Err(ApiError::Conflict {
+                detail: format!(
+                    "{uncounted} live reports were purged before their contribution to the \
+                     statistics was kept; a rebuild from the reports left would lower published \
+                     figures, so the rollups are left as they are"
+                ),
+                existing_id: None,
+            });
+        }
+        let mut recount = Recount::default();
+        let purged: Vec<(String, String, String, i64)> = purged_counts::table.load(conn)?;
+        for (day, dimension, key, count) in purged {
+            recount.counts.insert((day, dimension, key), count);
+        }
+        let purged: Vec<(String, String, i32, i64)> = purged_triage::table.load(conn)?;
+        for (day, metric, bucket, count) in purged {
+            recount
+                .triage
+                .insert((day, metric_name(&metric)?, bucket), count);
+        }
         let mut reports_counted = 0;
         let mut after = String::new();
         loop {
@@ -322,51 +601,17 @@ pub fn rebuild(conn: &mut DbConnection, keys: &KeyStore) -> Result<Rebuild, ApiE
                 .filter(reports::id.gt(&after))
                 .order(reports::id.asc())
                 .limit(1000)
-                .select((
-                    reports::id,
-                    reports::organization_id,
-                    reports::received_at,
-                    reports::status,
-                    reports::body,
-                    reports::first_reviewed_at,
-                    reports::closed_at,
-                    reports::key_id,
-                ))
+                .select(RECOUNT_COLUMNS)
                 .load(conn)?;
             let Some(last) = page.last() else { break };
             after = last.0.clone();
-            let key_ids: Vec<&str> = page.iter().map(|row| row.7.as_str()).collect();
-            let page_keys = keys.fetch(&key_ids)?;
-            for (
-                id,
-                organization_id,
-                received_at,
-                status,
-                body,
-                first_reviewed_at,
-                closed_at,
-                key_id,
-            ) in page
-            {
-                let key = page_keys.get(&key_id).ok_or_else(|| {
-                    ApiError::Internal(anyhow::anyhow!("the data key of report {id} is gone"))
+            reports_counted += page.len();
+            let page_keys = keys_of(keys, &page)?;
+            for row in page {
+                let key = page_keys.get(&row.8).ok_or_else(|| {
+                    ApiError::Internal(anyhow::anyhow!("the data key of report {} is gone", row.0))
                 })?;
-                let body = key.open(&body, &place(&id, "body"))?;
-                let report: NewReport = serde_json::from_str(&body)
-                    .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored body: {e}")))?;
-                let status = super::organizations::parse(&status)?;
-                add_report(&mut recount, &organization_id, received_at, &report, status);
-                let day = day_key(received_at.date());
-                for (metric, at) in [("first_review", first_reviewed_at), ("closure", closed_at)] {
-                    if let Some(at) = at {
-                        triage_rows.push((
-                            day.clone(),
-                            metric,
-                            bucket_of((at - received_at).num_seconds()),
-                        ));
-                    }
-                }
-                reports_counted += 1;
+                recount.add(row, key)?;
             }
         }
         let stored: Vec<(String, String, String, Option<i64>)> = report_counts::table
@@ -386,27 +631,25 @@ pub fn rebuild(conn: &mut DbConnection, keys: &KeyStore) -> Result<Rebuild, ApiE
             .into_iter()
             .map(|(d, dim, k, c)| ((d, dim, k), c.unwrap_or(0)))
             .collect();
-        let keys: std::collections::BTreeSet<_> =
-            stored.keys().chain(recount.keys()).cloned().collect();
+        let keys: BTreeSet<_> = stored
+            .keys()
+            .chain(recount.counts.keys())
+            .cloned()
+            .collect();
         let differing: Vec<_> = keys
             .into_iter()
             .filter_map(|key| {
                 let (was, now) = (
                     stored.get(&key).copied().unwrap_or(0),
-                    recount.get(&key).copied().unwrap_or(0),
+                    recount.counts.get(&key).copied().unwrap_or(0),
                 );
                 (was != now).then_some((key.0, key.1, key.2, was, now))
             })
             .collect();
         diesel::delete(report_counts::table).execute(conn)?;
         diesel::delete(triage_histogram::table).execute(conn)?;
-        for chunk in recount.into_iter().collect::<Vec<_>>().chunks(1000) {
-            let chunk: Deltas = chunk.iter().cloned().collect();
-            apply(conn, &chunk)?;
-        }
-        for (day, metric, bucket) in triage_rows {
-            record_bucket(conn, &day, metric, bucket)?;
-        }
+        apply(conn, &recount.counts, FOLDED)?;
+        apply_triage(conn, &recount.triage, FOLDED)?;
         Ok(Rebuild {
             reports: reports_counted,
             differences: differing.len(),

@@ -507,4 +507,10 @@ async fn retraction_and_a_severity_raised_by_amendment_move_the_counts_and_criti
         urgent, 1,
         "raising a report to critical queues an urgent notification"
     );
+    // A rebuild counts the raised severity, as the rollups do, not the one first submitted.
+    let rebuilt = {
+        let keys = app.key_store();
+        app.with_db(|conn| report_portal::store::stats::rebuild(conn, &keys).unwrap())
+    };
+    assert_eq!(rebuilt.differences, 0, "{rebuilt:?}");
 }
