@@ -1,5 +1,5 @@
 //! What every request handler shares: settings, the database pool, the token service, the
-//! receipt signer, the evidence store, the short-lived cache of API credential status, and the
+//! receipt signer, the evidence store, the key store, the short-lived cache of API credential status, and the
 //! e-mail worker's wake-up call.
 
 use std::sync::Arc;

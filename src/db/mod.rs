@@ -173,11 +173,11 @@ pub fn apply(conn: &mut DbConnection, migrations: Migrations) -> anyhow::Result<
     applied.map_err(|e| anyhow::anyhow!("migrations failed: {e}"))
 }
 
-/// Whether every embedded migration has been applied.
-pub fn migrations_current(conn: &mut DbConnection) -> anyhow::Result<bool> {
+/// Whether every one of `migrations` has been applied.
+pub fn migrations_current(conn: &mut DbConnection, migrations: Migrations) -> anyhow::Result<bool> {
     let pending = match conn {
-        DbConnection::Postgres(c) => c.has_pending_migration(MAIN.postgres),
-        DbConnection::Sqlite(c) => c.has_pending_migration(MAIN.sqlite),
+        DbConnection::Postgres(c) => c.has_pending_migration(migrations.postgres),
+        DbConnection::Sqlite(c) => c.has_pending_migration(migrations.sqlite),
     };
     pending
         .map(|p| !p)

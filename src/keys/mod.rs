@@ -94,6 +94,15 @@ impl KeyStore {
         db::apply(&mut *self.pool.get()?, db::KEYS)
     }
 
+    /// Whether the key store is reachable and its migrations applied.
+    pub fn ready(&self) -> bool {
+        self.pool
+            .get()
+            .ok()
+            .and_then(|mut conn| db::migrations_current(&mut conn, db::KEYS).ok())
+            .unwrap_or(false)
+    }
+
     /// `count` fresh data keys for new reports, from the reserve (refilled when it runs short).
     pub fn take(&self, count: usize) -> Result<Vec<NewKey>, ApiError> {
         let mut reserve = self.reserve.lock().expect("key reserve lock");

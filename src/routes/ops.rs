@@ -33,21 +33,24 @@ pub async fn healthz() -> web::Json<Health> {
     web::Json(Health { status: "ok" })
 }
 
-/// The database is reachable and every migration has been applied; tells how many e-mail
-/// notifications are pending and how many failed.
+/// The database and the key store are reachable and every migration of each has been applied;
+/// tells how many e-mail notifications are pending and how many failed.
 #[utoipa::path(
     tag = "operations",
     responses(
         (status = 200, description = "Ready to serve", body = Readiness),
-        (status = 503, description = "Database unreachable or migrations pending", body = crate::error::Problem,
+        (status = 503, description = "Database or key store unreachable, or migrations pending", body = crate::error::Problem,
             content_type = "application/problem+json"),
     )
 )]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<Readiness>, ApiError> {
+    let keys = state.keys.clone();
     let outbox = state
-        .db(|conn| {
-            if !db::migrations_current(conn).map_err(|_| ApiError::Unavailable)? {
+        .db(move |conn| {
+            let current =
+                db::migrations_current(conn, db::MAIN).map_err(|_| ApiError::Unavailable)?;
+            if !current || !keys.ready() {
                 return Err(ApiError::Unavailable);
             }
             outbox::depth(conn)
