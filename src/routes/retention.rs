@@ -25,12 +25,16 @@ type Caller = Staff<Supervisors>;
     request_body = ReasonRequest,
     responses(
         (status = 200, description = "Held", body = ReviewDetail),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a supervisor", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such report", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already on legal hold", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "The report was purged", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No reason, or too long", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable; retry", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/review/reports/{id}/hold")]
@@ -66,6 +70,7 @@ pub async fn place_hold(
         (status = 404, description = "No such report", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not on legal hold", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "The report was purged", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable; retry", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/review/reports/{id}/hold")]
@@ -98,12 +103,16 @@ pub async fn lift_hold(
     request_body = ReasonRequest,
     responses(
         (status = 200, description = "Released", body = ReviewDetail),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a supervisor", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such report", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Neither referred nor actioned, or already released", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "The report was purged", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No reason, or too long", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable; retry", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/review/reports/{id}/release")]
