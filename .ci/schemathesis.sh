@@ -51,10 +51,27 @@ staff_token() {
     curl -fs "$URL/api/v1/auth/login" -H 'content-type: application/json' \
         -d "{\"email\": \"$1@dhs.example\", \"password\": \"$password\"}" | field access_token
 }
-export ANALYST_TOKEN ADMIN_TOKEN AUDITOR_TOKEN
+export ANALYST_TOKEN SUPERVISOR_TOKEN ADMIN_TOKEN AUDITOR_TOKEN
 ANALYST_TOKEN=$(staff_token analyst)
+SUPERVISOR_TOKEN=$(staff_token supervisor)
 ADMIN_TOKEN=$(staff_token admin)
 AUDITOR_TOKEN=$(staff_token auditor)
+
+# A referred report, for the supervisors' operations (legal holds, release) to act on.
+post() {
+    curl -fs "$URL$1" -H "authorization: Bearer $2" -H 'content-type: application/json' -d "$3"
+}
+export REFERRED_REPORT_ID
+REFERRED_REPORT_ID=$(post /api/v1/reports "$REPORTER_TOKEN" '{"external_id": "schemathesis-1",
+    "service": "Example Chat", "category": "recruitment", "severity": "high",
+    "summary": "Account offering paid security work with travel.", "detection_method": "user_report",
+    "detected_at": "2026-01-01T00:00:00Z", "accounts": [{"platform_account_id": "u-1",
+    "role": "recruiter", "action_taken": "suspended"}],
+    "contact": {"name": "Desk", "email": "desk@example.com"}}' | field id)
+TRANSITIONS=/api/v1/review/reports/$REFERRED_REPORT_ID/transitions
+post "$TRANSITIONS" "$ANALYST_TOKEN" '{"to": "in_review", "reason": "triage"}' >/dev/null
+post "$TRANSITIONS" "$ANALYST_TOKEN" '{"to": "referred", "reason": "for investigation",
+    "referral": {"agency": "HSI", "reference": "ST-1"}}' >/dev/null
 
 # Two passes: the admin operations last, since they deactivate users, change their roles, suspend
 # organizations and revoke credentials, which would leave the other operations nothing but 401s.
@@ -64,4 +81,10 @@ run_schemathesis() {
         --request-timeout 30 --suppress-health-check too_slow "$@"
 }
 run_schemathesis --exclude-tag admin
+# The supervisors' operations must have acted on the referred report, not only refused.
+curl -fs "$URL/api/v1/review/reports/$REFERRED_REPORT_ID" -H "authorization: Bearer $SUPERVISOR_TOKEN" |
+    python3 -c 'import collections, json, sys
+kinds = collections.Counter(event["kind"] for event in json.load(sys.stdin)["timeline"])
+print("the referred report'"'"'s timeline:", dict(kinds))
+sys.exit(kinds["hold"] == 0 or kinds["hold_lifted"] == 0 or kinds["release"] != 1)'
 run_schemathesis --include-tag admin

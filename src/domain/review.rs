@@ -57,9 +57,11 @@ pub fn next_statuses(from: ReportStatus, role: Role) -> &'static [ReportStatus] 
 pub struct Referral {
     /// The receiving agency, e.g. `FBI`, `HSI`, `DEA`.
     #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    #[schema(min_length = 1, max_length = 200)]
     pub agency: String,
     /// The receiving agency's case reference.
     #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    #[schema(min_length = 1, max_length = 200)]
     pub reference: String,
 }
 
@@ -294,8 +296,8 @@ pub struct TimelineEvent {
     /// The actor's role.
     pub actor_role: Role,
     /// `received`, `transition`, `assignment`, `note`, `amendment`, `retraction`, `evidence`,
-    /// `evidence_download` or `correlation` (a new report shares indicators with reports of other
-    /// organizations; `detail` has the counts).
+    /// `evidence_download`, `hold`, `hold_lifted`, `release` or `correlation` (a new report
+    /// shares indicators with reports of other organizations; `detail` has the counts).
     pub kind: String,
     /// The status before, for transitions.
     pub from: Option<ReportStatus>,

@@ -80,10 +80,11 @@ pub struct NewUser {
         email(message = "must be a valid e-mail address"),
         length(max = 254, message = "must be at most 254 characters")
     )]
-    #[schema(format = Email)]
+    #[schema(format = Email, max_length = 254)]
     pub email: String,
     /// The name shown to colleagues.
     #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    #[schema(min_length = 1, max_length = 200)]
     pub display_name: String,
     /// `analyst`, `supervisor`, `auditor` or `admin`.
     #[schema(schema_with = staff_role_schema)]
@@ -157,6 +158,7 @@ pub struct UserChanges {
     pub active: Option<bool>,
     /// A new display name.
     #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    #[schema(min_length = 1, max_length = 200)]
     pub display_name: Option<String>,
     /// Opt in or out of new-report e-mail.
     pub notify: Option<bool>,

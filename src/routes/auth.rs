@@ -233,6 +233,7 @@ pub struct LoginRequest {
         (status = 200, description = "A new access token", body = AccessToken),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Wrong e-mail or password, or deactivated account", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Fields missing", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failures; see `Retry-After`", body = Problem, content_type = "application/problem+json"),

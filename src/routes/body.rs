@@ -165,11 +165,13 @@ fn shape_error(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError
     let message = error.inner().to_string();
     let (code, field) = if let Some(field) = quoted_after(&message, "missing field ") {
         ("required", Some(field))
-    } else if let Some(field) = quoted_after(&message, "unknown field ") {
-        (
-            "unknown_field",
-            (!pointer.ends_with(&format!("/{}", escape_pointer(field)))).then_some(field),
-        )
+    } else if message.starts_with("unknown field ") {
+        // The path ends at the unknown key, whose name may hold backquotes itself.
+        let named = matches!(error.path().iter().next_back(),
+            Some(serde_path_to_error::Segment::Map { key })
+                if message.starts_with(&format!("unknown field `{key}`")));
+        let field = quoted_after(&message, "unknown field ").filter(|_| !named);
+        ("unknown_field", field)
     } else if message.starts_with("unknown variant") {
         ("enum", None)
     } else if message.starts_with("invalid type") {
@@ -278,6 +280,15 @@ mod tests {
         assert_eq!(
             error_of(r#"{"name":"a","items":[],"x/y":1}"#),
             ("/x~1y".into(), "unknown_field".into())
+        );
+    }
+
+    #[test]
+    fn an_unknown_field_with_backquotes_in_its_name_is_pointed_at_exactly() {
+        // Found by the fuzz target: the pointer was "/`a`b/", not the field.
+        assert_eq!(
+            error_of(r#"{"name":"a","items":[],"`a`b":1}"#),
+            ("/`a`b".into(), "unknown_field".into())
         );
     }
 

@@ -17,22 +17,23 @@ use crate::evidence::SealedUpload;
 use crate::state::AppState;
 use crate::store::evidence::{self, NewEvidence};
 
-/// The form of an evidence upload (`multipart/form-data`).
+/// The form of an evidence upload (`multipart/form-data`); a field not listed here is refused.
 #[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct EvidenceUpload {
     /// The file: an image, video, audio, PDF, plain text or HTML file (the type is found from
     /// its bytes), at most `max_evidence_bytes` (50 MiB by default).
     #[schema(value_type = String, content_media_type = "application/octet-stream")]
     pub file: Vec<u8>,
     /// The SHA-256 (hex) of the file as the client computed it; checked when given.
-    #[schema(pattern = "^[0-9A-Fa-f]{64}$")]
+    #[schema(nullable = false, pattern = "^[0-9A-Fa-f]{64}$")]
     pub sha256: Option<String>,
     /// The index, in the report's content (its own items, then those of each amendment in
     /// order), of the content item the file shows.
-    #[schema(minimum = 0)]
+    #[schema(nullable = false, minimum = 0, maximum = 65535)]
     pub content_index: Option<i32>,
     /// What the file is.
-    #[schema(max_length = 2000)]
+    #[schema(nullable = false, min_length = 1, max_length = 2000)]
     pub description: Option<String>,
 }
 

@@ -88,6 +88,7 @@ pub async fn amend(
         Reporter,
         (status = 404, description = "No such report of this organization", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The report is closed", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No reason, or too long", body = Problem, content_type = "application/problem+json"),
     )

@@ -5,6 +5,7 @@ use actix_web::{delete, post, web};
 
 use super::body::JsonBody;
 use super::meta::RequestMeta;
+use super::responses::JsonErrors;
 use crate::auth::caller::{Staff, Supervisors};
 use crate::domain::retention::ReasonRequest;
 use crate::domain::review::ReviewDetail;
@@ -26,10 +27,12 @@ type Caller = Staff<Supervisors>;
     responses(
         (status = 200, description = "Held", body = ReviewDetail),
         Caller,
+        JsonErrors,
         (status = 404, description = "No such report", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already on legal hold", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "The report was purged", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No reason, or too long", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable; retry", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/review/reports/{id}/hold")]
@@ -65,6 +68,7 @@ pub async fn place_hold(
         (status = 404, description = "No such report", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not on legal hold", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "The report was purged", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable; retry", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/review/reports/{id}/hold")]
@@ -99,10 +103,12 @@ pub async fn lift_hold(
     responses(
         (status = 200, description = "Released", body = ReviewDetail),
         Caller,
+        JsonErrors,
         (status = 404, description = "No such report", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Neither referred nor actioned, or already released", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "The report was purged", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No reason, or too long", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable; retry", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/review/reports/{id}/release")]

@@ -14,6 +14,7 @@ use super::responses::JsonErrors;
 use crate::auth::caller::Reporter;
 use crate::domain::pagination::{Page, PageParams, Paginated};
 use crate::domain::report::NewReport;
+use crate::domain::search::WordHasher;
 use crate::domain::status::SubmitterStatus;
 use crate::domain::submission::{
     BatchRequest, BatchResult, BatchResults, MAX_BATCH_REPORTS, Receipt, ReportSummary,
@@ -68,7 +69,7 @@ pub async fn submit(
     meta: RequestMeta,
     body: JsonBody<NewReport>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = received(&state, body, Utc::now())?;
+    let body = received(body, Utc::now(), &state.word_hasher)?;
     let submitter = submitter(reporter, &meta);
     let signer = state.receipts.clone();
     let keys = state.keys.clone();
@@ -148,7 +149,11 @@ pub async fn submit_batch(
     let verdicts: Vec<Result<(), ApiError>> = items
         .into_iter()
         .map(|item| {
-            bodies.push(received(&state, JsonBody::from_value(item)?, now)?);
+            bodies.push(received(
+                JsonBody::from_value(item)?,
+                now,
+                &state.word_hasher,
+            )?);
             Ok(())
         })
         .collect();
@@ -173,19 +178,15 @@ pub async fn submit_batch(
 }
 
 /// Judges one report before the database, as a single submission does: its rules (422 with
-/// every broken one) against `now`, then its body's hash and search words.
-fn received(
-    state: &AppState,
+/// every broken one) against `now`, then its body's hash, search words and indicators keyed
+/// under `hasher`. Public for the fuzz target (`fuzz/`).
+pub fn received(
     body: JsonBody<NewReport>,
     now: DateTime<Utc>,
+    hasher: &WordHasher,
 ) -> Result<ReceivedBody, ApiError> {
     body.value.check(now).map_err(ApiError::Invalid)?;
-    Ok(ReceivedBody::new(
-        body.value,
-        body.canonical,
-        now,
-        &state.word_hasher,
-    ))
+    Ok(ReceivedBody::new(body.value, body.canonical, now, hasher))
 }
 
 /// What a batch item answers: what the same report submitted alone would have answered.
