@@ -157,6 +157,14 @@ pub async fn token(
         }
     }
     let (client_id, client_secret) = client_credentials(&req, form)?;
+    // No client id holds a NUL, and PostgreSQL cannot even compare a text with one.
+    if client_id.contains('\0') {
+        return Err(oauth(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "unknown client or wrong secret",
+        ));
+    }
     let lookup_id = client_id.clone();
     let found = state
         .db(move |conn| store::organizations::credential_with_secret(conn, &lookup_id))

@@ -144,6 +144,20 @@ async fn wrong_secrets_unknown_clients_and_bad_grants_get_oauth_errors() {
 }
 
 #[actix_web::test]
+async fn a_client_id_holding_a_nul_is_an_unknown_client_not_a_server_error() {
+    let app = spawn_app().await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    let nul_id = format!("{}\0", reporter.credential.client_id);
+    let body = expect(
+        app.request_token(&nul_id, &reporter.credential.client_secret)
+            .await,
+        401,
+    )
+    .await;
+    assert_eq!(body["error"], "invalid_client");
+}
+
+#[actix_web::test]
 async fn a_pending_organization_gets_no_token() {
     let app = spawn_app().await;
     let organization = app.create_organization(OrganizationStatus::Pending);

@@ -8,7 +8,9 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, expect, spawn_app};
 
-fn run(app: &TestApp, args: &[&str]) -> Value {
+/// Runs the binary with `args` against `app`'s databases and data folder; answers the one JSON
+/// line it prints, after asserting it succeeded.
+pub(crate) fn run(app: &TestApp, args: &[&str]) -> Value {
     let output = Command::new(env!("CARGO_BIN_EXE_report-portal"))
         .args(args)
         .env("DATABASE_URL", app.settings.database_url())

@@ -4,8 +4,6 @@
 //! completes when run again, and a master key rotation keeps every report and evidence file
 //! readable without the old master key.
 
-use std::process::Command;
-
 use chrono::{Duration, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Nullable, Text};
@@ -13,7 +11,7 @@ use report_portal::db::DbConnection;
 use report_portal::db::schema::reports;
 use report_portal::domain::organization::CredentialMode;
 use report_portal::domain::user::Role;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::helpers::{TestApp, expect, valid_report};
 use crate::retention::{id_of, purge_at, retract, spawn, upload_evidence};
@@ -232,23 +230,6 @@ async fn transitions_notes_and_assignment_of_a_purged_report_answer_410() {
     assert_eq!(purges["items"][0]["actor"], "system:retention");
 }
 
-/// Runs `report-portal keys rotate` against the application's databases and key folder.
-fn rotate(app: &TestApp) -> Value {
-    let output = Command::new(env!("CARGO_BIN_EXE_report-portal"))
-        .args(["keys", "rotate"])
-        .env("DATABASE_URL", app.settings.database_url())
-        .env("PORTAL_DATA_DIR", &app.settings.data_dir)
-        .env("PORTAL_LOG", "warn")
-        .output()
-        .expect("the binary runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).unwrap()
-}
-
 #[actix_web::test]
 async fn a_master_key_rotation_keeps_every_report_and_file_readable_without_the_old_key() {
     let app = spawn().await;
@@ -263,7 +244,7 @@ async fn a_master_key_rotation_keeps_every_report_and_file_readable_without_the_
     );
     let file = app.get(&evidence, &supervisor).await.bytes().await.unwrap();
 
-    let rotated = rotate(&app);
+    let rotated = crate::cli::run(&app, &["keys", "rotate"]);
     assert_eq!(rotated["master_key_id"], 2, "{rotated}");
     assert_eq!(rotated["retired"], json!([1]), "{rotated}");
     assert!(rotated["rewrapped"].as_u64().unwrap() >= 1, "{rotated}");
