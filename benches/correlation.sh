@@ -116,7 +116,7 @@ WHERE c.relkind IN ('r', 'i') AND (c.relname LIKE 'pdq_index%' OR c.relname LIKE
 
 $BIN serve &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null; [ -n "${BENCH_DIR:-}" ] || rm -rf "$WORK"' EXIT
+trap '{ kill $SERVER && wait $SERVER; } 2>/dev/null || true; [ -n "${BENCH_DIR:-}" ] || rm -rf "$WORK"' EXIT
 for _ in $(seq 50); do curl -sf "http://$PORTAL_BIND/readyz" >/dev/null && break; sleep 0.1; done
 PASSWORD="orbit-Lantern-97-quietly"
 echo "$PASSWORD" | $BIN user create --email bench@dhs.example --role analyst --password-stdin >/dev/null 2>&1 \

@@ -27,7 +27,8 @@ CLIENT_ID=$(echo "$CRED" | json '["client_id"]')
 SECRET=$(echo "$CRED" | json '["client_secret"]')
 $BIN serve &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
+# Waits for the server to finish (it may still be writing) before its folder goes.
+trap '{ kill $SERVER && wait $SERVER; } 2>/dev/null || true; rm -rf "$WORK"' EXIT
 for _ in $(seq 50); do curl -sf "http://$PORTAL_BIND/readyz" >/dev/null && break; sleep 0.1; done
 export TOKEN=$(curl -sf -u "$CLIENT_ID:$SECRET" -d grant_type=client_credentials "http://$PORTAL_BIND/api/v1/auth/token" | json '["access_token"]')
 echo "backend: ${DATABASE_URL:-sqlite}; seeding for ${SEED_SECONDS}s"

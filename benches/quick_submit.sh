@@ -10,8 +10,8 @@
 #   DATABASE_URL=... PG_DATA=/path/to/cluster benches/quick_submit.sh   # counts PostgreSQL's CPU too
 #   PERF=/tmp/submit.perf benches/quick_submit.sh             # and profiles the server with perf
 #
-# Prints wrk's summary, "reports/s" (reports stored per second; every report is new) and the
-# CPU time per report (user + system) of the server and, for a local PostgreSQL whose data
+# Prints wrk's summary, "reports/s" (reports stored per second; every report is new), the
+# server's peak RSS and the CPU time per report (user + system) of the server and, for a local PostgreSQL whose data
 # folder PG_DATA names, of its processes: a cost that other load on the machine hardly changes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,7 +33,8 @@ CLIENT_ID=$(echo "$CRED" | python3 -c 'import json,sys; print(json.load(sys.stdi
 SECRET=$(echo "$CRED" | python3 -c 'import json,sys; print(json.load(sys.stdin)["client_secret"])')
 $BIN serve &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
+# Waits for the server to finish (it may still be writing) before its folder goes.
+trap '{ kill $SERVER && wait $SERVER; } 2>/dev/null || true; rm -rf "$WORK"' EXIT
 for _ in $(seq 50); do curl -sf "http://$PORTAL_BIND/readyz" >/dev/null && break; sleep 0.1; done
 export TOKEN=$(curl -sf -u "$CLIENT_ID:$SECRET" -d grant_type=client_credentials "http://$PORTAL_BIND/api/v1/auth/token" \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
@@ -58,3 +59,4 @@ wrk -t"$(( CONCURRENCY < 2 ? 1 : 2 ))" -c"$CONCURRENCY" -d"${DURATION}s" --timeo
   "http://$PORTAL_BIND" | tee "$WORK/wrk.txt"
 STORED=$(awk '/^reports stored:/ {print $3}' "$WORK/wrk.txt")
 echo "CPU per report: $(( ($(cpu) - BEFORE) * 1000000 / $(getconf CLK_TCK) / STORED )) µs (server${PG_DATA:+ and PostgreSQL})"
+echo "server peak RSS: $(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$SERVER/status") MB"

@@ -40,7 +40,8 @@ ANALYZE reports;
 SQL
 $BIN serve &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
+# Waits for the server to finish (it may still be writing) before its folder goes.
+trap '{ kill $SERVER && wait $SERVER; } 2>/dev/null || true; rm -rf "$WORK"' EXIT
 for _ in $(seq 50); do curl -sf "http://$PORTAL_BIND/readyz" >/dev/null && break; sleep 0.1; done
 PASSWORD="orbit-Lantern-97-quietly"
 echo "$PASSWORD" | $BIN user create --email bench@dhs.example --role analyst --password-stdin >/dev/null

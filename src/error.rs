@@ -77,6 +77,12 @@ pub enum ApiError {
     /// 410: the report was purged under a retention policy; what is left of it.
     #[error("report {} was purged on {} under the {} retention policy", .0.id, .0.purged_at.to_rfc3339(), .0.policy.as_ref())]
     Gone(Box<Tombstone>),
+    /// 410: the report's data key is destroyed but its rows are not deleted yet (a purge in
+    /// flight, or one stopped half-way that the next run finishes); no tombstone yet.
+    #[error(
+        "the report is being purged under a retention policy; its content can no longer be read"
+    )]
+    Purging,
     /// 413: the body is larger than `limit` bytes.
     #[error("the request body is larger than {limit} bytes")]
     PayloadTooLarge {
@@ -131,7 +137,7 @@ impl ApiError {
             ApiError::MethodNotAllowed { .. } => "method-not-allowed",
             ApiError::Conflict { .. } => "conflict",
             ApiError::InvalidTransition { .. } => "invalid-transition",
-            ApiError::Gone(_) => "report-purged",
+            ApiError::Gone(_) | ApiError::Purging => "report-purged",
             ApiError::PayloadTooLarge { .. } => "payload-too-large",
             ApiError::UnsupportedMediaType { .. } => "unsupported-media-type",
             ApiError::Invalid(_) => "validation-failed",
@@ -230,7 +236,7 @@ impl ResponseError for ApiError {
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::InvalidTransition { .. } => StatusCode::CONFLICT,
-            ApiError::Gone(_) => StatusCode::GONE,
+            ApiError::Gone(_) | ApiError::Purging => StatusCode::GONE,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,

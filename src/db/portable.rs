@@ -2,18 +2,58 @@
 //! key-wrapping locks, short lock waits, recognising a unique-key violation, and claiming rows
 //! that other workers skip.
 
+use std::cell::Cell;
+
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel::{QueryResult, RunQueryDsl};
+use parking_lot::{FairMutex, FairMutexGuard};
 
 use super::DbConnection;
 
+/// The SQLite writers of this process, in line: SQLite lets one writer in at a time and makes
+/// the others poll (`busy_timeout`), sleeping up to 100 ms between tries, so that under load an
+/// early writer could wait seconds while later ones got in. Here they queue first come, first
+/// served, and SQLite's own lock is free when each arrives (other processes, the command line,
+/// still meet `busy_timeout`).
+static SQLITE_WRITERS: FairMutex<()> = parking_lot::const_fair_mutex(());
+
+thread_local! {
+    /// Whether this thread is in the line's front place: a key-store write inside a report's
+    /// transaction (another SQLite file) goes on without queueing behind itself.
+    static WRITING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// This thread's place at the front of [`SQLITE_WRITERS`], given up when dropped (`None` when
+/// it already had it).
+struct SqliteWriter(Option<FairMutexGuard<'static, ()>>);
+
+impl SqliteWriter {
+    fn wait() -> Self {
+        if WRITING.get() {
+            return SqliteWriter(None);
+        }
+        let guard = SQLITE_WRITERS.lock();
+        WRITING.set(true);
+        SqliteWriter(Some(guard))
+    }
+}
+
+impl Drop for SqliteWriter {
+    fn drop(&mut self) {
+        if self.0.take().is_some() {
+            WRITING.set(false);
+        }
+    }
+}
+
 /// Runs `work` in a transaction that holds the write lock from its first statement.
 ///
-/// SQLite starts it with `BEGIN IMMEDIATE`, so that a transaction that reads before it writes
-/// waits for other writers (`busy_timeout`) instead of failing with `SQLITE_BUSY`; PostgreSQL
-/// uses a plain `BEGIN` (row locks do the rest). Inside another write transaction it is a
-/// savepoint, so store functions compose (a change and its audit event commit together).
+/// SQLite starts it with `BEGIN IMMEDIATE` once its turn comes among the process's writers
+/// ([`SQLITE_WRITERS`]), so that a transaction that reads before it writes never fails with
+/// `SQLITE_BUSY`; PostgreSQL uses a plain `BEGIN` (row locks do the rest). Inside another write
+/// transaction it is a savepoint, so store functions compose (a change and its audit event
+/// commit together).
 pub fn write_transaction<T, E>(
     conn: &mut DbConnection,
     work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
@@ -24,13 +64,18 @@ where
     let nested = DbConnection::transaction_manager_status_mut(conn)
         .transaction_depth()?
         .is_some();
-    match conn {
+    let _turn = match conn {
         DbConnection::Sqlite(c) if !nested => {
-            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+            let turn = SqliteWriter::wait();
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+            Some(turn)
         }
         // A savepoint inside an enclosing transaction, which already holds the write lock.
-        _ => DbConnection::begin_transaction(conn)?,
-    }
+        _ => {
+            DbConnection::begin_transaction(conn)?;
+            None
+        }
+    };
     match work(conn) {
         Ok(value) => {
             DbConnection::commit_transaction(conn)?;

@@ -161,12 +161,10 @@ impl KeyStore {
             .collect()
     }
 
-    /// The data key `id` of a stored report. Its absence is an internal error: a report's rows
-    /// outlive its key only between the two steps of a purge.
+    /// The data key `id` of a stored report. A report's rows outlive its key only between the
+    /// two steps of a purge, so its absence answers 410 ([`ApiError::Purging`]).
     pub fn one(&self, id: &str) -> Result<DataKey, ApiError> {
-        self.fetch(&[id])?
-            .remove(id)
-            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("data key {id} is gone")))
+        self.fetch(&[id])?.remove(id).ok_or(ApiError::Purging)
     }
 
     /// Deletes the data keys `ids` and commits: whatever they encrypted can no longer be read,

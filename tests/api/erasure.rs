@@ -185,6 +185,12 @@ async fn a_purge_interrupted_after_destroying_the_keys_completes_when_run_again(
     let key_ids: Vec<String> = ids.iter().map(|id| sealed_body(&app, id).1).collect();
     let key_refs: Vec<&str> = key_ids.iter().map(String::as_str).collect();
     assert_eq!(app.key_store().destroy(&key_refs).unwrap(), 3);
+    // Until the purge runs again, the report is gone, though without its tombstone yet.
+    let reader = format!("/api/v1/reports/{}", ids[0]);
+    let halfway = expect(app.get(&reader, &reporter.token).await, 410).await;
+    assert_eq!(halfway["type"], "urn:report-portal:problem:report-purged");
+    let detail = format!("/api/v1/review/reports/{}", ids[1]);
+    expect(app.get(&detail, &supervisor).await, 410).await;
 
     let done = purge_at(&app, Utc::now() + Duration::days(5)).await;
     assert_eq!((done.purged, done.evidence_deleted), (3, 3), "{done:?}");
