@@ -1,6 +1,6 @@
 //! The one place with per-backend statements: write transactions, the migration, audit and
-//! key-wrapping locks, short lock waits, recognising a unique-key violation, and claiming rows
-//! that other workers skip.
+//! key-wrapping locks, the audit chain's links, short lock waits, recognising a unique-key
+//! violation, and claiming rows that other workers skip.
 
 use std::cell::Cell;
 
@@ -116,6 +116,26 @@ pub fn lock_audit_sealer(conn: &mut DbConnection) -> QueryResult<()> {
         diesel::sql_query("SELECT pg_advisory_xact_lock(7201640312)").execute(conn)?;
     }
     Ok(())
+}
+
+/// Writes the sealer's links into the audit events in one statement: `links` is a JSON array of
+/// `{"id", "seq", "prev_hash", "hash"}`, one per event not yet sealed. Answers the events linked.
+pub fn link_audit_events(conn: &mut DbConnection, links: &str) -> QueryResult<usize> {
+    let sql = match conn {
+        DbConnection::Postgres(_) => {
+            "UPDATE audit_events SET seq = l.seq, prev_hash = l.prev_hash, hash = l.hash \
+             FROM json_to_recordset($1::json) AS l(id text, seq bigint, prev_hash text, hash text) \
+             WHERE audit_events.id = l.id AND audit_events.seq IS NULL"
+        }
+        DbConnection::Sqlite(_) => {
+            "UPDATE audit_events SET seq = l.value ->> 'seq', prev_hash = l.value ->> 'prev_hash', \
+             hash = l.value ->> 'hash' FROM json_each(?) AS l \
+             WHERE audit_events.id = l.value ->> 'id' AND audit_events.seq IS NULL"
+        }
+    };
+    diesel::sql_query(sql)
+        .bind::<diesel::sql_types::Text, _>(links)
+        .execute(conn)
 }
 
 /// Takes the key store's wrapping lock until the end of the current transaction: shared

@@ -212,22 +212,23 @@ pub fn seal(conn: &mut DbConnection) -> Result<usize, ApiError> {
                 .limit(SEAL_BATCH)
                 .select(EVENT_COLUMNS)
                 .load::<EventRow>(conn)?;
+            let mut links = Vec::with_capacity(pending.len());
             for row in &pending {
                 let event = event(row.clone())?;
                 seq += 1;
                 let hash = event.chain_hash(seq, &prev);
-                diesel::update(
-                    audit_events::table
-                        .find(&event.id)
-                        .filter(audit_events::seq.is_null()),
-                )
-                .set((
-                    audit_events::seq.eq(seq),
-                    audit_events::prev_hash.eq(&prev),
-                    audit_events::hash.eq(&hash),
-                ))
-                .execute(conn)?;
+                links.push(serde_json::json!({"id": event.id, "seq": seq, "prev_hash": prev, "hash": hash}));
                 prev = hash;
+            }
+            if !links.is_empty() {
+                let links = serde_json::Value::Array(links).to_string();
+                let linked = portable::link_audit_events(conn, &links)?;
+                if linked != pending.len() {
+                    return Err(ApiError::Internal(anyhow::anyhow!(
+                        "sealed {linked} of {} audit events",
+                        pending.len()
+                    )));
+                }
             }
             Ok(pending.len())
         })?;
