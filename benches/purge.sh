@@ -1,42 +1,64 @@
 #!/usr/bin/env bash
-# Purge speed: starts the release server on a fresh database, seeds it for SEED_SECONDS with
-# realistic test-mode reports (2 to 5 accounts and 3 to 10 content items each, as
-# benches/load.lua makes them; batches of 100 through POST /api/v1/reports/batch, driven by
-# wrk), stops it, then times `report-portal purge` with
-# PORTAL_RETENTION_TEST_DAYS=0, which purges every one of them (PURGE_BATCH reports per
-# transaction).
+# Purge speed. Seeds a fresh database, then times `report-portal purge` over it.
+#
+# By default it starts the release server and, for SEED_SECONDS, posts realistic test-mode
+# reports (2 to 5 accounts and 3 to 10 content items each, as benches/load.lua makes them;
+# batches of 100 through POST /api/v1/reports/batch, driven by wrk), then purges with
+# PORTAL_RETENTION_TEST_DAYS=0, which reaches every one of them.
+#
+# With SEED_REPORTS=N it seeds N live reports with `report-portal seed` instead (a year of
+# arrivals from 20 organizations, part of them moved along the workflow; about 5 % end closed as
+# `no_action`), then purges with PORTAL_RETENTION_CLOSED_DAYS=0, which reaches those closed ones
+# among all the others.
 #
 #   benches/purge.sh                                               # SQLite in a temporary folder
 #   SEED_SECONDS=600 DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench benches/purge.sh
+#   SEED_REPORTS=1000000 BENCH_DIR=/var/tmp/purge DATABASE_URL=postgres://… benches/purge.sh
 #
-# Prints the reports seeded, the reports purged, the purge's wall time and reports/s.
+# With BENCH_DIR=folder the data folder (keys included) is kept there, and a later run with the
+# same folder and database purges without seeding (again, if the seeding finished: the file
+# `seeded` in the folder says what it did). PURGE_BATCH sets the reports purged per
+# transaction (default 200). Prints the reports seeded, the reports purged, the purge's wall time
+# and reports/s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SEED_SECONDS=${SEED_SECONDS:-60}
+SEED_REPORTS=${SEED_REPORTS:-0}
 export PORTAL_PURGE_BATCH_SIZE=${PURGE_BATCH:-200}
 command -v wrk >/dev/null || { echo "install wrk (apt-get install wrk)"; exit 1; }
 cargo build --release --quiet
 BIN=${CARGO_TARGET_DIR:-target}/release/report-portal
-WORK=$(mktemp -d)
+WORK=${BENCH_DIR:-$(mktemp -d)}
+mkdir -p "$WORK"
 export PORTAL_DATA_DIR=$WORK PORTAL_LOG=warn PORTAL_PURGE_INTERVAL_SECONDS=0 PORTAL_MAIL_WORKER=false
 export PORTAL_BIND=127.0.0.1:$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
-ORG=$($BIN org create --name "Purge Bench" --vetted | json '["id"]')
-CRED=$($BIN credential create --org "$ORG" --mode test)
-CLIENT_ID=$(echo "$CRED" | json '["client_id"]')
-SECRET=$(echo "$CRED" | json '["client_secret"]')
-$BIN serve &
-SERVER=$!
+SERVER=
 # Waits for the server to finish (it may still be writing) before its folder goes.
-trap '{ kill $SERVER && wait $SERVER; } 2>/dev/null || true; rm -rf "$WORK"' EXIT
-for _ in $(seq 50); do curl -sf "http://$PORTAL_BIND/readyz" >/dev/null && break; sleep 0.1; done
-export TOKEN=$(curl -sf -u "$CLIENT_ID:$SECRET" -d grant_type=client_credentials "http://$PORTAL_BIND/api/v1/auth/token" | json '["access_token"]')
-echo "backend: ${DATABASE_URL:-sqlite}; seeding for ${SEED_SECONDS}s"
-BATCH=100 wrk -t2 -c8 -d"${SEED_SECONDS}s" --timeout 30s -s benches/load.lua "http://$PORTAL_BIND" > "$WORK/wrk.txt"
-echo "reports seeded: $(awk '/^reports stored:/ {print $3}' "$WORK/wrk.txt")"
-kill $SERVER; wait $SERVER 2>/dev/null || true
+trap '{ [ -n "$SERVER" ] && kill $SERVER && wait $SERVER; } 2>/dev/null || true; [ -n "${BENCH_DIR:-}" ] || rm -rf "$WORK"' EXIT
+echo "backend: ${DATABASE_URL:-sqlite}"
+if [ -f "$WORK/seeded" ]; then
+  echo "purging the reports an earlier run seeded: $(cat "$WORK/seeded")"
+elif [ "$SEED_REPORTS" != 0 ]; then
+  echo "seeding $SEED_REPORTS reports with report-portal seed"
+  $BIN seed --reports "$SEED_REPORTS" --days 365 --organizations 20 | tee "$WORK/seeded"
+else
+  ORG=$($BIN org create --name "Purge Bench" --vetted | json '["id"]')
+  CRED=$($BIN credential create --org "$ORG" --mode test)
+  CLIENT_ID=$(echo "$CRED" | json '["client_id"]')
+  SECRET=$(echo "$CRED" | json '["client_secret"]')
+  $BIN serve &
+  SERVER=$!
+  for _ in $(seq 50); do curl -sf "http://$PORTAL_BIND/readyz" >/dev/null && break; sleep 0.1; done
+  export TOKEN=$(curl -sf -u "$CLIENT_ID:$SECRET" -d grant_type=client_credentials "http://$PORTAL_BIND/api/v1/auth/token" | json '["access_token"]')
+  echo "seeding for ${SEED_SECONDS}s"
+  BATCH=100 wrk -t2 -c8 -d"${SEED_SECONDS}s" --timeout 30s -s benches/load.lua "http://$PORTAL_BIND" > "$WORK/wrk.txt"
+  echo "reports acknowledged during the run (those in flight at its end are stored too): $(awk '/^reports stored:/ {print $3}' "$WORK/wrk.txt")" | tee "$WORK/seeded"
+  kill $SERVER; wait $SERVER 2>/dev/null || true
+  SERVER=
+fi
 START=$(date +%s.%N)
-RESULT=$(PORTAL_RETENTION_TEST_DAYS=0 $BIN purge)
+RESULT=$(PORTAL_RETENTION_TEST_DAYS=0 PORTAL_RETENTION_CLOSED_DAYS=0 $BIN purge)
 END=$(date +%s.%N)
 PURGED=$(echo "$RESULT" | json '["purged"]')
 python3 -c "s = $END - $START; print(f'purged: $PURGED in {s:.1f} s: {$PURGED / s:.0f} reports/s (batches of $PORTAL_PURGE_BATCH_SIZE)')"

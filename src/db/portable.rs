@@ -223,16 +223,16 @@ macro_rules! load_skipping_locked {
     };
 }
 pub(crate) use load_skipping_locked;
-/// Like [`insert_rows`], skipping the rows whose key is already stored (`ON CONFLICT DO
-/// NOTHING`); answers how many were inserted.
+/// Like [`insert_rows`] (in statements of at most [`ROWS_PER_STATEMENT`] rows), skipping the
+/// rows whose key is already stored (`ON CONFLICT DO NOTHING`); answers how many were inserted.
 macro_rules! insert_new_rows {
-    ($conn:expr, $table:expr, $rows:expr) => {{
-        let rows = $rows;
-        if rows.is_empty() {
-            Ok(0)
-        } else {
-            $crate::db::portable::per_backend!($conn, c => diesel::insert_into($table).values(rows).on_conflict_do_nothing().execute(c))
-        }
-    }};
+    ($conn:expr, $table:expr, $rows:expr) => {
+        $rows
+            .chunks($crate::db::portable::ROWS_PER_STATEMENT)
+            .try_fold(0, |inserted, chunk| {
+                $crate::db::portable::per_backend!($conn, c => diesel::insert_into($table).values(chunk).on_conflict_do_nothing().execute(c))
+                    .map(|n| inserted + n)
+            })
+    };
 }
 pub(crate) use insert_new_rows;

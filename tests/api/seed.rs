@@ -230,3 +230,17 @@ async fn seeding_refuses_a_database_with_live_reports_unless_forced() {
     assert_eq!(forced["reports"], 20);
     assert_eq!(count(), 41);
 }
+
+#[actix_web::test]
+async fn one_organizations_many_reports_are_seeded_in_one_transaction() {
+    // 300 reports of one organization share a transaction: their correlation index rows are
+    // more than one statement may bind on SQLite, and must be split, not refused.
+    let app = spawn_app().await;
+    let seeded = succeeded(&seed(
+        &app,
+        &["--reports", "300", "--organizations", "1", "--days", "30"],
+    ));
+    assert_eq!(seeded["reports"], 300);
+    let stored: i64 = app.with_db(|conn| reports::table.count().get_result(conn).unwrap());
+    assert_eq!(stored, 300);
+}
