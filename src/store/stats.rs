@@ -412,48 +412,27 @@ pub struct Rebuild {
     pub examples: Vec<(String, String, String, i64, i64)>,
 }
 
-/// A report as a recount reads it: id, organization, receipt time, status, severity (which an
-/// amendment may have raised since the body), sealed body, first review, latest closure, data
-/// key id.
-type RecountRow = (
-    String,
-    String,
-    NaiveDateTime,
-    String,
-    String,
-    String,
-    Option<NaiveDateTime>,
-    Option<NaiveDateTime>,
-    String,
-);
-
-type RecountColumns = (
-    reports::id,
-    reports::organization_id,
-    reports::received_at,
-    reports::status,
-    reports::severity,
-    reports::body,
-    reports::first_reviewed_at,
-    reports::closed_at,
-    reports::key_id,
-);
-
-const RECOUNT_COLUMNS: RecountColumns = (
-    reports::id,
-    reports::organization_id,
-    reports::received_at,
-    reports::status,
-    reports::severity,
-    reports::body,
-    reports::first_reviewed_at,
-    reports::closed_at,
-    reports::key_id,
-);
+/// A report as a recount reads it.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = reports)]
+struct RecountRow {
+    id: String,
+    organization_id: String,
+    received_at: NaiveDateTime,
+    status: String,
+    /// As it is now: an amendment may have raised it since the body.
+    severity: String,
+    /// The body as received, sealed.
+    body: String,
+    first_reviewed_at: Option<NaiveDateTime>,
+    /// The latest closure.
+    closed_at: Option<NaiveDateTime>,
+    key_id: String,
+}
 
 /// The data keys of `rows`, fetched in one key-store query.
 fn keys_of(keys: &KeyStore, rows: &[RecountRow]) -> Result<HashMap<String, DataKey>, ApiError> {
-    let ids: Vec<&str> = rows.iter().map(|row| row.8.as_str()).collect();
+    let ids: Vec<&str> = rows.iter().map(|row| row.key_id.as_str()).collect();
     keys.fetch(&ids)
 }
 
@@ -468,7 +447,7 @@ impl Recount {
     /// Adds one report as it is stored now, its body opened with `key`; triage times from its
     /// first review and its latest closure.
     fn add(&mut self, row: RecountRow, key: &DataKey) -> Result<(), ApiError> {
-        let (
+        let RecountRow {
             id,
             organization_id,
             received_at,
@@ -477,8 +456,8 @@ impl Recount {
             body,
             first_reviewed_at,
             closed_at,
-            _,
-        ) = row;
+            key_id: _,
+        } = row;
         let body = key.open(&body, &place(&id, "body"))?;
         let mut report: NewReport = serde_json::from_str(&body)
             .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored body: {e}")))?;
@@ -518,16 +497,16 @@ pub fn keep_purged(
     let rows: Vec<RecountRow> = reports::table
         .filter(reports::id.eq_any(ids))
         .filter(reports::mode.eq(CredentialMode::Live.as_ref()))
-        .select(RECOUNT_COLUMNS)
+        .select(RecountRow::as_select())
         .load(conn)?;
     let row_keys = keys_of(keys, &rows)?;
     let mut kept = Recount::default();
     let mut uncounted = HashSet::new();
     for row in rows {
-        match row_keys.get(&row.8) {
+        match row_keys.get(&row.key_id) {
             Some(key) => kept.add(row, key)?,
             None => {
-                uncounted.insert(row.0);
+                uncounted.insert(row.id);
             }
         }
     }
@@ -601,15 +580,15 @@ pub fn rebuild(conn: &mut DbConnection, keys: &KeyStore) -> Result<Rebuild, ApiE
                 .filter(reports::id.gt(&after))
                 .order(reports::id.asc())
                 .limit(1000)
-                .select(RECOUNT_COLUMNS)
+                .select(RecountRow::as_select())
                 .load(conn)?;
             let Some(last) = page.last() else { break };
-            after = last.0.clone();
+            after = last.id.clone();
             reports_counted += page.len();
             let page_keys = keys_of(keys, &page)?;
             for row in page {
-                let key = page_keys.get(&row.8).ok_or_else(|| {
-                    ApiError::Internal(anyhow::anyhow!("the data key of report {} is gone", row.0))
+                let key = page_keys.get(&row.key_id).ok_or_else(|| {
+                    ApiError::Internal(anyhow::anyhow!("the data key of report {} is gone", row.id))
                 })?;
                 recount.add(row, key)?;
             }
