@@ -11,7 +11,9 @@
 # the limit: pgbench sending the very statements the server sent for one submission, captured
 # from PostgreSQL's statement log and turned into a script by benches/pgbench_script.py (same
 # statements, same transaction, prepared; fresh ids in every transaction). It prints
-# reports/s, p50/p99 latency and the server's peak RSS, the ratios API / limit, the latency of
+# reports/s, p50/p99 latency and the server's peak RSS, the ratios API / limit, where a single
+# report's CPU time goes (the server's and PostgreSQL's in the API run, PostgreSQL's under
+# pgbench), the latency of
 # single submissions offered at half the peak rate (wrk with a pause after each answer, see
 # RATE in load.lua), and does the API runs again on SQLite (synchronous=FULL). Results go
 # to benches/results/load.txt.
@@ -87,6 +89,12 @@ limit() {
     > "$WORK/pgbench.txt" 2>&1 || { cat "$WORK/pgbench.txt" >&2; exit 1; }
   awk '/^tps = / {printf "%.0f", $3}' "$WORK/pgbench.txt"
 }
+# CPU clock ticks (user + system, with those of ended children) of the processes $@, and of the
+# throwaway PostgreSQL cluster (the postmaster, its children, and through it those that ended).
+ticks() { for pid in "$@"; do awk '{print $14 + $15 + $16 + $17}' "/proc/$pid/stat" 2>/dev/null || true; done | awk '{s += $1} END {print s + 0}'; }
+pg_ticks() { local pm; pm=$(head -1 "$WORK/pg/postmaster.pid"); ticks "$pm" $(pgrep -P "$pm"); }
+# Microseconds of CPU per report from ticks $1 to $2 over $3 reports.
+per_report() { python3 -c "import sys, os; print(round((int(sys.argv[2]) - int(sys.argv[1])) * 1e6 / os.sysconf('SC_CLK_TCK') / float(sys.argv[3])))" "$1" "$2" "$3"; }
 ratio() { python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.2f}')" "$1" "$2"; }
 
 # The statements of one single submission and of one batch, as the server sends them.
@@ -106,13 +114,17 @@ unset PGOPTIONS
 echo "captured: $(grep -c ';$' "$WORK/single.sql") statements a single submission, $(grep -c ';$' "$WORK/batch.sql") a batch of 100"
 
 start_server "$PG_URL/bench" "$WORK/data-pg"
+SERVER_T0=$(ticks "$SERVER") PG_T0=$(pg_ticks)
 read -r SINGLE SINGLE_P50 SINGLE_P99 <<< "$(api "$CONCURRENCY" 0)"
+SERVER_T1=$(ticks "$SERVER") PG_T1=$(pg_ticks)
 # Half of that peak, offered at a steady rate (see RATE in load.lua).
 read -r HALF HALF_P50 HALF_P99 <<< "$(RATE=$(( SINGLE / 2 )) CONNECTIONS=$CONCURRENCY api "$CONCURRENCY" 0)"
 read -r BATCHED BATCH_P50 BATCH_P99 <<< "$(api "$BATCH_CONCURRENCY" 100)"
 stop_server
 PG_RSS=$PEAK_RSS_MB
+PG_T2=$(pg_ticks)
 SINGLE_LIMIT=$(limit "$CONCURRENCY" "$WORK/single.sql")
+PG_T3=$(pg_ticks)
 BATCH_LIMIT=$(( $(limit "$BATCH_CONCURRENCY" "$WORK/batch.sql") * 100 ))
 
 start_server "" "$WORK/data-sqlite"
@@ -129,6 +141,10 @@ LITE_RSS=$PEAK_RSS_MB
   printf "  %-7s API %6s reports/s  p50 %6s ms  p99 %6s ms | pgbench limit %6s reports/s | API/limit %s\n" \
     single "$SINGLE" "$SINGLE_P50" "$SINGLE_P99" "$SINGLE_LIMIT" "$(ratio "$SINGLE" "$SINGLE_LIMIT")" \
     batch "$BATCHED" "$BATCH_P50" "$BATCH_P99" "$BATCH_LIMIT" "$(ratio "$BATCHED" "$BATCH_LIMIT")"
+  printf "  CPU per single report: API run: server %s µs + PostgreSQL %s µs | pgbench run: PostgreSQL %s µs\n" \
+    "$(per_report "$SERVER_T0" "$SERVER_T1" "$(( SINGLE * DURATION ))")" \
+    "$(per_report "$PG_T0" "$PG_T1" "$(( SINGLE * DURATION ))")" \
+    "$(per_report "$PG_T2" "$PG_T3" "$(( SINGLE_LIMIT * DURATION ))")"
   printf "  single at half of peak (paced): %s reports/s (%s of peak)  p50 %s ms  p99 %s ms\n" \
     "$HALF" "$(ratio "$HALF" "$SINGLE")" "$HALF_P50" "$HALF_P99"
   echo "SQLite (synchronous=FULL), server peak RSS ${LITE_RSS} MB"

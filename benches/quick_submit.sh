@@ -11,8 +11,9 @@
 #   PERF=/tmp/submit.perf benches/quick_submit.sh             # and profiles the server with perf
 #
 # Prints wrk's summary, "reports/s" (reports stored per second; every report is new), the
-# server's peak RSS and the CPU time per report (user + system) of the server and, for a local PostgreSQL whose data
-# folder PG_DATA names, of its processes: a cost that other load on the machine hardly changes.
+# server's peak RSS and the CPU time per report (user + system) of the server and, for a local
+# PostgreSQL whose data folder PG_DATA names, of its processes: costs that other load on the
+# machine hardly changes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CONCURRENCY=${CONCURRENCY:-16}
@@ -39,17 +40,16 @@ for _ in $(seq 50); do curl -sf "http://$PORTAL_BIND/readyz" >/dev/null && break
 export TOKEN=$(curl -sf -u "$CLIENT_ID:$SECRET" -d grant_type=client_credentials "http://$PORTAL_BIND/api/v1/auth/token" \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
 echo "backend: ${DATABASE_URL:-sqlite}, concurrency $CONCURRENCY, ${DURATION}s, batch ${BATCH}"
-# CPU clock ticks (user + system) of the server, and of the PostgreSQL cluster in PG_DATA.
-cpu() {
-  local pids=$SERVER
-  if [ -n "${PG_DATA:-}" ]; then
-    local postmaster; postmaster=$(head -1 "$PG_DATA/postmaster.pid")
-    pids="$pids $postmaster $(pgrep -P "$postmaster" | tr '\n' ' ')"
-  fi
-  for pid in $pids; do awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || true; done \
-    | awk '{s += $1} END {print s}'
+# CPU clock ticks (user + system) of the server, and of the PostgreSQL cluster in PG_DATA (its
+# backends, and through the postmaster's children's times those that ended).
+ticks() { for pid in "$@"; do awk '{print $14 + $15 + $16 + $17}' "/proc/$pid/stat" 2>/dev/null || true; done | awk '{s += $1} END {print s + 0}'; }
+server_cpu() { ticks "$SERVER"; }
+pg_cpu() {
+  [ -n "${PG_DATA:-}" ] || { echo 0; return; }
+  local postmaster; postmaster=$(head -1 "$PG_DATA/postmaster.pid")
+  ticks "$postmaster" $(pgrep -P "$postmaster")
 }
-BEFORE=$(cpu)
+SERVER_BEFORE=$(server_cpu) PG_BEFORE=$(pg_cpu)
 # PERF=file: a perf profile of the server (cpu-clock samples) while wrk runs; read it with
 # `perf report -i file --no-children --sort dso,symbol`.
 if [ -n "${PERF:-}" ]; then
@@ -58,5 +58,6 @@ fi
 wrk -t"$(( CONCURRENCY < 2 ? 1 : 2 ))" -c"$CONCURRENCY" -d"${DURATION}s" --timeout 10s --latency -s benches/load.lua \
   "http://$PORTAL_BIND" | tee "$WORK/wrk.txt"
 STORED=$(awk '/^reports stored:/ {print $3}' "$WORK/wrk.txt")
-echo "CPU per report: $(( ($(cpu) - BEFORE) * 1000000 / $(getconf CLK_TCK) / STORED )) µs (server${PG_DATA:+ and PostgreSQL})"
+per_report() { echo $(( ($1 - $2) * 1000000 / $(getconf CLK_TCK) / STORED )); }
+echo "CPU per report: server $(per_report "$(server_cpu)" "$SERVER_BEFORE") µs${PG_DATA:+, PostgreSQL $(per_report "$(pg_cpu)" "$PG_BEFORE") µs}"
 echo "server peak RSS: $(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$SERVER/status") MB"
