@@ -162,10 +162,13 @@ class Portal:
         return json.loads(body)["access_token"]
 
     def delivered_report_ids(self):
-        """The report ids named by the e-mail written so far."""
+        """The report ids named by the e-mail written so far (whole messages: the worker writes
+        each to a `.eml.partial` file first, then renames it)."""
         text = []
         mail_dir = os.path.join(self.data_dir, "mail")
         for name in os.listdir(mail_dir) if os.path.isdir(mail_dir) else []:
+            if not name.endswith(".eml"):
+                continue
             with open(os.path.join(mail_dir, name), "rb") as f:
                 message = email.message_from_binary_file(f, policy=email.policy.default)
             for part in message.walk():
