@@ -197,13 +197,14 @@ pub(crate) use per_backend;
 pub const ROWS_PER_STATEMENT: usize = 1000;
 
 /// Inserts `rows` (a slice of insertables) into `table` in multi-row statements of at most
-/// [`ROWS_PER_STATEMENT`] rows; nothing is sent for an empty slice. Answers the rows inserted.
+/// [`ROWS_PER_STATEMENT`] rows, each with the conflict clause `on_conflict` when one is named;
+/// nothing is sent for an empty slice. Answers the rows inserted.
 macro_rules! insert_rows {
-    ($conn:expr, $table:expr, $rows:expr) => {
+    ($conn:expr, $table:expr, $rows:expr $(, $on_conflict:ident)?) => {
         $rows
             .chunks($crate::db::portable::ROWS_PER_STATEMENT)
             .try_fold(0, |inserted, chunk| {
-                $crate::db::portable::per_backend!($conn, c => diesel::insert_into($table).values(chunk).execute(c))
+                $crate::db::portable::per_backend!($conn, c => diesel::insert_into($table).values(chunk)$(.$on_conflict())?.execute(c))
                     .map(|n| inserted + n)
             })
     };
@@ -223,16 +224,11 @@ macro_rules! load_skipping_locked {
     };
 }
 pub(crate) use load_skipping_locked;
-/// Like [`insert_rows`] (in statements of at most [`ROWS_PER_STATEMENT`] rows), skipping the
-/// rows whose key is already stored (`ON CONFLICT DO NOTHING`); answers how many were inserted.
+/// Like [`insert_rows`], skipping the rows whose key is already stored (`ON CONFLICT DO
+/// NOTHING`); answers how many were inserted.
 macro_rules! insert_new_rows {
     ($conn:expr, $table:expr, $rows:expr) => {
-        $rows
-            .chunks($crate::db::portable::ROWS_PER_STATEMENT)
-            .try_fold(0, |inserted, chunk| {
-                $crate::db::portable::per_backend!($conn, c => diesel::insert_into($table).values(chunk).on_conflict_do_nothing().execute(c))
-                    .map(|n| inserted + n)
-            })
+        $crate::db::portable::insert_rows!($conn, $table, $rows, on_conflict_do_nothing)
     };
 }
 pub(crate) use insert_new_rows;
