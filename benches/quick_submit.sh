@@ -40,6 +40,15 @@ for _ in $(seq 50); do curl -sf "http://$PORTAL_BIND/readyz" >/dev/null && break
 export TOKEN=$(curl -sf -u "$CLIENT_ID:$SECRET" -d grant_type=client_credentials "http://$PORTAL_BIND/api/v1/auth/token" \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
 echo "backend: ${DATABASE_URL:-sqlite}, concurrency $CONCURRENCY, ${DURATION}s, batch ${BATCH}"
+# A database in service has statistics. Without them PostgreSQL plans the server's prepared
+# statements on near-empty tables, caches plans that scan whole tables, and keeps them until
+# autovacuum analyzes (see benches/load.sh): WARMUP seconds (default 5) of the same load, then
+# (PostgreSQL) ANALYZE, which makes the server plan again, before the measured run.
+WARMUP=${WARMUP:-5}
+if [ "$WARMUP" != 0 ]; then
+  wrk -t1 -c"$CONCURRENCY" -d"${WARMUP}s" --timeout 10s -s benches/load.lua "http://$PORTAL_BIND" >/dev/null
+  [ -z "${DATABASE_URL:-}" ] || psql -q "$DATABASE_URL" -c "VACUUM ANALYZE"
+fi
 # CPU clock ticks (user + system) of the server, and of the PostgreSQL cluster in PG_DATA (its
 # backends, and through the postmaster's children's times those that ended).
 ticks() { for pid in "$@"; do awk '{print $14 + $15 + $16 + $17}' "/proc/$pid/stat" 2>/dev/null || true; done | awk '{s += $1} END {print s + 0}'; }

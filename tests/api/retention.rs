@@ -7,7 +7,9 @@
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use report_portal::db::DbConnection;
-use report_portal::db::schema::{report_tombstones, reports};
+use report_portal::db::schema::{
+    indicator_index, pdq_index, report_tombstones, report_words, reports,
+};
 use report_portal::domain::organization::CredentialMode;
 use report_portal::domain::retention::Retention;
 use report_portal::domain::user::Role;
@@ -75,6 +77,25 @@ pub(crate) async fn retract(app: &TestApp, token: &str, id: &str) {
         200,
     )
     .await;
+}
+
+/// The rows of a report in the search words, the correlation index and the PDQ index.
+fn index_rows(app: &TestApp, id: &str) -> (i64, i64, i64) {
+    app.with_db(|conn| {
+        let words = report_words::table
+            .filter(report_words::report_id.eq(id))
+            .count()
+            .get_result(conn);
+        let indicators = indicator_index::table
+            .filter(indicator_index::report_id.eq(id))
+            .count()
+            .get_result(conn);
+        let pdqs = pdq_index::table
+            .filter(pdq_index::report_id.eq(id))
+            .count()
+            .get_result(conn);
+        (words.unwrap(), indicators.unwrap(), pdqs.unwrap())
+    })
 }
 
 pub(crate) fn id_of(receipt: &Value) -> String {
@@ -340,17 +361,26 @@ async fn a_purged_report_answers_410_with_its_tombstone_and_its_external_id_stay
     let live = app.reporter(CredentialMode::Live).await;
     let other = app.reporter(CredentialMode::Live).await;
     let (_, supervisor) = app.staff(Role::Supervisor).await;
-    let report = valid_report();
+    let mut report = valid_report();
+    report["content"][0]["pdq"] = json!("f0".repeat(32));
     let receipt = app.submit(&live.token, &report).await;
     let id = id_of(&receipt);
     let external_id = report["external_id"].as_str().unwrap();
     upload_evidence(&app, &live.token, &id).await;
     assert_eq!(evidence_files(&app, &id), 1);
     retract(&app, &live.token, &id).await;
+    let (words, indicators, pdqs) = index_rows(&app, &id);
+    assert!(words > 0 && indicators > 0 && pdqs > 0);
 
     let done = purge_at(&app, Utc::now() + Duration::days(5)).await;
     assert_eq!((done.purged, done.evidence_deleted), (1, 1), "{done:?}");
     assert_eq!(evidence_files(&app, &id), 0, "evidence files deleted");
+    // No foreign key keeps these from outliving their report: the purge deletes them itself.
+    assert_eq!(
+        index_rows(&app, &id),
+        (0, 0, 0),
+        "search and correlation rows left"
+    );
 
     for path in [
         format!("/api/v1/reports/{id}"),
