@@ -91,7 +91,7 @@ impl<T: DeserializeOwned> JsonBody<T> {
     /// into `json`), keeping it in canonical form: how each item of a batch is read. A number
     /// written with a zero fraction (`12.0`) is an integer, as JSON Schema counts it.
     pub fn from_value(mut json: serde_json::Value) -> Result<Self, ApiError> {
-        if let Some(pointer) = string_with_nul(&json, String::new()) {
+        if let Some(pointer) = string_with_nul(&json) {
             return Err(ApiError::invalid(
                 pointer,
                 "nul",
@@ -107,17 +107,17 @@ impl<T: DeserializeOwned> JsonBody<T> {
 }
 
 /// The JSON Pointer of the first string in `json` holding a NUL character (which no field
-/// needs, and PostgreSQL cannot store), below `pointer`.
-fn string_with_nul(json: &serde_json::Value, pointer: String) -> Option<String> {
+/// needs, and PostgreSQL cannot store). The pointer is written only on the way back from a
+/// string that has one: a body without NUL allocates nothing here.
+fn string_with_nul(json: &serde_json::Value) -> Option<String> {
     use serde_json::Value;
     match json {
-        Value::String(text) => text.contains('\0').then_some(pointer),
-        Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .find_map(|(index, item)| string_with_nul(item, format!("{pointer}/{index}"))),
+        Value::String(text) => text.contains('\0').then(String::new),
+        Value::Array(items) => items.iter().enumerate().find_map(|(index, item)| {
+            string_with_nul(item).map(|below| format!("/{index}{below}"))
+        }),
         Value::Object(fields) => fields.iter().find_map(|(key, value)| {
-            string_with_nul(value, format!("{pointer}/{}", escape_pointer(key)))
+            string_with_nul(value).map(|below| format!("/{}{below}", escape_pointer(key)))
         }),
         _ => None,
     }
