@@ -1,6 +1,6 @@
 //! Retention: each policy purges exactly at its boundary time (the purge's clock is set by the
 //! test), held, open and unreleased reports survive, a purged report answers 410 with its
-//! tombstone, its external_id is recognised, statistics and the audit chain stay as they were
+//! tombstone and leaves no search or correlation rows, its external_id is recognised, statistics and the audit chain stay as they were
 //! (through a `stats rebuild` and a compaction too),
 //! an interrupted purge completes, and concurrent purges purge each report once.
 
@@ -81,20 +81,21 @@ pub(crate) async fn retract(app: &TestApp, token: &str, id: &str) {
 
 /// The rows of a report in the search words, the correlation index and the PDQ index.
 fn index_rows(app: &TestApp, id: &str) -> (i64, i64, i64) {
+    macro_rules! rows_of {
+        ($conn:expr, $table:ident) => {
+            $table::table
+                .filter($table::report_id.eq(id))
+                .count()
+                .get_result::<i64>($conn)
+                .unwrap()
+        };
+    }
     app.with_db(|conn| {
-        let words = report_words::table
-            .filter(report_words::report_id.eq(id))
-            .count()
-            .get_result(conn);
-        let indicators = indicator_index::table
-            .filter(indicator_index::report_id.eq(id))
-            .count()
-            .get_result(conn);
-        let pdqs = pdq_index::table
-            .filter(pdq_index::report_id.eq(id))
-            .count()
-            .get_result(conn);
-        (words.unwrap(), indicators.unwrap(), pdqs.unwrap())
+        (
+            rows_of!(conn, report_words),
+            rows_of!(conn, indicator_index),
+            rows_of!(conn, pdq_index),
+        )
     })
 }
 
