@@ -1,8 +1,8 @@
 //! Retention: each policy purges exactly at its boundary time (the purge's clock is set by the
 //! test), held, open and unreleased reports survive, a purged report answers 410 with its
-//! tombstone and leaves no search or correlation rows, its external_id is recognised, statistics and the audit chain stay as they were
-//! (through a `stats rebuild` and a compaction too),
-//! an interrupted purge completes, and concurrent purges purge each report once.
+//! tombstone and leaves no search or correlation rows, its external_id is recognised,
+//! statistics and the audit chain stay as they were (through a `stats rebuild` and a compaction
+//! too), an interrupted purge completes, and concurrent purges purge each report once.
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
