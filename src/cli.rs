@@ -204,7 +204,7 @@ pub fn run_command(command: Command, settings: &Settings) -> anyhow::Result<()> 
     )?;
     let mut conn = pool.get()?;
     let keys = KeyStore::open(settings)?;
-    let applied = db::run_migrations(&mut conn)? + keys.migrate()?;
+    let applied = store::migrate(&mut conn, &keys)?;
     let conn: &mut DbConnection = &mut conn;
     match command {
         Command::Serve

@@ -229,7 +229,13 @@ fn store_chunk(
             }
             created += 1;
             for request in workflow {
-                store::review::transition(conn, &submission.receipt.id, reviewer, request)?;
+                store::review::transition(
+                    conn,
+                    key_store,
+                    &submission.receipt.id,
+                    reviewer,
+                    request,
+                )?;
                 moved += 1;
             }
         }

@@ -118,9 +118,10 @@ impl AppState {
             .await
     }
 
-    /// Runs both databases' pending migrations; answers how many ran.
+    /// Runs both databases' pending migrations and seals what they set aside; answers how many
+    /// ran.
     pub fn migrate(&self) -> anyhow::Result<usize> {
-        Ok(db::run_migrations(&mut *self.pool.get()?)? + self.keys.migrate()?)
+        crate::store::migrate(&mut *self.pool.get()?, &self.keys)
     }
 
     /// Runs `work` with a pooled connection on the blocking thread pool, never on an async worker.

@@ -33,14 +33,12 @@ diesel::table! {
         external_id -> Text,
         service -> Text,
         category -> Text,
-        category_other -> Nullable<Text>,
         severity -> Text,
         detection_method -> Text,
         detected_at -> Timestamp,
         activity_start -> Nullable<Timestamp>,
         activity_end -> Nullable<Timestamp>,
         languages -> Text,
-        preservation_reference -> Nullable<Text>,
         status -> Text,
         received_at -> Timestamp,
         body -> Text,
@@ -48,13 +46,13 @@ diesel::table! {
         assignee_id -> Nullable<Text>,
         version -> Integer,
         resolution -> Nullable<Text>,
-        referral_agency -> Nullable<Text>,
-        referral_reference -> Nullable<Text>,
         first_reviewed_at -> Nullable<Timestamp>,
         closed_at -> Nullable<Timestamp>,
         released_at -> Nullable<Timestamp>,
         retracted_at -> Nullable<Timestamp>,
         key_id -> Text,
+        /// The referral (JSON), sealed.
+        sealed_referral -> Nullable<Text>,
     }
 }
 
@@ -170,8 +168,11 @@ diesel::table! {
         kind -> Text,
         from_status -> Nullable<Text>,
         to_status -> Nullable<Text>,
-        reason -> Nullable<Text>,
+        /// Plain JSON: ids, codes and counts only.
         detail -> Nullable<Text>,
+        sealed_reason -> Nullable<Text>,
+        /// JSON, sealed, instead of `detail` when the detail carries free text (a referral).
+        sealed_detail -> Nullable<Text>,
     }
 }
 
@@ -321,9 +322,9 @@ diesel::table! {
         size -> BigInt,
         media_type -> Text,
         content_index -> Nullable<Integer>,
-        description -> Nullable<Text>,
         client_id -> Text,
         uploaded_at -> Timestamp,
+        sealed_description -> Nullable<Text>,
     }
 }
 
@@ -374,9 +375,20 @@ diesel::table! {
 diesel::table! {
     report_holds (report_id) {
         report_id -> Text,
-        reason -> Text,
         placed_at -> Timestamp,
         placed_by -> Text,
+        sealed_reason -> Text,
+    }
+}
+
+diesel::table! {
+    /// Free text that migration `000014_sealed_free_text` took out of its plaintext column, until
+    /// [`crate::store::sealed::seal_set_aside`] has sealed it into its `sealed_*` column.
+    free_text_to_seal (field, row_id) {
+        field -> Text,
+        row_id -> Text,
+        report_id -> Text,
+        text -> Text,
     }
 }
 

@@ -128,7 +128,7 @@ async fn receive(
         role: Role::Reporter,
     };
     let recorded = state
-        .db(move |conn| evidence::record(conn, &new, &actor))
+        .db(move |conn| evidence::record(conn, &key, &new, &actor))
         .await;
     match recorded {
         Ok((evidence, true)) => Ok(HttpResponse::Created().json(evidence)),

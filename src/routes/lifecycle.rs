@@ -109,7 +109,7 @@ pub async fn retract(
     let keys = state.keys.clone();
     let report = state
         .audited(event, move |conn| {
-            lifecycle::retract(conn, &submitter, &id, &body.value.reason)?;
+            lifecycle::retract(conn, &keys, &submitter, &id, &body.value.reason)?;
             reports::get(
                 conn,
                 &keys,

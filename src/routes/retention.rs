@@ -50,7 +50,7 @@ pub async fn place_hold(
     Ok(web::Json(
         state
             .audited(event, move |conn| {
-                retention::place_hold(conn, &id, &actor, &body.value.reason)?;
+                retention::place_hold(conn, &keys, &id, &actor, &body.value.reason)?;
                 review::detail(conn, &keys, &id)
             })
             .await?,
@@ -126,7 +126,7 @@ pub async fn release(
     Ok(web::Json(
         state
             .audited(event, move |conn| {
-                retention::release(conn, &id, &actor, &body.value.reason)?;
+                retention::release(conn, &keys, &id, &actor, &body.value.reason)?;
                 review::detail(conn, &keys, &id)
             })
             .await?,

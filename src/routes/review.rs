@@ -267,7 +267,7 @@ pub async fn transition(
     let keys = state.keys.clone();
     let detail = state
         .audited(event, move |conn| {
-            review::transition(conn, &id, &actor, &body.value)?;
+            review::transition(conn, &keys, &id, &actor, &body.value)?;
             review::detail(conn, &keys, &id)
         })
         .await?;

@@ -182,7 +182,6 @@ pub fn index_new_reports(
                     kind: "correlation",
                     from: None,
                     to: None,
-                    reason: None,
                     detail: Some(serde_json::json!({
                         "matching_reports": correlation.matching_reports,
                         "other_organizations": correlation.other_organizations,

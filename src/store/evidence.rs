@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::lifecycle::refuse_if_retracted;
 use super::organizations::parse;
 use super::review::{NewEvent, record_event};
+use super::sealed::FreeText;
 use crate::db::schema::{report_content, report_evidence, reports};
 use crate::db::{DbConnection, portable};
 use crate::domain::evidence::Evidence;
@@ -66,7 +67,7 @@ type EvidenceColumns = (
     report_evidence::size,
     report_evidence::media_type,
     report_evidence::content_index,
-    report_evidence::description,
+    report_evidence::sealed_description,
     report_evidence::uploaded_at,
 );
 
@@ -76,13 +77,17 @@ const EVIDENCE_COLUMNS: EvidenceColumns = (
     report_evidence::size,
     report_evidence::media_type,
     report_evidence::content_index,
-    report_evidence::description,
+    report_evidence::sealed_description,
     report_evidence::uploaded_at,
 );
 
-fn evidence(row: EvidenceRow) -> Evidence {
+/// The evidence of `report_id` that `row` holds, its description opened with the report's `key`.
+fn evidence(row: EvidenceRow, report_id: &str, key: &DataKey) -> Result<Evidence, ApiError> {
     let (id, sha256, size, media_type, content_index, description, uploaded_at) = row;
-    Evidence {
+    let description = description
+        .map(|sealed| FreeText::EvidenceDescription(&id).open(key, report_id, &sealed))
+        .transpose()?;
+    Ok(Evidence {
         id,
         sha256,
         size,
@@ -90,19 +95,21 @@ fn evidence(row: EvidenceRow) -> Evidence {
         content_index,
         description,
         uploaded_at: uploaded_at.and_utc(),
-    }
+    })
 }
 
-/// Records a stored file (422 if `content_index` names no content item of the report). When
-/// the report already has a file with the same bytes, nothing is recorded: answers that one
-/// and `false` (the caller then deletes the new file).
+/// Records a stored file, its description sealed under the report's `key` (422 if
+/// `content_index` names no content item of the report). When the report already has a file
+/// with the same bytes, nothing is recorded: answers that one and `false` (the caller then
+/// deletes the new file).
 pub fn record(
     conn: &mut DbConnection,
+    key: &DataKey,
     new: &NewEvidence,
     actor: &Actor,
 ) -> Result<(Evidence, bool), ApiError> {
     let recorded = portable::write_transaction(conn, |conn| {
-        if let Some(existing) = by_sha256(conn, &new.report_id, &new.sha256)? {
+        if let Some(existing) = by_sha256(conn, key, &new.report_id, &new.sha256)? {
             return Ok((existing, false));
         }
         if let Some(index) = new.content_index {
@@ -127,7 +134,9 @@ pub fn record(
                 report_evidence::size.eq(new.size),
                 report_evidence::media_type.eq(new.media_type),
                 report_evidence::content_index.eq(new.content_index),
-                report_evidence::description.eq(&new.description),
+                report_evidence::sealed_description.eq(new.description.as_ref().map(|text| {
+                    FreeText::EvidenceDescription(&new.id).seal(key, &new.report_id, text)
+                })),
                 report_evidence::client_id.eq(&actor.id),
                 report_evidence::uploaded_at.eq(uploaded_at),
             ))
@@ -150,7 +159,6 @@ pub fn record(
                 kind: "evidence",
                 from: None,
                 to: None,
-                reason: None,
                 detail: Some(detail),
             },
         )?;
@@ -167,7 +175,7 @@ pub fn record(
     });
     match recorded {
         // A concurrent upload of the same bytes won: answer its record.
-        Err(ApiError::Conflict { .. }) => by_sha256(conn, &new.report_id, &new.sha256)?
+        Err(ApiError::Conflict { .. }) => by_sha256(conn, key, &new.report_id, &new.sha256)?
             .map(|existing| (existing, false))
             .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("evidence vanished"))),
         other => other,
@@ -176,26 +184,34 @@ pub fn record(
 
 fn by_sha256(
     conn: &mut DbConnection,
+    key: &DataKey,
     report_id: &str,
     sha256: &str,
-) -> QueryResult<Option<Evidence>> {
+) -> Result<Option<Evidence>, ApiError> {
     report_evidence::table
         .filter(report_evidence::report_id.eq(report_id))
         .filter(report_evidence::sha256.eq(sha256))
         .select(EVIDENCE_COLUMNS)
         .first::<EvidenceRow>(conn)
-        .optional()
-        .map(|row| row.map(evidence))
+        .optional()?
+        .map(|row| evidence(row, report_id, key))
+        .transpose()
 }
 
-/// A report's evidence, oldest first.
-pub fn list(conn: &mut DbConnection, report_id: &str) -> QueryResult<Vec<Evidence>> {
+/// A report's evidence, oldest first, opened with the report's `key`.
+pub fn list(
+    conn: &mut DbConnection,
+    report_id: &str,
+    key: &DataKey,
+) -> Result<Vec<Evidence>, ApiError> {
     report_evidence::table
         .filter(report_evidence::report_id.eq(report_id))
         .order(report_evidence::id.asc())
         .select(EVIDENCE_COLUMNS)
-        .load::<EvidenceRow>(conn)
-        .map(|rows| rows.into_iter().map(evidence).collect())
+        .load::<EvidenceRow>(conn)?
+        .into_iter()
+        .map(|row| evidence(row, report_id, key))
+        .collect()
 }
 
 /// One evidence file of a report for download, with the report's data key; the download is
@@ -225,9 +241,9 @@ pub fn download(
             kind: "evidence_download",
             from: None,
             to: None,
-            reason: None,
             detail: Some(detail),
         },
     )?;
-    Ok((evidence(row), keys.one(&key_id)?))
+    let key = keys.one(&key_id)?;
+    Ok((evidence(row, report_id, &key)?, key))
 }

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 
 use super::organizations::parse;
 use super::reports::{AccountHashes, Parts, Submitter, insert_parts};
-use super::review::{NewEvent, record_event};
+use super::review::{NewEvent, record_event, record_sealed_event};
 use crate::auth::receipt::{ReceiptSigner, Received};
 use crate::db::schema::{
     report_accounts, report_amendments, report_content, report_locations, report_words, reports,
@@ -304,7 +304,6 @@ fn insert(
             kind: "amendment",
             from: None,
             to: None,
-            reason: None,
             detail: Some(detail),
         },
     )?;
@@ -345,12 +344,13 @@ pub fn amendments(
 /// report changes nothing.
 pub fn retract(
     conn: &mut DbConnection,
+    keys: &KeyStore,
     submitter: &Submitter,
     report_id: &str,
     reason: &str,
 ) -> Result<(), ApiError> {
     portable::write_transaction(conn, |conn| {
-        let (_, from, version, _) = own_report(conn, &submitter.organization_id, report_id)?;
+        let (_, from, version, report) = own_report(conn, &submitter.organization_id, report_id)?;
         match from {
             ReportStatus::Retracted => return Ok(()),
             ReportStatus::Closed | ReportStatus::Referred => {
@@ -389,17 +389,18 @@ pub fn retract(
             id: submitter.client_id.clone(),
             role: Role::Reporter,
         };
-        record_event(
+        record_sealed_event(
             conn,
+            &keys.one(&report.key_id)?,
             report_id,
             &actor,
             NewEvent {
                 kind: "retraction",
                 from: Some(from),
                 to: Some(ReportStatus::Retracted),
-                reason: Some(reason),
                 detail: None,
             },
+            reason,
         )?;
         Ok(())
     })

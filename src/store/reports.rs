@@ -304,14 +304,12 @@ fn insert(
                 reports::external_id.eq(&report.external_id),
                 reports::service.eq(&report.service),
                 reports::category.eq(report.category.as_ref()),
-                reports::category_other.eq(&report.category_other),
                 reports::severity.eq(report.severity.as_ref()),
                 reports::detection_method.eq(report.detection_method.as_ref()),
                 reports::detected_at.eq(naive(&report.detected_at)),
                 reports::activity_start.eq(report.activity_start.as_ref().map(naive)),
                 reports::activity_end.eq(report.activity_end.as_ref().map(naive)),
                 reports::languages.eq(report.languages.join(",")),
-                reports::preservation_reference.eq(&report.preservation_reference),
                 reports::status.eq(ReportStatus::Received.as_ref()),
                 reports::received_at.eq(body.received_at),
                 reports::body.eq(key.seal(&body.canonical, &place(id, "body"))),
@@ -386,7 +384,6 @@ fn insert(
                 kind: "received",
                 from: None,
                 to: Some(ReportStatus::Received),
-                reason: None,
                 detail: None,
             }
             .row(id, &submitter_actor)

@@ -20,7 +20,8 @@ use diesel::prelude::*;
 use super::audit::{self, NewAuditEvent};
 use super::organizations::parse;
 use super::reports::ReportKey;
-use super::review::{NewEvent, record_event};
+use super::review::{NewEvent, record_event, record_sealed_event};
+use super::sealed::FreeText;
 use crate::db::portable::{self, load_skipping_locked};
 use crate::db::schema::{
     indicator_index, outbox, pdq_index, report_accounts, report_amendments, report_contact_handles,
@@ -33,6 +34,7 @@ use crate::domain::review::Resolution;
 use crate::domain::status::ReportStatus;
 use crate::domain::user::Actor;
 use crate::error::ApiError;
+use crate::evidence::crypto::DataKey;
 use crate::keys::KeyStore;
 
 /// The actor of the purge's audit events, in the server and from the command line alike: the
@@ -367,25 +369,30 @@ pub(super) fn resubmission_of(purged: &TombstoneRow) -> ApiError {
     }
 }
 
-/// A report's legal hold and release, as the detail view shows them.
+/// A report's legal hold (its reason opened with the report's `key`) and release, as the
+/// detail view shows them.
 pub fn hold_and_release(
     conn: &mut DbConnection,
     id: &str,
+    key: &DataKey,
 ) -> Result<(Option<LegalHold>, Option<DateTime<Utc>>), ApiError> {
     let hold = report_holds::table
         .find(id)
         .select((
-            report_holds::reason,
+            report_holds::sealed_reason,
             report_holds::placed_at,
             report_holds::placed_by,
         ))
         .first::<(String, NaiveDateTime, String)>(conn)
         .optional()?
-        .map(|(reason, placed_at, placed_by)| LegalHold {
-            reason,
-            placed_at: placed_at.and_utc(),
-            placed_by,
-        });
+        .map(|(reason, placed_at, placed_by)| {
+            Ok::<_, ApiError>(LegalHold {
+                reason: FreeText::HoldReason.open(key, id, &reason)?,
+                placed_at: placed_at.and_utc(),
+                placed_by,
+            })
+        })
+        .transpose()?;
     let released_at = reports::table
         .find(id)
         .select(reports::released_at)
@@ -407,11 +414,12 @@ fn bump_version(conn: &mut DbConnection, id: &str, version: i32) -> Result<(), A
     Ok(())
 }
 
-/// The report's version; 410 when it was purged, 404 when there is no such report.
-fn version(conn: &mut DbConnection, id: &str) -> Result<i32, ApiError> {
+/// The report's version and data key id; 410 when it was purged, 404 when there is no such
+/// report.
+fn version(conn: &mut DbConnection, id: &str) -> Result<(i32, String), ApiError> {
     let version = reports::table
         .find(id)
-        .select(reports::version)
+        .select((reports::version, reports::key_id))
         .first(conn)
         .optional()?;
     version.ok_or_else(|| gone_or_not_found(conn, None, &ReportKey::Id(id.to_owned())))
@@ -420,17 +428,19 @@ fn version(conn: &mut DbConnection, id: &str) -> Result<i32, ApiError> {
 /// Places a legal hold on a report by `actor` (409 when it already has one).
 pub fn place_hold(
     conn: &mut DbConnection,
+    keys: &KeyStore,
     id: &str,
     actor: &Actor,
     reason: &str,
 ) -> Result<(), ApiError> {
     portable::write_transaction(conn, |conn| {
-        let version = version(conn, id)?;
+        let (version, key_id) = version(conn, id)?;
+        let key = keys.one(&key_id)?;
         bump_version(conn, id, version)?;
         let placed = diesel::insert_into(report_holds::table)
             .values((
                 report_holds::report_id.eq(id),
-                report_holds::reason.eq(reason),
+                report_holds::sealed_reason.eq(FreeText::HoldReason.seal(&key, id, reason)),
                 report_holds::placed_at.eq(super::now()),
                 report_holds::placed_by.eq(&actor.id),
             ))
@@ -439,7 +449,7 @@ pub fn place_hold(
             return Err(conflict("the report is already on legal hold"));
         }
         placed?;
-        record_event(conn, id, actor, timeline_event("hold", Some(reason)))?;
+        record_sealed_event(conn, &key, id, actor, timeline_event("hold"), reason)?;
         Ok(())
     })
 }
@@ -447,13 +457,13 @@ pub fn place_hold(
 /// Lifts a report's legal hold (409 when it has none).
 pub fn lift_hold(conn: &mut DbConnection, id: &str, actor: &Actor) -> Result<(), ApiError> {
     portable::write_transaction(conn, |conn| {
-        let version = version(conn, id)?;
+        let (version, _) = version(conn, id)?;
         bump_version(conn, id, version)?;
         let lifted = diesel::delete(report_holds::table.find(id)).execute(conn)?;
         if lifted == 0 {
             return Err(conflict("the report is not on legal hold"));
         }
-        record_event(conn, id, actor, timeline_event("hold_lifted", None))?;
+        record_event(conn, id, actor, timeline_event("hold_lifted"))?;
         Ok(())
     })
 }
@@ -462,12 +472,13 @@ pub fn lift_hold(conn: &mut DbConnection, id: &str, actor: &Actor) -> Result<(),
 /// any other report, or one already released).
 pub fn release(
     conn: &mut DbConnection,
+    keys: &KeyStore,
     id: &str,
     actor: &Actor,
     reason: &str,
 ) -> Result<(), ApiError> {
     portable::write_transaction(conn, |conn| {
-        let version = version(conn, id)?;
+        let (version, key_id) = version(conn, id)?;
         let (status, resolution, released_at) = reports::table
             .find(id)
             .select((reports::status, reports::resolution, reports::released_at))
@@ -481,17 +492,17 @@ pub fn release(
         diesel::update(reports::table.find(id))
             .set(reports::released_at.eq(super::now()))
             .execute(conn)?;
-        record_event(conn, id, actor, timeline_event("release", Some(reason)))?;
+        let key = keys.one(&key_id)?;
+        record_sealed_event(conn, &key, id, actor, timeline_event("release"), reason)?;
         Ok(())
     })
 }
 
-fn timeline_event<'a>(kind: &'a str, reason: Option<&'a str>) -> NewEvent<'a> {
+fn timeline_event(kind: &str) -> NewEvent<'_> {
     NewEvent {
         kind,
         from: None,
         to: None,
-        reason,
         detail: None,
     }
 }

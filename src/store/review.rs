@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::organizations::parse;
+use super::sealed::FreeText;
 use super::stats::Milestones;
 use crate::db::schema::{
     organizations, report_events, report_groups, report_notes, report_words, reports, users,
@@ -19,6 +20,7 @@ use crate::domain::review::{
 use crate::domain::status::ReportStatus;
 use crate::domain::user::{Actor, Role};
 use crate::error::ApiError;
+use crate::evidence::crypto::DataKey;
 use crate::keys::{KeyStore, place};
 
 /// A timeline event about to be written.
@@ -30,9 +32,8 @@ pub struct NewEvent<'a> {
     pub from: Option<ReportStatus>,
     /// The status after.
     pub to: Option<ReportStatus>,
-    /// Why.
-    pub reason: Option<&'a str>,
-    /// Anything else, as JSON.
+    /// Anything else, as JSON: ids, codes and counts, stored as they are (an event with free
+    /// text goes through [`record_sealed_event`]).
     pub detail: Option<serde_json::Value>,
 }
 
@@ -48,8 +49,9 @@ pub struct EventRow {
     kind: String,
     from_status: Option<String>,
     to_status: Option<String>,
-    reason: Option<String>,
     detail: Option<String>,
+    sealed_reason: Option<String>,
+    sealed_detail: Option<String>,
 }
 
 impl NewEvent<'_> {
@@ -64,8 +66,9 @@ impl NewEvent<'_> {
             kind: self.kind.to_owned(),
             from_status: self.from.map(|s| s.as_ref().to_owned()),
             to_status: self.to.map(|s| s.as_ref().to_owned()),
-            reason: self.reason.map(str::to_owned),
             detail: self.detail.map(|d| d.to_string()),
+            sealed_reason: None,
+            sealed_detail: None,
         }
     }
 }
@@ -79,6 +82,32 @@ pub fn record_event(
 ) -> QueryResult<()> {
     diesel::insert_into(report_events::table)
         .values(event.row(report_id, actor))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Appends an event that carries free text to a report's timeline (inside the caller's
+/// transaction): `reason`, and the event's detail (a transition's names the referral), are
+/// sealed under the report's `key`.
+pub fn record_sealed_event(
+    conn: &mut DbConnection,
+    key: &DataKey,
+    report_id: &str,
+    actor: &Actor,
+    event: NewEvent<'_>,
+    reason: &str,
+) -> QueryResult<()> {
+    let detail = event.detail.clone();
+    let mut row = NewEvent {
+        detail: None,
+        ..event
+    }
+    .row(report_id, actor);
+    row.sealed_reason = Some(FreeText::EventReason(&row.id).seal(key, report_id, reason));
+    row.sealed_detail = detail
+        .map(|detail| FreeText::EventDetail(&row.id).seal(key, report_id, &detail.to_string()));
+    diesel::insert_into(report_events::table)
+        .values(row)
         .execute(conn)
         .map(drop)
 }
@@ -250,8 +279,7 @@ pub fn detail(
             reports::body_sha256,
             reports::body,
             reports::resolution,
-            reports::referral_agency,
-            reports::referral_reference,
+            reports::sealed_referral,
             reports::key_id,
         ))
         .first::<(
@@ -261,12 +289,10 @@ pub fn detail(
             String,
             Option<String>,
             Option<String>,
-            Option<String>,
             String,
         )>(conn)
         .optional()?;
-    let Some((row, organization_name, body_sha256, body, resolution, agency, reference, key_id)) =
-        found
+    let Some((row, organization_name, body_sha256, body, resolution, referral, key_id)) = found
     else {
         return Err(super::retention::gone_or_not_found(
             conn,
@@ -274,8 +300,14 @@ pub fn detail(
             &super::reports::ReportKey::Id(id.to_owned()),
         ));
     };
-    let (legal_hold, released_at) = super::retention::hold_and_release(conn, id)?;
     let key = keys.one(&key_id)?;
+    let (legal_hold, released_at) = super::retention::hold_and_release(conn, id, &key)?;
+    let referral = referral
+        .map(|sealed| FreeText::Referral.open(&key, id, &sealed))
+        .transpose()?
+        .map(|json| serde_json::from_str::<Referral>(&json))
+        .transpose()
+        .map_err(|e| ApiError::Internal(e.into()))?;
     let body = key.open(&body, &place(id, "body"))?;
     let notes = report_notes::table
         .filter(report_notes::report_id.eq(id))
@@ -303,23 +335,26 @@ pub fn detail(
         organization_name,
         body_sha256,
         resolution: resolution.as_deref().map(parse).transpose()?,
-        referral: agency
-            .zip(reference)
-            .map(|(agency, reference)| Referral { agency, reference }),
+        referral,
         report: serde_json::from_str(&body).map_err(|e| ApiError::Internal(e.into()))?,
         amendments: super::lifecycle::amendments(conn, id, &key)?,
-        evidence: super::evidence::list(conn, id)?,
+        evidence: super::evidence::list(conn, id, &key)?,
         notes,
-        timeline: timeline(conn, id)?,
+        timeline: timeline(conn, id, &key)?,
         related_counts: super::correlation::counts(conn, id)?,
         legal_hold,
         released_at,
     })
 }
 
-fn timeline(conn: &mut DbConnection, id: &str) -> Result<Vec<TimelineEvent>, ApiError> {
+/// The report's timeline, its sealed reasons and details opened with the report's `key`.
+fn timeline(
+    conn: &mut DbConnection,
+    report_id: &str,
+    key: &DataKey,
+) -> Result<Vec<TimelineEvent>, ApiError> {
     report_events::table
-        .filter(report_events::report_id.eq(id))
+        .filter(report_events::report_id.eq(report_id))
         .order(report_events::id.asc())
         .select((
             report_events::id,
@@ -329,8 +364,9 @@ fn timeline(conn: &mut DbConnection, id: &str) -> Result<Vec<TimelineEvent>, Api
             report_events::kind,
             report_events::from_status,
             report_events::to_status,
-            report_events::reason,
+            report_events::sealed_reason,
             report_events::detail,
+            report_events::sealed_detail,
         ))
         .load::<(
             String,
@@ -342,9 +378,18 @@ fn timeline(conn: &mut DbConnection, id: &str) -> Result<Vec<TimelineEvent>, Api
             Option<String>,
             Option<String>,
             Option<String>,
+            Option<String>,
         )>(conn)?
         .into_iter()
-        .map(|(id, at, actor_id, role, kind, from, to, reason, detail)| {
+        .map(|row| {
+            let (id, at, actor_id, role, kind, from, to, reason, detail, sealed_detail) = row;
+            let reason = reason
+                .map(|sealed| FreeText::EventReason(&id).open(key, report_id, &sealed))
+                .transpose()?;
+            let detail = match sealed_detail {
+                Some(sealed) => Some(FreeText::EventDetail(&id).open(key, report_id, &sealed)?),
+                None => detail,
+            };
             Ok(TimelineEvent {
                 id,
                 at: at.and_utc(),
@@ -394,12 +439,13 @@ fn current(
 /// when another change got there first.
 pub fn transition(
     conn: &mut DbConnection,
+    keys: &KeyStore,
     id: &str,
     actor: &Actor,
     request: &TransitionRequest,
 ) -> Result<(), ApiError> {
     portable::write_transaction(conn, |conn| {
-        let (from, version, _, _) = current(conn, id)?;
+        let (from, version, _, key_id) = current(conn, id)?;
         let allowed = next_statuses(from, actor.role);
         if !allowed.contains(&request.to) {
             return Err(ApiError::InvalidTransition {
@@ -410,14 +456,21 @@ pub fn transition(
         }
         let now = super::now();
         let to = request.to;
+        let key = keys.one(&key_id)?;
+        let referral = match &request.referral {
+            Some(referral) => Some(FreeText::Referral.seal(
+                &key,
+                id,
+                &serde_json::to_string(referral).map_err(|e| ApiError::Internal(e.into()))?,
+            )),
+            None => None,
+        };
         let changed = diesel::update(reports::table.find(id).filter(reports::version.eq(version)))
             .set((
                 reports::status.eq(to.as_ref()),
                 reports::version.eq(version + 1),
                 reports::resolution.eq(request.resolution.map(|r| r.as_ref().to_owned())),
-                reports::referral_agency.eq(request.referral.as_ref().map(|r| r.agency.clone())),
-                reports::referral_reference
-                    .eq(request.referral.as_ref().map(|r| r.reference.clone())),
+                reports::sealed_referral.eq(referral),
                 // A release is for the status it was given in: any move withdraws it.
                 reports::released_at.eq(None::<NaiveDateTime>),
             ))
@@ -453,17 +506,18 @@ pub fn transition(
         super::stats::count_transition(conn, id, from, to, milestones)?;
         let detail =
             serde_json::json!({"referral": request.referral, "resolution": request.resolution});
-        record_event(
+        record_sealed_event(
             conn,
+            &key,
             id,
             actor,
             NewEvent {
                 kind: "transition",
                 from: Some(from),
                 to: Some(to),
-                reason: Some(&request.reason),
                 detail: Some(detail),
             },
+            &request.reason,
         )?;
         Ok(())
     })
@@ -530,7 +584,6 @@ pub fn assign(
                 kind: "assignment",
                 from: None,
                 to: None,
-                reason: None,
                 detail: Some(detail),
             },
         )?;
@@ -571,7 +624,6 @@ pub fn add_note(
                 kind: "note",
                 from: None,
                 to: None,
-                reason: None,
                 detail: Some(detail),
             },
         )?;
