@@ -94,15 +94,11 @@ pub fn record_sealed_event(
     key: &DataKey,
     report_id: &str,
     actor: &Actor,
-    event: NewEvent<'_>,
+    mut event: NewEvent<'_>,
     reason: &str,
 ) -> QueryResult<()> {
-    let detail = event.detail.clone();
-    let mut row = NewEvent {
-        detail: None,
-        ..event
-    }
-    .row(report_id, actor);
+    let detail = event.detail.take();
+    let mut row = event.row(report_id, actor);
     row.sealed_reason = Some(FreeText::EventReason(&row.id).seal(key, report_id, reason));
     row.sealed_detail = detail
         .map(|detail| FreeText::EventDetail(&row.id).seal(key, report_id, &detail.to_string()));
