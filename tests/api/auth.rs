@@ -543,7 +543,7 @@ async fn tokens_with_a_crit_header_or_a_long_lifetime_are_refused_and_401_names_
     );
 
     let own = std::fs::read_to_string(app.signing_key_path()).unwrap();
-    let mut critical = jsonwebtoken::decode_header(&sign(&app, &claims(&app, &sub), None)).unwrap();
+    let mut critical = jsonwebtoken::decode_header(sign(&app, &claims(&app, &sub), None)).unwrap();
     critical.crit = Some(vec!["exp".into()]);
     let crit = jsonwebtoken::encode(
         &critical,
