@@ -342,11 +342,13 @@ pub fn clear_login_failures(conn: &mut DbConnection, keys: &LoginKeys) -> Result
 }
 
 /// Deletes the counters whose failures are all past the window (and whose wait is over, as
-/// every wait is at most the window): they would count from zero anyway. Answers how many.
+/// every wait is at most the window): they would count from zero anyway. Background work: it
+/// gives way to a sign-in holding a counter. Answers how many.
 pub fn forget_old_login_failures(conn: &mut DbConnection) -> Result<usize, ApiError> {
     let before = super::now() - Duration::minutes(FAILURE_WINDOW_MINUTES);
-    Ok(
-        diesel::delete(login_throttle::table.filter(login_throttle::updated_at.lt(before)))
-            .execute(conn)?,
-    )
+    portable::write_transaction(conn, |conn| {
+        portable::short_lock_waits(conn)?;
+        let old = login_throttle::table.filter(login_throttle::updated_at.lt(before));
+        Ok(diesel::delete(old).execute(conn)?)
+    })
 }

@@ -438,12 +438,39 @@ async fn a_body_sent_too_slowly_is_cut_off() {
 }
 
 #[actix_web::test]
-async fn the_rate_limiters_forget_idle_addresses() {
+async fn idle_rate_limits_and_old_sign_in_failures_are_forgotten() {
+    use diesel::prelude::*;
+    use report_portal::db::schema::login_throttle;
     let app = spawn_app_with(|s| {
         s.trust_proxy = true;
         s.rate_limit_prune_seconds = 1;
         s.auth_rate_limit_per_second = 1;
     })
+    .await;
+    let counters = || -> Vec<String> {
+        app.with_db(|conn| {
+            login_throttle::table
+                .select(login_throttle::key)
+                .order(login_throttle::key.asc())
+                .load(conn)
+                .unwrap()
+        })
+    };
+    let an_hour_ago = chrono::Utc::now().naive_utc() - chrono::Duration::hours(1);
+    app.with_db(|conn| {
+        diesel::insert_into(login_throttle::table)
+            .values((
+                login_throttle::key.eq("addr:192.0.2.1"),
+                login_throttle::failures.eq(20),
+                login_throttle::updated_at.eq(an_hour_ago),
+            ))
+            .execute(conn)
+            .unwrap()
+    });
+    expect(
+        app.login("someone@dhs.example", "not-the-password").await,
+        401,
+    )
     .await;
     for n in 0..10 {
         let response = app
@@ -472,13 +499,16 @@ async fn the_rate_limiters_forget_idle_addresses() {
             .find_map(|line| line.strip_prefix("portal_rate_limit_keys{limiter=\"addresses\"} "))
             .map(|keys| keys.parse::<u64>().unwrap())
     };
-    let mut keys = tracked().await;
+    let (mut keys, mut kept) = (tracked().await, counters());
     for _ in 0..50 {
-        if keys == Some(0) {
+        if keys == Some(0) && kept.len() == 2 {
             break;
         }
         actix_web::rt::time::sleep(std::time::Duration::from_millis(200)).await;
-        keys = tracked().await;
+        (keys, kept) = (tracked().await, counters());
     }
     assert_eq!(keys, Some(0), "idle addresses are still tracked");
+    // The failure of a moment ago is kept (its account's and its pair's); the old one is not.
+    assert_eq!(kept.len(), 2, "{kept:?}");
+    assert!(kept[0].starts_with("account:") && kept[1].starts_with("pair:"));
 }
