@@ -35,8 +35,12 @@ pub struct Settings {
     /// Key (hex) of the keyed hashes behind report search. Empty means `<data_dir>/search.key`,
     /// generated on first start. Replicas must share it.
     pub search_key_file: String,
-    /// Trust `X-Forwarded-For` for the client address (only behind a proxy that sets it).
+    /// Take the client address from `client_address_header` (only behind a proxy that sets it).
     pub trust_proxy: bool,
+    /// With `trust_proxy`, the header the proxy sets to the client's address: its right-most
+    /// entry, the one the proxy appended, is used (`for=` of it when this is `Forwarded`). No
+    /// other header is read.
+    pub client_address_header: String,
     /// `iss` of every access token.
     pub token_issuer: String,
     /// `aud` of every access token.
@@ -60,6 +64,12 @@ pub struct Settings {
     pub cors_origins: Vec<String>,
     /// Seconds a client has to send a request's headers (slow clients are cut off).
     pub client_request_timeout_seconds: u64,
+    /// Seconds a client has to send a JSON or form body once the portal starts reading it
+    /// (408 and the connection closed beyond).
+    pub body_timeout_seconds: u64,
+    /// Seconds between prunings of the rate limiters' idle callers and addresses (and of
+    /// sign-in failures past their window).
+    pub rate_limit_prune_seconds: u64,
     /// Largest accepted body of a batch submission (`POST /api/v1/reports/batch`), in bytes.
     pub max_batch_body_bytes: usize,
     /// Largest accepted evidence file, in bytes (413 beyond).
@@ -135,6 +145,7 @@ impl Default for Settings {
             jwt_key_file: String::new(),
             search_key_file: String::new(),
             trust_proxy: false,
+            client_address_header: "X-Forwarded-For".into(),
             token_issuer: "report-portal".into(),
             token_audience: "report-portal-api".into(),
             token_ttl_seconds: 900,
@@ -146,6 +157,8 @@ impl Default for Settings {
             auth_rate_limit_burst: 20,
             cors_origins: Vec::new(),
             client_request_timeout_seconds: 10,
+            body_timeout_seconds: 30,
+            rate_limit_prune_seconds: 60,
             max_batch_body_bytes: 20 * 1024 * 1024,
             max_evidence_bytes: 50 * 1024 * 1024,
             evidence_dir: String::new(),

@@ -83,6 +83,12 @@ pub enum ApiError {
         "the report is being purged under a retention policy; its content can no longer be read"
     )]
     Purging,
+    /// 408: the body did not arrive within `seconds`.
+    #[error("the request body did not arrive within {seconds} seconds")]
+    RequestTimeout {
+        /// The time allowed, in seconds.
+        seconds: u64,
+    },
     /// 413: the body is larger than `limit` bytes.
     #[error("the request body is larger than {limit} bytes")]
     PayloadTooLarge {
@@ -138,6 +144,7 @@ impl ApiError {
             ApiError::Conflict { .. } => "conflict",
             ApiError::InvalidTransition { .. } => "invalid-transition",
             ApiError::Gone(_) | ApiError::Purging => "report-purged",
+            ApiError::RequestTimeout { .. } => "request-timeout",
             ApiError::PayloadTooLarge { .. } => "payload-too-large",
             ApiError::UnsupportedMediaType { .. } => "unsupported-media-type",
             ApiError::Invalid(_) => "validation-failed",
@@ -182,7 +189,7 @@ impl ApiError {
                 response.insert_header((header::ALLOW, allowed.join(", ")));
             }
             // The rest of the body is not read: the connection cannot carry another request.
-            ApiError::PayloadTooLarge { .. } => {
+            ApiError::PayloadTooLarge { .. } | ApiError::RequestTimeout { .. } => {
                 response.force_close();
             }
             ApiError::Internal(error) => {
@@ -237,6 +244,7 @@ impl ResponseError for ApiError {
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::InvalidTransition { .. } => StatusCode::CONFLICT,
             ApiError::Gone(_) | ApiError::Purging => StatusCode::GONE,
+            ApiError::RequestTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,

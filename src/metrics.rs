@@ -14,6 +14,7 @@ pub struct Metrics {
     reports: IntCounterVec,
     pool: IntGaugeVec,
     outbox: IntGaugeVec,
+    rate_limit_keys: IntGaugeVec,
 }
 
 impl Metrics {
@@ -63,8 +64,17 @@ impl Metrics {
             &["status"],
         )
         .expect("valid metric");
+        let rate_limit_keys = IntGaugeVec::new(
+            Opts::new(
+                "portal_rate_limit_keys",
+                "Callers and client addresses the rate limiters keep state for, by limiter",
+            ),
+            &["limiter"],
+        )
+        .expect("valid metric");
         for metric in [
             Box::new(outbox.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(rate_limit_keys.clone()),
             Box::new(requests.clone()),
             Box::new(latency.clone()),
             Box::new(reports.clone()),
@@ -79,6 +89,7 @@ impl Metrics {
             reports,
             pool,
             outbox,
+            rate_limit_keys,
         }
     }
 
@@ -93,6 +104,15 @@ impl Metrics {
     /// Records a stored report of `mode`.
     pub fn report_received(&self, mode: &str) {
         self.reports.with_label_values(&[mode]).inc();
+    }
+
+    /// Records how many keys each rate limiter keeps state for (`(limiter, keys)` pairs).
+    pub fn rate_limit_keys(&self, tracked: &[(&str, usize)]) {
+        for (limiter, keys) in tracked {
+            self.rate_limit_keys
+                .with_label_values(&[limiter])
+                .set(i64::try_from(*keys).unwrap_or(i64::MAX));
+        }
     }
 
     /// Everything, in the Prometheus text format, with the pool's and the outbox's current state.

@@ -1,5 +1,6 @@
 //! Building the application: state, migrations, the actix `App`, the HTTP server, the e-mail
-//! worker beside it, and the background sealing of the audit log and compaction of statistics.
+//! worker beside it, and the background sealing of the audit log, compaction of statistics and
+//! pruning of the rate limiters.
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -21,7 +22,7 @@ use crate::mail::worker::Worker;
 use crate::openapi::ApiDoc;
 use crate::routes;
 use crate::state::AppState;
-use crate::store::{audit, stats};
+use crate::store::{self, audit, stats};
 
 /// The application bound to its port, ready to run.
 pub struct Application {
@@ -56,6 +57,7 @@ impl Application {
         let state = web::Data::new(state);
         actix_web::rt::spawn(seal_audit_log(state.clone()));
         actix_web::rt::spawn(compact_statistics(state.clone()));
+        actix_web::rt::spawn(prune_sign_in_limits(state.clone()));
         if state.settings.purge_interval_seconds > 0 {
             let interval = Duration::from_secs(state.settings.purge_interval_seconds);
             actix_web::rt::spawn(crate::retention::run_on_schedule(state.clone(), interval));
@@ -154,6 +156,22 @@ async fn seal_audit_log(state: web::Data<AppState>) {
             }
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "could not seal the audit log"),
+        }
+    }
+}
+
+/// Every `rate_limit_prune_seconds`, forgets the rate limiters' callers and addresses that are
+/// back to a full allowance, and the sign-in failure counters past their window, so that neither
+/// the memory nor the table grows with every address and e-mail address ever seen.
+async fn prune_sign_in_limits(state: web::Data<AppState>) {
+    let every = Duration::from_secs(state.settings.rate_limit_prune_seconds.max(1));
+    let mut ticks = actix_web::rt::time::interval(every);
+    loop {
+        ticks.tick().await;
+        state.rate_limits.forget_idle();
+        match state.db(store::users::forget_old_login_failures).await {
+            Ok(forgotten) => tracing::debug!(forgotten, "old sign-in failures forgotten"),
+            Err(error) => tracing::warn!(%error, "could not forget old sign-in failures"),
         }
     }
 }

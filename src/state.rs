@@ -74,6 +74,13 @@ impl AppState {
     /// Opens the pools and the evidence store, and loads (or creates) the signing, search and
     /// master keys. Does not touch the databases.
     pub fn new(settings: Settings) -> anyhow::Result<Self> {
+        actix_web::http::header::HeaderName::try_from(settings.client_address_header.as_str())
+            .map_err(|_| {
+                anyhow::anyhow!(
+                    "client_address_header {:?} is not a header name",
+                    settings.client_address_header
+                )
+            })?;
         let pool = db::connect(
             &settings.database_url(),
             settings.db_pool_size,

@@ -117,8 +117,9 @@ fn bearer_claims(req: &HttpRequest, state: &AppState) -> Result<Claims, ApiError
 
 async fn reporter(claims: Claims, state: &web::Data<AppState>) -> Result<Reporter, ApiError> {
     if claims.role != Role::Reporter.as_ref() {
+        tracing::info!(reason = "wrong role", "access token refused");
         return Err(ApiError::Unauthenticated(
-            "the access token is not valid: wrong role".into(),
+            "the access token is not valid".into(),
         ));
     }
     let client_id = claims.sub;

@@ -54,9 +54,21 @@ impl RateLimits {
         check(&self.addresses, address)
     }
 
-    /// Forgets callers and addresses that are back to a full allowance (bounds memory).
+    /// Forgets callers and addresses that are back to a full allowance, so that memory is
+    /// bounded by the callers and addresses of the last moments, not of the process's life
+    /// (the server calls it every `rate_limit_prune_seconds`).
     pub fn forget_idle(&self) {
         self.callers.retain_recent();
         self.addresses.retain_recent();
+        self.callers.shrink_to_fit();
+        self.addresses.shrink_to_fit();
+    }
+
+    /// How many callers and addresses the limiters keep state for, by limiter.
+    pub fn tracked(&self) -> [(&'static str, usize); 2] {
+        [
+            ("callers", self.callers.len()),
+            ("addresses", self.addresses.len()),
+        ]
     }
 }

@@ -119,39 +119,50 @@ impl TokenService {
         })
     }
 
-    /// The claims of `token` if its signature, algorithm, key id, issuer, audience and times
-    /// are all right; otherwise 401.
+    /// The claims of `token` if its signature, algorithm, key id, issuer, audience, times and
+    /// lifetime are all right and its header asks for no extension (`crit`, RFC 7515 §4.1.11);
+    /// otherwise 401, whose body says only that the token is not valid (the reason is logged).
     pub fn verify(&self, token: &str) -> Result<Claims, ApiError> {
-        let invalid =
-            |why: &str| ApiError::Unauthenticated(format!("the access token is not valid: {why}"));
-        let header = jsonwebtoken::decode_header(token).map_err(|_| invalid("malformed"))?;
+        self.check(token).map_err(|reason| {
+            tracing::info!(reason, "access token refused");
+            ApiError::Unauthenticated("the access token is not valid".into())
+        })
+    }
+
+    /// The claims of `token`, or why it is refused.
+    fn check(&self, token: &str) -> Result<Claims, &'static str> {
+        use jsonwebtoken::errors::ErrorKind;
+        let header = jsonwebtoken::decode_header(token).map_err(|_| "malformed")?;
         if header.alg != Algorithm::EdDSA {
-            return Err(invalid("wrong algorithm"));
+            return Err("wrong algorithm");
         }
         if header.kid.as_deref() != Some(self.keys.kid.as_str()) {
-            return Err(invalid("unknown signing key"));
+            return Err("unknown signing key");
         }
         if header.typ.as_deref() != Some(HEADER_TYP) {
-            return Err(invalid("not an access token"));
+            return Err("not an access token");
+        }
+        // No extension is understood, so a token that makes one critical is not understood.
+        if header.crit.is_some() {
+            return Err("critical header extension");
         }
         let data = jsonwebtoken::decode::<Claims>(token, &self.keys.decoding, &self.validation)
-            .map_err(|e| {
-                use jsonwebtoken::errors::ErrorKind;
-                match e.kind() {
-                    ErrorKind::ExpiredSignature => invalid("expired"),
-                    ErrorKind::ImmatureSignature => invalid("not yet valid"),
-                    ErrorKind::InvalidIssuer => invalid("wrong issuer"),
-                    ErrorKind::InvalidAudience => invalid("wrong audience"),
-                    ErrorKind::InvalidSignature => invalid("bad signature"),
-                    ErrorKind::MissingRequiredClaim(claim) => {
-                        invalid(&format!("missing claim {claim}"))
-                    }
-                    _ => invalid("malformed claims"),
-                }
+            .map_err(|e| match e.kind() {
+                ErrorKind::ExpiredSignature => "expired",
+                ErrorKind::ImmatureSignature => "not yet valid",
+                ErrorKind::InvalidIssuer => "wrong issuer",
+                ErrorKind::InvalidAudience => "wrong audience",
+                ErrorKind::InvalidSignature => "bad signature",
+                ErrorKind::MissingRequiredClaim(_) => "missing claim",
+                _ => "malformed claims",
             })?;
-        if data.claims.iat > Utc::now().timestamp() + self.validation.leeway as i64 {
-            return Err(invalid("issued in the future"));
+        let claims = data.claims;
+        if claims.iat > Utc::now().timestamp() + self.validation.leeway as i64 {
+            return Err("issued in the future");
         }
-        Ok(data.claims)
+        if claims.exp.saturating_sub(claims.iat) > self.ttl_seconds as i64 {
+            return Err("lifetime longer than configured");
+        }
+        Ok(claims)
     }
 }

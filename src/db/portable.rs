@@ -224,6 +224,20 @@ macro_rules! load_skipping_locked {
     };
 }
 pub(crate) use load_skipping_locked;
+/// Loads the rows `$query` selects and locks them for the rest of the transaction, waiting for
+/// another transaction that holds them (PostgreSQL `FOR UPDATE`), so that a read followed by a
+/// write of the same rows is one step; SQLite needs no row locks inside [`write_transaction`].
+/// Order `$query` by key, so that transactions locking several rows never deadlock.
+macro_rules! load_locked {
+    ($conn:expr, $query:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Postgres(c) => $query.for_update().load(c),
+            $crate::db::DbConnection::Sqlite(c) => $query.load(c),
+        }
+    };
+}
+pub(crate) use load_locked;
+
 /// Like [`insert_rows`], skipping the rows whose key is already stored (`ON CONFLICT DO
 /// NOTHING`); answers how many were inserted.
 macro_rules! insert_new_rows {

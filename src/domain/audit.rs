@@ -8,6 +8,23 @@ use utoipa::ToSchema;
 /// The `prev_hash` of the first event.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
+/// The most characters an audit event keeps of a field that may come from a client (actor,
+/// role, target, address, request id): room for any id the portal issues and for the longest
+/// e-mail address (254), so that no request can make an event, or the log, large.
+pub const MAX_FIELD_CHARS: usize = 256;
+
+/// `text` as an audit event keeps it: unchanged up to [`MAX_FIELD_CHARS`] characters, else its
+/// first characters with `…` as the last of [`MAX_FIELD_CHARS`], so a cut is visible.
+pub fn bounded(text: &str) -> String {
+    match text.char_indices().nth(MAX_FIELD_CHARS) {
+        None => text.to_owned(),
+        Some(_) => {
+            let kept: String = text.chars().take(MAX_FIELD_CHARS - 1).collect();
+            kept + "…"
+        }
+    }
+}
+
 /// How an audited action ended.
 #[derive(
     Debug,
@@ -119,6 +136,19 @@ mod tests {
             prev_hash: None,
             hash: None,
         }
+    }
+
+    #[test]
+    fn fields_are_kept_whole_up_to_the_bound_and_cut_visibly_beyond() {
+        let exact = "é".repeat(MAX_FIELD_CHARS);
+        assert_eq!(bounded(&exact), exact);
+        let cut = bounded(&"é".repeat(MAX_FIELD_CHARS + 1));
+        assert_eq!(cut.chars().count(), MAX_FIELD_CHARS);
+        assert!(cut.ends_with("é…"), "{cut}");
+        assert_eq!(
+            bounded(&"x".repeat(2 << 20)).chars().count(),
+            MAX_FIELD_CHARS
+        );
     }
 
     #[test]

@@ -1,13 +1,14 @@
 //! Authentication endpoints: the OAuth 2.0 client-credentials token endpoint and the JWK Set.
 
 use actix_web::http::{StatusCode, header};
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, ResponseError, get, post, web};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use validator::Validate;
 
-use super::body::{JsonBody, read_limited, require_media_type};
+use super::body::{JsonBody, read_json, read_limited, require_media_type};
 use super::meta::RequestMeta;
 use crate::auth::caller::Principal;
 use crate::auth::keys::Jwks;
@@ -15,6 +16,7 @@ use crate::auth::password;
 use crate::auth::secret;
 use crate::auth::token::{AccessToken, TokenType};
 use crate::domain::organization::OrganizationStatus;
+use crate::domain::report::check_rules;
 use crate::domain::user::{Actor, Role};
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
@@ -41,6 +43,10 @@ pub struct TokenRequest {
     /// The client secret, unless sent with HTTP Basic.
     pub client_secret: Option<String>,
 }
+
+/// The largest body of a sign-in or token request: far more than either needs, and small
+/// enough that nothing a client sends there can fill the audit log or the memory.
+const AUTH_BODY_LIMIT: usize = 4 * 1024;
 
 fn oauth(status: StatusCode, error: &'static str, description: &str) -> ApiError {
     ApiError::OAuth {
@@ -92,7 +98,8 @@ fn client_credentials(req: &HttpRequest, form: TokenRequest) -> Result<(String, 
 ///
 /// OAuth 2.0 client credentials grant (RFC 6749 §4.4): send `grant_type=client_credentials` as a
 /// form, with the client id and secret either in HTTP Basic or in the form. The token lasts
-/// 15 minutes; request a new one when it expires. Errors follow RFC 6749 §5.2.
+/// 15 minutes; request a new one when it expires. Errors follow RFC 6749 §5.2. The body is at
+/// most 4 KiB.
 #[utoipa::path(
     tag = "auth",
     request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded"),
@@ -102,7 +109,8 @@ fn client_credentials(req: &HttpRequest, form: TokenRequest) -> Result<(String, 
         (status = 400, description = "`invalid_request` or `unsupported_grant_type`", body = crate::error::OAuthError),
         (status = 401, description = "`invalid_client`: unknown client, wrong secret or revoked credential", body = crate::error::OAuthError),
         (status = 403, description = "`unauthorized_client`: the organization is not vetted", body = crate::error::OAuthError),
-        (status = 413, description = "Body too large", body = crate::error::OAuthError),
+        (status = 408, description = "The body did not arrive in time", body = crate::error::OAuthError),
+        (status = 413, description = "Body over 4 KiB", body = crate::error::OAuthError),
         (status = 415, description = "Not a form body", body = crate::error::OAuthError),
     )
 )]
@@ -113,23 +121,17 @@ pub async fn token(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    // The body's own faults answer in the RFC's shape too.
     let as_oauth = |e: ApiError| match e {
-        ApiError::OAuth { .. } => e,
-        ApiError::PayloadTooLarge { .. } => oauth(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "invalid_request",
-            &e.to_string(),
-        ),
-        ApiError::UnsupportedMediaType { .. } => oauth(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "invalid_request",
-            &e.to_string(),
-        ),
+        ApiError::PayloadTooLarge { .. }
+        | ApiError::UnsupportedMediaType { .. }
+        | ApiError::RequestTimeout { .. }
+        | ApiError::BadRequest(_) => oauth(e.status_code(), "invalid_request", &e.to_string()),
         other => other,
     };
     state.rate_limits.check_address(&meta.ip)?;
     require_media_type(&req, "application/x-www-form-urlencoded").map_err(as_oauth)?;
-    let bytes = read_limited(&req, &mut payload.into_inner(), 16 * 1024)
+    let bytes = read_limited(&req, &mut payload.into_inner(), AUTH_BODY_LIMIT)
         .await
         .map_err(as_oauth)?;
     let form: TokenRequest = serde_urlencoded::from_bytes(&bytes).map_err(|_| {
@@ -218,11 +220,16 @@ pub async fn jwks(state: web::Data<AppState>) -> web::Json<Jwks> {
     web::Json(state.tokens.keys().jwks())
 }
 
+/// The longest e-mail address there is (RFC 5321's path limit, less its angle brackets).
+const MAX_EMAIL_CHARS: u64 = 254;
+
 /// A staff member's sign-in.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
-    /// The sign-in e-mail address (any case).
+    /// The sign-in e-mail address (any case), at most 254 characters.
+    #[validate(length(max = MAX_EMAIL_CHARS, message = "must be at most 254 characters"))]
+    #[schema(max_length = 254)]
     pub email: String,
     /// The password.
     pub password: String,
@@ -231,9 +238,11 @@ pub struct LoginRequest {
 /// Sign in as a staff member.
 ///
 /// Answers the same token shape as `/auth/token`, with the role as a claim. A wrong e-mail and a
-/// wrong password answer the same and take the same time. After 5 failures within 15 minutes for
-/// one e-mail address (known or not), or 20 from one client address, each further failure doubles
-/// the wait (from 1 s up to 15 minutes) during which sign-ins answer 429 with `Retry-After`.
+/// wrong password answer the same and take the same time. After 5 failures within 15 minutes on
+/// one e-mail address (known or not) from one client address, or 20 on it from all addresses
+/// together, each further failure doubles the wait (from 1 s up to 15 minutes) during which
+/// sign-ins to that account (from that address, or from all) answer 429 with `Retry-After`,
+/// without a password check. The body is at most 4 KiB.
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
@@ -241,27 +250,31 @@ pub struct LoginRequest {
         (status = 200, description = "A new access token", body = AccessToken),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Wrong e-mail or password, or deactivated account", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 408, description = "The body did not arrive in time", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body over 4 KiB", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Fields missing", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Fields missing, or an e-mail address over 254 characters", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failures; see `Retry-After`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/login")]
 pub async fn login(
+    req: HttpRequest,
     meta: RequestMeta,
+    payload: web::Payload,
     state: web::Data<AppState>,
-    body: JsonBody<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     state.rate_limits.check_address(&meta.ip)?;
+    let body: JsonBody<LoginRequest> =
+        read_json(&req, payload.into_inner(), AUTH_BODY_LIMIT).await?;
+    check_rules(&body.value, [])?;
     let LoginRequest { email, password } = body.value;
     let normalized = email.trim().to_lowercase();
     let attempt = meta.event(None, "auth.login", Some(&normalized));
-    let email_key = format!("email:{}", secret::hash_secret(&normalized));
-    let keys = vec![email_key.clone(), format!("addr:{}", meta.ip)];
-    let throttle_keys = keys.clone();
+    let keys = store::users::LoginKeys::new(&normalized, &meta.ip);
+    let claim = keys.clone();
     if let Some(retry_after) = state
-        .db(move |conn| store::users::login_blocked_for(conn, &throttle_keys))
+        .db(move |conn| store::users::claim_login_attempt(conn, &claim))
         .await?
     {
         let refused = attempt.failed();
@@ -280,12 +293,10 @@ pub async fn login(
     let matches = web::block(move || password::verify(&password, hash.as_deref())).await?;
     let user = user.filter(|u| matches && u.active);
     let Some(user) = user else {
+        // The claim already counted this failure.
         let failed = attempt.failed();
         state
-            .db(move |conn| {
-                audit::append(conn, &failed)?;
-                store::users::record_login_failure(conn, &keys)
-            })
+            .db(move |conn| Ok(audit::append(conn, &failed)?))
             .await?;
         return Err(ApiError::Unauthenticated("wrong e-mail or password".into()));
     };
@@ -297,7 +308,7 @@ pub async fn login(
     state
         .db(move |conn| {
             audit::append(conn, &succeeded)?;
-            store::users::clear_login_failures(conn, &email_key)
+            store::users::clear_login_failures(conn, &keys)
         })
         .await?;
     let issued = state

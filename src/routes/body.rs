@@ -11,7 +11,9 @@ use serde::de::DeserializeOwned;
 use crate::error::{ApiError, FieldError};
 use crate::state::AppState;
 
-/// Reads the whole body, refusing it (413) as soon as it passes `limit` bytes.
+/// Reads the whole body, refusing it (413) as soon as it passes `limit` bytes, and (408) when it
+/// has not all arrived within `body_timeout_seconds`, so that a client sending slowly, or not at
+/// all, cannot hold a connection open.
 pub async fn read_limited(
     req: &HttpRequest,
     payload: &mut Payload,
@@ -21,17 +23,26 @@ pub async fn read_limited(
     if declared.is_some_and(|length| length > limit) {
         return Err(ApiError::PayloadTooLarge { limit });
     }
-    let mut body = web::BytesMut::with_capacity(declared.unwrap_or(0));
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| {
-            ApiError::BadRequest(format!("the request body could not be read: {e}"))
-        })?;
-        if body.len() + chunk.len() > limit {
-            return Err(ApiError::PayloadTooLarge { limit });
+    let seconds = req.app_data::<web::Data<AppState>>().map_or(
+        crate::config::Settings::default().body_timeout_seconds,
+        |s| s.settings.body_timeout_seconds,
+    );
+    let read = async {
+        let mut body = web::BytesMut::with_capacity(declared.unwrap_or(0));
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|e| {
+                ApiError::BadRequest(format!("the request body could not be read: {e}"))
+            })?;
+            if body.len() + chunk.len() > limit {
+                return Err(ApiError::PayloadTooLarge { limit });
+            }
+            body.extend_from_slice(&chunk);
         }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body.freeze())
+        Ok(body.freeze())
+    };
+    actix_web::rt::time::timeout(std::time::Duration::from_secs(seconds), read)
+        .await
+        .map_err(|_| ApiError::RequestTimeout { seconds })?
 }
 
 /// The body's length as the request's `Content-Length` declares it.

@@ -63,7 +63,7 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<Readiness>, 
 }
 
 /// Prometheus metrics (text format): requests by route and status, latency, database pool,
-/// reports received by mode. Expose it to the monitoring network only.
+/// reports received by mode, keys the rate limiters track. Expose it to the monitoring network only.
 #[utoipa::path(
     tag = "operations",
     responses(
@@ -74,6 +74,7 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<Readiness>, 
 #[get("/metrics")]
 pub async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let depth = state.db(outbox::depth).await?;
+    state.metrics.rate_limit_keys(&state.rate_limits.tracked());
     Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
         .body(state.metrics.render(&state.pool, &depth)))

@@ -8,11 +8,13 @@ use super::organizations::parse;
 use crate::db::portable::{self, insert_rows};
 use crate::db::schema::audit_events;
 use crate::db::{DbConnection, MultiBackend};
-use crate::domain::audit::{AuditEvent, GENESIS_HASH, Outcome, Verification};
+use crate::domain::audit::{AuditEvent, GENESIS_HASH, Outcome, Verification, bounded};
 use crate::domain::pagination::{Page, Paginated};
 use crate::error::ApiError;
 
-/// An event about to be appended.
+/// An event about to be appended. [`append_all`] keeps at most
+/// [`MAX_FIELD_CHARS`](crate::domain::audit::MAX_FIELD_CHARS) characters of each text field,
+/// whoever built the event.
 #[derive(Debug, Clone)]
 pub struct NewAuditEvent {
     /// Who: a user id, an API client id, or `None` for the command line and the system.
@@ -101,22 +103,24 @@ pub fn append(conn: &mut DbConnection, event: &NewAuditEvent) -> QueryResult<()>
     append_all(conn, std::slice::from_ref(event))
 }
 
-/// Appends events in one multi-row insert (inside the transaction of the changes they record).
+/// Appends events in one multi-row insert (inside the transaction of the changes they record),
+/// each text field [`bounded`]: the one place where what a client sent meets the log.
 pub fn append_all(conn: &mut DbConnection, events: &[NewAuditEvent]) -> QueryResult<()> {
     let at = super::now();
+    let kept = |field: &Option<String>| field.as_deref().map(bounded);
     let rows: Vec<_> = events
         .iter()
         .map(|event| {
             (
                 audit_events::id.eq(super::new_id()),
                 audit_events::at.eq(at),
-                audit_events::actor.eq(&event.actor),
-                audit_events::role.eq(&event.role),
+                audit_events::actor.eq(kept(&event.actor)),
+                audit_events::role.eq(kept(&event.role)),
                 audit_events::action.eq(event.action),
-                audit_events::target.eq(&event.target),
+                audit_events::target.eq(kept(&event.target)),
                 audit_events::outcome.eq(event.outcome.as_ref()),
-                audit_events::ip.eq(&event.ip),
-                audit_events::request_id.eq(&event.request_id),
+                audit_events::ip.eq(kept(&event.ip)),
+                audit_events::request_id.eq(kept(&event.request_id)),
             )
         })
         .collect();

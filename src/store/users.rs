@@ -4,9 +4,9 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::organizations::parse;
-use crate::auth::password;
+use crate::auth::{password, secret};
 use crate::db::DbConnection;
-use crate::db::portable::{self, per_backend};
+use crate::db::portable::{self, insert_new_rows, load_locked};
 use crate::db::schema::{login_throttle, users};
 use crate::domain::pagination::{Page, Paginated};
 use crate::domain::user::{CreatedUser, NewUser, Role, User, UserChanges};
@@ -216,75 +216,139 @@ pub fn staff_access(conn: &mut DbConnection, id: &str) -> Result<Option<StaffAcc
 
 /// Failed sign-ins older than this are forgotten.
 const FAILURE_WINDOW_MINUTES: i64 = 15;
-/// Failures allowed before sign-ins for one account are slowed down.
-const FREE_ACCOUNT_FAILURES: i32 = 5;
-/// Failures allowed before sign-ins from one client address are slowed down (higher, since
-/// many people may share an address).
-const FREE_ADDRESS_FAILURES: i32 = 20;
+/// Failures allowed from one client address on one account before that address's sign-ins to
+/// it are slowed down.
+const FREE_PAIR_FAILURES: i32 = 5;
+/// Failures allowed on one account from all addresses together before every sign-in to it is
+/// slowed down (higher: it is what a guesser with many addresses meets, and what one address
+/// alone must not reach quickly, since it stops the account holder too).
+const FREE_ACCOUNT_FAILURES: i32 = 20;
 /// The longest wait imposed.
 const MAX_BACKOFF_SECONDS: i64 = 900;
 
-/// Seconds until sign-ins under any of `keys` are allowed again; `None` when they are now.
-pub fn login_blocked_for(
-    conn: &mut DbConnection,
-    keys: &[String],
-) -> Result<Option<u64>, ApiError> {
-    let now = super::now();
-    let until: Option<NaiveDateTime> = login_throttle::table
-        .filter(login_throttle::key.eq_any(keys))
-        .select(diesel::dsl::max(login_throttle::blocked_until))
-        .first(conn)?;
-    Ok(until
-        .filter(|until| *until > now)
-        .map(|until| (until - now).num_seconds().max(1) as u64))
+/// The counters a sign-in attempt is charged to: the account's (by e-mail address, known or
+/// not) and the pair of client address and account's. Both are hashes: the table of failures
+/// names neither an e-mail address nor a client address. A client address has no counter of its
+/// own: an address trying many accounts is slowed by the rate limit, and cannot lock out an
+/// account it has not been failing on.
+#[derive(Debug, Clone)]
+pub struct LoginKeys {
+    /// `account:<hash of the e-mail>` and `pair:<hash of address and e-mail>`, in key order.
+    keys: [String; 2],
 }
 
-/// Records a failed sign-in under each of `keys` (`email:…` and `addr:…`): after 5 failures for
-/// an account, or 20 from an address, within 15 minutes, each further failure doubles the wait
-/// before the next attempt (1 s, 2 s, 4 s … up to 15 minutes).
-pub fn record_login_failure(conn: &mut DbConnection, keys: &[String]) -> Result<(), ApiError> {
+impl LoginKeys {
+    /// The counters of a sign-in as `email` (normalized: trimmed, lower case) from `address`.
+    pub fn new(email: &str, address: &str) -> Self {
+        Self {
+            keys: [
+                format!("account:{}", secret::hash_secret(email)),
+                format!(
+                    "pair:{}",
+                    secret::hash_secret(&format!("{address}\n{email}"))
+                ),
+            ],
+        }
+    }
+
+    fn free_failures(key: &str) -> i32 {
+        if key.starts_with("pair:") {
+            FREE_PAIR_FAILURES
+        } else {
+            FREE_ACCOUNT_FAILURES
+        }
+    }
+}
+
+type ThrottleRow = (String, i32, Option<NaiveDateTime>, NaiveDateTime);
+
+/// Claims one sign-in attempt under `keys`, counting it as a failure before the password is
+/// checked: `Some(seconds)` to wait when either counter is blocked (nothing is counted), `None`
+/// when the attempt may go on. The check and the count are one step (the rows are locked), so
+/// that concurrent attempts get no more password checks than sequential ones: past the free
+/// failures, each further failure doubles the wait (1 s, 2 s, 4 s … up to 15 minutes).
+/// A successful sign-in gives the count back ([`clear_login_failures`]).
+pub fn claim_login_attempt(
+    conn: &mut DbConnection,
+    keys: &LoginKeys,
+) -> Result<Option<u64>, ApiError> {
     let now = super::now();
     portable::write_transaction(conn, |conn| {
-        for key in keys {
-            let previous: Option<(i32, NaiveDateTime)> = login_throttle::table
-                .find(key)
-                .select((login_throttle::failures, login_throttle::updated_at))
-                .first(conn)
-                .optional()?;
-            let failures = match previous {
-                Some((failures, at)) if now - at < Duration::minutes(FAILURE_WINDOW_MINUTES) => {
-                    failures + 1
-                }
-                _ => 1,
-            };
-            let free = if key.starts_with("addr:") {
-                FREE_ADDRESS_FAILURES
+        let fresh: Vec<_> = keys
+            .keys
+            .iter()
+            .map(|key| {
+                (
+                    login_throttle::key.eq(key),
+                    login_throttle::failures.eq(0),
+                    login_throttle::blocked_until.eq(None::<NaiveDateTime>),
+                    login_throttle::updated_at.eq(now),
+                )
+            })
+            .collect();
+        insert_new_rows!(conn, login_throttle::table, &fresh)?;
+        let rows: Vec<ThrottleRow> = load_locked!(
+            conn,
+            login_throttle::table
+                .filter(login_throttle::key.eq_any(&keys.keys))
+                .order(login_throttle::key.asc())
+                .select((
+                    login_throttle::key,
+                    login_throttle::failures,
+                    login_throttle::blocked_until,
+                    login_throttle::updated_at,
+                ))
+        )?;
+        let blocked = rows
+            .iter()
+            .filter_map(|row| row.2)
+            .filter(|until| *until > now)
+            .max();
+        if let Some(until) = blocked {
+            return Ok(Some((until - now).num_seconds().max(1) as u64));
+        }
+        for (key, failures, _, at) in rows {
+            let failures = if now - at < Duration::minutes(FAILURE_WINDOW_MINUTES) {
+                failures + 1
             } else {
-                FREE_ACCOUNT_FAILURES
+                1
             };
+            let free = LoginKeys::free_failures(&key);
             let blocked_until = (failures >= free).then(|| {
                 let exponent = (failures - free).min(10) as u32;
                 now + Duration::seconds((1_i64 << exponent).min(MAX_BACKOFF_SECONDS))
             });
-            let values = (
-                login_throttle::key.eq(key),
-                login_throttle::failures.eq(failures),
-                login_throttle::blocked_until.eq(blocked_until),
-                login_throttle::updated_at.eq(now),
-            );
-            per_backend!(conn, c => diesel::insert_into(login_throttle::table)
-                .values(values)
-                .on_conflict(login_throttle::key)
-                .do_update()
-                .set(values)
-                .execute(c))?;
+            diesel::update(login_throttle::table.find(&key))
+                .set((
+                    login_throttle::failures.eq(failures),
+                    login_throttle::blocked_until.eq(blocked_until),
+                    login_throttle::updated_at.eq(now),
+                ))
+                .execute(conn)?;
+        }
+        Ok(None)
+    })
+}
+
+/// Forgets the failures under `keys` (after a successful sign-in), the attempt's own included.
+pub fn clear_login_failures(conn: &mut DbConnection, keys: &LoginKeys) -> Result<(), ApiError> {
+    portable::write_transaction(conn, |conn| {
+        // One at a time in key order, as the claims lock them.
+        for key in &keys.keys {
+            diesel::delete(login_throttle::table.find(key)).execute(conn)?;
         }
         Ok(())
     })
 }
 
-/// Forgets the failures under `key` (after a successful sign-in).
-pub fn clear_login_failures(conn: &mut DbConnection, key: &str) -> Result<(), ApiError> {
-    diesel::delete(login_throttle::table.find(key)).execute(conn)?;
-    Ok(())
+/// Deletes the counters whose failures are all past the window (and whose wait is over, as
+/// every wait is at most the window): they would count from zero anyway. Background work: it
+/// gives way to a sign-in holding a counter. Answers how many.
+pub fn forget_old_login_failures(conn: &mut DbConnection) -> Result<usize, ApiError> {
+    let before = super::now() - Duration::minutes(FAILURE_WINDOW_MINUTES);
+    portable::write_transaction(conn, |conn| {
+        portable::short_lock_waits(conn)?;
+        let old = login_throttle::table.filter(login_throttle::updated_at.lt(before));
+        Ok(diesel::delete(old).execute(conn)?)
+    })
 }

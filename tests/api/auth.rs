@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use report_portal::domain::user::Role;
 
-use crate::helpers::{STAFF_PASSWORD, TestApp, expect, spawn_app, spawn_app_with};
+use crate::helpers::{STAFF_PASSWORD, TestApp, captured_logs, expect, spawn_app, spawn_app_with};
 
 /// Claims a valid token for `sub` would carry.
 fn claims(app: &TestApp, sub: &str) -> Value {
@@ -386,4 +386,190 @@ async fn a_deactivated_user_is_refused_while_the_token_is_unexpired() {
     actix_web::rt::time::sleep(Duration::from_millis(1100)).await;
     expect(app.get("/api/v1/review/reports", &token).await, 401).await;
     expect(app.login(&email, STAFF_PASSWORD).await, 401).await;
+}
+
+/// The audit events of `action`: (target, actor, client address, outcome).
+type EventFields = (Option<String>, Option<String>, Option<String>, String);
+
+fn events_of(app: &TestApp, action: &str) -> Vec<EventFields> {
+    use diesel::prelude::*;
+    use report_portal::db::schema::audit_events;
+    app.with_db(|conn| {
+        audit_events::table
+            .filter(audit_events::action.eq(action))
+            .select((
+                audit_events::target,
+                audit_events::actor,
+                audit_events::ip,
+                audit_events::outcome,
+            ))
+            .load(conn)
+            .unwrap()
+    })
+}
+
+#[actix_web::test]
+async fn a_flood_of_long_e_mail_addresses_is_refused_before_anything_is_recorded() {
+    use report_portal::domain::audit::MAX_FIELD_CHARS;
+    let app = spawn_app_with(|s| s.auth_rate_limit_burst = 100).await;
+    let long = format!("{}@dhs.example", "a".repeat(3000));
+    for _ in 0..30 {
+        let refused = expect(app.login(&long, "wrong-password-guess").await, 422).await;
+        assert_eq!(refused["errors"][0]["pointer"], "/email");
+    }
+    assert!(events_of(&app, "auth.login").is_empty(), "nothing recorded");
+
+    // The longest address there is passes, and is recorded whole; even once the account is
+    // slowed down (429), the next overlong one is still a 422 that records nothing.
+    let longest = format!("{}@dhs.example", "b".repeat(254 - "@dhs.example".len()));
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let status = app.login(&longest, "wrong-password-guess").await.status();
+        if status == 429 {
+            break;
+        }
+        assert!(
+            status == 401 && attempts < 10,
+            "{status} at attempt {attempts}"
+        );
+    }
+    expect(app.login(&long, "wrong-password-guess").await, 422).await;
+    let recorded = events_of(&app, "auth.login");
+    assert_eq!(recorded.len(), attempts);
+    assert!(
+        recorded
+            .iter()
+            .all(|e| e.0.as_deref() == Some(longest.as_str()))
+    );
+
+    // What other endpoints take from a client is cut to the bound.
+    let long_client = format!("rp_live_{}", "c".repeat(3000));
+    expect(app.request_token(&long_client, "x").await, 401).await;
+    let (target, actor, ..) = events_of(&app, "auth.token").pop().unwrap();
+    for field in [target.unwrap(), actor.unwrap()] {
+        assert_eq!(field.chars().count(), MAX_FIELD_CHARS);
+        assert!(field.ends_with('…'));
+    }
+}
+
+#[actix_web::test]
+async fn sign_in_and_token_bodies_over_4_kib_are_413() {
+    let app = spawn_app().await;
+    let padding = "p".repeat(5 * 1024);
+    let login = app
+        .client
+        .post(format!("{}/api/v1/auth/login", app.address))
+        .json(&json!({"email": "someone@dhs.example", "password": padding}))
+        .send()
+        .await
+        .unwrap();
+    expect(login, 413).await;
+    let token = app
+        .client
+        .post(format!("{}/api/v1/auth/token", app.address))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!(
+            "grant_type=client_credentials&client_id=rp_live_x&client_secret={padding}"
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(expect(token, 413).await["error"], "invalid_request");
+    assert!(events_of(&app, "auth.login").is_empty());
+    assert!(events_of(&app, "auth.token").is_empty());
+}
+
+#[actix_web::test]
+async fn concurrent_wrong_passwords_get_no_more_checks_than_the_limit() {
+    let app = spawn_app_with(|s| s.auth_rate_limit_burst = 100).await;
+    let (_, email) = app.create_staff(Role::Analyst);
+    let attempts = (0..20).map(|_| app.login(&email, "wrong-password-guess"));
+    let statuses: Vec<u16> = futures_util::future::join_all(attempts)
+        .await
+        .iter()
+        .map(|response| response.status().as_u16())
+        .collect();
+    // A 401 is a password checked; a 429 was refused before any check.
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!(checked + refused, 20, "{statuses:?}");
+    assert!(checked <= 5, "{checked} password checks: {statuses:?}");
+    // Every attempt is in the audit log, checked or not.
+    assert_eq!(events_of(&app, "auth.login").len(), 20);
+}
+
+#[actix_web::test]
+async fn an_address_spraying_many_accounts_cannot_lock_out_another() {
+    let app = spawn_app_with(|s| {
+        s.auth_rate_limit_burst = 100;
+        s.trust_proxy = true;
+    })
+    .await;
+    for n in 0..25 {
+        let email = format!("guess-{n}@dhs.example");
+        expect(app.login(&email, "wrong-password-guess").await, 401).await;
+    }
+    let (_, email) = app.create_staff(Role::Supervisor);
+    expect(app.login(&email, STAFF_PASSWORD).await, 200).await;
+
+    // Failing on one account slows that address on it, not the account holder elsewhere.
+    let from = |address: &'static str, password: &'static str| {
+        app.client
+            .post(format!("{}/api/v1/auth/login", app.address))
+            .header("x-forwarded-for", address)
+            .json(&json!({"email": email, "password": password}))
+            .send()
+    };
+    for _ in 0..5 {
+        expect(
+            from("203.0.113.9", "wrong-password-guess").await.unwrap(),
+            401,
+        )
+        .await;
+    }
+    expect(from("203.0.113.9", STAFF_PASSWORD).await.unwrap(), 429).await;
+    expect(from("198.51.100.20", STAFF_PASSWORD).await.unwrap(), 200).await;
+}
+
+#[actix_web::test]
+async fn tokens_with_a_crit_header_or_a_long_lifetime_are_refused_and_401_names_no_reason() {
+    let app = spawn_app().await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    let sub = reporter.credential.client_id.clone();
+    assert_eq!(
+        status_with(&app, &sign(&app, &claims(&app, &sub), None)).await,
+        200
+    );
+
+    let own = std::fs::read_to_string(app.signing_key_path()).unwrap();
+    let mut critical = jsonwebtoken::decode_header(sign(&app, &claims(&app, &sub), None)).unwrap();
+    critical.crit = Some(vec!["exp".into()]);
+    let crit = jsonwebtoken::encode(
+        &critical,
+        &claims(&app, &sub),
+        &EncodingKey::from_ed_pem(own.as_bytes()).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(status_with(&app, &crit).await, 401, "crit header");
+
+    let now = Utc::now().timestamp();
+    let mut long = claims(&app, &sub);
+    long["iat"] = json!(now - 5);
+    long["exp"] = json!(now - 5 + app.settings.token_ttl_seconds as i64 + 3600);
+    assert_eq!(
+        status_with(&app, &sign(&app, &long, None)).await,
+        401,
+        "lifetime over the configured one"
+    );
+
+    let other_key = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
+    let other_pem = other_key.to_pkcs8_pem(LineEnding::LF).unwrap();
+    let forged = sign(&app, &claims(&app, &sub), Some(&other_pem));
+    let body = expect(app.get("/api/v1/reports", &forged).await, 401).await;
+    assert_eq!(body["detail"], "the access token is not valid");
+    assert!(
+        captured_logs().contains("bad signature"),
+        "the reason is logged"
+    );
 }

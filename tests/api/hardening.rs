@@ -358,3 +358,157 @@ async fn with_a_certificate_the_server_speaks_only_https_and_sends_hsts() {
             .is_none()
     );
 }
+
+#[actix_web::test]
+async fn behind_the_proxy_only_the_right_most_forwarded_for_entry_is_the_client() {
+    let app = spawn_app_with(|s| {
+        s.trust_proxy = true;
+        s.auth_rate_limit_per_second = 1;
+        s.auth_rate_limit_burst = 2;
+    })
+    .await;
+    let sign_in = |forwarded_for: &str, forwarded: &str| {
+        app.client
+            .post(format!("{}/api/v1/auth/login", app.address))
+            .header("x-forwarded-for", forwarded_for)
+            .header("forwarded", forwarded)
+            .header("x-real-ip", "192.0.2.200")
+            .json(&json!({"email": "someone@dhs.example", "password": "not-the-password"}))
+            .send()
+    };
+    // The client varies `Forwarded` and the left of `X-Forwarded-For`; the proxy appended
+    // 198.51.100.9, and that is the address the rate limit counts.
+    let mut statuses = Vec::new();
+    for n in 1..=3 {
+        let response = sign_in(
+            &format!("203.0.113.{n}, 198.51.100.9"),
+            &format!("for=192.0.2.{n}"),
+        )
+        .await
+        .unwrap();
+        statuses.push(response.status().as_u16());
+    }
+    assert_eq!(statuses, [401, 401, 429]);
+    let other = sign_in("203.0.113.1, 198.51.100.10", "for=192.0.2.1")
+        .await
+        .unwrap();
+    expect(other, 401).await;
+
+    let addresses: Vec<Option<String>> = app.with_db(|conn| {
+        use diesel::prelude::*;
+        use report_portal::db::schema::audit_events;
+        audit_events::table
+            .filter(audit_events::action.eq("auth.login"))
+            .order(audit_events::id.asc())
+            .select(audit_events::ip)
+            .load(conn)
+            .unwrap()
+    });
+    let addresses: Vec<&str> = addresses.iter().flatten().map(String::as_str).collect();
+    assert_eq!(addresses, ["198.51.100.9", "198.51.100.9", "198.51.100.10"]);
+}
+
+#[actix_web::test]
+async fn a_body_sent_too_slowly_is_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app_with(|s| s.body_timeout_seconds = 1).await;
+    let mut stream = tokio::net::TcpStream::connect(app.address.trim_start_matches("http://"))
+        .await
+        .unwrap();
+    // 9 of the 100 bytes declared, then nothing.
+    stream
+        .write_all(
+            b"POST /api/v1/auth/login HTTP/1.1\r\nHost: portal\r\n\
+              Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"email\":",
+        )
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        stream.read_to_end(&mut answer),
+    )
+    .await;
+    assert!(read.is_ok(), "the connection is still open after 5 s");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(
+        answer.is_empty() || answer.starts_with("HTTP/1.1 408"),
+        "{answer}"
+    );
+}
+
+#[actix_web::test]
+async fn idle_rate_limits_and_old_sign_in_failures_are_forgotten() {
+    use diesel::prelude::*;
+    use report_portal::db::schema::login_throttle;
+    let app = spawn_app_with(|s| {
+        s.trust_proxy = true;
+        s.rate_limit_prune_seconds = 1;
+        s.auth_rate_limit_per_second = 1;
+    })
+    .await;
+    let counters = || -> Vec<String> {
+        app.with_db(|conn| {
+            login_throttle::table
+                .select(login_throttle::key)
+                .order(login_throttle::key.asc())
+                .load(conn)
+                .unwrap()
+        })
+    };
+    let an_hour_ago = chrono::Utc::now().naive_utc() - chrono::Duration::hours(1);
+    app.with_db(|conn| {
+        diesel::insert_into(login_throttle::table)
+            .values((
+                login_throttle::key.eq("addr:192.0.2.1"),
+                login_throttle::failures.eq(20),
+                login_throttle::updated_at.eq(an_hour_ago),
+            ))
+            .execute(conn)
+            .unwrap()
+    });
+    expect(
+        app.login("someone@dhs.example", "not-the-password").await,
+        401,
+    )
+    .await;
+    for n in 0..10 {
+        let response = app
+            .client
+            .post(format!("{}/api/v1/auth/token", app.address))
+            .header("x-forwarded-for", format!("203.0.113.{n}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("grant_type=client_credentials&client_id=rp_live_x&client_secret=y")
+            .send()
+            .await
+            .unwrap();
+        expect(response, 401).await;
+    }
+    let tracked = || async {
+        let metrics = app
+            .client
+            .get(format!("{}/metrics", app.address))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        metrics
+            .lines()
+            .find_map(|line| line.strip_prefix("portal_rate_limit_keys{limiter=\"addresses\"} "))
+            .map(|keys| keys.parse::<u64>().unwrap())
+    };
+    let (mut keys, mut kept) = (tracked().await, counters());
+    for _ in 0..50 {
+        if keys == Some(0) && kept.len() == 2 {
+            break;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(200)).await;
+        (keys, kept) = (tracked().await, counters());
+    }
+    assert_eq!(keys, Some(0), "idle addresses are still tracked");
+    // The failure of a moment ago is kept (its account's and its pair's); the old one is not.
+    assert_eq!(kept.len(), 2, "{kept:?}");
+    assert!(kept[0].starts_with("account:") && kept[1].starts_with("pair:"));
+}
