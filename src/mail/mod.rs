@@ -136,7 +136,12 @@ impl Composer {
             About::StaffEnrollment(enrollment) => {
                 let subject = "Your report-portal account: choose your password".to_owned();
                 let values = self.enrollment_values(enrollment)?;
-                (subject, values, STAFF_ENROLLMENT_TEXT, STAFF_ENROLLMENT_HTML)
+                (
+                    subject,
+                    values,
+                    STAFF_ENROLLMENT_TEXT,
+                    STAFF_ENROLLMENT_HTML,
+                )
             }
         };
         let values: Vec<(&str, String)> = values
@@ -367,7 +372,8 @@ mod tests {
     #[test]
     fn staff_already_on_the_list_are_not_added_twice() {
         let composer = composer();
-        let to = composer.report_recipients(&["WATCH@dhs.example".into(), "ana@dhs.example".into()]);
+        let to =
+            composer.report_recipients(&["WATCH@dhs.example".into(), "ana@dhs.example".into()]);
         let addresses: Vec<String> = to.iter().map(|m| m.email.to_string()).collect();
         assert_eq!(
             addresses,

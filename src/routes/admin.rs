@@ -317,10 +317,7 @@ pub async fn create_user(
         .await?;
     state.mail_wakeup.notify_one();
     Ok(created()
-        .insert_header((
-            header::LOCATION,
-            format!("/api/v1/admin/users/{}", user.id),
-        ))
+        .insert_header((header::LOCATION, format!("/api/v1/admin/users/{}", user.id)))
         .json(user))
 }
 

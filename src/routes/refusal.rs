@@ -61,10 +61,7 @@ async fn record(state: &AppState, req: &HttpRequest, principal: Principal, forbi
     let meta = RequestMeta::extract(req).await;
     let Ok(meta) = meta else { return };
     let event = meta.event(Some(&actor), ACTION, Some(&target)).failed();
-    if let Err(error) = state
-        .db(move |conn| Ok(audit::append(conn, &event)?))
-        .await
-    {
+    if let Err(error) = state.db(move |conn| Ok(audit::append(conn, &event)?)).await {
         tracing::warn!(%error, "could not audit a refused request");
     }
 }

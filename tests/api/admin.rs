@@ -364,12 +364,20 @@ async fn a_suspension_refuses_the_organizations_tokens_within_the_cache_time() {
 async fn staff_accounts_are_enrolled_by_their_holder_and_need_an_unused_e_mail() {
     let app = spawn_app().await;
     let admin = app.staff_token(Role::Admin).await;
-    let new_user = |email: &str| json!({"email": email, "display_name": "Ana Analyst", "role": "analyst"});
+    let new_user =
+        |email: &str| json!({"email": email, "display_name": "Ana Analyst", "role": "analyst"});
 
     let mut with_password = new_user("ana@dhs.example");
     with_password["password"] = json!("granite-Harbor-41-slowly");
     expect_invalid_at(
-        call(&app, &admin, Method::POST, "/admin/users", Some(with_password)).await,
+        call(
+            &app,
+            &admin,
+            Method::POST,
+            "/admin/users",
+            Some(with_password),
+        )
+        .await,
         "/password",
     )
     .await;

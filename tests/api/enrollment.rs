@@ -88,14 +88,15 @@ async fn an_admin_neither_sets_nor_receives_a_new_colleagues_password() {
     expect_refused_link(app.enroll(&token, "another-Quiet-Lantern-88").await).await;
     app.login_token("ana@dhs.example", CHOSEN).await;
 
-    let enrollments = app
-        .audit_events(&auditor, "action=auth.enrollment")
-        .await;
+    let enrollments = app.audit_events(&auditor, "action=auth.enrollment").await;
     let outcomes: Vec<(&str, &str)> = enrollments
         .iter()
         .map(|e| {
             assert_eq!(e["target"], id, "{e}");
-            (e["outcome"].as_str().unwrap(), e["role"].as_str().unwrap_or(""))
+            (
+                e["outcome"].as_str().unwrap(),
+                e["role"].as_str().unwrap_or(""),
+            )
         })
         .collect();
     assert_eq!(
@@ -124,8 +125,10 @@ async fn expired_replaced_and_unknown_links_are_refused_alike() {
     // Past its time the second does not work either.
     app.with_db(|conn| {
         diesel::update(staff_enrollments::table.filter(staff_enrollments::user_id.eq(&id)))
-            .set(staff_enrollments::expires_at.eq(chrono::Utc::now().naive_utc()
-                - chrono::Duration::minutes(1)))
+            .set(
+                staff_enrollments::expires_at
+                    .eq(chrono::Utc::now().naive_utc() - chrono::Duration::minutes(1)),
+            )
             .execute(conn)
     })
     .unwrap();
@@ -147,13 +150,21 @@ async fn a_move_into_a_content_reading_role_needs_the_holders_new_enrollment_and
     let auditor = app.staff_token(Role::Auditor).await;
 
     // An admin cannot make themself an analyst.
-    expect(change(&app, admin, admin_id, json!({"role": "analyst"})).await, 403).await;
+    expect(
+        change(&app, admin, admin_id, json!({"role": "analyst"})).await,
+        403,
+    )
+    .await;
 
     // An account whose password others may know (made on the command line) moves from auditor
     // to analyst: its tokens and its password stop working; its holder enrolls again.
     let (id, email) = app.create_staff(Role::Auditor);
     let before = app.login_token(&email, STAFF_PASSWORD).await;
-    let moved = expect(change(&app, admin, &id, json!({"role": "analyst"})).await, 200).await;
+    let moved = expect(
+        change(&app, admin, &id, json!({"role": "analyst"})).await,
+        200,
+    )
+    .await;
     assert_eq!(moved["role"], "analyst");
     expect(app.get("/api/v1/review/reports", &before).await, 401).await;
     expect(app.login(&email, STAFF_PASSWORD).await, 401).await;
@@ -163,9 +174,7 @@ async fn a_move_into_a_content_reading_role_needs_the_holders_new_enrollment_and
     expect(app.get("/api/v1/review/reports", &analyst).await, 200).await;
 
     // Both the change and its taking effect are in the audit log.
-    let changes = app
-        .audit_events(&auditor, "action=user.role_change")
-        .await;
+    let changes = app.audit_events(&auditor, "action=user.role_change").await;
     assert_eq!(changes.len(), 1, "{changes:?}");
     assert_eq!(
         (&changes[0]["actor"], &changes[0]["target"]),

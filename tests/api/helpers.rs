@@ -227,9 +227,7 @@ impl TestApp {
             notify: false,
         };
         let created = self
-            .with_db(|conn| {
-                store::users::register_with_password(conn, &new, Some(STAFF_PASSWORD))
-            })
+            .with_db(|conn| store::users::register_with_password(conn, &new, Some(STAFF_PASSWORD)))
             .unwrap();
         (created.user.id, email)
     }

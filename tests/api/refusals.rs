@@ -18,12 +18,27 @@ async fn a_reporter_probing_another_organizations_report_leaves_an_audit_event()
         .unwrap()
         .to_owned();
 
-    expect(app.get(&format!("/api/v1/reports/{id}"), &prober.token).await, 404).await;
+    expect(
+        app.get(&format!("/api/v1/reports/{id}"), &prober.token)
+            .await,
+        404,
+    )
+    .await;
     // An id nobody has is an ordinary 404, not a probe.
     let unknown = uuid::Uuid::now_v7();
-    expect(app.get(&format!("/api/v1/reports/{unknown}"), &prober.token).await, 404).await;
+    expect(
+        app.get(&format!("/api/v1/reports/{unknown}"), &prober.token)
+            .await,
+        404,
+    )
+    .await;
     // The owner reading its own report is no refusal.
-    expect(app.get(&format!("/api/v1/reports/{id}"), &owner.token).await, 200).await;
+    expect(
+        app.get(&format!("/api/v1/reports/{id}"), &owner.token)
+            .await,
+        200,
+    )
+    .await;
 
     let refused = app.audit_events(&auditor, "action=access.refused").await;
     assert_eq!(refused.len(), 1, "{refused:?}");
@@ -70,7 +85,10 @@ async fn a_burst_of_probes_leaves_at_most_the_documented_bound() {
     let refused = app
         .audit_events(
             &auditor,
-            &format!("action=access.refused&actor={}", prober.credential.client_id),
+            &format!(
+                "action=access.refused&actor={}",
+                prober.credential.client_id
+            ),
         )
         .await;
     assert!(
