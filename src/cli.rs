@@ -308,11 +308,12 @@ pub fn run_command(command: Command, settings: &Settings) -> anyhow::Result<()> 
                 email,
                 display_name,
                 role,
-                password,
                 notify,
             };
             let event = NewAuditEvent::command_line("user.create", "");
-            let register = |conn: &mut _| store::users::register(conn, &new);
+            let register = |conn: &mut _| {
+                store::users::register_with_password(conn, &new, password.as_deref())
+            };
             print(&audit::recorded_as(
                 conn,
                 &event,

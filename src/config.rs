@@ -50,6 +50,12 @@ pub struct Settings {
     /// Seconds a verified credential's status (revoked, organization suspended) may be reused
     /// before it is read again from the database.
     pub auth_cache_seconds: u64,
+    /// Hours a staff enrollment link works (it also stops once used, or when a newer one is sent).
+    pub enrollment_link_hours: u32,
+    /// Refused requests (403, or 404 for another organization's report) of one caller recorded
+    /// in the audit log per minute; the rest are only counted in
+    /// `portal_access_refusals_total{audited="false"}`.
+    pub refusal_audit_per_minute: u32,
     /// Largest accepted request body for JSON and form requests, in bytes.
     pub max_body_bytes: usize,
     /// Requests per second allowed to one API credential or one staff user (sustained).
@@ -150,6 +156,8 @@ impl Default for Settings {
             token_audience: "report-portal-api".into(),
             token_ttl_seconds: 900,
             auth_cache_seconds: 30,
+            enrollment_link_hours: 72,
+            refusal_audit_per_minute: 10,
             max_body_bytes: 2 * 1024 * 1024,
             rate_limit_per_second: 100,
             rate_limit_burst: 200,
@@ -245,6 +253,11 @@ impl Settings {
     /// The master key folder, with the default under `data_dir` filled in.
     pub fn master_key_path(&self) -> PathBuf {
         self.file_or_default(&self.master_key_dir, "master-keys")
+    }
+
+    /// How long a staff enrollment link works.
+    pub fn enrollment_link_ttl(&self) -> chrono::Duration {
+        chrono::Duration::hours(i64::from(self.enrollment_link_hours.max(1)))
     }
 
     /// How long each kind of report is kept.

@@ -1,5 +1,5 @@
-//! Prometheus metrics: requests by route and status, latency, the database pool, and reports
-//! received by mode; rendered in the text format at `GET /metrics`.
+//! Prometheus metrics: requests by route and status, latency, the database pool, reports
+//! received by mode, and refused requests; rendered in the text format at `GET /metrics`.
 
 use crate::domain::notification::OutboxDepth;
 use prometheus::{
@@ -15,6 +15,7 @@ pub struct Metrics {
     pool: IntGaugeVec,
     outbox: IntGaugeVec,
     rate_limit_keys: IntGaugeVec,
+    refusals: IntCounterVec,
 }
 
 impl Metrics {
@@ -72,9 +73,19 @@ impl Metrics {
             &["limiter"],
         )
         .expect("valid metric");
+        let refusals = IntCounterVec::new(
+            Opts::new(
+                "portal_access_refusals_total",
+                "Refused requests (403, or 404 for another's report), by whether they were audited \
+                 (each caller's are, up to refusal_audit_per_minute)",
+            ),
+            &["audited"],
+        )
+        .expect("valid metric");
         for metric in [
             Box::new(outbox.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(rate_limit_keys.clone()),
+            Box::new(refusals.clone()),
             Box::new(requests.clone()),
             Box::new(latency.clone()),
             Box::new(reports.clone()),
@@ -90,7 +101,15 @@ impl Metrics {
             pool,
             outbox,
             rate_limit_keys,
+            refusals,
         }
+    }
+
+    /// Counts a refused request, `audited` or over its caller's allowance of audit events.
+    pub fn access_refused(&self, audited: bool) {
+        self.refusals
+            .with_label_values(&[if audited { "true" } else { "false" }])
+            .inc();
     }
 
     /// Records an answered request; `route` is the matched pattern, never the raw path.

@@ -190,9 +190,9 @@ async fn compact_statistics(state: web::Data<AppState>) {
     }
 }
 
-/// The actix application: every route, the documentation, the request-id middleware, and
-/// problem+json answers for anything the routes do not match (404, or 405 for a known path) or
-/// cannot parse.
+/// The actix application: every route, the documentation, the request-id middleware, the audit
+/// of refused requests, and problem+json answers for anything the routes do not match (404, or
+/// 405 for a known path) or cannot parse.
 pub fn build_app(
     state: web::Data<AppState>,
 ) -> App<
@@ -225,6 +225,7 @@ pub fn build_app(
     app.app_data(web::Data::new(routes::methods::KnownPaths::of(&document)))
         .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", document))
         .default_service(web::to(routes::methods::not_routed))
+        .wrap(from_fn(routes::refusal::middleware))
         .wrap(cors)
         .wrap(from_fn(routes::request_id::middleware))
 }

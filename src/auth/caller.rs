@@ -7,12 +7,12 @@
 use std::marker::PhantomData;
 
 use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest, http::header, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, http::header, web};
 use futures_util::future::LocalBoxFuture;
 
 use super::token::{Claims, TokenType};
 use crate::domain::organization::{CredentialMode, OrganizationStatus};
-use crate::domain::user::{Actor, Role};
+use crate::domain::user::{Actor, Role, token_serves_role};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store;
@@ -77,6 +77,16 @@ impl Principal {
         }
     }
 
+    /// The caller as the actor of what they do.
+    pub fn actor(&self) -> Actor {
+        match self {
+            Principal::Reporter(reporter) => reporter.actor(),
+            Principal::Staff(staff) => staff.actor(),
+        }
+    }
+
+    /// Authenticates the request's caller, and leaves them in the request's extensions (where
+    /// the record of refused requests finds them).
     async fn authenticate(req: &HttpRequest) -> Result<Self, ApiError> {
         let state = req
             .app_data::<web::Data<AppState>>()
@@ -92,6 +102,7 @@ impl Principal {
             Principal::Staff(s) => &s.id,
         };
         state.rate_limits.check_caller(key)?;
+        req.extensions_mut().insert(principal.clone());
         Ok(principal)
     }
 }
@@ -150,7 +161,11 @@ async fn reporter(claims: Claims, state: &web::Data<AppState>) -> Result<Reporte
 }
 
 async fn staff(claims: Claims, state: &web::Data<AppState>) -> Result<StaffMember, ApiError> {
-    let id = claims.sub;
+    let Claims {
+        sub: id,
+        role: token_role,
+        ..
+    } = claims;
     let access = match state.staff_cache.get(&id) {
         Some(access) => access,
         None => {
@@ -165,6 +180,11 @@ async fn staff(claims: Claims, state: &web::Data<AppState>) -> Result<StaffMembe
     let access = access
         .filter(|a| a.active)
         .ok_or_else(|| ApiError::Unauthenticated("the account is deactivated".into()))?;
+    if !token_serves_role(&token_role, access.role) {
+        return Err(ApiError::Unauthenticated(
+            "the account's role has changed; sign in again".into(),
+        ));
+    }
     Ok(StaffMember {
         id,
         email: access.email,

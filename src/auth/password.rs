@@ -43,6 +43,13 @@ pub fn generate() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// The hash of a random password nobody is told: the account it is set on cannot sign in until
+/// its holder chooses a password through an enrollment link, and signing in to it takes as long
+/// as to any other account.
+pub fn unusable() -> String {
+    hash(&generate())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

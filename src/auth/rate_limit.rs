@@ -1,5 +1,6 @@
 //! Rate limits: per API credential and per staff user on every authenticated request, and per
-//! client address on the sign-in endpoints; over the limit, 429 with `Retry-After`.
+//! client address on the sign-in endpoints; over the limit, 429 with `Retry-After`. Also how many
+//! of one caller's refused requests are audited.
 
 use std::num::NonZeroU32;
 
@@ -13,11 +14,18 @@ use crate::error::ApiError;
 pub struct RateLimits {
     callers: DefaultKeyedRateLimiter<String>,
     addresses: DefaultKeyedRateLimiter<String>,
+    refusal_audits: DefaultKeyedRateLimiter<String>,
 }
 
 fn quota(per_second: u32, burst: u32) -> Quota {
     let rate = NonZeroU32::new(per_second.max(1)).expect("at least 1");
     Quota::per_second(rate).allow_burst(NonZeroU32::new(burst.max(1)).expect("at least 1"))
+}
+
+/// `count` a minute, all of them at once if they come at once.
+fn per_minute(count: u32) -> Quota {
+    let count = NonZeroU32::new(count.max(1)).expect("at least 1");
+    Quota::per_minute(count).allow_burst(count)
 }
 
 fn check(limiter: &DefaultKeyedRateLimiter<String>, key: &str) -> Result<(), ApiError> {
@@ -41,7 +49,14 @@ impl RateLimits {
                 settings.auth_rate_limit_per_second,
                 settings.auth_rate_limit_burst,
             )),
+            refusal_audits: RateLimiter::keyed(per_minute(settings.refusal_audit_per_minute)),
         }
+    }
+
+    /// Whether one more refused request of the caller `key` may be audited now: at most
+    /// `refusal_audit_per_minute` a minute, so that refusals cannot flood the audit log.
+    pub fn may_audit_refusal(&self, key: &str) -> bool {
+        self.refusal_audits.check_key(&key.to_owned()).is_ok()
     }
 
     /// One request by the caller `key` (a client id or a user id).
@@ -60,15 +75,18 @@ impl RateLimits {
     pub fn forget_idle(&self) {
         self.callers.retain_recent();
         self.addresses.retain_recent();
+        self.refusal_audits.retain_recent();
         self.callers.shrink_to_fit();
         self.addresses.shrink_to_fit();
+        self.refusal_audits.shrink_to_fit();
     }
 
     /// How many callers and addresses the limiters keep state for, by limiter.
-    pub fn tracked(&self) -> [(&'static str, usize); 2] {
+    pub fn tracked(&self) -> [(&'static str, usize); 3] {
         [
             ("callers", self.callers.len()),
             ("addresses", self.addresses.len()),
+            ("refusal_audits", self.refusal_audits.len()),
         ]
     }
 }

@@ -1,4 +1,5 @@
-//! API client identifiers and secrets: generated at random, shown once, stored only as a hash.
+//! API client identifiers and secrets, and enrollment links' tokens: generated at random, shown
+//! once, stored only as a hash.
 //!
 //! A client secret carries 256 random bits, so a fast hash (SHA-256) cannot be reversed by
 //! guessing; argon2 is kept for staff passwords, which people choose.
@@ -18,8 +19,14 @@ pub fn new_client_id(mode: CredentialMode) -> String {
     format!("rp_{}_{}", mode.as_ref(), hex::encode(bytes))
 }
 
-/// A new client secret: 256 random bits, base64url.
+/// A new client secret: see [`new_secret`].
 pub fn new_client_secret() -> String {
+    new_secret()
+}
+
+/// A new secret to be shown once and stored only as its hash (a client secret, the token of an
+/// enrollment link): 256 random bits, base64url.
+pub fn new_secret() -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     URL_SAFE_NO_PAD.encode(bytes)

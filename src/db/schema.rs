@@ -274,7 +274,8 @@ diesel::table! {
     outbox (id) {
         id -> Text,
         kind -> Text,
-        report_id -> Text,
+        report_id -> Nullable<Text>,
+        enrollment_id -> Nullable<Text>,
         urgent -> Bool,
         status -> Text,
         attempts -> Integer,
@@ -290,6 +291,21 @@ diesel::table! {
 diesel::joinable!(outbox -> reports (report_id));
 diesel::allow_tables_to_appear_in_same_query!(outbox, reports);
 diesel::allow_tables_to_appear_in_same_query!(outbox, organizations);
+
+diesel::table! {
+    staff_enrollments (id) {
+        id -> Text,
+        user_id -> Text,
+        token_hash -> Nullable<Text>,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(staff_enrollments -> users (user_id));
+diesel::joinable!(outbox -> staff_enrollments (enrollment_id));
+diesel::allow_tables_to_appear_in_same_query!(staff_enrollments, users, outbox);
 
 diesel::table! {
     report_amendments (id) {

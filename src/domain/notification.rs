@@ -23,6 +23,8 @@ use utoipa::{IntoParams, ToSchema};
 pub enum NotificationKind {
     /// A live report has arrived.
     NewReport,
+    /// A staff account's one-time enrollment link, to its holder only.
+    StaffEnrollment,
 }
 
 /// Where a notification stands.
@@ -49,15 +51,18 @@ pub enum NotificationStatus {
     Failed,
 }
 
-/// A notification as admins see it: never any report content, only which report it is about.
+/// A notification as admins see it: never any report content, only which report it is about, and
+/// never an enrollment link, only which account it enrolls.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Notification {
     /// The notification's id (UUIDv7); its messages carry `Message-ID: <outbox-{id}@…>`.
     pub id: String,
     /// What it tells.
     pub kind: NotificationKind,
-    /// The report it is about.
-    pub report_id: String,
+    /// The report it is about (`new_report`).
+    pub report_id: Option<String>,
+    /// The account it enrolls (`staff_enrollment`).
+    pub user_id: Option<String>,
     /// Sent before the others, with `[URGENT]` in the subject (critical reports).
     pub urgent: bool,
     /// Where it stands.

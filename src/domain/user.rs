@@ -71,11 +71,13 @@ pub fn check_password(password: &str, email: &str, pointer: &str) -> Result<(), 
     Ok(())
 }
 
-/// A new staff account, as an admin or the command line asks for it.
+/// A new staff account, as an admin or the command line asks for it. It carries no password: an
+/// account made through the API is enrolled by its holder through an e-mailed link, and the
+/// command line takes the password separately (`--password-stdin`).
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
-    /// The sign-in e-mail address (case-insensitive, unique).
+    /// The sign-in e-mail address (case-insensitive, unique); the enrollment link is sent to it.
     #[validate(
         email(message = "must be a valid e-mail address"),
         length(max = 254, message = "must be at most 254 characters")
@@ -89,29 +91,54 @@ pub struct NewUser {
     /// `analyst`, `supervisor`, `auditor` or `admin`.
     #[schema(schema_with = staff_role_schema)]
     pub role: Role,
-    /// The initial password, at least 12 characters and not easily guessed; when absent one is
-    /// generated and returned once.
-    #[serde(default)]
-    #[schema(min_length = 12)]
-    pub password: Option<String>,
     /// Whether to e-mail this user about new reports (analysts and supervisors).
     #[serde(default)]
     pub notify: bool,
 }
 
 impl NewUser {
-    /// Every rule of a new account: e-mail, name, a staff role, and the password's strength.
+    /// Every rule of a new account: e-mail, name, a staff role.
     pub fn check(&self) -> Result<(), ApiError> {
-        let mut errors: Vec<FieldError> = staff_role_error(self.role).into_iter().collect();
-        if let Some(password) = &self.password {
-            if let Err(ApiError::Invalid(mut password_errors)) =
-                check_password(password, &self.email, "/password")
-            {
-                errors.append(&mut password_errors);
-            }
-        }
-        check_rules(self, errors)
+        check_rules(self, staff_role_error(self.role))
     }
+}
+
+impl Role {
+    /// Whether the role reads report content: analysts and supervisors.
+    pub fn reads_report_content(self) -> bool {
+        matches!(self, Role::Analyst | Role::Supervisor)
+    }
+}
+
+/// Judges an administrator's (`admin_id`) change of account `user_id` from role `from` to `to`:
+/// an administrator may not change their own role (403), since they know their own password.
+/// Answers whether the holder must enroll again (choose a new password through an e-mailed link)
+/// before the new role can be used: so when the account moves from a role that does not read
+/// report content to one that does, whose password an administrator could know (a break-glass
+/// account made on the command line, or one they share).
+pub fn judge_role_change(
+    admin_id: &str,
+    user_id: &str,
+    from: Role,
+    to: Role,
+) -> Result<bool, ApiError> {
+    if from == to {
+        return Ok(false);
+    }
+    if admin_id == user_id {
+        return Err(ApiError::Forbidden(
+            "an administrator cannot change their own role; ask another administrator".into(),
+        ));
+    }
+    Ok(to.reads_report_content() && !from.reads_report_content())
+}
+
+/// Whether a staff token issued with the role claim `token_role` still serves an account whose
+/// role is now `current`: a role that reads report content serves only tokens issued for it, so
+/// that a change to such a role takes effect only once the holder signs in again. (A change to
+/// any other role takes effect at once, with the tokens already issued.)
+pub fn token_serves_role(token_role: &str, current: Role) -> bool {
+    !current.reads_report_content() || token_role == current.as_ref()
 }
 
 /// The roles a staff account may have: every role but `reporter`.
@@ -188,7 +215,8 @@ pub struct User {
     pub notify: bool,
 }
 
-/// A created account; `password` only when it was generated, shown this once.
+/// An account created on the command line; `password` only when it was generated, printed this
+/// once to the operator.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CreatedUser {
     /// The account.
@@ -218,5 +246,20 @@ mod tests {
             );
         }
         assert!(check_password("orbit-Lantern-97-quietly", "analyst@dhs.gov", "/password").is_ok());
+    }
+
+    #[test]
+    fn a_move_into_a_content_reading_role_needs_a_new_enrollment_and_a_new_sign_in() {
+        use Role::*;
+        assert!(judge_role_change("a", "u", Auditor, Analyst).unwrap());
+        assert!(judge_role_change("a", "u", Admin, Supervisor).unwrap());
+        assert!(!judge_role_change("a", "u", Analyst, Supervisor).unwrap());
+        assert!(!judge_role_change("a", "u", Supervisor, Auditor).unwrap());
+        assert!(!judge_role_change("a", "a", Admin, Admin).unwrap());
+        assert!(judge_role_change("a", "a", Admin, Analyst).is_err());
+        assert!(!token_serves_role("auditor", Analyst));
+        assert!(!token_serves_role("analyst", Supervisor));
+        assert!(token_serves_role("supervisor", Supervisor));
+        assert!(token_serves_role("admin", Auditor));
     }
 }

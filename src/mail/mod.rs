@@ -1,10 +1,11 @@
-//! E-mail to analysts: notifications written from the templates beside this file, the
+//! E-mail to staff: notifications written from the templates beside this file, the
 //! transports that carry them ([`transport`]), and the worker that delivers the outbox
 //! ([`worker`]).
 //!
-//! A message says which report arrived (id, category, severity, organization, time) and links to
-//! it; it never carries personal data, excerpts or handles, since the composer is only ever given
-//! [`ReportFacts`].
+//! A new-report message says which report arrived (id, category, severity, organization, time)
+//! and links to it; it never carries personal data, excerpts or handles, since the composer is
+//! only ever given [`ReportFacts`]. An enrollment message goes to its account's holder alone and
+//! carries the one-time token with which they choose their password.
 
 pub mod transport;
 pub mod worker;
@@ -14,12 +15,13 @@ use lettre::Message;
 use lettre::message::{Mailbox, MultiPart};
 
 use crate::config::Settings;
-use crate::domain::notification::NotificationKind;
-use crate::store::outbox::{Claimed, ReportFacts};
+use crate::store::outbox::{About, Claimed, EnrollmentFacts, ReportFacts};
 use transport::SendError;
 
 const NEW_REPORT_TEXT: &str = include_str!("new_report.txt");
 const NEW_REPORT_HTML: &str = include_str!("new_report.html");
+const STAFF_ENROLLMENT_TEXT: &str = include_str!("staff_enrollment.txt");
+const STAFF_ENROLLMENT_HTML: &str = include_str!("staff_enrollment.html");
 
 /// Writes notifications: who sends them, who always receives them, and where their links point.
 #[derive(Debug, Clone)]
@@ -58,10 +60,25 @@ impl Composer {
         })
     }
 
-    /// Who receives a notification: the distribution list, then each of `staff` not on it
-    /// already (addresses compared without regard to case). An unreadable staff address is left
-    /// out and logged.
-    pub fn recipients(&self, staff: &[String]) -> Vec<Mailbox> {
+    /// Who receives `notification`: an enrollment, its account's holder alone; a new report,
+    /// [`Self::report_recipients`] of `staff`.
+    pub fn recipients(&self, notification: &Claimed, staff: &[String]) -> Vec<Mailbox> {
+        match &notification.about {
+            About::NewReport(_) => self.report_recipients(staff),
+            About::StaffEnrollment(enrollment) => match enrollment.email.parse() {
+                Ok(mailbox) => vec![mailbox],
+                Err(error) => {
+                    tracing::warn!(%error, "enrollment address unreadable");
+                    Vec::new()
+                }
+            },
+        }
+    }
+
+    /// Who receives a new-report notification: the distribution list, then each of `staff` not
+    /// on it already (addresses compared without regard to case). An unreadable staff address is
+    /// left out and logged.
+    pub fn report_recipients(&self, staff: &[String]) -> Vec<Mailbox> {
         let mut recipients = self.notify_to.clone();
         for address in staff {
             match address.parse::<Mailbox>() {
@@ -87,7 +104,7 @@ impl Composer {
                 "no recipients: set PORTAL_NOTIFY_TO, or let analysts opt in".into(),
             ));
         }
-        let content = self.content(notification);
+        let content = self.content(notification)?;
         let mut message = Message::builder()
             .from(self.from.clone())
             .subject(content.subject)
@@ -107,41 +124,80 @@ impl Composer {
             .map_err(|e| SendError::Permanent(format!("cannot build the message: {e}")))
     }
 
-    /// The subject and both bodies of `notification`'s message, from its kind's templates.
-    fn content(&self, notification: &Claimed) -> Content {
-        let report = &notification.report;
-        let (subject, text, html) = match notification.kind {
-            NotificationKind::NewReport => (
-                new_report_subject(notification.urgent, report),
-                NEW_REPORT_TEXT,
-                NEW_REPORT_HTML,
-            ),
+    /// The subject and both bodies of `notification`'s message, from its kind's templates;
+    /// fails for good for an enrollment whose link no longer works.
+    fn content(&self, notification: &Claimed) -> Result<Content, SendError> {
+        let (subject, values, text, html) = match &notification.about {
+            About::NewReport(report) => {
+                let subject = new_report_subject(notification.urgent, report);
+                let values = self.report_values(report);
+                (subject, values, NEW_REPORT_TEXT, NEW_REPORT_HTML)
+            }
+            About::StaffEnrollment(enrollment) => {
+                let subject = "Your report-portal account: choose your password".to_owned();
+                let values = self.enrollment_values(enrollment)?;
+                (
+                    subject,
+                    values,
+                    STAFF_ENROLLMENT_TEXT,
+                    STAFF_ENROLLMENT_HTML,
+                )
+            }
         };
-        let values = [
+        let values: Vec<(&str, String)> = values
+            .into_iter()
+            .chain([("subject", subject.clone())])
+            .collect();
+        Ok(Content {
+            subject,
+            text: render(text, &values, str::to_owned),
+            html: render(html, &values, escape_html),
+        })
+    }
+
+    /// The values of a new-report message's templates.
+    fn report_values(&self, report: &ReportFacts) -> Vec<(&'static str, String)> {
+        vec![
             ("report_id", report.id.clone()),
             ("severity", report.severity.as_ref().to_owned()),
             ("category", readable(report.category.as_ref())),
             ("organization", one_line(&report.organization)),
-            (
-                "received_at",
-                report
-                    .received_at
-                    .format("%Y-%m-%d %H:%M:%S UTC")
-                    .to_string(),
-            ),
+            ("received_at", utc(report.received_at)),
             (
                 "link",
                 format!("{}/api/v1/review/reports/{}", self.public_url, report.id),
             ),
             ("matches", matches(report.earlier_matches)),
-            ("subject", subject.clone()),
-        ];
-        Content {
-            subject,
-            text: render(text, &values, str::to_owned),
-            html: render(html, &values, escape_html),
-        }
+        ]
     }
+
+    /// The values of an enrollment message's templates.
+    fn enrollment_values(
+        &self,
+        enrollment: &EnrollmentFacts,
+    ) -> Result<Vec<(&'static str, String)>, SendError> {
+        let token = enrollment.token.clone().ok_or_else(|| {
+            SendError::Permanent(
+                "the enrollment was used, expired or replaced before it was sent".into(),
+            )
+        })?;
+        Ok(vec![
+            ("display_name", one_line(&enrollment.display_name)),
+            ("role", enrollment.role.as_ref().to_owned()),
+            ("expires_at", utc(enrollment.expires_at)),
+            (
+                "endpoint",
+                format!("{}/api/v1/auth/enrollment", self.public_url),
+            ),
+            ("public_url", self.public_url.clone()),
+            ("token", token),
+        ])
+    }
+}
+
+/// A time as the messages show it: `2026-11-29 14:03:22 UTC`.
+fn utc(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M:%S UTC").to_string()
 }
 
 /// A message's words: its subject, and its body as plain text and as HTML.
@@ -215,17 +271,16 @@ mod tests {
     fn claimed(severity: Severity, organization: &str) -> Claimed {
         Claimed {
             id: "0193a8f0-0000-7000-8000-000000000001".into(),
-            kind: NotificationKind::NewReport,
             urgent: severity == Severity::Critical,
             attempts: 0,
-            report: ReportFacts {
+            about: About::NewReport(ReportFacts {
                 id: "0193a8f0-0000-7000-8000-00000000abcd".into(),
                 category: Category::ViolentContent,
                 severity,
                 organization: organization.into(),
                 received_at: "2026-11-29T14:03:22Z".parse().unwrap(),
                 earlier_matches: 0,
-            },
+            }),
         }
     }
 
@@ -246,7 +301,7 @@ mod tests {
     #[test]
     fn critical_reports_are_marked_urgent_and_others_are_not() {
         let composer = composer();
-        let to = composer.recipients(&[]);
+        let to = composer.report_recipients(&[]);
         let critical = formatted(
             &composer
                 .compose(&claimed(Severity::Critical, "Example Social"), &to)
@@ -276,7 +331,7 @@ mod tests {
             &composer
                 .compose(
                     &claimed(Severity::High, "Example Social"),
-                    &composer.recipients(&[]),
+                    &composer.report_recipients(&[]),
                 )
                 .unwrap(),
         );
@@ -294,7 +349,9 @@ mod tests {
 
     #[test]
     fn both_bodies_carry_the_facts_and_the_link_with_html_escaped() {
-        let content = composer().content(&claimed(Severity::High, "<b>Evil</b> & Co"));
+        let content = composer()
+            .content(&claimed(Severity::High, "<b>Evil</b> & Co"))
+            .unwrap();
         let link =
             "https://portal.dhs.example/api/v1/review/reports/0193a8f0-0000-7000-8000-00000000abcd";
         for body in [&content.text, &content.html] {
@@ -315,7 +372,8 @@ mod tests {
     #[test]
     fn staff_already_on_the_list_are_not_added_twice() {
         let composer = composer();
-        let to = composer.recipients(&["WATCH@dhs.example".into(), "ana@dhs.example".into()]);
+        let to =
+            composer.report_recipients(&["WATCH@dhs.example".into(), "ana@dhs.example".into()]);
         let addresses: Vec<String> = to.iter().map(|m| m.email.to_string()).collect();
         assert_eq!(
             addresses,
@@ -345,5 +403,50 @@ mod tests {
         ] {
             assert!(Composer::from_settings(&settings).is_err());
         }
+    }
+}
+
+#[cfg(test)]
+mod enrollment_tests {
+    use super::*;
+    use crate::domain::user::Role;
+
+    fn enrollment(token: Option<&str>) -> Claimed {
+        Claimed {
+            id: "0193a8f0-0000-7000-8000-000000000002".into(),
+            urgent: false,
+            attempts: 0,
+            about: About::StaffEnrollment(EnrollmentFacts {
+                email: "ana@dhs.example".into(),
+                display_name: "Ana <Analyst>".into(),
+                role: Role::Analyst,
+                token: token.map(str::to_owned),
+                expires_at: "2026-12-02T14:03:22Z".parse().unwrap(),
+            }),
+        }
+    }
+
+    #[test]
+    fn an_enrollment_goes_to_its_holder_alone_with_the_token() {
+        let composer = Composer::from_settings(&Settings {
+            notify_to: "desk@dhs.example".into(),
+            public_url: "https://portal.dhs.example".into(),
+            ..Settings::default()
+        })
+        .unwrap();
+        let notification = enrollment(Some("tok-123"));
+        let to = composer.recipients(&notification, &["watch@dhs.example".into()]);
+        let addresses: Vec<String> = to.iter().map(|m| m.email.to_string()).collect();
+        assert_eq!(addresses, ["ana@dhs.example"]);
+        let content = composer.content(&notification).unwrap();
+        for body in [&content.text, &content.html] {
+            assert!(body.contains("tok-123"), "{body}");
+            assert!(body.contains("https://portal.dhs.example/api/v1/auth/enrollment"));
+            assert!(body.contains("2026-12-02 14:03:22 UTC"), "{body}");
+            assert!(!body.contains("{{"), "every placeholder is filled: {body}");
+        }
+        assert!(content.html.contains("Ana &lt;Analyst&gt;"));
+        let closed = composer.compose(&enrollment(None), &to).unwrap_err();
+        assert!(matches!(closed, SendError::Permanent(_)), "{closed:?}");
     }
 }

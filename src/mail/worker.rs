@@ -161,7 +161,7 @@ impl Worker {
 
     /// One attempt at `notification`: to whom it went, and how it ended.
     fn attempt(&self, notification: &Claimed, staff: &[String]) -> (Vec<String>, Attempt) {
-        let to = self.composer.recipients(staff);
+        let to = self.composer.recipients(notification, staff);
         let recipients = to.iter().map(|m| m.email.to_string()).collect();
         let sent = self
             .composer

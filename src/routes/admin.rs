@@ -14,7 +14,7 @@ use crate::domain::organization::{
 };
 use crate::domain::pagination::{Page, PageParams, Paginated};
 use crate::domain::report::check_rules;
-use crate::domain::user::{CreatedUser, NewUser, User, UserChanges};
+use crate::domain::user::{NewUser, User, UserChanges};
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
 use crate::store::audit;
@@ -284,14 +284,15 @@ pub async fn list_users(
 
 /// Create a staff account.
 ///
-/// Without `password`, one is generated and shown in this answer only. A chosen password must
-/// have at least 12 characters and not be guessable.
+/// Nobody is told its password, the administrator included: the new colleague is e-mailed a
+/// one-time enrollment link (valid `enrollment_link_hours`, 72 by default) through which they
+/// choose their own (`POST /auth/enrollment`). Until then the account cannot sign in.
 #[utoipa::path(
     tag = "admin",
     security(("bearer" = [])),
     request_body = NewUser,
     responses(
-        (status = 201, description = "Created; `Location` names it", body = CreatedUser,
+        (status = 201, description = "Created, its enrollment link e-mailed to it; `Location` names it", body = User,
             headers(("Location" = String, description = "The account's URL"))),
         Caller,
         JsonErrors,
@@ -307,20 +308,52 @@ pub async fn create_user(
     body: JsonBody<NewUser>,
 ) -> Result<HttpResponse, ApiError> {
     let event = meta.event(Some(&caller.member.actor()), "user.create", None);
-    let created_user = state
+    let link_ttl = state.settings.enrollment_link_ttl();
+    let user = state
         .db(move |conn| {
-            let register = |conn: &mut _| users::register(conn, &body.value);
-            audit::recorded_as(conn, &event, register, |c: &CreatedUser| {
-                Some(c.user.id.clone())
-            })
+            let invite = |conn: &mut _| users::invite(conn, &body.value, link_ttl);
+            audit::recorded_as(conn, &event, invite, |u: &User| Some(u.id.clone()))
         })
         .await?;
+    state.mail_wakeup.notify_one();
     Ok(created()
-        .insert_header((
-            header::LOCATION,
-            format!("/api/v1/admin/users/{}", created_user.user.id),
-        ))
-        .json(created_user))
+        .insert_header((header::LOCATION, format!("/api/v1/admin/users/{}", user.id)))
+        .json(user))
+}
+
+/// E-mail a staff account's holder a new enrollment link.
+///
+/// For a link that expired or went astray, or a forgotten password: the holder chooses a new
+/// password through it. Links sent before stop working; a password the account has keeps working
+/// until the new link is used.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The account's id")),
+    responses(
+        (status = 202, description = "The link is queued for e-mail to the account's address", body = User),
+        Caller,
+        (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/admin/users/{id}/enrollment")]
+pub async fn send_enrollment(
+    caller: Caller,
+    meta: RequestMeta,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let event = meta.event(Some(&caller.member.actor()), "user.enrollment", Some(&id));
+    let link_ttl = state.settings.enrollment_link_ttl();
+    let user = state
+        .audited(event, move |conn| {
+            let user = users::get_user(conn, &id)?;
+            users::start_enrollment(conn, &user.id, link_ttl)?;
+            Ok(user)
+        })
+        .await?;
+    state.mail_wakeup.notify_one();
+    Ok(HttpResponse::Accepted().json(user))
 }
 
 /// One staff account.
@@ -346,9 +379,15 @@ pub async fn get_user(
 
 /// Change a staff account's role, active flag, display name or e-mail opt-in.
 ///
-/// Absent fields stay as they are. A deactivation or a change of role takes effect at once on
-/// the replica that made it and within `auth_cache_seconds` on the others. The last active
-/// admin can be neither demoted nor deactivated.
+/// Absent fields stay as they are. A deactivation, or a change to a role that does not read
+/// report content, takes effect at once on the replica that made it and within
+/// `auth_cache_seconds` on the others. A change to `analyst` or `supervisor` takes effect only
+/// when the holder signs in again: the account's earlier tokens are refused (401). A move into
+/// one of those roles from `auditor` or `admin` also withdraws the account's password and
+/// e-mails its holder an enrollment link, so that only they can sign in with the new role. An
+/// administrator cannot change their own role (403). The last active admin can be neither
+/// demoted nor deactivated. A change of role is audited as `user.role_change` besides
+/// `user.update`.
 #[utoipa::path(
     tag = "admin",
     security(("bearer" = [])),
@@ -371,12 +410,22 @@ pub async fn update_user(
     id: web::Path<String>,
     body: JsonBody<UserChanges>,
 ) -> Result<web::Json<User>, ApiError> {
-    let event = meta.event(Some(&caller.member.actor()), "user.update", Some(&id));
-    let user = state
+    let actor = caller.member.actor();
+    let event = meta.event(Some(&actor), "user.update", Some(&id));
+    let role_change = meta.event(Some(&actor), "user.role_change", Some(&id));
+    let link_ttl = state.settings.enrollment_link_ttl();
+    let updated = state
         .audited(event, move |conn| {
-            users::update_user(conn, &id, &body.value)
+            let updated = users::update_user(conn, &actor.id, &id, &body.value, link_ttl)?;
+            if updated.previous_role.is_some() {
+                audit::append(conn, &role_change)?;
+            }
+            Ok(updated)
         })
         .await?;
-    state.staff_cache.invalidate(&user.id);
-    Ok(web::Json(user))
+    state.staff_cache.invalidate(&updated.user.id);
+    if updated.reenrollment {
+        state.mail_wakeup.notify_one();
+    }
+    Ok(web::Json(updated.user))
 }

@@ -1,4 +1,5 @@
-//! Authentication endpoints: the OAuth 2.0 client-credentials token endpoint and the JWK Set.
+//! Authentication endpoints: the OAuth 2.0 client-credentials token endpoint, the JWK Set, staff
+//! sign-in and staff enrollment.
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, ResponseError, get, post, web};
@@ -15,9 +16,10 @@ use crate::auth::keys::Jwks;
 use crate::auth::password;
 use crate::auth::secret;
 use crate::auth::token::{AccessToken, TokenType};
+use crate::db::portable;
 use crate::domain::organization::OrganizationStatus;
 use crate::domain::report::check_rules;
-use crate::domain::user::{Actor, Role};
+use crate::domain::user::{Actor, Role, check_password};
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
 use crate::store;
@@ -317,6 +319,104 @@ pub async fn login(
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(issued))
+}
+
+/// A staff member's enrollment: the token of the e-mailed link and the password they choose.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnrollmentRequest {
+    /// The token from the enrollment e-mail.
+    pub token: String,
+    /// The password chosen: at least 12 characters and not easily guessed.
+    #[schema(min_length = 12)]
+    pub password: String,
+}
+
+/// The one answer to a token that opens no enrollment, whatever the reason (unknown, expired,
+/// used, replaced by a newer link, or the account deactivated).
+fn invalid_enrollment_link() -> ApiError {
+    ApiError::invalid(
+        "/token",
+        "enrollment_link",
+        "is not a working enrollment link (links work once, for a limited time); ask an administrator for a new one",
+    )
+}
+
+/// Enroll: choose your password with the token of your enrollment e-mail.
+///
+/// The link works once and until it expires (`enrollment_link_hours`); a newer link replaces it.
+/// A token that opens no enrollment answers the same 422 at `/token` whatever the reason, and is
+/// audited as a failed `auth.enrollment`; a weak password answers 422 at `/password` and leaves the
+/// link working. Afterwards, sign in with `POST /auth/login`. Limited per client address like
+/// sign-ins. The body is at most 4 KiB.
+#[utoipa::path(
+    tag = "auth",
+    request_body = EnrollmentRequest,
+    responses(
+        (status = 204, description = "The password is set; sign in with it"),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 408, description = "The body did not arrive in time", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body over 4 KiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No working link at `/token`, or a weak password at `/password`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests from this address; see `Retry-After`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/enrollment")]
+pub async fn enroll(
+    req: HttpRequest,
+    meta: RequestMeta,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    state.rate_limits.check_address(&meta.ip)?;
+    let body: JsonBody<EnrollmentRequest> =
+        read_json(&req, payload.into_inner(), AUTH_BODY_LIMIT).await?;
+    let EnrollmentRequest {
+        token: link_token,
+        password,
+    } = body.value;
+    let token_hash = secret::hash_secret(&link_token);
+    let found = state
+        .db(move |conn| store::users::find_enrollment(conn, &token_hash))
+        .await?;
+    let attempt = meta.event(None, "auth.enrollment", None);
+    let enrollment = match found {
+        Some(enrollment) if enrollment.open => enrollment,
+        closed => {
+            let refused = NewAuditEvent {
+                target: closed.map(|e| e.user.id),
+                ..attempt.failed()
+            };
+            state
+                .db(move |conn| Ok(audit::append(conn, &refused)?))
+                .await?;
+            return Err(invalid_enrollment_link());
+        }
+    };
+    check_password(&password, &enrollment.user.email, "/password")?;
+    let password_hash = web::block(move || password::hash(&password)).await?;
+    let user = &enrollment.user;
+    let enrolled = NewAuditEvent {
+        actor: Some(user.id.clone()),
+        role: Some(user.role.as_ref().to_owned()),
+        target: Some(user.id.clone()),
+        ..attempt
+    };
+    let completed = state
+        .db(move |conn| {
+            portable::write_transaction(conn, |conn| {
+                let done = store::users::complete_enrollment(conn, &enrollment.id, &password_hash)?;
+                let event = if done { enrolled } else { enrolled.failed() };
+                audit::append(conn, &event)?;
+                Ok(done)
+            })
+        })
+        .await?;
+    if !completed {
+        return Err(invalid_enrollment_link());
+    }
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// Who the caller is.

@@ -11,6 +11,7 @@ pub mod meta;
 pub mod methods;
 pub mod notifications;
 pub mod ops;
+pub mod refusal;
 pub mod request_id;
 pub mod responses;
 pub mod retention;
@@ -31,6 +32,7 @@ where
             .service(auth::token)
             .service(auth::login)
             .service(auth::me)
+            .service(auth::enroll)
             .service(submission::taxonomy)
             .service(submission::submit)
             .service(submission::submit_batch)
@@ -59,6 +61,7 @@ where
             .service(admin::create_user)
             .service(admin::get_user)
             .service(admin::update_user)
+            .service(admin::send_enrollment)
             .service(audit::events)
             .service(audit::verify)
             .service(stats::summary)

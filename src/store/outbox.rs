@@ -1,5 +1,6 @@
-//! The e-mail outbox: notifications queued in the transaction of the change they tell of,
-//! claimed by delivery workers under a lease, the record of every attempt, and what admins see.
+//! The e-mail outbox: notifications queued in the transaction of the change they tell of (a new
+//! report, a staff enrollment), claimed by delivery workers under a lease, the record of every
+//! attempt, and what admins see.
 //!
 //! A claim pushes the row's `next_attempt_at` to the end of the lease and names the worker in
 //! `lease_owner`: no other worker takes the row meanwhile, and if its worker dies the row simply
@@ -11,9 +12,10 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::organizations::parse;
+use crate::auth::secret;
 use crate::db::DbConnection;
 use crate::db::portable::{self, insert_rows, load_skipping_locked};
-use crate::db::schema::{organizations, outbox, reports, users};
+use crate::db::schema::{organizations, outbox, reports, staff_enrollments, users};
 use crate::domain::notification::{
     Notification, NotificationKind, NotificationStatus, OutboxDepth,
 };
@@ -48,6 +50,25 @@ pub fn enqueue(
         })
         .collect();
     insert_rows!(conn, outbox::table, &rows).map(drop)
+}
+
+/// Queues the e-mail of enrollment `enrollment_id` to its account's holder, due at once, inside
+/// the caller's transaction.
+pub fn enqueue_enrollment(conn: &mut DbConnection, enrollment_id: &str) -> QueryResult<()> {
+    let now = super::now();
+    diesel::insert_into(outbox::table)
+        .values((
+            outbox::id.eq(super::new_id()),
+            outbox::kind.eq(NotificationKind::StaffEnrollment.as_ref()),
+            outbox::enrollment_id.eq(enrollment_id),
+            outbox::urgent.eq(false),
+            outbox::status.eq(NotificationStatus::Pending.as_ref()),
+            outbox::attempts.eq(0),
+            outbox::next_attempt_at.eq(now),
+            outbox::created_at.eq(now),
+        ))
+        .execute(conn)
+        .map(drop)
 }
 
 /// Queues the analysts' notifications of newly stored reports (id, severity) of one `mode`:
@@ -85,23 +106,55 @@ pub struct ReportFacts {
     pub earlier_matches: usize,
 }
 
+/// What an enrollment message needs: whom it is for, and the link's token.
+#[derive(Debug, Clone)]
+pub struct EnrollmentFacts {
+    /// The account's sign-in e-mail, the message's only recipient.
+    pub email: String,
+    /// The account's display name.
+    pub display_name: String,
+    /// The account's role.
+    pub role: Role,
+    /// The link's token, minted by this claim (only its hash is stored); `None` when the
+    /// enrollment was used, expired or replaced before its message went out.
+    pub token: Option<String>,
+    /// When the link stops working.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// What a claimed notification tells, with what its message needs.
+#[derive(Debug, Clone)]
+pub enum About {
+    /// A new report.
+    NewReport(ReportFacts),
+    /// A staff account's enrollment link.
+    StaffEnrollment(EnrollmentFacts),
+}
+
 /// A notification a worker has claimed, with what its message needs.
 #[derive(Debug, Clone)]
 pub struct Claimed {
     /// The notification's id.
     pub id: String,
-    /// What it tells.
-    pub kind: NotificationKind,
     /// Whether it is urgent.
     pub urgent: bool,
     /// Attempts made before this one.
     pub attempts: i32,
-    /// The report it is about.
-    pub report: ReportFacts,
+    /// What it tells.
+    pub about: About,
+}
+
+impl Claimed {
+    /// What kind of notification it is.
+    pub fn kind(&self) -> NotificationKind {
+        match self.about {
+            About::NewReport(_) => NotificationKind::NewReport,
+            About::StaffEnrollment(_) => NotificationKind::StaffEnrollment,
+        }
+    }
 }
 
 type ClaimedRow = (
-    String,
     String,
     bool,
     i32,
@@ -113,21 +166,19 @@ type ClaimedRow = (
 );
 
 fn claimed(row: ClaimedRow) -> Result<Claimed, ApiError> {
-    let (id, kind, urgent, attempts, report_id, category, severity, organization, received_at) =
-        row;
+    let (id, urgent, attempts, report_id, category, severity, organization, received_at) = row;
     Ok(Claimed {
         id,
-        kind: parse(&kind)?,
         urgent,
         attempts,
-        report: ReportFacts {
+        about: About::NewReport(ReportFacts {
             id: report_id,
             category: parse(&category)?,
             severity: parse(&severity)?,
             organization,
             received_at: received_at.and_utc(),
             earlier_matches: 0,
-        },
+        }),
     })
 }
 
@@ -161,13 +212,11 @@ pub fn claim(
                 outbox::next_attempt_at.eq(lease_end),
             ))
             .execute(conn)?;
-        outbox::table
+        let reports = outbox::table
             .inner_join(reports::table.inner_join(organizations::table))
             .filter(outbox::id.eq_any(&ids))
-            .order((outbox::urgent.desc(), outbox::id.asc()))
             .select((
                 outbox::id,
-                outbox::kind,
                 outbox::urgent,
                 outbox::attempts,
                 reports::id,
@@ -179,9 +228,69 @@ pub fn claim(
             .load::<ClaimedRow>(conn)?
             .into_iter()
             .map(claimed)
-            .collect::<Result<Vec<_>, ApiError>>()
-            .and_then(|claimed| with_earlier_matches(conn, claimed))
+            .collect::<Result<Vec<_>, ApiError>>()?;
+        let mut claimed = with_earlier_matches(conn, reports)?;
+        claimed.extend(claim_enrollments(conn, &ids)?);
+        claimed.sort_by(|a, b| b.urgent.cmp(&a.urgent).then_with(|| a.id.cmp(&b.id)));
+        Ok(claimed)
     })
+}
+
+/// The enrollment messages among the claimed `ids`, each with a freshly minted token whose hash
+/// replaces the enrollment's (so only the latest message's link works, and a message retried
+/// after a failure carries a link that works). Enrollments that no longer work get no token.
+fn claim_enrollments(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<Claimed>, ApiError> {
+    let now = super::now();
+    let rows = outbox::table
+        .inner_join(staff_enrollments::table.inner_join(users::table))
+        .filter(outbox::id.eq_any(ids))
+        .select((
+            outbox::id,
+            outbox::urgent,
+            outbox::attempts,
+            staff_enrollments::id,
+            staff_enrollments::expires_at,
+            staff_enrollments::used_at,
+            users::email,
+            users::display_name,
+            users::role,
+        ))
+        .load::<(
+            String,
+            bool,
+            i32,
+            String,
+            NaiveDateTime,
+            Option<NaiveDateTime>,
+            String,
+            String,
+            String,
+        )>(conn)?;
+    rows.into_iter()
+        .map(
+            |(id, urgent, attempts, enrollment_id, expires_at, used_at, email, name, role)| {
+                let open = used_at.is_none() && expires_at > now;
+                let token = open.then(secret::new_secret);
+                if let Some(token) = &token {
+                    diesel::update(staff_enrollments::table.find(&enrollment_id))
+                        .set(staff_enrollments::token_hash.eq(secret::hash_secret(token)))
+                        .execute(conn)?;
+                }
+                Ok(Claimed {
+                    id,
+                    urgent,
+                    attempts,
+                    about: About::StaffEnrollment(EnrollmentFacts {
+                        email,
+                        display_name: name,
+                        role: parse(&role)?,
+                        token,
+                        expires_at: expires_at.and_utc(),
+                    }),
+                })
+            },
+        )
+        .collect()
 }
 
 /// `claimed` with the count of earlier reports each one's report matches.
@@ -189,11 +298,19 @@ fn with_earlier_matches(
     conn: &mut DbConnection,
     mut claimed: Vec<Claimed>,
 ) -> Result<Vec<Claimed>, ApiError> {
-    let ids: Vec<&str> = claimed.iter().map(|c| c.report.id.as_str()).collect();
+    let ids: Vec<&str> = claimed
+        .iter()
+        .filter_map(|c| match &c.about {
+            About::NewReport(report) => Some(report.id.as_str()),
+            About::StaffEnrollment(_) => None,
+        })
+        .collect();
     let matches = super::correlation::earlier_matches(conn, &ids)?;
     for notification in &mut claimed {
-        if let Some(correlation) = matches.get(&notification.report.id) {
-            notification.report.earlier_matches = correlation.matching_reports;
+        if let About::NewReport(report) = &mut notification.about {
+            if let Some(correlation) = matches.get(&report.id) {
+                report.earlier_matches = correlation.matching_reports;
+            }
         }
     }
     Ok(claimed)
@@ -321,7 +438,8 @@ pub fn release(conn: &mut DbConnection, owner: &str) -> Result<usize, ApiError> 
 type NotificationRow = (
     String,
     String,
-    String,
+    Option<String>,
+    Option<String>,
     bool,
     String,
     i32,
@@ -336,6 +454,7 @@ type NotificationColumns = (
     outbox::id,
     outbox::kind,
     outbox::report_id,
+    diesel::dsl::Nullable<staff_enrollments::user_id>,
     outbox::urgent,
     outbox::status,
     outbox::attempts,
@@ -346,25 +465,30 @@ type NotificationColumns = (
     outbox::last_error,
 );
 
-const NOTIFICATION_COLUMNS: NotificationColumns = (
-    outbox::id,
-    outbox::kind,
-    outbox::report_id,
-    outbox::urgent,
-    outbox::status,
-    outbox::attempts,
-    outbox::next_attempt_at,
-    outbox::created_at,
-    outbox::sent_at,
-    outbox::recipients,
-    outbox::last_error,
-);
+/// What admins see of a notification, from the outbox left-joined with the enrollments.
+fn notification_columns() -> NotificationColumns {
+    (
+        outbox::id,
+        outbox::kind,
+        outbox::report_id,
+        staff_enrollments::user_id.nullable(),
+        outbox::urgent,
+        outbox::status,
+        outbox::attempts,
+        outbox::next_attempt_at,
+        outbox::created_at,
+        outbox::sent_at,
+        outbox::recipients,
+        outbox::last_error,
+    )
+}
 
 fn notification(row: NotificationRow) -> Result<Notification, ApiError> {
     let (
         id,
         kind,
         report_id,
+        user_id,
         urgent,
         status,
         attempts,
@@ -378,6 +502,7 @@ fn notification(row: NotificationRow) -> Result<Notification, ApiError> {
         id,
         kind: parse(&kind)?,
         report_id,
+        user_id,
         urgent,
         status: parse(&status)?,
         attempts,
@@ -398,6 +523,7 @@ pub fn list(
     page: &Page,
 ) -> Result<Paginated<Notification>, ApiError> {
     let mut query = outbox::table
+        .left_join(staff_enrollments::table)
         .order(outbox::id.desc())
         .limit(page.limit + 1)
         .into_boxed();
@@ -408,7 +534,7 @@ pub fn list(
         query = query.filter(outbox::id.lt(after));
     }
     let items = query
-        .select(NOTIFICATION_COLUMNS)
+        .select(notification_columns())
         .load::<NotificationRow>(conn)?
         .into_iter()
         .map(notification)
@@ -420,8 +546,9 @@ pub fn list(
 pub fn get(conn: &mut DbConnection, id: &str) -> Result<Notification, ApiError> {
     notification(
         outbox::table
-            .find(id)
-            .select(NOTIFICATION_COLUMNS)
+            .left_join(staff_enrollments::table)
+            .filter(outbox::id.eq(id))
+            .select(notification_columns())
             .first(conn)?,
     )
 }

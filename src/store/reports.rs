@@ -702,3 +702,24 @@ pub fn list(
         .collect::<Result<Vec<_>, ApiError>>()?;
     Ok(Paginated::from_overfetch(items, page, |r| &r.id))
 }
+
+/// Whether report `id` exists but is hidden from an API client of `organization_id` working in
+/// `mode`: another organization's report, or one of the other mode. That is what a probe for
+/// others' reports finds, as opposed to an id nobody has.
+pub fn is_hidden_from(
+    conn: &mut DbConnection,
+    id: &str,
+    organization_id: &str,
+    mode: CredentialMode,
+) -> Result<bool, ApiError> {
+    let hidden: i64 = reports::table
+        .filter(reports::id.eq(id))
+        .filter(
+            reports::organization_id
+                .ne(organization_id)
+                .or(reports::mode.ne(mode.as_ref())),
+        )
+        .count()
+        .get_result(conn)?;
+    Ok(hidden > 0)
+}

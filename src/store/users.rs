@@ -1,4 +1,5 @@
-//! Staff accounts, and the record of failed sign-ins that slows down password guessing.
+//! Staff accounts, their enrollment (the one-time e-mailed link through which a holder chooses
+//! their password), and the record of failed sign-ins that slows down password guessing.
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
@@ -6,10 +7,12 @@ use diesel::prelude::*;
 use super::organizations::parse;
 use crate::auth::{password, secret};
 use crate::db::DbConnection;
-use crate::db::portable::{self, insert_new_rows, load_locked};
-use crate::db::schema::{login_throttle, users};
+use crate::db::portable::{self, insert_new_rows, load_locked, per_backend};
+use crate::db::schema::{login_throttle, staff_enrollments, users};
 use crate::domain::pagination::{Page, Paginated};
-use crate::domain::user::{CreatedUser, NewUser, Role, User, UserChanges};
+use crate::domain::user::{
+    CreatedUser, NewUser, Role, User, UserChanges, check_password, judge_role_change,
+};
 use crate::error::ApiError;
 
 /// What authorization needs to know about a staff member, re-read at most every
@@ -54,20 +57,147 @@ fn user(row: UserRow) -> Result<User, ApiError> {
     })
 }
 
-/// Creates an account after checking every rule of it (422), generating a password when none
-/// is given (returned once); 409 when the e-mail is taken.
-pub fn register(conn: &mut DbConnection, new: &NewUser) -> Result<CreatedUser, ApiError> {
+/// Creates an account with a password, for the operator on the command line (the first
+/// administrator, break-glass accounts): after checking every rule of it and of the password
+/// (422), generating one when `password` is `None` (returned once); 409 when the e-mail is taken.
+pub fn register_with_password(
+    conn: &mut DbConnection,
+    new: &NewUser,
+    password: Option<&str>,
+) -> Result<CreatedUser, ApiError> {
     new.check()?;
-    let generated = new.password.is_none().then(password::generate);
-    let chosen = new
-        .password
-        .as_deref()
-        .or(generated.as_deref())
-        .unwrap_or_default();
+    if let Some(password) = password {
+        check_password(password, &new.email, "/password")?;
+    }
+    let generated = password.is_none().then(password::generate);
+    let chosen = password.or(generated.as_deref()).unwrap_or_default();
     let user = insert_user(conn, new, &password::hash(chosen))?;
     Ok(CreatedUser {
         user,
         password: generated,
+    })
+}
+
+/// Creates an account through the API, after checking every rule of it (422); 409 when the
+/// e-mail is taken. Nobody knows its password: its holder is e-mailed an enrollment link valid
+/// for `link_ttl` (see [`start_enrollment`]).
+pub fn invite(
+    conn: &mut DbConnection,
+    new: &NewUser,
+    link_ttl: Duration,
+) -> Result<User, ApiError> {
+    new.check()?;
+    let unusable = password::unusable();
+    portable::write_transaction(conn, |conn| {
+        let user = insert_user(conn, new, &unusable)?;
+        start_enrollment(conn, &user.id, link_ttl)?;
+        Ok(user)
+    })
+}
+
+/// Opens a new enrollment of account `user_id`, valid for `link_ttl`, and queues its e-mail in
+/// the same transaction; any link sent to the account before stops working. The link's token is
+/// minted when the e-mail is written ([`super::outbox::claim`]).
+pub fn start_enrollment(
+    conn: &mut DbConnection,
+    user_id: &str,
+    link_ttl: Duration,
+) -> Result<(), ApiError> {
+    let now = super::now();
+    portable::write_transaction(conn, |conn| {
+        diesel::update(
+            staff_enrollments::table
+                .filter(staff_enrollments::user_id.eq(user_id))
+                .filter(staff_enrollments::used_at.is_null())
+                .filter(staff_enrollments::expires_at.gt(now)),
+        )
+        .set(staff_enrollments::expires_at.eq(now))
+        .execute(conn)?;
+        let id = super::new_id();
+        diesel::insert_into(staff_enrollments::table)
+            .values((
+                staff_enrollments::id.eq(&id),
+                staff_enrollments::user_id.eq(user_id),
+                staff_enrollments::expires_at.eq(now + link_ttl),
+                staff_enrollments::created_at.eq(now),
+            ))
+            .execute(conn)?;
+        super::outbox::enqueue_enrollment(conn, &id)?;
+        Ok(())
+    })
+}
+
+/// The enrollment whose link carries a token hashing to `token_hash`, with its account.
+#[derive(Debug, Clone)]
+pub struct Enrollment {
+    /// The enrollment's id.
+    pub id: String,
+    /// The account it enrolls.
+    pub user: User,
+    /// Whether the link still works: not used, not expired, not replaced by a newer one, and
+    /// the account active.
+    pub open: bool,
+}
+
+/// The enrollment whose token hashes to `token_hash`; `None` when no link carries it.
+pub fn find_enrollment(
+    conn: &mut DbConnection,
+    token_hash: &str,
+) -> Result<Option<Enrollment>, ApiError> {
+    let row = staff_enrollments::table
+        .inner_join(users::table)
+        .filter(staff_enrollments::token_hash.eq(token_hash))
+        .select((
+            staff_enrollments::id,
+            staff_enrollments::expires_at,
+            staff_enrollments::used_at,
+            USER_COLUMNS,
+        ))
+        .first::<(String, NaiveDateTime, Option<NaiveDateTime>, UserRow)>(conn)
+        .optional()?;
+    row.map(|(id, expires_at, used_at, user_row)| {
+        let user = user(user_row)?;
+        Ok(Enrollment {
+            id,
+            open: used_at.is_none() && expires_at > super::now() && user.active,
+            user,
+        })
+    })
+    .transpose()
+}
+
+/// Uses enrollment `id` to set its account's password (`password_hash`, checked and hashed by
+/// the caller): once, and only while the link works; `false` when it no longer does (used,
+/// expired or replaced meanwhile).
+pub fn complete_enrollment(
+    conn: &mut DbConnection,
+    id: &str,
+    password_hash: &str,
+) -> Result<bool, ApiError> {
+    let now = super::now();
+    portable::write_transaction(conn, |conn| {
+        let claimed = diesel::update(
+            staff_enrollments::table
+                .filter(staff_enrollments::id.eq(id))
+                .filter(staff_enrollments::used_at.is_null())
+                .filter(staff_enrollments::expires_at.gt(now)),
+        )
+        .set(staff_enrollments::used_at.eq(now))
+        .execute(conn)?;
+        if claimed == 0 {
+            return Ok(false);
+        }
+        let user_id: String = staff_enrollments::table
+            .find(id)
+            .select(staff_enrollments::user_id)
+            .first(conn)?;
+        diesel::update(users::table.find(&user_id))
+            .set((
+                users::password_hash.eq(password_hash),
+                users::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        Ok(true)
     })
 }
 
@@ -143,16 +273,35 @@ struct UserUpdate<'a> {
     updated_at: NaiveDateTime,
 }
 
-/// Applies `changes` after checking their rules (422); 404 when there is no such account, 409
-/// when it would leave no active admin.
+/// An account after an administrator changed it, and what became of its role.
+#[derive(Debug, Clone)]
+pub struct UpdatedUser {
+    /// The account as changed.
+    pub user: User,
+    /// The role it had before, when the change gave it another.
+    pub previous_role: Option<Role>,
+    /// Whether its password was withdrawn and an enrollment link e-mailed to its holder (a move
+    /// into a role that reads report content).
+    pub reenrollment: bool,
+}
+
+/// Applies administrator `admin_id`'s `changes` to account `id` after checking their rules
+/// (422); 404 when there is no such account, 403 for a change of one's own role, 409 when it
+/// would leave no active admin. A move into a role that reads report content from one that
+/// does not withdraws the account's password and e-mails its holder an enrollment link valid for
+/// `link_ttl`, in the same transaction.
 pub fn update_user(
     conn: &mut DbConnection,
+    admin_id: &str,
     id: &str,
     changes: &UserChanges,
-) -> Result<User, ApiError> {
+    link_ttl: Duration,
+) -> Result<UpdatedUser, ApiError> {
     changes.check()?;
     portable::write_transaction(conn, |conn| {
         let current = get_user(conn, id)?;
+        let new_role = changes.role.unwrap_or(current.role);
+        let reenrollment = judge_role_change(admin_id, id, current.role, new_role)?;
         let stays_admin = changes.role.unwrap_or(current.role) == Role::Admin
             && changes.active.unwrap_or(current.active);
         if current.role == Role::Admin && current.active && !stays_admin {
@@ -184,7 +333,17 @@ pub fn update_user(
                 updated_at: super::now(),
             })
             .execute(conn)?;
-        get_user(conn, id)
+        if reenrollment {
+            diesel::update(users::table.find(id))
+                .set(users::password_hash.eq(password::unusable()))
+                .execute(conn)?;
+            start_enrollment(conn, id, link_ttl)?;
+        }
+        Ok(UpdatedUser {
+            user: get_user(conn, id)?,
+            previous_role: (new_role != current.role).then_some(current.role),
+            reenrollment,
+        })
     })
 }
 

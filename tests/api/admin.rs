@@ -361,24 +361,27 @@ async fn a_suspension_refuses_the_organizations_tokens_within_the_cache_time() {
 }
 
 #[actix_web::test]
-async fn staff_accounts_need_a_strong_password_and_an_unused_e_mail() {
+async fn staff_accounts_are_enrolled_by_their_holder_and_need_an_unused_e_mail() {
     let app = spawn_app().await;
     let admin = app.staff_token(Role::Admin).await;
-    let new_user = |email: &str, password: Option<&str>| {
-        let mut user = json!({"email": email, "display_name": "Ana Analyst", "role": "analyst"});
-        if let Some(password) = password {
-            user["password"] = json!(password);
-        }
-        user
-    };
+    let new_user =
+        |email: &str| json!({"email": email, "display_name": "Ana Analyst", "role": "analyst"});
 
-    let weak = new_user("ana@dhs.example", Some("password1234"));
+    let mut with_password = new_user("ana@dhs.example");
+    with_password["password"] = json!("granite-Harbor-41-slowly");
     expect_invalid_at(
-        call(&app, &admin, Method::POST, "/admin/users", Some(weak)).await,
+        call(
+            &app,
+            &admin,
+            Method::POST,
+            "/admin/users",
+            Some(with_password),
+        )
+        .await,
         "/password",
     )
     .await;
-    let mut reporter = new_user("ana@dhs.example", None);
+    let mut reporter = new_user("ana@dhs.example");
     reporter["role"] = json!("reporter");
     expect_invalid_at(
         call(&app, &admin, Method::POST, "/admin/users", Some(reporter)).await,
@@ -386,8 +389,14 @@ async fn staff_accounts_need_a_strong_password_and_an_unused_e_mail() {
     )
     .await;
 
-    let chosen = new_user("Ana@DHS.example", Some("granite-Harbor-41-slowly"));
-    let response = call(&app, &admin, Method::POST, "/admin/users", Some(chosen)).await;
+    let response = call(
+        &app,
+        &admin,
+        Method::POST,
+        "/admin/users",
+        Some(new_user("Ana@DHS.example")),
+    )
+    .await;
     let location = response.headers()["location"].to_str().unwrap().to_owned();
     let created = expect(response, 201).await;
     assert_eq!(created["email"], "ana@dhs.example");
@@ -397,32 +406,19 @@ async fn staff_accounts_need_a_strong_password_and_an_unused_e_mail() {
         location,
         format!("/api/v1/admin/users/{}", created["id"].as_str().unwrap())
     );
+    let token = &app.enrollment_tokens("ana@dhs.example", 1).await[0];
+    expect(app.enroll(token, "granite-Harbor-41-slowly").await, 204).await;
     app.login_token("ana@dhs.example", "granite-Harbor-41-slowly")
         .await;
     let fetched = expect(app.get(&location, &admin).await, 200).await;
     assert_eq!(fetched["id"], created["id"]);
 
-    let duplicate = new_user("ANA@dhs.EXAMPLE", None);
+    let duplicate = new_user("ANA@dhs.EXAMPLE");
     expect(
         call(&app, &admin, Method::POST, "/admin/users", Some(duplicate)).await,
         409,
     )
     .await;
-
-    let generated = expect(
-        call(
-            &app,
-            &admin,
-            Method::POST,
-            "/admin/users",
-            Some(new_user("ben@dhs.example", None)),
-        )
-        .await,
-        201,
-    )
-    .await;
-    let password = generated["password"].as_str().unwrap();
-    app.login_token("ben@dhs.example", password).await;
 
     let listed = expect(app.get("/api/v1/admin/users?limit=200", &admin).await, 200).await;
     let emails: Vec<&str> = listed["items"]
@@ -431,8 +427,8 @@ async fn staff_accounts_need_a_strong_password_and_an_unused_e_mail() {
         .iter()
         .map(|u| u["email"].as_str().unwrap())
         .collect();
-    assert_eq!(emails.len(), 3, "{listed}");
-    assert!(emails.contains(&"ana@dhs.example") && emails.contains(&"ben@dhs.example"));
+    assert_eq!(emails.len(), 2, "{listed}");
+    assert!(emails.contains(&"ana@dhs.example"));
     let unknown = format!("/api/v1/admin/users/{}", uuid::Uuid::now_v7());
     expect(app.get(&unknown, &admin).await, 404).await;
 }
@@ -462,8 +458,11 @@ async fn a_changed_account_takes_effect_at_once_and_bad_changes_are_refused() {
         (&promoted["role"], &promoted["notify"]),
         (&json!("supervisor"), &json!(true))
     );
+    // A move to a role that reads report content takes effect at the holder's next sign-in.
+    expect(app.get("/api/v1/me", &analyst).await, 401).await;
+    let supervisor = app.login_token(&email, STAFF_PASSWORD).await;
     assert_eq!(
-        expect(app.get("/api/v1/me", &analyst).await, 200).await["role"],
+        expect(app.get("/api/v1/me", &supervisor).await, 200).await["role"],
         "supervisor"
     );
 
@@ -495,7 +494,7 @@ async fn a_changed_account_takes_effect_at_once_and_bad_changes_are_refused() {
     .await;
     assert_eq!(deactivated["active"], false);
     assert_eq!(deactivated["role"], "supervisor");
-    expect(app.get("/api/v1/me", &analyst).await, 401).await;
+    expect(app.get("/api/v1/me", &supervisor).await, 401).await;
 
     let unknown = format!("/admin/users/{}", uuid::Uuid::now_v7());
     expect(
@@ -519,13 +518,31 @@ async fn the_last_active_admin_can_be_neither_demoted_nor_deactivated() {
     let first = app.login_token(&first_email, STAFF_PASSWORD).await;
     let path = format!("/admin/users/{first_id}");
 
-    for change in [json!({"role": "analyst"}), json!({"active": false})] {
-        expect(
-            call(&app, &first, Method::PATCH, &path, Some(change)).await,
-            409,
+    // Nobody changes their own role; the last admin cannot deactivate themself either.
+    expect(
+        call(
+            &app,
+            &first,
+            Method::PATCH,
+            &path,
+            Some(json!({"role": "analyst"})),
         )
-        .await;
-    }
+        .await,
+        403,
+    )
+    .await;
+    expect(
+        call(
+            &app,
+            &first,
+            Method::PATCH,
+            &path,
+            Some(json!({"active": false})),
+        )
+        .await,
+        409,
+    )
+    .await;
     let unchanged = expect(call(&app, &first, Method::GET, &path, None).await, 200).await;
     assert_eq!(
         (&unchanged["role"], &unchanged["active"]),
@@ -537,16 +554,16 @@ async fn the_last_active_admin_can_be_neither_demoted_nor_deactivated() {
     let demoted = expect(
         call(
             &app,
-            &first,
+            &second,
             Method::PATCH,
             &path,
-            Some(json!({"role": "analyst"})),
+            Some(json!({"role": "auditor"})),
         )
         .await,
         200,
     )
     .await;
-    assert_eq!(demoted["role"], "analyst");
+    assert_eq!(demoted["role"], "auditor");
     expect(
         call(&app, &first, Method::GET, "/admin/users", None).await,
         403,
@@ -613,6 +630,11 @@ async fn only_administrators_reach_the_admin_endpoints() {
             Some(json!({"email": "eve@dhs.example", "display_name": "Eve", "role": "admin"})),
         ),
         (Method::GET, format!("/admin/users/{user}"), None),
+        (
+            Method::POST,
+            format!("/admin/users/{user}/enrollment"),
+            None,
+        ),
         (
             Method::PATCH,
             format!("/admin/users/{user}"),

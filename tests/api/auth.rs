@@ -381,8 +381,11 @@ async fn a_deactivated_user_is_refused_while_the_token_is_unexpired() {
         active: Some(false),
         ..Default::default()
     };
-    app.with_db(|conn| store::users::update_user(conn, &id, &changes))
-        .unwrap();
+    app.with_db(|conn| {
+        let link_ttl = app.settings.enrollment_link_ttl();
+        store::users::update_user(conn, "command line", &id, &changes, link_ttl)
+    })
+    .unwrap();
     actix_web::rt::time::sleep(Duration::from_millis(1100)).await;
     expect(app.get("/api/v1/review/reports", &token).await, 401).await;
     expect(app.login(&email, STAFF_PASSWORD).await, 401).await;

@@ -224,11 +224,10 @@ impl TestApp {
             email: email.clone(),
             display_name: format!("Test {}", role.as_ref()),
             role,
-            password: Some(STAFF_PASSWORD.into()),
             notify: false,
         };
         let created = self
-            .with_db(|conn| store::users::register(conn, &new))
+            .with_db(|conn| store::users::register_with_password(conn, &new, Some(STAFF_PASSWORD)))
             .unwrap();
         (created.user.id, email)
     }
@@ -420,5 +419,59 @@ impl TestApp {
     pub async fn move_report(&self, analyst: &str, id: &str, body: Value) {
         let path = format!("/api/v1/review/reports/{id}/transitions");
         expect(self.post_json(&path, analyst, &body).await, 200).await;
+    }
+}
+
+impl TestApp {
+    /// The tokens of the first `count` enrollment e-mails to `email`, oldest first, as the
+    /// worker writes them to the mail folder (no SMTP in tests); waits up to ten seconds.
+    pub async fn enrollment_tokens(&self, email: &str, count: usize) -> Vec<String> {
+        let folder = self.settings.data_dir.join("mail");
+        let to = format!("To: {email}\r\n");
+        for _ in 0..200 {
+            let mut names: Vec<_> = std::fs::read_dir(&folder)
+                .map(|entries| {
+                    entries
+                        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+                        .filter(|name| name.ends_with(".eml"))
+                        .collect()
+                })
+                .unwrap_or_default();
+            names.sort();
+            let tokens: Vec<String> = names
+                .iter()
+                .filter_map(|name| std::fs::read_to_string(folder.join(name)).ok())
+                .filter(|eml| eml.contains(&to) && eml.contains("choose your password"))
+                .map(|eml| {
+                    let text = crate::smtp::part(&eml, "text/plain");
+                    let start = text.find("\"token\": \"").expect("a token") + 10;
+                    let end = start + text[start..].find('"').expect("the token's end");
+                    text[start..end].to_owned()
+                })
+                .collect();
+            if tokens.len() >= count {
+                return tokens;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("fewer than {count} enrollment e-mails to {email} arrived");
+    }
+
+    /// `POST /api/v1/auth/enrollment` with `token` and `password`.
+    pub async fn enroll(&self, token: &str, password: &str) -> reqwest::Response {
+        self.client
+            .post(format!("{}/api/v1/auth/enrollment", self.address))
+            .json(&json!({"token": token, "password": password}))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// The audit events matching `query` (e.g. `action=auth.enrollment`), as `auditor` lists
+    /// them.
+    pub async fn audit_events(&self, auditor: &str, query: &str) -> Vec<Value> {
+        let path = format!("/api/v1/audit/events?limit=200&{query}");
+        let page = expect(self.get(&path, auditor).await, 200).await;
+        page["items"].as_array().unwrap().clone()
     }
 }

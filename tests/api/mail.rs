@@ -59,19 +59,26 @@ fn staff(app: &TestApp, role: Role, notify: bool, active: bool) -> String {
         email: email.clone(),
         display_name: "Staff".into(),
         role,
-        password: None,
         notify,
     };
     let created = app
-        .with_db(|conn| store::users::register(conn, &new))
+        .with_db(|conn| store::users::register_with_password(conn, &new, None))
         .unwrap();
     if !active {
         let changes = report_portal::domain::user::UserChanges {
             active: Some(false),
             ..Default::default()
         };
-        app.with_db(|conn| store::users::update_user(conn, &created.user.id, &changes))
-            .unwrap();
+        app.with_db(|conn| {
+            store::users::update_user(
+                conn,
+                "command line",
+                &created.user.id,
+                &changes,
+                app.settings.enrollment_link_ttl(),
+            )
+        })
+        .unwrap();
     }
     email
 }
