@@ -48,9 +48,9 @@ pub fn checkpoint(
         Some(Ok(latest)) => Some(latest),
         Some(Err(refused)) => return Ok(Checkpointed::Refused(Verification::refused(&refused))),
     };
-    let from = start.as_ref().map_or((0, GENESIS_HASH.to_owned()), |c| {
-        (c.seq, c.hash.clone())
-    });
+    let from = start
+        .as_ref()
+        .map_or((0, GENESIS_HASH.to_owned()), |c| (c.seq, c.hash.clone()));
     let walked = walk(conn, keys, from, &[], true)?;
     if let Some(broken) = walked.broken {
         let verdict = Verification::new(walked.checked, Some(broken), start.map(|c| c.seq));

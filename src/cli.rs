@@ -9,10 +9,10 @@ use serde::Serialize;
 use crate::audit_chain::{self, Checkpointed};
 use crate::config::Settings;
 use crate::db::{self, DbConnection};
+use crate::domain::audit::SignedCheckpoint;
 use crate::domain::organization::{
     CredentialMode, NewCredential, NewOrganization, Organization, OrganizationStatus, StatusChange,
 };
-use crate::domain::audit::SignedCheckpoint;
 use crate::domain::user::{CreatedUser, NewUser, Role};
 use crate::error::ApiError;
 use crate::keys::KeyStore;
@@ -342,10 +342,13 @@ fn audit_command(
         } => {
             let signed: SignedCheckpoint = serde_json::from_slice(&std::fs::read(&path)?)
                 .map_err(|e| anyhow::anyhow!("{} is not a checkpoint: {e}", path.display()))?;
-            let checkpoint = keys.checkpoint_key().verify(&signed).unwrap_or_else(|refused| {
-                eprintln!("{}: {refused}", path.display());
-                std::process::exit(2)
-            });
+            let checkpoint = keys
+                .checkpoint_key()
+                .verify(&signed)
+                .unwrap_or_else(|refused| {
+                    eprintln!("{}: {refused}", path.display());
+                    std::process::exit(2)
+                });
             audit_chain::verify(conn, keys, Some(checkpoint))?
         }
         AuditCommand::Verify { checkpoint: None } => {
@@ -357,7 +360,9 @@ fn audit_command(
             audit::seal(conn)?;
             match audit_chain::checkpoint(conn, keys, settings.audit_witness_path().as_deref())? {
                 Checkpointed::Signed(signed) => return print(&signed),
-                Checkpointed::Empty => anyhow::bail!("the audit chain is empty: nothing to checkpoint"),
+                Checkpointed::Empty => {
+                    anyhow::bail!("the audit chain is empty: nothing to checkpoint")
+                }
                 Checkpointed::Refused(verdict) => verdict,
             }
         }

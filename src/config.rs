@@ -225,7 +225,10 @@ impl Settings {
 
     /// The audit checkpoint key's path, with the default under `data_dir` filled in.
     pub fn audit_checkpoint_key_path(&self) -> PathBuf {
-        self.file_or_default(&self.audit_checkpoint_key_file, "audit-checkpoint-ed25519.pem")
+        self.file_or_default(
+            &self.audit_checkpoint_key_file,
+            "audit-checkpoint-ed25519.pem",
+        )
     }
 
     /// The audit witness file, if one is set.

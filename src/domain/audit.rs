@@ -192,7 +192,10 @@ pub fn judge(
         link.event_id != event.id || event.hash.as_deref() != Some(link.hash.as_str())
     };
     if let Some(link) = witnessed.filter(other) {
-        return Err(broken(&link.event_id, "not the event the key store witnessed here"));
+        return Err(broken(
+            &link.event_id,
+            "not the event the key store witnessed here",
+        ));
     }
     let hash = event.chain_hash(seq, prev);
     let linked = event.seq == Some(seq)
@@ -203,7 +206,10 @@ pub fn judge(
     }
     let missed = |c: &&Checkpoint| c.event_id != event.id || c.hash != hash;
     if let Some(checkpoint) = checkpoint.filter(missed) {
-        return Err(broken(&checkpoint.event_id, "does not reach the signed checkpoint"));
+        return Err(broken(
+            &checkpoint.event_id,
+            "does not reach the signed checkpoint",
+        ));
     }
     Ok(hash)
 }

@@ -93,7 +93,9 @@ impl CheckpointKey {
             return Err(refused("not an audit checkpoint"));
         }
         if header.kid.as_deref() != Some(self.keys.kid.as_str()) {
-            return Err(refused("signed by another key than the audit checkpoint key"));
+            return Err(refused(
+                "signed by another key than the audit checkpoint key",
+            ));
         }
         jsonwebtoken::decode::<Checkpoint>(jws, &self.keys.decoding, &self.validation)
             .map(|data| data.claims)

@@ -202,7 +202,9 @@ pub const SHOWN_CHARS: usize = 1024;
 #[diesel::declare_sql_function]
 extern "SQL" {
     /// The length of a text in characters (SQLite and PostgreSQL `length`).
-    fn length(text: diesel::sql_types::Nullable<diesel::sql_types::Text>) -> diesel::sql_types::Nullable<diesel::sql_types::Integer>;
+    fn length(
+        text: diesel::sql_types::Nullable<diesel::sql_types::Text>,
+    ) -> diesel::sql_types::Nullable<diesel::sql_types::Integer>;
 
     /// `count` characters of a text from `start` (1-based; SQLite and PostgreSQL `substr`).
     fn substr<T: diesel::sql_types::SingleValue>(
