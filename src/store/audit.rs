@@ -192,17 +192,18 @@ const SEAL_BATCH: i64 = 1000;
 /// Rows measured at once before loading them ([`bounded`]).
 const MEASURED: i64 = 256;
 
-/// What the sealer and the chain's walkers load at once, in characters of the events' text
-/// fields: rows are loaded in groups up to this size, a larger row alone.
-const LOADED_CHARS: i64 = 4 << 20;
+/// What the sealer and the chain's walkers load at once, in bytes of the events' text fields:
+/// rows are loaded in groups up to this size, a larger row alone.
+const LOADED_BYTES: i64 = 4 << 20;
 
 /// The characters of a listed event's text field shown at most ([`list`]).
 pub const SHOWN_CHARS: usize = 1024;
 
 #[diesel::declare_sql_function]
 extern "SQL" {
-    /// The length of a text in characters (SQLite and PostgreSQL `length`).
-    fn length(
+    /// The length of a text in bytes (SQLite 3.43 and PostgreSQL `octet_length`), which SQLite
+    /// reads from the row's header without reading the text.
+    fn octet_length(
         text: diesel::sql_types::Nullable<diesel::sql_types::Text>,
     ) -> diesel::sql_types::Nullable<diesel::sql_types::Integer>;
 
@@ -228,42 +229,42 @@ type Measured = (
 );
 
 /// The ids of `measured` (in their order) in groups to load at once: each group's text fields
-/// hold at most [`LOADED_CHARS`] characters, or it is one larger row alone.
+/// hold at most [`LOADED_BYTES`] bytes, or it is one larger row alone.
 fn bounded(measured: Vec<Measured>) -> Vec<Vec<String>> {
     let mut groups: Vec<Vec<String>> = Vec::new();
     let mut size = 0;
     for (id, a, b, c, d, e, f, g, h, i) in measured {
-        let chars: i64 = [a, b, c, d, e, f, g, h, i]
+        let bytes: i64 = [a, b, c, d, e, f, g, h, i]
             .into_iter()
             .map(|n| i64::from(n.unwrap_or(0)))
             .sum();
         match groups.last_mut() {
-            Some(group) if size + chars <= LOADED_CHARS => group.push(id),
+            Some(group) if size + bytes <= LOADED_BYTES => group.push(id),
             _ => {
                 groups.push(vec![id]);
                 size = 0;
             }
         }
-        size += chars;
+        size += bytes;
     }
     groups
 }
 
-/// Measures the rows a query selects: its id and the length of each text field.
+/// Measures the rows a query selects: its id and the size of each text field.
 macro_rules! measured {
     ($query:expr, $conn:expr) => {
         $query
             .select((
                 audit_events::id,
-                length(audit_events::actor),
-                length(audit_events::role),
-                length(audit_events::action.nullable()),
-                length(audit_events::target),
-                length(audit_events::outcome.nullable()),
-                length(audit_events::ip),
-                length(audit_events::request_id),
-                length(audit_events::prev_hash),
-                length(audit_events::hash),
+                octet_length(audit_events::actor),
+                octet_length(audit_events::role),
+                octet_length(audit_events::action.nullable()),
+                octet_length(audit_events::target),
+                octet_length(audit_events::outcome.nullable()),
+                octet_length(audit_events::ip),
+                octet_length(audit_events::request_id),
+                octet_length(audit_events::prev_hash),
+                octet_length(audit_events::hash),
             ))
             .load::<Measured>($conn)
     };
@@ -294,13 +295,16 @@ pub fn seal(conn: &mut DbConnection) -> Result<usize, ApiError> {
                 conn
             )?;
             let count = pending.len();
-            let mut links = Vec::with_capacity(count);
+            // One statement per group: SQLite's UPDATE … FROM holds the rows it changes in a
+            // temporary table (in memory: `temp_store`), so a group bounds that too.
+            let mut linked = 0;
             for group in bounded(pending) {
                 let rows = audit_events::table
                     .filter(audit_events::id.eq_any(&group))
                     .order(audit_events::id.asc())
                     .select(EVENT_COLUMNS)
                     .load::<EventRow>(conn)?;
+                let mut links = Vec::with_capacity(rows.len());
                 for row in rows {
                     let event = event(row)?;
                     seq += 1;
@@ -308,15 +312,13 @@ pub fn seal(conn: &mut DbConnection) -> Result<usize, ApiError> {
                     links.push(serde_json::json!({"id": event.id, "seq": seq, "prev_hash": prev, "hash": hash}));
                     prev = hash;
                 }
-            }
-            if !links.is_empty() {
                 let links = serde_json::Value::Array(links).to_string();
-                let linked = portable::link_audit_events(conn, &links)?;
-                if linked != count {
-                    return Err(ApiError::Internal(anyhow::anyhow!(
-                        "sealed {linked} of {count} audit events"
-                    )));
-                }
+                linked += portable::link_audit_events(conn, &links)?;
+            }
+            if linked != count {
+                return Err(ApiError::Internal(anyhow::anyhow!(
+                    "sealed {linked} of {count} audit events"
+                )));
             }
             Ok(count)
         })?;
