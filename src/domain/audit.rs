@@ -144,7 +144,7 @@ impl Checkpoint {
             event_id: head.event_id.clone(),
             hash: head.hash.clone(),
             count: head.seq,
-            at: Utc::now(),
+            at: chrono::SubsecRound::trunc_subsecs(Utc::now(), 6),
         }
     }
 }

@@ -544,7 +544,7 @@ async fn checkpoints_are_published_logged_witnessed_and_kept_once_per_head() {
 }
 
 #[actix_web::test]
-async fn huge_old_events_are_listed_cut_short_and_sealed_and_verified_in_bounded_memory() {
+async fn huge_old_events_are_listed_cut_short_and_the_chain_still_verifies() {
     let app = spawn_app().await;
     // 2 MiB in a field PostgreSQL does not index (its index on `target` refuses such rows).
     let huge = "x".repeat(2 << 20);
