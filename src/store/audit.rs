@@ -1,5 +1,6 @@
 //! The audit log: appended to by every request that reads report content or changes anything,
-//! sealed into one hash chain by one sealer at a time, listed and verified for auditors.
+//! sealed into one hash chain by one sealer at a time, read back in bounded groups for the
+//! chain's walkers ([`crate::audit_chain`]), and listed for auditors with long fields cut.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
