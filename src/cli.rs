@@ -6,8 +6,10 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 use serde::Serialize;
 
+use crate::audit_chain::{self, Checkpointed};
 use crate::config::Settings;
 use crate::db::{self, DbConnection};
+use crate::domain::audit::SignedCheckpoint;
 use crate::domain::organization::{
     CredentialMode, NewCredential, NewOrganization, Organization, OrganizationStatus, StatusChange,
 };
@@ -109,8 +111,20 @@ pub enum StatsCommand {
 /// `audit` sub-commands.
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Seal pending events, walk the hash chain and print the verdict; exits 1 when it is broken.
-    Verify,
+    /// Seal pending events, checkpoint the head (if the chain still extends the latest
+    /// checkpoint), walk the hash chain against the key store's witness and latest checkpoint,
+    /// and print the verdict; exits 1 when it is broken.
+    Verify {
+        /// Also check against this checkpoint, exported earlier by `audit checkpoint` (its
+        /// signature is verified first; a refused one exits 2). With it nothing is sealed nor
+        /// checkpointed: the database is only read.
+        #[arg(long)]
+        checkpoint: Option<PathBuf>,
+    },
+    /// Seal pending events, checkpoint the head, and print the signed checkpoint (one JSON
+    /// line, to keep elsewhere for `audit verify --checkpoint`); exits 1 when the chain no
+    /// longer extends the latest checkpoint.
+    Checkpoint,
 }
 
 /// `user` sub-commands.
@@ -237,15 +251,7 @@ pub fn run_command(command: Command, settings: &Settings) -> anyhow::Result<()> 
             };
             print(&crate::seed::run(conn, &keys, settings, &options)?)
         }
-        Command::Audit(AuditCommand::Verify) => {
-            audit::seal(conn)?;
-            let verdict = audit::verify(conn)?;
-            print(&verdict)?;
-            if !verdict.valid {
-                std::process::exit(1);
-            }
-            Ok(())
-        }
+        Command::Audit(command) => audit_command(conn, &keys, settings, command),
         Command::Org(OrgCommand::Create {
             name,
             contact_email,
@@ -322,6 +328,51 @@ pub fn run_command(command: Command, settings: &Settings) -> anyhow::Result<()> 
             )?)
         }
     }
+}
+
+/// Runs an `audit` sub-command.
+fn audit_command(
+    conn: &mut DbConnection,
+    keys: &KeyStore,
+    settings: &Settings,
+    command: AuditCommand,
+) -> anyhow::Result<()> {
+    let verdict = match command {
+        AuditCommand::Verify {
+            checkpoint: Some(path),
+        } => {
+            let signed: SignedCheckpoint = serde_json::from_slice(&std::fs::read(&path)?)
+                .map_err(|e| anyhow::anyhow!("{} is not a checkpoint: {e}", path.display()))?;
+            let checkpoint = keys
+                .checkpoint_key()
+                .verify(&signed)
+                .unwrap_or_else(|refused| {
+                    eprintln!("{}: {refused}", path.display());
+                    std::process::exit(2)
+                });
+            audit_chain::verify(conn, keys, Some(checkpoint))?
+        }
+        AuditCommand::Verify { checkpoint: None } => {
+            audit::seal(conn)?;
+            audit_chain::checkpoint(conn, keys, settings.audit_witness_path().as_deref())?;
+            audit_chain::verify(conn, keys, None)?
+        }
+        AuditCommand::Checkpoint => {
+            audit::seal(conn)?;
+            match audit_chain::checkpoint(conn, keys, settings.audit_witness_path().as_deref())? {
+                Checkpointed::Signed(signed) => return print(&signed),
+                Checkpointed::Empty => {
+                    anyhow::bail!("the audit chain is empty: nothing to checkpoint")
+                }
+                Checkpointed::Refused(verdict) => verdict,
+            }
+        }
+    };
+    print(&verdict)?;
+    if !verdict.valid {
+        std::process::exit(1);
+    }
+    Ok(())
 }
 
 /// Changes an organization's vetting status from the command line, recorded in the audit log.

@@ -137,6 +137,16 @@ pub struct Settings {
     pub purge_interval_seconds: u64,
     /// Reports purged per transaction.
     pub purge_batch_size: u32,
+    /// Ed25519 private key (PKCS#8 PEM) that signs the audit chain's checkpoints, not the access
+    /// tokens' key. Empty means `<data_dir>/audit-checkpoint-ed25519.pem`, generated on first
+    /// start. Replicas must share it.
+    pub audit_checkpoint_key_file: String,
+    /// Seconds between the server's checkpoints of the audit chain's head while events arrive
+    /// (at most 60).
+    pub audit_checkpoint_seconds: u64,
+    /// A file each new checkpoint is appended to as one JSON line (a witness kept apart from
+    /// both databases); empty: none.
+    pub audit_witness_file: String,
 }
 
 impl Default for Settings {
@@ -191,6 +201,9 @@ impl Default for Settings {
             retention_released_days: 30,
             purge_interval_seconds: 3600,
             purge_batch_size: 200,
+            audit_checkpoint_key_file: String::new(),
+            audit_checkpoint_seconds: 30,
+            audit_witness_file: String::new(),
         }
     }
 }
@@ -229,6 +242,19 @@ impl Settings {
     /// The signing key's path, with the default under `data_dir` filled in.
     pub fn jwt_key_path(&self) -> PathBuf {
         self.file_or_default(&self.jwt_key_file, "jwt-ed25519.pem")
+    }
+
+    /// The audit checkpoint key's path, with the default under `data_dir` filled in.
+    pub fn audit_checkpoint_key_path(&self) -> PathBuf {
+        self.file_or_default(
+            &self.audit_checkpoint_key_file,
+            "audit-checkpoint-ed25519.pem",
+        )
+    }
+
+    /// The audit witness file, if one is set.
+    pub fn audit_witness_path(&self) -> Option<PathBuf> {
+        (!self.audit_witness_file.is_empty()).then(|| PathBuf::from(&self.audit_witness_file))
     }
 
     /// The search key's path, with the default under `data_dir` filled in.

@@ -4,6 +4,7 @@
 //! (diesel) → back. [`startup::Application`] builds the server used by `main` and by the tests;
 //! [`mail`] delivers the e-mail outbox that the store fills.
 
+pub mod audit_chain;
 pub mod auth;
 pub mod cli;
 pub mod config;

@@ -1,6 +1,6 @@
 //! Building the application: state, migrations, the actix `App`, the HTTP server, the e-mail
-//! worker beside it, and the background sealing of the audit log, compaction of statistics and
-//! pruning of the rate limiters.
+//! worker beside it, and the background sealing and checkpointing of the audit log, compaction
+//! of statistics and pruning of the rate limiters.
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -16,6 +16,7 @@ use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::audit_chain;
 use crate::config::Settings;
 use crate::error::ApiError;
 use crate::mail::worker::Worker;
@@ -136,26 +137,29 @@ fn tls_config(settings: &Settings) -> anyhow::Result<Option<rustls::ServerConfig
     Ok(Some(config))
 }
 
-/// Seals new audit events into the hash chain every second, and writes the chain's head to the
-/// log every hour, so that a rewrite of the whole table can be detected against the logs.
+/// Seals new audit events into the hash chain every second, and checkpoints the chain's head
+/// every `audit_checkpoint_seconds` (at most a minute; see [`audit_chain::checkpoint`]).
 async fn seal_audit_log(state: web::Data<AppState>) {
-    const HEAD_LOG_EVERY: Duration = Duration::from_secs(3600);
+    let every = Duration::from_secs(state.settings.audit_checkpoint_seconds.clamp(1, 60));
     let mut ticks = actix_web::rt::time::interval(Duration::from_secs(1));
-    let mut head_logged: Option<Instant> = None;
+    let mut checkpointed = Instant::now();
     loop {
         ticks.tick().await;
-        let sealed = state
-            .db(|conn| Ok((audit::seal(conn)?, audit::head(conn)?)))
-            .await;
-        match sealed {
-            Ok((_, head)) if head_logged.is_none_or(|at| at.elapsed() >= HEAD_LOG_EVERY) => {
-                if let Some((seq, hash)) = head {
-                    tracing::info!(seq, hash, "audit chain head");
+        let due = checkpointed.elapsed() >= every;
+        let (keys, witness_file) = (state.keys.clone(), state.settings.audit_witness_path());
+        let done = state
+            .db(move |conn| {
+                audit::seal(conn)?;
+                if due {
+                    audit_chain::checkpoint(conn, &keys, witness_file.as_deref())?;
                 }
-                head_logged = Some(Instant::now());
-            }
-            Ok(_) => {}
-            Err(error) => tracing::warn!(%error, "could not seal the audit log"),
+                Ok(())
+            })
+            .await;
+        match done {
+            Ok(()) if due => checkpointed = Instant::now(),
+            Ok(()) => {}
+            Err(error) => tracing::warn!(%error, "could not seal or checkpoint the audit log"),
         }
     }
 }

@@ -34,11 +34,11 @@ pub struct Jwk {
     pub crv: &'static str,
     /// The public key, base64url.
     pub x: String,
-    /// The key id tokens carry in their header.
+    /// The key id that what it verifies carries in its header (its RFC 7638 thumbprint).
     pub kid: String,
     /// Always `EdDSA`.
     pub alg: &'static str,
-    /// Always `sig`.
+    /// `sig` for access tokens and receipts, `audit-checkpoint` for audit checkpoints.
     #[serde(rename = "use")]
     pub key_use: &'static str,
 }
@@ -46,7 +46,8 @@ pub struct Jwk {
 /// The JWK Set served at `/.well-known/jwks.json`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Jwks {
-    /// The keys that verify current access tokens.
+    /// First the key that verifies access tokens and receipts (`use` `sig`), then the key that
+    /// verifies audit checkpoints (`use` `audit-checkpoint`).
     pub keys: Vec<Jwk>,
 }
 
@@ -85,10 +86,15 @@ impl SigningKeys {
         })
     }
 
-    /// The public keys, for `/.well-known/jwks.json`.
+    /// The public key in JWK form.
+    pub fn jwk(&self) -> Jwk {
+        self.jwk.clone()
+    }
+
+    /// A JWK Set of this key alone.
     pub fn jwks(&self) -> Jwks {
         Jwks {
-            keys: vec![self.jwk.clone()],
+            keys: vec![self.jwk()],
         }
     }
 }

@@ -1,4 +1,5 @@
-//! The audit log's events, and the hash that chains each to the one before it.
+//! The audit log's events, the hash that chains each to the one before it, the signed
+//! checkpoints of the chain's head, and the judgement of each event against them.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -96,6 +97,27 @@ impl AuditEvent {
         .to_string()
     }
 
+    /// The event for display: each text field longer than `shown` characters cut to its first
+    /// `shown` characters and `…`.
+    pub fn shortened(self, shown: usize) -> Self {
+        let cut = |text: String| match text.char_indices().nth(shown) {
+            Some((end, _)) => format!("{}…", &text[..end]),
+            None => text,
+        };
+        let cut_some = |text: Option<String>| text.map(cut);
+        AuditEvent {
+            actor: cut_some(self.actor),
+            role: cut_some(self.role),
+            action: cut(self.action),
+            target: cut_some(self.target),
+            ip: cut_some(self.ip),
+            request_id: cut_some(self.request_id),
+            prev_hash: cut_some(self.prev_hash),
+            hash: cut_some(self.hash),
+            ..self
+        }
+    }
+
     /// The chain hash of this event at `seq` after `prev_hash`.
     pub fn chain_hash(&self, seq: i64, prev_hash: &str) -> String {
         let mut hasher = Sha256::new();
@@ -105,16 +127,156 @@ impl AuditEvent {
     }
 }
 
+/// One sealed event's place in the chain: what the key store witnesses of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// Its position (1, 2, …).
+    pub seq: i64,
+    /// The event's id.
+    pub event_id: String,
+    /// Its chain hash.
+    pub hash: String,
+}
+
+/// A checkpoint of the chain's head: what a signature vouches for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    /// The position of the last sealed event.
+    pub seq: i64,
+    /// Its id.
+    pub event_id: String,
+    /// Its chain hash, which covers every event before it.
+    pub hash: String,
+    /// How many events the chain holds up to it (positions start at 1, so `seq`).
+    pub count: i64,
+    /// When the checkpoint was made (UTC).
+    pub at: DateTime<Utc>,
+}
+
+impl Checkpoint {
+    /// The checkpoint of a chain whose last event is `head`, made now.
+    pub fn of(head: &Link) -> Self {
+        Checkpoint {
+            seq: head.seq,
+            event_id: head.event_id.clone(),
+            hash: head.hash.clone(),
+            count: head.seq,
+            at: chrono::SubsecRound::trunc_subsecs(Utc::now(), 6),
+        }
+    }
+}
+
+/// A signed checkpoint as it is exported, logged and appended to the witness file: the
+/// checkpoint's fields for reading, and `jws`, a compact JWS (EdDSA, `typ`
+/// `audit-checkpoint+jwt`, the audit checkpoint key's `kid`) whose payload is the checkpoint.
+/// Only the payload is trusted, and only once its signature is verified.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedCheckpoint {
+    /// The checkpoint, as the signature covers it.
+    #[serde(flatten)]
+    pub checkpoint: Checkpoint,
+    /// The compact JWS over it.
+    pub jws: String,
+}
+
+/// Where and why a chain stops being the one its checkpoints vouch for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Broken {
+    /// The position of the first event affected.
+    pub seq: i64,
+    /// That event's id, when known (a missing event is known by the witness or a checkpoint).
+    pub event_id: Option<String>,
+    /// What is wrong there.
+    pub reason: &'static str,
+}
+
+/// Judges the event found at position `seq` after `prev` (the hash before it) against what the
+/// key store witnessed there and the signed checkpoint there, if any. Answers the event's hash
+/// when it is in place.
+pub fn judge(
+    seq: i64,
+    prev: &str,
+    event: &AuditEvent,
+    witnessed: Option<&Link>,
+    checkpoint: Option<&Checkpoint>,
+) -> Result<String, Broken> {
+    let broken = |event_id: &str, reason| Broken {
+        seq,
+        event_id: Some(event_id.to_owned()),
+        reason,
+    };
+    let other = |link: &&Link| {
+        link.event_id != event.id || event.hash.as_deref() != Some(link.hash.as_str())
+    };
+    if let Some(link) = witnessed.filter(other) {
+        return Err(broken(
+            &link.event_id,
+            "not the event the key store witnessed here",
+        ));
+    }
+    let hash = event.chain_hash(seq, prev);
+    let linked = event.seq == Some(seq)
+        && event.prev_hash.as_deref() == Some(prev)
+        && event.hash.as_deref() == Some(hash.as_str());
+    if !linked {
+        return Err(broken(&event.id, "altered, or out of place"));
+    }
+    let missed = |c: &&Checkpoint| c.event_id != event.id || c.hash != hash;
+    if let Some(checkpoint) = checkpoint.filter(missed) {
+        return Err(broken(
+            &checkpoint.event_id,
+            "does not reach the signed checkpoint",
+        ));
+    }
+    Ok(hash)
+}
+
 /// The answer of a chain verification.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Verification {
-    /// Whether every event checked is intact and in place.
+    /// Whether every event is intact, in place, and the chain reaches its latest signed
+    /// checkpoint (none missing at its end).
     pub valid: bool,
-    /// How many events were checked.
+    /// How many events were found in place before the first fault (all of them when valid).
     pub checked: i64,
-    /// The id of the first event that is altered, missing its predecessor, or out of place.
+    /// The id of the first event that is altered, missing, or out of place (when known).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_invalid: Option<String>,
+    /// The position of that event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_invalid_seq: Option<i64>,
+    /// What is wrong there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The position of the latest signed checkpoint checked against (none yet: absent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checkpoint_seq: Option<i64>,
+}
+
+impl Verification {
+    /// The verdict after `checked` events in place, then `broken` (if anything).
+    pub fn new(checked: i64, broken: Option<Broken>, checkpoint_seq: Option<i64>) -> Self {
+        Verification {
+            valid: broken.is_none(),
+            checked,
+            first_invalid_seq: broken.as_ref().map(|b| b.seq),
+            reason: broken.as_ref().map(|b| b.reason.to_owned()),
+            first_invalid: broken.and_then(|b| b.event_id),
+            checkpoint_seq,
+        }
+    }
+
+    /// The verdict when the checkpoint to check against cannot be trusted (`why`).
+    pub fn refused(why: &impl std::fmt::Display) -> Self {
+        Verification {
+            valid: false,
+            checked: 0,
+            first_invalid: None,
+            first_invalid_seq: None,
+            reason: Some(why.to_string()),
+            checkpoint_seq: None,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -9,7 +9,11 @@
 //! [`RESERVE_BLOCK`] at a time in one transaction, and each new report takes one and names it
 //! by `reports.key_id`. Reserved keys that no report ever takes (the process stopped) protect
 //! nothing and are left in place.
+//!
+//! The key store also anchors the audit chain ([`checkpoints`]): its signed checkpoints and the
+//! witness of each sealed event, out of reach of the main database's owner.
 
+pub mod checkpoints;
 pub mod master;
 
 use std::collections::HashMap;
@@ -19,6 +23,7 @@ use std::time::Duration;
 use diesel::prelude::*;
 use serde::Serialize;
 
+use self::checkpoints::CheckpointKey;
 use self::master::MasterKeys;
 use crate::config::Settings;
 use crate::db::{self, DbPool, portable};
@@ -56,6 +61,7 @@ pub struct KeyStore {
     pool: DbPool,
     masters: MasterKeys,
     reserve: Mutex<Vec<NewKey>>,
+    checkpoint_key: CheckpointKey,
 }
 
 /// What a rotation did.
@@ -70,8 +76,8 @@ pub struct Rotation {
 }
 
 impl KeyStore {
-    /// Opens the key store's pool and reads (or creates) the master key versions. Does not touch
-    /// the key database.
+    /// Opens the key store's pool and reads (or creates) the master key versions and the audit
+    /// checkpoint key. Does not touch the key database.
     pub fn open(settings: &Settings) -> anyhow::Result<Self> {
         let url = settings.keys_database_url();
         anyhow::ensure!(
@@ -86,6 +92,7 @@ impl KeyStore {
             )?,
             masters: MasterKeys::open(settings.master_key_path())?,
             reserve: Mutex::default(),
+            checkpoint_key: CheckpointKey::load_or_create(&settings.audit_checkpoint_key_path())?,
         })
     }
 

@@ -3,6 +3,7 @@
 use actix_web::{get, web};
 
 use super::meta::RequestMeta;
+use crate::audit_chain;
 use crate::auth::caller::{Auditors, Staff};
 use crate::domain::audit::{AuditEvent, Verification};
 use crate::domain::pagination::{Page, PageParams, Paginated};
@@ -13,7 +14,8 @@ use crate::store::audit::{self, AuditFilter};
 /// Every handler here is for auditors.
 type Caller = Staff<Auditors>;
 
-/// Audit events, newest first, filtered. Events not yet in the chain are sealed first.
+/// Audit events, newest first, filtered. Events not yet in the chain are sealed first. Text
+/// fields longer than 1024 characters are shown cut to 1024 characters and `…`.
 #[utoipa::path(
     tag = "audit",
     security(("bearer" = [])),
@@ -44,8 +46,10 @@ pub async fn events(
     Ok(web::Json(events))
 }
 
-/// Walks the whole hash chain: `valid`, how many events were `checked`, and the id of the
-/// first altered, missing or displaced event.
+/// Checkpoints the chain's head (if the chain still extends the latest checkpoint), then walks
+/// the whole hash chain against what the key store witnessed and its latest signed checkpoint:
+/// `valid`, how many events were `checked`, and the id and position of the first altered,
+/// missing or displaced event.
 #[utoipa::path(
     tag = "audit",
     security(("bearer" = [])),
@@ -61,11 +65,14 @@ pub async fn verify(
     meta: RequestMeta,
 ) -> Result<web::Json<Verification>, ApiError> {
     let event = meta.event(Some(&caller.member.actor()), "audit.verify", None);
+    let keys = state.keys.clone();
+    let witness_file = state.settings.audit_witness_path();
     let verdict = state
         .db(move |conn| {
             audit::append(conn, &event)?;
             audit::seal(conn)?;
-            audit::verify(conn)
+            audit_chain::checkpoint(conn, &keys, witness_file.as_deref())?;
+            audit_chain::verify(conn, &keys, None)
         })
         .await?;
     Ok(web::Json(verdict))

@@ -215,11 +215,14 @@ pub async fn token(
         .json(token))
 }
 
-/// The public keys that verify access tokens (RFC 7517 JWK Set).
+/// The public keys (RFC 7517 JWK Set): first the one that verifies access tokens and receipts
+/// (`use` `sig`), then the one that verifies audit checkpoints (`use` `audit-checkpoint`).
 #[utoipa::path(tag = "auth", responses((status = 200, description = "The JWK Set", body = Jwks)))]
 #[get("/.well-known/jwks.json")]
 pub async fn jwks(state: web::Data<AppState>) -> web::Json<Jwks> {
-    web::Json(state.tokens.keys().jwks())
+    let mut jwks = state.tokens.keys().jwks();
+    jwks.keys.push(state.keys.checkpoint_key().jwk());
+    web::Json(jwks)
 }
 
 /// The longest e-mail address there is (RFC 5321's path limit, less its angle brackets).

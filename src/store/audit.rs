@@ -1,5 +1,6 @@
 //! The audit log: appended to by every request that reads report content or changes anything,
-//! sealed into one hash chain by one sealer at a time, listed and verified for auditors.
+//! sealed into one hash chain by one sealer at a time, read back in bounded groups for the
+//! chain's walkers ([`crate::audit_chain`]), and listed for auditors with long fields cut.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -8,7 +9,7 @@ use super::organizations::parse;
 use crate::db::portable::{self, insert_rows};
 use crate::db::schema::audit_events;
 use crate::db::{DbConnection, MultiBackend};
-use crate::domain::audit::{AuditEvent, GENESIS_HASH, Outcome, Verification, bounded};
+use crate::domain::audit::{AuditEvent, GENESIS_HASH, Outcome, bounded};
 use crate::domain::pagination::{Page, Paginated};
 use crate::error::ApiError;
 
@@ -193,8 +194,89 @@ fn event(row: EventRow) -> Result<AuditEvent, ApiError> {
 /// Events sealed per transaction.
 const SEAL_BATCH: i64 = 1000;
 
+/// Rows measured at once before loading them ([`bounded`]).
+const MEASURED: i64 = 256;
+
+/// What the sealer and the chain's walkers load at once, in bytes of the events' text fields:
+/// rows are loaded in groups up to this size, a larger row alone.
+const LOADED_BYTES: i64 = 4 << 20;
+
+/// The characters of a listed event's text field shown at most ([`list`]).
+pub const SHOWN_CHARS: usize = 1024;
+
+#[diesel::declare_sql_function]
+extern "SQL" {
+    /// The length of a text in bytes (SQLite 3.43 and PostgreSQL `octet_length`), which SQLite
+    /// reads from the row's header without reading the text.
+    fn octet_length(
+        text: diesel::sql_types::Nullable<diesel::sql_types::Text>,
+    ) -> diesel::sql_types::Nullable<diesel::sql_types::Integer>;
+
+    /// `count` characters of a text from `start` (1-based; SQLite and PostgreSQL `substr`).
+    fn substr<T: diesel::sql_types::SingleValue>(
+        text: T,
+        start: diesel::sql_types::Integer,
+        count: diesel::sql_types::Integer,
+    ) -> T;
+}
+
+type Measured = (
+    String,
+    Option<i32>,
+    Option<i32>,
+    Option<i32>,
+    Option<i32>,
+    Option<i32>,
+    Option<i32>,
+    Option<i32>,
+    Option<i32>,
+    Option<i32>,
+);
+
+/// The ids of `measured` (in their order) in groups to load at once: each group's text fields
+/// hold at most [`LOADED_BYTES`] bytes, or it is one larger row alone.
+fn bounded(measured: Vec<Measured>) -> Vec<Vec<String>> {
+    let mut groups: Vec<Vec<String>> = Vec::new();
+    let mut size = 0;
+    for (id, a, b, c, d, e, f, g, h, i) in measured {
+        let bytes: i64 = [a, b, c, d, e, f, g, h, i]
+            .into_iter()
+            .map(|n| i64::from(n.unwrap_or(0)))
+            .sum();
+        match groups.last_mut() {
+            Some(group) if size + bytes <= LOADED_BYTES => group.push(id),
+            _ => {
+                groups.push(vec![id]);
+                size = 0;
+            }
+        }
+        size += bytes;
+    }
+    groups
+}
+
+/// Measures the rows a query selects: its id and the size of each text field.
+macro_rules! measured {
+    ($query:expr, $conn:expr) => {
+        $query
+            .select((
+                audit_events::id,
+                octet_length(audit_events::actor),
+                octet_length(audit_events::role),
+                octet_length(audit_events::action.nullable()),
+                octet_length(audit_events::target),
+                octet_length(audit_events::outcome.nullable()),
+                octet_length(audit_events::ip),
+                octet_length(audit_events::request_id),
+                octet_length(audit_events::prev_hash),
+                octet_length(audit_events::hash),
+            ))
+            .load::<Measured>($conn)
+    };
+}
+
 /// Seals every event not yet in the chain, oldest first; answers how many. One sealer at a time
-/// across all replicas, so the chain never forks.
+/// across all replicas, so the chain never forks. Holds a bounded number of events at once.
 pub fn seal(conn: &mut DbConnection) -> Result<usize, ApiError> {
     let mut sealed = 0;
     loop {
@@ -210,31 +292,40 @@ pub fn seal(conn: &mut DbConnection) -> Result<usize, ApiError> {
                 Some((Some(seq), Some(hash))) => (seq, hash),
                 _ => (0, GENESIS_HASH.to_owned()),
             };
-            let pending = audit_events::table
-                .filter(audit_events::seq.is_null())
-                .order(audit_events::id.asc())
-                .limit(SEAL_BATCH)
-                .select(EVENT_COLUMNS)
-                .load::<EventRow>(conn)?;
-            let mut links = Vec::with_capacity(pending.len());
-            for row in &pending {
-                let event = event(row.clone())?;
-                seq += 1;
-                let hash = event.chain_hash(seq, &prev);
-                links.push(serde_json::json!({"id": event.id, "seq": seq, "prev_hash": prev, "hash": hash}));
-                prev = hash;
-            }
-            if !links.is_empty() {
-                let links = serde_json::Value::Array(links).to_string();
-                let linked = portable::link_audit_events(conn, &links)?;
-                if linked != pending.len() {
-                    return Err(ApiError::Internal(anyhow::anyhow!(
-                        "sealed {linked} of {} audit events",
-                        pending.len()
-                    )));
+            let pending = measured!(
+                audit_events::table
+                    .filter(audit_events::seq.is_null())
+                    .order(audit_events::id.asc())
+                    .limit(SEAL_BATCH),
+                conn
+            )?;
+            let count = pending.len();
+            // One statement per group: SQLite's UPDATE … FROM holds the rows it changes in a
+            // temporary table (in memory: `temp_store`), so a group bounds that too.
+            let mut linked = 0;
+            for group in bounded(pending) {
+                let rows = audit_events::table
+                    .filter(audit_events::id.eq_any(&group))
+                    .order(audit_events::id.asc())
+                    .select(EVENT_COLUMNS)
+                    .load::<EventRow>(conn)?;
+                let mut links = Vec::with_capacity(rows.len());
+                for row in rows {
+                    let event = event(row)?;
+                    seq += 1;
+                    let hash = event.chain_hash(seq, &prev);
+                    links.push(serde_json::json!({"id": event.id, "seq": seq, "prev_hash": prev, "hash": hash}));
+                    prev = hash;
                 }
+                let links = serde_json::Value::Array(links).to_string();
+                linked += portable::link_audit_events(conn, &links)?;
             }
-            Ok(pending.len())
+            if linked != count {
+                return Err(ApiError::Internal(anyhow::anyhow!(
+                    "sealed {linked} of {count} audit events"
+                )));
+            }
+            Ok(count)
         })?;
         sealed += batch;
         if batch < SEAL_BATCH as usize {
@@ -243,54 +334,27 @@ pub fn seal(conn: &mut DbConnection) -> Result<usize, ApiError> {
     }
 }
 
-/// The last sealed event's position and hash, if any.
-pub fn head(conn: &mut DbConnection) -> Result<Option<(i64, String)>, ApiError> {
-    let head: Option<(Option<i64>, Option<String>)> = audit_events::table
-        .filter(audit_events::seq.is_not_null())
-        .order(audit_events::seq.desc())
-        .select((audit_events::seq, audit_events::hash))
-        .first(conn)
-        .optional()?;
-    Ok(head.and_then(|(seq, hash)| seq.zip(hash)))
-}
-
-/// Walks the whole sealed chain: every event must be at the next position, name the previous
-/// event's hash, and hash to what it says.
-pub fn verify(conn: &mut DbConnection) -> Result<Verification, ApiError> {
-    let mut checked = 0;
-    let mut prev = GENESIS_HASH.to_owned();
-    loop {
-        let rows = audit_events::table
-            .filter(audit_events::seq.gt(checked))
+/// The next sealed events after position `after`, in position order: as many as [`bounded`]
+/// loads at once (at least one when there is one), empty at the end of the chain.
+pub fn sealed_after(conn: &mut DbConnection, after: i64) -> Result<Vec<AuditEvent>, ApiError> {
+    let measured = measured!(
+        audit_events::table
+            .filter(audit_events::seq.gt(after))
             .order(audit_events::seq.asc())
-            .limit(SEAL_BATCH)
-            .select(EVENT_COLUMNS)
-            .load::<EventRow>(conn)?;
-        let done = (rows.len() as i64) < SEAL_BATCH;
-        for row in rows {
-            let event = event(row)?;
-            let seq = checked + 1;
-            let intact = event.seq == Some(seq)
-                && event.prev_hash.as_deref() == Some(prev.as_str())
-                && event.hash.as_deref() == Some(event.chain_hash(seq, &prev).as_str());
-            if !intact {
-                return Ok(Verification {
-                    valid: false,
-                    checked,
-                    first_invalid: Some(event.id),
-                });
-            }
-            prev = event.hash.unwrap_or_default();
-            checked = seq;
-        }
-        if done {
-            return Ok(Verification {
-                valid: true,
-                checked,
-                first_invalid: None,
-            });
-        }
-    }
+            .limit(MEASURED),
+        conn
+    )?;
+    let Some(group) = bounded(measured).into_iter().next() else {
+        return Ok(Vec::new());
+    };
+    audit_events::table
+        .filter(audit_events::id.eq_any(&group))
+        .order(audit_events::seq.asc())
+        .select(EVENT_COLUMNS)
+        .load::<EventRow>(conn)?
+        .into_iter()
+        .map(event)
+        .collect()
 }
 
 /// Which events to list.
@@ -309,7 +373,9 @@ pub struct AuditFilter {
     pub to: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-/// Events matching `filter`, newest first.
+/// Events matching `filter`, newest first, each text field cut to [`SHOWN_CHARS`] characters
+/// and `…` (read no further from the database), so that a page stays small whatever the table
+/// holds; `verify` covers the whole fields.
 pub fn list(
     conn: &mut DbConnection,
     filter: &AuditFilter,
@@ -337,11 +403,25 @@ pub fn list(
     if let Some(after) = &page.after {
         query = query.filter(audit_events::id.lt(after.clone()));
     }
+    let shown = SHOWN_CHARS as i32 + 1;
     let items = query
-        .select(EVENT_COLUMNS)
+        .select((
+            audit_events::id,
+            audit_events::at,
+            substr(audit_events::actor, 1, shown),
+            substr(audit_events::role, 1, shown),
+            substr(audit_events::action, 1, shown),
+            substr(audit_events::target, 1, shown),
+            substr(audit_events::outcome, 1, shown),
+            substr(audit_events::ip, 1, shown),
+            substr(audit_events::request_id, 1, shown),
+            audit_events::seq,
+            substr(audit_events::prev_hash, 1, shown),
+            substr(audit_events::hash, 1, shown),
+        ))
         .load::<EventRow>(conn)?
         .into_iter()
-        .map(event)
+        .map(|row| event(row).map(|e| e.shortened(SHOWN_CHARS)))
         .collect::<Result<_, _>>()?;
     Ok(Paginated::from_overfetch(items, page, |e: &AuditEvent| {
         &e.id
