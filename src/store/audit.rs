@@ -235,7 +235,7 @@ type Measured = (
 
 /// The ids of `measured` (in their order) in groups to load at once: each group's text fields
 /// hold at most [`LOADED_BYTES`] bytes, or it is one larger row alone.
-fn bounded(measured: Vec<Measured>) -> Vec<Vec<String>> {
+fn in_groups_of_bounded_size(measured: Vec<Measured>) -> Vec<Vec<String>> {
     let mut groups: Vec<Vec<String>> = Vec::new();
     let mut size = 0;
     for (id, a, b, c, d, e, f, g, h, i) in measured {
@@ -303,7 +303,7 @@ pub fn seal(conn: &mut DbConnection) -> Result<usize, ApiError> {
             // One statement per group: SQLite's UPDATE … FROM holds the rows it changes in a
             // temporary table (in memory: `temp_store`), so a group bounds that too.
             let mut linked = 0;
-            for group in bounded(pending) {
+            for group in in_groups_of_bounded_size(pending) {
                 let rows = audit_events::table
                     .filter(audit_events::id.eq_any(&group))
                     .order(audit_events::id.asc())
@@ -344,7 +344,7 @@ pub fn sealed_after(conn: &mut DbConnection, after: i64) -> Result<Vec<AuditEven
             .limit(MEASURED),
         conn
     )?;
-    let Some(group) = bounded(measured).into_iter().next() else {
+    let Some(group) = in_groups_of_bounded_size(measured).into_iter().next() else {
         return Ok(Vec::new());
     };
     audit_events::table

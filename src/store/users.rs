@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use super::organizations::parse;
 use crate::auth::{password, secret};
 use crate::db::DbConnection;
-use crate::db::portable::{self, insert_new_rows, load_locked, per_backend};
+use crate::db::portable::{self, insert_new_rows, load_locked};
 use crate::db::schema::{login_throttle, staff_enrollments, users};
 use crate::domain::pagination::{Page, Paginated};
 use crate::domain::user::{
