@@ -8,6 +8,7 @@ use futures_util::StreamExt;
 use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 
+use crate::domain::storable;
 use crate::error::{ApiError, FieldError};
 use crate::state::AppState;
 
@@ -92,11 +93,7 @@ impl<T: DeserializeOwned> JsonBody<T> {
     /// written with a zero fraction (`12.0`) is an integer, as JSON Schema counts it.
     pub fn from_value(mut json: serde_json::Value) -> Result<Self, ApiError> {
         if let Some(pointer) = string_with_nul(&json) {
-            return Err(ApiError::invalid(
-                pointer,
-                "nul",
-                "must not contain the NUL character",
-            ));
+            return Err(ApiError::Invalid(vec![storable::nul_error(pointer)]));
         }
         whole_numbers_as_integers(&mut json);
         json.sort_all_objects();
@@ -112,7 +109,7 @@ impl<T: DeserializeOwned> JsonBody<T> {
 fn string_with_nul(json: &serde_json::Value) -> Option<String> {
     use serde_json::Value;
     match json {
-        Value::String(text) => text.contains('\0').then(String::new),
+        Value::String(text) => (!storable::is_storable_text(text)).then(String::new),
         Value::Array(items) => items.iter().enumerate().find_map(|(index, item)| {
             string_with_nul(item).map(|below| format!("/{index}{below}"))
         }),

@@ -258,7 +258,7 @@ pub async fn list(
     let page = Page::try_from(page.into_inner())?;
     let status = filter.status;
     let items = state
-        .db(move |conn| reports::list(conn, &reporter.organization_id, status, &page))
+        .db(move |conn| reports::list(conn, reporter.owner(), status, &page))
         .await?;
     Ok(web::Json(items))
 }
@@ -324,7 +324,7 @@ async fn read_own(
     let report = state
         .db(move |conn| {
             let read =
-                |conn: &mut _| reports::get(conn, &keys, &reporter.organization_id, &key, &signer);
+                |conn: &mut _| reports::get(conn, &keys, reporter.owner(), &key, &signer);
             audit::recorded_as(conn, &event, read, |r: &SubmittedReport| {
                 Some(r.receipt.id.clone())
             })

@@ -136,7 +136,7 @@ async fn metrics_count_requests_by_route_and_reports_by_mode() {
     expect(app.post_report(&reporter.token, &valid_report()).await, 201).await;
     let text = app
         .client
-        .get(format!("{}/metrics", app.address))
+        .get(format!("{}/metrics", app.metrics_address))
         .send()
         .await
         .unwrap()
