@@ -167,7 +167,9 @@ fn metrics_server(state: web::Data<AppState>, address: &str) -> anyhow::Result<(
         App::new()
             .app_data(state.clone())
             .service(routes::ops::metrics)
-            .default_service(web::to(|| async { Err::<HttpResponse, _>(ApiError::NotFound) }))
+            .default_service(web::to(|| async {
+                Err::<HttpResponse, _>(ApiError::NotFound)
+            }))
     })
     .workers(1)
     .listen(listener)?

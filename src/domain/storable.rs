@@ -66,7 +66,11 @@ mod tests {
         for good in ["0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999999Z"] {
             assert!(is_storable_time(&time(good)), "{good}");
         }
-        for bad in ["-99999-01-01T00:00:00Z", "0000-12-31T23:59:59Z", "+10000-01-01T00:00:00Z"] {
+        for bad in [
+            "-99999-01-01T00:00:00Z",
+            "0000-12-31T23:59:59Z",
+            "+10000-01-01T00:00:00Z",
+        ] {
             assert!(!is_storable_time(&time(bad)), "{bad}");
         }
     }

@@ -4,8 +4,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::lifecycle::refuse_if_retracted;
-use super::reports::ReportOwner;
 use super::organizations::parse;
+use super::reports::ReportOwner;
 use super::review::{NewEvent, record_event};
 use crate::db::schema::{report_content, report_evidence, reports};
 use crate::db::{DbConnection, portable};

@@ -112,8 +112,7 @@ pub fn amend(
     hasher: &WordHasher,
 ) -> Result<Amended, ApiError> {
     let (external_id, number, received_at, replayed) = portable::write_transaction(conn, |conn| {
-        let (external_id, status, _, report) =
-            own_report(conn, submitter.owner(), report_id)?;
+        let (external_id, status, _, report) = own_report(conn, submitter.owner(), report_id)?;
         refuse_if_retracted(status)?;
         let earlier = report_amendments::table
             .filter(report_amendments::report_id.eq(report_id))

@@ -11,11 +11,11 @@ use super::organizations::parse;
 use super::review::{EventRow, NewEvent};
 use crate::auth::receipt::{ReceiptSigner, Received};
 use crate::db::portable::{self, insert_rows};
-use crate::db::{DbConnection, MultiBackend};
 use crate::db::schema::{
     report_accounts, report_contact_handles, report_content, report_events, report_groups,
     report_indicators, report_locations, report_prior_reports, report_words, reports,
 };
+use crate::db::{DbConnection, MultiBackend};
 use crate::domain::indicators::{self, IndexEntry};
 use crate::domain::organization::CredentialMode;
 use crate::domain::pagination::{Page, Paginated};
@@ -243,7 +243,9 @@ fn judge_and_insert(
     let mut new = Vec::new();
     for body in bodies {
         let external_id = &body.report.external_id;
-        let other_mode = claimed.get(external_id).map(|row| row.3.as_str())
+        let other_mode = claimed
+            .get(external_id)
+            .map(|row| row.3.as_str())
             .or_else(|| purged.get(external_id).map(|row| row.3.as_str()))
             .is_some_and(|claimed_by| claimed_by != mode);
         if other_mode {
