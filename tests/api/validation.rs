@@ -297,30 +297,27 @@ async fn a_cursor_that_decodes_to_a_nul_is_a_400_on_every_list() {
 async fn times_no_backend_can_store_are_refused_in_reports_amendments_and_queries() {
     let app = spawn_app().await;
     let reporter = app.reporter(CredentialMode::Live).await;
-    let mut report = valid_report();
     for pointer in [
         "/detected_at",
         "/activity_start",
         "/accounts/0/created_at",
         "/content/0/posted_at",
     ] {
+        let mut report = valid_report();
         set(&mut report, pointer, json!(FAR_PAST));
-    }
-    report["activity_end"] = json!("+10000-01-01T00:00:00Z");
-    let problem = expect(app.post_report(&reporter.token, &report).await, 422).await;
-    let errors = located(&problem);
-    for pointer in [
-        "/accounts/0/created_at",
-        "/activity_end",
-        "/activity_start",
-        "/content/0/posted_at",
-        "/detected_at",
-    ] {
-        assert!(
-            errors.contains(&(pointer.to_owned(), "range".to_owned())),
-            "{pointer}: {problem}"
+        let problem = expect(app.post_report(&reporter.token, &report).await, 422).await;
+        assert_eq!(
+            located(&problem),
+            [(pointer.to_owned(), "range".to_owned())]
         );
     }
+    let mut report = valid_report();
+    report["activity_end"] = json!("+10000-01-01T00:00:00Z");
+    let problem = expect(app.post_report(&reporter.token, &report).await, 422).await;
+    assert!(
+        located(&problem).contains(&("/activity_end".to_owned(), "range".to_owned())),
+        "{problem}"
+    );
 
     let receipt = app.submit(&reporter.token, &valid_report()).await;
     let id = receipt["id"].as_str().unwrap();
