@@ -243,6 +243,7 @@ fn judge_and_insert(
     let mut new = Vec::new();
     for body in bodies {
         let external_id = &body.report.external_id;
+        // Column 3 of a receipt row and of a tombstone row is the report's mode.
         let other_mode = claimed
             .get(external_id)
             .map(|row| row.3.as_str())
