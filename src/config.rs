@@ -23,6 +23,10 @@ pub struct Settings {
     pub data_dir: PathBuf,
     /// Address the HTTP server listens on.
     pub bind: String,
+    /// Address the Prometheus `/metrics` endpoint listens on, apart from the API (which never
+    /// serves it): keep it on loopback or a network only the monitoring system reaches. Empty:
+    /// no metrics endpoint.
+    pub metrics_bind: String,
     /// HTTP worker threads; 0 means one per CPU core.
     pub workers: usize,
     /// Maximum database connections per process.
@@ -155,6 +159,7 @@ impl Default for Settings {
             database_url: SecretUrl::default(),
             data_dir: PathBuf::from("./data"),
             bind: "127.0.0.1:8080".into(),
+            metrics_bind: "127.0.0.1:9464".into(),
             workers: 0,
             db_pool_size: 8,
             db_timeout_seconds: 5,

@@ -16,6 +16,7 @@ pub mod keys;
 pub mod mail;
 pub mod metrics;
 pub mod openapi;
+pub mod private_files;
 pub mod retention;
 pub mod routes;
 pub mod secret_file;

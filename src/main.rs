@@ -6,6 +6,7 @@ use report_portal::config::Settings;
 use report_portal::startup::Application;
 
 fn main() -> anyhow::Result<()> {
+    report_portal::private_files::restrict_new_files();
     limit_malloc_arenas();
     let cli = Cli::parse();
     let settings = Settings::load(cli.config.as_deref())?;

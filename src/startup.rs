@@ -1,6 +1,6 @@
-//! Building the application: state, migrations, the actix `App`, the HTTP server, the e-mail
-//! worker beside it, and the background sealing and checkpointing of the audit log, compaction
-//! of statistics and pruning of the rate limiters.
+//! Building the application: state, migrations, the actix `App`, the HTTP server, the metrics
+//! server on an address of its own, the e-mail worker beside them, and the background sealing
+//! and checkpointing of the audit log, compaction of statistics and pruning of the rate limiters.
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -10,7 +10,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
 use actix_web::middleware::from_fn;
-use actix_web::{App, HttpServer, web};
+use actix_web::{App, HttpResponse, HttpServer, web};
 use tokio::sync::{Notify, watch};
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
@@ -29,15 +29,19 @@ use crate::store::{self, audit, stats};
 pub struct Application {
     port: u16,
     server: Server,
+    /// The `/metrics` server and its port, unless `metrics_bind` is empty.
+    metrics: Option<(u16, Server)>,
     /// The e-mail worker, unless `mail_worker` is off.
     mail_worker: Option<Worker>,
     mail_wakeup: Arc<Notify>,
 }
 
 impl Application {
-    /// Opens the database, applies pending migrations, prepares the e-mail worker, and binds
-    /// `settings.bind` (port 0 picks a free port, as the tests do).
+    /// Makes the data folder private, opens the database, applies pending migrations, prepares
+    /// the e-mail worker, and binds `settings.bind` and `settings.metrics_bind` (port 0 picks a
+    /// free port, as the tests do).
     pub fn build(settings: Settings) -> anyhow::Result<Self> {
+        crate::private_files::secure_folder(&settings.data_dir)?;
         let state = AppState::new(settings)?;
         let applied = state.migrate()?;
         if applied > 0 {
@@ -63,6 +67,10 @@ impl Application {
             let interval = Duration::from_secs(state.settings.purge_interval_seconds);
             actix_web::rt::spawn(crate::retention::run_on_schedule(state.clone(), interval));
         }
+        let metrics = match state.settings.metrics_bind.as_str() {
+            "" => None,
+            address => Some(metrics_server(state.clone(), address)?),
+        };
         let request_timeout = Duration::from_secs(state.settings.client_request_timeout_seconds);
         let tls = tls_config(&state.settings)?;
         let server = HttpServer::new(move || build_app(state.clone()))
@@ -80,6 +88,7 @@ impl Application {
         Ok(Self {
             port,
             server,
+            metrics,
             mail_worker,
             mail_wakeup,
         })
@@ -88,6 +97,11 @@ impl Application {
     /// The port the server listens on.
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The port the metrics server listens on, unless `metrics_bind` is empty.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics.as_ref().map(|(port, _)| *port)
     }
 
     /// A handle that stops the server from elsewhere (as SIGTERM does).
@@ -103,7 +117,15 @@ impl Application {
         let mail_worker = self
             .mail_worker
             .map(|worker| actix_web::rt::spawn(worker.run(self.mail_wakeup, stopped)));
+        let metrics = self.metrics.map(|(_, server)| {
+            let handle = server.handle();
+            (handle, actix_web::rt::spawn(server))
+        });
         let served = self.server.await;
+        if let Some((handle, server)) = metrics {
+            handle.stop(true).await;
+            let _ = server.await;
+        }
         let _ = stop.send(true);
         if let Some(mail_worker) = mail_worker {
             let _ = mail_worker.await;
@@ -135,6 +157,27 @@ fn tls_config(settings: &Settings) -> anyhow::Result<Option<rustls::ServerConfig
     .with_single_cert(chain, key)
     .map_err(|e| anyhow::anyhow!("tls_cert and tls_key do not make a certificate: {e}"))?;
     Ok(Some(config))
+}
+
+/// The server of `GET /metrics` alone, on `address` (`metrics_bind`), with one worker; anything
+/// else there is 404. Answers its port and the server.
+fn metrics_server(state: web::Data<AppState>, address: &str) -> anyhow::Result<(u16, Server)> {
+    let listener = TcpListener::bind(address)
+        .map_err(|e| anyhow::anyhow!("cannot listen for metrics on {address}: {e}"))?;
+    let port = listener.local_addr()?.port();
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .service(routes::ops::metrics)
+            .default_service(web::to(|| async {
+                Err::<HttpResponse, _>(ApiError::NotFound)
+            }))
+    })
+    .workers(1)
+    .listen(listener)?
+    .run();
+    tracing::info!(port, "serving metrics");
+    Ok((port, server))
 }
 
 /// Seals new audit events into the hash chain every second, and checkpoints the chain's head

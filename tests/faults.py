@@ -97,6 +97,8 @@ class Portal:
             os.environ,
             PORTAL_DATA_DIR=self.data_dir,
             PORTAL_BIND=f"127.0.0.1:{self.port}",
+            # Any free port: several servers may run on this machine at once.
+            PORTAL_METRICS_BIND="127.0.0.1:0",
             PORTAL_WORKERS="2",
             PORTAL_LOG="warn",
             PORTAL_MAIL_POLL_SECONDS="0.5",

@@ -47,6 +47,14 @@ impl Reporter {
             role: Role::Reporter,
         }
     }
+
+    /// The reports the client reaches: its organization's, in its credential's mode.
+    pub fn owner(&self) -> store::reports::ReportOwner<'_> {
+        store::reports::ReportOwner {
+            organization_id: &self.organization_id,
+            mode: self.mode,
+        }
+    }
 }
 
 impl StaffMember {

@@ -11,7 +11,7 @@ use validator::Validate;
 
 use super::report::{
     Account, ContentItem, Location, account_id_errors, account_ref_errors, field_errors,
-    location_errors,
+    location_errors, part_time_errors,
 };
 use super::taxonomy::Severity;
 use crate::error::{ApiError, FieldError};
@@ -87,6 +87,7 @@ impl NewAmendment {
         known.extend(self.accounts.iter().map(|a| a.platform_account_id.as_str()));
         errors.extend(account_ref_errors(&self.content, &known));
         errors.extend(location_errors(&self.locations));
+        errors.extend(part_time_errors(&self.accounts, &self.content));
         if errors.is_empty() {
             return Ok(());
         }

@@ -14,6 +14,7 @@ pub mod review;
 pub mod search;
 pub mod stats;
 pub mod status;
+pub mod storable;
 pub mod submission;
 pub mod taxonomy;
 pub mod user;

@@ -5,6 +5,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::storable;
 use crate::error::ApiError;
 
 /// The page size when `limit` is absent.
@@ -49,6 +50,7 @@ impl TryFrom<PageParams> for Page {
                     .decode(cursor.as_bytes())
                     .ok()
                     .and_then(|bytes| String::from_utf8(bytes).ok())
+                    .filter(|key| storable::is_storable_text(key))
                     .ok_or_else(|| {
                         ApiError::BadRequest("cursor is not one this server issued".into())
                     })
@@ -113,12 +115,20 @@ mod tests {
                 .is_err()
             );
         }
-        assert!(
-            Page::try_from(PageParams {
-                limit: None,
-                cursor: Some("!!".into())
-            })
-            .is_err()
-        );
+    }
+
+    #[test]
+    fn cursors_that_are_not_base64_utf8_or_storable_are_refused() {
+        // "AA" decodes to a NUL character, which PostgreSQL cannot compare with.
+        for cursor in ["!!", "_w", "AA"] {
+            assert!(
+                Page::try_from(PageParams {
+                    limit: None,
+                    cursor: Some(cursor.into())
+                })
+                .is_err(),
+                "{cursor}"
+            );
+        }
     }
 }

@@ -17,6 +17,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::{Validate, ValidationError, ValidationErrors, ValidationErrorsKind};
 
+use crate::domain::storable;
 use crate::domain::taxonomy::{
     AccountRole, Category, ContactType, ContentType, DetectionMethod, Indicator, PlatformAction,
     Severity, SuspectedGroup,
@@ -360,6 +361,8 @@ impl NewReport {
                 ));
             }
         }
+        errors.extend(storable::time_errors(times));
+        errors.extend(part_time_errors(&self.accounts, &self.content));
         if let (Some(start), Some(end)) = (self.activity_start, self.activity_end) {
             if end < start {
                 errors.push(FieldError::new(
@@ -419,6 +422,20 @@ pub fn account_id_errors(accounts: &[Account], earlier: &HashSet<&str>) -> Vec<F
             )
         })
         .collect()
+}
+
+/// The accounts' `created_at` and the content items' `posted_at` that no backend can store
+/// (see [`storable`]).
+pub fn part_time_errors(accounts: &[Account], content: &[ContentItem]) -> Vec<FieldError> {
+    let created = accounts
+        .iter()
+        .enumerate()
+        .map(|(i, account)| (format!("/accounts/{i}/created_at"), account.created_at));
+    let posted = content
+        .iter()
+        .enumerate()
+        .map(|(i, item)| (format!("/content/{i}/posted_at"), item.posted_at));
+    storable::time_errors(created.chain(posted))
 }
 
 /// The content items whose `account_ref` names none of `account_ids`.

@@ -222,9 +222,11 @@ pub struct ReviewFilter {
     pub service: Option<String>,
     /// Only reports assigned to this user.
     pub assignee_id: Option<String>,
-    /// Only reports received at or after this time (RFC 3339).
+    /// Only reports received at or after this time (RFC 3339, years 0001 to 9999).
+    #[serde(default, deserialize_with = "super::storable::optional_time")]
     pub received_from: Option<chrono::DateTime<chrono::Utc>>,
-    /// Only reports received before this time (RFC 3339).
+    /// Only reports received before this time (RFC 3339, years 0001 to 9999).
+    #[serde(default, deserialize_with = "super::storable::optional_time")]
     pub received_to: Option<chrono::DateTime<chrono::Utc>>,
     /// Whole words that must all appear in the summary or the content excerpts (case- and
     /// accent-insensitive).

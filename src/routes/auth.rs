@@ -162,7 +162,7 @@ pub async fn token(
     }
     let (client_id, client_secret) = client_credentials(&req, form)?;
     // No client id holds a NUL, and PostgreSQL cannot even compare a text with one.
-    if client_id.contains('\0') {
+    if !crate::domain::storable::is_storable_text(&client_id) {
         return Err(oauth(
             StatusCode::UNAUTHORIZED,
             "invalid_client",

@@ -8,6 +8,7 @@ use futures_util::StreamExt;
 use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 
+use crate::domain::storable;
 use crate::error::{ApiError, FieldError};
 use crate::state::AppState;
 
@@ -84,37 +85,44 @@ pub struct JsonBody<T> {
 /// parsing never overflows the stack.)
 pub const MAX_JSON_DEPTH: usize = 32;
 
+/// Parses `bytes` as JSON: 400 when it is not JSON or nests deeper than [`MAX_JSON_DEPTH`].
+fn parse_json(bytes: &[u8]) -> Result<serde_json::Value, ApiError> {
+    let json: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))?;
+    if nesting_depth(&json) > MAX_JSON_DEPTH {
+        return Err(ApiError::BadRequest(format!(
+            "the body nests arrays and objects deeper than {MAX_JSON_DEPTH} levels"
+        )));
+    }
+    Ok(json)
+}
+
 impl<T: DeserializeOwned> JsonBody<T> {
     /// Parses `bytes`: 400 when it is not JSON or nests deeper than [`MAX_JSON_DEPTH`], 422 when
-    /// it is JSON of the wrong shape.
+    /// it is JSON of the wrong shape or holds a NUL character.
     pub fn parse(bytes: &[u8]) -> Result<Self, ApiError> {
-        let json: serde_json::Value = serde_json::from_slice(bytes)
-            .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))?;
-        if nesting_depth(&json) > MAX_JSON_DEPTH {
-            return Err(ApiError::BadRequest(format!(
-                "the body nests arrays and objects deeper than {MAX_JSON_DEPTH} levels"
-            )));
-        }
-        Self::from_value(json)
+        Self::from_value(parse_json(bytes)?)
     }
 
-    /// Reads an already parsed JSON value as `T` (422 when it has the wrong shape, pointing
-    /// into `json`), keeping it in canonical form: how each item of a batch is read. A number
-    /// written with a zero fraction (`12.0`) is an integer, as JSON Schema counts it.
+    /// Reads an already parsed JSON value as `T` (422 when it has the wrong shape or a string
+    /// with a NUL character, pointing into `json`), keeping it in canonical form: how each item
+    /// of a batch is read. A number written with a zero fraction (`12.0`) is an integer, as
+    /// JSON Schema counts it.
     pub fn from_value(mut json: serde_json::Value) -> Result<Self, ApiError> {
         if let Some(pointer) = string_with_nul(&json) {
-            return Err(ApiError::invalid(
-                pointer,
-                "nul",
-                "must not contain the NUL character",
-            ));
+            return Err(ApiError::Invalid(vec![storable::nul_error(pointer)]));
         }
         whole_numbers_as_integers(&mut json);
         json.sort_all_objects();
         let canonical = json.to_string();
-        let value = serde_path_to_error::deserialize(json).map_err(shape_error)?;
+        let value = read_shape(json)?;
         Ok(JsonBody { value, canonical })
     }
+}
+
+/// Reads `json` as `T`: 422 pointing at the offending value when it has the wrong shape.
+fn read_shape<T: DeserializeOwned>(json: serde_json::Value) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(json).map_err(shape_error)
 }
 
 /// The JSON Pointer of the first string in `json` holding a NUL character (which no field
@@ -123,7 +131,7 @@ impl<T: DeserializeOwned> JsonBody<T> {
 fn string_with_nul(json: &serde_json::Value) -> Option<String> {
     use serde_json::Value;
     match json {
-        Value::String(text) => text.contains('\0').then(String::new),
+        Value::String(text) => (!storable::is_storable_text(text)).then(String::new),
         Value::Array(items) => items.iter().enumerate().find_map(|(index, item)| {
             string_with_nul(item).map(|below| format!("/{index}{below}"))
         }),
@@ -238,12 +246,33 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
 /// this itself.
 pub async fn read_json<T: DeserializeOwned>(
     req: &HttpRequest,
-    mut payload: Payload,
+    payload: Payload,
     limit: usize,
 ) -> Result<JsonBody<T>, ApiError> {
+    JsonBody::from_value(read_json_value(req, payload, limit).await?)
+}
+
+/// Reads a batch: as [`read_json`], but its items, JSON values in `T`, are left whole for each
+/// to be read on its own with [`JsonBody::from_value`], which refuses a NUL character in that
+/// item alone.
+pub async fn read_batch<T: DeserializeOwned>(
+    req: &HttpRequest,
+    payload: Payload,
+    limit: usize,
+) -> Result<T, ApiError> {
+    read_shape(read_json_value(req, payload, limit).await?)
+}
+
+/// A JSON body of at most `limit` bytes (415 unless JSON, 413 beyond, 400 unless JSON that
+/// nests at most [`MAX_JSON_DEPTH`] levels).
+async fn read_json_value(
+    req: &HttpRequest,
+    mut payload: Payload,
+    limit: usize,
+) -> Result<serde_json::Value, ApiError> {
     require_media_type(req, "application/json")?;
     let bytes = read_limited(req, &mut payload, limit).await?;
-    JsonBody::parse(&bytes)
+    parse_json(&bytes)
 }
 
 #[cfg(test)]

@@ -1,15 +1,17 @@
 //! Evidence upload by an organization's API client: one file per request, streamed through
 //! hashing, type checking and encryption into the evidence store, never held whole in memory.
 
-use actix_multipart::{Field, Multipart};
-use actix_web::{HttpRequest, HttpResponse, post, web};
-use futures_util::StreamExt;
+use actix_multipart::{Field, Multipart, MultipartError};
+use actix_web::error::PayloadError;
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, post, web};
+use futures_util::{Stream, StreamExt};
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 use super::body::{declared_length, escape_pointer, require_media_type};
 use crate::auth::caller::Reporter;
 use crate::domain::evidence::{Evidence, SNIFF_BYTES, media_type};
+use crate::domain::storable;
 use crate::domain::user::Actor;
 use crate::domain::user::Role;
 use crate::error::{ApiError, Problem};
@@ -37,9 +39,10 @@ pub struct EvidenceUpload {
     pub description: Option<String>,
 }
 
-/// Room in a request body for the form's boundaries and other fields, beyond the file.
+/// Room in a request body for the form's boundaries and other fields, beyond the file: the
+/// whole body, chunked or not, is at most `max_evidence_bytes` and this (413 beyond).
 const FORM_ROOM: usize = 64 * 1024;
-/// The largest text field of the form, in bytes.
+/// The largest text field of the form, in bytes; each text field may come once.
 const MAX_TEXT_FIELD: usize = 8 * 1024;
 /// The longest description, in characters.
 const MAX_DESCRIPTION_CHARS: usize = 2000;
@@ -47,10 +50,12 @@ const MAX_DESCRIPTION_CHARS: usize = 2000;
 /// Attach an evidence file to a report.
 ///
 /// One file per request, as `multipart/form-data` with the field `file`, and optionally
-/// `sha256` (checked: a mismatch is 422), `content_index` and `description`. The file's type is
-/// found from its bytes, not from its name or declared type, and must be an image, video,
-/// audio, PDF, plain text or HTML file (422 otherwise). Stored encrypted. The same bytes sent
-/// again for the same report are stored once: the answer is then 200 with the first upload.
+/// `sha256` (checked: a mismatch is 422), `content_index` and `description`, each at most once
+/// and at most 8 KiB (422 otherwise). The file's type is found from its bytes, not from its
+/// name or declared type, and must be an image, video, audio, PDF, plain text or HTML file (422
+/// otherwise). Stored encrypted. The whole body, chunked or not, may be at most
+/// `max_evidence_bytes` plus 64 KiB (413 beyond). The same bytes sent again for the same report
+/// are stored once: the answer is then 200 with the first upload.
 #[utoipa::path(
     tag = "submission",
     security(("bearer" = [])),
@@ -59,13 +64,13 @@ const MAX_DESCRIPTION_CHARS: usize = 2000;
     responses(
         (status = 201, description = "Stored", body = Evidence),
         (status = 200, description = "The report already has this file", body = Evidence),
-        (status = 400, description = "Malformed multipart body", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed multipart body, or no boundary", body = Problem, content_type = "application/problem+json"),
         Reporter,
         (status = 404, description = "No such report of this organization", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The report was retracted", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "File larger than `max_evidence_bytes`", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "File larger than `max_evidence_bytes`, or a body larger than that and 64 KiB", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not multipart/form-data", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No file, a type not accepted, a SHA-256 that does not match, or a bad field", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No file, a type not accepted, a SHA-256 that does not match, or a bad or repeated field", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/reports/{id}/evidence")]
@@ -77,11 +82,22 @@ pub async fn upload(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     require_media_type(&req, "multipart/form-data")?;
+    let has_boundary = req
+        .mime_type()
+        .ok()
+        .flatten()
+        .is_some_and(|mime| mime.get_param(actix_web::mime::BOUNDARY).is_some());
+    if !has_boundary {
+        return Err(ApiError::BadRequest(
+            "multipart/form-data needs its boundary parameter".into(),
+        ));
+    }
     let limit = state.settings.max_evidence_bytes;
-    if declared_length(&req).is_some_and(|length| length > limit.saturating_add(FORM_ROOM)) {
+    let cap = limit.saturating_add(FORM_ROOM);
+    if declared_length(&req).is_some_and(|length| length > cap) {
         return Err(ApiError::PayloadTooLarge { limit });
     }
-    let mut form = Multipart::new(req.headers(), payload);
+    let mut form = Multipart::new(req.headers(), capped(payload, cap));
     let answer = receive(&state, reporter, id.into_inner(), &mut form).await;
     if answer.is_err() {
         drain(&mut form, limit).await;
@@ -96,10 +112,10 @@ async fn receive(
     report_id: String,
     form: &mut Multipart,
 ) -> Result<HttpResponse, ApiError> {
-    let (organization_id, rid) = (reporter.organization_id.clone(), report_id.clone());
+    let (owner, rid) = (reporter.clone(), report_id.clone());
     let keys = state.keys.clone();
     let key = state
-        .db(move |conn| evidence::prepare_upload(conn, &keys, &organization_id, &rid))
+        .db(move |conn| evidence::prepare_upload(conn, &keys, owner.owner(), &rid))
         .await?;
 
     let evidence_id = crate::store::new_id();
@@ -162,20 +178,24 @@ async fn read_form(
     let mut claimed_sha256 = None;
     let mut content_index = None;
     let mut description = None;
+    let mut seen = Vec::new();
     while let Some(field) = form.next().await {
-        let mut field = field.map_err(malformed)?;
+        let mut field = field.map_err(|e| unreadable(e, limit))?;
         let name = field.name().unwrap_or_default().to_owned();
+        if seen.contains(&name) {
+            return Err(ApiError::invalid(
+                format!("/{}", escape_pointer(&name)),
+                "duplicate",
+                "may be sent only once per upload",
+            ));
+        }
+        seen.push(name.clone());
         match name.as_str() {
-            "file" if file.is_some() => {
-                return Err(ApiError::invalid(
-                    "/file",
-                    "duplicate",
-                    "only one file may be sent per upload",
-                ));
-            }
             "file" => file = Some(stream_file(&mut field, sealed, limit).await?),
             "sha256" => {
-                let text = text(&mut field, "/sha256").await?.to_ascii_lowercase();
+                let text = text(&mut field, "/sha256", limit)
+                    .await?
+                    .to_ascii_lowercase();
                 if text.len() != 64 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
                     return Err(ApiError::invalid(
                         "/sha256",
@@ -186,7 +206,7 @@ async fn read_form(
                 claimed_sha256 = Some(text);
             }
             "content_index" => {
-                let text = text(&mut field, "/content_index").await?;
+                let text = text(&mut field, "/content_index", limit).await?;
                 let index = text.trim().parse::<u16>().map_err(|_| {
                     ApiError::invalid(
                         "/content_index",
@@ -197,7 +217,7 @@ async fn read_form(
                 content_index = Some(i32::from(index));
             }
             "description" => {
-                let text = text(&mut field, "/description").await?;
+                let text = text(&mut field, "/description", limit).await?;
                 if text.trim().is_empty() || text.chars().count() > MAX_DESCRIPTION_CHARS {
                     return Err(ApiError::invalid(
                         "/description",
@@ -246,7 +266,7 @@ async fn stream_file(
     let mut head = Vec::with_capacity(SNIFF_BYTES);
     let mut found = None;
     while let Some(chunk) = field.next().await {
-        let chunk = chunk.map_err(malformed)?;
+        let chunk = chunk.map_err(|e| unreadable(e, limit))?;
         size += chunk.len();
         if size > limit {
             return Err(ApiError::PayloadTooLarge { limit });
@@ -277,16 +297,22 @@ async fn stream_file(
     Ok((hex::encode(hasher.finalize()), size, media_type))
 }
 
-/// A text field of the form, at most [`MAX_TEXT_FIELD`] bytes of UTF-8.
-async fn text(field: &mut Field, pointer: &str) -> Result<String, ApiError> {
+/// A text field of the form, at most [`MAX_TEXT_FIELD`] bytes of UTF-8 that can be stored
+/// (no NUL character); `limit` is the upload's `max_evidence_bytes`.
+async fn text(field: &mut Field, pointer: &str, limit: usize) -> Result<String, ApiError> {
     let mut bytes = Vec::new();
     while let Some(chunk) = field.next().await {
-        bytes.extend_from_slice(&chunk.map_err(malformed)?);
+        bytes.extend_from_slice(&chunk.map_err(|e| unreadable(e, limit))?);
         if bytes.len() > MAX_TEXT_FIELD {
             return Err(ApiError::invalid(pointer, "length", "is too long"));
         }
     }
-    String::from_utf8(bytes).map_err(|_| ApiError::invalid(pointer, "type", "must be UTF-8 text"))
+    let text = String::from_utf8(bytes)
+        .map_err(|_| ApiError::invalid(pointer, "type", "must be UTF-8 text"))?;
+    if !storable::is_storable_text(&text) {
+        return Err(ApiError::Invalid(vec![storable::nul_error(pointer)]));
+    }
+    Ok(text)
 }
 
 /// Reads and discards the rest of the form (at most `cap` bytes) after a refusal, so that a
@@ -303,8 +329,32 @@ async fn drain(form: &mut Multipart, cap: usize) {
     }
 }
 
-fn malformed(error: actix_multipart::MultipartError) -> ApiError {
-    ApiError::BadRequest(format!("the multipart body could not be read: {error}"))
+/// `payload`, ending with [`PayloadError::Overflow`] once more than `cap` bytes have come,
+/// whether the body declared its length or came chunked.
+fn capped(
+    payload: web::Payload,
+    cap: usize,
+) -> impl Stream<Item = Result<web::Bytes, PayloadError>> + 'static {
+    let mut received = 0usize;
+    payload.map(move |chunk| {
+        let chunk = chunk?;
+        received = received.saturating_add(chunk.len());
+        if received > cap {
+            return Err(PayloadError::Overflow);
+        }
+        Ok(chunk)
+    })
+}
+
+/// A form that could not be read: 413 when the body passed its cap (see [`capped`]; `limit` is
+/// the upload's `max_evidence_bytes`), 400 otherwise.
+fn unreadable(error: MultipartError, limit: usize) -> ApiError {
+    match error {
+        MultipartError::Payload(PayloadError::Overflow) => ApiError::PayloadTooLarge {
+            limit: limit.saturating_add(FORM_ROOM),
+        },
+        error => ApiError::BadRequest(format!("the multipart body could not be read: {error}")),
+    }
 }
 
 fn invalid(error: crate::error::FieldError) -> ApiError {

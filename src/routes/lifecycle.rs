@@ -102,7 +102,6 @@ pub async fn retract(
     body: JsonBody<RetractionRequest>,
 ) -> Result<web::Json<SubmittedReport>, ApiError> {
     body.value.check()?;
-    let organization_id = reporter.organization_id.clone();
     let event = meta.event(Some(&reporter.actor()), "report.retract", Some(&id));
     let submitter = submitter(reporter, &meta);
     let signer = state.receipts.clone();
@@ -113,7 +112,7 @@ pub async fn retract(
             reports::get(
                 conn,
                 &keys,
-                &organization_id,
+                submitter.owner(),
                 &ReportKey::Id(id.to_string()),
                 &signer,
             )

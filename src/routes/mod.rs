@@ -78,5 +78,4 @@ where
     .service(auth::jwks)
     .service(ops::healthz)
     .service(ops::readyz)
-    .service(ops::metrics)
 }

@@ -1,4 +1,6 @@
-//! Operations endpoints at the root: liveness, and readiness with the state of the e-mail outbox.
+//! Operations endpoints at the root: liveness, and readiness with the state of the e-mail
+//! outbox; and the Prometheus metrics, served on `metrics_bind` only (see
+//! [`crate::startup`]), never on the API's port.
 
 use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
@@ -63,14 +65,7 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<Readiness>, 
 }
 
 /// Prometheus metrics (text format): requests by route and status, latency, database pool,
-/// reports received by mode, keys the rate limiters track. Expose it to the monitoring network only.
-#[utoipa::path(
-    tag = "operations",
-    responses(
-        (status = 200, description = "Prometheus text format", body = String, content_type = "text/plain"),
-        (status = 503, description = "Database unavailable", body = crate::error::Problem, content_type = "application/problem+json"),
-    )
-)]
+/// reports received by mode, keys the rate limiters track; 503 when the database is unavailable.
 #[get("/metrics")]
 pub async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let depth = state.db(outbox::depth).await?;

@@ -116,10 +116,13 @@ const DOCS_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'sel
      script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 /// The Content-Security-Policy of everything else: nothing may be loaded or framed.
 const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
+/// The Content-Security-Policy of a downloaded file (evidence, as uploaded): the API's, and a
+/// sandbox, so that an HTML file opened in a browser runs no script and is of no origin.
+pub const DOWNLOAD_CSP: &str = "default-src 'none'; frame-ancestors 'none'; sandbox";
 
-/// Headers on every response: no MIME sniffing, no framing, no referrer, a strict CSP, and
-/// `Cache-Control: no-store` (answers carry report content, tokens and secrets), unless the
-/// handler set its own caching.
+/// Headers on every response: no MIME sniffing, no framing, no referrer, a strict CSP (unless
+/// the handler set a stricter one of its own, as a download does), and `Cache-Control: no-store`
+/// (answers carry report content, tokens and secrets), unless the handler set its own caching.
 fn add_security_headers(route: &str, headers: &mut HeaderMap) {
     let csp = if route.starts_with("/docs") {
         DOCS_CSP
@@ -130,12 +133,17 @@ fn add_security_headers(route: &str, headers: &mut HeaderMap) {
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::REFERRER_POLICY, "no-referrer"),
-        (header::CONTENT_SECURITY_POLICY, csp),
     ];
     for (name, value) in fixed {
         headers.insert(name, HeaderValue::from_static(value));
     }
-    if !headers.contains_key(header::CACHE_CONTROL) {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let defaults = [
+        (header::CONTENT_SECURITY_POLICY, csp),
+        (header::CACHE_CONTROL, "no-store"),
+    ];
+    for (name, value) in defaults {
+        if !headers.contains_key(&name) {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
     }
 }

@@ -357,7 +357,10 @@ pub async fn download_evidence(
             format!("attachment; filename=\"{evidence_id}\""),
         ))
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .insert_header((header::CONTENT_SECURITY_POLICY, "sandbox"))
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            super::request_id::DOWNLOAD_CSP,
+        ))
         .body(SizedStream::new(size, plaintext)))
 }
 

@@ -135,8 +135,8 @@ pub async fn submit_batch(
     payload: web::Payload,
 ) -> Result<web::Json<BatchResults>, ApiError> {
     let limit = state.settings.max_batch_body_bytes;
-    let batch: JsonBody<BatchRequest> = body::read_json(&req, payload.into_inner(), limit).await?;
-    let items = batch.value.reports;
+    let batch: BatchRequest = body::read_batch(&req, payload.into_inner(), limit).await?;
+    let items = batch.reports;
     if !(1..=MAX_BATCH_REPORTS).contains(&items.len()) {
         return Err(ApiError::invalid(
             "/reports",
@@ -258,7 +258,7 @@ pub async fn list(
     let page = Page::try_from(page.into_inner())?;
     let status = filter.status;
     let items = state
-        .db(move |conn| reports::list(conn, &reporter.organization_id, status, &page))
+        .db(move |conn| reports::list(conn, reporter.owner(), status, &page))
         .await?;
     Ok(web::Json(items))
 }
@@ -323,8 +323,7 @@ async fn read_own(
     let keys = state.keys.clone();
     let report = state
         .db(move |conn| {
-            let read =
-                |conn: &mut _| reports::get(conn, &keys, &reporter.organization_id, &key, &signer);
+            let read = |conn: &mut _| reports::get(conn, &keys, reporter.owner(), &key, &signer);
             audit::recorded_as(conn, &event, read, |r: &SubmittedReport| {
                 Some(r.receipt.id.clone())
             })

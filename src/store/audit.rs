@@ -367,9 +367,11 @@ pub struct AuditFilter {
     pub action: Option<String>,
     /// Only events on this target.
     pub target: Option<String>,
-    /// Only events at or after this time (RFC 3339).
+    /// Only events at or after this time (RFC 3339, years 0001 to 9999).
+    #[serde(default, deserialize_with = "crate::domain::storable::optional_time")]
     pub from: Option<chrono::DateTime<chrono::Utc>>,
-    /// Only events before this time (RFC 3339).
+    /// Only events before this time (RFC 3339, years 0001 to 9999).
+    #[serde(default, deserialize_with = "crate::domain::storable::optional_time")]
     pub to: Option<chrono::DateTime<chrono::Utc>>,
 }
 

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::lifecycle::refuse_if_retracted;
 use super::organizations::parse;
+use super::reports::ReportOwner;
 use super::review::{NewEvent, record_event};
 use super::sealed::FreeText;
 use crate::db::schema::{report_content, report_evidence, reports};
@@ -34,17 +35,17 @@ pub struct NewEvidence {
     pub description: Option<String>,
 }
 
-/// Before an upload to one of the organization's reports (404 if not its own, 409 if
-/// retracted): answers the report's data key, which encrypts the file.
+/// Before an upload to one of `owner`'s reports (404 if not its own, 409 if retracted):
+/// answers the report's data key, which encrypts the file.
 pub fn prepare_upload(
     conn: &mut DbConnection,
     keys: &KeyStore,
-    organization_id: &str,
+    owner: ReportOwner<'_>,
     report_id: &str,
 ) -> Result<DataKey, ApiError> {
-    let (status, key_id): (String, String) = reports::table
+    let (status, key_id): (String, String) = owner
+        .reports()
         .filter(reports::id.eq(report_id))
-        .filter(reports::organization_id.eq(organization_id))
         .select((reports::status, reports::key_id))
         .first(conn)?;
     refuse_if_retracted(parse::<ReportStatus>(&status)?)?;

@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::organizations::parse;
-use super::reports::{AccountHashes, Parts, Submitter, insert_parts};
+use super::reports::{AccountHashes, Parts, ReportOwner, Submitter, insert_parts};
 use super::review::{NewEvent, record_event, record_sealed_event};
 use crate::auth::receipt::{ReceiptSigner, Received};
 use crate::db::schema::{
@@ -61,15 +61,15 @@ struct Amending<'a> {
 }
 
 /// The report's external id, status and version, and what an amendment needs of it, if it is
-/// the organization's (404 otherwise).
+/// one of `owner`'s (404 otherwise).
 fn own_report<'a>(
     conn: &mut DbConnection,
-    organization_id: &str,
+    owner: ReportOwner<'_>,
     report_id: &'a str,
 ) -> Result<(String, ReportStatus, i32, Amending<'a>), ApiError> {
-    let (external_id, status, severity, version, service, key_id) = reports::table
+    let (external_id, status, severity, version, service, key_id) = owner
+        .reports()
         .filter(reports::id.eq(report_id))
-        .filter(reports::organization_id.eq(organization_id))
         .select((
             reports::external_id,
             reports::status,
@@ -112,8 +112,7 @@ pub fn amend(
     hasher: &WordHasher,
 ) -> Result<Amended, ApiError> {
     let (external_id, number, received_at, replayed) = portable::write_transaction(conn, |conn| {
-        let (external_id, status, _, report) =
-            own_report(conn, &submitter.organization_id, report_id)?;
+        let (external_id, status, _, report) = own_report(conn, submitter.owner(), report_id)?;
         refuse_if_retracted(status)?;
         let earlier = report_amendments::table
             .filter(report_amendments::report_id.eq(report_id))
@@ -350,7 +349,7 @@ pub fn retract(
     reason: &str,
 ) -> Result<(), ApiError> {
     portable::write_transaction(conn, |conn| {
-        let (_, from, version, report) = own_report(conn, &submitter.organization_id, report_id)?;
+        let (_, from, version, report) = own_report(conn, submitter.owner(), report_id)?;
         match from {
             ReportStatus::Retracted => return Ok(()),
             ReportStatus::Closed | ReportStatus::Referred => {

@@ -10,12 +10,12 @@ use super::audit::NewAuditEvent;
 use super::organizations::parse;
 use super::review::{EventRow, NewEvent};
 use crate::auth::receipt::{ReceiptSigner, Received};
-use crate::db::DbConnection;
 use crate::db::portable::{self, insert_rows};
 use crate::db::schema::{
     report_accounts, report_contact_handles, report_content, report_events, report_groups,
     report_indicators, report_locations, report_prior_reports, report_words, reports,
 };
+use crate::db::{DbConnection, MultiBackend};
 use crate::domain::indicators::{self, IndexEntry};
 use crate::domain::organization::CredentialMode;
 use crate::domain::pagination::{Page, Paginated};
@@ -26,6 +26,28 @@ use crate::domain::submission::{Receipt, ReportSummary, SubmittedReport};
 use crate::domain::user::{Actor, Role};
 use crate::error::ApiError;
 use crate::keys::{KeyStore, NewKey, place};
+
+/// Whose reports an API client sees and changes: its organization's, in its credential's mode.
+/// A test-mode credential reaches only test reports, a live one only live reports; any other
+/// report is absent to it (404).
+#[derive(Debug, Clone, Copy)]
+pub struct ReportOwner<'a> {
+    /// The organization.
+    pub organization_id: &'a str,
+    /// The credential's mode.
+    pub mode: CredentialMode,
+}
+
+impl<'a> ReportOwner<'a> {
+    /// The owner's reports, to be filtered further: where every read or change of a
+    /// submitter's own reports starts.
+    pub(super) fn reports(self) -> reports::BoxedQuery<'a, MultiBackend> {
+        reports::table
+            .filter(reports::organization_id.eq(self.organization_id))
+            .filter(reports::mode.eq(self.mode.as_ref().to_owned()))
+            .into_boxed()
+    }
+}
 
 /// Who is submitting: the organization, its credential and that credential's mode.
 #[derive(Debug, Clone)]
@@ -38,6 +60,16 @@ pub struct Submitter {
     pub mode: CredentialMode,
     /// The audit event of a stored report (its target is filled in with the new id).
     pub audit: NewAuditEvent,
+}
+
+impl Submitter {
+    /// The reports this submitter reaches.
+    pub fn owner(&self) -> ReportOwner<'_> {
+        ReportOwner {
+            organization_id: &self.organization_id,
+            mode: self.mode,
+        }
+    }
 }
 
 /// The outcome of a submission.
@@ -196,8 +228,9 @@ fn judge_and_insert(
     let known_prior: HashSet<String> = if cited.is_empty() {
         HashSet::new()
     } else {
-        reports::table
-            .filter(reports::organization_id.eq(organization_id))
+        submitter
+            .owner()
+            .reports()
             .filter(reports::id.eq_any(&cited))
             .select(reports::id)
             .load::<String>(conn)?
@@ -205,10 +238,21 @@ fn judge_and_insert(
             .collect()
     };
 
+    let mode = submitter.mode.as_ref();
     let mut judgements = Vec::with_capacity(bodies.len());
     let mut new = Vec::new();
     for body in bodies {
         let external_id = &body.report.external_id;
+        // Column 3 of a receipt row and of a tombstone row is the report's mode.
+        let other_mode = claimed
+            .get(external_id)
+            .map(|row| row.3.as_str())
+            .or_else(|| purged.get(external_id).map(|row| row.3.as_str()))
+            .is_some_and(|claimed_by| claimed_by != mode);
+        if other_mode {
+            judgements.push(Err(taken_in_other_mode(external_id)));
+            continue;
+        }
         if let Some(row) = claimed.get(external_id) {
             judgements.push(Ok((row.clone(), false)));
             continue;
@@ -235,6 +279,19 @@ fn judge_and_insert(
     }
     insert(conn, submitter, &new, data_keys)?;
     Ok(judgements)
+}
+
+/// 409 for an `external_id` that a report of the organization in the other mode (live or test)
+/// has, or had: an organization's external ids are one namespace, but a credential learns
+/// nothing of the other mode's report, not even its id.
+fn taken_in_other_mode(external_id: &str) -> ApiError {
+    ApiError::Conflict {
+        detail: format!(
+            "external_id {external_id:?} is taken by a report of your organization in the other \
+             mode (live or test); choose another"
+        ),
+        existing_id: None,
+    }
 }
 
 fn replay_or_conflict(stored: Receipt, sha256: &str) -> Result<Submission, ApiError> {
@@ -604,17 +661,16 @@ pub enum ReportKey {
     ExternalId(String),
 }
 
-/// One of the organization's own reports as submitted; 404 when absent or another's.
+/// One of `owner`'s reports as submitted; 404 when absent or another's (also one of its
+/// organization in the other mode).
 pub fn get(
     conn: &mut DbConnection,
     keys: &KeyStore,
-    organization_id: &str,
+    owner: ReportOwner<'_>,
     key: &ReportKey,
     signer: &ReceiptSigner,
 ) -> Result<SubmittedReport, ApiError> {
-    let query = reports::table
-        .filter(reports::organization_id.eq(organization_id))
-        .into_boxed();
+    let query = owner.reports();
     let query = match key {
         ReportKey::Id(id) => query.filter(reports::id.eq(id)),
         ReportKey::ExternalId(external_id) => query.filter(reports::external_id.eq(external_id)),
@@ -625,7 +681,7 @@ pub fn get(
         .optional()?
     else {
         return Err(
-            match super::retention::gone_or_not_found(conn, Some(organization_id), key) {
+            match super::retention::gone_or_not_found(conn, Some(owner), key) {
                 ApiError::Gone(tombstone) => ApiError::Gone(Box::new(tombstone.for_submitter())),
                 other => other,
             },
@@ -636,24 +692,23 @@ pub fn get(
     let report = serde_json::from_str(&body).map_err(|e| ApiError::Internal(e.into()))?;
     let amendments = super::lifecycle::amendments(conn, &row.0, &key)?;
     Ok(SubmittedReport {
-        receipt: receipt(row, organization_id, signer)?,
+        receipt: receipt(row, owner.organization_id, signer)?,
         report,
         amendments,
     })
 }
 
-/// The organization's reports, newest first, optionally only those in `status`.
+/// `owner`'s reports, newest first, optionally only those in `status`.
 pub fn list(
     conn: &mut DbConnection,
-    organization_id: &str,
+    owner: ReportOwner<'_>,
     status: Option<SubmitterStatus>,
     page: &Page,
 ) -> Result<Paginated<ReportSummary>, ApiError> {
-    let mut query = reports::table
-        .filter(reports::organization_id.eq(organization_id))
+    let mut query = owner
+        .reports()
         .order(reports::id.desc())
-        .limit(page.limit + 1)
-        .into_boxed();
+        .limit(page.limit + 1);
     if let Some(status) = status {
         let statuses: Vec<&str> = status
             .internal_statuses()

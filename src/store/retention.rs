@@ -19,7 +19,7 @@ use diesel::prelude::*;
 
 use super::audit::{self, NewAuditEvent};
 use super::organizations::parse;
-use super::reports::ReportKey;
+use super::reports::{ReportKey, ReportOwner};
 use super::review::{NewEvent, record_event, record_sealed_event};
 use super::sealed::FreeText;
 use crate::db::portable::{self, load_skipping_locked};
@@ -315,15 +315,17 @@ fn tombstone(row: TombstoneRow) -> Result<Tombstone, ApiError> {
 }
 
 /// The answer to a lookup that found no report: 410 with the tombstone when the report was
-/// purged (of `organization_id`, when given), 404 otherwise.
+/// purged (one of `owner`'s, when given), 404 otherwise.
 pub fn gone_or_not_found(
     conn: &mut DbConnection,
-    organization_id: Option<&str>,
+    owner: Option<ReportOwner<'_>>,
     key: &ReportKey,
 ) -> ApiError {
     let mut query = report_tombstones::table.into_boxed::<MultiBackend>();
-    if let Some(organization_id) = organization_id {
-        query = query.filter(report_tombstones::organization_id.eq(organization_id.to_owned()));
+    if let Some(owner) = owner {
+        query = query
+            .filter(report_tombstones::organization_id.eq(owner.organization_id.to_owned()))
+            .filter(report_tombstones::mode.eq(owner.mode.as_ref().to_owned()));
     }
     query = match key {
         ReportKey::Id(id) => query.filter(report_tombstones::report_id.eq(id.clone())),

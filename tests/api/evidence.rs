@@ -325,3 +325,128 @@ async fn evidence_over_the_size_limit_is_refused_with_413() {
     .await;
     assert_eq!(stored["size"], fits.len());
 }
+
+/// `POST` a hand-made multipart `body` to a report's evidence, as a stream of 64 KiB pieces of
+/// unknown length (chunked), with `content_type`.
+async fn upload_raw(
+    app: &TestApp,
+    token: &str,
+    report_id: &str,
+    content_type: &str,
+    body: Vec<u8>,
+) -> reqwest::Response {
+    let pieces: Vec<Result<Vec<u8>, std::io::Error>> =
+        body.chunks(64 * 1024).map(|c| Ok(c.to_vec())).collect();
+    app.client
+        .post(format!(
+            "{}/api/v1/reports/{report_id}/evidence",
+            app.address
+        ))
+        .bearer_auth(token)
+        .header("content-type", content_type)
+        .body(reqwest::Body::wrap_stream(stream::iter(pieces)))
+        .send()
+        .await
+        .unwrap()
+}
+
+/// A multipart body (boundary `b`) of `fields` (name, value) and then a small PNG file.
+fn form_body(preamble: &[u8], fields: &[(&str, &str)]) -> Vec<u8> {
+    let mut body = preamble.to_vec();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--b\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\n\r\n",
+    );
+    body.extend_from_slice(&png(100));
+    body.extend_from_slice(b"\r\n--b--\r\n");
+    body
+}
+
+#[actix_web::test]
+async fn every_part_of_an_upload_is_bounded_and_judged_before_it_is_stored() {
+    let app = spawn_app_with(|settings| settings.max_evidence_bytes = 1024 * 1024).await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    let token = &reporter.token;
+    let id = app.submit(token, &valid_report()).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let multipart = "multipart/form-data; boundary=b";
+
+    // No boundary: a 400, not a panic; the server answers the next request.
+    let problem = expect(
+        upload_raw(&app, token, &id, "multipart/form-data", form_body(b"", &[])).await,
+        400,
+    )
+    .await;
+    assert!(problem["detail"].as_str().unwrap().contains("boundary"));
+
+    // A NUL in the description: 422 where it is (PostgreSQL cannot store it).
+    let nul = form_body(b"", &[("description", "screen\0shot")]);
+    let problem = expect(upload_raw(&app, token, &id, multipart, nul).await, 422).await;
+    assert_eq!(
+        (
+            &problem["errors"][0]["pointer"],
+            &problem["errors"][0]["code"]
+        ),
+        (&json!("/description"), &json!("nul"))
+    );
+
+    // The same text field sent again and again, chunked (10 000 times 8 000 bytes were
+    // accepted): refused at its first repeat.
+    let long = "d".repeat(1900);
+    let repeated = form_body(b"", &vec![("description", long.as_str()); 1000]);
+    let problem = expect(upload_raw(&app, token, &id, multipart, repeated).await, 422).await;
+    assert_eq!(
+        (
+            &problem["errors"][0]["pointer"],
+            &problem["errors"][0]["code"]
+        ),
+        (&json!("/description"), &json!("duplicate"))
+    );
+
+    // A chunked body past max_evidence_bytes and 64 KiB, however it is made up: 413.
+    let padded = form_body(&vec![b'x'; 2 * 1024 * 1024], &[]);
+    expect(upload_raw(&app, token, &id, multipart, padded).await, 413).await;
+    assert!(stored_files(&app, &id).is_empty());
+
+    // And a proper form is stored.
+    let fine = form_body(b"", &[("description", "Screenshot")]);
+    let stored = expect(upload_raw(&app, token, &id, multipart, fine).await, 201).await;
+    assert_eq!(stored["description"], "Screenshot");
+}
+
+#[actix_web::test]
+async fn a_downloaded_file_keeps_its_sandbox_content_security_policy() {
+    let app = spawn_app().await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    let analyst = app.staff_token(Role::Analyst).await;
+    let id = app.submit(&reporter.token, &valid_report()).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let page = b"<!DOCTYPE html><html><script>alert(document.cookie)</script></html>";
+    let form = file_form(page, "capture.html", "text/html");
+    let stored = expect(upload(&app, &reporter.token, &id, form).await, 201).await;
+    let evidence_id = stored["id"].as_str().unwrap();
+    let download = app
+        .get(
+            &format!("/api/v1/review/reports/{id}/evidence/{evidence_id}"),
+            &analyst,
+        )
+        .await;
+    assert_eq!(download.status(), 200);
+    assert_eq!(download.headers()["content-type"], "text/html");
+    let policy = download.headers()["content-security-policy"]
+        .to_str()
+        .unwrap();
+    let directives: Vec<&str> = policy.split(';').map(str::trim).collect();
+    for directive in ["sandbox", "default-src 'none'", "frame-ancestors 'none'"] {
+        assert!(directives.contains(&directive), "{policy}");
+    }
+}

@@ -1,11 +1,15 @@
 //! Limits and protections every response carries: rate limits, security headers, CORS, metrics,
-//! and logs free of personal data.
+//! and logs free of personal data; and data files private to the server's user.
+
+use std::path::Path;
 
 use report_portal::domain::organization::CredentialMode;
 use report_portal::domain::user::Role;
-use serde_json::json;
+use serde_json::{Value, json};
 
-use crate::helpers::{captured_logs, expect, spawn_app, spawn_app_with, valid_report};
+use crate::helpers::{
+    captured_logs, expect, fresh_database, spawn_app, spawn_app_with, valid_report,
+};
 
 #[actix_web::test]
 async fn a_caller_over_its_rate_gets_429_with_retry_after() {
@@ -136,7 +140,7 @@ async fn metrics_count_requests_by_route_and_reports_by_mode() {
     expect(app.post_report(&reporter.token, &valid_report()).await, 201).await;
     let text = app
         .client
-        .get(format!("{}/metrics", app.address))
+        .get(format!("{}/metrics", app.metrics_address))
         .send()
         .await
         .unwrap()
@@ -487,7 +491,7 @@ async fn idle_rate_limits_and_old_sign_in_failures_are_forgotten() {
     let tracked = || async {
         let metrics = app
             .client
-            .get(format!("{}/metrics", app.address))
+            .get(format!("{}/metrics", app.metrics_address))
             .send()
             .await
             .unwrap()
@@ -511,4 +515,182 @@ async fn idle_rate_limits_and_old_sign_in_failures_are_forgotten() {
     // The failure of a moment ago is kept (its account's and its pair's); the old one is not.
     assert_eq!(kept.len(), 2, "{kept:?}");
     assert!(kept[0].starts_with("account:") && kept[1].starts_with("pair:"));
+}
+
+/// The binary with `args` under a permissive shell (umask 000), with the environment `env`.
+fn permissive(args: &[&str], env: &[(&str, &str)]) -> std::process::Command {
+    let mut command = std::process::Command::new("sh");
+    command
+        .args(["-c", r#"umask 000 && exec "$0" "$@""#])
+        .arg(env!("CARGO_BIN_EXE_report-portal"))
+        .args(args)
+        .envs(env.iter().copied())
+        .stdout(std::process::Stdio::piped());
+    command
+}
+
+/// Stops the server process at the end of the test.
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Every folder and file under `folder`, with its path relative to it and its mode.
+fn modes_under(folder: &Path) -> Vec<(String, bool, u32)> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut found = Vec::new();
+    let mut pending = vec![folder.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let metadata = std::fs::symlink_metadata(&path).unwrap();
+            let relative = path.strip_prefix(folder).unwrap().display().to_string();
+            found.push((
+                relative,
+                metadata.is_dir(),
+                metadata.permissions().mode() & 0o777,
+            ));
+            if metadata.is_dir() {
+                pending.push(path);
+            }
+        }
+    }
+    found
+}
+
+#[actix_web::test]
+async fn every_data_file_is_private_whatever_the_umask() {
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("data");
+    let database = fresh_database(&data.join("portal.db"));
+    let address = format!("127.0.0.1:{}", crate::smtp::unused_port());
+    let env = [
+        ("PORTAL_DATA_DIR", data.to_str().unwrap()),
+        ("DATABASE_URL", database.as_str()),
+        ("PORTAL_LOG", "warn"),
+        ("PORTAL_BIND", address.as_str()),
+        ("PORTAL_METRICS_BIND", "127.0.0.1:0"),
+        ("PORTAL_NOTIFY_TO", "desk@dhs.example"),
+        ("PORTAL_MAIL_POLL_SECONDS", "0.2"),
+    ];
+    let run = |args: &[&str]| -> Value {
+        let output = permissive(args, &env).output().unwrap();
+        assert!(output.status.success(), "{args:?}");
+        serde_json::from_slice(&output.stdout).unwrap()
+    };
+    let organization = run(&["org", "create", "--name", "Umask Social", "--vetted"]);
+    let credential = run(&[
+        "credential",
+        "create",
+        "--org",
+        organization["id"].as_str().unwrap(),
+    ]);
+    let _server = Server(
+        permissive(&["serve"], &env)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let base = format!("http://{address}");
+    let client = reqwest::Client::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !client
+        .get(format!("{base}/readyz"))
+        .send()
+        .await
+        .is_ok_and(|r| r.status() == 200)
+    {
+        assert!(std::time::Instant::now() < deadline, "the server got ready");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+
+    // Some activity: a token, a report (an e-mail to the desk), an evidence file.
+    let token: Value = client
+        .post(format!("{base}/api/v1/auth/token"))
+        .basic_auth(
+            credential["client_id"].as_str().unwrap(),
+            credential["client_secret"].as_str(),
+        )
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = token["access_token"].as_str().unwrap();
+    let receipt = client
+        .post(format!("{base}/api/v1/reports"))
+        .bearer_auth(token)
+        .json(&valid_report())
+        .send()
+        .await
+        .unwrap();
+    let receipt = expect(receipt, 201).await;
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(b"Plain text evidence.".to_vec()).file_name("a.txt"),
+    );
+    let uploaded = client
+        .post(format!(
+            "{base}/api/v1/reports/{}/evidence",
+            receipt["id"].as_str().unwrap()
+        ))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    expect(uploaded, 201).await;
+    let mail_sent = || {
+        std::fs::read_dir(data.join("mail")).is_ok_and(|files| {
+            files
+                .flatten()
+                .any(|f| f.path().extension().is_some_and(|e| e == "eml"))
+        })
+    };
+    while !mail_sent() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the e-mail was written"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+
+    let found = modes_under(&data);
+    let open: Vec<_> = found
+        .iter()
+        .filter(|(_, is_dir, mode)| *mode != if *is_dir { 0o700 } else { 0o600 })
+        .collect();
+    assert!(open.is_empty(), "open to others: {open:?}");
+    let names: Vec<&str> = found.iter().map(|(name, _, _)| name.as_str()).collect();
+    let mut expected = vec![
+        "jwt-ed25519.pem",
+        "search.key",
+        "keys.db",
+        "master-keys",
+        "evidence",
+        "mail",
+    ];
+    if !database.starts_with("postgres") {
+        expected.extend(["portal.db", "portal.db-wal", "portal.db-shm"]);
+    }
+    for name in expected {
+        assert!(names.contains(&name), "{name} in {names:?}");
+    }
+    for folder in ["master-keys/", "evidence/", "mail/"] {
+        assert!(
+            found
+                .iter()
+                .any(|(name, is_dir, _)| name.starts_with(folder) && !is_dir),
+            "a file under {folder}: {names:?}"
+        );
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let top = std::fs::metadata(&data).unwrap().permissions().mode() & 0o777;
+    assert_eq!(top, 0o700, "the data folder");
 }

@@ -23,6 +23,8 @@ pub const STAFF_PASSWORD: &str = "orbit-Lantern-97-quietly";
 pub struct TestApp {
     /// `http://127.0.0.1:<port>`.
     pub address: String,
+    /// `http://127.0.0.1:<port>` of the metrics server (`metrics_bind`).
+    pub metrics_address: String,
     /// The settings the application runs with.
     pub settings: Settings,
     /// An HTTP client.
@@ -100,6 +102,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let mut settings = Settings {
         data_dir: data_dir.path().to_path_buf(),
         bind: "127.0.0.1:0".into(),
+        metrics_bind: "127.0.0.1:0".into(),
         workers: 2,
         db_pool_size: 4,
         database_url: SecretUrl(fresh_database(&data_dir.path().join("portal.db"))),
@@ -112,15 +115,15 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let thread = std::thread::spawn(move || {
         actix_web::rt::System::new().block_on(async move {
             let application = Application::build(app_settings).expect("application starts");
-            started
-                .send((application.port(), application.handle()))
-                .unwrap();
+            let ports = (application.port(), application.metrics_port());
+            started.send((ports, application.handle())).unwrap();
             application.run_until_stopped().await.expect("server runs");
         })
     });
-    let (port, handle) = running.recv().expect("application starts");
+    let ((port, metrics_port), handle) = running.recv().expect("application starts");
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
+        metrics_address: format!("http://127.0.0.1:{}", metrics_port.unwrap_or_default()),
         settings,
         client: reqwest::Client::new(),
         server: Some((handle, thread)),

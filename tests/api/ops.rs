@@ -1,8 +1,10 @@
-//! Operations endpoints, the documentation, and the committed OpenAPI document.
+//! Operations endpoints, the metrics on an address of their own, the documentation, and the
+//! committed OpenAPI document.
 
+use report_portal::domain::organization::CredentialMode;
 use serde_json::Value;
 
-use crate::helpers::{expect, spawn_app};
+use crate::helpers::{expect, spawn_app, valid_report};
 
 #[actix_web::test]
 async fn health_and_readiness_answer() {
@@ -81,5 +83,45 @@ async fn the_committed_openapi_document_is_what_the_server_serves() {
     ] {
         assert!(paths.contains_key(path), "{path} is documented");
     }
+    assert!(
+        !paths.contains_key("/metrics"),
+        "not an endpoint of the API's port"
+    );
     assert!(served["components"]["securitySchemes"]["bearer"].is_object());
+}
+
+#[actix_web::test]
+async fn metrics_are_served_on_their_own_address_and_never_on_the_public_port() {
+    let app = spawn_app().await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    app.submit(&reporter.token, &valid_report()).await;
+    // On the API's port, the live report count is nobody's business.
+    let public = app
+        .client
+        .get(format!("{}/metrics", app.address))
+        .send()
+        .await
+        .unwrap();
+    let problem = expect(public, 404).await;
+    assert_eq!(problem["status"], 404);
+    // On metrics_bind, Prometheus finds it; and nothing else is served there.
+    let scraped = app
+        .client
+        .get(format!("{}/metrics", app.metrics_address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(scraped.status(), 200);
+    let text = scraped.text().await.unwrap();
+    assert!(
+        text.contains(r#"portal_reports_received_total{mode="live"} 1"#),
+        "{text}"
+    );
+    let elsewhere = app
+        .client
+        .get(format!("{}/api/v1/reports", app.metrics_address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(elsewhere.status(), 404);
 }

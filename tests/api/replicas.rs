@@ -53,6 +53,7 @@ async fn start_replica(
         .env("DATABASE_URL", database_url)
         .env("PORTAL_DATA_DIR", &data_dir)
         .env("PORTAL_BIND", &address)
+        .env("PORTAL_METRICS_BIND", "127.0.0.1:0")
         .env("PORTAL_WORKERS", "2")
         .env("PORTAL_JWT_KEY_FILE", keys.join("jwt-ed25519.pem"))
         .env("PORTAL_SEARCH_KEY_FILE", keys.join("search.key"))

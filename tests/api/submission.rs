@@ -1,12 +1,13 @@
 //! Submitting reports and reading them back: the happy path, idempotency, concurrency,
-//! pagination, test mode and tenant isolation.
+//! pagination, test mode and tenant isolation, also between an organization's live and test
+//! credentials.
 
 use futures_util::future::join_all;
-use report_portal::domain::organization::CredentialMode;
+use report_portal::domain::organization::{CredentialMode, OrganizationStatus};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::helpers::{expect, spawn_app, valid_report};
+use crate::helpers::{TestApp, expect, spawn_app, valid_report};
 
 #[actix_web::test]
 async fn a_report_is_stored_and_read_back_exactly_as_submitted() {
@@ -319,6 +320,92 @@ async fn a_test_credential_marks_its_reports_as_test() {
     assert!(reporter.credential.client_id.starts_with("rp_test_"));
     let receipt = expect(app.post_report(&reporter.token, &valid_report()).await, 201).await;
     assert_eq!(receipt["mode"], "test");
+}
+
+/// What a credential of one mode tries on a report of the other mode of its own organization:
+/// every reporter endpoint that names a report, each answered 404.
+async fn probe_the_other_mode(app: &TestApp, token: &str, id: &str, external_id: &str) {
+    let missing = |response: reqwest::Response, what: &str| {
+        let what = what.to_owned();
+        async move {
+            assert_eq!(response.status(), 404, "{what}");
+            expect(response, 404).await;
+        }
+    };
+    let read = app.get(&format!("/api/v1/reports/{id}"), token).await;
+    missing(read, "read by id").await;
+    let path = format!("/api/v1/reports/by-external-id/{external_id}");
+    missing(app.get(&path, token).await, "read by external id").await;
+    let amendment = json!({"note": "A correction from the other mode."});
+    let path = format!("/api/v1/reports/{id}/amendments");
+    missing(app.post_json(&path, token, &amendment).await, "amend").await;
+    let path = format!("/api/v1/reports/{id}/retraction");
+    let retraction = json!({"reason": "Sent by mistake."});
+    missing(app.post_json(&path, token, &retraction).await, "retract").await;
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(b"Plain text evidence.".to_vec()).file_name("a.txt"),
+    );
+    let upload = app
+        .client
+        .post(format!("{}/api/v1/reports/{id}/evidence", app.address))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    missing(upload, "upload evidence").await;
+}
+
+#[actix_web::test]
+async fn a_credential_reaches_only_the_reports_of_its_own_mode() {
+    let app = spawn_app().await;
+    let organization_id = app.create_organization(OrganizationStatus::Vetted);
+    let mut tokens = Vec::new();
+    let mut reports = Vec::new();
+    for mode in [CredentialMode::Live, CredentialMode::Test] {
+        let credential = app.create_credential(&organization_id, mode);
+        let token = app.token_for(&credential).await;
+        let report = valid_report();
+        let receipt = app.submit(&token, &report).await;
+        let external_id = report["external_id"].as_str().unwrap().to_owned();
+        reports.push((receipt["id"].as_str().unwrap().to_owned(), external_id));
+        tokens.push(token);
+    }
+    for (mine, theirs) in [(0, 1), (1, 0)] {
+        let (token, (other_id, other_external_id)) = (&tokens[mine], &reports[theirs]);
+        probe_the_other_mode(&app, token, other_id, other_external_id).await;
+
+        let list = expect(app.get("/api/v1/reports", token).await, 200).await;
+        let listed: Vec<&str> = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| item["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(listed, [reports[mine].0.as_str()]);
+
+        // Citing the other mode's report is citing an unknown report, and its external_id
+        // is taken without its id being told.
+        let mut citing = valid_report();
+        citing["prior_report_ids"] = json!([other_id]);
+        let refused = expect(app.post_report(token, &citing).await, 422).await;
+        assert_eq!(refused["errors"][0]["code"], "unknown_report");
+        let mut reusing = valid_report();
+        reusing["external_id"] = json!(other_external_id);
+        let conflict = expect(app.post_report(token, &reusing).await, 409).await;
+        assert!(conflict.get("existing_id").is_none(), "{conflict}");
+        assert!(
+            !conflict.to_string().contains(other_id.as_str()),
+            "{conflict}"
+        );
+    }
+    // Nothing the other mode tried changed a report.
+    for (token, (id, _)) in tokens.iter().zip(&reports) {
+        let report = expect(app.get(&format!("/api/v1/reports/{id}"), token).await, 200).await;
+        assert_eq!(report["status"], "received");
+        assert_eq!(report["amendments"], json!([]));
+    }
 }
 
 #[actix_web::test]

@@ -1,10 +1,13 @@
 //! Every rule of the report schema, through the API: one broken rule per case, each answered
-//! 422 with the JSON Pointer of the offending value.
+//! 422 with the JSON Pointer of the offending value. And what no backend can store (a NUL, a
+//! time outside the years 0001 to 9999) is refused alike on both, before the database: 400 in
+//! a URL, 422 with a pointer in a body, the rest of a batch stored.
 
 use report_portal::domain::organization::CredentialMode;
+use report_portal::domain::user::Role;
 use serde_json::{Value, json};
 
-use crate::helpers::{expect, spawn_app, valid_report};
+use crate::helpers::{TestApp, expect, spawn_app, valid_report};
 
 /// Sets the value at `pointer`; its parent object must exist.
 fn set(report: &mut Value, pointer: &str, value: Value) {
@@ -233,4 +236,157 @@ async fn a_minimal_report_is_accepted() {
     });
     let receipt = expect(app.post_report(&reporter.token, &minimal).await, 201).await;
     assert_eq!(receipt["external_id"], "min-1");
+}
+
+/// A time PostgreSQL cannot store (before 4713 BC), which chrono reads.
+const FAR_PAST: &str = "-99999-01-01T00:00:00Z";
+
+/// The `(pointer, code)` of each error of a 422 problem.
+fn located(problem: &Value) -> Vec<(String, String)> {
+    problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let text = |key: &str| e[key].as_str().unwrap().to_owned();
+            (text("pointer"), text("code"))
+        })
+        .collect()
+}
+
+/// `GET` every path with its token: each must answer 400 problem+json.
+async fn all_bad_requests(app: &TestApp, requests: &[(String, &str)]) {
+    for (path, token) in requests {
+        let response = app.get(path, token).await;
+        assert_eq!(response.status(), 400, "{path}");
+        expect(response, 400).await;
+    }
+}
+
+#[actix_web::test]
+async fn a_cursor_that_decodes_to_a_nul_is_a_400_on_every_list() {
+    let app = spawn_app().await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    let analyst = app.staff_token(Role::Analyst).await;
+    let auditor = app.staff_token(Role::Auditor).await;
+    let admin = app.staff_token(Role::Admin).await;
+    // "AA" is base64 for one NUL byte, which PostgreSQL cannot even compare a text with.
+    let lists = [
+        ("/api/v1/reports", reporter.token.as_str()),
+        ("/api/v1/review/reports", &analyst),
+        (
+            "/api/v1/review/indicators?type=url&value=https://x.example/a&",
+            &analyst,
+        ),
+        ("/api/v1/audit/events", &auditor),
+        ("/api/v1/admin/organizations", &admin),
+        ("/api/v1/admin/users", &admin),
+        ("/api/v1/admin/notifications", &admin),
+    ];
+    let requests: Vec<(String, &str)> = lists
+        .iter()
+        .map(|(path, token)| {
+            let glue = if path.ends_with('&') { "" } else { "?" };
+            (format!("{path}{glue}cursor=AA"), *token)
+        })
+        .collect();
+    all_bad_requests(&app, &requests).await;
+}
+
+#[actix_web::test]
+async fn times_no_backend_can_store_are_refused_in_reports_amendments_and_queries() {
+    let app = spawn_app().await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    for pointer in [
+        "/detected_at",
+        "/activity_start",
+        "/accounts/0/created_at",
+        "/content/0/posted_at",
+    ] {
+        let mut report = valid_report();
+        set(&mut report, pointer, json!(FAR_PAST));
+        let problem = expect(app.post_report(&reporter.token, &report).await, 422).await;
+        assert_eq!(
+            located(&problem),
+            [(pointer.to_owned(), "range".to_owned())]
+        );
+    }
+    let mut report = valid_report();
+    report["activity_end"] = json!("+10000-01-01T00:00:00Z");
+    let problem = expect(app.post_report(&reporter.token, &report).await, 422).await;
+    assert!(
+        located(&problem).contains(&("/activity_end".to_owned(), "range".to_owned())),
+        "{problem}"
+    );
+
+    let receipt = app.submit(&reporter.token, &valid_report()).await;
+    let id = receipt["id"].as_str().unwrap();
+    let mut account = valid_report()["accounts"][0].clone();
+    account["platform_account_id"] = json!("new-account");
+    account["created_at"] = json!(FAR_PAST);
+    let mut content = valid_report()["content"][0].clone();
+    content["posted_at"] = json!(FAR_PAST);
+    let amendment = json!({"note": "More accounts.", "accounts": [account], "content": [content]});
+    let path = format!("/api/v1/reports/{id}/amendments");
+    let problem = expect(app.post_json(&path, &reporter.token, &amendment).await, 422).await;
+    assert_eq!(
+        located(&problem),
+        [
+            ("/accounts/0/created_at".to_owned(), "range".to_owned()),
+            ("/content/0/posted_at".to_owned(), "range".to_owned()),
+        ]
+    );
+
+    let analyst = app.staff_token(Role::Analyst).await;
+    let auditor = app.staff_token(Role::Auditor).await;
+    let requests = [
+        (
+            format!("/api/v1/review/reports?received_from={FAR_PAST}"),
+            analyst.as_str(),
+        ),
+        (
+            format!("/api/v1/review/reports?received_to={FAR_PAST}"),
+            &analyst,
+        ),
+        (
+            format!("/api/v1/review/export?received_from={FAR_PAST}"),
+            &analyst,
+        ),
+        (format!("/api/v1/audit/events?from={FAR_PAST}"), &auditor),
+        (format!("/api/v1/audit/events?to={FAR_PAST}"), &auditor),
+    ];
+    all_bad_requests(&app, &requests).await;
+}
+
+#[actix_web::test]
+async fn a_batch_stores_its_valid_reports_beside_one_no_backend_can_store() {
+    let app = spawn_app().await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    let mut far_past = valid_report();
+    far_past["detected_at"] = json!(FAR_PAST);
+    let mut nul = valid_report();
+    nul["service"] = json!("Example\u{0}Social");
+    let batch = json!({"reports": [valid_report(), far_past, nul, valid_report()]});
+    let answer = expect(
+        app.post_json("/api/v1/reports/batch", &reporter.token, &batch)
+            .await,
+        200,
+    )
+    .await;
+    let results = answer["results"].as_array().unwrap();
+    let statuses: Vec<u64> = results
+        .iter()
+        .map(|r| r["status"].as_u64().unwrap())
+        .collect();
+    assert_eq!(statuses, [201, 422, 422, 201], "{answer}");
+    assert_eq!(
+        located(&results[1]["error"]),
+        [("/detected_at".to_owned(), "range".to_owned())]
+    );
+    assert_eq!(
+        located(&results[2]["error"]),
+        [("/service".to_owned(), "nul".to_owned())]
+    );
+    let list = expect(app.get("/api/v1/reports", &reporter.token).await, 200).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 2, "{list}");
 }
