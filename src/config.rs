@@ -60,6 +60,10 @@ pub struct Settings {
     pub cors_origins: Vec<String>,
     /// Seconds a client has to send a request's headers (slow clients are cut off).
     pub client_request_timeout_seconds: u64,
+    /// Seconds a client may leave what the server sent it unread (its receive window closed)
+    /// before the connection is cut off, so that a stalled download or export frees its socket
+    /// (`TCP_USER_TIMEOUT`, Linux). 0 leaves it to the operating system.
+    pub stalled_client_timeout_seconds: u64,
     /// Largest accepted body of a batch submission (`POST /api/v1/reports/batch`), in bytes.
     pub max_batch_body_bytes: usize,
     /// Largest accepted evidence file, in bytes (413 beyond).
@@ -146,6 +150,7 @@ impl Default for Settings {
             auth_rate_limit_burst: 20,
             cors_origins: Vec::new(),
             client_request_timeout_seconds: 10,
+            stalled_client_timeout_seconds: 60,
             max_batch_body_bytes: 20 * 1024 * 1024,
             max_evidence_bytes: 50 * 1024 * 1024,
             evidence_dir: String::new(),
