@@ -503,6 +503,7 @@ fn encode(
             }
             Ok(web::Bytes::from(out))
         }
-        ExportFormat::Csv => to_csv(items, first),
+        // No header for an export that finds nothing.
+        ExportFormat::Csv => to_csv(items, first && !items.is_empty()),
     }
 }
