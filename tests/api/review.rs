@@ -458,9 +458,14 @@ async fn the_list_filters_and_searches_whole_words_without_case_or_accents() {
     expect(app.get(&query("severity=extreme"), &analyst).await, 400).await;
 }
 
-/// Stores `count` valid reports of `reporter` straight through the store, many at once (much
-/// faster than one request each).
-fn store_directly(app: &TestApp, reporter: &TestReporter, count: usize) {
+/// Stores `count` reports of `reporter`, the `i`th `report(i)`, straight through the store, many
+/// at once (much faster than one request each).
+fn store_directly(
+    app: &TestApp,
+    reporter: &TestReporter,
+    count: usize,
+    report: impl Fn(usize) -> Value,
+) {
     let submitter = store::reports::Submitter {
         organization_id: reporter.organization_id.clone(),
         client_id: reporter.credential.client_id.clone(),
@@ -478,8 +483,8 @@ fn store_directly(app: &TestApp, reporter: &TestReporter, count: usize) {
     let keys = SigningKeys::load_or_create(&app.signing_key_path()).unwrap();
     let signer = ReceiptSigner::new(&keys, "report-portal");
     let bodies: Vec<_> = (0..count)
-        .map(|_| {
-            let json = valid_report();
+        .map(|i| {
+            let json = report(i);
             store::reports::ReceivedBody {
                 report: serde_json::from_value::<NewReport>(json.clone()).unwrap(),
                 received_at: chrono::Utc::now().naive_utc(),
@@ -507,7 +512,7 @@ async fn the_export_streams_more_reports_than_a_page_as_ndjson_and_csv() {
     let reporter = app.reporter(CredentialMode::Live).await;
     let (_, analyst) = app.staff(Role::Analyst).await;
     const COUNT: usize = 260;
-    store_directly(&app, &reporter, COUNT);
+    store_directly(&app, &reporter, COUNT, |_| valid_report());
 
     let ndjson = app
         .get("/api/v1/review/export?format=ndjson", &analyst)
@@ -705,18 +710,25 @@ async fn stalled_exports_hold_no_database_connection_and_are_cut_off() {
     let app = crate::helpers::spawn_app_with(|settings| {
         settings.db_pool_size = 2;
         settings.db_timeout_seconds = 2;
-        settings.stalled_client_timeout_seconds = 2;
+        settings.stalled_client_timeout_seconds = 5;
     })
     .await;
     let reporter = app.reporter(CredentialMode::Live).await;
-    // About 1 MB of CSV: far more than the sockets and the server buffer.
-    store_directly(&app, &reporter, 5000);
     let (_, analyst) = app.staff(Role::Analyst).await;
+    // About 5 MB of CSV: more than the sockets (on loopback the server's send buffer grows to
+    // megabytes) and the server's own buffers hold.
+    store_directly(&app, &reporter, 12_000, |i| {
+        let mut report = valid_report();
+        report["external_id"] = json!(format!("{i:0>200}"));
+        report["service"] = json!("s".repeat(100));
+        report
+    });
     let mut stalled = Vec::new();
     for _ in 0..2 * app.settings.db_pool_size {
         stalled.push(stalled_get(&app, "/api/v1/review/export?format=csv", &analyst).await);
     }
-    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    // Time for the exports to fill the sockets' buffers and stall.
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
 
     for _ in 0..3 {
         let started = std::time::Instant::now();
@@ -725,11 +737,12 @@ async fn stalled_exports_hold_no_database_connection_and_are_cut_off() {
             .await
             .status();
         assert_eq!(status, 200, "other requests are served beside the stalled exports");
-        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        // Not after waiting for a connection until db_timeout_seconds.
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
     }
 
     // Past the timeout, each stalled export has been cut off short of its end.
-    tokio::time::sleep(std::time::Duration::from_secs(6)).await;
+    tokio::time::sleep(std::time::Duration::from_secs(8)).await;
     for mut stream in stalled {
         let mut received = Vec::new();
         let read = tokio::time::timeout(
