@@ -118,7 +118,8 @@ impl Application {
 fn cut_off_stalled_clients(listener: &TcpListener, seconds: u64) -> std::io::Result<()> {
     #[cfg(target_os = "linux")]
     if seconds > 0 {
-        socket2::SockRef::from(listener).set_tcp_user_timeout(Some(Duration::from_secs(seconds)))?;
+        socket2::SockRef::from(listener)
+            .set_tcp_user_timeout(Some(Duration::from_secs(seconds)))?;
     }
     #[cfg(not(target_os = "linux"))]
     let _ = (listener, seconds);

@@ -309,7 +309,12 @@ fn shown_cells(periods: &[Vec<(String, i64)>], disclosure: Disclosure) -> Shown 
             },
         })
         .collect();
-    items.sort_by(|a, b| b.cell.count.cmp(&a.cell.count).then_with(|| a.key.cmp(&b.key)));
+    items.sort_by(|a, b| {
+        b.cell
+            .count
+            .cmp(&a.cell.count)
+            .then_with(|| a.key.cmp(&b.key))
+    });
     Shown {
         items,
         suppression_applied,
@@ -367,10 +372,12 @@ mod tests {
         }
         (0..=total)
             .flat_map(|first| {
-                shares(total - first, cells - 1).into_iter().map(move |mut rest| {
-                    rest.insert(0, first);
-                    rest
-                })
+                shares(total - first, cells - 1)
+                    .into_iter()
+                    .map(move |mut rest| {
+                        rest.insert(0, first);
+                        rest
+                    })
             })
             .collect()
     }

@@ -496,9 +496,8 @@ fn encode(
         ExportFormat::Ndjson => {
             let mut out = Vec::new();
             for item in items {
-                serde_json::to_writer(&mut out, item).map_err(|e| {
-                    ApiError::Internal(anyhow::anyhow!("export encoding: {e}"))
-                })?;
+                serde_json::to_writer(&mut out, item)
+                    .map_err(|e| ApiError::Internal(anyhow::anyhow!("export encoding: {e}")))?;
                 out.push(b'\n');
             }
             Ok(web::Bytes::from(out))

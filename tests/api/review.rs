@@ -683,7 +683,11 @@ async fn no_csv_cell_of_the_export_or_the_statistics_starts_a_formula() {
         .await;
     let rows = csv_rows(&breakdown.text().await.unwrap());
     assert_eq!(rows.len(), 1 + FORMULAS.len(), "{rows:?}");
-    assert!(rows[1..].iter().all(|r| r[0].starts_with('\'') && r[1] == "1"));
+    assert!(
+        rows[1..]
+            .iter()
+            .all(|r| r[0].starts_with('\'') && r[1] == "1")
+    );
 }
 
 /// Opens a connection that asks for `path` with a small receive buffer and then never reads.
@@ -696,9 +700,8 @@ async fn stalled_get(app: &TestApp, path: &str, token: &str) -> tokio::net::TcpS
     socket.connect(&address.into()).unwrap();
     socket.set_nonblocking(true).unwrap();
     let mut stream = tokio::net::TcpStream::from_std(socket.into()).unwrap();
-    let request = format!(
-        "GET {path} HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\n\r\n"
-    );
+    let request =
+        format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\n\r\n");
     stream.write_all(request.as_bytes()).await.unwrap();
     stream
 }
@@ -736,7 +739,10 @@ async fn stalled_exports_hold_no_database_connection_and_are_cut_off() {
             .get("/api/v1/review/reports?limit=1", &analyst)
             .await
             .status();
-        assert_eq!(status, 200, "other requests are served beside the stalled exports");
+        assert_eq!(
+            status, 200,
+            "other requests are served beside the stalled exports"
+        );
         // Not after waiting for a connection until db_timeout_seconds.
         assert!(started.elapsed() < std::time::Duration::from_secs(2));
     }

@@ -411,7 +411,12 @@ fn put_counts(app: &TestApp, rows: &[(String, &str, &str, i64)]) {
 
 /// The rollup rows of `received` reports on `day`, `small` of them from the free-text service
 /// and `closed` of them closed.
-fn month_rows(day: String, received: i64, small: i64, closed: i64) -> Vec<(String, &'static str, &'static str, i64)> {
+fn month_rows(
+    day: String,
+    received: i64,
+    small: i64,
+    closed: i64,
+) -> Vec<(String, &'static str, &'static str, i64)> {
     vec![
         (day.clone(), "received", "", received),
         (day.clone(), "service", "Chat", received - small),
@@ -450,7 +455,13 @@ async fn overlapping_ranges_no_longer_give_an_auditor_a_suppressed_count() {
     let auditor = app.staff_token(Role::Auditor).await;
     let ask = |query: &'static str| {
         let (app, auditor) = (&app, &auditor);
-        async move { expect(app.get(&format!("/api/v1/stats/{query}"), auditor).await, 200).await }
+        async move {
+            expect(
+                app.get(&format!("/api/v1/stats/{query}"), auditor).await,
+                200,
+            )
+            .await
+        }
     };
     // The attack: two overlapping ranges whose difference was the 4 reports of early February.
     let before = ask("summary?from=2025-01-01&to=2025-02-01").await;
@@ -485,7 +496,10 @@ async fn overlapping_ranges_no_longer_give_an_auditor_a_suppressed_count() {
     let series = ask("timeseries?interval=day&from=2025-01-01&to=2025-03-01").await;
     assert_eq!(series["interval"], "month", "auditors' series are monthly");
     // Nothing of the current month, which is still growing.
-    let this_month = chrono::Utc::now().date_naive().format("%Y-%m-01").to_string();
+    let this_month = chrono::Utc::now()
+        .date_naive()
+        .format("%Y-%m-01")
+        .to_string();
     let path = format!("/api/v1/stats/summary?from={this_month}");
     expect(app.get(&path, &auditor).await, 400).await;
 }
@@ -586,7 +600,11 @@ async fn no_pair_of_month_ranges_tells_an_auditor_a_small_count() {
     let (app, auditor) = &apps[0];
     let mut single = Vec::new();
     for m in 0..12 {
-        single.push(auditor_answers(app, auditor, &month(m), &month(m + 1)).await.1);
+        single.push(
+            auditor_answers(app, auditor, &month(m), &month(m + 1))
+                .await
+                .1,
+        );
     }
     let mut totals = std::collections::BTreeMap::new();
     for first in 0..12 {
@@ -597,8 +615,15 @@ async fn no_pair_of_month_ranges_tells_an_auditor_a_small_count() {
             assert_eq!(answers, others, "{from}..{to}: small counts change nothing");
             let mut counts = Vec::new();
             answers.iter().for_each(|a| counts_in(a, &mut counts));
-            assert!(counts.iter().all(|c| c % 5 == 0), "{from}..{to}: {counts:?}");
-            assert_eq!(received, single[first..last].iter().sum::<i64>(), "{from}..{to}");
+            assert!(
+                counts.iter().all(|c| c % 5 == 0),
+                "{from}..{to}: {counts:?}"
+            );
+            assert_eq!(
+                received,
+                single[first..last].iter().sum::<i64>(),
+                "{from}..{to}"
+            );
             assert!(!format!("{answers:?}").contains("HYPERLINK"));
             totals.insert((first, last), received);
         }
