@@ -80,6 +80,10 @@ pub struct Settings {
     /// Seconds between prunings of the rate limiters' idle callers and addresses (and of
     /// sign-in failures past their window).
     pub rate_limit_prune_seconds: u64,
+    /// Seconds a client may leave what the server sent it unread (its receive window closed)
+    /// before the connection is cut off, so that a stalled download or export frees its socket
+    /// (`TCP_USER_TIMEOUT`, Linux). 0 leaves it to the operating system.
+    pub stalled_client_timeout_seconds: u64,
     /// Largest accepted body of a batch submission (`POST /api/v1/reports/batch`), in bytes.
     pub max_batch_body_bytes: usize,
     /// Largest accepted evidence file, in bytes (413 beyond).
@@ -182,6 +186,7 @@ impl Default for Settings {
             client_request_timeout_seconds: 10,
             body_timeout_seconds: 30,
             rate_limit_prune_seconds: 60,
+            stalled_client_timeout_seconds: 60,
             max_batch_body_bytes: 20 * 1024 * 1024,
             max_evidence_bytes: 50 * 1024 * 1024,
             evidence_dir: String::new(),

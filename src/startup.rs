@@ -54,6 +54,7 @@ impl Application {
         };
         let mail_wakeup = state.mail_wakeup.clone();
         let listener = TcpListener::bind(&state.settings.bind)?;
+        cut_off_stalled_clients(&listener, state.settings.stalled_client_timeout_seconds)?;
         let port = listener.local_addr()?.port();
         let workers = match state.settings.workers {
             0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
@@ -132,6 +133,22 @@ impl Application {
         }
         served
     }
+}
+
+/// Makes the kernel cut off any connection accepted on `listener` whose client leaves what was
+/// sent to it unacknowledged or unread (a closed receive window) for `seconds`
+/// (`TCP_USER_TIMEOUT`, inherited by accepted sockets): a stalled download then frees its socket
+/// instead of holding it, and whatever it holds, for ever. 0 keeps the system's default. Linux
+/// only; elsewhere nothing is set.
+fn cut_off_stalled_clients(listener: &TcpListener, seconds: u64) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    if seconds > 0 {
+        socket2::SockRef::from(listener)
+            .set_tcp_user_timeout(Some(Duration::from_secs(seconds)))?;
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (listener, seconds);
+    Ok(())
 }
 
 /// The TLS configuration of `tls_cert` and `tls_key` (PEM files), when they are set: TLS 1.2 and

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod body;
+pub mod csv_table;
 pub mod evidence;
 pub mod lifecycle;
 pub mod meta;

@@ -8,7 +8,10 @@ use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
+use std::sync::Arc;
+
 use super::body::JsonBody;
+use super::csv_table::{CsvTable, to_csv};
 use super::meta::RequestMeta;
 use super::responses::JsonErrors;
 use crate::auth::caller::{Reviewers, Staff};
@@ -389,6 +392,11 @@ const EXPORT_BATCH: i64 = crate::domain::pagination::MAX_LIMIT;
 
 /// Every report matching the review list's filters, newest first, streamed as NDJSON or CSV
 /// without holding the whole result in memory.
+///
+/// The reports are read a page at a time, each page with a database connection of its own that
+/// is given back before the page is sent, and the next page only once the client has taken the
+/// last one: a client that reads slowly, or not at all, holds no connection. One that leaves
+/// what was sent unread for `stalled_client_timeout_seconds` is cut off.
 #[utoipa::path(
     tag = "review",
     security(("bearer" = [])),
@@ -416,32 +424,26 @@ pub async fn export(
     let format = params.format.unwrap_or_default();
     let filter = filter.into_inner();
     let hashes = query_hashes(&state, &filter);
-    let pool = state.pool.clone();
-    let mut conn = web::block(move || pool.get()).await??;
-    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<web::Bytes, ApiError>>(4);
-    actix_web::rt::task::spawn_blocking(move || {
-        let mut page = Page {
-            limit: EXPORT_BATCH,
-            after: None,
-        };
-        loop {
-            let batch = review::list(&mut conn, &filter, &hashes, &page)
-                .and_then(|batch| Ok((encode(&batch.items, format, page.after.is_none())?, batch)));
-            let (bytes, batch) = match batch {
-                Ok(done) => done,
-                Err(error) => {
-                    let _ = sender.blocking_send(Err(error));
-                    return;
-                }
-            };
-            if sender.blocking_send(Ok(bytes)).is_err() || batch.next_cursor.is_none() {
-                return;
-            }
-            page.after = batch.items.last().map(|item| item.id.clone());
-        }
+    let query = Arc::new((filter, hashes));
+    let start = Some(Page {
+        limit: EXPORT_BATCH,
+        after: None,
     });
-    let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
-        receiver.recv().await.map(|item| (item, receiver))
+    let stream = futures_util::stream::try_unfold(start, move |page| {
+        let (state, query) = (state.clone(), query.clone());
+        async move {
+            let Some(page) = page else { return Ok(None) };
+            let first = page.after.is_none();
+            let batch = state
+                .db(move |conn| review::list(conn, &query.0, &query.1, &page))
+                .await?;
+            let bytes = encode(&batch.items, format, first)?;
+            let next = batch.next_cursor.is_some().then(|| Page {
+                limit: EXPORT_BATCH,
+                after: batch.items.last().map(|item| item.id.clone()),
+            });
+            Ok::<_, ApiError>(Some((bytes, next)))
+        }
     });
     let content_type = match format {
         ExportFormat::Ndjson => "application/x-ndjson",
@@ -452,31 +454,58 @@ pub async fn export(
         .streaming(stream))
 }
 
+impl CsvTable for [ReviewSummary] {
+    const HEADER: &'static [&'static str] = &[
+        "id",
+        "organization_id",
+        "external_id",
+        "service",
+        "category",
+        "severity",
+        "status",
+        "mode",
+        "assignee_id",
+        "received_at",
+    ];
+
+    fn rows(&self) -> Vec<Vec<String>> {
+        self.iter()
+            .map(|item| {
+                vec![
+                    item.id.clone(),
+                    item.organization_id.clone(),
+                    item.external_id.clone(),
+                    item.service.clone(),
+                    item.category.as_ref().to_owned(),
+                    item.severity.as_ref().to_owned(),
+                    item.status.as_ref().to_owned(),
+                    item.mode.as_ref().to_owned(),
+                    item.assignee_id.clone().unwrap_or_default(),
+                    item.received_at
+                        .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+                ]
+            })
+            .collect()
+    }
+}
+
 /// One batch of the export in `format`; the CSV header goes before the first batch only.
 fn encode(
     items: &[ReviewSummary],
     format: ExportFormat,
     first: bool,
 ) -> Result<web::Bytes, ApiError> {
-    let internal =
-        |e: &dyn std::fmt::Display| ApiError::Internal(anyhow::anyhow!("export encoding: {e}"));
-    let mut out = Vec::new();
     match format {
         ExportFormat::Ndjson => {
+            let mut out = Vec::new();
             for item in items {
-                serde_json::to_writer(&mut out, item).map_err(|e| internal(&e))?;
+                serde_json::to_writer(&mut out, item)
+                    .map_err(|e| ApiError::Internal(anyhow::anyhow!("export encoding: {e}")))?;
                 out.push(b'\n');
             }
+            Ok(web::Bytes::from(out))
         }
-        ExportFormat::Csv => {
-            let mut writer = csv::WriterBuilder::new()
-                .has_headers(first)
-                .from_writer(&mut out);
-            for item in items {
-                writer.serialize(item).map_err(|e| internal(&e))?;
-            }
-            writer.flush().map_err(|e| internal(&e))?;
-        }
+        // No header for an export that finds nothing.
+        ExportFormat::Csv => to_csv(items, first && !items.is_empty()),
     }
-    Ok(web::Bytes::from(out))
 }

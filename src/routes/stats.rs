@@ -1,5 +1,6 @@
 //! Statistics endpoints for auditors, analysts and supervisors, read from the rollups only.
-//! For auditors, counts from 1 to 4 (and any count that would reveal one) are suppressed.
+//! Auditors get protected counts ([`Disclosure::Protected`]): whole months that have ended,
+//! rounded to 5, small ones suppressed, whatever sequence of questions they ask.
 
 use std::collections::BTreeMap;
 
@@ -7,10 +8,11 @@ use actix_web::{HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::csv_table::{CsvTable, to_csv};
 use crate::auth::caller::{Staff, StatsReaders};
 use crate::domain::stats::{
-    Breakdown, Cell, DayRange, Dimension, Interval, IntervalCount, KeyCount, RECEIVED, RangeParams,
-    Summary, Timeseries, Triage, TriageFigures, cells, quantile,
+    Breakdown, Cell, DayRange, Dimension, Disclosure, Interval, IntervalCount, RECEIVED,
+    RangeParams, Summary, Timeseries, Triage, TriageFigures, quantile, shown, shown_total,
 };
 use crate::domain::user::Role;
 use crate::error::{ApiError, Problem};
@@ -40,62 +42,77 @@ pub struct FormatParams {
     pub format: Option<StatsFormat>,
 }
 
-/// An answer that can also be written as CSV: a header line, then rows.
-trait Table {
-    /// The CSV header.
-    const HEADER: &'static [&'static str];
-    /// The CSV rows.
-    fn rows(&self) -> Vec<Vec<String>>;
-}
-
-/// What every statistics request shares: the range checked, whether counts are suppressed (for
-/// auditors), and the format asked for.
+/// What every statistics request shares: how the caller is shown counts (protected for
+/// auditors), the range as that allows, and the format asked for.
 struct Ask {
+    disclosure: Disclosure,
     range: DayRange,
-    suppress: bool,
     format: StatsFormat,
 }
 
 impl Ask {
     fn new(caller: &Caller, range: RangeParams, format: FormatParams) -> Result<Self, ApiError> {
+        let disclosure = match caller.member.role {
+            Role::Auditor => Disclosure::Protected,
+            _ => Disclosure::Exact,
+        };
+        let today = chrono::Utc::now().date_naive();
         Ok(Ask {
-            range: DayRange::try_from(range)?,
-            suppress: caller.member.role == Role::Auditor,
+            disclosure,
+            range: DayRange::asked(range, disclosure, today)?,
             format: format.format.unwrap_or_default(),
         })
     }
 
+    /// The spans counted one by one, then added up.
+    fn periods(&self) -> Vec<DayRange> {
+        self.range.periods(self.disclosure)
+    }
+
     /// Answers `body` as JSON, or as CSV.
-    fn answer<T: Serialize + Table>(&self, body: &T) -> Result<HttpResponse, ApiError> {
+    fn answer<T: Serialize + CsvTable>(&self, body: &T) -> Result<HttpResponse, ApiError> {
         if matches!(self.format, StatsFormat::Json) {
             return Ok(HttpResponse::Ok().json(body));
         }
-        let mut writer = csv::Writer::from_writer(Vec::new());
-        let internal = |e: csv::Error| ApiError::Internal(e.into());
-        writer.write_record(T::HEADER).map_err(internal)?;
-        for row in body.rows() {
-            writer.write_record(&row).map_err(internal)?;
-        }
-        let bytes = writer
-            .into_inner()
-            .map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))?;
         Ok(HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
-            .body(bytes))
+            .body(to_csv(body, true)?))
     }
 }
 
-fn shown(cell: &Cell) -> String {
+/// A count in a CSV cell: empty when suppressed.
+fn csv_count(cell: &Cell) -> String {
     cell.count.map_or(String::new(), |c| c.to_string())
 }
 
-/// `keys` and their counts as cells.
-fn keyed(counts: Vec<(String, i64)>, suppress: bool) -> Vec<KeyCount> {
-    let values: Vec<i64> = counts.iter().map(|(_, c)| *c).collect();
-    counts
-        .into_iter()
-        .zip(cells(&values, suppress))
-        .map(|((key, _), cell)| KeyCount { key, cell })
+/// Each period's rollup totals of `dimensions`, read with one connection: by dimension, per
+/// period, the counts per key.
+async fn period_totals(
+    state: &AppState,
+    periods: Vec<DayRange>,
+    dimensions: Vec<String>,
+) -> Result<BTreeMap<String, Vec<Vec<(String, i64)>>>, ApiError> {
+    state
+        .db(move |conn| {
+            let dimensions: Vec<&str> = dimensions.iter().map(String::as_str).collect();
+            let mut by_dimension: BTreeMap<String, Vec<Vec<(String, i64)>>> = BTreeMap::new();
+            for period in &periods {
+                for (dimension, counts) in stats::totals(conn, &dimensions, period)? {
+                    by_dimension.entry(dimension).or_default().push(counts);
+                }
+            }
+            Ok(by_dimension)
+        })
+        .await
+}
+
+/// Each period's count of every report, out of [`period_totals`].
+fn received_per_period(totals: &mut BTreeMap<String, Vec<Vec<(String, i64)>>>) -> Vec<i64> {
+    totals
+        .remove(RECEIVED)
+        .unwrap_or_default()
+        .iter()
+        .map(|counts| counts.iter().map(|(_, c)| c).sum())
         .collect()
 }
 
@@ -119,30 +136,26 @@ pub async fn summary(
 ) -> Result<HttpResponse, ApiError> {
     let ask = Ask::new(&caller, range.into_inner(), format.into_inner())?;
     let range = ask.range;
-    let mut totals = state
-        .db(move |conn| {
-            let dimensions = [Dimension::Status, Dimension::Severity, Dimension::Category];
-            let mut counted = vec![RECEIVED];
-            counted.extend(dimensions.iter().map(|d| d.as_ref()));
-            stats::totals(conn, &counted, &range)
-        })
-        .await?;
-    let mut section = |dimension: &str| -> BTreeMap<String, Cell> {
-        keyed(totals.remove(dimension).unwrap_or_default(), ask.suppress)
+    let sections = [Dimension::Status, Dimension::Severity, Dimension::Category];
+    let counted = std::iter::once(RECEIVED)
+        .chain(sections.iter().map(|d| d.as_ref()))
+        .map(str::to_owned)
+        .collect();
+    let mut totals = period_totals(&state, ask.periods(), counted).await?;
+    let (received, mut suppression_applied) =
+        shown_total(&received_per_period(&mut totals), ask.disclosure);
+    let [by_status, by_severity, by_category] = sections.map(|dimension| {
+        let section = shown(
+            &totals.remove(dimension.as_ref()).unwrap_or_default(),
+            ask.disclosure,
+        );
+        suppression_applied |= section.suppression_applied;
+        section
+            .items
             .into_iter()
             .map(|k| (k.key, k.cell))
-            .collect()
-    };
-    let received = section(RECEIVED)
-        .remove("")
-        .unwrap_or(cells(&[0], ask.suppress)[0]);
-    let by_status = section(Dimension::Status.as_ref());
-    let by_severity = section(Dimension::Severity.as_ref());
-    let by_category = section(Dimension::Category.as_ref());
-    let suppression_applied = received.suppressed
-        || [&by_status, &by_severity, &by_category]
-            .iter()
-            .any(|m| m.values().any(|c| c.suppressed));
+            .collect::<BTreeMap<String, Cell>>()
+    });
     ask.answer(&Summary {
         from: range.from,
         to: range.to,
@@ -154,7 +167,7 @@ pub async fn summary(
     })
 }
 
-impl Table for Summary {
+impl CsvTable for Summary {
     const HEADER: &'static [&'static str] = &["section", "key", "count"];
 
     fn rows(&self) -> Vec<Vec<String>> {
@@ -166,11 +179,11 @@ impl Table for Summary {
         std::iter::once(vec![
             "received".to_owned(),
             String::new(),
-            shown(&self.received),
+            csv_count(&self.received),
         ])
         .chain(sections.into_iter().flat_map(|(name, map)| {
             map.iter()
-                .map(move |(k, c)| vec![name.to_owned(), k.clone(), shown(c)])
+                .map(move |(k, c)| vec![name.to_owned(), k.clone(), csv_count(c)])
         }))
         .collect()
     }
@@ -205,21 +218,15 @@ pub async fn breakdown(
 ) -> Result<HttpResponse, ApiError> {
     let ask = Ask::new(&caller, range.into_inner(), format.into_inner())?;
     let (range, dimension) = (ask.range, params.dimension);
-    let mut totals = state
-        .db(move |conn| stats::totals(conn, &[RECEIVED, dimension.as_ref()], &range))
-        .await?;
-    let total: i64 = totals
-        .remove(RECEIVED)
-        .unwrap_or_default()
-        .iter()
-        .map(|(_, c)| c)
-        .sum();
-    let items = keyed(
-        totals.remove(dimension.as_ref()).unwrap_or_default(),
-        ask.suppress,
+    let counted = vec![RECEIVED.to_owned(), dimension.as_ref().to_owned()];
+    let mut totals = period_totals(&state, ask.periods(), counted).await?;
+    let (total, total_suppressed) = shown_total(&received_per_period(&mut totals), ask.disclosure);
+    let shown = shown(
+        &totals.remove(dimension.as_ref()).unwrap_or_default(),
+        ask.disclosure,
     );
-    let total = cells(&[total], ask.suppress)[0];
-    let suppression_applied = total.suppressed || items.iter().any(|i| i.cell.suppressed);
+    let suppression_applied = total_suppressed || shown.suppression_applied;
+    let items = shown.items;
     ask.answer(&Breakdown {
         dimension,
         from: range.from,
@@ -230,13 +237,13 @@ pub async fn breakdown(
     })
 }
 
-impl Table for Breakdown {
+impl CsvTable for Breakdown {
     const HEADER: &'static [&'static str] = &["key", "count"];
 
     fn rows(&self) -> Vec<Vec<String>> {
         self.items
             .iter()
-            .map(|i| vec![i.key.clone(), shown(&i.cell)])
+            .map(|i| vec![i.key.clone(), csv_count(&i.cell)])
             .collect()
     }
 }
@@ -272,7 +279,11 @@ pub async fn timeseries(
 ) -> Result<HttpResponse, ApiError> {
     let ask = Ask::new(&caller, range.into_inner(), format.into_inner())?;
     let range = ask.range;
-    let interval = params.interval.unwrap_or(Interval::Day);
+    // An auditor's counts are per month: the months they are published by.
+    let interval = match ask.disclosure {
+        Disclosure::Exact => params.interval.unwrap_or(Interval::Day),
+        Disclosure::Protected => Interval::Month,
+    };
     let dimension = params.dimension;
     let daily = state
         .db(move |conn| {
@@ -294,22 +305,26 @@ pub async fn timeseries(
             .or_default() += count;
     }
     let mut items = Vec::new();
+    let mut suppression_applied = false;
     for (start, counts) in per_interval {
-        let counts: Vec<(String, i64)> = if dimension.is_some() {
-            counts.into_iter().collect()
+        if dimension.is_some() {
+            let shown = shown(&[counts.into_iter().collect()], ask.disclosure);
+            suppression_applied |= shown.suppression_applied;
+            items.extend(shown.items.into_iter().map(|k| IntervalCount {
+                start,
+                key: Some(k.key),
+                cell: k.cell,
+            }));
         } else {
-            vec![(String::new(), counts.values().sum())]
-        };
-        for key_count in keyed(counts, ask.suppress) {
-            let key = dimension.is_some().then_some(key_count.key);
+            let (cell, suppressed) = shown_total(&[counts.values().sum()], ask.disclosure);
+            suppression_applied |= suppressed;
             items.push(IntervalCount {
                 start,
-                key,
-                cell: key_count.cell,
+                key: None,
+                cell,
             });
         }
     }
-    let suppression_applied = items.iter().any(|i| i.cell.suppressed);
     ask.answer(&Timeseries {
         interval,
         dimension,
@@ -320,7 +335,7 @@ pub async fn timeseries(
     })
 }
 
-impl Table for Timeseries {
+impl CsvTable for Timeseries {
     const HEADER: &'static [&'static str] = &["start", "key", "count"];
 
     fn rows(&self) -> Vec<Vec<String>> {
@@ -330,7 +345,7 @@ impl Table for Timeseries {
                 vec![
                     i.start.to_string(),
                     i.key.clone().unwrap_or_default(),
-                    shown(&i.cell),
+                    csv_count(&i.cell),
                 ]
             })
             .collect()
@@ -357,26 +372,49 @@ pub async fn triage(
 ) -> Result<HttpResponse, ApiError> {
     let ask = Ask::new(&caller, range.into_inner(), format.into_inner())?;
     let range = ask.range;
+    let periods = ask.periods();
     let (first_review, closure) = state
         .db(move |conn| {
+            let per_period = |conn: &mut _, metric| {
+                periods
+                    .iter()
+                    .map(|period| stats::triage(conn, metric, period))
+                    .collect::<Result<Vec<_>, _>>()
+            };
             Ok((
-                stats::triage(conn, "first_review", &range)?,
-                stats::triage(conn, "closure", &range)?,
+                per_period(conn, "first_review")?,
+                per_period(conn, "closure")?,
             ))
         })
         .await?;
-    let figures = |histogram: Vec<(i32, i64)>| {
-        let count = histogram.iter().map(|(_, n)| n).sum::<i64>();
-        let cell = cells(&[count], ask.suppress)[0];
-        let hidden = cell.suppressed;
-        TriageFigures {
-            median_seconds: quantile(&histogram, 0.5).filter(|_| !hidden),
-            p90_seconds: quantile(&histogram, 0.9).filter(|_| !hidden),
-            cell,
+    // Times are taken from the periods whose count is shown, so that they say nothing of a
+    // suppressed month.
+    let figures = |histograms: Vec<Vec<(i32, i64)>>| {
+        let counts: Vec<i64> = histograms
+            .iter()
+            .map(|histogram| histogram.iter().map(|(_, n)| n).sum())
+            .collect();
+        let mut merged: BTreeMap<i32, i64> = BTreeMap::new();
+        for (histogram, count) in histograms.iter().zip(&counts) {
+            if !shown_total(&[*count], ask.disclosure).1 {
+                for (bucket, n) in histogram {
+                    *merged.entry(*bucket).or_default() += n;
+                }
+            }
         }
+        let merged: Vec<(i32, i64)> = merged.into_iter().collect();
+        let (cell, suppressed) = shown_total(&counts, ask.disclosure);
+        let hidden = cell.suppressed;
+        let figures = TriageFigures {
+            median_seconds: quantile(&merged, 0.5).filter(|_| !hidden),
+            p90_seconds: quantile(&merged, 0.9).filter(|_| !hidden),
+            cell,
+        };
+        (figures, suppressed)
     };
-    let (first_review, closure) = (figures(first_review), figures(closure));
-    let suppression_applied = first_review.cell.suppressed || closure.cell.suppressed;
+    let ((first_review, first_suppressed), (closure, closure_suppressed)) =
+        (figures(first_review), figures(closure));
+    let suppression_applied = first_suppressed || closure_suppressed;
     ask.answer(&Triage {
         from: range.from,
         to: range.to,
@@ -386,7 +424,7 @@ pub async fn triage(
     })
 }
 
-impl Table for Triage {
+impl CsvTable for Triage {
     const HEADER: &'static [&'static str] = &["metric", "median_seconds", "p90_seconds", "count"];
 
     fn rows(&self) -> Vec<Vec<String>> {
@@ -396,7 +434,7 @@ impl Table for Triage {
                 name.to_owned(),
                 opt(f.median_seconds),
                 opt(f.p90_seconds),
-                shown(&f.cell),
+                csv_count(&f.cell),
             ]
         };
         vec![

@@ -458,11 +458,14 @@ async fn the_list_filters_and_searches_whole_words_without_case_or_accents() {
     expect(app.get(&query("severity=extreme"), &analyst).await, 400).await;
 }
 
-#[actix_web::test]
-async fn the_export_streams_more_reports_than_a_page_as_ndjson_and_csv() {
-    let app = spawn_app().await;
-    let reporter = app.reporter(CredentialMode::Live).await;
-    let (_, analyst) = app.staff(Role::Analyst).await;
+/// Stores `count` reports of `reporter`, the `i`th `report(i)`, straight through the store, many
+/// at once (much faster than one request each).
+fn store_directly(
+    app: &TestApp,
+    reporter: &TestReporter,
+    count: usize,
+    report: impl Fn(usize) -> Value,
+) {
     let submitter = store::reports::Submitter {
         organization_id: reporter.organization_id.clone(),
         client_id: reporter.credential.client_id.clone(),
@@ -477,12 +480,11 @@ async fn the_export_streams_more_reports_than_a_page_as_ndjson_and_csv() {
             request_id: None,
         },
     };
-    const COUNT: usize = 260;
     let keys = SigningKeys::load_or_create(&app.signing_key_path()).unwrap();
     let signer = ReceiptSigner::new(&keys, "report-portal");
-    let bodies: Vec<_> = (0..COUNT)
-        .map(|_| {
-            let json = valid_report();
+    let bodies: Vec<_> = (0..count)
+        .map(|i| {
+            let json = report(i);
             store::reports::ReceivedBody {
                 report: serde_json::from_value::<NewReport>(json.clone()).unwrap(),
                 received_at: chrono::Utc::now().naive_utc(),
@@ -498,8 +500,19 @@ async fn the_export_streams_more_reports_than_a_page_as_ndjson_and_csv() {
         })
         .collect();
     let key_store = app.key_store();
-    app.with_db(|conn| store::reports::submit(conn, &key_store, &submitter, &signer, &bodies))
-        .unwrap();
+    for chunk in bodies.chunks(500) {
+        app.with_db(|conn| store::reports::submit(conn, &key_store, &submitter, &signer, chunk))
+            .unwrap();
+    }
+}
+
+#[actix_web::test]
+async fn the_export_streams_more_reports_than_a_page_as_ndjson_and_csv() {
+    let app = spawn_app().await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    let (_, analyst) = app.staff(Role::Analyst).await;
+    const COUNT: usize = 260;
+    store_directly(&app, &reporter, COUNT, |_| valid_report());
 
     let ndjson = app
         .get("/api/v1/review/export?format=ndjson", &analyst)
@@ -618,4 +631,136 @@ async fn concurrent_notes_are_all_kept() {
     .await;
     assert_eq!(detail["notes"].as_array().unwrap().len(), 6);
     expect(post(&app, &path, &analyst, json!({"body": ""})).await, 422).await;
+}
+
+/// Values a spreadsheet would run as formulas, as a submitter may type them.
+const FORMULAS: [&str; 6] = [
+    "=HYPERLINK(\"http://x\",\"y\")",
+    "+1+1",
+    "-1+1",
+    "@SUM(A1)",
+    "\tTab",
+    "\rReturn",
+];
+
+/// Parses CSV text into rows of cells.
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect()
+}
+
+#[actix_web::test]
+async fn no_csv_cell_of_the_export_or_the_statistics_starts_a_formula() {
+    let app = spawn_app().await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    for (i, formula) in FORMULAS.iter().enumerate() {
+        let mut report = valid_report();
+        report["service"] = json!(formula);
+        report["external_id"] = json!(format!("-{i}"));
+        submit(&app, &reporter, &report).await;
+    }
+    let (_, analyst) = app.staff(Role::Analyst).await;
+    let export = app.get("/api/v1/review/export?format=csv", &analyst).await;
+    let rows = csv_rows(&export.text().await.unwrap());
+    let column = |name: &str| rows[0].iter().position(|c| c == name).unwrap();
+    let (service, external_id) = (column("service"), column("external_id"));
+    let mut services: Vec<&str> = rows[1..].iter().map(|r| r[service].as_str()).collect();
+    services.sort();
+    let mut expected: Vec<String> = FORMULAS.iter().map(|f| format!("'{f}")).collect();
+    expected.sort();
+    assert_eq!(services, expected, "each kept, behind a quote");
+    assert!(rows[1..].iter().all(|r| r[external_id].starts_with("'-")));
+
+    let breakdown = app
+        .get(
+            "/api/v1/stats/breakdown?dimension=service&from=2020-01-01&to=2030-01-01&format=csv",
+            &analyst,
+        )
+        .await;
+    let rows = csv_rows(&breakdown.text().await.unwrap());
+    assert_eq!(rows.len(), 1 + FORMULAS.len(), "{rows:?}");
+    assert!(
+        rows[1..]
+            .iter()
+            .all(|r| r[0].starts_with('\'') && r[1] == "1")
+    );
+}
+
+/// Opens a connection that asks for `path` with a small receive buffer and then never reads.
+#[cfg(target_os = "linux")]
+async fn stalled_get(app: &TestApp, path: &str, token: &str) -> tokio::net::TcpStream {
+    use tokio::io::AsyncWriteExt;
+    let address: std::net::SocketAddr = app.address.trim_start_matches("http://").parse().unwrap();
+    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    socket.connect(&address.into()).unwrap();
+    socket.set_nonblocking(true).unwrap();
+    let mut stream = tokio::net::TcpStream::from_std(socket.into()).unwrap();
+    let request =
+        format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    stream
+}
+
+#[cfg(target_os = "linux")]
+#[actix_web::test]
+async fn stalled_exports_hold_no_database_connection_and_are_cut_off() {
+    use tokio::io::AsyncReadExt;
+    let app = crate::helpers::spawn_app_with(|settings| {
+        settings.db_pool_size = 2;
+        settings.db_timeout_seconds = 2;
+        settings.stalled_client_timeout_seconds = 5;
+    })
+    .await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    let (_, analyst) = app.staff(Role::Analyst).await;
+    // About 5 MB of CSV: more than the sockets (on loopback the server's send buffer grows to
+    // megabytes) and the server's own buffers hold.
+    store_directly(&app, &reporter, 12_000, |i| {
+        let mut report = valid_report();
+        report["external_id"] = json!(format!("{i:0>200}"));
+        report["service"] = json!("s".repeat(100));
+        report
+    });
+    let mut stalled = Vec::new();
+    for _ in 0..2 * app.settings.db_pool_size {
+        stalled.push(stalled_get(&app, "/api/v1/review/export?format=csv", &analyst).await);
+    }
+    // Time for the exports to fill the sockets' buffers and stall.
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+
+    for _ in 0..3 {
+        let started = std::time::Instant::now();
+        let status = app
+            .get("/api/v1/review/reports?limit=1", &analyst)
+            .await
+            .status();
+        assert_eq!(
+            status, 200,
+            "other requests are served beside the stalled exports"
+        );
+        // Not after waiting for a connection until db_timeout_seconds.
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    }
+
+    // Past the timeout, each stalled export has been cut off short of its end.
+    tokio::time::sleep(std::time::Duration::from_secs(8)).await;
+    for mut stream in stalled {
+        let mut received = Vec::new();
+        let read = tokio::time::timeout(
+            std::time::Duration::from_secs(5),
+            stream.read_to_end(&mut received),
+        )
+        .await
+        .expect("the connection is closed, not left waiting");
+        assert!(
+            read.is_err() || received.len() < 900_000,
+            "cut off: {read:?}, {} bytes",
+            received.len()
+        );
+    }
 }
