@@ -546,15 +546,24 @@ async fn checkpoints_are_published_logged_witnessed_and_kept_once_per_head() {
 #[actix_web::test]
 async fn huge_old_events_are_listed_cut_short_and_the_chain_still_verifies() {
     let app = spawn_app().await;
-    // 2 MiB in a field PostgreSQL does not index (its index on `target` refuses such rows).
+    // 2 MiB in a field PostgreSQL does not index (its index on `target` refuses such rows),
+    // written as a version before fields were bounded wrote them (`append` now cuts them).
     let huge = "x".repeat(2 << 20);
     app.with_db(|conn| {
+        use diesel::ExpressionMethods;
+        use report_portal::db::schema::audit_events;
         for _ in 0..30 {
-            let event = NewAuditEvent {
-                request_id: Some(huge.clone()),
-                ..NewAuditEvent::command_line("auth.login", "someone@example.com")
-            };
-            store::audit::append(conn, &event).unwrap();
+            diesel::insert_into(audit_events::table)
+                .values((
+                    audit_events::id.eq(store::new_id()),
+                    audit_events::at.eq(store::now()),
+                    audit_events::action.eq("auth.login"),
+                    audit_events::target.eq("someone@example.com"),
+                    audit_events::outcome.eq("success"),
+                    audit_events::request_id.eq(&huge),
+                ))
+                .execute(conn)
+                .unwrap();
         }
     });
     let auditor = app.staff_token(Role::Auditor).await;
