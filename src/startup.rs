@@ -16,12 +16,17 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::Settings;
+use crate::db::background;
 use crate::error::ApiError;
 use crate::mail::worker::Worker;
 use crate::openapi::ApiDoc;
 use crate::routes;
 use crate::state::AppState;
 use crate::store::{audit, stats};
+
+/// How long requests in flight may take to finish once the server is told to stop; the process
+/// exits within about this long after SIGTERM, well inside the usual 30 s grace periods.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 /// The application bound to its port, ready to run.
 pub struct Application {
@@ -54,11 +59,14 @@ impl Application {
             n => n,
         };
         let state = web::Data::new(state);
-        actix_web::rt::spawn(seal_audit_log(state.clone()));
-        actix_web::rt::spawn(compact_statistics(state.clone()));
+        actix_web::rt::spawn(background::task(seal_audit_log(state.clone())));
+        actix_web::rt::spawn(background::task(compact_statistics(state.clone())));
         if state.settings.purge_interval_seconds > 0 {
             let interval = Duration::from_secs(state.settings.purge_interval_seconds);
-            actix_web::rt::spawn(crate::retention::run_on_schedule(state.clone(), interval));
+            actix_web::rt::spawn(background::task(crate::retention::run_on_schedule(
+                state.clone(),
+                interval,
+            )));
         }
         let request_timeout = Duration::from_secs(state.settings.client_request_timeout_seconds);
         let tls = tls_config(&state.settings)?;
@@ -66,7 +74,9 @@ impl Application {
             .workers(workers)
             .client_request_timeout(request_timeout)
             .client_disconnect_timeout(Duration::from_secs(5))
-            .keep_alive(Duration::from_secs(30));
+            .keep_alive(Duration::from_secs(30))
+            .shutdown_timeout(SHUTDOWN_GRACE.as_secs())
+            .disable_signals();
         let https = tls.is_some();
         let server = match tls {
             Some(tls) => server.listen_rustls_0_23(listener, tls)?,
@@ -92,21 +102,52 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves and delivers e-mail until the process is told to stop (SIGINT/SIGTERM): requests in
-    /// flight are finished, then the e-mail worker finishes the message it is sending and gives
-    /// back the rest of its claims.
+    /// Serves and delivers e-mail until the process is told to stop (SIGINT/SIGTERM) or the
+    /// server is stopped through its [`handle`](Self::handle). On a signal it stops accepting
+    /// connections and the e-mail worker stops at once: requests in flight get
+    /// [`SHUTDOWN_GRACE`] to finish (idle keep-alive connections are closed), the worker finishes
+    /// the message it is sending and gives back the rest of its claims.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let (stop, stopped) = watch::channel(false);
         let mail_worker = self
             .mail_worker
             .map(|worker| actix_web::rt::spawn(worker.run(self.mail_wakeup, stopped)));
+        let handle = self.server.handle();
+        let stop_on_signal = stop.clone();
+        let signals = actix_web::rt::spawn(async move {
+            stop_signal().await;
+            tracing::info!("stopping");
+            let _ = stop_on_signal.send(true);
+            handle.stop(true).await;
+        });
         let served = self.server.await;
+        signals.abort();
         let _ = stop.send(true);
         if let Some(mail_worker) = mail_worker {
             let _ = mail_worker.await;
         }
         served
     }
+}
+
+/// Waits for SIGTERM or SIGINT (Ctrl-C).
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => tokio::select! {
+                _ = terminate.recv() => {}
+                _ = tokio::signal::ctrl_c() => {}
+            },
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM; stopping on Ctrl-C only");
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// The TLS configuration of `tls_cert` and `tls_key` (PEM files), when they are set: TLS 1.2 and

@@ -21,6 +21,9 @@ use transport::SendError;
 const NEW_REPORT_TEXT: &str = include_str!("new_report.txt");
 const NEW_REPORT_HTML: &str = include_str!("new_report.html");
 
+/// Why no notification can be sent while nobody is to receive them.
+pub const NO_RECIPIENTS: &str = "no recipients: set PORTAL_NOTIFY_TO, or let analysts opt in";
+
 /// Writes notifications: who sends them, who always receives them, and where their links point.
 #[derive(Debug, Clone)]
 pub struct Composer {
@@ -83,9 +86,7 @@ impl Composer {
     /// from the notification's id, so that a rare second delivery can be recognised as such.
     pub fn compose(&self, notification: &Claimed, to: &[Mailbox]) -> Result<Message, SendError> {
         if to.is_empty() {
-            return Err(SendError::Permanent(
-                "no recipients: set PORTAL_NOTIFY_TO, or let analysts opt in".into(),
-            ));
+            return Err(SendError::Permanent(NO_RECIPIENTS.into()));
         }
         let content = self.content(notification);
         let mut message = Message::builder()

@@ -476,6 +476,7 @@ async fn the_export_streams_more_reports_than_a_page_as_ndjson_and_csv() {
             ip: None,
             request_id: None,
         },
+        notify: true,
     };
     const COUNT: usize = 260;
     let keys = SigningKeys::load_or_create(&app.signing_key_path()).unwrap();
