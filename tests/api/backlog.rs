@@ -3,7 +3,7 @@
 //! line's `user create` within 2 s each while it marks the backlog failed, says why once, and
 //! stops within 10 s of SIGTERM with an idle keep-alive connection open.
 
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
@@ -21,23 +21,25 @@ const BACKLOG: usize = 20_000;
 const PROMPT: Duration = Duration::from_secs(2);
 
 /// Starts `report-portal serve` on `app`'s databases and data folder, on a free port, with the
-/// defaults (e-mail worker on, no recipients); answers the process and its address once it
-/// answers `/healthz`.
-async fn serve(app: &TestApp) -> (Child, String) {
+/// defaults (e-mail worker on, no recipients), logging to `server.log` in the data folder;
+/// answers the process and its address once it answers `/healthz`.
+async fn serve(app: &TestApp) -> (Server, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
         .expect("a free port")
         .port();
-    let child = Command::new(env!("CARGO_BIN_EXE_report-portal"))
-        .arg("serve")
-        .env("DATABASE_URL", app.settings.database_url())
-        .env("PORTAL_DATA_DIR", &app.settings.data_dir)
-        .env("PORTAL_BIND", format!("127.0.0.1:{port}"))
-        .env("PORTAL_WORKERS", "2")
-        .env("PORTAL_LOG", "info")
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
+    let child = Server(
+        Command::new(env!("CARGO_BIN_EXE_report-portal"))
+            .arg("serve")
+            .env("DATABASE_URL", app.settings.database_url())
+            .env("PORTAL_DATA_DIR", &app.settings.data_dir)
+            .env("PORTAL_BIND", format!("127.0.0.1:{port}"))
+            .env("PORTAL_WORKERS", "2")
+            .env("PORTAL_LOG", "info")
+            .stderr(std::fs::File::create(log_path(app)).expect("a log file"))
+            .spawn()
+            .expect("the binary runs"),
+    );
     let address = format!("http://127.0.0.1:{port}");
     let started = Instant::now();
     while app
@@ -51,6 +53,21 @@ async fn serve(app: &TestApp) -> (Child, String) {
         actix_web::rt::time::sleep(Duration::from_millis(50)).await;
     }
     (child, address)
+}
+
+/// The server process, killed if the test ends (fails) while it runs.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Where [`serve`] has the server log.
+fn log_path(app: &TestApp) -> std::path::PathBuf {
+    app.settings.data_dir.join("server.log")
 }
 
 /// How many notifications are pending.
@@ -146,16 +163,18 @@ async fn requests_and_the_command_line_are_served_promptly_while_a_backlog_drain
     // SIGTERM with the client's keep-alive connection still open.
     let signalled = Instant::now();
     // SAFETY: kill only sends a signal to the child this test started.
-    assert_eq!(unsafe { libc::kill(server.id() as i32, libc::SIGTERM) }, 0);
-    while server.try_wait().unwrap().is_none() {
+    assert_eq!(
+        unsafe { libc::kill(server.0.id() as i32, libc::SIGTERM) },
+        0
+    );
+    while server.0.try_wait().unwrap().is_none() {
         assert!(
             signalled.elapsed() < Duration::from_secs(10),
             "still running 10 s after SIGTERM"
         );
         std::thread::sleep(Duration::from_millis(50));
     }
-    let mut logs = String::new();
-    std::io::Read::read_to_string(&mut server.stderr.take().unwrap(), &mut logs).unwrap();
+    let logs = std::fs::read_to_string(log_path(&app)).unwrap();
     assert_eq!(
         logs.matches("e-mail cannot be delivered").count(),
         1,
