@@ -86,6 +86,10 @@ pub enum Command {
         /// Seed even when the database already holds live reports.
         #[arg(long)]
         force: bool,
+        /// Queue an e-mail to the analysts about every seeded report (none by default:
+        /// synthetic reports are news to nobody).
+        #[arg(long)]
+        notify: bool,
         /// The random seed: the same value gives the same reports.
         #[arg(long, default_value_t = 1)]
         seed_value: u64,
@@ -240,6 +244,7 @@ pub fn run_command(command: Command, settings: &Settings) -> anyhow::Result<()> 
             days,
             organizations,
             force,
+            notify,
             seed_value,
         } => {
             let options = SeedOptions {
@@ -247,6 +252,7 @@ pub fn run_command(command: Command, settings: &Settings) -> anyhow::Result<()> 
                 days,
                 organizations,
                 force,
+                notify,
                 seed_value,
             };
             print(&crate::seed::run(conn, &keys, settings, &options)?)

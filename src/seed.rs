@@ -59,6 +59,8 @@ pub struct SeedOptions {
     pub organizations: u32,
     /// Seed even a database that already holds live reports.
     pub force: bool,
+    /// Queue the analysts' e-mail about every seeded report, as real ones would.
+    pub notify: bool,
     /// The random seed: the same value gives the same reports (on the same day, with the same
     /// build).
     pub seed_value: u64,
@@ -117,7 +119,7 @@ pub fn run(
     let keys = SigningKeys::load_or_create(&settings.jwt_key_path())?;
     let signer = ReceiptSigner::new(&keys, &settings.token_issuer);
     let submitters = (0..options.organizations)
-        .map(|i| create_submitter(conn, options.seed_value, i))
+        .map(|i| create_submitter(conn, options, i))
         .collect::<anyhow::Result<Vec<_>>>()?;
 
     let progress = indicatif::ProgressBar::new(options.reports).with_style(
@@ -247,9 +249,10 @@ fn store_chunk(
 /// --vetted` and `credential create` would.
 fn create_submitter(
     conn: &mut DbConnection,
-    seed_value: u64,
+    options: &SeedOptions,
     index: u32,
 ) -> anyhow::Result<Submitter> {
+    let seed_value = options.seed_value;
     let new = NewOrganization {
         name: format!("Seed Platform {} (seed {seed_value})", index + 1),
         contact_email: Some(format!(
@@ -278,6 +281,7 @@ fn create_submitter(
         client_id: credential.client_id,
         mode: CredentialMode::Live,
         audit: NewAuditEvent::command_line("report.submit", ""),
+        notify: options.notify,
     })
 }
 
@@ -710,6 +714,7 @@ mod tests {
             days: 30,
             organizations: 5,
             force: false,
+            notify: false,
             seed_value,
         }
     }

@@ -18,12 +18,17 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::audit_chain;
 use crate::config::Settings;
+use crate::db::background;
 use crate::error::ApiError;
 use crate::mail::worker::Worker;
 use crate::openapi::ApiDoc;
 use crate::routes;
 use crate::state::AppState;
 use crate::store::{self, audit, stats};
+
+/// How long requests in flight may take to finish once the server is told to stop; the process
+/// exits within about this long after SIGTERM, well inside the usual 30 s grace periods.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 /// The application bound to its port, ready to run.
 pub struct Application {
@@ -61,12 +66,15 @@ impl Application {
             n => n,
         };
         let state = web::Data::new(state);
-        actix_web::rt::spawn(seal_audit_log(state.clone()));
-        actix_web::rt::spawn(compact_statistics(state.clone()));
-        actix_web::rt::spawn(prune_sign_in_limits(state.clone()));
+        actix_web::rt::spawn(background::task(seal_audit_log(state.clone())));
+        actix_web::rt::spawn(background::task(compact_statistics(state.clone())));
+        actix_web::rt::spawn(background::task(prune_sign_in_limits(state.clone())));
         if state.settings.purge_interval_seconds > 0 {
             let interval = Duration::from_secs(state.settings.purge_interval_seconds);
-            actix_web::rt::spawn(crate::retention::run_on_schedule(state.clone(), interval));
+            actix_web::rt::spawn(background::task(crate::retention::run_on_schedule(
+                state.clone(),
+                interval,
+            )));
         }
         let metrics = match state.settings.metrics_bind.as_str() {
             "" => None,
@@ -78,7 +86,9 @@ impl Application {
             .workers(workers)
             .client_request_timeout(request_timeout)
             .client_disconnect_timeout(Duration::from_secs(5))
-            .keep_alive(Duration::from_secs(30));
+            .keep_alive(Duration::from_secs(30))
+            .shutdown_timeout(SHUTDOWN_GRACE.as_secs())
+            .disable_signals();
         let https = tls.is_some();
         let server = match tls {
             Some(tls) => server.listen_rustls_0_23(listener, tls)?,
@@ -110,9 +120,11 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves and delivers e-mail until the process is told to stop (SIGINT/SIGTERM): requests in
-    /// flight are finished, then the e-mail worker finishes the message it is sending and gives
-    /// back the rest of its claims.
+    /// Serves and delivers e-mail until the process is told to stop (SIGINT/SIGTERM) or the
+    /// server is stopped through its [`handle`](Self::handle). On a signal it stops accepting
+    /// connections and the e-mail worker stops at once: requests in flight get
+    /// [`SHUTDOWN_GRACE`] to finish (idle keep-alive connections are closed), the worker finishes
+    /// the message it is sending and gives back the rest of its claims.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let (stop, stopped) = watch::channel(false);
         let mail_worker = self
@@ -122,7 +134,16 @@ impl Application {
             let handle = server.handle();
             (handle, actix_web::rt::spawn(server))
         });
+        let handle = self.server.handle();
+        let stop_on_signal = stop.clone();
+        let signals = actix_web::rt::spawn(async move {
+            stop_signal().await;
+            tracing::info!("stopping");
+            let _ = stop_on_signal.send(true);
+            handle.stop(true).await;
+        });
         let served = self.server.await;
+        signals.abort();
         if let Some((handle, server)) = metrics {
             handle.stop(true).await;
             let _ = server.await;
@@ -149,6 +170,26 @@ fn cut_off_stalled_clients(listener: &TcpListener, seconds: u64) -> std::io::Res
     #[cfg(not(target_os = "linux"))]
     let _ = (listener, seconds);
     Ok(())
+}
+
+/// Waits for SIGTERM or SIGINT (Ctrl-C).
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => tokio::select! {
+                _ = terminate.recv() => {}
+                _ = tokio::signal::ctrl_c() => {}
+            },
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM; stopping on Ctrl-C only");
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// The TLS configuration of `tls_cert` and `tls_key` (PEM files), when they are set: TLS 1.2 and
@@ -191,6 +232,8 @@ fn metrics_server(state: web::Data<AppState>, address: &str) -> anyhow::Result<(
             }))
     })
     .workers(1)
+    .shutdown_timeout(SHUTDOWN_GRACE.as_secs())
+    .disable_signals()
     .listen(listener)?
     .run();
     tracing::info!(port, "serving metrics");

@@ -131,7 +131,8 @@ impl AppState {
         crate::store::migrate(&mut *self.pool.get()?, &self.keys)
     }
 
-    /// Runs `work` with a pooled connection on the blocking thread pool, never on an async worker.
+    /// Runs `work` with a pooled connection on the blocking thread pool, never on an async worker;
+    /// as background work inside a [`db::background::task`].
     /// 503 (`Unavailable`) when no connection can be had, or when `work` failed because the
     /// database stopped answering.
     pub async fn db<T, F>(&self, work: F) -> Result<T, ApiError>
@@ -140,9 +141,10 @@ impl AppState {
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
     {
         let pool = self.pool.clone();
+        let background = db::background::in_task();
         web::block(move || {
             let mut conn = pool.get()?;
-            match work(&mut conn) {
+            match db::background::run(background, || work(&mut conn)) {
                 // The database went away during the work (a restart, a lost network): as
                 // unavailable as when no connection could be had, and as worth retrying.
                 Err(ApiError::Internal(error)) if db::ping(&mut conn).is_err() => {

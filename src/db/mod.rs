@@ -1,5 +1,6 @@
 //! The database: one connection type over SQLite and PostgreSQL, the pool, and the embedded migrations.
 
+pub mod background;
 pub mod portable;
 pub mod schema;
 

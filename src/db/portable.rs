@@ -3,6 +3,8 @@
 //! violation, and claiming rows that other workers skip.
 
 use std::cell::Cell;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
@@ -15,8 +17,19 @@ use super::DbConnection;
 /// the others poll (`busy_timeout`), sleeping up to 100 ms between tries, so that under load an
 /// early writer could wait seconds while later ones got in. Here they queue first come, first
 /// served, and SQLite's own lock is free when each arrives (other processes, the command line,
-/// still meet `busy_timeout`).
+/// still meet `busy_timeout`). Background work ([`super::background`]) goes after every request.
 static SQLITE_WRITERS: FairMutex<()> = parking_lot::const_fair_mutex(());
+
+/// Requests waiting in [`SQLITE_WRITERS`]: background work lets each of them go first.
+static REQUESTS_WAITING: AtomicUsize = AtomicUsize::new(0);
+
+/// When background work may next take the write lock: after each hold it leaves the lock free
+/// at least as long as it held it, so that other processes polling for it (`busy_timeout`) get
+/// their turn too.
+static BACKGROUND_RESUMES: parking_lot::Mutex<Option<Instant>> = parking_lot::const_mutex(None);
+
+/// The longest pause background work makes after one hold of the write lock.
+const MAX_BACKGROUND_PAUSE: Duration = Duration::from_millis(250);
 
 thread_local! {
     /// Whether this thread is in the line's front place: a key-store write inside a report's
@@ -25,24 +38,52 @@ thread_local! {
 }
 
 /// This thread's place at the front of [`SQLITE_WRITERS`], given up when dropped (`None` when
-/// it already had it).
-struct SqliteWriter(Option<FairMutexGuard<'static, ()>>);
+/// it already had it), and when it was taken by background work.
+struct SqliteWriter(Option<(FairMutexGuard<'static, ()>, Option<Instant>)>);
 
 impl SqliteWriter {
     fn wait() -> Self {
         if WRITING.get() {
             return SqliteWriter(None);
         }
-        let guard = SQLITE_WRITERS.lock();
+        let turn = if super::background::on_this_thread() {
+            Self::wait_behind_requests()
+        } else {
+            REQUESTS_WAITING.fetch_add(1, Ordering::SeqCst);
+            let guard = SQLITE_WRITERS.lock();
+            REQUESTS_WAITING.fetch_sub(1, Ordering::SeqCst);
+            (guard, None)
+        };
         WRITING.set(true);
-        SqliteWriter(Some(guard))
+        SqliteWriter(Some(turn))
+    }
+
+    /// Background work's turn: after its pause, and only when no request waits (a request that
+    /// queued meanwhile is handed the lock directly).
+    fn wait_behind_requests() -> (FairMutexGuard<'static, ()>, Option<Instant>) {
+        loop {
+            let resumes = *BACKGROUND_RESUMES.lock();
+            if let Some(wait) = resumes.and_then(|at| at.checked_duration_since(Instant::now())) {
+                std::thread::sleep(wait);
+            }
+            let guard = SQLITE_WRITERS.lock();
+            if REQUESTS_WAITING.load(Ordering::SeqCst) == 0 {
+                return (guard, Some(Instant::now()));
+            }
+            FairMutexGuard::unlock_fair(guard);
+            std::thread::sleep(Duration::from_millis(1));
+        }
     }
 }
 
 impl Drop for SqliteWriter {
     fn drop(&mut self) {
-        if self.0.take().is_some() {
+        if let Some((_guard, background)) = self.0.take() {
             WRITING.set(false);
+            if let Some(taken) = background {
+                let held = taken.elapsed().min(MAX_BACKGROUND_PAUSE);
+                *BACKGROUND_RESUMES.lock() = Some(Instant::now() + held);
+            }
         }
     }
 }

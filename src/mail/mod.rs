@@ -23,6 +23,9 @@ const NEW_REPORT_HTML: &str = include_str!("new_report.html");
 const STAFF_ENROLLMENT_TEXT: &str = include_str!("staff_enrollment.txt");
 const STAFF_ENROLLMENT_HTML: &str = include_str!("staff_enrollment.html");
 
+/// Why no notification can be sent while nobody is to receive them.
+pub const NO_RECIPIENTS: &str = "no recipients: set PORTAL_NOTIFY_TO, or let analysts opt in";
+
 /// Writes notifications: who sends them, who always receives them, and where their links point.
 #[derive(Debug, Clone)]
 pub struct Composer {
@@ -100,9 +103,7 @@ impl Composer {
     /// from the notification's id, so that a rare second delivery can be recognised as such.
     pub fn compose(&self, notification: &Claimed, to: &[Mailbox]) -> Result<Message, SendError> {
         if to.is_empty() {
-            return Err(SendError::Permanent(
-                "no recipients: set PORTAL_NOTIFY_TO, or let analysts opt in".into(),
-            ));
+            return Err(SendError::Permanent(NO_RECIPIENTS.into()));
         }
         let content = self.content(notification)?;
         let mut message = Message::builder()

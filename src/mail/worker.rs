@@ -7,6 +7,7 @@
 //! may share one database: each claims different notifications.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use actix_web::web;
@@ -14,8 +15,8 @@ use rand::Rng;
 use serde::Serialize;
 use tokio::sync::{Notify, watch};
 
-use super::Composer;
 use super::transport::{SendError, Transport};
+use super::{Composer, NO_RECIPIENTS};
 use crate::config::Settings;
 use crate::db::{self, DbPool};
 use crate::error::ApiError;
@@ -23,6 +24,9 @@ use crate::store::outbox::{self, Attempt, Attempted, Claimed};
 
 /// Notifications claimed at a time.
 const BATCH: i64 = 20;
+/// Notifications marked failed at a time when nobody is to receive them: one short statement
+/// a batch, so that a backlog of thousands never holds the database for long.
+const FAIL_BATCH: i64 = 200;
 /// How long a woken worker waits for more reports to arrive before it claims: under load it
 /// then claims, sends and records many notifications a round, so that delivery costs two
 /// commits a batch instead of two a report. Nobody notices 50 ms on an e-mail.
@@ -53,6 +57,9 @@ pub struct Worker {
     poll: Duration,
     max_attempts: i32,
     backoff: Duration,
+    /// Whether the worker found nobody to receive notifications and said so in the log (once,
+    /// until recipients appear).
+    no_recipients_logged: AtomicBool,
 }
 
 impl Worker {
@@ -71,6 +78,7 @@ impl Worker {
             poll: seconds("mail_poll_seconds", settings.mail_poll_seconds)?,
             max_attempts: settings.mail_max_attempts.max(1),
             backoff: seconds("mail_backoff_seconds", settings.mail_backoff_seconds)?,
+            no_recipients_logged: AtomicBool::new(false),
         })
     }
 
@@ -79,16 +87,39 @@ impl Worker {
     /// then, or when stopping, is given back for any worker to claim. The attempts of a batch
     /// are recorded together, in one transaction, after its last message: a worker that dies
     /// mid-batch leaves its sent messages to be sent again after the lease (they keep their
-    /// Message-ID, so mail clients show them once).
+    /// Message-ID, so mail clients show them once). With nobody to receive them, due
+    /// notifications are marked failed [`FAIL_BATCH`] at a time, and the log says why once.
+    ///
+    /// It is background work ([`db::background`]): each transaction is short and gives way to
+    /// requests.
     pub fn deliver_due(&self, stopping: &dyn Fn() -> bool) -> Result<Tally, ApiError> {
+        db::background::run(true, || self.deliver_due_now(stopping))
+    }
+
+    fn deliver_due_now(&self, stopping: &dyn Fn() -> bool) -> Result<Tally, ApiError> {
         let mut tally = Tally::default();
         let mut conn = self.pool.get()?;
         while !stopping() {
+            let staff = outbox::staff_recipients(&mut conn)?;
+            if self.composer.report_recipients(&staff).is_empty() {
+                let failed = outbox::fail_due_reports(&mut conn, NO_RECIPIENTS, FAIL_BATCH)?;
+                if failed > 0 {
+                    if !self.no_recipients_logged.swap(true, Ordering::Relaxed) {
+                        tracing::warn!(
+                            error = NO_RECIPIENTS,
+                            "new-report e-mail cannot be delivered; due notifications are marked failed"
+                        );
+                    }
+                    tally.failed += failed;
+                    continue;
+                }
+            } else {
+                self.no_recipients_logged.store(false, Ordering::Relaxed);
+            }
             let batch = outbox::claim(&mut conn, &self.owner, self.lease, BATCH)?;
             if batch.is_empty() {
                 break;
             }
-            let staff = outbox::staff_recipients(&mut conn)?;
             let claimed_at = Instant::now();
             let mut attempts = Vec::with_capacity(batch.len());
             for notification in &batch {

@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use crate::db;
 use crate::domain::notification::OutboxDepth;
 use crate::error::ApiError;
+use crate::mail::{Composer, NO_RECIPIENTS};
 use crate::state::AppState;
 use crate::store::outbox;
 
@@ -26,6 +27,9 @@ pub struct Readiness {
     pub status: &'static str,
     /// E-mail notifications not sent: pending ones, and failed ones waiting for an admin.
     pub outbox: OutboxDepth,
+    /// Why e-mail is not going out, when that is known (nobody to receive it); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 /// The process is up.
@@ -36,7 +40,8 @@ pub async fn healthz() -> web::Json<Health> {
 }
 
 /// The database and the key store are reachable and every migration of each has been applied;
-/// tells how many e-mail notifications are pending and how many failed.
+/// tells how many e-mail notifications are pending and how many failed, and why they fail when
+/// nobody is to receive them.
 #[utoipa::path(
     tag = "operations",
     responses(
@@ -48,19 +53,25 @@ pub async fn healthz() -> web::Json<Health> {
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<Readiness>, ApiError> {
     let keys = state.keys.clone();
-    let outbox = state
+    let composer = Composer::from_settings(&state.settings).map_err(ApiError::Internal)?;
+    let (outbox, staff) = state
         .db(move |conn| {
             let current =
                 db::migrations_current(conn, db::MAIN).map_err(|_| ApiError::Unavailable)?;
             if !current || !keys.ready() {
                 return Err(ApiError::Unavailable);
             }
-            outbox::depth(conn)
+            Ok((outbox::depth(conn)?, outbox::staff_recipients(conn)?))
         })
         .await?;
+    let detail = composer
+        .report_recipients(&staff)
+        .is_empty()
+        .then(|| format!("e-mail is not delivered: {NO_RECIPIENTS}"));
     Ok(web::Json(Readiness {
         status: "ready",
         outbox,
+        detail,
     }))
 }
 

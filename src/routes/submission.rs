@@ -220,6 +220,7 @@ pub(super) fn submitter(reporter: Reporter, meta: &RequestMeta) -> Submitter {
         organization_id: reporter.organization_id,
         client_id: reporter.client_id,
         mode: reporter.mode,
+        notify: true,
     }
 }
 

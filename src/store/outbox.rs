@@ -328,6 +328,39 @@ pub fn staff_recipients(conn: &mut DbConnection) -> Result<Vec<String>, ApiError
         .load(conn)?)
 }
 
+/// Marks up to `limit` due new-report notifications failed with `error`, one attempt each, in
+/// one short transaction (one statement picks them, one marks them), for when there is nobody to
+/// send them to; rows another worker holds are left to it, and so are enrollment e-mails (they go
+/// to their account's holder). Answers how many it marked.
+pub fn fail_due_reports(
+    conn: &mut DbConnection,
+    error: &str,
+    limit: i64,
+) -> Result<usize, ApiError> {
+    let now = super::now();
+    portable::write_transaction(conn, |conn| {
+        portable::short_lock_waits(conn)?;
+        let due = outbox::table
+            .filter(outbox::report_id.is_not_null())
+            .filter(outbox::status.eq(NotificationStatus::Pending.as_ref()))
+            .filter(outbox::next_attempt_at.le(now))
+            .order((outbox::urgent.desc(), outbox::id.asc()))
+            .limit(limit)
+            .select(outbox::id);
+        let ids: Vec<String> = load_skipping_locked!(conn, due)?;
+        Ok(
+            diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
+                .set((
+                    outbox::attempts.eq(outbox::attempts + 1),
+                    outbox::lease_owner.eq(None::<String>),
+                    outbox::status.eq(NotificationStatus::Failed.as_ref()),
+                    outbox::last_error.eq(error),
+                ))
+                .execute(conn)?,
+        )
+    })
+}
+
 /// How one delivery attempt ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Attempt {

@@ -4,6 +4,7 @@
 mod admin;
 mod audit;
 mod auth;
+mod backlog;
 mod cli;
 mod correlation;
 mod enrollment;

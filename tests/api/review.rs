@@ -479,6 +479,7 @@ fn store_directly(
             ip: None,
             request_id: None,
         },
+        notify: true,
     };
     let keys = SigningKeys::load_or_create(&app.signing_key_path()).unwrap();
     let signer = ReceiptSigner::new(&keys, "report-portal");

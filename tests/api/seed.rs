@@ -1,13 +1,15 @@
 //! `report-portal seed`, run as a real process against the test's database: the statistics
-//! endpoints count the seeded reports as a direct count over the reports finds them, and a
-//! database holding live reports is refused unless forced.
+//! endpoints count the seeded reports as a direct count over the reports finds them, a
+//! database holding live reports is refused unless forced, and no e-mail is queued unless asked.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::{Command, Output};
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use report_portal::db::schema::{report_groups, report_indicators, report_locations, reports};
+use report_portal::db::schema::{
+    outbox, report_groups, report_indicators, report_locations, reports,
+};
 use report_portal::domain::organization::CredentialMode;
 use report_portal::domain::user::Role;
 use serde_json::Value;
@@ -243,4 +245,26 @@ async fn one_organizations_many_reports_are_seeded_in_one_transaction() {
     assert_eq!(seeded["reports"], 300);
     let stored: i64 = app.with_db(|conn| reports::table.count().get_result(conn).unwrap());
     assert_eq!(stored, 300);
+}
+
+#[actix_web::test]
+async fn seeding_queues_no_email_unless_asked() {
+    let app = spawn_app().await;
+    let queued = || -> i64 { app.with_db(|conn| outbox::table.count().get_result(conn).unwrap()) };
+    succeeded(&seed(&app, &["--reports", "30", "--organizations", "2"]));
+    assert_eq!(queued(), 0, "synthetic reports are news to nobody");
+    succeeded(&seed(
+        &app,
+        &[
+            "--reports",
+            "30",
+            "--organizations",
+            "2",
+            "--force",
+            "--notify",
+            "--seed-value",
+            "2",
+        ],
+    ));
+    assert_eq!(queued(), 30);
 }

@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# Requests while a backlog of e-mail drains (issue 23). Builds a database holding BACKLOG
+# (default 20 000) due notifications and nobody to receive them, starts the server with its
+# defaults (e-mail worker on, rate limits lifted), and while notifications are pending (at most
+# MEASURE seconds, default 20) sends, one after the other, `GET /readyz`, a token request and a
+# submission, timing each, 20 ms apart; a `report-portal user create` runs once, 1 s in. Then it
+# sends SIGTERM with a keep-alive connection open and times the exit (SIGKILL after 70 s). Prints
+# p50/p99/max per request kind, the drain time, the CLI's time, the shutdown time, the
+# notifications still pending and the log lines about undeliverable messages.
+#
+#   benches/backlog.sh                                                    # SQLite, release build
+#   BIN=target/debug/report-portal benches/backlog.sh                     # another binary
+#   DATABASE_URL=postgres://postgres@127.0.0.1:5432/backlog benches/backlog.sh   # an empty database
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BACKLOG=${BACKLOG:-20000}
+export MEASURE=${MEASURE:-20}
+if [ -z "${BIN:-}" ]; then
+  cargo build --release --quiet
+  BIN=${CARGO_TARGET_DIR:-target}/release/report-portal
+fi
+WORK=$(mktemp -d)
+export PORTAL_DATA_DIR=$WORK PORTAL_LOG=info
+# One client measuring, never throttled.
+export PORTAL_RATE_LIMIT_PER_SECOND=10000 PORTAL_RATE_LIMIT_BURST=10000
+export PORTAL_AUTH_RATE_LIMIT_PER_SECOND=10000 PORTAL_AUTH_RATE_LIMIT_BURST=10000
+export PORTAL_BIND=127.0.0.1:$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
+if [[ "${DATABASE_URL:-}" == postgres* ]]; then
+  sql() { psql -qAt "$DATABASE_URL" -c "$1"; }
+  NOW="(now() at time zone 'utc' - interval '1 minute')"
+else
+  sql() { sqlite3 -cmd ".timeout 60000" "$WORK/portal.db" "$1"; }
+  NOW="strftime('%Y-%m-%d %H:%M:%f', 'now', '-1 minute')"
+fi
+SERVER=
+trap '{ [ -n "$SERVER" ] && kill -9 $SERVER; } 2>/dev/null || true; rm -rf "$WORK"' EXIT
+echo "backend: ${DATABASE_URL:-sqlite}; binary: $BIN; backlog: $BACKLOG"
+# One report to be notified about, and a credential of its organization.
+PORTAL_LOG=warn $BIN seed --reports 1 --organizations 1 --days 1 >/dev/null
+ORG=$(sql "SELECT id FROM organizations LIMIT 1")
+CRED=$(PORTAL_LOG=warn $BIN credential create --org "$ORG")
+export CLIENT_ID=$(echo "$CRED" | json '["client_id"]') SECRET=$(echo "$CRED" | json '["client_secret"]')
+sql "INSERT INTO outbox (id, kind, report_id, urgent, status, attempts, next_attempt_at, created_at)
+     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $BACKLOG)
+     SELECT 'backlog-' || CAST(i AS TEXT), 'new_report', (SELECT id FROM reports LIMIT 1), false,
+            'pending', 0, $NOW, $NOW FROM n"
+echo "pending before: $(sql "SELECT count(*) FROM outbox WHERE status = 'pending'")"
+$BIN serve 2> "$WORK/server.log" &
+SERVER=$!
+for _ in $(seq 600); do curl -sf "http://$PORTAL_BIND/healthz" >/dev/null && break; sleep 0.1; done
+export SERVER BIN
+python3 - <<'PY'
+import http.client, json, os, signal, subprocess, threading, time, uuid
+
+host, port = os.environ["PORTAL_BIND"].split(":")
+measure = float(os.environ["MEASURE"])
+conn = http.client.HTTPConnection(host, int(port), timeout=70)
+
+def timed(method, path, body, headers):
+    global conn
+    started = time.monotonic()
+    try:
+        conn.request(method, path, body, headers)
+        response = conn.getresponse()
+    except (ConnectionError, http.client.RemoteDisconnected):  # the server closed it: again
+        conn.close()
+        conn = http.client.HTTPConnection(host, int(port), timeout=70)
+        conn.request(method, path, body, headers)
+        response = conn.getresponse()
+    data = response.read()
+    return time.monotonic() - started, response.status, data
+
+def token():
+    form = f"grant_type=client_credentials&client_id={os.environ['CLIENT_ID']}&client_secret={os.environ['SECRET']}"
+    return timed("POST", "/api/v1/auth/token", form, {"content-type": "application/x-www-form-urlencoded"})
+
+def report():
+    return {
+        "external_id": f"case-{uuid.uuid4().hex}", "service": "Example Social Video",
+        "category": "recruitment", "severity": "high", "suspected_groups": ["cjng", "unknown"],
+        "summary": "Account posted job offers promising high pay for 'security work' with travel to Jalisco.",
+        "detection_method": "automated_detection", "detected_at": "2026-11-20T14:30:00Z",
+        "activity_start": "2026-11-01T00:00:00Z", "activity_end": "2026-11-19T23:00:00-06:00",
+        "languages": ["es-MX", "en"],
+        "locations": [{"country": "MX", "subdivision": "MX-JAL", "place": "Guadalajara"}],
+        "indicators": ["job_advertisement", "payment_offer", "off_platform_contact"],
+        "accounts": [{"platform_account_id": "1234567890", "handle": "@trabajo.seguro.fake",
+                      "role": "recruiter", "action_taken": "suspended"}],
+        "content": [{"content_type": "video", "url": "https://video.example.com/v/abc123",
+                     "posted_at": "2026-11-18T20:00:00Z", "account_ref": "1234567890",
+                     "preserved": True, "removed": True}],
+        "contact": {"name": "Trust & Safety Desk", "email": "le-response@example.com"},
+    }
+
+cli = {}
+def user_create():
+    time.sleep(1)
+    started = time.monotonic()
+    done = subprocess.run([os.environ["BIN"], "user", "create", "--email", f"u{uuid.uuid4().hex[:8]}@dhs.example",
+                           "--role", "analyst"], capture_output=True, env={**os.environ, "PORTAL_LOG": "warn"})
+    cli["seconds"], cli["ok"] = time.monotonic() - started, done.returncode == 0
+    cli["error"] = done.stderr.decode()[-200:]
+threading.Thread(target=user_create).start()
+
+times = {"token": [], "submission": [], "readyz": []}
+statuses = {}
+access = None
+started = time.monotonic()
+end = started + measure
+drained_after = None
+def record(kind, took, status):
+    times[kind].append(took)
+    statuses.setdefault(kind, {}).setdefault(status, 0)
+    statuses[kind][status] += 1
+# Requests are counted while notifications are pending (as /readyz tells before each round).
+while time.monotonic() < end:
+    took, status, data = timed("GET", "/readyz", None, {})
+    if status == 200 and json.loads(data)["outbox"]["pending"] == 0:
+        drained_after = time.monotonic() - started
+        break
+    record("readyz", took, status)
+    took, status, data = token()
+    record("token", took, status)
+    if status == 200:
+        access = json.loads(data)["access_token"]
+    if access:
+        took, status, _ = timed("POST", "/api/v1/reports", json.dumps(report()),
+                                {"content-type": "application/json", "authorization": f"Bearer {access}"})
+        record("submission", took, status)
+    time.sleep(0.02)
+
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(len(values) * p))] * 1000 if values else float("nan")
+for kind, values in times.items():
+    print(f"{kind}: n={len(values)} p50={pct(values, .5):.0f} ms p99={pct(values, .99):.0f} ms "
+          f"max={max(values, default=float('nan')) * 1000:.0f} ms statuses={statuses.get(kind)}")
+print(f"backlog drained after: {drained_after:.1f} s" if drained_after else f"backlog not drained in {measure:.0f} s")
+while "ok" not in cli:
+    time.sleep(0.1)
+print(f"user create: {cli['seconds']:.2f} s, {'ok' if cli['ok'] else 'FAILED: ' + cli['error']}")
+# SIGTERM with this keep-alive connection open and idle.
+server = int(os.environ["SERVER"])
+started = time.monotonic()
+os.kill(server, signal.SIGTERM)
+while time.monotonic() - started < 70:
+    try:
+        with open(f"/proc/{server}/stat") as stat:
+            if stat.read().rsplit(")", 1)[1].split()[0] == "Z":
+                break
+    except FileNotFoundError:
+        break
+    time.sleep(0.05)
+else:
+    os.kill(server, signal.SIGKILL)
+print(f"shutdown after SIGTERM: {time.monotonic() - started:.2f} s")
+PY
+wait $SERVER 2>/dev/null || true
+SERVER=
+echo "pending after: $(sql "SELECT count(*) FROM outbox WHERE status = 'pending'")"
+echo "log lines per undeliverable message: $(grep -c 'e-mail not delivered' "$WORK/server.log" || true); 'cannot be delivered' lines: $(grep -c 'e-mail cannot be delivered' "$WORK/server.log" || true)"
