@@ -28,7 +28,7 @@ type Caller = Staff<Admins>;
     )
 )]
 #[get("/admin/notifications")]
-pub async fn list(
+pub async fn list_notifications(
     state: web::Data<AppState>,
     _caller: Caller,
     filter: web::Query<NotificationFilter>,

@@ -53,7 +53,7 @@ fn query_hashes(state: &AppState, filter: &ReviewFilter) -> Vec<String> {
     )
 )]
 #[get("/review/reports")]
-pub async fn list(
+pub async fn list_review_reports(
     state: web::Data<AppState>,
     _caller: Caller,
     filter: web::Query<ReviewFilter>,

@@ -250,7 +250,7 @@ pub struct StatusFilter {
     )
 )]
 #[get("/reports")]
-pub async fn list(
+pub async fn list_reports(
     state: web::Data<AppState>,
     reporter: Reporter,
     filter: web::Query<StatusFilter>,
