@@ -3,7 +3,7 @@
 //! line's `user create` within 2 s each while it marks the backlog failed, says why once, and
 //! stops within 10 s of SIGTERM with an idle keep-alive connection open.
 
-use std::process::{Child, Command};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
@@ -13,7 +13,8 @@ use report_portal::domain::organization::CredentialMode;
 use report_portal::store;
 use serde_json::Value;
 
-use crate::helpers::{TestApp, expect, spawn_app_with, valid_report};
+use crate::helpers::{ServerProcess, TestApp, expect, spawn_app_with, valid_report};
+use crate::smtp::unused_port;
 
 /// Notifications in the backlog.
 const BACKLOG: usize = 20_000;
@@ -23,12 +24,9 @@ const PROMPT: Duration = Duration::from_secs(2);
 /// Starts `report-portal serve` on `app`'s databases and data folder, on a free port, with the
 /// defaults (e-mail worker on, no recipients), logging to `server.log` in the data folder;
 /// answers the process and its address once it answers `/healthz`.
-async fn serve(app: &TestApp) -> (Server, String) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("a free port")
-        .port();
-    let child = Server(
+async fn serve(app: &TestApp) -> (ServerProcess, String) {
+    let port = unused_port();
+    let child = ServerProcess(
         Command::new(env!("CARGO_BIN_EXE_report-portal"))
             .arg("serve")
             .env("DATABASE_URL", app.settings.database_url())
@@ -53,16 +51,6 @@ async fn serve(app: &TestApp) -> (Server, String) {
         actix_web::rt::time::sleep(Duration::from_millis(50)).await;
     }
     (child, address)
-}
-
-/// The server process, killed if the test ends (fails) while it runs.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 /// Where [`serve`] has the server log.

@@ -529,16 +529,6 @@ fn permissive(args: &[&str], env: &[(&str, &str)]) -> std::process::Command {
     command
 }
 
-/// Stops the server process at the end of the test.
-struct Server(std::process::Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 /// Every folder and file under `folder`, with its path relative to it and its mode.
 fn modes_under(folder: &Path) -> Vec<(String, bool, u32)> {
     use std::os::unix::fs::PermissionsExt;
@@ -589,7 +579,7 @@ async fn every_data_file_is_private_whatever_the_umask() {
         "--org",
         organization["id"].as_str().unwrap(),
     ]);
-    let _server = Server(
+    let _server = crate::helpers::ServerProcess(
         permissive(&["serve"], &env)
             .stdout(std::process::Stdio::null())
             .spawn()

@@ -47,6 +47,17 @@ impl Drop for TestApp {
     }
 }
 
+/// A process of the real binary that a test started, killed when dropped (also when the test
+/// fails while it runs).
+pub struct ServerProcess(pub std::process::Child);
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// An organization's API client, ready to submit.
 pub struct TestReporter {
     /// The organization's id.

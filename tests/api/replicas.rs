@@ -4,7 +4,7 @@
 //! e-mail workers running, every notification is sent exactly once. PostgreSQL only.
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
@@ -17,20 +17,13 @@ use report_portal::domain::organization::{
 use report_portal::store;
 use serde_json::Value;
 
-use crate::helpers::{expect, fresh_database, valid_report};
+use crate::helpers::{ServerProcess, expect, fresh_database, valid_report};
 use crate::smtp::{SmtpServer, distinct, unused_port};
 
-/// A server process, killed when dropped.
+/// A server process and its address.
 struct Replica {
     address: String,
-    process: Child,
-}
-
-impl Drop for Replica {
-    fn drop(&mut self) {
-        let _ = self.process.kill();
-        let _ = self.process.wait();
-    }
+    _process: ServerProcess,
 }
 
 /// Starts `report-portal serve` on `database_url` and the key store `keys_database_url` with a
@@ -69,7 +62,7 @@ async fn start_replica(
         .expect("the binary starts");
     let replica = Replica {
         address: format!("http://{address}"),
-        process,
+        _process: ServerProcess(process),
     };
     let client = reqwest::Client::new();
     let deadline = Instant::now() + Duration::from_secs(30);
