@@ -12,7 +12,8 @@ use crate::domain::retention::Retention;
 /// Everything the server and the command line can be configured with.
 ///
 /// Every field can be set in the TOML file under its own name, or through the environment as
-/// `PORTAL_<NAME>` (upper case); the database also through `DATABASE_URL`. The README has the table.
+/// `PORTAL_<NAME>` (upper case); the database also through `DATABASE_URL`. `docs/operators.md`
+/// has the table.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
