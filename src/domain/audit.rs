@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
+use super::code_list::code_list;
+
 /// The `prev_hash` of the first event.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -26,26 +28,14 @@ pub fn bounded(text: &str) -> String {
     }
 }
 
-/// How an audited action ended.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::AsRefStr,
-    strum::EnumString,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Outcome {
-    /// Done.
-    Success,
-    /// Refused or failed (e.g. a wrong password).
-    Failure,
+code_list! {
+    /// How an audited action ended.
+    Outcome {
+        /// Done.
+        Success,
+        /// Refused or failed (e.g. a wrong password).
+        Failure,
+    }
 }
 
 /// One audit event. `seq`, `prev_hash` and `hash` are set when the event is sealed into the

@@ -7,52 +7,36 @@
 //! by distance and is a perceptual fingerprint of an image, not personal data.
 
 use phonenumber::country::Id as Country;
-use serde::{Deserialize, Serialize};
 use url::Url;
-use utoipa::ToSchema;
 
+use super::code_list::code_list;
 use super::report::{Account, ContactHandle, ContentItem, NewReport};
 use super::search::WordHasher;
 use super::taxonomy::ContactType;
 use crate::error::ApiError;
 
-/// What kind of value an indicator is.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::EnumIter,
-    strum::AsRefStr,
-    strum::EnumString,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum IndicatorKind {
-    /// An account: the service's name (case and spacing ignored) and the platform's account id.
-    Account,
-    /// A user name, an account's handle or a messaging handle: lower-cased, without `@`.
-    Handle,
-    /// A phone number in E.164 form, e.g. `+523355550100`.
-    Phone,
-    /// An e-mail address, lower-cased.
-    Email,
-    /// A profile or content URL: scheme and host lower-cased, `www.`, default port, fragment,
-    /// trailing slash and tracking parameters removed, the other parameters sorted.
-    Url,
-    /// The SHA-256 of media, lower-case hex.
-    Sha256,
-    /// The MD5 of media, lower-case hex.
-    Md5,
-    /// The PDQ perceptual hash of an image, matched when within [`Pdq::NEAR`] bits.
-    Pdq,
+code_list! {
+    /// What kind of value an indicator is.
+    #[derive(PartialOrd, Ord)]
+    IndicatorKind {
+        /// An account: the service's name (case and spacing ignored) and the platform's account id.
+        Account,
+        /// A user name, an account's handle or a messaging handle: lower-cased, without `@`.
+        Handle,
+        /// A phone number in E.164 form, e.g. `+523355550100`.
+        Phone,
+        /// An e-mail address, lower-cased.
+        Email,
+        /// A profile or content URL: scheme and host lower-cased, `www.`, default port, fragment,
+        /// trailing slash and tracking parameters removed, the other parameters sorted.
+        Url,
+        /// The SHA-256 of media, lower-case hex.
+        Sha256,
+        /// The MD5 of media, lower-case hex.
+        Md5,
+        /// The PDQ perceptual hash of an image, matched when within [`Pdq::NEAR`] bits.
+        Pdq,
+    }
 }
 
 /// A normalized indicator of a report, and where it appears.

@@ -1,6 +1,7 @@
 //! Validated types and the rules: reports, their lifecycle, organizations, taxonomy codes.
 
 pub mod audit;
+pub mod code_list;
 pub mod correlation;
 pub mod evidence;
 pub mod indicators;

@@ -5,50 +5,28 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-/// What a notification tells its recipients; each kind has its own message templates.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::AsRefStr,
-    strum::EnumString,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum NotificationKind {
-    /// A live report has arrived.
-    NewReport,
-    /// A staff account's one-time enrollment link, to its holder only.
-    StaffEnrollment,
+use super::code_list::code_list;
+
+code_list! {
+    /// What a notification tells its recipients; each kind has its own message templates.
+    NotificationKind {
+        /// A live report has arrived.
+        NewReport,
+        /// A staff account's one-time enrollment link, to its holder only.
+        StaffEnrollment,
+    }
 }
 
-/// Where a notification stands.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::AsRefStr,
-    strum::EnumString,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum NotificationStatus {
-    /// Waiting for its first or next attempt.
-    Pending,
-    /// Accepted by the mail server (or written to the mail folder).
-    Sent,
-    /// Refused for good, or out of attempts; an admin may retry it.
-    Failed,
+code_list! {
+    /// Where a notification stands.
+    NotificationStatus {
+        /// Waiting for its first or next attempt.
+        Pending,
+        /// Accepted by the mail server (or written to the mail folder).
+        Sent,
+        /// Refused for good, or out of attempts; an admin may retry it.
+        Failed,
+    }
 }
 
 /// A notification as admins see it: never any report content, only which report it is about, and

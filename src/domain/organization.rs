@@ -5,59 +5,35 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use super::code_list::code_list;
 use super::report::not_blank;
 
-/// Where an organization stands in vetting; only `vetted` organizations get tokens and submit.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::AsRefStr,
-    strum::EnumString,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum OrganizationStatus {
-    /// Registered, not yet vetted.
-    Pending,
-    /// Vetted: may obtain tokens and submit reports.
-    Vetted,
-    /// Temporarily barred; its tokens stop working within a minute.
-    Suspended,
-    /// Permanently barred: no status change takes it back.
-    Revoked,
+code_list! {
+    /// Where an organization stands in vetting; only `vetted` organizations get tokens and submit.
+    OrganizationStatus {
+        /// Registered, not yet vetted.
+        Pending,
+        /// Vetted: may obtain tokens and submit reports.
+        Vetted,
+        /// Temporarily barred; its tokens stop working within a minute.
+        Suspended,
+        /// Permanently barred: no status change takes it back.
+        Revoked,
+    }
 }
 
-/// Whether a credential submits real reports or exercises the API.
-///
-/// Test-mode reports are marked so: they never notify and never count in the statistics.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Default,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::AsRefStr,
-    strum::EnumString,
-    clap::ValueEnum,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum CredentialMode {
-    /// Real reports.
-    #[default]
-    Live,
-    /// Integration testing.
-    Test,
+code_list! {
+    /// Whether a credential submits real reports or exercises the API.
+    ///
+    /// Test-mode reports are marked so: they never notify and never count in the statistics.
+    #[derive(Default, clap::ValueEnum)]
+    CredentialMode {
+        /// Real reports.
+        #[default]
+        Live,
+        /// Integration testing.
+        Test,
+    }
 }
 
 /// An organization as shown to administrators and printed by the command line.

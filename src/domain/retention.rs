@@ -6,38 +6,26 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use super::code_list::code_list;
 use super::organization::CredentialMode;
 use super::review::Resolution;
 use super::status::ReportStatus;
 use crate::error::ApiError;
 
-/// The retention policy under which a report is purged.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::AsRefStr,
-    strum::EnumString,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum RetentionPolicy {
-    /// A test-mode report, some days after it was received.
-    TestMode,
-    /// A retracted report, some days after its retraction.
-    Retracted,
-    /// A report closed as `no_action`, `duplicate` or `insufficient_information`, some days after
-    /// it was closed.
-    Closed,
-    /// A referred or actioned report, some days after a supervisor released it.
-    Released,
+code_list! {
+    /// The retention policy under which a report is purged.
+    #[derive(PartialOrd, Ord)]
+    RetentionPolicy {
+        /// A test-mode report, some days after it was received.
+        TestMode,
+        /// A retracted report, some days after its retraction.
+        Retracted,
+        /// A report closed as `no_action`, `duplicate` or `insufficient_information`, some days after
+        /// it was closed.
+        Closed,
+        /// A referred or actioned report, some days after a supervisor released it.
+        Released,
+    }
 }
 
 impl RetentionPolicy {

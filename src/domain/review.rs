@@ -4,34 +4,23 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use super::code_list::code_list;
 use super::status::ReportStatus;
 use super::user::Role;
 use crate::error::{ApiError, FieldError};
 
-/// How a closed report was resolved.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::AsRefStr,
-    strum::EnumString,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Resolution {
-    /// Nothing to act on.
-    NoAction,
-    /// Already covered by another report.
-    Duplicate,
-    /// Too little to act on.
-    InsufficientInformation,
-    /// Acted on by DHS.
-    Actioned,
+code_list! {
+    /// How a closed report was resolved.
+    Resolution {
+        /// Nothing to act on.
+        NoAction,
+        /// Already covered by another report.
+        Duplicate,
+        /// Too little to act on.
+        InsufficientInformation,
+        /// Acted on by DHS.
+        Actioned,
+    }
 }
 
 /// The statuses an analyst or supervisor may move a report to from `from`.

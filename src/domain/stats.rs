@@ -7,39 +7,28 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::error::ApiError;
 
-/// What reports can be counted by.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::AsRefStr,
-    strum::EnumString,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Dimension {
-    /// The report's category.
-    Category,
-    /// The report's severity.
-    Severity,
-    /// The report's current status.
-    Status,
-    /// Each suspected group named (a report may count under several).
-    Group,
-    /// The submitting organization.
-    Organization,
-    /// The service the activity was seen on.
-    Service,
-    /// Each country of the report's locations.
-    Country,
-    /// Each indicator observed.
-    Indicator,
+use super::code_list::code_list;
+
+code_list! {
+    /// What reports can be counted by.
+    Dimension {
+        /// The report's category.
+        Category,
+        /// The report's severity.
+        Severity,
+        /// The report's current status.
+        Status,
+        /// Each suspected group named (a report may count under several).
+        Group,
+        /// The submitting organization.
+        Organization,
+        /// The service the activity was seen on.
+        Service,
+        /// Each country of the report's locations.
+        Country,
+        /// Each indicator observed.
+        Indicator,
+    }
 }
 
 /// The rollup row that counts every report once.

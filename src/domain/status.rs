@@ -3,34 +3,24 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// The status of a report as DHS works it.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::AsRefStr,
-    strum::EnumString,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum ReportStatus {
-    /// Stored, not yet looked at.
-    Received,
-    /// An analyst is working it.
-    InReview,
-    /// Raised to a supervisor.
-    Escalated,
-    /// Handed to another agency.
-    Referred,
-    /// Finished, with a resolution.
-    Closed,
-    /// Withdrawn by the submitter.
-    Retracted,
+use super::code_list::code_list;
+
+code_list! {
+    /// The status of a report as DHS works it.
+    ReportStatus {
+        /// Stored, not yet looked at.
+        Received,
+        /// An analyst is working it.
+        InReview,
+        /// Raised to a supervisor.
+        Escalated,
+        /// Handed to another agency.
+        Referred,
+        /// Finished, with a resolution.
+        Closed,
+        /// Withdrawn by the submitter.
+        Retracted,
+    }
 }
 
 /// The status a submitting organization sees: a referral is never disclosed to it.

@@ -1,39 +1,13 @@
 //! The code lists of a report (categories, severities, groups, ...) and the `Taxonomy` that publishes them.
 //!
-//! Every code is stored in the database as its `as_ref()` string and read back with `FromStr`;
-//! the same snake_case string is used on the wire.
+//! Every code is stored in the database and sent on the wire as its snake_case name (see
+//! [`code_list!`](super::code_list)).
 
 use serde::Serialize;
 use strum::IntoEnumIterator;
 use utoipa::ToSchema;
 
-/// Declares one code list: a fieldless enum whose wire, database and display form is its
-/// snake_case variant name.
-macro_rules! code_list {
-    ($(#[$meta:meta])* $name:ident { $($(#[$variant_meta:meta])* $variant:ident,)+ }) => {
-        $(#[$meta])*
-        #[derive(
-            Debug,
-            Clone,
-            Copy,
-            PartialEq,
-            Eq,
-            Hash,
-            serde::Serialize,
-            serde::Deserialize,
-            utoipa::ToSchema,
-            strum::EnumIter,
-            strum::IntoStaticStr,
-            strum::EnumString,
-            strum::AsRefStr,
-        )]
-        #[serde(rename_all = "snake_case")]
-        #[strum(serialize_all = "snake_case")]
-        pub enum $name {
-            $($(#[$variant_meta])* $variant,)+
-        }
-    };
-}
+use super::code_list::code_list;
 
 code_list! {
     /// What kind of cartel activity the report is about.

@@ -4,36 +4,25 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use super::code_list::code_list;
 use super::report::check_rules;
 use crate::error::{ApiError, FieldError};
 
-/// Every role a caller can have: `reporter` for organizations' API clients, the rest for staff.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::AsRefStr,
-    strum::EnumString,
-    clap::ValueEnum,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Role {
-    /// An organization's API client: submits and reads its own reports.
-    Reporter,
-    /// Triage, notes, referrals.
-    Analyst,
-    /// All an analyst does, plus assigning others and reopening closed reports.
-    Supervisor,
-    /// Statistics and the audit log; never report content.
-    Auditor,
-    /// Organizations, credentials and staff accounts; never report content.
-    Admin,
+code_list! {
+    /// Every role a caller can have: `reporter` for organizations' API clients, the rest for staff.
+    #[derive(clap::ValueEnum)]
+    Role {
+        /// An organization's API client: submits and reads its own reports.
+        Reporter,
+        /// Triage, notes, referrals.
+        Analyst,
+        /// All an analyst does, plus assigning others and reopening closed reports.
+        Supervisor,
+        /// Statistics and the audit log; never report content.
+        Auditor,
+        /// Organizations, credentials and staff accounts; never report content.
+        Admin,
+    }
 }
 
 /// Who is acting: a staff member or an organization's API client.
