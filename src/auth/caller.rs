@@ -1,7 +1,7 @@
 //! Extractors that turn the bearer token of a request into a caller, and refuse callers whose
 //! role is not in the route group's list (403) or whose token is not valid (401).
 //!
-//! Each route module declares its group once, e.g. `type Caller = Authorized<Reviewers>;`, and
+//! Each route module declares its group once, e.g. `type Caller = Staff<Reviewers>;`, and
 //! every handler of the module takes a `Caller`: a handler without one is visibly unprotected.
 
 use std::marker::PhantomData;

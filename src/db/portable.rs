@@ -1,6 +1,6 @@
 //! The one place with per-backend statements: write transactions, the migration, audit and
 //! key-wrapping locks, the audit chain's links, short lock waits, recognising a unique-key
-//! violation, and claiming rows that other workers skip.
+//! violation, multi-row inserts and counter upserts, and claiming rows that other workers skip.
 
 use std::cell::Cell;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -237,9 +237,12 @@ pub(crate) use per_backend;
 /// 1000 rows stay under SQLite's 32766 bound parameters per statement (PostgreSQL allows 65535).
 pub const ROWS_PER_STATEMENT: usize = 1000;
 
-/// Inserts `rows` (a slice of insertables) into `table` in multi-row statements of at most
+/// Inserts `rows` (a slice of column tuples, `(table::column.eq(value), ...)`) into `table` in
+/// multi-row statements of at most
 /// [`ROWS_PER_STATEMENT`] rows, each with the conflict clause `on_conflict` when one is named;
-/// nothing is sent for an empty slice. Answers the rows inserted.
+/// nothing is sent for an empty slice. Answers the rows inserted. (A derived `Insertable` struct
+/// would do for PostgreSQL, but on SQLite diesel inserts such rows one statement each and
+/// cannot add a conflict clause: single-row inserts take the typed rows, these take tuples.)
 macro_rules! insert_rows {
     ($conn:expr, $table:expr, $rows:expr $(, $on_conflict:ident)?) => {
         $rows
@@ -251,6 +254,26 @@ macro_rules! insert_rows {
     };
 }
 pub(crate) use insert_rows;
+
+/// Adds `$rows` (a slice of column tuples of `$table`, as for [`insert_rows`]) to the counters of `$table`, keyed by its
+/// columns `$key`: multi-row inserts of at most [`ROWS_PER_STATEMENT`] rows that, for a key
+/// already stored, add to its `count` (`ON CONFLICT ... DO UPDATE`).
+macro_rules! add_rows {
+    ($conn:expr, $table:ident, ($($key:ident),+), $rows:expr) => {
+        $rows
+            .chunks($crate::db::portable::ROWS_PER_STATEMENT)
+            .try_for_each(|chunk| {
+                $crate::db::portable::per_backend!($conn, c => diesel::insert_into($table::table)
+                    .values(chunk)
+                    .on_conflict(($($table::$key),+))
+                    .do_update()
+                    .set($table::count.eq($table::count + diesel::upsert::excluded($table::count)))
+                    .execute(c))
+                .map(drop)
+            })
+    };
+}
+pub(crate) use add_rows;
 
 /// Loads the rows `$query` selects and locks them for the rest of the transaction, skipping rows
 /// that another transaction has locked (PostgreSQL `FOR UPDATE SKIP LOCKED`), so that workers
@@ -278,12 +301,3 @@ macro_rules! load_locked {
     };
 }
 pub(crate) use load_locked;
-
-/// Like [`insert_rows`], skipping the rows whose key is already stored (`ON CONFLICT DO
-/// NOTHING`); answers how many were inserted.
-macro_rules! insert_new_rows {
-    ($conn:expr, $table:expr, $rows:expr) => {
-        $crate::db::portable::insert_rows!($conn, $table, $rows, on_conflict_do_nothing)
-    };
-}
-pub(crate) use insert_new_rows;

@@ -144,7 +144,12 @@ impl KeyStore {
             audit_checkpoints::at.eq(c.at.naive_utc()),
             audit_checkpoints::jws.eq(&signed.jws),
         );
-        let kept = portable::insert_new_rows!(conn, audit_checkpoints::table, &[row])?;
+        let kept = portable::insert_rows!(
+            conn,
+            audit_checkpoints::table,
+            &[row],
+            on_conflict_do_nothing
+        )?;
         Ok(kept > 0)
     }
 
@@ -165,7 +170,7 @@ impl KeyStore {
             })
             .collect();
         portable::write_transaction(conn, |conn| {
-            portable::insert_new_rows!(conn, audit_witness::table, &rows)
+            portable::insert_rows!(conn, audit_witness::table, &rows, on_conflict_do_nothing)
         })?;
         Ok(())
     }

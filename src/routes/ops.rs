@@ -6,12 +6,11 @@ use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::db;
 use crate::domain::notification::OutboxDepth;
 use crate::error::ApiError;
 use crate::mail::{Composer, NO_RECIPIENTS};
 use crate::state::AppState;
-use crate::store::outbox;
+use crate::store::{self, outbox};
 
 /// The answer of `/healthz`.
 #[derive(Debug, Serialize, ToSchema)]
@@ -56,8 +55,7 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<Readiness>, 
     let composer = Composer::from_settings(&state.settings).map_err(ApiError::Internal)?;
     let (outbox, staff) = state
         .db(move |conn| {
-            let current =
-                db::migrations_current(conn, db::MAIN).map_err(|_| ApiError::Unavailable)?;
+            let current = store::migrations_current(conn).map_err(|_| ApiError::Unavailable)?;
             if !current || !keys.ready() {
                 return Err(ApiError::Unavailable);
             }

@@ -14,7 +14,7 @@ use diesel::sql_types::{Bool, Text};
 
 use super::organizations::parse;
 use super::review::{NewEvent, summaries};
-use crate::db::portable::{ROWS_PER_STATEMENT, insert_new_rows, insert_rows};
+use crate::db::portable::{ROWS_PER_STATEMENT, insert_rows};
 use crate::db::schema::{indicator_index, pdq_index, report_events, reports};
 use crate::db::{DbConnection, MultiBackend};
 use crate::domain::correlation::{
@@ -126,8 +126,8 @@ fn insert_entries(
             }
         }
     }
-    insert_new_rows!(conn, indicator_index::table, &exact)?;
-    insert_new_rows!(conn, pdq_index::table, &near)?;
+    insert_rows!(conn, indicator_index::table, &exact, on_conflict_do_nothing)?;
+    insert_rows!(conn, pdq_index::table, &near, on_conflict_do_nothing)?;
     Ok(())
 }
 

@@ -25,6 +25,12 @@ pub fn migrate(
     Ok(applied)
 }
 
+/// Whether every migration of the main database has been applied (the key store answers for
+/// its own in [`crate::keys::KeyStore::ready`]).
+pub fn migrations_current(conn: &mut crate::db::DbConnection) -> anyhow::Result<bool> {
+    crate::db::migrations_current(conn, crate::db::MAIN)
+}
+
 /// The current time as stored: UTC, microsecond precision (what both backends keep).
 pub fn now() -> chrono::NaiveDateTime {
     use chrono::{SubsecRound, Utc};

@@ -28,22 +28,101 @@ pub struct CredentialAccess {
     pub organization_status: OrganizationStatus,
 }
 
-#[derive(Queryable)]
+/// An organization as stored.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = organizations, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
 struct OrganizationRow {
     id: String,
     name: String,
-    status: String,
+    status: OrganizationStatus,
 }
 
-impl TryFrom<OrganizationRow> for Organization {
-    type Error = ApiError;
+impl From<OrganizationRow> for Organization {
+    fn from(OrganizationRow { id, name, status }: OrganizationRow) -> Self {
+        Organization { id, name, status }
+    }
+}
 
-    fn try_from(row: OrganizationRow) -> Result<Self, ApiError> {
-        Ok(Organization {
-            id: row.id,
-            name: row.name,
-            status: parse(&row.status)?,
-        })
+/// A new organization as written.
+#[derive(Insertable)]
+#[diesel(table_name = organizations, treat_none_as_default_value = false)]
+struct NewOrganizationRow<'a> {
+    id: &'a str,
+    name: &'a str,
+    contact_email: Option<&'a str>,
+    status: OrganizationStatus,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+/// One entry of an organization's vetting history as written.
+#[derive(Insertable)]
+#[diesel(table_name = organization_events, treat_none_as_default_value = false)]
+struct NewVettingEventRow<'a> {
+    id: String,
+    organization_id: &'a str,
+    at: NaiveDateTime,
+    actor_id: Option<&'a str>,
+    from_status: Option<OrganizationStatus>,
+    to_status: OrganizationStatus,
+    reason: Option<&'a str>,
+}
+
+/// One entry of an organization's vetting history as read.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = organization_events, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct VettingEventRow {
+    at: NaiveDateTime,
+    actor_id: Option<String>,
+    from_status: Option<OrganizationStatus>,
+    to_status: OrganizationStatus,
+    reason: Option<String>,
+}
+
+impl From<VettingEventRow> for VettingEvent {
+    fn from(row: VettingEventRow) -> Self {
+        VettingEvent {
+            at: row.at.and_utc(),
+            actor_id: row.actor_id,
+            from: row.from_status,
+            to: row.to_status,
+            reason: row.reason,
+        }
+    }
+}
+
+/// A new credential as written: its secret only hashed.
+#[derive(Insertable)]
+#[diesel(table_name = credentials, treat_none_as_default_value = false)]
+struct NewCredentialRow<'a> {
+    client_id: &'a str,
+    organization_id: &'a str,
+    secret_hash: String,
+    mode: CredentialMode,
+    label: Option<&'a str>,
+    created_at: NaiveDateTime,
+}
+
+/// A credential as listed, without its secret.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = credentials, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct CredentialRow {
+    client_id: String,
+    mode: CredentialMode,
+    label: Option<String>,
+    created_at: NaiveDateTime,
+    revoked_at: Option<NaiveDateTime>,
+}
+
+impl From<CredentialRow> for Credential {
+    fn from(row: CredentialRow) -> Self {
+        Credential {
+            client_id: row.client_id,
+            mode: row.mode,
+            label: row.label,
+            created_at: row.created_at.and_utc(),
+            revoked_at: row.revoked_at.map(|at| at.and_utc()),
+        }
     }
 }
 
@@ -53,17 +132,6 @@ pub(crate) fn parse<T: std::str::FromStr>(stored: &str) -> Result<T, ApiError> {
         .parse()
         .map_err(|_| ApiError::Internal(anyhow::anyhow!("unreadable stored value {stored:?}")))
 }
-
-/// The columns of an [`Organization`], read into an [`OrganizationRow`].
-const ORGANIZATION_COLUMNS: (
-    organizations::id,
-    organizations::name,
-    organizations::status,
-) = (
-    organizations::id,
-    organizations::name,
-    organizations::status,
-);
 
 /// Registers an organization in `status` after checking its rules (422), recording the
 /// registration as the first event of its vetting history.
@@ -78,14 +146,14 @@ pub fn create_organization(
     let now = super::now();
     portable::write_transaction(conn, |conn| {
         diesel::insert_into(organizations::table)
-            .values((
-                organizations::id.eq(&id),
-                organizations::name.eq(&new.name),
-                organizations::contact_email.eq(&new.contact_email),
-                organizations::status.eq(status.as_ref()),
-                organizations::created_at.eq(now),
-                organizations::updated_at.eq(now),
-            ))
+            .values(NewOrganizationRow {
+                id: &id,
+                name: &new.name,
+                contact_email: new.contact_email.as_deref(),
+                status,
+                created_at: now,
+                updated_at: now,
+            })
             .execute(conn)?;
         record_status_change(conn, &id, None, status, change)
     })?;
@@ -116,9 +184,9 @@ pub fn set_organization_status(
         }
         let current: Organization = organizations::table
             .find(id)
-            .select(ORGANIZATION_COLUMNS)
-            .first::<OrganizationRow>(conn)?
-            .try_into()?;
+            .select(OrganizationRow::as_select())
+            .first(conn)?
+            .into();
         if current.status == OrganizationStatus::Revoked {
             return Err(ApiError::Conflict {
                 detail: "the organization is revoked, which is permanent".into(),
@@ -126,7 +194,7 @@ pub fn set_organization_status(
             });
         }
         diesel::update(organizations::table.find(id))
-            .set(organizations::status.eq(status.as_ref()))
+            .set(organizations::status.eq(status))
             .execute(conn)?;
         record_status_change(conn, id, Some(current.status), status, change)?;
         Ok(Organization { status, ..current })
@@ -142,15 +210,15 @@ fn record_status_change(
     change: StatusChange<'_>,
 ) -> Result<(), ApiError> {
     diesel::insert_into(organization_events::table)
-        .values((
-            organization_events::id.eq(super::new_id()),
-            organization_events::organization_id.eq(organization_id),
-            organization_events::at.eq(super::now()),
-            organization_events::actor_id.eq(change.actor_id),
-            organization_events::from_status.eq(from.as_ref().map(AsRef::as_ref)),
-            organization_events::to_status.eq(to.as_ref()),
-            organization_events::reason.eq(change.reason),
-        ))
+        .values(NewVettingEventRow {
+            id: super::new_id(),
+            organization_id,
+            at: super::now(),
+            actor_id: change.actor_id,
+            from_status: from,
+            to_status: to,
+            reason: change.reason,
+        })
         .execute(conn)?;
     Ok(())
 }
@@ -168,11 +236,11 @@ pub fn list_organizations(
         query = query.filter(organizations::id.gt(after));
     }
     let items = query
-        .select(ORGANIZATION_COLUMNS)
-        .load::<OrganizationRow>(conn)?
+        .select(OrganizationRow::as_select())
+        .load(conn)?
         .into_iter()
-        .map(Organization::try_from)
-        .collect::<Result<_, _>>()?;
+        .map(Organization::from)
+        .collect();
     Ok(Paginated::from_overfetch(
         items,
         page,
@@ -189,7 +257,7 @@ pub fn organization_detail(
     let (row, contact_email, created_at) = organizations::table
         .find(id)
         .select((
-            ORGANIZATION_COLUMNS,
+            OrganizationRow::as_select(),
             organizations::contact_email,
             organizations::created_at,
         ))
@@ -197,33 +265,13 @@ pub fn organization_detail(
     let vetting_history = organization_events::table
         .filter(organization_events::organization_id.eq(id))
         .order((organization_events::at.asc(), organization_events::id.asc()))
-        .select((
-            organization_events::at,
-            organization_events::actor_id,
-            organization_events::from_status,
-            organization_events::to_status,
-            organization_events::reason,
-        ))
-        .load::<(
-            NaiveDateTime,
-            Option<String>,
-            Option<String>,
-            String,
-            Option<String>,
-        )>(conn)?
+        .select(VettingEventRow::as_select())
+        .load(conn)?
         .into_iter()
-        .map(|(at, actor_id, from, to, reason)| {
-            Ok(VettingEvent {
-                at: at.and_utc(),
-                actor_id,
-                from: from.as_deref().map(parse).transpose()?,
-                to: parse(&to)?,
-                reason,
-            })
-        })
-        .collect::<Result<_, ApiError>>()?;
+        .map(VettingEvent::from)
+        .collect();
     Ok(OrganizationDetail {
-        organization: row.try_into()?,
+        organization: row.into(),
         contact_email,
         created_at: created_at.and_utc(),
         vetting_history,
@@ -256,14 +304,14 @@ pub fn create_credential(
     let client_id = secret::new_client_id(new.mode);
     let client_secret = secret::new_client_secret();
     diesel::insert_into(credentials::table)
-        .values((
-            credentials::client_id.eq(&client_id),
-            credentials::organization_id.eq(organization_id),
-            credentials::secret_hash.eq(secret::hash_secret(&client_secret)),
-            credentials::mode.eq(new.mode.as_ref()),
-            credentials::label.eq(&new.label),
-            credentials::created_at.eq(super::now()),
-        ))
+        .values(NewCredentialRow {
+            client_id: &client_id,
+            organization_id,
+            secret_hash: secret::hash_secret(&client_secret),
+            mode: new.mode,
+            label: new.label.as_deref(),
+            created_at: super::now(),
+        })
         .execute(conn)?;
     Ok(IssuedCredential {
         client_id,
@@ -279,34 +327,14 @@ pub fn list_credentials(
     organization_id: &str,
 ) -> Result<Vec<Credential>, ApiError> {
     require_organization(conn, organization_id)?;
-    credentials::table
+    Ok(credentials::table
         .filter(credentials::organization_id.eq(organization_id))
         .order((credentials::created_at.asc(), credentials::client_id.asc()))
-        .select((
-            credentials::client_id,
-            credentials::mode,
-            credentials::label,
-            credentials::created_at,
-            credentials::revoked_at,
-        ))
-        .load::<(
-            String,
-            String,
-            Option<String>,
-            NaiveDateTime,
-            Option<NaiveDateTime>,
-        )>(conn)?
+        .select(CredentialRow::as_select())
+        .load(conn)?
         .into_iter()
-        .map(|(client_id, mode, label, created_at, revoked_at)| {
-            Ok(Credential {
-                client_id,
-                mode: parse(&mode)?,
-                label,
-                created_at: created_at.and_utc(),
-                revoked_at: revoked_at.map(|at| at.and_utc()),
-            })
-        })
-        .collect()
+        .map(Credential::from)
+        .collect())
 }
 
 /// Revokes a credential; 404 when there is no such credential.
@@ -339,20 +367,21 @@ pub fn credential_with_secret(
             credentials::revoked_at.is_not_null(),
             organizations::status,
         ))
-        .first::<(String, String, String, bool, String)>(conn)
+        .first::<(String, String, CredentialMode, bool, OrganizationStatus)>(conn)
         .optional()?;
-    row.map(|(hash, organization_id, mode, revoked, status)| {
-        Ok((
-            hash,
-            CredentialAccess {
-                organization_id,
-                mode: parse(&mode)?,
-                revoked,
-                organization_status: parse(&status)?,
-            },
-        ))
-    })
-    .transpose()
+    Ok(row.map(
+        |(hash, organization_id, mode, revoked, organization_status)| {
+            (
+                hash,
+                CredentialAccess {
+                    organization_id,
+                    mode,
+                    revoked,
+                    organization_status,
+                },
+            )
+        },
+    ))
 }
 
 /// Whether credential `client_id` may act, and for whom; `None` if it does not exist.

@@ -5,11 +5,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use diesel::upsert::excluded;
 use rand::Rng;
 
 use crate::db::DbConnection;
-use crate::db::portable::{self, per_backend};
+use crate::db::portable::{self, add_rows, per_backend};
 use crate::db::schema::{
     purged_counts, purged_triage, report_counts, report_tombstones, reports, triage_histogram,
 };
@@ -17,6 +16,7 @@ use crate::domain::organization::CredentialMode;
 use crate::domain::report::NewReport;
 use crate::domain::stats::{DayRange, Dimension, RECEIVED, bucket_of, day_key};
 use crate::domain::status::ReportStatus;
+use crate::domain::taxonomy::Severity;
 use crate::error::ApiError;
 use crate::evidence::crypto::DataKey;
 use crate::keys::{KeyStore, place};
@@ -34,22 +34,24 @@ type Deltas = BTreeMap<(String, String, String), i64>;
 /// Triage histogram changes keyed by (day, metric, bucket).
 type TriageDeltas = BTreeMap<(String, &'static str, i32), i64>;
 
-/// Adds `$rows` to the counts of `$table` (keyed by the columns `$key`): an insert that, for a key
-/// already stored, adds to its count.
-macro_rules! add_rows {
-    ($conn:expr, $table:ident, ($($key:ident),+), $rows:expr) => {
-        $rows
-            .chunks(crate::db::portable::ROWS_PER_STATEMENT)
-            .try_for_each(|chunk| {
-                per_backend!($conn, c => diesel::insert_into($table::table)
-                    .values(chunk)
-                    .on_conflict(($($table::$key),+))
-                    .do_update()
-                    .set($table::count.eq($table::count + excluded($table::count)))
-                    .execute(c))
-                .map(drop)
-            })
-    };
+/// What purged live reports added to a counter, kept for [`rebuild`].
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = purged_counts, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct PurgedCountRow {
+    day: String,
+    dimension: String,
+    key: String,
+    count: i64,
+}
+
+/// What purged live reports added to a triage bucket, kept for [`rebuild`].
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = purged_triage, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct PurgedTriageRow {
+    day: String,
+    metric: String,
+    bucket: i32,
+    count: i64,
 }
 
 /// A writer's shard, picked at random.
@@ -204,11 +206,11 @@ fn live_report_day(
     conn: &mut DbConnection,
     report_id: &str,
 ) -> QueryResult<Option<(String, NaiveDateTime)>> {
-    let (mode, received_at): (String, NaiveDateTime) = reports::table
+    let (mode, received_at): (CredentialMode, NaiveDateTime) = reports::table
         .find(report_id)
         .select((reports::mode, reports::received_at))
         .first(conn)?;
-    Ok((mode == CredentialMode::Live.as_ref()).then(|| (day_key(received_at.date()), received_at)))
+    Ok((mode == CredentialMode::Live).then(|| (day_key(received_at.date()), received_at)))
 }
 
 fn move_count(
@@ -414,14 +416,14 @@ pub struct Rebuild {
 
 /// A report as a recount reads it.
 #[derive(Queryable, Selectable)]
-#[diesel(table_name = reports)]
+#[diesel(table_name = reports, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
 struct RecountRow {
     id: String,
     organization_id: String,
     received_at: NaiveDateTime,
-    status: String,
+    status: ReportStatus,
     /// As it is now: an amendment may have raised it since the body.
-    severity: String,
+    severity: Severity,
     /// The body as received, sealed.
     body: String,
     first_reviewed_at: Option<NaiveDateTime>,
@@ -461,8 +463,7 @@ impl Recount {
         let body = key.open(&body, &place(&id, "body"))?;
         let mut report: NewReport = serde_json::from_str(&body)
             .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored body: {e}")))?;
-        report.severity = super::organizations::parse(&severity)?;
-        let status = super::organizations::parse(&status)?;
+        report.severity = severity;
         add_report(
             &mut self.counts,
             &organization_id,
@@ -496,7 +497,7 @@ pub fn keep_purged(
 ) -> Result<HashSet<String>, ApiError> {
     let rows: Vec<RecountRow> = reports::table
         .filter(reports::id.eq_any(ids))
-        .filter(reports::mode.eq(CredentialMode::Live.as_ref()))
+        .filter(reports::mode.eq(CredentialMode::Live))
         .select(RecountRow::as_select())
         .load(conn)?;
     let row_keys = keys_of(keys, &rows)?;
@@ -547,7 +548,7 @@ pub fn keep_purged(
 pub fn rebuild(conn: &mut DbConnection, keys: &KeyStore) -> Result<Rebuild, ApiError> {
     portable::write_transaction(conn, |conn| {
         let uncounted: i64 = report_tombstones::table
-            .filter(report_tombstones::mode.eq(CredentialMode::Live.as_ref()))
+            .filter(report_tombstones::mode.eq(CredentialMode::Live))
             .filter(report_tombstones::counts_kept.eq(false))
             .count()
             .get_result(conn)?;
@@ -562,21 +563,27 @@ pub fn rebuild(conn: &mut DbConnection, keys: &KeyStore) -> Result<Rebuild, ApiE
             });
         }
         let mut recount = Recount::default();
-        let purged: Vec<(String, String, String, i64)> = purged_counts::table.load(conn)?;
-        for (day, dimension, key, count) in purged {
-            recount.counts.insert((day, dimension, key), count);
+        let purged = purged_counts::table
+            .select(PurgedCountRow::as_select())
+            .load(conn)?;
+        for row in purged {
+            recount
+                .counts
+                .insert((row.day, row.dimension, row.key), row.count);
         }
-        let purged: Vec<(String, String, i32, i64)> = purged_triage::table.load(conn)?;
-        for (day, metric, bucket, count) in purged {
+        let purged = purged_triage::table
+            .select(PurgedTriageRow::as_select())
+            .load(conn)?;
+        for row in purged {
             recount
                 .triage
-                .insert((day, metric_name(&metric)?, bucket), count);
+                .insert((row.day, metric_name(&row.metric)?, row.bucket), row.count);
         }
         let mut reports_counted = 0;
         let mut after = String::new();
         loop {
             let page: Vec<RecountRow> = reports::table
-                .filter(reports::mode.eq(CredentialMode::Live.as_ref()))
+                .filter(reports::mode.eq(CredentialMode::Live))
                 .filter(reports::id.gt(&after))
                 .order(reports::id.asc())
                 .limit(1000)

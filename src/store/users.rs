@@ -4,10 +4,9 @@
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::organizations::parse;
 use crate::auth::{password, secret};
 use crate::db::DbConnection;
-use crate::db::portable::{self, insert_new_rows, load_locked};
+use crate::db::portable::{self, insert_rows, load_locked};
 use crate::db::schema::{login_throttle, staff_enrollments, users};
 use crate::domain::pagination::{Page, Paginated};
 use crate::domain::user::{
@@ -27,34 +26,52 @@ pub struct StaffAccess {
     pub active: bool,
 }
 
-type UserRow = (String, String, String, String, bool, bool);
+/// An account as stored, without its password hash.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = users, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct UserRow {
+    id: String,
+    email: String,
+    display_name: String,
+    role: Role,
+    active: bool,
+    notify: bool,
+}
 
-const USER_COLUMNS: (
-    users::id,
-    users::email,
-    users::display_name,
-    users::role,
-    users::active,
-    users::notify,
-) = (
-    users::id,
-    users::email,
-    users::display_name,
-    users::role,
-    users::active,
-    users::notify,
-);
+impl From<UserRow> for User {
+    fn from(row: UserRow) -> Self {
+        let UserRow {
+            id,
+            email,
+            display_name,
+            role,
+            active,
+            notify,
+        } = row;
+        User {
+            id,
+            email,
+            display_name,
+            role,
+            active,
+            notify,
+        }
+    }
+}
 
-fn user(row: UserRow) -> Result<User, ApiError> {
-    let (id, email, display_name, role, active, notify) = row;
-    Ok(User {
-        id,
-        email,
-        display_name,
-        role: parse(&role)?,
-        active,
-        notify,
-    })
+/// A new account as written.
+#[derive(Insertable)]
+#[diesel(table_name = users)]
+struct NewUserRow<'a> {
+    id: &'a str,
+    email: &'a str,
+    display_name: &'a str,
+    role: Role,
+    active: bool,
+    password_hash: &'a str,
+    notify: bool,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
 }
 
 /// Creates an account with a password, for the operator on the command line (the first
@@ -115,16 +132,35 @@ pub fn start_enrollment(
         .execute(conn)?;
         let id = super::new_id();
         diesel::insert_into(staff_enrollments::table)
-            .values((
-                staff_enrollments::id.eq(&id),
-                staff_enrollments::user_id.eq(user_id),
-                staff_enrollments::expires_at.eq(now + link_ttl),
-                staff_enrollments::created_at.eq(now),
-            ))
+            .values(NewEnrollmentRow {
+                id: &id,
+                user_id,
+                expires_at: now + link_ttl,
+                created_at: now,
+            })
             .execute(conn)?;
         super::outbox::enqueue_enrollment(conn, &id)?;
         Ok(())
     })
+}
+
+/// A new enrollment as written: its token hash is set when its e-mail is written.
+#[derive(Insertable)]
+#[diesel(table_name = staff_enrollments)]
+struct NewEnrollmentRow<'a> {
+    id: &'a str,
+    user_id: &'a str,
+    expires_at: NaiveDateTime,
+    created_at: NaiveDateTime,
+}
+
+/// An enrollment as [`find_enrollment`] reads it.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = staff_enrollments, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct EnrollmentRow {
+    id: String,
+    expires_at: NaiveDateTime,
+    used_at: Option<NaiveDateTime>,
 }
 
 /// The enrollment whose link carries a token hashing to `token_hash`, with its account.
@@ -147,23 +183,19 @@ pub fn find_enrollment(
     let row = staff_enrollments::table
         .inner_join(users::table)
         .filter(staff_enrollments::token_hash.eq(token_hash))
-        .select((
-            staff_enrollments::id,
-            staff_enrollments::expires_at,
-            staff_enrollments::used_at,
-            USER_COLUMNS,
-        ))
-        .first::<(String, NaiveDateTime, Option<NaiveDateTime>, UserRow)>(conn)
+        .select((EnrollmentRow::as_select(), UserRow::as_select()))
+        .first::<(EnrollmentRow, UserRow)>(conn)
         .optional()?;
-    row.map(|(id, expires_at, used_at, user_row)| {
-        let user = user(user_row)?;
-        Ok(Enrollment {
-            id,
-            open: used_at.is_none() && expires_at > super::now() && user.active,
+    Ok(row.map(|(enrollment, user)| {
+        let user = User::from(user);
+        Enrollment {
+            id: enrollment.id,
+            open: enrollment.used_at.is_none()
+                && enrollment.expires_at > super::now()
+                && user.active,
             user,
-        })
-    })
-    .transpose()
+        }
+    }))
 }
 
 /// Uses enrollment `id` to set its account's password (`password_hash`, checked and hashed by
@@ -210,17 +242,17 @@ fn insert_user(
     let now = super::now();
     let email = new.email.trim().to_lowercase();
     let inserted = diesel::insert_into(users::table)
-        .values((
-            users::id.eq(&id),
-            users::email.eq(&email),
-            users::display_name.eq(&new.display_name),
-            users::role.eq(new.role.as_ref()),
-            users::active.eq(true),
-            users::password_hash.eq(password_hash),
-            users::notify.eq(new.notify),
-            users::created_at.eq(now),
-            users::updated_at.eq(now),
-        ))
+        .values(NewUserRow {
+            id: &id,
+            email: &email,
+            display_name: &new.display_name,
+            role: new.role,
+            active: true,
+            password_hash,
+            notify: new.notify,
+            created_at: now,
+            updated_at: now,
+        })
         .execute(conn);
     if portable::is_unique_violation(&inserted) {
         return Err(ApiError::Conflict {
@@ -249,24 +281,28 @@ pub fn list_users(conn: &mut DbConnection, page: &Page) -> Result<Paginated<User
         query = query.filter(users::id.gt(after));
     }
     let items = query
-        .select(USER_COLUMNS)
-        .load::<UserRow>(conn)?
+        .select(UserRow::as_select())
+        .load(conn)?
         .into_iter()
-        .map(user)
-        .collect::<Result<_, _>>()?;
+        .map(User::from)
+        .collect();
     Ok(Paginated::from_overfetch(items, page, |u: &User| &u.id))
 }
 
 /// One account; 404 when absent.
 pub fn get_user(conn: &mut DbConnection, id: &str) -> Result<User, ApiError> {
-    user(users::table.find(id).select(USER_COLUMNS).first(conn)?)
+    Ok(users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(conn)?
+        .into())
 }
 
 /// The columns [`update_user`] may change; `None` leaves a column as it is.
 #[derive(AsChangeset)]
 #[diesel(table_name = users)]
 struct UserUpdate<'a> {
-    role: Option<&'a str>,
+    role: Option<Role>,
     active: Option<bool>,
     display_name: Option<&'a str>,
     notify: Option<bool>,
@@ -306,7 +342,7 @@ pub fn update_user(
             && changes.active.unwrap_or(current.active);
         if current.role == Role::Admin && current.active && !stays_admin {
             let active_admins = users::table
-                .filter(users::role.eq(Role::Admin.as_ref()))
+                .filter(users::role.eq(Role::Admin))
                 .filter(users::active.eq(true));
             // Lock every active admin's row before counting, so that two concurrent demotions
             // on PostgreSQL take turns instead of each counting the other as the one that stays.
@@ -326,7 +362,7 @@ pub fn update_user(
         }
         diesel::update(users::table.find(id))
             .set(UserUpdate {
-                role: changes.role.as_ref().map(AsRef::as_ref),
+                role: changes.role,
                 active: changes.active,
                 display_name: changes.display_name.as_deref(),
                 notify: changes.notify,
@@ -354,10 +390,10 @@ pub fn find_for_login(
 ) -> Result<Option<(User, String)>, ApiError> {
     let row = users::table
         .filter(users::email.eq(email.trim().to_lowercase()))
-        .select((USER_COLUMNS, users::password_hash))
+        .select((UserRow::as_select(), users::password_hash))
         .first::<(UserRow, String)>(conn)
         .optional()?;
-    row.map(|(row, hash)| Ok((user(row)?, hash))).transpose()
+    Ok(row.map(|(row, hash)| (row.into(), hash)))
 }
 
 /// Whether staff member `id` may act, and as what; `None` if no such account.
@@ -419,7 +455,15 @@ impl LoginKeys {
     }
 }
 
-type ThrottleRow = (String, i32, Option<NaiveDateTime>, NaiveDateTime);
+/// One counter of failed sign-ins.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = login_throttle, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct ThrottleRow {
+    key: String,
+    failures: i32,
+    blocked_until: Option<NaiveDateTime>,
+    updated_at: NaiveDateTime,
+}
 
 /// Claims one sign-in attempt under `keys`, counting it as a failure before the password is
 /// checked: `Some(seconds)` to wait when either counter is blocked (nothing is counted), `None`
@@ -445,29 +489,30 @@ pub fn claim_login_attempt(
                 )
             })
             .collect();
-        insert_new_rows!(conn, login_throttle::table, &fresh)?;
+        insert_rows!(conn, login_throttle::table, &fresh, on_conflict_do_nothing)?;
         let rows: Vec<ThrottleRow> = load_locked!(
             conn,
             login_throttle::table
                 .filter(login_throttle::key.eq_any(&keys.keys))
                 .order(login_throttle::key.asc())
-                .select((
-                    login_throttle::key,
-                    login_throttle::failures,
-                    login_throttle::blocked_until,
-                    login_throttle::updated_at,
-                ))
+                .select(ThrottleRow::as_select())
         )?;
         let blocked = rows
             .iter()
-            .filter_map(|row| row.2)
+            .filter_map(|row| row.blocked_until)
             .filter(|until| *until > now)
             .max();
         if let Some(until) = blocked {
             return Ok(Some((until - now).num_seconds().max(1) as u64));
         }
-        for (key, failures, _, at) in rows {
-            let failures = if now - at < Duration::minutes(FAILURE_WINDOW_MINUTES) {
+        for ThrottleRow {
+            key,
+            failures,
+            updated_at,
+            ..
+        } in rows
+        {
+            let failures = if now - updated_at < Duration::minutes(FAILURE_WINDOW_MINUTES) {
                 failures + 1
             } else {
                 1
