@@ -291,8 +291,8 @@ impl From<diesel::r2d2::PoolError> for ApiError {
     }
 }
 
-impl From<crate::evidence::crypto::CryptoError> for ApiError {
-    fn from(error: crate::evidence::crypto::CryptoError) -> Self {
+impl From<crate::sealing::CryptoError> for ApiError {
+    fn from(error: crate::sealing::CryptoError) -> Self {
         ApiError::Internal(error.into())
     }
 }

@@ -19,6 +19,7 @@ pub mod openapi;
 pub mod private_files;
 pub mod retention;
 pub mod routes;
+pub mod sealing;
 pub mod secret_file;
 pub mod seed;
 pub mod startup;

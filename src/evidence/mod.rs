@@ -7,8 +7,6 @@
 //! whole in memory: uploads go out in parts of [`PART_BYTES`], at most
 //! [`PARTS_IN_FLIGHT`] at a time.
 
-pub mod crypto;
-
 use std::sync::Arc;
 
 use actix_web::web::Bytes;
@@ -17,9 +15,9 @@ use object_store::local::LocalFileSystem;
 use object_store::path::Path;
 use object_store::{ObjectStore, ObjectStoreExt, WriteMultipart};
 
-use self::crypto::{CryptoError, DataKey, Opener, Sealer};
 use crate::config::Settings;
 use crate::error::ApiError;
+use crate::sealing::{CryptoError, DataKey, Opener, Sealer};
 
 /// Bytes per uploaded part (the minimum part size of S3-compatible stores).
 pub const PART_BYTES: usize = 5 * 1024 * 1024;

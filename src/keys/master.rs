@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
-use crate::evidence::crypto::MasterKey;
+use crate::sealing::MasterKey;
 
 /// The master key versions in a folder, as far as this process has read them.
 ///
@@ -130,7 +130,7 @@ impl MasterKeys {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::evidence::crypto::DataKey;
+    use crate::sealing::DataKey;
 
     #[test]
     fn versions_are_created_in_order_and_old_ones_retired() {

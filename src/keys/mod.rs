@@ -28,7 +28,7 @@ use self::master::MasterKeys;
 use crate::config::Settings;
 use crate::db::{self, DbPool, portable};
 use crate::error::ApiError;
-use crate::evidence::crypto::DataKey;
+use crate::sealing::DataKey;
 
 diesel::table! {
     /// Each report's data key, wrapped by master key version `master_key_id` with `id` as

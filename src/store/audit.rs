@@ -5,7 +5,6 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::organizations::parse;
 use crate::db::portable::{self, insert_rows};
 use crate::db::schema::audit_events;
 use crate::db::{DbConnection, MultiBackend};
@@ -119,7 +118,7 @@ pub fn append_all(conn: &mut DbConnection, events: &[NewAuditEvent]) -> QueryRes
                 audit_events::role.eq(kept(&event.role)),
                 audit_events::action.eq(event.action),
                 audit_events::target.eq(kept(&event.target)),
-                audit_events::outcome.eq(event.outcome.as_ref()),
+                audit_events::outcome.eq(event.outcome),
                 audit_events::ip.eq(kept(&event.ip)),
                 audit_events::request_id.eq(kept(&event.request_id)),
             )
@@ -128,67 +127,41 @@ pub fn append_all(conn: &mut DbConnection, events: &[NewAuditEvent]) -> QueryRes
     insert_rows!(conn, audit_events::table, &rows).map(drop)
 }
 
-type EventRow = (
-    String,
-    NaiveDateTime,
-    Option<String>,
-    Option<String>,
-    String,
-    Option<String>,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<i64>,
-    Option<String>,
-    Option<String>,
-);
+/// An audit event as stored; [`list`] loads it with its text fields cut.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = audit_events, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct EventRow {
+    id: String,
+    at: NaiveDateTime,
+    actor: Option<String>,
+    role: Option<String>,
+    action: String,
+    target: Option<String>,
+    outcome: Outcome,
+    ip: Option<String>,
+    request_id: Option<String>,
+    seq: Option<i64>,
+    prev_hash: Option<String>,
+    hash: Option<String>,
+}
 
-type EventColumns = (
-    audit_events::id,
-    audit_events::at,
-    audit_events::actor,
-    audit_events::role,
-    audit_events::action,
-    audit_events::target,
-    audit_events::outcome,
-    audit_events::ip,
-    audit_events::request_id,
-    audit_events::seq,
-    audit_events::prev_hash,
-    audit_events::hash,
-);
-
-const EVENT_COLUMNS: EventColumns = (
-    audit_events::id,
-    audit_events::at,
-    audit_events::actor,
-    audit_events::role,
-    audit_events::action,
-    audit_events::target,
-    audit_events::outcome,
-    audit_events::ip,
-    audit_events::request_id,
-    audit_events::seq,
-    audit_events::prev_hash,
-    audit_events::hash,
-);
-
-fn event(row: EventRow) -> Result<AuditEvent, ApiError> {
-    let (id, at, actor, role, action, target, outcome, ip, request_id, seq, prev_hash, hash) = row;
-    Ok(AuditEvent {
-        id,
-        at: at.and_utc(),
-        actor,
-        role,
-        action,
-        target,
-        outcome: parse(&outcome)?,
-        ip,
-        request_id,
-        seq,
-        prev_hash,
-        hash,
-    })
+impl From<EventRow> for AuditEvent {
+    fn from(row: EventRow) -> Self {
+        AuditEvent {
+            id: row.id,
+            at: row.at.and_utc(),
+            actor: row.actor,
+            role: row.role,
+            action: row.action,
+            target: row.target,
+            outcome: row.outcome,
+            ip: row.ip,
+            request_id: row.request_id,
+            seq: row.seq,
+            prev_hash: row.prev_hash,
+            hash: row.hash,
+        }
+    }
 }
 
 /// Events sealed per transaction.
@@ -220,33 +193,52 @@ extern "SQL" {
     ) -> T;
 }
 
-type Measured = (
-    String,
-    Option<i32>,
-    Option<i32>,
-    Option<i32>,
-    Option<i32>,
-    Option<i32>,
-    Option<i32>,
-    Option<i32>,
-    Option<i32>,
-    Option<i32>,
-);
+/// An event's id and the size in bytes of each of its text fields (`None` for a null field).
+#[derive(Queryable)]
+struct Measured {
+    id: String,
+    actor: Option<i32>,
+    role: Option<i32>,
+    action: Option<i32>,
+    target: Option<i32>,
+    outcome: Option<i32>,
+    ip: Option<i32>,
+    request_id: Option<i32>,
+    prev_hash: Option<i32>,
+    hash: Option<i32>,
+}
+
+impl Measured {
+    /// The bytes of all its text fields.
+    fn bytes(&self) -> i64 {
+        [
+            self.actor,
+            self.role,
+            self.action,
+            self.target,
+            self.outcome,
+            self.ip,
+            self.request_id,
+            self.prev_hash,
+            self.hash,
+        ]
+        .into_iter()
+        .map(|n| i64::from(n.unwrap_or(0)))
+        .sum()
+    }
+}
 
 /// The ids of `measured` (in their order) in groups to load at once: each group's text fields
 /// hold at most [`LOADED_BYTES`] bytes, or it is one larger row alone.
 fn in_groups_of_bounded_size(measured: Vec<Measured>) -> Vec<Vec<String>> {
     let mut groups: Vec<Vec<String>> = Vec::new();
     let mut size = 0;
-    for (id, a, b, c, d, e, f, g, h, i) in measured {
-        let bytes: i64 = [a, b, c, d, e, f, g, h, i]
-            .into_iter()
-            .map(|n| i64::from(n.unwrap_or(0)))
-            .sum();
+    for row in measured {
+        let bytes = row.bytes();
         match groups.last_mut() {
-            Some(group) if size + bytes <= LOADED_BYTES => group.push(id),
+            Some(group) if size + bytes <= LOADED_BYTES => group.push(row.id),
             _ => {
-                groups.push(vec![id]);
+                groups.push(vec![row.id]);
                 size = 0;
             }
         }
@@ -307,11 +299,11 @@ pub fn seal(conn: &mut DbConnection) -> Result<usize, ApiError> {
                 let rows = audit_events::table
                     .filter(audit_events::id.eq_any(&group))
                     .order(audit_events::id.asc())
-                    .select(EVENT_COLUMNS)
-                    .load::<EventRow>(conn)?;
+                    .select(EventRow::as_select())
+                    .load(conn)?;
                 let mut links = Vec::with_capacity(rows.len());
                 for row in rows {
-                    let event = event(row)?;
+                    let event = AuditEvent::from(row);
                     seq += 1;
                     let hash = event.chain_hash(seq, &prev);
                     links.push(serde_json::json!({"id": event.id, "seq": seq, "prev_hash": prev, "hash": hash}));
@@ -347,14 +339,14 @@ pub fn sealed_after(conn: &mut DbConnection, after: i64) -> Result<Vec<AuditEven
     let Some(group) = in_groups_of_bounded_size(measured).into_iter().next() else {
         return Ok(Vec::new());
     };
-    audit_events::table
+    Ok(audit_events::table
         .filter(audit_events::id.eq_any(&group))
         .order(audit_events::seq.asc())
-        .select(EVENT_COLUMNS)
-        .load::<EventRow>(conn)?
+        .select(EventRow::as_select())
+        .load(conn)?
         .into_iter()
-        .map(event)
-        .collect()
+        .map(AuditEvent::from)
+        .collect())
 }
 
 /// Which events to list.
@@ -423,8 +415,8 @@ pub fn list(
         ))
         .load::<EventRow>(conn)?
         .into_iter()
-        .map(|row| event(row).map(|e| e.shortened(SHOWN_CHARS)))
-        .collect::<Result<_, _>>()?;
+        .map(|row| AuditEvent::from(row).shortened(SHOWN_CHARS))
+        .collect();
     Ok(Paginated::from_overfetch(items, page, |e: &AuditEvent| {
         &e.id
     }))

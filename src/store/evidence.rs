@@ -4,7 +4,6 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::lifecycle::refuse_if_retracted;
-use super::organizations::parse;
 use super::reports::ReportOwner;
 use super::review::{NewEvent, record_event};
 use super::sealed::FreeText;
@@ -14,8 +13,8 @@ use crate::domain::evidence::Evidence;
 use crate::domain::status::ReportStatus;
 use crate::domain::user::Actor;
 use crate::error::ApiError;
-use crate::evidence::crypto::DataKey;
 use crate::keys::KeyStore;
+use crate::sealing::DataKey;
 
 /// An evidence file that has been stored, about to be recorded.
 pub struct NewEvidence {
@@ -43,60 +42,60 @@ pub fn prepare_upload(
     owner: ReportOwner<'_>,
     report_id: &str,
 ) -> Result<DataKey, ApiError> {
-    let (status, key_id): (String, String) = owner
+    let (status, key_id): (ReportStatus, String) = owner
         .reports()
         .filter(reports::id.eq(report_id))
         .select((reports::status, reports::key_id))
         .first(conn)?;
-    refuse_if_retracted(parse::<ReportStatus>(&status)?)?;
+    refuse_if_retracted(status)?;
     keys.one(&key_id)
 }
 
-type EvidenceRow = (
-    String,
-    String,
-    i64,
-    String,
-    Option<i32>,
-    Option<String>,
-    NaiveDateTime,
-);
+/// An evidence record as stored, its description sealed.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = report_evidence, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct EvidenceRow {
+    id: String,
+    sha256: String,
+    size: i64,
+    media_type: String,
+    content_index: Option<i32>,
+    sealed_description: Option<String>,
+    uploaded_at: NaiveDateTime,
+}
 
-type EvidenceColumns = (
-    report_evidence::id,
-    report_evidence::sha256,
-    report_evidence::size,
-    report_evidence::media_type,
-    report_evidence::content_index,
-    report_evidence::sealed_description,
-    report_evidence::uploaded_at,
-);
+impl EvidenceRow {
+    /// The evidence of `report_id`, its description opened with the report's `key`.
+    fn open(self, report_id: &str, key: &DataKey) -> Result<Evidence, ApiError> {
+        let description = self
+            .sealed_description
+            .map(|sealed| FreeText::EvidenceDescription(&self.id).open(key, report_id, &sealed))
+            .transpose()?;
+        Ok(Evidence {
+            id: self.id,
+            sha256: self.sha256,
+            size: self.size,
+            media_type: self.media_type,
+            content_index: self.content_index,
+            description,
+            uploaded_at: self.uploaded_at.and_utc(),
+        })
+    }
+}
 
-const EVIDENCE_COLUMNS: EvidenceColumns = (
-    report_evidence::id,
-    report_evidence::sha256,
-    report_evidence::size,
-    report_evidence::media_type,
-    report_evidence::content_index,
-    report_evidence::sealed_description,
-    report_evidence::uploaded_at,
-);
-
-/// The evidence of `report_id` that `row` holds, its description opened with the report's `key`.
-fn evidence(row: EvidenceRow, report_id: &str, key: &DataKey) -> Result<Evidence, ApiError> {
-    let (id, sha256, size, media_type, content_index, description, uploaded_at) = row;
-    let description = description
-        .map(|sealed| FreeText::EvidenceDescription(&id).open(key, report_id, &sealed))
-        .transpose()?;
-    Ok(Evidence {
-        id,
-        sha256,
-        size,
-        media_type,
-        content_index,
-        description,
-        uploaded_at: uploaded_at.and_utc(),
-    })
+/// A new evidence record as written.
+#[derive(Insertable)]
+#[diesel(table_name = report_evidence, treat_none_as_default_value = false)]
+struct NewEvidenceRow<'a> {
+    id: &'a str,
+    report_id: &'a str,
+    sha256: &'a str,
+    size: i64,
+    media_type: &'a str,
+    content_index: Option<i32>,
+    sealed_description: Option<String>,
+    client_id: &'a str,
+    uploaded_at: NaiveDateTime,
 }
 
 /// Records a stored file, its description sealed under the report's `key` (422 if
@@ -128,19 +127,19 @@ pub fn record(
         }
         let uploaded_at = super::now();
         diesel::insert_into(report_evidence::table)
-            .values((
-                report_evidence::id.eq(&new.id),
-                report_evidence::report_id.eq(&new.report_id),
-                report_evidence::sha256.eq(&new.sha256),
-                report_evidence::size.eq(new.size),
-                report_evidence::media_type.eq(new.media_type),
-                report_evidence::content_index.eq(new.content_index),
-                report_evidence::sealed_description.eq(new.description.as_ref().map(|text| {
+            .values(NewEvidenceRow {
+                id: &new.id,
+                report_id: &new.report_id,
+                sha256: &new.sha256,
+                size: new.size,
+                media_type: new.media_type,
+                content_index: new.content_index,
+                sealed_description: new.description.as_deref().map(|text| {
                     FreeText::EvidenceDescription(&new.id).seal(key, &new.report_id, text)
-                })),
-                report_evidence::client_id.eq(&actor.id),
-                report_evidence::uploaded_at.eq(uploaded_at),
-            ))
+                }),
+                client_id: &actor.id,
+                uploaded_at,
+            })
             .execute(conn)
             .map_err(|error| match portable::is_duplicate(&error) {
                 true => ApiError::Conflict {
@@ -192,10 +191,10 @@ fn by_sha256(
     report_evidence::table
         .filter(report_evidence::report_id.eq(report_id))
         .filter(report_evidence::sha256.eq(sha256))
-        .select(EVIDENCE_COLUMNS)
-        .first::<EvidenceRow>(conn)
+        .select(EvidenceRow::as_select())
+        .first(conn)
         .optional()?
-        .map(|row| evidence(row, report_id, key))
+        .map(|row| row.open(report_id, key))
         .transpose()
 }
 
@@ -208,10 +207,10 @@ pub fn list(
     report_evidence::table
         .filter(report_evidence::report_id.eq(report_id))
         .order(report_evidence::id.asc())
-        .select(EVIDENCE_COLUMNS)
-        .load::<EvidenceRow>(conn)?
+        .select(EvidenceRow::as_select())
+        .load(conn)?
         .into_iter()
-        .map(|row| evidence(row, report_id, key))
+        .map(|row| row.open(report_id, key))
         .collect()
 }
 
@@ -227,8 +226,8 @@ pub fn download(
     let row = report_evidence::table
         .filter(report_evidence::report_id.eq(report_id))
         .filter(report_evidence::id.eq(evidence_id))
-        .select(EVIDENCE_COLUMNS)
-        .first::<EvidenceRow>(conn)?;
+        .select(EvidenceRow::as_select())
+        .first(conn)?;
     let key_id: String = reports::table
         .find(report_id)
         .select(reports::key_id)
@@ -246,5 +245,5 @@ pub fn download(
         },
     )?;
     let key = keys.one(&key_id)?;
-    Ok((evidence(row, report_id, &key)?, key))
+    Ok((row.open(report_id, &key)?, key))
 }

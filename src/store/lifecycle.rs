@@ -23,8 +23,8 @@ use crate::domain::taxonomy::Severity;
 use crate::domain::user::Actor;
 use crate::domain::user::Role;
 use crate::error::ApiError;
-use crate::evidence::crypto::DataKey;
 use crate::keys::{KeyStore, place};
+use crate::sealing::DataKey;
 
 /// An amendment body ready to store: the parsed amendment, and the body as received in
 /// canonical JSON with its SHA-256.

@@ -11,7 +11,6 @@ use std::time::Duration;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
-use super::organizations::parse;
 use crate::auth::secret;
 use crate::db::DbConnection;
 use crate::db::portable::{self, insert_rows, load_skipping_locked};
@@ -39,10 +38,10 @@ pub fn enqueue(
         .map(|(report_id, urgent)| {
             (
                 outbox::id.eq(super::new_id()),
-                outbox::kind.eq(kind.as_ref()),
+                outbox::kind.eq(kind),
                 outbox::report_id.eq(*report_id),
                 outbox::urgent.eq(*urgent),
-                outbox::status.eq(NotificationStatus::Pending.as_ref()),
+                outbox::status.eq(NotificationStatus::Pending),
                 outbox::attempts.eq(0),
                 outbox::next_attempt_at.eq(now),
                 outbox::created_at.eq(now),
@@ -52,21 +51,35 @@ pub fn enqueue(
     insert_rows!(conn, outbox::table, &rows).map(drop)
 }
 
+/// An enrollment's message as queued.
+#[derive(Insertable)]
+#[diesel(table_name = outbox)]
+struct NewEnrollmentMessageRow<'a> {
+    id: String,
+    kind: NotificationKind,
+    enrollment_id: &'a str,
+    urgent: bool,
+    status: NotificationStatus,
+    attempts: i32,
+    next_attempt_at: NaiveDateTime,
+    created_at: NaiveDateTime,
+}
+
 /// Queues the e-mail of enrollment `enrollment_id` to its account's holder, due at once, inside
 /// the caller's transaction.
 pub fn enqueue_enrollment(conn: &mut DbConnection, enrollment_id: &str) -> QueryResult<()> {
     let now = super::now();
     diesel::insert_into(outbox::table)
-        .values((
-            outbox::id.eq(super::new_id()),
-            outbox::kind.eq(NotificationKind::StaffEnrollment.as_ref()),
-            outbox::enrollment_id.eq(enrollment_id),
-            outbox::urgent.eq(false),
-            outbox::status.eq(NotificationStatus::Pending.as_ref()),
-            outbox::attempts.eq(0),
-            outbox::next_attempt_at.eq(now),
-            outbox::created_at.eq(now),
-        ))
+        .values(NewEnrollmentMessageRow {
+            id: super::new_id(),
+            kind: NotificationKind::StaffEnrollment,
+            enrollment_id,
+            urgent: false,
+            status: NotificationStatus::Pending,
+            attempts: 0,
+            next_attempt_at: now,
+            created_at: now,
+        })
         .execute(conn)
         .map(drop)
 }
@@ -154,32 +167,62 @@ impl Claimed {
     }
 }
 
-type ClaimedRow = (
-    String,
-    bool,
-    i32,
-    String,
-    String,
-    String,
-    String,
-    NaiveDateTime,
-);
+/// A claimed new-report notification with the facts of its report.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = outbox, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct ClaimedReportRow {
+    id: String,
+    urgent: bool,
+    attempts: i32,
+    #[diesel(select_expression = reports::id)]
+    report_id: String,
+    #[diesel(select_expression = reports::category)]
+    category: Category,
+    #[diesel(select_expression = reports::severity)]
+    severity: Severity,
+    #[diesel(select_expression = organizations::name)]
+    organization: String,
+    #[diesel(select_expression = reports::received_at)]
+    received_at: NaiveDateTime,
+}
 
-fn claimed(row: ClaimedRow) -> Result<Claimed, ApiError> {
-    let (id, urgent, attempts, report_id, category, severity, organization, received_at) = row;
-    Ok(Claimed {
-        id,
-        urgent,
-        attempts,
-        about: About::NewReport(ReportFacts {
-            id: report_id,
-            category: parse(&category)?,
-            severity: parse(&severity)?,
-            organization,
-            received_at: received_at.and_utc(),
-            earlier_matches: 0,
-        }),
-    })
+impl From<ClaimedReportRow> for Claimed {
+    fn from(row: ClaimedReportRow) -> Self {
+        Claimed {
+            id: row.id,
+            urgent: row.urgent,
+            attempts: row.attempts,
+            about: About::NewReport(ReportFacts {
+                id: row.report_id,
+                category: row.category,
+                severity: row.severity,
+                organization: row.organization,
+                received_at: row.received_at.and_utc(),
+                earlier_matches: 0,
+            }),
+        }
+    }
+}
+
+/// A claimed enrollment message with its enrollment and account.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = outbox, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct ClaimedEnrollmentRow {
+    id: String,
+    urgent: bool,
+    attempts: i32,
+    #[diesel(select_expression = staff_enrollments::id)]
+    enrollment_id: String,
+    #[diesel(select_expression = staff_enrollments::expires_at)]
+    expires_at: NaiveDateTime,
+    #[diesel(select_expression = staff_enrollments::used_at)]
+    used_at: Option<NaiveDateTime>,
+    #[diesel(select_expression = users::email)]
+    email: String,
+    #[diesel(select_expression = users::display_name)]
+    display_name: String,
+    #[diesel(select_expression = users::role)]
+    role: Role,
 }
 
 /// Claims up to `limit` due notifications for worker `owner` for the time `lease`: urgent ones
@@ -197,7 +240,7 @@ pub fn claim(
             .map_err(|e| ApiError::Internal(anyhow::anyhow!("lease too long: {e}")))?;
     portable::write_transaction(conn, |conn| {
         let due = outbox::table
-            .filter(outbox::status.eq(NotificationStatus::Pending.as_ref()))
+            .filter(outbox::status.eq(NotificationStatus::Pending))
             .filter(outbox::next_attempt_at.le(now))
             .order((outbox::urgent.desc(), outbox::id.asc()))
             .limit(limit)
@@ -215,20 +258,11 @@ pub fn claim(
         let reports = outbox::table
             .inner_join(reports::table.inner_join(organizations::table))
             .filter(outbox::id.eq_any(&ids))
-            .select((
-                outbox::id,
-                outbox::urgent,
-                outbox::attempts,
-                reports::id,
-                reports::category,
-                reports::severity,
-                organizations::name,
-                reports::received_at,
-            ))
-            .load::<ClaimedRow>(conn)?
+            .select(ClaimedReportRow::as_select())
+            .load(conn)?
             .into_iter()
-            .map(claimed)
-            .collect::<Result<Vec<_>, ApiError>>()?;
+            .map(Claimed::from)
+            .collect();
         let mut claimed = with_earlier_matches(conn, reports)?;
         claimed.extend(claim_enrollments(conn, &ids)?);
         claimed.sort_by(|a, b| b.urgent.cmp(&a.urgent).then_with(|| a.id.cmp(&b.id)));
@@ -244,52 +278,30 @@ fn claim_enrollments(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<Clai
     let rows = outbox::table
         .inner_join(staff_enrollments::table.inner_join(users::table))
         .filter(outbox::id.eq_any(ids))
-        .select((
-            outbox::id,
-            outbox::urgent,
-            outbox::attempts,
-            staff_enrollments::id,
-            staff_enrollments::expires_at,
-            staff_enrollments::used_at,
-            users::email,
-            users::display_name,
-            users::role,
-        ))
-        .load::<(
-            String,
-            bool,
-            i32,
-            String,
-            NaiveDateTime,
-            Option<NaiveDateTime>,
-            String,
-            String,
-            String,
-        )>(conn)?;
+        .select(ClaimedEnrollmentRow::as_select())
+        .load(conn)?;
     rows.into_iter()
-        .map(
-            |(id, urgent, attempts, enrollment_id, expires_at, used_at, email, name, role)| {
-                let open = used_at.is_none() && expires_at > now;
-                let token = open.then(secret::new_secret);
-                if let Some(token) = &token {
-                    diesel::update(staff_enrollments::table.find(&enrollment_id))
-                        .set(staff_enrollments::token_hash.eq(secret::hash_secret(token)))
-                        .execute(conn)?;
-                }
-                Ok(Claimed {
-                    id,
-                    urgent,
-                    attempts,
-                    about: About::StaffEnrollment(EnrollmentFacts {
-                        email,
-                        display_name: name,
-                        role: parse(&role)?,
-                        token,
-                        expires_at: expires_at.and_utc(),
-                    }),
-                })
-            },
-        )
+        .map(|row| {
+            let open = row.used_at.is_none() && row.expires_at > now;
+            let token = open.then(secret::new_secret);
+            if let Some(token) = &token {
+                diesel::update(staff_enrollments::table.find(&row.enrollment_id))
+                    .set(staff_enrollments::token_hash.eq(secret::hash_secret(token)))
+                    .execute(conn)?;
+            }
+            Ok(Claimed {
+                id: row.id,
+                urgent: row.urgent,
+                attempts: row.attempts,
+                about: About::StaffEnrollment(EnrollmentFacts {
+                    email: row.email,
+                    display_name: row.display_name,
+                    role: row.role,
+                    token,
+                    expires_at: row.expires_at.and_utc(),
+                }),
+            })
+        })
         .collect()
 }
 
@@ -322,7 +334,7 @@ pub fn staff_recipients(conn: &mut DbConnection) -> Result<Vec<String>, ApiError
     Ok(users::table
         .filter(users::active.eq(true))
         .filter(users::notify.eq(true))
-        .filter(users::role.eq_any([Role::Analyst.as_ref(), Role::Supervisor.as_ref()]))
+        .filter(users::role.eq_any([Role::Analyst, Role::Supervisor]))
         .order(users::email.asc())
         .select(users::email)
         .load(conn)?)
@@ -342,7 +354,7 @@ pub fn fail_due_reports(
         portable::short_lock_waits(conn)?;
         let due = outbox::table
             .filter(outbox::report_id.is_not_null())
-            .filter(outbox::status.eq(NotificationStatus::Pending.as_ref()))
+            .filter(outbox::status.eq(NotificationStatus::Pending))
             .filter(outbox::next_attempt_at.le(now))
             .order((outbox::urgent.desc(), outbox::id.asc()))
             .limit(limit)
@@ -353,7 +365,7 @@ pub fn fail_due_reports(
                 .set((
                     outbox::attempts.eq(outbox::attempts + 1),
                     outbox::lease_owner.eq(None::<String>),
-                    outbox::status.eq(NotificationStatus::Failed.as_ref()),
+                    outbox::status.eq(NotificationStatus::Failed),
                     outbox::last_error.eq(error),
                 ))
                 .execute(conn)?,
@@ -432,7 +444,7 @@ fn record_attempt(
         Attempt::Sent => diesel::update(held)
             .set((
                 attempted,
-                outbox::status.eq(NotificationStatus::Sent.as_ref()),
+                outbox::status.eq(NotificationStatus::Sent),
                 outbox::sent_at.eq(super::now()),
             ))
             .execute(conn)?,
@@ -446,7 +458,7 @@ fn record_attempt(
         Attempt::Failed { error } => diesel::update(held)
             .set((
                 attempted,
-                outbox::status.eq(NotificationStatus::Failed.as_ref()),
+                outbox::status.eq(NotificationStatus::Failed),
                 outbox::last_error.eq(error),
             ))
             .execute(conn)?,
@@ -459,7 +471,7 @@ pub fn release(conn: &mut DbConnection, owner: &str) -> Result<usize, ApiError> 
     Ok(diesel::update(
         outbox::table
             .filter(outbox::lease_owner.eq(owner))
-            .filter(outbox::status.eq(NotificationStatus::Pending.as_ref())),
+            .filter(outbox::status.eq(NotificationStatus::Pending)),
     )
     .set((
         outbox::lease_owner.eq(None::<String>),
@@ -468,85 +480,45 @@ pub fn release(conn: &mut DbConnection, owner: &str) -> Result<usize, ApiError> 
     .execute(conn)?)
 }
 
-type NotificationRow = (
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    bool,
-    String,
-    i32,
-    NaiveDateTime,
-    NaiveDateTime,
-    Option<NaiveDateTime>,
-    Option<String>,
-    Option<String>,
-);
-
-type NotificationColumns = (
-    outbox::id,
-    outbox::kind,
-    outbox::report_id,
-    diesel::dsl::Nullable<staff_enrollments::user_id>,
-    outbox::urgent,
-    outbox::status,
-    outbox::attempts,
-    outbox::next_attempt_at,
-    outbox::created_at,
-    outbox::sent_at,
-    outbox::recipients,
-    outbox::last_error,
-);
-
 /// What admins see of a notification, from the outbox left-joined with the enrollments.
-fn notification_columns() -> NotificationColumns {
-    (
-        outbox::id,
-        outbox::kind,
-        outbox::report_id,
-        staff_enrollments::user_id.nullable(),
-        outbox::urgent,
-        outbox::status,
-        outbox::attempts,
-        outbox::next_attempt_at,
-        outbox::created_at,
-        outbox::sent_at,
-        outbox::recipients,
-        outbox::last_error,
-    )
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = outbox, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct NotificationRow {
+    id: String,
+    kind: NotificationKind,
+    report_id: Option<String>,
+    #[diesel(select_expression = staff_enrollments::user_id.nullable())]
+    user_id: Option<String>,
+    urgent: bool,
+    status: NotificationStatus,
+    attempts: i32,
+    next_attempt_at: NaiveDateTime,
+    created_at: NaiveDateTime,
+    sent_at: Option<NaiveDateTime>,
+    recipients: Option<String>,
+    last_error: Option<String>,
 }
 
-fn notification(row: NotificationRow) -> Result<Notification, ApiError> {
-    let (
-        id,
-        kind,
-        report_id,
-        user_id,
-        urgent,
-        status,
-        attempts,
-        next_attempt_at,
-        created_at,
-        sent_at,
-        recipients,
-        last_error,
-    ) = row;
-    Ok(Notification {
-        id,
-        kind: parse(&kind)?,
-        report_id,
-        user_id,
-        urgent,
-        status: parse(&status)?,
-        attempts,
-        next_attempt_at: next_attempt_at.and_utc(),
-        created_at: created_at.and_utc(),
-        sent_at: sent_at.map(|at| at.and_utc()),
-        recipients: recipients
-            .map(|r| r.split(',').map(str::to_owned).collect())
-            .unwrap_or_default(),
-        last_error,
-    })
+impl From<NotificationRow> for Notification {
+    fn from(row: NotificationRow) -> Self {
+        Notification {
+            id: row.id,
+            kind: row.kind,
+            report_id: row.report_id,
+            user_id: row.user_id,
+            urgent: row.urgent,
+            status: row.status,
+            attempts: row.attempts,
+            next_attempt_at: row.next_attempt_at.and_utc(),
+            created_at: row.created_at.and_utc(),
+            sent_at: row.sent_at.map(|at| at.and_utc()),
+            recipients: row
+                .recipients
+                .map(|r| r.split(',').map(str::to_owned).collect())
+                .unwrap_or_default(),
+            last_error: row.last_error,
+        }
+    }
 }
 
 /// The notifications, newest first, optionally only those in `status`.
@@ -561,29 +533,28 @@ pub fn list(
         .limit(page.limit + 1)
         .into_boxed();
     if let Some(status) = status {
-        query = query.filter(outbox::status.eq(status.as_ref().to_owned()));
+        query = query.filter(outbox::status.eq(status));
     }
     if let Some(after) = &page.after {
         query = query.filter(outbox::id.lt(after));
     }
     let items = query
-        .select(notification_columns())
-        .load::<NotificationRow>(conn)?
+        .select(NotificationRow::as_select())
+        .load(conn)?
         .into_iter()
-        .map(notification)
-        .collect::<Result<Vec<_>, _>>()?;
+        .map(Notification::from)
+        .collect();
     Ok(Paginated::from_overfetch(items, page, |n| &n.id))
 }
 
 /// One notification; 404 when absent.
 pub fn get(conn: &mut DbConnection, id: &str) -> Result<Notification, ApiError> {
-    notification(
-        outbox::table
-            .left_join(staff_enrollments::table)
-            .filter(outbox::id.eq(id))
-            .select(notification_columns())
-            .first(conn)?,
-    )
+    Ok(outbox::table
+        .left_join(staff_enrollments::table)
+        .filter(outbox::id.eq(id))
+        .select(NotificationRow::as_select())
+        .first(conn)?
+        .into())
 }
 
 /// Queues a failed notification again, due at once, with a fresh round of attempts; 409 unless
@@ -592,10 +563,10 @@ pub fn retry(conn: &mut DbConnection, id: &str) -> Result<Notification, ApiError
     let updated = diesel::update(
         outbox::table
             .filter(outbox::id.eq(id))
-            .filter(outbox::status.eq(NotificationStatus::Failed.as_ref())),
+            .filter(outbox::status.eq(NotificationStatus::Failed)),
     )
     .set((
-        outbox::status.eq(NotificationStatus::Pending.as_ref()),
+        outbox::status.eq(NotificationStatus::Pending),
         outbox::attempts.eq(0),
         outbox::next_attempt_at.eq(super::now()),
     ))
@@ -617,7 +588,7 @@ pub fn retry(conn: &mut DbConnection, id: &str) -> Result<Notification, ApiError
 pub fn depth(conn: &mut DbConnection) -> Result<OutboxDepth, ApiError> {
     let mut count = |status: NotificationStatus| -> QueryResult<i64> {
         outbox::table
-            .filter(outbox::status.eq(status.as_ref()))
+            .filter(outbox::status.eq(status))
             .count()
             .get_result(conn)
     };

@@ -34,8 +34,8 @@ use crate::domain::review::Resolution;
 use crate::domain::status::ReportStatus;
 use crate::domain::user::Actor;
 use crate::error::ApiError;
-use crate::evidence::crypto::DataKey;
 use crate::keys::KeyStore;
+use crate::sealing::DataKey;
 
 /// The actor of the purge's audit events, in the server and from the command line alike: the
 /// retention schedule, not a person.
@@ -70,7 +70,17 @@ pub struct Batch {
     pub purged: Vec<DueReport>,
 }
 
-type DueRow = (String, i32, String, String, String, NaiveDateTime);
+/// A report as a purge rule finds it.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = reports, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct DueRow {
+    id: String,
+    version: i32,
+    organization_id: String,
+    external_id: String,
+    mode: String,
+    received_at: NaiveDateTime,
+}
 
 /// The reports `rule` reaches after `after` (by id), at most `limit`, in id order.
 pub fn due(
@@ -81,7 +91,7 @@ pub fn due(
 ) -> Result<Vec<DueReport>, ApiError> {
     let due_by = rule.due_by.naive_utc();
     let mut query = reports::table
-        .filter(reports::mode.eq(rule.mode.as_ref().to_owned()))
+        .filter(reports::mode.eq(rule.mode))
         .filter(diesel::dsl::not(diesel::dsl::exists(
             report_holds::table.filter(report_holds::report_id.eq(reports::id)),
         )))
@@ -89,12 +99,10 @@ pub fn due(
         .limit(limit)
         .into_boxed::<MultiBackend>();
     if !rule.statuses.is_empty() {
-        let statuses: Vec<String> = rule.statuses.iter().map(|s| s.as_ref().into()).collect();
-        query = query.filter(reports::status.eq_any(statuses));
+        query = query.filter(reports::status.eq_any(rule.statuses));
     }
     if !rule.resolutions.is_empty() {
-        let resolutions: Vec<String> = rule.resolutions.iter().map(|r| r.as_ref().into()).collect();
-        query = query.filter(reports::resolution.eq_any(resolutions));
+        query = query.filter(reports::resolution.eq_any(rule.resolutions));
     }
     query = match rule.clock {
         Clock::ReceivedAt => query.filter(reports::received_at.le(due_by)),
@@ -105,31 +113,20 @@ pub fn due(
     if let Some(after) = after {
         query = query.filter(reports::id.gt(after.to_owned()));
     }
-    query
-        .select((
-            reports::id,
-            reports::version,
-            reports::organization_id,
-            reports::external_id,
-            reports::mode,
-            reports::received_at,
-        ))
-        .load::<DueRow>(conn)?
+    Ok(query
+        .select(DueRow::as_select())
+        .load(conn)?
         .into_iter()
-        .map(
-            |(id, version, organization_id, external_id, mode, received_at)| {
-                Ok(DueReport {
-                    id,
-                    organization_id,
-                    external_id,
-                    mode,
-                    received_at: received_at.and_utc(),
-                    policy: rule.policy,
-                    version,
-                })
-            },
-        )
-        .collect()
+        .map(|row| DueReport {
+            id: row.id,
+            organization_id: row.organization_id,
+            external_id: row.external_id,
+            mode: row.mode,
+            received_at: row.received_at.and_utc(),
+            policy: rule.policy,
+            version: row.version,
+        })
+        .collect())
 }
 
 /// Purges the next batch of at most `limit` reports that `rule` reaches after `after`, in one
@@ -177,6 +174,13 @@ pub fn purge_batch(
     })
 }
 
+/// Deletes the rows of the reports `$ids` from each of the `$table`s, all keyed by `report_id`.
+macro_rules! delete_rows_of {
+    ($conn:expr, $ids:expr, [$($table:ident),+ $(,)?]) => {
+        $(diesel::delete($table::table.filter($table::report_id.eq_any($ids))).execute($conn)?;)+
+    };
+}
+
 /// Deletes `purged` reports whole (their data keys are already destroyed, what the live ones
 /// add to the rollups kept aside but for `uncounted`), and leaves their tombstones and audit
 /// events.
@@ -190,20 +194,26 @@ fn erase(
         return Ok(());
     }
     let ids: Vec<&str> = purged.iter().map(|p| p.id.as_str()).collect();
-    diesel::delete(
-        report_contact_handles::table.filter(report_contact_handles::report_id.eq_any(&ids)),
-    )
-    .execute(conn)?;
-    diesel::delete(report_accounts::table.filter(report_accounts::report_id.eq_any(&ids)))
-        .execute(conn)?;
-    diesel::delete(report_content::table.filter(report_content::report_id.eq_any(&ids)))
-        .execute(conn)?;
-    diesel::delete(report_locations::table.filter(report_locations::report_id.eq_any(&ids)))
-        .execute(conn)?;
-    diesel::delete(report_groups::table.filter(report_groups::report_id.eq_any(&ids)))
-        .execute(conn)?;
-    diesel::delete(report_indicators::table.filter(report_indicators::report_id.eq_any(&ids)))
-        .execute(conn)?;
+    delete_rows_of!(
+        conn,
+        &ids,
+        [
+            report_contact_handles,
+            report_accounts,
+            report_content,
+            report_locations,
+            report_groups,
+            report_indicators,
+            report_events,
+            report_notes,
+            report_words,
+            outbox,
+            report_amendments,
+            report_evidence,
+            indicator_index,
+            pdq_index,
+        ]
+    );
     diesel::delete(
         report_prior_reports::table.filter(
             report_prior_reports::report_id
@@ -212,20 +222,6 @@ fn erase(
         ),
     )
     .execute(conn)?;
-    diesel::delete(report_events::table.filter(report_events::report_id.eq_any(&ids)))
-        .execute(conn)?;
-    diesel::delete(report_notes::table.filter(report_notes::report_id.eq_any(&ids)))
-        .execute(conn)?;
-    diesel::delete(report_words::table.filter(report_words::report_id.eq_any(&ids)))
-        .execute(conn)?;
-    diesel::delete(outbox::table.filter(outbox::report_id.eq_any(&ids))).execute(conn)?;
-    diesel::delete(report_amendments::table.filter(report_amendments::report_id.eq_any(&ids)))
-        .execute(conn)?;
-    diesel::delete(report_evidence::table.filter(report_evidence::report_id.eq_any(&ids)))
-        .execute(conn)?;
-    diesel::delete(indicator_index::table.filter(indicator_index::report_id.eq_any(&ids)))
-        .execute(conn)?;
-    diesel::delete(pdq_index::table.filter(pdq_index::report_id.eq_any(&ids))).execute(conn)?;
     diesel::delete(reports::table.filter(reports::id.eq_any(&ids))).execute(conn)?;
 
     let purged_at = now.naive_utc();
@@ -239,7 +235,7 @@ fn erase(
                 report_tombstones::mode.eq(&p.mode),
                 report_tombstones::received_at.eq(p.received_at.naive_utc()),
                 report_tombstones::purged_at.eq(purged_at),
-                report_tombstones::policy.eq(p.policy.as_ref()),
+                report_tombstones::policy.eq(p.policy),
                 report_tombstones::evidence_deleted.eq(false),
                 report_tombstones::counts_kept.eq(!uncounted.contains(&p.id)),
             )
@@ -380,18 +376,14 @@ pub fn hold_and_release(
 ) -> Result<(Option<LegalHold>, Option<DateTime<Utc>>), ApiError> {
     let hold = report_holds::table
         .find(id)
-        .select((
-            report_holds::sealed_reason,
-            report_holds::placed_at,
-            report_holds::placed_by,
-        ))
-        .first::<(String, NaiveDateTime, String)>(conn)
+        .select(HoldRow::as_select())
+        .first(conn)
         .optional()?
-        .map(|(reason, placed_at, placed_by)| {
+        .map(|hold| {
             Ok::<_, ApiError>(LegalHold {
-                reason: FreeText::HoldReason.open(key, id, &reason)?,
-                placed_at: placed_at.and_utc(),
-                placed_by,
+                reason: FreeText::HoldReason.open(key, id, &hold.sealed_reason)?,
+                placed_at: hold.placed_at.and_utc(),
+                placed_by: hold.placed_by,
             })
         })
         .transpose()?;
@@ -427,6 +419,25 @@ fn version(conn: &mut DbConnection, id: &str) -> Result<(i32, String), ApiError>
     version.ok_or_else(|| gone_or_not_found(conn, None, &ReportKey::Id(id.to_owned())))
 }
 
+/// A legal hold as written, its reason sealed.
+#[derive(Insertable)]
+#[diesel(table_name = report_holds)]
+struct NewHoldRow<'a> {
+    report_id: &'a str,
+    sealed_reason: String,
+    placed_at: NaiveDateTime,
+    placed_by: &'a str,
+}
+
+/// A legal hold as read, its reason still sealed.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = report_holds, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct HoldRow {
+    sealed_reason: String,
+    placed_at: NaiveDateTime,
+    placed_by: String,
+}
+
 /// Places a legal hold on a report by `actor` (409 when it already has one).
 pub fn place_hold(
     conn: &mut DbConnection,
@@ -440,12 +451,12 @@ pub fn place_hold(
         let key = keys.one(&key_id)?;
         bump_version(conn, id, version)?;
         let placed = diesel::insert_into(report_holds::table)
-            .values((
-                report_holds::report_id.eq(id),
-                report_holds::sealed_reason.eq(FreeText::HoldReason.seal(&key, id, reason)),
-                report_holds::placed_at.eq(super::now()),
-                report_holds::placed_by.eq(&actor.id),
-            ))
+            .values(NewHoldRow {
+                report_id: id,
+                sealed_reason: FreeText::HoldReason.seal(&key, id, reason),
+                placed_at: super::now(),
+                placed_by: &actor.id,
+            })
             .execute(conn);
         if portable::is_unique_violation(&placed) {
             return Err(conflict("the report is already on legal hold"));
@@ -484,9 +495,8 @@ pub fn release(
         let (status, resolution, released_at) = reports::table
             .find(id)
             .select((reports::status, reports::resolution, reports::released_at))
-            .first::<(String, Option<String>, Option<NaiveDateTime>)>(conn)?;
-        let resolution: Option<Resolution> = resolution.as_deref().map(parse).transpose()?;
-        crate::domain::retention::check_releasable(parse::<ReportStatus>(&status)?, resolution)?;
+            .first::<(ReportStatus, Option<Resolution>, Option<NaiveDateTime>)>(conn)?;
+        crate::domain::retention::check_releasable(status, resolution)?;
         if released_at.is_some() {
             return Err(conflict("the report is already released"));
         }

@@ -20,8 +20,8 @@ use crate::domain::review::{
 use crate::domain::status::ReportStatus;
 use crate::domain::user::{Actor, Role};
 use crate::error::ApiError;
-use crate::evidence::crypto::DataKey;
 use crate::keys::{KeyStore, place};
+use crate::sealing::DataKey;
 
 /// A timeline event about to be written.
 pub struct NewEvent<'a> {

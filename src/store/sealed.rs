@@ -10,8 +10,8 @@ use diesel::prelude::*;
 use crate::db::schema::{free_text_to_seal, report_events, report_evidence, report_holds, reports};
 use crate::db::{DbConnection, portable};
 use crate::error::ApiError;
-use crate::evidence::crypto::DataKey;
 use crate::keys::{KeyStore, place};
+use crate::sealing::DataKey;
 
 /// Rows of `free_text_to_seal` sealed per transaction.
 const SEAL_BATCH: i64 = 500;
@@ -87,20 +87,26 @@ pub fn seal_set_aside(conn: &mut DbConnection, keys: &KeyStore) -> anyhow::Resul
     Ok(sealed)
 }
 
+/// A text that a migration set aside, to be sealed into `field` of the row `row_id` of
+/// `report_id`.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = free_text_to_seal, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct SetAsideRow {
+    field: String,
+    row_id: String,
+    report_id: String,
+    text: String,
+}
+
 /// Seals the next batch of `free_text_to_seal`; answers how many texts were sealed and how many
 /// removed unsealed.
 fn seal_batch(conn: &mut DbConnection, keys: &KeyStore) -> Result<(usize, usize), ApiError> {
-    let rows: Vec<(String, String, String, String)> = free_text_to_seal::table
+    let rows: Vec<SetAsideRow> = free_text_to_seal::table
         .order((free_text_to_seal::field, free_text_to_seal::row_id))
         .limit(SEAL_BATCH)
-        .select((
-            free_text_to_seal::field,
-            free_text_to_seal::row_id,
-            free_text_to_seal::report_id,
-            free_text_to_seal::text,
-        ))
+        .select(SetAsideRow::as_select())
         .load(conn)?;
-    let report_ids: Vec<&str> = rows.iter().map(|row| row.2.as_str()).collect();
+    let report_ids: Vec<&str> = rows.iter().map(|row| row.report_id.as_str()).collect();
     let key_ids: HashMap<String, String> = reports::table
         .filter(reports::id.eq_any(&report_ids))
         .select((reports::id, reports::key_id))
@@ -110,7 +116,13 @@ fn seal_batch(conn: &mut DbConnection, keys: &KeyStore) -> Result<(usize, usize)
     let key_refs: Vec<&str> = key_ids.values().map(String::as_str).collect();
     let data_keys = keys.fetch(&key_refs)?;
     let (mut sealed, mut discarded) = (0, 0);
-    for (field, row_id, report_id, text) in &rows {
+    for SetAsideRow {
+        field,
+        row_id,
+        report_id,
+        text,
+    } in &rows
+    {
         match key_ids.get(report_id).and_then(|id| data_keys.get(id)) {
             Some(key) => {
                 store(conn, field, row_id, report_id, text, key)?;

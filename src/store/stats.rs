@@ -18,8 +18,8 @@ use crate::domain::stats::{DayRange, Dimension, RECEIVED, bucket_of, day_key};
 use crate::domain::status::ReportStatus;
 use crate::domain::taxonomy::Severity;
 use crate::error::ApiError;
-use crate::evidence::crypto::DataKey;
 use crate::keys::{KeyStore, place};
+use crate::sealing::DataKey;
 
 /// Shards per counter: concurrent writers pick one at random, so they rarely wait on one row.
 const SHARDS: i32 = 8;

@@ -1,4 +1,7 @@
-//! Encryption of report data at rest: evidence files and the report's sealed texts.
+//! Sealing of report data at rest under the report's own data key: its texts (the body as
+//! received, amendments, notes, free text) and its evidence files, and the master key that wraps
+//! the data keys. (Where each text is stored and under what place: [`crate::store::sealed`];
+//! the files' object store: [`crate::evidence`].)
 //!
 //! Each report has its own 256-bit data key, stored only wrapped (AES-256-GCM) by a master key
 //! in the key store ([`crate::keys`]), with the key's id as associated data. A text (the body
@@ -28,12 +31,12 @@ const NONCE_PREFIX: usize = 7;
 /// The stored header: magic and nonce prefix.
 const HEADER: usize = MAGIC.len() + NONCE_PREFIX;
 
-/// Evidence that could not be encrypted or decrypted.
+/// Sealed data (a text, a file, a wrapped key) that could not be sealed or opened.
 #[derive(Debug, thiserror::Error)]
 #[error("encrypted data: {0}")]
 pub struct CryptoError(&'static str);
 
-/// One report's data key.
+/// One report's data key: seals and opens every text and file of that report.
 #[derive(Clone)]
 pub struct DataKey(Key<Aes256Gcm>);
 
