@@ -35,6 +35,15 @@ diesel::table! {
     }
 }
 
+/// One witnessed link as stored.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = audit_witness, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct WitnessRow {
+    seq: i64,
+    event_id: String,
+    hash: String,
+}
+
 /// The JOSE header `typ` of a checkpoint: never an access token nor a receipt.
 pub const CHECKPOINT_TYP: &str = "audit-checkpoint+jwt";
 
@@ -178,16 +187,17 @@ impl KeyStore {
     /// What was witnessed at positions `first..=last`, in order.
     pub fn witnessed(&self, first: i64, last: i64) -> Result<Vec<Link>, ApiError> {
         let conn = &mut *self.pool.get()?;
-        let rows: Vec<(i64, String, String)> = audit_witness::table
+        let rows: Vec<WitnessRow> = audit_witness::table
             .filter(audit_witness::seq.between(first, last))
             .order(audit_witness::seq.asc())
+            .select(WitnessRow::as_select())
             .load(conn)?;
         Ok(rows
             .into_iter()
-            .map(|(seq, event_id, hash)| Link {
-                seq,
-                event_id,
-                hash,
+            .map(|row| Link {
+                seq: row.seq,
+                event_id: row.event_id,
+                hash: row.hash,
             })
             .collect())
     }

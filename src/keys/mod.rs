@@ -47,6 +47,16 @@ pub const RESERVE_BLOCK: usize = 64;
 /// Keys re-wrapped per transaction by a rotation.
 const ROTATION_BATCH: i64 = 500;
 
+/// A data key as stored: wrapped by master key version `master_key_id`, its id the associated
+/// data.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = data_keys, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct WrappedKeyRow {
+    id: String,
+    wrapped_key: String,
+    master_key_id: i32,
+}
+
 /// A data key taken for a new report: its id in the key store, and the key.
 pub type NewKey = (String, DataKey);
 
@@ -151,19 +161,17 @@ impl KeyStore {
     /// simply absent.
     pub fn fetch(&self, ids: &[&str]) -> Result<HashMap<String, DataKey>, ApiError> {
         let conn = &mut *self.pool.get()?;
-        let rows: Vec<(String, String, i32)> = data_keys::table
+        let rows: Vec<WrappedKeyRow> = data_keys::table
             .filter(data_keys::id.eq_any(ids))
-            .select((
-                data_keys::id,
-                data_keys::wrapped_key,
-                data_keys::master_key_id,
-            ))
+            .select(WrappedKeyRow::as_select())
             .load(conn)?;
         rows.into_iter()
-            .map(|(id, wrapped, version)| {
-                let master = self.masters.get(version as u32)?;
-                let key = master.unwrap(&wrapped, &id).map_err(anyhow::Error::from)?;
-                Ok((id, key))
+            .map(|row| {
+                let master = self.masters.get(row.master_key_id as u32)?;
+                let key = master
+                    .unwrap(&row.wrapped_key, &row.id)
+                    .map_err(anyhow::Error::from)?;
+                Ok((row.id, key))
             })
             .collect()
     }
@@ -195,18 +203,22 @@ impl KeyStore {
         let mut rewrapped = 0;
         loop {
             let batch = portable::write_transaction(conn, |conn| {
-                let old: Vec<(String, String, i32)> = data_keys::table
+                let old: Vec<WrappedKeyRow> = data_keys::table
                     .filter(data_keys::master_key_id.lt(version as i32))
                     .order(data_keys::id.asc())
                     .limit(ROTATION_BATCH)
-                    .select((
-                        data_keys::id,
-                        data_keys::wrapped_key,
-                        data_keys::master_key_id,
-                    ))
+                    .select(WrappedKeyRow::as_select())
                     .load(conn)?;
-                for (id, wrapped, old_version) in &old {
-                    let key = self.masters.get(*old_version as u32)?.unwrap(wrapped, id)?;
+                for WrappedKeyRow {
+                    id,
+                    wrapped_key,
+                    master_key_id: old_version,
+                } in &old
+                {
+                    let key = self
+                        .masters
+                        .get(*old_version as u32)?
+                        .unwrap(wrapped_key, id)?;
                     diesel::update(
                         data_keys::table
                             .find(id)
