@@ -1,5 +1,5 @@
-//! What a submitting organization gets back: the receipt of a submission, its reports, its
-//! list, and the answer to a batch.
+//! What a submitting organization sends and gets back: the receipt of a submission, its
+//! reports, its list, and the batch it may send.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -75,30 +75,4 @@ pub struct BatchRequest {
     /// 1 to 100 reports, each judged as if submitted alone.
     #[schema(value_type = Vec<NewReport>, min_items = 1, max_items = 100)]
     pub reports: Vec<serde_json::Value>,
-}
-
-/// The answer to a batch: one result per report, in the order sent.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct BatchResults {
-    /// The results, `results[i]` for `reports[i]`.
-    pub results: Vec<BatchResult>,
-}
-
-/// What one report of a batch got: what it would have got if submitted alone.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct BatchResult {
-    /// The report's index in `reports`.
-    pub index: usize,
-    /// The status a single submission would have answered: 201 stored, 200 replay of a stored
-    /// report, 409 `external_id` used for different content, 422 invalid.
-    pub status: u16,
-    /// The report's id (201 and 200).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The signed receipt (201 and 200), as [`Receipt::receipt`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub receipt: Option<String>,
-    /// The problem document a single submission would have answered (409 and 422).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<crate::error::Problem>,
 }

@@ -4,8 +4,8 @@
 use actix_web::http::header;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
-use utoipa::IntoParams;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::body::{self, JsonBody};
 use super::meta::RequestMeta;
@@ -17,8 +17,7 @@ use crate::domain::report::NewReport;
 use crate::domain::search::WordHasher;
 use crate::domain::status::SubmitterStatus;
 use crate::domain::submission::{
-    BatchRequest, BatchResult, BatchResults, MAX_BATCH_REPORTS, Receipt, ReportSummary,
-    SubmittedReport,
+    BatchRequest, MAX_BATCH_REPORTS, Receipt, ReportSummary, SubmittedReport,
 };
 use crate::domain::taxonomy::Taxonomy;
 use crate::error::{ApiError, Problem};
@@ -331,4 +330,30 @@ async fn read_own(
         })
         .await?;
     Ok(web::Json(report))
+}
+
+/// The answer to a batch: one result per report, in the order sent.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchResults {
+    /// The results, `results[i]` for `reports[i]`.
+    pub results: Vec<BatchResult>,
+}
+
+/// What one report of a batch got: what it would have got if submitted alone.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchResult {
+    /// The report's index in `reports`.
+    pub index: usize,
+    /// The status a single submission would have answered: 201 stored, 200 replay of a stored
+    /// report, 409 `external_id` used for different content, 422 invalid.
+    pub status: u16,
+    /// The report's id (201 and 200).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The signed receipt (201 and 200), as [`Receipt::receipt`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<String>,
+    /// The problem document a single submission would have answered (409 and 422).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<Problem>,
 }
