@@ -14,6 +14,7 @@ use super::report::{
     Account, ContentItem, Location, account_id_errors, account_ref_errors, field_errors,
     location_errors, part_time_errors,
 };
+use super::status::ReportStatus;
 use super::taxonomy::Severity;
 
 /// An amendment: a note, and any of more accounts, more content, more locations, a higher
@@ -164,6 +165,17 @@ fn example_amendment() -> serde_json::Value {
             "removed": true
         }]
     })
+}
+
+/// 409 for a retracted report: nothing more may be added to it.
+pub fn refuse_if_retracted(status: ReportStatus) -> Result<(), Refusal> {
+    if status == ReportStatus::Retracted {
+        return Err(Refusal::Conflict {
+            detail: "the report was retracted; nothing more can be added to it".into(),
+            existing_id: None,
+        });
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ pub mod lifecycle;
 pub mod notification;
 pub mod organization;
 pub mod pagination;
+pub mod received;
 pub mod refusal;
 pub mod report;
 pub mod retention;

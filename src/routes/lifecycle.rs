@@ -11,9 +11,10 @@ use crate::auth::caller::Reporter;
 use crate::domain::lifecycle::{AmendmentReceipt, NewAmendment, RetractionRequest};
 use crate::domain::submission::SubmittedReport;
 use crate::error::{ApiError, Problem};
+use crate::service::submission;
 use crate::state::AppState;
 use crate::store::lifecycle::{self, ReceivedAmendment};
-use crate::store::reports::{self, ReportKey};
+use crate::store::owner::ReportKey;
 
 /// Amend a report: add accounts, content items or locations, raise its severity, with a note.
 ///
@@ -109,7 +110,7 @@ pub async fn retract(
     let report = state
         .audited(event, move |conn| {
             lifecycle::retract(conn, &keys, &submitter, &id, &body.value.reason)?;
-            reports::get(
+            submission::report(
                 conn,
                 &keys,
                 submitter.owner(),

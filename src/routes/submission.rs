@@ -13,6 +13,7 @@ use super::request_id::RequestId;
 use super::responses::JsonErrors;
 use crate::auth::caller::Reporter;
 use crate::domain::pagination::{Page, PageParams, Paginated};
+use crate::domain::received::ReceivedBody;
 use crate::domain::report::NewReport;
 use crate::domain::search::WordHasher;
 use crate::domain::status::SubmitterStatus;
@@ -21,9 +22,11 @@ use crate::domain::submission::{
 };
 use crate::domain::taxonomy::Taxonomy;
 use crate::error::{ApiError, Problem};
+use crate::service::submission::{self as use_case, Submission};
 use crate::state::AppState;
 use crate::store::audit;
-use crate::store::reports::{self, ReceivedBody, ReportKey, Submission, Submitter};
+use crate::store::owner::{ReportKey, Submitter};
+use crate::store::reports;
 
 /// The code lists every coded field of a report takes its values from.
 #[utoipa::path(
@@ -74,7 +77,7 @@ pub async fn submit(
     let keys = state.keys.clone();
     let submission = state
         .db(move |conn| {
-            let mut results = reports::submit(
+            let mut results = use_case::submit(
                 conn,
                 &keys,
                 &submitter,
@@ -160,7 +163,7 @@ pub async fn submit_batch(
     let signer = state.receipts.clone();
     let keys = state.keys.clone();
     let stored = state
-        .db(move |conn| reports::submit(conn, &keys, &submitter, &signer, &bodies))
+        .db(move |conn| use_case::submit(conn, &keys, &submitter, &signer, &bodies))
         .await?;
     let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone());
     let mut stored = stored.into_iter();
@@ -184,8 +187,7 @@ pub fn received(
     now: DateTime<Utc>,
     hasher: &WordHasher,
 ) -> Result<ReceivedBody, ApiError> {
-    body.value.check(now).map_err(ApiError::Invalid)?;
-    Ok(ReceivedBody::new(body.value, body.canonical, now, hasher))
+    ReceivedBody::receive(body.value, body.canonical, now, hasher).map_err(ApiError::Invalid)
 }
 
 /// What a batch item answers: what the same report submitted alone would have answered.
@@ -323,7 +325,8 @@ async fn read_own(
     let keys = state.keys.clone();
     let report = state
         .db(move |conn| {
-            let read = |conn: &mut _| reports::get(conn, &keys, reporter.owner(), &key, &signer);
+            let read =
+                |conn: &mut _| use_case::report(conn, &keys, reporter.owner(), &key, &signer);
             audit::recorded_as(conn, &event, read, |r: &SubmittedReport| {
                 Some(r.receipt.id.clone())
             })

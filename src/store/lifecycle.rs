@@ -7,15 +7,19 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::organizations::parse;
-use super::reports::{AccountHashes, Parts, ReportOwner, Submitter, insert_parts};
-use super::review::{NewEvent, record_event, record_sealed_event};
+use super::owner::{ReportOwner, Submitter};
+use super::parts::{Parts, insert_parts};
+use super::timeline::{NewEvent, record_event, record_sealed_event};
 use crate::auth::receipt::{ReceiptSigner, Received};
 use crate::db::schema::{
     report_accounts, report_amendments, report_content, report_locations, report_words, reports,
 };
 use crate::db::{DbConnection, portable};
 use crate::domain::indicators;
-use crate::domain::lifecycle::{Amendment, AmendmentReceipt, NewAmendment, ReportSoFar};
+use crate::domain::lifecycle::{
+    Amendment, AmendmentReceipt, NewAmendment, ReportSoFar, refuse_if_retracted,
+};
+use crate::domain::received::AccountHashes;
 use crate::domain::search::WordHasher;
 use crate::domain::stats::Dimension;
 use crate::domain::status::ReportStatus;
@@ -86,17 +90,6 @@ fn own_report<'a>(
         key_id,
     };
     Ok((external_id, parse(&status)?, version, report))
-}
-
-/// 409 for a retracted report: nothing more may be added to it.
-pub fn refuse_if_retracted(status: ReportStatus) -> Result<(), ApiError> {
-    if status == ReportStatus::Retracted {
-        return Err(ApiError::Conflict {
-            detail: "the report was retracted; nothing more can be added to it".into(),
-            existing_id: None,
-        });
-    }
-    Ok(())
 }
 
 /// Appends an amendment to one of the organization's reports, checked against the report as it

@@ -6,11 +6,16 @@ pub mod evidence;
 pub mod lifecycle;
 pub mod organizations;
 pub mod outbox;
+pub mod owner;
+pub mod parts;
 pub mod reports;
 pub mod retention;
 pub mod review;
 pub mod sealed;
 pub mod stats;
+pub mod summaries;
+pub mod timeline;
+pub mod tombstones;
 pub mod users;
 
 /// Runs the main database's and the key store's pending migrations, then seals the free text a

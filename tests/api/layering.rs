@@ -164,7 +164,6 @@ fn the_domain_files_import_each_other_in_no_circle() {
 }
 
 #[test]
-#[ignore = "the store's circles are being broken up (issue 19)"]
 fn the_store_files_import_each_other_in_no_circle() {
     let graph = import_graph("store");
     assert!(graph.len() > 5, "store modules not found: {graph:?}");
