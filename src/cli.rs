@@ -323,10 +323,12 @@ pub fn run_command(command: Command, settings: &Settings) -> anyhow::Result<()> 
                 role,
                 notify,
             };
+            let event = NewAuditEvent::command_line("user.create", "");
             print(&service::users::register_with_password(
                 conn,
                 &new,
                 password.as_deref(),
+                Some(&event),
             )?)
         }
     }

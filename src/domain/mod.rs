@@ -1,4 +1,5 @@
-//! Validated types and the rules: reports, their lifecycle, organizations, taxonomy codes.
+//! Validated types and the rules: reports, their lifecycle, organizations, taxonomy codes. The
+//! rules know no HTTP: they refuse with [`refusal::Refusal`] and field errors.
 
 pub mod audit;
 pub mod correlation;

@@ -9,6 +9,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::indicators::{self, IndexEntry};
+use super::lifecycle::NewAmendment;
 use super::refusal::FieldError;
 use super::report::{Account, ContentItem, NewReport};
 use super::search::WordHasher;
@@ -124,6 +125,32 @@ impl AccountHashes {
                 .iter()
                 .map(|c| c.account_ref.as_deref().map(|id| hasher.account_id(id)))
                 .collect(),
+        }
+    }
+}
+
+/// An amendment body ready to store: the parsed amendment, and the body as received in
+/// canonical JSON with its SHA-256.
+pub struct ReceivedAmendment {
+    /// The amendment (its own rules are checked against the report when stored).
+    pub amendment: NewAmendment,
+    /// The body as received, canonical JSON.
+    pub canonical: String,
+    /// SHA-256 (hex) of `canonical`.
+    pub sha256: String,
+    /// The keyed hashes of the amendment's searchable words.
+    pub word_hashes: Vec<String>,
+}
+
+impl ReceivedAmendment {
+    /// Prepares `amendment`, received as `canonical` JSON: its hash, and its search words keyed
+    /// under `hasher`.
+    pub fn new(amendment: NewAmendment, canonical: String, hasher: &WordHasher) -> Self {
+        ReceivedAmendment {
+            sha256: hex::encode(Sha256::digest(canonical.as_bytes())),
+            word_hashes: hasher.hash_words(amendment.searchable_texts()),
+            amendment,
+            canonical,
         }
     }
 }

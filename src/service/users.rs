@@ -11,11 +11,12 @@ use crate::store::users;
 /// administrator, break-glass accounts): after checking every rule of it and of the password
 /// (422), generating one when `password` is `None` (returned once); 409 when the e-mail is
 /// taken. The password is hashed before the transaction, so argon2 holds no write lock; the
-/// account and its `user.create` audit event are written together.
+/// account and `event` (when given, targeting the new account) are written together.
 pub fn register_with_password(
     conn: &mut DbConnection,
     new: &NewUser,
     password: Option<&str>,
+    event: Option<&NewAuditEvent>,
 ) -> Result<CreatedUser, ApiError> {
     new.check()?;
     if let Some(password) = password {
@@ -24,16 +25,18 @@ pub fn register_with_password(
     let generated = password.is_none().then(password::generate);
     let chosen = password.or(generated.as_deref()).unwrap_or_default();
     let password_hash = password::hash(chosen);
-    let event = NewAuditEvent::command_line("user.create", "");
     portable::write_transaction(conn, |conn| {
         let user = users::insert_user(conn, new, &password_hash)?;
-        audit::append(
-            conn,
-            &NewAuditEvent {
-                target: Some(user.id.clone()),
-                ..event
-            },
-        )?;
+        if let Some(event) = event {
+            let target = Some(user.id.clone());
+            audit::append(
+                conn,
+                &NewAuditEvent {
+                    target,
+                    ..event.clone()
+                },
+            )?;
+        }
         Ok(CreatedUser {
             user,
             password: generated,

@@ -10,16 +10,13 @@ use super::organizations::parse;
 use super::owner::{ReportOwner, Submitter};
 use super::parts::{Parts, insert_parts};
 use super::timeline::{NewEvent, record_event, record_sealed_event};
-use crate::auth::receipt::{ReceiptSigner, Received};
 use crate::db::schema::{
     report_accounts, report_amendments, report_content, report_locations, report_words, reports,
 };
 use crate::db::{DbConnection, portable};
 use crate::domain::indicators;
-use crate::domain::lifecycle::{
-    Amendment, AmendmentReceipt, NewAmendment, ReportSoFar, refuse_if_retracted,
-};
-use crate::domain::received::AccountHashes;
+use crate::domain::lifecycle::{Amendment, ReportSoFar, refuse_if_retracted};
+use crate::domain::received::{AccountHashes, ReceivedAmendment};
 use crate::domain::search::WordHasher;
 use crate::domain::stats::Dimension;
 use crate::domain::status::ReportStatus;
@@ -29,28 +26,6 @@ use crate::domain::user::Role;
 use crate::error::ApiError;
 use crate::evidence::crypto::DataKey;
 use crate::keys::{KeyStore, place};
-
-/// An amendment body ready to store: the parsed amendment, and the body as received in
-/// canonical JSON with its SHA-256.
-pub struct ReceivedAmendment {
-    /// The amendment (its own rules are checked against the report when stored).
-    pub amendment: NewAmendment,
-    /// The body as received, canonical JSON.
-    pub canonical: String,
-    /// SHA-256 (hex) of `canonical`.
-    pub sha256: String,
-    /// The keyed hashes of the amendment's searchable words.
-    pub word_hashes: Vec<String>,
-}
-
-/// The outcome of an amendment.
-#[derive(Debug)]
-pub struct Amended {
-    /// The receipt (the original one on a replay).
-    pub receipt: AmendmentReceipt,
-    /// Whether the same amendment had already been stored for the report.
-    pub replayed: bool,
-}
 
 /// What an amendment needs of the report it amends.
 struct Amending<'a> {
@@ -92,52 +67,32 @@ fn own_report<'a>(
     Ok((external_id, parse(&status)?, version, report))
 }
 
-/// Appends an amendment to one of the organization's reports, checked against the report as it
-/// stands (422 pointing into the amendment); the same amendment sent again answers its original
-/// receipt. A higher severity becomes the report's severity.
+/// Appends an amendment to one of the organization's reports (inside the caller's
+/// transaction), checked against the report as it stands (422 pointing into the amendment);
+/// the same amendment sent again answers its stored number and time. A higher severity becomes
+/// the report's severity. Answers the report's `external_id`, the amendment's number and
+/// receipt time, and whether it was a replay.
 pub fn amend(
     conn: &mut DbConnection,
     keys: &KeyStore,
     submitter: &Submitter,
     report_id: &str,
     body: &ReceivedAmendment,
-    signer: &ReceiptSigner,
     hasher: &WordHasher,
-) -> Result<Amended, ApiError> {
-    let (external_id, number, received_at, replayed) = portable::write_transaction(conn, |conn| {
-        let (external_id, status, _, report) = own_report(conn, submitter.owner(), report_id)?;
-        refuse_if_retracted(status)?;
-        let earlier = report_amendments::table
-            .filter(report_amendments::report_id.eq(report_id))
-            .filter(report_amendments::body_sha256.eq(&body.sha256))
-            .select((report_amendments::number, report_amendments::received_at))
-            .first::<(i32, NaiveDateTime)>(conn)
-            .optional()?;
-        if let Some((number, received_at)) = earlier {
-            return Ok((external_id, number, received_at, true));
-        }
-        let (number, received_at) = insert(conn, keys, submitter, &report, body, hasher)?;
-        Ok::<_, ApiError>((external_id, number, received_at, false))
-    })?;
-    let received_at = received_at.and_utc();
-    let receipt = signer.sign(Received {
-        report_id,
-        organization_id: &submitter.organization_id,
-        external_id: &external_id,
-        amendment: Some(number),
-        body_sha256: &body.sha256,
-        received_at,
-    })?;
-    Ok(Amended {
-        receipt: AmendmentReceipt {
-            report_id: report_id.to_owned(),
-            number,
-            received_at,
-            body_sha256: body.sha256.clone(),
-            receipt,
-        },
-        replayed,
-    })
+) -> Result<(String, i32, NaiveDateTime, bool), ApiError> {
+    let (external_id, status, _, report) = own_report(conn, submitter.owner(), report_id)?;
+    refuse_if_retracted(status)?;
+    let earlier = report_amendments::table
+        .filter(report_amendments::report_id.eq(report_id))
+        .filter(report_amendments::body_sha256.eq(&body.sha256))
+        .select((report_amendments::number, report_amendments::received_at))
+        .first::<(i32, NaiveDateTime)>(conn)
+        .optional()?;
+    if let Some((number, received_at)) = earlier {
+        return Ok((external_id, number, received_at, true));
+    }
+    let (number, received_at) = insert(conn, keys, submitter, &report, body, hasher)?;
+    Ok((external_id, number, received_at, false))
 }
 
 /// Checks and stores a new amendment (inside the caller's transaction); answers its number and
@@ -331,7 +286,7 @@ pub fn amendments(
         .collect()
 }
 
-/// Withdraws one of the organization's reports: allowed unless DHS has closed or referred it
+/// Withdraws one of the organization's reports (inside the caller's transaction): allowed unless DHS has closed or referred it
 /// (409, saying only that it is closed: a referral is never disclosed). Retracting a retracted
 /// report changes nothing.
 pub fn retract(
@@ -341,7 +296,7 @@ pub fn retract(
     report_id: &str,
     reason: &str,
 ) -> Result<(), ApiError> {
-    portable::write_transaction(conn, |conn| {
+    {
         let (_, from, version, report) = own_report(conn, submitter.owner(), report_id)?;
         match from {
             ReportStatus::Retracted => return Ok(()),
@@ -395,5 +350,5 @@ pub fn retract(
             reason,
         )?;
         Ok(())
-    })
+    }
 }

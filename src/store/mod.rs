@@ -1,4 +1,7 @@
-//! Queries, one module per aggregate. Functions take a connection and domain types, never HTTP types.
+//! Queries, one module per aggregate, and the pieces they share (timeline, tombstones, owner,
+//! parts, summaries) in modules of their own; store modules do not import each other in a circle.
+//! Functions take a connection and domain types, never HTTP types; those a use case in
+//! `crate::service` calls run inside the one transaction it opens.
 
 pub mod audit;
 pub mod correlation;

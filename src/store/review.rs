@@ -267,7 +267,7 @@ fn current(
     Ok((parse(&status)?, version, assignee, key_id))
 }
 
-/// Moves a report along the state machine; 409 with the allowed moves for any other, and 409
+/// Moves a report along the state machine (inside the caller's transaction); 409 with the allowed moves for any other, and 409
 /// when another change got there first.
 pub fn transition(
     conn: &mut DbConnection,
@@ -276,7 +276,7 @@ pub fn transition(
     actor: &Actor,
     request: &TransitionRequest,
 ) -> Result<(), ApiError> {
-    portable::write_transaction(conn, |conn| {
+    {
         let (from, version, _, key_id) = current(conn, id)?;
         let allowed = next_statuses(from, actor.role);
         if !allowed.contains(&request.to) {
@@ -352,10 +352,10 @@ pub fn transition(
             &request.reason,
         )?;
         Ok(())
-    })
+    }
 }
 
-/// Assigns a report (or unassigns it with `None`). An analyst may only take an unassigned report
+/// Assigns a report (or unassigns it with `None`), inside the caller's transaction. An analyst may only take an unassigned report
 /// for themself; a supervisor may assign any active analyst or supervisor, or unassign.
 pub fn assign(
     conn: &mut DbConnection,
@@ -363,7 +363,7 @@ pub fn assign(
     actor: &Actor,
     assignee: Option<&str>,
 ) -> Result<(), ApiError> {
-    portable::write_transaction(conn, |conn| {
+    {
         let (_, version, current_assignee, _) = current(conn, id)?;
         if actor.role != Role::Supervisor {
             if assignee != Some(actor.id.as_str()) {
@@ -420,7 +420,7 @@ pub fn assign(
             },
         )?;
         Ok(())
-    })
+    }
 }
 
 /// Adds an internal note; answers it.
