@@ -232,14 +232,14 @@ fn signed(
     signer: &ReceiptSigner,
 ) -> Result<Receipt, ApiError> {
     row.receipt(|row| {
-        Ok(signer.sign(Received {
+        signer.sign(Received {
             report_id: &row.id,
             organization_id,
             external_id: &row.external_id,
             amendment: None,
             body_sha256: &row.body_sha256,
             received_at: row.received_at.and_utc(),
-        })?)
+        })
     })
 }
 

@@ -296,59 +296,57 @@ pub fn retract(
     report_id: &str,
     reason: &str,
 ) -> Result<(), ApiError> {
-    {
-        let (_, from, version, report) = own_report(conn, submitter.owner(), report_id)?;
-        match from {
-            ReportStatus::Retracted => return Ok(()),
-            ReportStatus::Closed | ReportStatus::Referred => {
-                return Err(ApiError::Conflict {
-                    detail: "the report is closed; it can no longer be retracted".into(),
-                    existing_id: None,
-                });
-            }
-            ReportStatus::Received | ReportStatus::InReview | ReportStatus::Escalated => {}
-        }
-        let changed = diesel::update(
-            reports::table
-                .find(report_id)
-                .filter(reports::version.eq(version)),
-        )
-        .set((
-            reports::status.eq(ReportStatus::Retracted.as_ref()),
-            reports::version.eq(version + 1),
-            reports::retracted_at.eq(super::now()),
-        ))
-        .execute(conn)?;
-        if changed == 0 {
+    let (_, from, version, report) = own_report(conn, submitter.owner(), report_id)?;
+    match from {
+        ReportStatus::Retracted => return Ok(()),
+        ReportStatus::Closed | ReportStatus::Referred => {
             return Err(ApiError::Conflict {
-                detail: "the report changed while this request was made; send it again".into(),
+                detail: "the report is closed; it can no longer be retracted".into(),
                 existing_id: None,
             });
         }
-        super::stats::count_transition(
-            conn,
-            report_id,
-            from,
-            ReportStatus::Retracted,
-            super::stats::Milestones::default(),
-        )?;
-        let actor = Actor {
-            id: submitter.client_id.clone(),
-            role: Role::Reporter,
-        };
-        record_sealed_event(
-            conn,
-            &keys.one(&report.key_id)?,
-            report_id,
-            &actor,
-            NewEvent {
-                kind: "retraction",
-                from: Some(from),
-                to: Some(ReportStatus::Retracted),
-                detail: None,
-            },
-            reason,
-        )?;
-        Ok(())
+        ReportStatus::Received | ReportStatus::InReview | ReportStatus::Escalated => {}
     }
+    let changed = diesel::update(
+        reports::table
+            .find(report_id)
+            .filter(reports::version.eq(version)),
+    )
+    .set((
+        reports::status.eq(ReportStatus::Retracted.as_ref()),
+        reports::version.eq(version + 1),
+        reports::retracted_at.eq(super::now()),
+    ))
+    .execute(conn)?;
+    if changed == 0 {
+        return Err(ApiError::Conflict {
+            detail: "the report changed while this request was made; send it again".into(),
+            existing_id: None,
+        });
+    }
+    super::stats::count_transition(
+        conn,
+        report_id,
+        from,
+        ReportStatus::Retracted,
+        super::stats::Milestones::default(),
+    )?;
+    let actor = Actor {
+        id: submitter.client_id.clone(),
+        role: Role::Reporter,
+    };
+    record_sealed_event(
+        conn,
+        &keys.one(&report.key_id)?,
+        report_id,
+        &actor,
+        NewEvent {
+            kind: "retraction",
+            from: Some(from),
+            to: Some(ReportStatus::Retracted),
+            detail: None,
+        },
+        reason,
+    )?;
+    Ok(())
 }
