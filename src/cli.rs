@@ -13,10 +13,11 @@ use crate::domain::audit::SignedCheckpoint;
 use crate::domain::organization::{
     CredentialMode, NewCredential, NewOrganization, Organization, OrganizationStatus, StatusChange,
 };
-use crate::domain::user::{CreatedUser, NewUser, Role};
+use crate::domain::user::{NewUser, Role};
 use crate::error::ApiError;
 use crate::keys::KeyStore;
 use crate::seed::SeedOptions;
+use crate::service;
 use crate::store;
 use crate::store::audit::{self, NewAuditEvent};
 
@@ -323,14 +324,11 @@ pub fn run_command(command: Command, settings: &Settings) -> anyhow::Result<()> 
                 notify,
             };
             let event = NewAuditEvent::command_line("user.create", "");
-            let register = |conn: &mut _| {
-                store::users::register_with_password(conn, &new, password.as_deref())
-            };
-            print(&audit::recorded_as(
+            print(&service::users::register_with_password(
                 conn,
-                &event,
-                register,
-                |c: &CreatedUser| Some(c.user.id.clone()),
+                &new,
+                password.as_deref(),
+                Some(&event),
             )?)
         }
     }

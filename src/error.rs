@@ -5,37 +5,14 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+pub use crate::domain::refusal::FieldError;
+use crate::domain::refusal::Refusal;
 use crate::domain::retention::Tombstone;
-
-/// One broken input rule, located by a JSON Pointer (RFC 6901) into the request body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct FieldError {
-    /// Where in the body, e.g. `/accounts/0/profile_url`; `""` for the whole body.
-    pub pointer: String,
-    /// A stable machine-readable code, e.g. `length`, `url`, `required`, `unknown_field`.
-    pub code: String,
-    /// A human-readable explanation.
-    pub message: String,
-}
-
-impl FieldError {
-    /// A field error at `pointer` with the given `code` and `message`.
-    pub fn new(
-        pointer: impl Into<String>,
-        code: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
-        Self {
-            pointer: pointer.into(),
-            code: code.into(),
-            message: message.into(),
-        }
-    }
-}
 
 /// Everything that can go wrong while serving a request or running a command.
 ///
-/// The store and the domain return it too; only [`ApiError::to_response`] knows about HTTP.
+/// The store returns it too, and the rules' [`Refusal`]s become one; only
+/// [`ApiError::to_response`] knows about HTTP.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     /// 400: the request could not be read (malformed JSON, bad query parameter).
@@ -258,6 +235,23 @@ impl ResponseError for ApiError {
     /// Rendered without a request id; the request-id middleware renders it again with one.
     fn error_response(&self) -> HttpResponse {
         self.to_response(None)
+    }
+}
+
+impl From<Refusal> for ApiError {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::Invalid(errors) => ApiError::Invalid(errors),
+            Refusal::BadParameter(detail) => ApiError::BadRequest(detail),
+            Refusal::Conflict {
+                detail,
+                existing_id,
+            } => ApiError::Conflict {
+                detail,
+                existing_id,
+            },
+            Refusal::Forbidden(detail) => ApiError::Forbidden(detail),
+        }
     }
 }
 

@@ -22,6 +22,7 @@ pub mod routes;
 pub mod sealing;
 pub mod secret_file;
 pub mod seed;
+pub mod service;
 pub mod startup;
 pub mod state;
 pub mod store;

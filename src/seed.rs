@@ -20,8 +20,6 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use strum::IntoEnumIterator;
 
-use crate::auth::keys::SigningKeys;
-use crate::auth::receipt::ReceiptSigner;
 use crate::config::Settings;
 use crate::db::DbConnection;
 use crate::db::portable;
@@ -29,6 +27,7 @@ use crate::db::schema::reports;
 use crate::domain::organization::{
     CredentialMode, NewCredential, NewOrganization, OrganizationStatus, StatusChange,
 };
+use crate::domain::received::ReceivedBody;
 use crate::domain::report::{
     Account, ContactHandle, ContentItem, Location, NewReport, ReportContact,
 };
@@ -41,9 +40,10 @@ use crate::domain::taxonomy::{
 };
 use crate::domain::user::{Actor, Role};
 use crate::keys::KeyStore;
+use crate::service;
 use crate::store;
 use crate::store::audit::NewAuditEvent;
-use crate::store::reports::{ReceivedBody, Submitter};
+use crate::store::owner::Submitter;
 
 /// Reports written per transaction.
 const REPORTS_PER_TRANSACTION: usize = 1000;
@@ -99,7 +99,7 @@ fn check_empty(conn: &mut DbConnection, force: bool) -> anyhow::Result<()> {
 
 /// Seeds the database: creates the organizations (vetted, with a live credential each), then
 /// stores the reports in transactions of [`REPORTS_PER_TRANSACTION`] through
-/// [`store::reports::submit`] and moves some along the workflow with
+/// [`service::submission::store_reports`] and moves some along the workflow with
 /// [`store::review::transition`], with a progress bar on stderr. Generation runs on a thread of
 /// its own, ahead of the writes.
 pub fn run(
@@ -116,8 +116,6 @@ pub fn run(
     check_empty(conn, options.force)?;
     let started = Instant::now();
     let hasher = crate::state::load_word_hasher(settings)?;
-    let keys = SigningKeys::load_or_create(&settings.jwt_key_path())?;
-    let signer = ReceiptSigner::new(&keys, &settings.token_issuer);
     let submitters = (0..options.organizations)
         .map(|i| create_submitter(conn, options, i))
         .collect::<anyhow::Result<Vec<_>>>()?;
@@ -153,7 +151,7 @@ pub fn run(
     let mut transitions = 0;
     for chunk in received {
         let (created, moved) = portable::write_transaction(conn, |conn| {
-            store_chunk(conn, key_store, &submitters, &signer, &reviewer, chunk)
+            store_chunk(conn, key_store, &submitters, &reviewer, chunk)
         })?;
         stored += created;
         transitions += moved;
@@ -184,20 +182,11 @@ struct Prepared {
 impl Prepared {
     /// Checks the report by the API's rules and prepares its body as the API does.
     fn new(generated: GeneratedReport, hasher: &WordHasher) -> anyhow::Result<Self> {
-        generated
-            .report
-            .check(generated.received_at)
+        let body = ReceivedBody::generated(generated.report, generated.received_at, hasher)
             .map_err(|errors| anyhow::anyhow!("a generated report is invalid: {errors:?}"))?;
-        let mut json = serde_json::to_value(&generated.report)?;
-        json.sort_all_objects();
         Ok(Prepared {
             organization: generated.organization,
-            body: ReceivedBody::new(
-                generated.report,
-                json.to_string(),
-                generated.received_at,
-                hasher,
-            ),
+            body,
             workflow: generated.workflow,
         })
     }
@@ -210,7 +199,6 @@ fn store_chunk(
     conn: &mut DbConnection,
     key_store: &KeyStore,
     submitters: &[Submitter],
-    signer: &ReceiptSigner,
     reviewer: &Actor,
     chunk: Vec<Prepared>,
 ) -> anyhow::Result<(u64, u64)> {
@@ -223,21 +211,16 @@ fn store_chunk(
     }
     let (mut created, mut moved) = (0, 0);
     for ((bodies, workflows), submitter) in by_organization.iter().zip(submitters) {
-        let results = store::reports::submit(conn, key_store, submitter, signer, bodies)?;
-        for (result, workflow) in results.into_iter().zip(workflows) {
-            let submission = result?;
-            if submission.replayed {
+        let data_keys = key_store.take(bodies.len())?;
+        let judgements = service::submission::store_reports(conn, submitter, bodies, &data_keys)?;
+        for (judgement, workflow) in judgements.into_iter().zip(workflows) {
+            let (stored, new) = judgement?;
+            if !new {
                 continue;
             }
             created += 1;
             for request in workflow {
-                store::review::transition(
-                    conn,
-                    key_store,
-                    &submission.receipt.id,
-                    reviewer,
-                    request,
-                )?;
+                store::review::transition(conn, key_store, &stored.id, reviewer, request)?;
                 moved += 1;
             }
         }

@@ -49,8 +49,8 @@ impl Reporter {
     }
 
     /// The reports the client reaches: its organization's, in its credential's mode.
-    pub fn owner(&self) -> store::reports::ReportOwner<'_> {
-        store::reports::ReportOwner {
+    pub fn owner(&self) -> store::owner::ReportOwner<'_> {
+        store::owner::ReportOwner {
             organization_id: &self.organization_id,
             mode: self.mode,
         }

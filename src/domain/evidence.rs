@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::error::FieldError;
+use super::refusal::FieldError;
 
 /// How many leading bytes of a file decide its type.
 pub const SNIFF_BYTES: usize = 8192;

@@ -10,10 +10,10 @@ use phonenumber::country::Id as Country;
 use url::Url;
 
 use super::code_list::code_list;
+use super::refusal::Refusal;
 use super::report::{Account, ContactHandle, ContentItem, NewReport};
 use super::search::WordHasher;
 use super::taxonomy::ContactType;
-use crate::error::ApiError;
 
 code_list! {
     /// What kind of value an indicator is.
@@ -113,8 +113,8 @@ pub fn lookup(
     kind: IndicatorKind,
     value: &str,
     service: Option<&str>,
-) -> Result<Lookup, ApiError> {
-    let unreadable = |what: &str| ApiError::BadRequest(format!("value is not {what}"));
+) -> Result<Lookup, Refusal> {
+    let unreadable = |what: &str| Refusal::BadParameter(format!("value is not {what}"));
     let values = match kind {
         IndicatorKind::Pdq => {
             let pdq = Pdq::parse(value).ok_or_else(|| unreadable("a PDQ hash (64 hex digits)"))?;
@@ -122,7 +122,7 @@ pub fn lookup(
         }
         IndicatorKind::Account => {
             let service = service.ok_or_else(|| {
-                ApiError::BadRequest("service is required when type is account".into())
+                Refusal::BadParameter("service is required when type is account".into())
             })?;
             account(service, value).into_iter().collect()
         }

@@ -9,12 +9,13 @@ use serde_json::json;
 use utoipa::ToSchema;
 use validator::Validate;
 
+use super::refusal::{FieldError, Refusal};
 use super::report::{
     Account, ContentItem, Location, account_id_errors, account_ref_errors, field_errors,
     location_errors, part_time_errors,
 };
+use super::status::ReportStatus;
 use super::taxonomy::Severity;
-use crate::error::{ApiError, FieldError};
 
 /// An amendment: a note, and any of more accounts, more content, more locations, a higher
 /// severity. Its lists follow the rules of the report's own lists; its `account_ref`s may name
@@ -139,9 +140,9 @@ pub struct RetractionRequest {
 
 impl RetractionRequest {
     /// Checks the reason's length.
-    pub fn check(&self) -> Result<(), ApiError> {
+    pub fn check(&self) -> Result<(), Refusal> {
         self.validate()
-            .map_err(|e| ApiError::Invalid(field_errors(&e, "")))
+            .map_err(|e| Refusal::Invalid(field_errors(&e, "")))
     }
 }
 
@@ -164,6 +165,17 @@ fn example_amendment() -> serde_json::Value {
             "removed": true
         }]
     })
+}
+
+/// 409 for a retracted report: nothing more may be added to it.
+pub fn refuse_if_retracted(status: ReportStatus) -> Result<(), Refusal> {
+    if status == ReportStatus::Retracted {
+        return Err(Refusal::Conflict {
+            detail: "the report was retracted; nothing more can be added to it".into(),
+            existing_id: None,
+        });
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! Validated types and the rules: reports, their lifecycle, organizations, taxonomy codes.
+//! Validated types and the rules: reports, their lifecycle, organizations, taxonomy codes. The
+//! rules know no HTTP: they refuse with [`refusal::Refusal`] and field errors.
 
 pub mod audit;
 pub mod code_list;
@@ -9,6 +10,8 @@ pub mod lifecycle;
 pub mod notification;
 pub mod organization;
 pub mod pagination;
+pub mod received;
+pub mod refusal;
 pub mod report;
 pub mod retention;
 pub mod review;

@@ -5,8 +5,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::refusal::Refusal;
 use super::storable;
-use crate::error::ApiError;
 
 /// The page size when `limit` is absent.
 pub const DEFAULT_LIMIT: i64 = 50;
@@ -34,12 +34,12 @@ pub struct Page {
 }
 
 impl TryFrom<PageParams> for Page {
-    type Error = ApiError;
+    type Error = Refusal;
 
-    fn try_from(params: PageParams) -> Result<Self, ApiError> {
+    fn try_from(params: PageParams) -> Result<Self, Refusal> {
         let limit = params.limit.unwrap_or(DEFAULT_LIMIT);
         if !(1..=MAX_LIMIT).contains(&limit) {
-            return Err(ApiError::BadRequest(format!(
+            return Err(Refusal::BadParameter(format!(
                 "limit must be between 1 and {MAX_LIMIT}"
             )));
         }
@@ -52,7 +52,7 @@ impl TryFrom<PageParams> for Page {
                     .and_then(|bytes| String::from_utf8(bytes).ok())
                     .filter(|key| storable::is_storable_text(key))
                     .ok_or_else(|| {
-                        ApiError::BadRequest("cursor is not one this server issued".into())
+                        Refusal::BadParameter("cursor is not one this server issued".into())
                     })
             })
             .transpose()?;

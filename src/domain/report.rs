@@ -17,12 +17,12 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::{Validate, ValidationError, ValidationErrors, ValidationErrorsKind};
 
+use super::refusal::{FieldError, Refusal};
 use crate::domain::storable;
 use crate::domain::taxonomy::{
     AccountRole, Category, ContactType, ContentType, DetectionMethod, Indicator, PlatformAction,
     Severity, SuspectedGroup,
 };
-use crate::error::{ApiError, FieldError};
 
 /// How far past `now` a timestamp may lie, to allow for the reporter's clock being ahead of ours.
 const CLOCK_SKEW: TimeDelta = TimeDelta::minutes(5);
@@ -392,7 +392,7 @@ impl NewReport {
 pub fn check_rules(
     value: &impl Validate,
     more: impl IntoIterator<Item = FieldError>,
-) -> Result<(), ApiError> {
+) -> Result<(), Refusal> {
     let mut errors = match value.validate() {
         Ok(()) => Vec::new(),
         Err(e) => field_errors(&e, ""),
@@ -401,7 +401,7 @@ pub fn check_rules(
     if errors.is_empty() {
         Ok(())
     } else {
-        Err(ApiError::Invalid(errors))
+        Err(Refusal::Invalid(errors))
     }
 }
 

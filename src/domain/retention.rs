@@ -8,9 +8,9 @@ use validator::Validate;
 
 use super::code_list::code_list;
 use super::organization::CredentialMode;
+use super::refusal::Refusal;
 use super::review::Resolution;
 use super::status::ReportStatus;
-use crate::error::ApiError;
 
 code_list! {
     /// The retention policy under which a report is purged.
@@ -135,10 +135,10 @@ impl Retention {
 pub fn check_releasable(
     status: ReportStatus,
     resolution: Option<Resolution>,
-) -> Result<(), ApiError> {
+) -> Result<(), Refusal> {
     match (status, resolution) {
         (ReportStatus::Referred, _) | (ReportStatus::Closed, Some(Resolution::Actioned)) => Ok(()),
-        _ => Err(ApiError::Conflict {
+        _ => Err(Refusal::Conflict {
             detail: "only a referred report, or one closed as actioned, is released for purge; \
                      the others are kept by their own retention policy"
                 .into(),
@@ -159,9 +159,9 @@ pub struct ReasonRequest {
 
 impl ReasonRequest {
     /// Checks the reason's length.
-    pub fn check(&self) -> Result<(), ApiError> {
+    pub fn check(&self) -> Result<(), Refusal> {
         self.validate()
-            .map_err(|e| ApiError::Invalid(super::report::field_errors(&e, "")))
+            .map_err(|e| Refusal::Invalid(super::report::field_errors(&e, "")))
     }
 }
 

@@ -5,9 +5,9 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::code_list::code_list;
+use super::refusal::{FieldError, Refusal};
 use super::status::ReportStatus;
 use super::user::Role;
-use crate::error::{ApiError, FieldError};
 
 code_list! {
     /// How a closed report was resolved.
@@ -75,7 +75,7 @@ pub struct TransitionRequest {
 
 impl TransitionRequest {
     /// Checks the request's own rules (not whether the report may make this move).
-    pub fn check(&self) -> Result<(), ApiError> {
+    pub fn check(&self) -> Result<(), Refusal> {
         let mut errors = match self.validate() {
             Ok(()) => Vec::new(),
             Err(e) => super::report::field_errors(&e, ""),
@@ -111,7 +111,7 @@ impl TransitionRequest {
         if errors.is_empty() {
             Ok(())
         } else {
-            Err(ApiError::Invalid(errors))
+            Err(Refusal::Invalid(errors))
         }
     }
 }
@@ -136,9 +136,9 @@ pub struct NoteRequest {
 
 impl NoteRequest {
     /// Checks the note's length.
-    pub fn check(&self) -> Result<(), ApiError> {
+    pub fn check(&self) -> Result<(), Refusal> {
         self.validate()
-            .map_err(|e| ApiError::Invalid(super::report::field_errors(&e, "")))
+            .map_err(|e| Refusal::Invalid(super::report::field_errors(&e, "")))
     }
 }
 

@@ -5,7 +5,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::error::ApiError;
+use super::refusal::Refusal;
 
 use super::code_list::code_list;
 
@@ -65,7 +65,7 @@ impl DayRange {
         params: RangeParams,
         disclosure: Disclosure,
         today: NaiveDate,
-    ) -> Result<Self, ApiError> {
+    ) -> Result<Self, Refusal> {
         let range = match disclosure {
             Disclosure::Exact => {
                 let to = params.to.unwrap_or(today + Duration::days(1));
@@ -88,7 +88,7 @@ impl DayRange {
                     |from| month.start_of(from),
                 );
                 if from >= to {
-                    return Err(ApiError::BadRequest(format!(
+                    return Err(Refusal::BadParameter(format!(
                         "auditors see whole months that have ended: from must be before {to}"
                     )));
                 }
@@ -96,10 +96,10 @@ impl DayRange {
             }
         };
         if range.from >= range.to {
-            return Err(ApiError::BadRequest("from must be before to".into()));
+            return Err(Refusal::BadParameter("from must be before to".into()));
         }
         if (range.to - range.from).num_days() > MAX_SPAN_DAYS {
-            return Err(ApiError::BadRequest(
+            return Err(Refusal::BadParameter(
                 "a range may span at most 10 years".into(),
             ));
         }

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Datelike, Utc};
 use serde::de::{Deserialize, Deserializer, Error};
 
-use crate::error::FieldError;
+use super::refusal::FieldError;
 
 /// The years a timestamp may lie in.
 pub const YEARS: std::ops::RangeInclusive<i32> = 1..=9999;

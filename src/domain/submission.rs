@@ -1,5 +1,7 @@
-//! What a submitting organization gets back: the receipt of a submission, its reports, its
-//! list, and the answer to a batch.
+//! What a submitting organization sends and gets back: the receipt of a submission, its
+//! reports, its list, and the batch it may send.
+
+use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -7,6 +9,7 @@ use utoipa::ToSchema;
 
 use super::lifecycle::Amendment;
 use super::organization::CredentialMode;
+use super::refusal::{FieldError, Refusal};
 use super::report::NewReport;
 use super::status::SubmitterStatus;
 use super::taxonomy::{Category, Severity};
@@ -77,28 +80,57 @@ pub struct BatchRequest {
     pub reports: Vec<serde_json::Value>,
 }
 
-/// The answer to a batch: one result per report, in the order sent.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct BatchResults {
-    /// The results, `results[i]` for `reports[i]`.
-    pub results: Vec<BatchResult>,
+/// 409 for an `external_id` that a report of the organization in the other mode (live or test)
+/// has, or had: an organization's external ids are one namespace, but a credential learns
+/// nothing of the other mode's report, not even its id.
+pub fn taken_in_other_mode(external_id: &str) -> Refusal {
+    Refusal::Conflict {
+        detail: format!(
+            "external_id {external_id:?} is taken by a report of your organization in the other \
+             mode (live or test); choose another"
+        ),
+        existing_id: None,
+    }
 }
 
-/// What one report of a batch got: what it would have got if submitted alone.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct BatchResult {
-    /// The report's index in `reports`.
-    pub index: usize,
-    /// The status a single submission would have answered: 201 stored, 200 replay of a stored
-    /// report, 409 `external_id` used for different content, 422 invalid.
-    pub status: u16,
-    /// The report's id (201 and 200).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The signed receipt (201 and 200), as [`Receipt::receipt`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub receipt: Option<String>,
-    /// The problem document a single submission would have answered (409 and 422).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<crate::error::Problem>,
+/// Whether a report sent again under the `external_id` of stored report `stored_id` is a
+/// replay: the same body (`sha256` equal to the stored `stored_sha256`); 409 naming the stored
+/// report otherwise.
+pub fn check_resubmission(
+    stored_id: &str,
+    external_id: &str,
+    stored_sha256: &str,
+    sha256: &str,
+) -> Result<(), Refusal> {
+    if stored_sha256 == sha256 {
+        return Ok(());
+    }
+    Err(Refusal::Conflict {
+        detail: format!(
+            "report {stored_id} was already submitted with external_id {external_id:?} and \
+             different content; send an amendment to change it"
+        ),
+        existing_id: Some(stored_id.to_owned()),
+    })
+}
+
+/// `prior_report_ids` must name the organization's own reports, `known` (422 otherwise).
+pub fn check_prior_reports(ids: &[uuid::Uuid], known: &HashSet<String>) -> Result<(), Refusal> {
+    let errors: Vec<_> = ids
+        .iter()
+        .enumerate()
+        .filter(|(_, id)| !known.contains(&id.to_string()))
+        .map(|(i, _)| {
+            FieldError::new(
+                format!("/prior_report_ids/{i}"),
+                "unknown_report",
+                "must be the id of one of your organization's earlier reports",
+            )
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Refusal::Invalid(errors))
+    }
 }

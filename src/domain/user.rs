@@ -5,8 +5,8 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::code_list::code_list;
+use super::refusal::{FieldError, Refusal};
 use super::report::check_rules;
-use crate::error::{ApiError, FieldError};
 
 code_list! {
     /// Every role a caller can have: `reporter` for organizations' API clients, the rest for staff.
@@ -40,9 +40,9 @@ pub const MIN_PASSWORD_CHARS: usize = 12;
 /// Checks a staff password: at least 12 characters, and not guessable (zxcvbn score 3 or more,
 /// which refuses common passwords, dictionary words and keyboard patterns, and passwords made of
 /// the user's own e-mail address). `pointer` locates it in the request body.
-pub fn check_password(password: &str, email: &str, pointer: &str) -> Result<(), ApiError> {
+pub fn check_password(password: &str, email: &str, pointer: &str) -> Result<(), Refusal> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(ApiError::invalid(
+        return Err(Refusal::invalid(
             pointer,
             "length",
             format!("must be at least {MIN_PASSWORD_CHARS} characters"),
@@ -51,7 +51,7 @@ pub fn check_password(password: &str, email: &str, pointer: &str) -> Result<(), 
     let user_inputs: Vec<&str> = email.split(['@', '.']).collect();
     let estimate = zxcvbn::zxcvbn(password, &user_inputs);
     if (estimate.score() as u8) < 3 {
-        return Err(ApiError::invalid(
+        return Err(Refusal::invalid(
             pointer,
             "weak_password",
             "is too common or too easy to guess",
@@ -87,7 +87,7 @@ pub struct NewUser {
 
 impl NewUser {
     /// Every rule of a new account: e-mail, name, a staff role.
-    pub fn check(&self) -> Result<(), ApiError> {
+    pub fn check(&self) -> Result<(), Refusal> {
         check_rules(self, staff_role_error(self.role))
     }
 }
@@ -110,12 +110,12 @@ pub fn judge_role_change(
     user_id: &str,
     from: Role,
     to: Role,
-) -> Result<bool, ApiError> {
+) -> Result<bool, Refusal> {
     if from == to {
         return Ok(false);
     }
     if admin_id == user_id {
-        return Err(ApiError::Forbidden(
+        return Err(Refusal::Forbidden(
             "an administrator cannot change their own role; ask another administrator".into(),
         ));
     }
@@ -182,7 +182,7 @@ pub struct UserChanges {
 
 impl UserChanges {
     /// Every rule of the changes: a staff role, a display name of 1 to 200 characters.
-    pub fn check(&self) -> Result<(), ApiError> {
+    pub fn check(&self) -> Result<(), Refusal> {
         check_rules(self, self.role.and_then(staff_role_error))
     }
 }

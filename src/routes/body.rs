@@ -8,6 +8,7 @@ use futures_util::StreamExt;
 use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 
+use crate::domain::received::canonical_json;
 use crate::domain::storable;
 use crate::error::{ApiError, FieldError};
 use crate::state::AppState;
@@ -112,9 +113,7 @@ impl<T: DeserializeOwned> JsonBody<T> {
         if let Some(pointer) = string_with_nul(&json) {
             return Err(ApiError::Invalid(vec![storable::nul_error(pointer)]));
         }
-        whole_numbers_as_integers(&mut json);
-        json.sort_all_objects();
-        let canonical = json.to_string();
+        let canonical = canonical_json(&mut json);
         let value = read_shape(json)?;
         Ok(JsonBody { value, canonical })
     }
@@ -139,24 +138,6 @@ fn string_with_nul(json: &serde_json::Value) -> Option<String> {
             string_with_nul(value).map(|below| format!("/{}{below}", escape_pointer(key)))
         }),
         _ => None,
-    }
-}
-
-/// Rewrites every number with a zero fraction that fits an `i64` (`12.0`) as that integer, so
-/// that integer fields take it and the canonical form writes it one way.
-fn whole_numbers_as_integers(json: &mut serde_json::Value) {
-    use serde_json::Value;
-    match json {
-        Value::Number(number) => {
-            if let Some(float) = number.as_f64().filter(|_| number.is_f64()) {
-                if float.fract() == 0.0 && float.abs() < i64::MAX as f64 {
-                    *number = (float as i64).into();
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
-        Value::Object(fields) => fields.values_mut().for_each(whole_numbers_as_integers),
-        _ => {}
     }
 }
 

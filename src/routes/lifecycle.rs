@@ -1,7 +1,6 @@
 //! What an organization's API client does to a report it has stored: amend it, retract it.
 
 use actix_web::{HttpResponse, post, web};
-use sha2::{Digest, Sha256};
 
 use super::body::JsonBody;
 use super::meta::RequestMeta;
@@ -9,11 +8,11 @@ use super::responses::JsonErrors;
 use super::submission::submitter;
 use crate::auth::caller::Reporter;
 use crate::domain::lifecycle::{AmendmentReceipt, NewAmendment, RetractionRequest};
+use crate::domain::received::ReceivedAmendment;
 use crate::domain::submission::SubmittedReport;
 use crate::error::{ApiError, Problem};
+use crate::service::lifecycle;
 use crate::state::AppState;
-use crate::store::lifecycle::{self, ReceivedAmendment};
-use crate::store::reports::{self, ReportKey};
 
 /// Amend a report: add accounts, content items or locations, raise its severity, with a note.
 ///
@@ -46,20 +45,16 @@ pub async fn amend(
     id: web::Path<String>,
     body: JsonBody<NewAmendment>,
 ) -> Result<HttpResponse, ApiError> {
-    let received = ReceivedAmendment {
-        sha256: hex::encode(Sha256::digest(body.canonical.as_bytes())),
-        word_hashes: state.word_hasher.hash_words(body.value.searchable_texts()),
-        amendment: body.value,
-        canonical: body.canonical,
-    };
+    let received = ReceivedAmendment::new(body.value, body.canonical, &state.word_hasher);
     let event = meta.event(Some(&reporter.actor()), "report.amend", Some(&id));
     let submitter = submitter(reporter, &meta);
     let signer = state.receipts.clone();
     let hasher = state.word_hasher.clone();
     let keys = state.keys.clone();
     let amended = state
-        .audited(event, move |conn| {
-            lifecycle::amend(conn, &keys, &submitter, &id, &received, &signer, &hasher)
+        .db(move |conn| {
+            let tools = (&signer, &hasher);
+            lifecycle::amend(conn, &keys, &submitter, &id, &received, tools, &event)
         })
         .await?;
     let mut response = if amended.replayed {
@@ -107,15 +102,9 @@ pub async fn retract(
     let signer = state.receipts.clone();
     let keys = state.keys.clone();
     let report = state
-        .audited(event, move |conn| {
-            lifecycle::retract(conn, &keys, &submitter, &id, &body.value.reason)?;
-            reports::get(
-                conn,
-                &keys,
-                submitter.owner(),
-                &ReportKey::Id(id.to_string()),
-                &signer,
-            )
+        .db(move |conn| {
+            let reason = &body.value.reason;
+            lifecycle::retract(conn, &keys, &submitter, &id, reason, &signer, &event)
         })
         .await?;
     Ok(web::Json(report))

@@ -10,8 +10,9 @@ use crate::auth::caller::{Staff, Supervisors};
 use crate::domain::retention::ReasonRequest;
 use crate::domain::review::ReviewDetail;
 use crate::error::{ApiError, Problem};
+use crate::service;
 use crate::state::AppState;
-use crate::store::{retention, review};
+use crate::store::retention;
 
 /// Every handler here is for supervisors.
 type Caller = Staff<Supervisors>;
@@ -49,9 +50,11 @@ pub async fn place_hold(
     let keys = state.keys.clone();
     Ok(web::Json(
         state
-            .audited(event, move |conn| {
-                retention::place_hold(conn, &keys, &id, &actor, &body.value.reason)?;
-                review::detail(conn, &keys, &id)
+            .db(move |conn| {
+                let change = |conn: &mut _| {
+                    retention::place_hold(conn, &keys, &id, &actor, &body.value.reason)
+                };
+                service::review::change_then_detail(conn, &keys, &id, &event, change)
             })
             .await?,
     ))
@@ -83,9 +86,9 @@ pub async fn lift_hold(
     let keys = state.keys.clone();
     Ok(web::Json(
         state
-            .audited(event, move |conn| {
-                retention::lift_hold(conn, &id, &actor)?;
-                review::detail(conn, &keys, &id)
+            .db(move |conn| {
+                let change = |conn: &mut _| retention::lift_hold(conn, &id, &actor);
+                service::review::change_then_detail(conn, &keys, &id, &event, change)
             })
             .await?,
     ))
@@ -125,9 +128,10 @@ pub async fn release(
     let keys = state.keys.clone();
     Ok(web::Json(
         state
-            .audited(event, move |conn| {
-                retention::release(conn, &keys, &id, &actor, &body.value.reason)?;
-                review::detail(conn, &keys, &id)
+            .db(move |conn| {
+                let change =
+                    |conn: &mut _| retention::release(conn, &keys, &id, &actor, &body.value.reason);
+                service::review::change_then_detail(conn, &keys, &id, &event, change)
             })
             .await?,
     ))

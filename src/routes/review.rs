@@ -24,6 +24,7 @@ use crate::domain::review::{
     ReviewSummary, TransitionRequest,
 };
 use crate::error::{ApiError, Problem};
+use crate::service;
 use crate::state::AppState;
 use crate::store::{audit, correlation, evidence, review};
 
@@ -226,9 +227,10 @@ pub async fn assign(
     let event = meta.event(Some(&actor), "report.assign", Some(&id));
     let keys = state.keys.clone();
     let detail = state
-        .audited(event, move |conn| {
-            review::assign(conn, &id, &actor, body.value.assignee_id.as_deref())?;
-            review::detail(conn, &keys, &id)
+        .db(move |conn| {
+            let change =
+                |conn: &mut _| review::assign(conn, &id, &actor, body.value.assignee_id.as_deref());
+            service::review::change_then_detail(conn, &keys, &id, &event, change)
         })
         .await?;
     Ok(web::Json(detail))
@@ -269,9 +271,9 @@ pub async fn transition(
     let event = meta.event(Some(&actor), "report.transition", Some(&id));
     let keys = state.keys.clone();
     let detail = state
-        .audited(event, move |conn| {
-            review::transition(conn, &keys, &id, &actor, &body.value)?;
-            review::detail(conn, &keys, &id)
+        .db(move |conn| {
+            let change = |conn: &mut _| review::transition(conn, &keys, &id, &actor, &body.value);
+            service::review::change_then_detail(conn, &keys, &id, &event, change)
         })
         .await?;
     Ok(web::Json(detail))

@@ -4,8 +4,8 @@
 use actix_web::http::header;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
-use utoipa::IntoParams;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::body::{self, JsonBody};
 use super::meta::RequestMeta;
@@ -13,18 +13,20 @@ use super::request_id::RequestId;
 use super::responses::JsonErrors;
 use crate::auth::caller::Reporter;
 use crate::domain::pagination::{Page, PageParams, Paginated};
+use crate::domain::received::ReceivedBody;
 use crate::domain::report::NewReport;
 use crate::domain::search::WordHasher;
 use crate::domain::status::SubmitterStatus;
 use crate::domain::submission::{
-    BatchRequest, BatchResult, BatchResults, MAX_BATCH_REPORTS, Receipt, ReportSummary,
-    SubmittedReport,
+    BatchRequest, MAX_BATCH_REPORTS, Receipt, ReportSummary, SubmittedReport,
 };
 use crate::domain::taxonomy::Taxonomy;
 use crate::error::{ApiError, Problem};
+use crate::service::submission::{self as use_case, Submission};
 use crate::state::AppState;
 use crate::store::audit;
-use crate::store::reports::{self, ReceivedBody, ReportKey, Submission, Submitter};
+use crate::store::owner::{ReportKey, Submitter};
+use crate::store::reports;
 
 /// The code lists every coded field of a report takes its values from.
 #[utoipa::path(
@@ -75,7 +77,7 @@ pub async fn submit(
     let keys = state.keys.clone();
     let submission = state
         .db(move |conn| {
-            let mut results = reports::submit(
+            let mut results = use_case::submit(
                 conn,
                 &keys,
                 &submitter,
@@ -161,7 +163,7 @@ pub async fn submit_batch(
     let signer = state.receipts.clone();
     let keys = state.keys.clone();
     let stored = state
-        .db(move |conn| reports::submit(conn, &keys, &submitter, &signer, &bodies))
+        .db(move |conn| use_case::submit(conn, &keys, &submitter, &signer, &bodies))
         .await?;
     let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone());
     let mut stored = stored.into_iter();
@@ -185,8 +187,7 @@ pub fn received(
     now: DateTime<Utc>,
     hasher: &WordHasher,
 ) -> Result<ReceivedBody, ApiError> {
-    body.value.check(now).map_err(ApiError::Invalid)?;
-    Ok(ReceivedBody::new(body.value, body.canonical, now, hasher))
+    ReceivedBody::receive(body.value, body.canonical, now, hasher).map_err(ApiError::Invalid)
 }
 
 /// What a batch item answers: what the same report submitted alone would have answered.
@@ -324,11 +325,38 @@ async fn read_own(
     let keys = state.keys.clone();
     let report = state
         .db(move |conn| {
-            let read = |conn: &mut _| reports::get(conn, &keys, reporter.owner(), &key, &signer);
+            let read =
+                |conn: &mut _| use_case::report(conn, &keys, reporter.owner(), &key, &signer);
             audit::recorded_as(conn, &event, read, |r: &SubmittedReport| {
                 Some(r.receipt.id.clone())
             })
         })
         .await?;
     Ok(web::Json(report))
+}
+
+/// The answer to a batch: one result per report, in the order sent.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchResults {
+    /// The results, `results[i]` for `reports[i]`.
+    pub results: Vec<BatchResult>,
+}
+
+/// What one report of a batch got: what it would have got if submitted alone.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchResult {
+    /// The report's index in `reports`.
+    pub index: usize,
+    /// The status a single submission would have answered: 201 stored, 200 replay of a stored
+    /// report, 409 `external_id` used for different content, 422 invalid.
+    pub status: u16,
+    /// The report's id (201 and 200).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The signed receipt (201 and 200), as [`Receipt::receipt`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<String>,
+    /// The problem document a single submission would have answered (409 and 422).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<Problem>,
 }

@@ -13,7 +13,8 @@ use diesel::prelude::*;
 use diesel::sql_types::{Bool, Text};
 
 use super::organizations::parse;
-use super::review::{NewEvent, summaries};
+use super::summaries::summaries;
+use super::timeline::NewEvent;
 use crate::db::portable::{ROWS_PER_STATEMENT, insert_rows};
 use crate::db::schema::{indicator_index, pdq_index, report_events, reports};
 use crate::db::{DbConnection, MultiBackend};
@@ -171,7 +172,12 @@ pub fn index_new_reports(
 ) -> QueryResult<()> {
     insert_entries(conn, organization_id, mode.as_ref(), reports)?;
     let ids: Vec<&str> = reports.iter().map(|(id, _)| *id).collect();
-    let found = matches_of(conn, &ids, &Scope::of(organization_id, mode.as_ref()))?;
+    // The new reports' own entries are those just written: matched from here, not read back.
+    let found = matches_among(
+        conn,
+        Own::of(reports),
+        &Scope::of(organization_id, mode.as_ref()),
+    )?;
     let events: Vec<_> = ids
         .iter()
         .filter_map(|id| {
@@ -254,14 +260,92 @@ fn matches_of(
     report_ids: &[&str],
     scope: &Scope,
 ) -> QueryResult<HashMap<String, Vec<Found>>> {
+    let own = Own::stored(conn, report_ids)?;
+    matches_among(conn, own, scope)
+}
+
+/// Every indicator of `own` shared with another report in `scope`, by report.
+fn matches_among(
+    conn: &mut DbConnection,
+    own: Own,
+    scope: &Scope,
+) -> QueryResult<HashMap<String, Vec<Found>>> {
     let mut found: HashMap<String, Vec<Found>> = HashMap::new();
-    for (report_id, one) in exact_matches(conn, report_ids, scope)?
+    for (report_id, one) in exact_matches(conn, own.exact, scope)?
         .into_iter()
-        .chain(near_matches(conn, report_ids, scope)?)
+        .chain(near_matches(conn, own.near, scope)?)
     {
         found.entry(report_id).or_default().push(one);
     }
     Ok(found)
+}
+
+/// The indexed indicators of some reports, to be matched against the others.
+struct Own {
+    /// Exact values: (value hash, report id, kind, pointer).
+    exact: Vec<(String, String, String, String)>,
+    /// PDQ hashes: (report id, hash, pointer).
+    near: Vec<(String, Pdq, String)>,
+}
+
+impl Own {
+    /// The entries of `reports`, as the index keeps them.
+    fn of(reports: &[(&str, &[IndexEntry])]) -> Own {
+        let mut own = Own {
+            exact: Vec::new(),
+            near: Vec::new(),
+        };
+        for (report_id, entries) in reports {
+            for entry in *entries {
+                match entry {
+                    IndexEntry::Exact {
+                        kind,
+                        hash,
+                        pointer,
+                    } => own.exact.push((
+                        hash.clone(),
+                        (*report_id).to_owned(),
+                        kind.as_ref().to_owned(),
+                        pointer.clone(),
+                    )),
+                    IndexEntry::Pdq { pdq, pointer } => {
+                        own.near
+                            .push(((*report_id).to_owned(), *pdq, pointer.clone()))
+                    }
+                }
+            }
+        }
+        own
+    }
+
+    /// The indexed entries of reports `report_ids`: one query per index.
+    fn stored(conn: &mut DbConnection, report_ids: &[&str]) -> QueryResult<Own> {
+        let exact = indicator_index::table
+            .filter(indicator_index::report_id.eq_any(report_ids))
+            .select((
+                indicator_index::value_hash,
+                indicator_index::report_id,
+                indicator_index::kind,
+                indicator_index::pointer,
+            ))
+            .load(conn)?;
+        let near = Self::stored_near(conn, report_ids)?;
+        Ok(Own { exact, near })
+    }
+
+    /// The indexed PDQ hashes of reports `report_ids`.
+    fn stored_near(
+        conn: &mut DbConnection,
+        report_ids: &[&str],
+    ) -> QueryResult<Vec<(String, Pdq, String)>> {
+        Ok(pdq_index::table
+            .filter(pdq_index::report_id.eq_any(report_ids))
+            .select((pdq_index::report_id, pdq_index::pdq, pdq_index::pointer))
+            .load::<(String, String, String)>(conn)?
+            .into_iter()
+            .filter_map(|(report_id, pdq, pointer)| Some((report_id, Pdq::parse(&pdq)?, pointer)))
+            .collect())
+    }
 }
 
 /// Every indicator of report `id` (404 when there is none) shared with another report.
@@ -270,24 +354,14 @@ fn find(conn: &mut DbConnection, id: &str) -> Result<Vec<Found>, ApiError> {
     Ok(matches(conn, id, &Scope::of(&organization_id, &mode))?)
 }
 
-/// The exact values each of `report_ids` shares with other reports in `scope`, with the report
-/// sharing it. Two lookups by index, the reports' own entries then every entry with one of their
-/// hashes, joined here: a self-join in SQL lets PostgreSQL's generic plan for a prepared
+/// The exact values of `own` shared with other reports in `scope`, with the report sharing it.
+/// A lookup by index of every entry with one of their hashes, joined here with `own`: a self-join in SQL lets PostgreSQL's generic plan for a prepared
 /// statement scan the whole index to hash it, once per submission.
 fn exact_matches(
     conn: &mut DbConnection,
-    report_ids: &[&str],
+    own: Vec<(String, String, String, String)>,
     scope: &Scope,
 ) -> QueryResult<Vec<(String, Found)>> {
-    let own: Vec<(String, String, String, String)> = indicator_index::table
-        .filter(indicator_index::report_id.eq_any(report_ids))
-        .select((
-            indicator_index::value_hash,
-            indicator_index::report_id,
-            indicator_index::kind,
-            indicator_index::pointer,
-        ))
-        .load(conn)?;
     if own.is_empty() {
         return Ok(Vec::new());
     }
@@ -343,20 +417,13 @@ fn exact_matches(
         .collect())
 }
 
-/// The PDQ hashes of other reports in `scope` within [`Pdq::NEAR`] of one of the hashes of each
-/// of `report_ids`, with the report it is near.
+/// The PDQ hashes of other reports in `scope` within [`Pdq::NEAR`] of one of the hashes of
+/// `own`, with the report it is near.
 fn near_matches(
     conn: &mut DbConnection,
-    report_ids: &[&str],
+    own: Vec<(String, Pdq, String)>,
     scope: &Scope,
 ) -> QueryResult<Vec<(String, Found)>> {
-    let own: Vec<(String, Pdq, String)> = pdq_index::table
-        .filter(pdq_index::report_id.eq_any(report_ids))
-        .select((pdq_index::report_id, pdq_index::pdq, pdq_index::pointer))
-        .load::<(String, String, String)>(conn)?
-        .into_iter()
-        .filter_map(|(report_id, pdq, pointer)| Some((report_id, Pdq::parse(&pdq)?, pointer)))
-        .collect();
     let sources: Vec<Pdq> = own.iter().map(|(_, pdq, _)| *pdq).collect();
     Ok(near(conn, &sources, scope)?
         .into_iter()
@@ -623,7 +690,8 @@ pub fn related_to(
                 .or(indicator_index::organization_id.eq(organization_id.clone())),
         )
         .select(indicator_index::report_id);
-    let near: Vec<String> = near_matches(conn, &[id], &Scope::of(&organization_id, &mode))?
+    let own = Own::stored_near(conn, &[id])?;
+    let near: Vec<String> = near_matches(conn, own, &Scope::of(&organization_id, &mode))?
         .into_iter()
         .map(|(_, found)| found.other)
         .collect();

@@ -3,13 +3,13 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::lifecycle::refuse_if_retracted;
-use super::reports::ReportOwner;
-use super::review::{NewEvent, record_event};
+use super::owner::ReportOwner;
 use super::sealed::FreeText;
+use super::timeline::{NewEvent, record_event};
 use crate::db::schema::{report_content, report_evidence, reports};
 use crate::db::{DbConnection, portable};
 use crate::domain::evidence::Evidence;
+use crate::domain::lifecycle::refuse_if_retracted;
 use crate::domain::status::ReportStatus;
 use crate::domain::user::Actor;
 use crate::error::ApiError;

@@ -7,15 +7,16 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::organizations::parse;
-use super::reports::{AccountHashes, Parts, ReportOwner, Submitter, insert_parts};
-use super::review::{NewEvent, record_event, record_sealed_event};
-use crate::auth::receipt::{ReceiptSigner, Received};
+use super::owner::{ReportOwner, Submitter};
+use super::parts::{Parts, insert_parts};
+use super::timeline::{NewEvent, record_event, record_sealed_event};
 use crate::db::schema::{
     report_accounts, report_amendments, report_content, report_locations, report_words, reports,
 };
 use crate::db::{DbConnection, portable};
 use crate::domain::indicators;
-use crate::domain::lifecycle::{Amendment, AmendmentReceipt, NewAmendment, ReportSoFar};
+use crate::domain::lifecycle::{Amendment, ReportSoFar, refuse_if_retracted};
+use crate::domain::received::{AccountHashes, ReceivedAmendment};
 use crate::domain::search::WordHasher;
 use crate::domain::stats::Dimension;
 use crate::domain::status::ReportStatus;
@@ -25,28 +26,6 @@ use crate::domain::user::Role;
 use crate::error::ApiError;
 use crate::keys::{KeyStore, place};
 use crate::sealing::DataKey;
-
-/// An amendment body ready to store: the parsed amendment, and the body as received in
-/// canonical JSON with its SHA-256.
-pub struct ReceivedAmendment {
-    /// The amendment (its own rules are checked against the report when stored).
-    pub amendment: NewAmendment,
-    /// The body as received, canonical JSON.
-    pub canonical: String,
-    /// SHA-256 (hex) of `canonical`.
-    pub sha256: String,
-    /// The keyed hashes of the amendment's searchable words.
-    pub word_hashes: Vec<String>,
-}
-
-/// The outcome of an amendment.
-#[derive(Debug)]
-pub struct Amended {
-    /// The receipt (the original one on a replay).
-    pub receipt: AmendmentReceipt,
-    /// Whether the same amendment had already been stored for the report.
-    pub replayed: bool,
-}
 
 /// What an amendment needs of the report it amends.
 struct Amending<'a> {
@@ -88,63 +67,32 @@ fn own_report<'a>(
     Ok((external_id, parse(&status)?, version, report))
 }
 
-/// 409 for a retracted report: nothing more may be added to it.
-pub fn refuse_if_retracted(status: ReportStatus) -> Result<(), ApiError> {
-    if status == ReportStatus::Retracted {
-        return Err(ApiError::Conflict {
-            detail: "the report was retracted; nothing more can be added to it".into(),
-            existing_id: None,
-        });
-    }
-    Ok(())
-}
-
-/// Appends an amendment to one of the organization's reports, checked against the report as it
-/// stands (422 pointing into the amendment); the same amendment sent again answers its original
-/// receipt. A higher severity becomes the report's severity.
+/// Appends an amendment to one of the organization's reports (inside the caller's
+/// transaction), checked against the report as it stands (422 pointing into the amendment);
+/// the same amendment sent again answers its stored number and time. A higher severity becomes
+/// the report's severity. Answers the report's `external_id`, the amendment's number and
+/// receipt time, and whether it was a replay.
 pub fn amend(
     conn: &mut DbConnection,
     keys: &KeyStore,
     submitter: &Submitter,
     report_id: &str,
     body: &ReceivedAmendment,
-    signer: &ReceiptSigner,
     hasher: &WordHasher,
-) -> Result<Amended, ApiError> {
-    let (external_id, number, received_at, replayed) = portable::write_transaction(conn, |conn| {
-        let (external_id, status, _, report) = own_report(conn, submitter.owner(), report_id)?;
-        refuse_if_retracted(status)?;
-        let earlier = report_amendments::table
-            .filter(report_amendments::report_id.eq(report_id))
-            .filter(report_amendments::body_sha256.eq(&body.sha256))
-            .select((report_amendments::number, report_amendments::received_at))
-            .first::<(i32, NaiveDateTime)>(conn)
-            .optional()?;
-        if let Some((number, received_at)) = earlier {
-            return Ok((external_id, number, received_at, true));
-        }
-        let (number, received_at) = insert(conn, keys, submitter, &report, body, hasher)?;
-        Ok::<_, ApiError>((external_id, number, received_at, false))
-    })?;
-    let received_at = received_at.and_utc();
-    let receipt = signer.sign(Received {
-        report_id,
-        organization_id: &submitter.organization_id,
-        external_id: &external_id,
-        amendment: Some(number),
-        body_sha256: &body.sha256,
-        received_at,
-    })?;
-    Ok(Amended {
-        receipt: AmendmentReceipt {
-            report_id: report_id.to_owned(),
-            number,
-            received_at,
-            body_sha256: body.sha256.clone(),
-            receipt,
-        },
-        replayed,
-    })
+) -> Result<(String, i32, NaiveDateTime, bool), ApiError> {
+    let (external_id, status, _, report) = own_report(conn, submitter.owner(), report_id)?;
+    refuse_if_retracted(status)?;
+    let earlier = report_amendments::table
+        .filter(report_amendments::report_id.eq(report_id))
+        .filter(report_amendments::body_sha256.eq(&body.sha256))
+        .select((report_amendments::number, report_amendments::received_at))
+        .first::<(i32, NaiveDateTime)>(conn)
+        .optional()?;
+    if let Some((number, received_at)) = earlier {
+        return Ok((external_id, number, received_at, true));
+    }
+    let (number, received_at) = insert(conn, keys, submitter, &report, body, hasher)?;
+    Ok((external_id, number, received_at, false))
 }
 
 /// Checks and stores a new amendment (inside the caller's transaction); answers its number and
@@ -338,7 +286,7 @@ pub fn amendments(
         .collect()
 }
 
-/// Withdraws one of the organization's reports: allowed unless DHS has closed or referred it
+/// Withdraws one of the organization's reports (inside the caller's transaction): allowed unless DHS has closed or referred it
 /// (409, saying only that it is closed: a referral is never disclosed). Retracting a retracted
 /// report changes nothing.
 pub fn retract(
@@ -348,59 +296,57 @@ pub fn retract(
     report_id: &str,
     reason: &str,
 ) -> Result<(), ApiError> {
-    portable::write_transaction(conn, |conn| {
-        let (_, from, version, report) = own_report(conn, submitter.owner(), report_id)?;
-        match from {
-            ReportStatus::Retracted => return Ok(()),
-            ReportStatus::Closed | ReportStatus::Referred => {
-                return Err(ApiError::Conflict {
-                    detail: "the report is closed; it can no longer be retracted".into(),
-                    existing_id: None,
-                });
-            }
-            ReportStatus::Received | ReportStatus::InReview | ReportStatus::Escalated => {}
-        }
-        let changed = diesel::update(
-            reports::table
-                .find(report_id)
-                .filter(reports::version.eq(version)),
-        )
-        .set((
-            reports::status.eq(ReportStatus::Retracted.as_ref()),
-            reports::version.eq(version + 1),
-            reports::retracted_at.eq(super::now()),
-        ))
-        .execute(conn)?;
-        if changed == 0 {
+    let (_, from, version, report) = own_report(conn, submitter.owner(), report_id)?;
+    match from {
+        ReportStatus::Retracted => return Ok(()),
+        ReportStatus::Closed | ReportStatus::Referred => {
             return Err(ApiError::Conflict {
-                detail: "the report changed while this request was made; send it again".into(),
+                detail: "the report is closed; it can no longer be retracted".into(),
                 existing_id: None,
             });
         }
-        super::stats::count_transition(
-            conn,
-            report_id,
-            from,
-            ReportStatus::Retracted,
-            super::stats::Milestones::default(),
-        )?;
-        let actor = Actor {
-            id: submitter.client_id.clone(),
-            role: Role::Reporter,
-        };
-        record_sealed_event(
-            conn,
-            &keys.one(&report.key_id)?,
-            report_id,
-            &actor,
-            NewEvent {
-                kind: "retraction",
-                from: Some(from),
-                to: Some(ReportStatus::Retracted),
-                detail: None,
-            },
-            reason,
-        )?;
-        Ok(())
-    })
+        ReportStatus::Received | ReportStatus::InReview | ReportStatus::Escalated => {}
+    }
+    let changed = diesel::update(
+        reports::table
+            .find(report_id)
+            .filter(reports::version.eq(version)),
+    )
+    .set((
+        reports::status.eq(ReportStatus::Retracted.as_ref()),
+        reports::version.eq(version + 1),
+        reports::retracted_at.eq(super::now()),
+    ))
+    .execute(conn)?;
+    if changed == 0 {
+        return Err(ApiError::Conflict {
+            detail: "the report changed while this request was made; send it again".into(),
+            existing_id: None,
+        });
+    }
+    super::stats::count_transition(
+        conn,
+        report_id,
+        from,
+        ReportStatus::Retracted,
+        super::stats::Milestones::default(),
+    )?;
+    let actor = Actor {
+        id: submitter.client_id.clone(),
+        role: Role::Reporter,
+    };
+    record_sealed_event(
+        conn,
+        &keys.one(&report.key_id)?,
+        report_id,
+        &actor,
+        NewEvent {
+            kind: "retraction",
+            from: Some(from),
+            to: Some(ReportStatus::Retracted),
+            detail: None,
+        },
+        reason,
+    )?;
+    Ok(())
 }

@@ -1,4 +1,7 @@
-//! Queries, one module per aggregate. Functions take a connection and domain types, never HTTP types.
+//! Queries, one module per aggregate, and the pieces they share (timeline, tombstones, owner,
+//! parts, summaries) in modules of their own; store modules do not import each other in a circle.
+//! Functions take a connection and domain types, never HTTP types; those a use case in
+//! `crate::service` calls run inside the one transaction it opens.
 
 pub mod audit;
 pub mod correlation;
@@ -6,11 +9,16 @@ pub mod evidence;
 pub mod lifecycle;
 pub mod organizations;
 pub mod outbox;
+pub mod owner;
+pub mod parts;
 pub mod reports;
 pub mod retention;
 pub mod review;
 pub mod sealed;
 pub mod stats;
+pub mod summaries;
+pub mod timeline;
+pub mod tombstones;
 pub mod users;
 
 /// Runs the main database's and the key store's pending migrations, then seals the free text a

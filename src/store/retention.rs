@@ -18,10 +18,10 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::audit::{self, NewAuditEvent};
-use super::organizations::parse;
-use super::reports::{ReportKey, ReportOwner};
-use super::review::{NewEvent, record_event, record_sealed_event};
+use super::owner::ReportKey;
 use super::sealed::FreeText;
+use super::timeline::{NewEvent, record_event, record_sealed_event};
+use super::tombstones::gone_or_not_found;
 use crate::db::portable::{self, load_skipping_locked};
 use crate::db::schema::{
     indicator_index, outbox, pdq_index, report_accounts, report_amendments, report_contact_handles,
@@ -29,7 +29,7 @@ use crate::db::schema::{
     report_locations, report_notes, report_prior_reports, report_tombstones, report_words, reports,
 };
 use crate::db::{DbConnection, MultiBackend};
-use crate::domain::retention::{Clock, LegalHold, PurgeRule, RetentionPolicy, Tombstone};
+use crate::domain::retention::{Clock, LegalHold, PurgeRule, RetentionPolicy};
 use crate::domain::review::Resolution;
 use crate::domain::status::ReportStatus;
 use crate::domain::user::Actor;
@@ -267,104 +267,6 @@ pub fn evidence_deleted(conn: &mut DbConnection, ids: &[String]) -> Result<(), A
         .set(report_tombstones::evidence_deleted.eq(true))
         .execute(conn)?;
     Ok(())
-}
-
-pub(super) type TombstoneRow = (
-    String,
-    String,
-    String,
-    String,
-    NaiveDateTime,
-    NaiveDateTime,
-    String,
-);
-
-const TOMBSTONE_COLUMNS: (
-    report_tombstones::report_id,
-    report_tombstones::organization_id,
-    report_tombstones::external_id,
-    report_tombstones::mode,
-    report_tombstones::received_at,
-    report_tombstones::purged_at,
-    report_tombstones::policy,
-) = (
-    report_tombstones::report_id,
-    report_tombstones::organization_id,
-    report_tombstones::external_id,
-    report_tombstones::mode,
-    report_tombstones::received_at,
-    report_tombstones::purged_at,
-    report_tombstones::policy,
-);
-
-fn tombstone(row: TombstoneRow) -> Result<Tombstone, ApiError> {
-    let (id, organization_id, external_id, mode, received_at, purged_at, policy) = row;
-    Ok(Tombstone {
-        id,
-        organization_id,
-        external_id,
-        mode: parse(&mode)?,
-        received_at: received_at.and_utc(),
-        purged_at: purged_at.and_utc(),
-        policy: parse(&policy)?,
-    })
-}
-
-/// The answer to a lookup that found no report: 410 with the tombstone when the report was
-/// purged (one of `owner`'s, when given), 404 otherwise.
-pub fn gone_or_not_found(
-    conn: &mut DbConnection,
-    owner: Option<ReportOwner<'_>>,
-    key: &ReportKey,
-) -> ApiError {
-    let mut query = report_tombstones::table.into_boxed::<MultiBackend>();
-    if let Some(owner) = owner {
-        query = query
-            .filter(report_tombstones::organization_id.eq(owner.organization_id.to_owned()))
-            .filter(report_tombstones::mode.eq(owner.mode.as_ref().to_owned()));
-    }
-    query = match key {
-        ReportKey::Id(id) => query.filter(report_tombstones::report_id.eq(id.clone())),
-        ReportKey::ExternalId(external_id) => {
-            query.filter(report_tombstones::external_id.eq(external_id.clone()))
-        }
-    };
-    let found = query
-        .select(TOMBSTONE_COLUMNS)
-        .first::<TombstoneRow>(conn)
-        .optional()
-        .map_err(ApiError::from)
-        .and_then(|row| row.map(tombstone).transpose());
-    match found {
-        Ok(Some(tombstone)) => ApiError::Gone(Box::new(tombstone)),
-        Ok(None) => ApiError::NotFound,
-        Err(error) => error,
-    }
-}
-
-/// The tombstones of the organization's purged reports among `external_ids`, by external id.
-pub(super) fn purged_external_ids(
-    conn: &mut DbConnection,
-    organization_id: &str,
-    external_ids: &[&str],
-) -> QueryResult<HashMap<String, TombstoneRow>> {
-    Ok(report_tombstones::table
-        .filter(report_tombstones::organization_id.eq(organization_id))
-        .filter(report_tombstones::external_id.eq_any(external_ids))
-        .select(TOMBSTONE_COLUMNS)
-        .load::<TombstoneRow>(conn)?
-        .into_iter()
-        .map(|row| (row.2.clone(), row))
-        .collect())
-}
-
-/// The answer to a submission whose `external_id` belonged to a purged report: 410 with the
-/// tombstone as the submitter sees it. The report is not stored again.
-pub(super) fn resubmission_of(purged: &TombstoneRow) -> ApiError {
-    match tombstone(purged.clone()) {
-        Ok(tombstone) => ApiError::Gone(Box::new(tombstone.for_submitter())),
-        Err(error) => error,
-    }
 }
 
 /// A report's legal hold (its reason opened with the report's `key`) and release, as the

@@ -7,6 +7,8 @@ use diesel::prelude::*;
 use super::organizations::parse;
 use super::sealed::FreeText;
 use super::stats::Milestones;
+use super::summaries::{SUMMARY_COLUMNS, SummaryRow, summary};
+use super::timeline::{NewEvent, record_event, record_sealed_event};
 use crate::db::schema::{
     organizations, report_events, report_groups, report_notes, report_words, reports, users,
 };
@@ -22,157 +24,6 @@ use crate::domain::user::{Actor, Role};
 use crate::error::ApiError;
 use crate::keys::{KeyStore, place};
 use crate::sealing::DataKey;
-
-/// A timeline event about to be written.
-pub struct NewEvent<'a> {
-    /// What happened: `received`, `transition`, `assignment`, `note`, `amendment`,
-    /// `retraction`, `evidence`, `evidence_download`.
-    pub kind: &'a str,
-    /// The status before.
-    pub from: Option<ReportStatus>,
-    /// The status after.
-    pub to: Option<ReportStatus>,
-    /// Anything else, as JSON: ids, codes and counts, stored as they are (an event with free
-    /// text goes through [`record_sealed_event`]).
-    pub detail: Option<serde_json::Value>,
-}
-
-/// A timeline event as stored.
-#[derive(Insertable)]
-#[diesel(table_name = report_events)]
-pub struct EventRow {
-    id: String,
-    report_id: String,
-    at: NaiveDateTime,
-    actor_id: Option<String>,
-    actor_role: String,
-    kind: String,
-    from_status: Option<String>,
-    to_status: Option<String>,
-    detail: Option<String>,
-    sealed_reason: Option<String>,
-    sealed_detail: Option<String>,
-}
-
-impl NewEvent<'_> {
-    /// The row of this event of `report_id` by `actor`, happening now.
-    pub fn row(self, report_id: &str, actor: &Actor) -> EventRow {
-        EventRow {
-            id: super::new_id(),
-            report_id: report_id.to_owned(),
-            at: super::now(),
-            actor_id: Some(actor.id.clone()),
-            actor_role: actor.role.as_ref().to_owned(),
-            kind: self.kind.to_owned(),
-            from_status: self.from.map(|s| s.as_ref().to_owned()),
-            to_status: self.to.map(|s| s.as_ref().to_owned()),
-            detail: self.detail.map(|d| d.to_string()),
-            sealed_reason: None,
-            sealed_detail: None,
-        }
-    }
-}
-
-/// Appends an event to a report's timeline (inside the caller's transaction).
-pub fn record_event(
-    conn: &mut DbConnection,
-    report_id: &str,
-    actor: &Actor,
-    event: NewEvent<'_>,
-) -> QueryResult<()> {
-    diesel::insert_into(report_events::table)
-        .values(event.row(report_id, actor))
-        .execute(conn)
-        .map(drop)
-}
-
-/// Appends an event that carries free text to a report's timeline (inside the caller's
-/// transaction): `reason`, and the event's detail (a transition's names the referral), are
-/// sealed under the report's `key`.
-pub fn record_sealed_event(
-    conn: &mut DbConnection,
-    key: &DataKey,
-    report_id: &str,
-    actor: &Actor,
-    mut event: NewEvent<'_>,
-    reason: &str,
-) -> QueryResult<()> {
-    let detail = event.detail.take();
-    let mut row = event.row(report_id, actor);
-    row.sealed_reason = Some(FreeText::EventReason(&row.id).seal(key, report_id, reason));
-    row.sealed_detail = detail
-        .map(|detail| FreeText::EventDetail(&row.id).seal(key, report_id, &detail.to_string()));
-    diesel::insert_into(report_events::table)
-        .values(row)
-        .execute(conn)
-        .map(drop)
-}
-
-type SummaryColumns = (
-    reports::id,
-    reports::organization_id,
-    reports::external_id,
-    reports::service,
-    reports::category,
-    reports::severity,
-    reports::status,
-    reports::mode,
-    reports::assignee_id,
-    reports::received_at,
-);
-
-const SUMMARY_COLUMNS: SummaryColumns = (
-    reports::id,
-    reports::organization_id,
-    reports::external_id,
-    reports::service,
-    reports::category,
-    reports::severity,
-    reports::status,
-    reports::mode,
-    reports::assignee_id,
-    reports::received_at,
-);
-
-type SummaryRow = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    NaiveDateTime,
-);
-
-fn summary(row: SummaryRow) -> Result<ReviewSummary, ApiError> {
-    let (
-        id,
-        organization_id,
-        external_id,
-        service,
-        category,
-        severity,
-        status,
-        mode,
-        assignee_id,
-        received_at,
-    ) = row;
-    Ok(ReviewSummary {
-        id,
-        organization_id,
-        external_id,
-        service,
-        category: parse(&category)?,
-        severity: parse(&severity)?,
-        status: parse(&status)?,
-        mode: parse(&mode)?,
-        assignee_id,
-        received_at: received_at.and_utc(),
-    })
-}
 
 /// The reports matching `filter`, newest first; `word_hashes` are the keyed hashes of the words
 /// of `filter.q`, every one of which must appear.
@@ -245,21 +96,6 @@ pub fn list(
     ))
 }
 
-/// The list lines of the reports `ids`, newest first.
-pub(super) fn summaries(
-    conn: &mut DbConnection,
-    ids: &[String],
-) -> Result<Vec<ReviewSummary>, ApiError> {
-    reports::table
-        .filter(reports::id.eq_any(ids))
-        .order(reports::id.desc())
-        .select(SUMMARY_COLUMNS)
-        .load::<SummaryRow>(conn)?
-        .into_iter()
-        .map(summary)
-        .collect()
-}
-
 /// Everything about one report.
 pub fn detail(
     conn: &mut DbConnection,
@@ -290,10 +126,10 @@ pub fn detail(
         .optional()?;
     let Some((row, organization_name, body_sha256, body, resolution, referral, key_id)) = found
     else {
-        return Err(super::retention::gone_or_not_found(
+        return Err(super::tombstones::gone_or_not_found(
             conn,
             None,
-            &super::reports::ReportKey::Id(id.to_owned()),
+            &super::owner::ReportKey::Id(id.to_owned()),
         ));
     };
     let key = keys.one(&key_id)?;
@@ -422,16 +258,16 @@ fn current(
         .first::<(String, i32, Option<String>, String)>(conn)
         .optional()?;
     let Some((status, version, assignee, key_id)) = found else {
-        return Err(super::retention::gone_or_not_found(
+        return Err(super::tombstones::gone_or_not_found(
             conn,
             None,
-            &super::reports::ReportKey::Id(id.to_owned()),
+            &super::owner::ReportKey::Id(id.to_owned()),
         ));
     };
     Ok((parse(&status)?, version, assignee, key_id))
 }
 
-/// Moves a report along the state machine; 409 with the allowed moves for any other, and 409
+/// Moves a report along the state machine (inside the caller's transaction); 409 with the allowed moves for any other, and 409
 /// when another change got there first.
 pub fn transition(
     conn: &mut DbConnection,
@@ -440,7 +276,7 @@ pub fn transition(
     actor: &Actor,
     request: &TransitionRequest,
 ) -> Result<(), ApiError> {
-    portable::write_transaction(conn, |conn| {
+    {
         let (from, version, _, key_id) = current(conn, id)?;
         let allowed = next_statuses(from, actor.role);
         if !allowed.contains(&request.to) {
@@ -516,10 +352,10 @@ pub fn transition(
             &request.reason,
         )?;
         Ok(())
-    })
+    }
 }
 
-/// Assigns a report (or unassigns it with `None`). An analyst may only take an unassigned report
+/// Assigns a report (or unassigns it with `None`), inside the caller's transaction. An analyst may only take an unassigned report
 /// for themself; a supervisor may assign any active analyst or supervisor, or unassign.
 pub fn assign(
     conn: &mut DbConnection,
@@ -527,7 +363,7 @@ pub fn assign(
     actor: &Actor,
     assignee: Option<&str>,
 ) -> Result<(), ApiError> {
-    portable::write_transaction(conn, |conn| {
+    {
         let (_, version, current_assignee, _) = current(conn, id)?;
         if actor.role != Role::Supervisor {
             if assignee != Some(actor.id.as_str()) {
@@ -584,7 +420,7 @@ pub fn assign(
             },
         )?;
         Ok(())
-    })
+    }
 }
 
 /// Adds an internal note; answers it.

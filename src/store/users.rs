@@ -9,9 +9,7 @@ use crate::db::DbConnection;
 use crate::db::portable::{self, insert_rows, load_locked};
 use crate::db::schema::{login_throttle, staff_enrollments, users};
 use crate::domain::pagination::{Page, Paginated};
-use crate::domain::user::{
-    CreatedUser, NewUser, Role, User, UserChanges, check_password, judge_role_change,
-};
+use crate::domain::user::{NewUser, Role, User, UserChanges, judge_role_change};
 use crate::error::ApiError;
 
 /// What authorization needs to know about a staff member, re-read at most every
@@ -72,27 +70,6 @@ struct NewUserRow<'a> {
     notify: bool,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
-}
-
-/// Creates an account with a password, for the operator on the command line (the first
-/// administrator, break-glass accounts): after checking every rule of it and of the password
-/// (422), generating one when `password` is `None` (returned once); 409 when the e-mail is taken.
-pub fn register_with_password(
-    conn: &mut DbConnection,
-    new: &NewUser,
-    password: Option<&str>,
-) -> Result<CreatedUser, ApiError> {
-    new.check()?;
-    if let Some(password) = password {
-        check_password(password, &new.email, "/password")?;
-    }
-    let generated = password.is_none().then(password::generate);
-    let chosen = password.or(generated.as_deref()).unwrap_or_default();
-    let user = insert_user(conn, new, &password::hash(chosen))?;
-    Ok(CreatedUser {
-        user,
-        password: generated,
-    })
 }
 
 /// Creates an account through the API, after checking every rule of it (422); 409 when the
@@ -233,7 +210,9 @@ pub fn complete_enrollment(
     })
 }
 
-fn insert_user(
+/// Inserts account `new` with `password_hash` (hashed beforehand, outside any transaction);
+/// 409 when the e-mail is taken.
+pub fn insert_user(
     conn: &mut DbConnection,
     new: &NewUser,
     password_hash: &str,

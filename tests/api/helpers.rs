@@ -12,6 +12,7 @@ use report_portal::domain::organization::{
 };
 use report_portal::domain::user::{NewUser, Role};
 use report_portal::keys::KeyStore;
+use report_portal::service;
 use report_portal::startup::Application;
 use report_portal::store;
 use serde_json::{Value, json};
@@ -241,7 +242,9 @@ impl TestApp {
             notify: false,
         };
         let created = self
-            .with_db(|conn| store::users::register_with_password(conn, &new, Some(STAFF_PASSWORD)))
+            .with_db(|conn| {
+                service::users::register_with_password(conn, &new, Some(STAFF_PASSWORD), None)
+            })
             .unwrap();
         (created.user.id, email)
     }

@@ -12,6 +12,7 @@ use report_portal::domain::notification::NotificationKind;
 use report_portal::domain::organization::CredentialMode;
 use report_portal::domain::user::{NewUser, Role};
 use report_portal::mail::worker::{Tally, Worker};
+use report_portal::service;
 use report_portal::store::{self, outbox};
 use serde_json::{Value, json};
 use tokio::sync::{Notify, watch};
@@ -62,7 +63,7 @@ fn staff(app: &TestApp, role: Role, notify: bool, active: bool) -> String {
         notify,
     };
     let created = app
-        .with_db(|conn| store::users::register_with_password(conn, &new, None))
+        .with_db(|conn| service::users::register_with_password(conn, &new, None, None))
         .unwrap();
     if !active {
         let changes = report_portal::domain::user::UserChanges {

@@ -12,6 +12,7 @@ mod erasure;
 mod evidence;
 mod hardening;
 mod helpers;
+mod layering;
 mod lifecycle;
 mod mail;
 mod ops;

@@ -466,7 +466,7 @@ fn store_directly(
     count: usize,
     report: impl Fn(usize) -> Value,
 ) {
-    let submitter = store::reports::Submitter {
+    let submitter = store::owner::Submitter {
         organization_id: reporter.organization_id.clone(),
         client_id: reporter.credential.client_id.clone(),
         mode: CredentialMode::Live,
@@ -486,14 +486,14 @@ fn store_directly(
     let bodies: Vec<_> = (0..count)
         .map(|i| {
             let json = report(i);
-            store::reports::ReceivedBody {
+            report_portal::domain::received::ReceivedBody {
                 report: serde_json::from_value::<NewReport>(json.clone()).unwrap(),
                 received_at: chrono::Utc::now().naive_utc(),
                 canonical: json.to_string(),
                 sha256: "0".into(),
                 word_hashes: Vec::new(),
                 indicators: Vec::new(),
-                account_hashes: store::reports::AccountHashes {
+                account_hashes: report_portal::domain::received::AccountHashes {
                     ids: vec!["0".into()],
                     refs: vec![None],
                 },
@@ -502,8 +502,10 @@ fn store_directly(
         .collect();
     let key_store = app.key_store();
     for chunk in bodies.chunks(500) {
-        app.with_db(|conn| store::reports::submit(conn, &key_store, &submitter, &signer, chunk))
-            .unwrap();
+        app.with_db(|conn| {
+            report_portal::service::submission::submit(conn, &key_store, &submitter, &signer, chunk)
+        })
+        .unwrap();
     }
 }
 

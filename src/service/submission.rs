@@ -1,0 +1,270 @@
+//! Submitting reports (one or a batch, idempotent by `external_id`) and reading them back as
+//! submitted, with their signed receipts.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::auth::receipt::{ReceiptSigner, Received};
+use crate::db::{DbConnection, portable};
+use crate::domain::indicators::IndexEntry;
+use crate::domain::organization::CredentialMode;
+use crate::domain::received::ReceivedBody;
+use crate::domain::status::ReportStatus;
+use crate::domain::submission::{
+    Receipt, SubmittedReport, check_prior_reports, check_resubmission, taken_in_other_mode,
+};
+use crate::domain::user::{Actor, Role};
+use crate::error::ApiError;
+use crate::keys::{KeyStore, NewKey};
+use crate::store::audit::{self, NewAuditEvent};
+use crate::store::owner::{ReportKey, ReportOwner, Submitter};
+use crate::store::reports::{self, StoredReceipt};
+use crate::store::timeline::{self, EventRow, NewEvent};
+use crate::store::{correlation, lifecycle, outbox, stats, tombstones};
+
+/// The outcome of a submission.
+#[derive(Debug)]
+pub struct Submission {
+    /// The receipt (the original one on a replay).
+    pub receipt: Receipt,
+    /// Whether the report had already been stored with the same content.
+    pub replayed: bool,
+}
+
+/// How one report of a submission was judged: its stored receipt and whether it is new, or why
+/// it was refused.
+pub type Judgement = Result<(StoredReceipt, bool), ApiError>;
+
+/// Stores reports (one, or a batch), each judged as if submitted alone and in order: a report
+/// whose `external_id` is already stored, or was stored by an earlier item, answers the
+/// original receipt when its content is the same and 409 naming the stored report otherwise;
+/// one citing unknown `prior_report_ids` answers 422. The others are stored together in one
+/// transaction, with one multi-row insert per table; the receipts are signed after it commits.
+///
+/// Two concurrent submissions of one `external_id` store exactly one report: when the insert
+/// hits the unique key, the whole is judged again (the other's report is then seen as stored).
+pub fn submit(
+    conn: &mut DbConnection,
+    keys: &KeyStore,
+    submitter: &Submitter,
+    signer: &ReceiptSigner,
+    bodies: &[ReceivedBody],
+) -> Result<Vec<Result<Submission, ApiError>>, ApiError> {
+    if bodies.is_empty() {
+        return Ok(Vec::new());
+    }
+    // A key for each body, taken before the transaction: those of replays go unused.
+    let data_keys = keys.take(bodies.len())?;
+    for _ in 0..=bodies.len() {
+        let judged = portable::write_transaction(conn, |conn| {
+            store_reports(conn, submitter, bodies, &data_keys)
+        });
+        if portable::is_unique_violation(&judged) {
+            continue;
+        }
+        return Ok(judged?
+            .into_iter()
+            .zip(bodies)
+            .map(|(judgement, body)| {
+                let (row, created) = judgement?;
+                if !created {
+                    check_resubmission(&row.id, &row.external_id, &row.body_sha256, &body.sha256)?;
+                }
+                Ok(Submission {
+                    receipt: signed(row, &submitter.organization_id, signer)?,
+                    replayed: !created,
+                })
+            })
+            .collect());
+    }
+    Err(ApiError::Internal(anyhow::anyhow!(
+        "submissions kept colliding with concurrent ones"
+    )))
+}
+
+/// Judges and stores reports inside the caller's transaction (what [`submit`] does in its
+/// own): reads what is already stored for the bodies' `external_id`s and `prior_report_ids`
+/// (one query each), judges every body in order, inserts the new reports with one of
+/// `data_keys` each, and records their timeline, correlation index, e-mail, counts and audit
+/// events. A replay is answered with its stored receipt, unjudged against the new body.
+pub fn store_reports(
+    conn: &mut DbConnection,
+    submitter: &Submitter,
+    bodies: &[ReceivedBody],
+    data_keys: &[NewKey],
+) -> Result<Vec<Judgement>, diesel::result::Error> {
+    let organization_id = &submitter.organization_id;
+    let external_ids: Vec<&str> = bodies
+        .iter()
+        .map(|b| b.report.external_id.as_str())
+        .collect();
+    let mut claimed = reports::claimed(conn, organization_id, &external_ids)?;
+    let purged = tombstones::purged_external_ids(conn, organization_id, &external_ids)?;
+    let cited: Vec<String> = bodies
+        .iter()
+        .flat_map(|b| b.report.prior_report_ids.iter().map(ToString::to_string))
+        .collect();
+    let known_prior = reports::owned_among(conn, submitter.owner(), &cited)?;
+
+    let (judgements, new) = judge(submitter, bodies, &mut claimed, &purged, &known_prior);
+    if !new.is_empty() {
+        reports::insert(conn, submitter, &new, data_keys)?;
+        record_new(conn, submitter, &new)?;
+    }
+    Ok(judgements)
+}
+
+/// Judges every body in order against what is `claimed` (stored, or taken by an earlier body),
+/// `purged` and the `known_prior` reports; answers the judgements and the new reports with
+/// their new ids.
+fn judge<'a>(
+    submitter: &Submitter,
+    bodies: &'a [ReceivedBody],
+    claimed: &mut HashMap<String, StoredReceipt>,
+    purged: &HashMap<String, tombstones::TombstoneRow>,
+    known_prior: &HashSet<String>,
+) -> (Vec<Judgement>, Vec<(String, &'a ReceivedBody)>) {
+    let mode = submitter.mode.as_ref();
+    let mut judgements = Vec::with_capacity(bodies.len());
+    let mut new = Vec::new();
+    for body in bodies {
+        let external_id = &body.report.external_id;
+        // Column 3 of a tombstone row is the report's mode.
+        let other_mode = claimed
+            .get(external_id)
+            .map(|row| row.mode.as_str())
+            .or_else(|| purged.get(external_id).map(|row| row.3.as_str()))
+            .is_some_and(|claimed_by| claimed_by != mode);
+        if other_mode {
+            judgements.push(Err(taken_in_other_mode(external_id).into()));
+            continue;
+        }
+        if let Some(row) = claimed.get(external_id) {
+            judgements.push(Ok((row.clone(), false)));
+            continue;
+        }
+        if let Some(tombstone) = purged.get(external_id) {
+            judgements.push(Err(tombstones::resubmission_of(tombstone)));
+            continue;
+        }
+        if let Err(refusal) = check_prior_reports(&body.report.prior_report_ids, known_prior) {
+            judgements.push(Err(refusal.into()));
+            continue;
+        }
+        let row = StoredReceipt {
+            id: crate::store::new_id(),
+            external_id: external_id.clone(),
+            status: ReportStatus::Received.as_ref().to_owned(),
+            mode: mode.to_owned(),
+            received_at: body.received_at,
+            body_sha256: body.sha256.clone(),
+        };
+        claimed.insert(external_id.clone(), row.clone());
+        new.push((row.id.clone(), body));
+        judgements.push(Ok((row, true)));
+    }
+    (judgements, new)
+}
+
+/// Records what follows from storing `new` reports: their `received` timeline events, their
+/// indicators in the correlation index, the analysts' e-mail, the live counts and the audit
+/// events.
+fn record_new(
+    conn: &mut DbConnection,
+    submitter: &Submitter,
+    new: &[(String, &ReceivedBody)],
+) -> diesel::QueryResult<()> {
+    let submitter_actor = Actor {
+        id: submitter.client_id.clone(),
+        role: Role::Reporter,
+    };
+    let events: Vec<EventRow> = new
+        .iter()
+        .map(|(id, _)| {
+            NewEvent {
+                kind: "received",
+                from: None,
+                to: Some(ReportStatus::Received),
+                detail: None,
+            }
+            .row(id, &submitter_actor)
+        })
+        .collect();
+    timeline::record_all(conn, &events)?;
+    let entries: Vec<(&str, &[IndexEntry])> = new
+        .iter()
+        .map(|(id, body)| (id.as_str(), body.indicators.as_slice()))
+        .collect();
+    correlation::index_new_reports(
+        conn,
+        &submitter.organization_id,
+        submitter.mode,
+        &submitter_actor,
+        &entries,
+    )?;
+    if submitter.notify {
+        let severities: Vec<_> = new
+            .iter()
+            .map(|(id, body)| (id.as_str(), body.report.severity))
+            .collect();
+        outbox::enqueue_new_reports(conn, submitter.mode, &severities)?;
+    }
+    if submitter.mode == CredentialMode::Live {
+        stats::count_new_reports(
+            conn,
+            &submitter.organization_id,
+            new.iter().map(|(_, body)| (body.received_at, &body.report)),
+        )?;
+    }
+    let stored: Vec<NewAuditEvent> = new
+        .iter()
+        .map(|(id, _)| NewAuditEvent {
+            target: Some(id.clone()),
+            ..submitter.audit.clone()
+        })
+        .collect();
+    audit::append_all(conn, &stored)
+}
+
+/// The receipt of stored report `row` of `organization_id`, signed.
+fn signed(
+    row: StoredReceipt,
+    organization_id: &str,
+    signer: &ReceiptSigner,
+) -> Result<Receipt, ApiError> {
+    row.receipt(|row| {
+        signer.sign(Received {
+            report_id: &row.id,
+            organization_id,
+            external_id: &row.external_id,
+            amendment: None,
+            body_sha256: &row.body_sha256,
+            received_at: row.received_at.and_utc(),
+        })
+    })
+}
+
+/// One of `owner`'s reports as submitted, with its amendments and signed receipt: 404 when
+/// absent or another's (also one of its organization in the other mode), 410 with the
+/// tombstone as the submitter sees it when purged.
+pub fn report(
+    conn: &mut DbConnection,
+    keys: &KeyStore,
+    owner: ReportOwner<'_>,
+    key: &ReportKey,
+    signer: &ReceiptSigner,
+) -> Result<SubmittedReport, ApiError> {
+    let Some((row, report, data_key)) = reports::get(conn, keys, owner, key)? else {
+        return Err(
+            match tombstones::gone_or_not_found(conn, Some(owner), key) {
+                ApiError::Gone(tombstone) => ApiError::Gone(Box::new(tombstone.for_submitter())),
+                other => other,
+            },
+        );
+    };
+    let amendments = lifecycle::amendments(conn, &row.id, &data_key)?;
+    Ok(SubmittedReport {
+        receipt: signed(row, owner.organization_id, signer)?,
+        report,
+        amendments,
+    })
+}
