@@ -160,7 +160,12 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
 pub fn fresh_database(sqlite_path: &std::path::Path) -> String {
     match std::env::var("TEST_DATABASE_URL") {
         Ok(admin_url) if !admin_url.is_empty() => {
-            let name = format!("portal_test_{}", uuid::Uuid::new_v4().simple());
+            // The process id says which test run made it.
+            let name = format!(
+                "portal_test_{}_{}",
+                std::process::id(),
+                uuid::Uuid::new_v4().simple()
+            );
             let mut admin =
                 diesel::PgConnection::establish(&admin_url).expect("TEST_DATABASE_URL reachable");
             diesel::sql_query(format!("CREATE DATABASE {name}"))
