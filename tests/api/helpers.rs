@@ -31,7 +31,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     server: Option<(actix_web::dev::ServerHandle, std::thread::JoinHandle<()>)>,
     /// The test's one pool on the application's database, for [`TestApp::with_db`]; closed
-    /// before `database` is dropped (fields drop in this order).
+    /// before `_database` is dropped (fields drop in this order).
     pool: db::DbPool,
     _database: TestDatabase,
     _data_dir: tempfile::TempDir,
@@ -114,15 +114,17 @@ fn capture_logs() {
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     capture_logs();
     let data_dir = tempfile::tempdir().expect("temporary folder");
-    let database = TestDatabase::new(&data_dir.path().join("portal.db"));
     let mut settings = Settings {
         data_dir: data_dir.path().to_path_buf(),
         bind: "127.0.0.1:0".into(),
         metrics_bind: "127.0.0.1:0".into(),
         workers: 2,
         db_pool_size: 4,
-        database_url: SecretUrl(database.url().to_owned()),
+        database_url: SecretUrl(fresh_database(&data_dir.path().join("portal.db"))),
         ..Settings::default()
+    };
+    let database = TestDatabase {
+        url: settings.database_url.0.clone(),
     };
     adjust(&mut settings);
     // The application runs on a thread and runtime of its own, as it would in its own process.
