@@ -12,20 +12,15 @@
 #   BIN=target/debug/report-portal benches/backlog.sh                     # another binary
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/backlog benches/backlog.sh   # an empty database
 set -euo pipefail
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/lib.sh"
 BACKLOG=${BACKLOG:-20000}
 export MEASURE=${MEASURE:-20}
-if [ -z "${BIN:-}" ]; then
-  cargo build --release --quiet
-  BIN=${CARGO_TARGET_DIR:-target}/release/report-portal
-fi
-WORK=$(mktemp -d)
+release_binary
+make_work_dir
 export PORTAL_DATA_DIR=$WORK PORTAL_LOG=info
 # One client measuring, never throttled.
-export PORTAL_RATE_LIMIT_PER_SECOND=10000 PORTAL_RATE_LIMIT_BURST=10000
-export PORTAL_AUTH_RATE_LIMIT_PER_SECOND=10000 PORTAL_AUTH_RATE_LIMIT_BURST=10000
-export PORTAL_BIND=127.0.0.1:$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
+lift_rate_limits
+pick_bind
 if [[ "${DATABASE_URL:-}" == postgres* ]]; then
   sql() { psql -qAt "$DATABASE_URL" -c "$1"; }
   NOW="(now() at time zone 'utc' - interval '1 minute')"
@@ -33,22 +28,20 @@ else
   sql() { sqlite3 -cmd ".timeout 60000" "$WORK/portal.db" "$1"; }
   NOW="strftime('%Y-%m-%d %H:%M:%f', 'now', '-1 minute')"
 fi
-SERVER=
-trap '{ [ -n "$SERVER" ] && kill -9 $SERVER; } 2>/dev/null || true; rm -rf "$WORK"' EXIT
 echo "backend: ${DATABASE_URL:-sqlite}; binary: $BIN; backlog: $BACKLOG"
 # One report to be notified about, and a credential of its organization.
 PORTAL_LOG=warn $BIN seed --reports 1 --organizations 1 --days 1 >/dev/null
 ORG=$(sql "SELECT id FROM organizations LIMIT 1")
-CRED=$(PORTAL_LOG=warn $BIN credential create --org "$ORG")
-export CLIENT_ID=$(echo "$CRED" | json '["client_id"]') SECRET=$(echo "$CRED" | json '["client_secret"]')
+CREDENTIAL=$(PORTAL_LOG=warn $BIN credential create --org "$ORG")
+CLIENT_ID=$(json_field client_id <<<"$CREDENTIAL")
+SECRET=$(json_field client_secret <<<"$CREDENTIAL")
+export CLIENT_ID SECRET VALID_REPORT
 sql "INSERT INTO outbox (id, kind, report_id, urgent, status, attempts, next_attempt_at, created_at)
      WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $BACKLOG)
      SELECT 'backlog-' || CAST(i AS TEXT), 'new_report', (SELECT id FROM reports LIMIT 1), false,
             'pending', 0, $NOW, $NOW FROM n"
 echo "pending before: $(sql "SELECT count(*) FROM outbox WHERE status = 'pending'")"
-$BIN serve 2> "$WORK/server.log" &
-SERVER=$!
-for _ in $(seq 600); do curl -sf "http://$PORTAL_BIND/healthz" >/dev/null && break; sleep 0.1; done
+start_server "$WORK/server.log"
 export SERVER BIN
 python3 - <<'PY'
 import http.client, json, os, signal, subprocess, threading, time, uuid
@@ -76,22 +69,10 @@ def token():
     return timed("POST", "/api/v1/auth/token", form, {"content-type": "application/x-www-form-urlencoded"})
 
 def report():
-    return {
-        "external_id": f"case-{uuid.uuid4().hex}", "service": "Example Social Video",
-        "category": "recruitment", "severity": "high", "suspected_groups": ["cjng", "unknown"],
-        "summary": "Account posted job offers promising high pay for 'security work' with travel to Jalisco.",
-        "detection_method": "automated_detection", "detected_at": "2026-11-20T14:30:00Z",
-        "activity_start": "2026-11-01T00:00:00Z", "activity_end": "2026-11-19T23:00:00-06:00",
-        "languages": ["es-MX", "en"],
-        "locations": [{"country": "MX", "subdivision": "MX-JAL", "place": "Guadalajara"}],
-        "indicators": ["job_advertisement", "payment_offer", "off_platform_contact"],
-        "accounts": [{"platform_account_id": "1234567890", "handle": "@trabajo.seguro.fake",
-                      "role": "recruiter", "action_taken": "suspended"}],
-        "content": [{"content_type": "video", "url": "https://video.example.com/v/abc123",
-                     "posted_at": "2026-11-18T20:00:00Z", "account_ref": "1234567890",
-                     "preserved": True, "removed": True}],
-        "contact": {"name": "Trust & Safety Desk", "email": "le-response@example.com"},
-    }
+    with open(os.environ["VALID_REPORT"]) as fixture:
+        report = json.load(fixture)
+    report["external_id"] = f"case-{uuid.uuid4().hex}"
+    return report
 
 cli = {}
 def user_create():

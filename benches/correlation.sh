@@ -11,28 +11,27 @@
 #
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench benches/correlation.sh
 #
-# Each is measured for 15 s after a 10 s warm-up run (which reads the index into memory), at
-# each number of concurrent connections in CONNECTIONS (default "1 2"). Give PostgreSQL a
-# production-like shared_buffers that holds the index (e.g. 2GB; 128MB is the default).
+# Each is measured for DURATION s (default 15) after a WARMUP s (default 10) warm-up run (which
+# reads the index into memory), at each number of concurrent connections in CONNECTIONS (default
+# "1 2"). Give PostgreSQL a production-like shared_buffers that holds the index (e.g. 2GB; 128MB
+# is the default).
 #
 # The database must be empty (a fresh one) and may be given the pgcrypto extension (for the
 # keyed hashes) and pg_prewarm (to read the index into memory first); psql must be on PATH. N may be set. With BENCH_DIR=folder the server's data
 # folder (keys included) is kept there, and a later run with the same BENCH_DIR and database
 # measures again without seeding.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/lib.sh"
 : "${DATABASE_URL:?set DATABASE_URL to an empty PostgreSQL database}"
 N=${N:-1000000}
 CONNECTIONS=${CONNECTIONS:-"1 2"}
-command -v wrk >/dev/null || { echo "install wrk (apt-get install wrk)"; exit 1; }
-cargo build --release --quiet
-BIN=${CARGO_TARGET_DIR:-target}/release/report-portal
-WORK=${BENCH_DIR:-$(mktemp -d)}
-mkdir -p "$WORK"
+need wrk
+release_binary
+make_work_dir "${BENCH_DIR:-}"
 # The figures are latencies of the lookups, not of the rate limit.
-export PORTAL_DATA_DIR=$WORK PORTAL_LOG=warn PORTAL_RATE_LIMIT_PER_SECOND=1000000 PORTAL_RATE_LIMIT_BURST=1000000
-export PORTAL_BIND=127.0.0.1:$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-json() { python3 -c "import json,sys; print(json.load(sys.stdin)[\"$1\"])"; }
+export PORTAL_DATA_DIR=$WORK PORTAL_LOG=warn
+lift_rate_limits
+pick_bind
 if [ -f "$WORK/search.key" ] && [ "$(psql -Atc 'SELECT count(*) > 0 FROM reports' "$DATABASE_URL")" = t ]; then
   echo "$(date +%T) measuring the reports already in the database"
 else
@@ -40,8 +39,7 @@ else
 KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
 (umask 077; echo "$KEY" > "$WORK/search.key")
 for i in $(seq 20); do
-  ORG=$($BIN org create --name "Bench Org $i" --vetted | json id)
-  $BIN credential create --org "$ORG" >/dev/null
+  new_reporter "Bench Org $i"
 done
 echo "$(date +%T) seeding $N reports and their correlation index"
 psql -q -v ON_ERROR_STOP=1 -v n="$N" -v key="$KEY" "$DATABASE_URL" <<'SQL'
@@ -114,15 +112,9 @@ SELECT 'prewarmed: ' || pg_size_pretty(sum(pg_prewarm(c.oid::regclass, 'read')) 
 WHERE c.relkind IN ('r', 'i') AND (c.relname LIKE 'pdq_index%' OR c.relname LIKE 'indicator_index%'
     OR c.relname LIKE 'reports%')"
 
-$BIN serve &
-SERVER=$!
-trap '{ kill $SERVER && wait $SERVER; } 2>/dev/null || true; [ -n "${BENCH_DIR:-}" ] || rm -rf "$WORK"' EXIT
-for _ in $(seq 50); do curl -sf "http://$PORTAL_BIND/readyz" >/dev/null && break; sleep 0.1; done
-PASSWORD="orbit-Lantern-97-quietly"
-echo "$PASSWORD" | $BIN user create --email bench@dhs.example --role analyst --password-stdin >/dev/null 2>&1 \
-  || true # made by an earlier run on this database
-export TOKEN=$(curl -sf "http://$PORTAL_BIND/api/v1/auth/login" -H 'content-type: application/json' \
-  -d "{\"email\":\"bench@dhs.example\",\"password\":\"$PASSWORD\"}" | json access_token)
+start_server
+TOKEN=$(staff_token bench@dhs.example analyst "orbit-Lantern-97-quietly")
+export TOKEN
 
 psql -q -t -A "$DATABASE_URL" -o "$WORK/related" \
   -c "SELECT '/api/v1/review/reports/' || id || '/related' FROM reports ORDER BY random() LIMIT 1000"
@@ -140,10 +132,10 @@ for name in related phone pdq; do
   echo "== $name, e.g. GET $first"
   curl -sf -H "Authorization: Bearer $TOKEN" "http://$PORTAL_BIND$first" \
     | python3 -c 'import json,sys; b=json.load(sys.stdin); print("items:", len(b["items"]))'
-  PATHS="$WORK/$name" wrk -t1 -c2 -d10s -s benches/paths.lua "http://$PORTAL_BIND" >/dev/null
+  PATHS="$WORK/$name" wrk -t1 -c2 -d"${WARMUP:-10}s" -s benches/paths.lua "http://$PORTAL_BIND" >/dev/null
   for connections in $CONNECTIONS; do
     echo "-- $connections connection(s)"
-    PATHS="$WORK/$name" wrk -t1 -c"$connections" -d15s --latency -s benches/paths.lua "http://$PORTAL_BIND" \
+    PATHS="$WORK/$name" wrk -t1 -c"$connections" -d"${DURATION:-15}s" --latency -s benches/paths.lua "http://$PORTAL_BIND" \
       | grep -E "50%|90%|99%|Requests/sec|Non-2xx"
   done
 done

@@ -18,65 +18,44 @@
 # RATE in load.lua), and does the API runs again on SQLite (synchronous=FULL). Results go
 # to benches/results/load.txt.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/lib.sh"
 CONCURRENCY=${CONCURRENCY:-16}
 BATCH_CONCURRENCY=${BATCH_CONCURRENCY:-4}
 DURATION=${DURATION:-20}
 RESULTS=${RESULTS:-benches/results/load.txt}
-PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
 
-need() { command -v "$1" >/dev/null || { apt-get install -y "$2" >/dev/null 2>&1 || { echo "install $2"; exit 1; }; }; }
-need wrk wrk
+need wrk
 need pgbench postgresql-client
-cargo build --release --quiet
-BIN=${CARGO_TARGET_DIR:-target}/release/report-portal
-
-WORK=$(mktemp -d /tmp/report-portal-load.XXXXXX)
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-if [ "$(id -u)" = 0 ]; then chown postgres "$WORK"; fi
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-PG_PORT=$(free_port)
-SERVER=
-cleanup() {
-  [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null || true
-  as_pg "$PG_BIN/pg_ctl" -D "$WORK/pg" -m immediate stop >/dev/null 2>&1 || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-as_pg "$PG_BIN/initdb" -D "$WORK/pg" -U postgres -A trust >/dev/null
-as_pg "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg.log" -w -o "-p $PG_PORT -k $WORK \
-  -c listen_addresses=127.0.0.1 -c shared_buffers=512MB -c max_connections=200 \
-  -c log_line_prefix='%p|' -c fsync=on -c synchronous_commit=on" start >/dev/null
-PG_URL="postgres://postgres@127.0.0.1:$PG_PORT"
+release_binary
+make_work_dir
+start_postgres "$(mktemp -d /tmp/report-portal-pg.XXXXXX)" -c shared_buffers=512MB -c max_connections=200 \
+  "-c log_line_prefix='%p|'" -c fsync=on -c synchronous_commit=on
 psql -q "$PG_URL/postgres" -c "CREATE DATABASE bench" >/dev/null
 
 # Starts the server on $1 (a database URL; empty for SQLite in the data folder) with the data
 # folder $2, creating an organization and credential there the first time; sets SERVER, TOKEN.
-start_server() {
+serve() {
   if [ -n "$1" ]; then export DATABASE_URL=$1; else unset DATABASE_URL; fi
   # The per-credential rate limit would cap the benchmark: it measures the storing. Mail goes to
   # .eml files in the data folder, as it would go out by SMTP: the worker's work is counted.
-  export PORTAL_DATA_DIR=$2 PORTAL_LOG=error PORTAL_NOTIFY_TO=desk@dhs.example \
-    PORTAL_RATE_LIMIT_PER_SECOND=1000000 PORTAL_RATE_LIMIT_BURST=1000000
-  export PORTAL_BIND=127.0.0.1:$(free_port)
+  export PORTAL_DATA_DIR=$2 PORTAL_LOG=error PORTAL_NOTIFY_TO=desk@dhs.example
+  lift_rate_limits
+  pick_bind
   mkdir -p "$2"
   if [ ! -f "$2/credential.json" ]; then
-    $BIN org create --name "Load Test" --vetted | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' > "$2/organization"
-    $BIN credential create --org "$(cat "$2/organization")" > "$2/credential.json"
+    new_reporter "Load Test"
+    echo "$ORG" > "$2/organization"
+    echo "$CREDENTIAL" > "$2/credential.json"
   fi
-  $BIN serve &
-  SERVER=$!
-  for _ in $(seq 100); do curl -sf "http://$PORTAL_BIND/readyz" >/dev/null && break; sleep 0.1; done
-  local id secret
-  id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["client_id"])' "$2/credential.json")
-  secret=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["client_secret"])' "$2/credential.json")
-  export TOKEN=$(curl -sf -u "$id:$secret" -d grant_type=client_credentials "http://$PORTAL_BIND/api/v1/auth/token" \
-    | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+  start_server
+  TOKEN=$(client_token "$(json_field client_id < "$2/credential.json")" \
+    "$(json_field client_secret < "$2/credential.json")")
+  export TOKEN
 }
-stop_server() {
+# Stops the server, keeping its peak RSS in PEAK_RSS_MB.
+stop() {
   PEAK_RSS_MB=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$SERVER/status")
-  kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
-  SERVER=
+  stop_server
 }
 # wrk at $1 connections with BATCH=$2 (and RATE, see load.lua); prints "reports/s p50 p99".
 api() {
@@ -92,53 +71,53 @@ limit() {
 # CPU clock ticks (user + system, with those of ended children) of the processes $@, and of the
 # throwaway PostgreSQL cluster (the postmaster, its children, and through it those that ended).
 ticks() { for pid in "$@"; do awk '{print $14 + $15 + $16 + $17}' "/proc/$pid/stat" 2>/dev/null || true; done | awk '{s += $1} END {print s + 0}'; }
-pg_ticks() { local pm; pm=$(head -1 "$WORK/pg/postmaster.pid"); ticks "$pm" $(pgrep -P "$pm"); }
+pg_ticks() { local pm; pm=$(head -1 "$PG_DATA/postmaster.pid"); ticks "$pm" $(pgrep -P "$pm"); }
 # Microseconds of CPU per report from ticks $1 to $2 over $3 reports.
 per_report() { python3 -c "import sys, os; print(round((int(sys.argv[2]) - int(sys.argv[1])) * 1e6 / os.sysconf('SC_CLK_TCK') / float(sys.argv[3])))" "$1" "$2" "$3"; }
 ratio() { python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.2f}')" "$1" "$2"; }
 
 # The statements of one single submission and of one batch, as the server sends them.
-start_server "$PG_URL/bench" "$WORK/data-pg"
-stop_server
-PGOPTIONS="-c log_statement=all" start_server "$PG_URL/bench" "$WORK/data-pg"
-: > "$WORK/pg.log"
+serve "$PG_URL/bench" "$WORK/data-pg"
+stop
+PGOPTIONS="-c log_statement=all" serve "$PG_URL/bench" "$WORK/data-pg"
+: > "$PG_LOG"
 BATCH=0 wrk -t1 -c1 -d1s -s benches/load.lua "http://$PORTAL_BIND" >/dev/null
-python3 benches/pgbench_script.py "$WORK/pg.log" "$(cat "$WORK/data-pg/organization")" > "$WORK/single.sql"
+python3 benches/pgbench_script.py "$PG_LOG" "$(cat "$WORK/data-pg/organization")" > "$WORK/single.sql"
 mkdir -p "$(dirname "$RESULTS")"
 cp "$WORK/single.sql" "$(dirname "$RESULTS")/pgbench-single.sql"
-: > "$WORK/pg.log"
+: > "$PG_LOG"
 BATCH=100 wrk -t1 -c1 -d2s -s benches/load.lua "http://$PORTAL_BIND" >/dev/null
-python3 benches/pgbench_script.py "$WORK/pg.log" "$(cat "$WORK/data-pg/organization")" > "$WORK/batch.sql"
-stop_server
+python3 benches/pgbench_script.py "$PG_LOG" "$(cat "$WORK/data-pg/organization")" > "$WORK/batch.sql"
+stop
 unset PGOPTIONS
 echo "captured: $(grep -c ';$' "$WORK/single.sql") statements a single submission, $(grep -c ';$' "$WORK/batch.sql") a batch of 100"
 # A database in service has statistics: without them, the plans PostgreSQL caches for the
 # server's prepared statements in its first seconds (on near-empty tables, before autovacuum
 # analyzes them) scan whole tables, and keep doing so as they grow. Some reports, then ANALYZE,
 # then a fresh server; pgbench runs later, on analyzed tables too.
-start_server "$PG_URL/bench" "$WORK/data-pg"
+serve "$PG_URL/bench" "$WORK/data-pg"
 BATCH=0 wrk -t2 -c"$CONCURRENCY" -d5s -s benches/load.lua "http://$PORTAL_BIND" >/dev/null
-stop_server
+stop
 psql -q "$PG_URL/bench" -c "VACUUM ANALYZE"
 
-start_server "$PG_URL/bench" "$WORK/data-pg"
+serve "$PG_URL/bench" "$WORK/data-pg"
 SERVER_T0=$(ticks "$SERVER") PG_T0=$(pg_ticks)
 read -r SINGLE SINGLE_P50 SINGLE_P99 <<< "$(api "$CONCURRENCY" 0)"
 SERVER_T1=$(ticks "$SERVER") PG_T1=$(pg_ticks)
 # Half of that peak, offered at a steady rate (see RATE in load.lua).
 read -r HALF HALF_P50 HALF_P99 <<< "$(RATE=$(( SINGLE / 2 )) CONNECTIONS=$CONCURRENCY api "$CONCURRENCY" 0)"
 read -r BATCHED BATCH_P50 BATCH_P99 <<< "$(api "$BATCH_CONCURRENCY" 100)"
-stop_server
+stop
 PG_RSS=$PEAK_RSS_MB
 PG_T2=$(pg_ticks)
 SINGLE_LIMIT=$(limit "$CONCURRENCY" "$WORK/single.sql")
 PG_T3=$(pg_ticks)
 BATCH_LIMIT=$(( $(limit "$BATCH_CONCURRENCY" "$WORK/batch.sql") * 100 ))
 
-start_server "" "$WORK/data-sqlite"
+serve "" "$WORK/data-sqlite"
 read -r LITE LITE_P50 LITE_P99 <<< "$(api "$CONCURRENCY" 0)"
 read -r LITE_BATCHED LITE_BATCH_P50 LITE_BATCH_P99 <<< "$(api "$BATCH_CONCURRENCY" 100)"
-stop_server
+stop
 LITE_RSS=$PEAK_RSS_MB
 
 {

@@ -166,17 +166,16 @@ async fn measure() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A small valid report, different for each `n`.
+/// The valid report fixture (tests/fixtures/valid_report.json), different for each `n`: its own
+/// external id and account, and one in ten critical.
 fn report(n: usize) -> Value {
-    json!({
-        "external_id": format!("bench-{n}"),
-        "service": "Bench Video",
-        "category": "recruitment",
-        "severity": if n % 10 == 0 { "critical" } else { "high" },
-        "summary": "Account posts job offers for security work with travel paid.",
-        "detection_method": "automated_detection",
-        "detected_at": "2026-11-20T14:30:00Z",
-        "accounts": [{"platform_account_id": format!("acct-{n}"), "role": "recruiter", "action_taken": "suspended"}],
-        "contact": {"name": "Trust and Safety Desk", "email": "desk@example.com"}
-    })
+    let mut report: Value =
+        serde_json::from_str(include_str!("../tests/fixtures/valid_report.json"))
+            .expect("the fixture is JSON");
+    report["external_id"] = json!(format!("bench-{n}"));
+    report["severity"] = json!(if n % 10 == 0 { "critical" } else { "high" });
+    report["accounts"][0]["platform_account_id"] = json!(format!("acct-{n}"));
+    report["accounts"][0]["handle"] = json!(format!("@acct.{n}"));
+    report["content"][0]["account_ref"] = json!(format!("acct-{n}"));
+    report
 }

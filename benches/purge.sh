@@ -21,21 +21,15 @@
 # transaction (default 200). Prints the reports seeded, the reports purged, the purge's wall time
 # and reports/s.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/lib.sh"
 SEED_SECONDS=${SEED_SECONDS:-60}
 SEED_REPORTS=${SEED_REPORTS:-0}
 export PORTAL_PURGE_BATCH_SIZE=${PURGE_BATCH:-200}
-command -v wrk >/dev/null || { echo "install wrk (apt-get install wrk)"; exit 1; }
-cargo build --release --quiet
-BIN=${CARGO_TARGET_DIR:-target}/release/report-portal
-WORK=${BENCH_DIR:-$(mktemp -d)}
-mkdir -p "$WORK"
+need wrk
+release_binary
+make_work_dir "${BENCH_DIR:-}"
 export PORTAL_DATA_DIR=$WORK PORTAL_LOG=warn PORTAL_PURGE_INTERVAL_SECONDS=0 PORTAL_MAIL_WORKER=false
-export PORTAL_BIND=127.0.0.1:$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
-SERVER=
-# Waits for the server to finish (it may still be writing) before its folder goes.
-trap '{ [ -n "$SERVER" ] && kill $SERVER && wait $SERVER; } 2>/dev/null || true; [ -n "${BENCH_DIR:-}" ] || rm -rf "$WORK"' EXIT
+pick_bind
 echo "backend: ${DATABASE_URL:-sqlite}"
 if [ -f "$WORK/seeded" ]; then
   echo "purging the reports an earlier run seeded: $(cat "$WORK/seeded")"
@@ -43,22 +37,17 @@ elif [ "$SEED_REPORTS" != 0 ]; then
   echo "seeding $SEED_REPORTS reports with report-portal seed"
   $BIN seed --reports "$SEED_REPORTS" --days 365 --organizations 20 | tee "$WORK/seeded"
 else
-  ORG=$($BIN org create --name "Purge Bench" --vetted | json '["id"]')
-  CRED=$($BIN credential create --org "$ORG" --mode test)
-  CLIENT_ID=$(echo "$CRED" | json '["client_id"]')
-  SECRET=$(echo "$CRED" | json '["client_secret"]')
-  $BIN serve &
-  SERVER=$!
-  for _ in $(seq 50); do curl -sf "http://$PORTAL_BIND/readyz" >/dev/null && break; sleep 0.1; done
-  export TOKEN=$(curl -sf -u "$CLIENT_ID:$SECRET" -d grant_type=client_credentials "http://$PORTAL_BIND/api/v1/auth/token" | json '["access_token"]')
+  new_reporter "Purge Bench" --mode test
+  start_server
+  TOKEN=$(client_token "$CLIENT_ID" "$CLIENT_SECRET")
+  export TOKEN
   echo "seeding for ${SEED_SECONDS}s"
   BATCH=100 wrk -t2 -c8 -d"${SEED_SECONDS}s" --timeout 30s -s benches/load.lua "http://$PORTAL_BIND" > "$WORK/wrk.txt"
   echo "reports acknowledged during the run (those in flight at its end are stored too): $(awk '/^reports stored:/ {print $3}' "$WORK/wrk.txt")" | tee "$WORK/seeded"
-  kill $SERVER; wait $SERVER 2>/dev/null || true
-  SERVER=
+  stop_server
 fi
 START=$(date +%s.%N)
 RESULT=$(PORTAL_RETENTION_TEST_DAYS=0 PORTAL_RETENTION_CLOSED_DAYS=0 $BIN purge)
 END=$(date +%s.%N)
-PURGED=$(echo "$RESULT" | json '["purged"]')
+PURGED=$(json_field purged <<<"$RESULT")
 python3 -c "s = $END - $START; print(f'purged: $PURGED in {s:.1f} s: {$PURGED / s:.0f} reports/s (batches of $PORTAL_PURGE_BATCH_SIZE)')"

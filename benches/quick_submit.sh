@@ -15,30 +15,22 @@
 # PostgreSQL whose data folder PG_DATA names, of its processes: costs that other load on the
 # machine hardly changes.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/lib.sh"
 CONCURRENCY=${CONCURRENCY:-16}
 DURATION=${DURATION:-15}
 export BATCH=${BATCH:-0}
-command -v wrk >/dev/null || { echo "install wrk (apt-get install wrk)"; exit 1; }
-cargo build --release --quiet
-BIN=${CARGO_TARGET_DIR:-target}/release/report-portal
-WORK=$(mktemp -d)
+need wrk
+release_binary
+make_work_dir
 # What a submission costs: no rate limit (it would cap the run), no mail worker (its work comes
 # after, and is the same per report either way).
 export PORTAL_DATA_DIR=$WORK PORTAL_LOG=error PORTAL_MAIL_WORKER=false
-export PORTAL_RATE_LIMIT_PER_SECOND=1000000 PORTAL_RATE_LIMIT_BURST=1000000
-export PORTAL_BIND=127.0.0.1:$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-ORG=$($BIN org create --name "Load Test" --vetted | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-CRED=$($BIN credential create --org "$ORG")
-CLIENT_ID=$(echo "$CRED" | python3 -c 'import json,sys; print(json.load(sys.stdin)["client_id"])')
-SECRET=$(echo "$CRED" | python3 -c 'import json,sys; print(json.load(sys.stdin)["client_secret"])')
-$BIN serve &
-SERVER=$!
-# Waits for the server to finish (it may still be writing) before its folder goes.
-trap '{ kill $SERVER && wait $SERVER; } 2>/dev/null || true; rm -rf "$WORK"' EXIT
-for _ in $(seq 50); do curl -sf "http://$PORTAL_BIND/readyz" >/dev/null && break; sleep 0.1; done
-export TOKEN=$(curl -sf -u "$CLIENT_ID:$SECRET" -d grant_type=client_credentials "http://$PORTAL_BIND/api/v1/auth/token" \
-  | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+lift_rate_limits
+pick_bind
+new_reporter "Load Test"
+start_server
+TOKEN=$(client_token "$CLIENT_ID" "$CLIENT_SECRET")
+export TOKEN
 echo "backend: ${DATABASE_URL:-sqlite}, concurrency $CONCURRENCY, ${DURATION}s, batch ${BATCH}"
 # A database in service has statistics. Without them PostgreSQL plans the server's prepared
 # statements on near-empty tables, caches plans that scan whole tables, and keeps them until

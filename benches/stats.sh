@@ -17,48 +17,26 @@
 # 3 s warm-up. REPORTS=0 measures the database as it is (e.g. seeded by an earlier run, with
 # DATABASE_URL or KEEP_PG=1). The results are printed and written to benches/results/stats.txt.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/lib.sh"
 REPORTS=${REPORTS:-10000000}
 DAYS=${DAYS:-400}
 DURATION=${DURATION:-15}
 CONNECTIONS=${CONNECTIONS:-2}
-RESULTS=benches/results/stats.txt
-for tool in wrk pgbench psql python3; do
-  command -v $tool >/dev/null || { echo "$tool is needed (apt-get install wrk postgresql-client)"; exit 1; }
-done
-cargo build --release --quiet
-BIN=$(realpath "${CARGO_TARGET_DIR:-target}/release/report-portal")
-WORK=$(mktemp -d)
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
-SERVER=
-PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-cleanup() {
-  [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null || true
-  if [ -n "${STARTED_PG:-}" ]; then
-    as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast stop >/dev/null 2>&1 || true
-    [ "${KEEP_PG:-0}" = 1 ] || rm -rf "$PG_DIR"
-  fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+RESULTS=${RESULTS:-benches/results/stats.txt}
+need wrk
+need pgbench postgresql-client
+need psql postgresql-client
+release_binary
+make_work_dir
 if [ -z "${DATABASE_URL:-}" ]; then
-  PG_DIR=${PG_DIR:-$(mktemp -d /tmp/stats-bench-pg.XXXXXX)}
-  mkdir -p "$PG_DIR"
-  if [ "$(id -u)" = 0 ]; then chown postgres "$PG_DIR"; fi
-  PG_PORT=$(free_port)
-  as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust >/dev/null
-  as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -o "-p $PG_PORT -k /tmp \
-    -c listen_addresses=127.0.0.1 -c shared_buffers=${PG_SHARED_BUFFERS:-1GB} -c max_wal_size=8GB \
-    -c fsync=on -c synchronous_commit=on" start >/dev/null
-  STARTED_PG=1
-  export DATABASE_URL=postgres://postgres@127.0.0.1:$PG_PORT/postgres
+  start_postgres "${PG_DIR:-$(mktemp -d /tmp/stats-bench-pg.XXXXXX)}" \
+    -c shared_buffers="${PG_SHARED_BUFFERS:-1GB}" -c max_wal_size=8GB -c fsync=on -c synchronous_commit=on
+  export DATABASE_URL=$PG_URL/postgres
 fi
 # No e-mail for the seeded reports; no per-user rate limit on the measuring auditor.
 export PORTAL_DATA_DIR=$WORK PORTAL_LOG=warn PORTAL_MAIL_WORKER=false
-export PORTAL_RATE_LIMIT_PER_SECOND=1000000 PORTAL_RATE_LIMIT_BURST=1000000
-export PORTAL_BIND=127.0.0.1:$(free_port)
+lift_rate_limits
+pick_bind
 : >"$WORK/out"
 say() { echo "$@" | tee -a "$WORK/out"; }
 
@@ -74,15 +52,8 @@ say "reports: $(psql -XAtc 'SELECT count(*) FROM reports' "$DATABASE_URL")"
 say "database size: $(psql -XAtc 'SELECT pg_size_pretty(pg_database_size(current_database()))' "$DATABASE_URL")," \
   "rollup rows: $(psql -XAtc 'SELECT count(*) FROM report_counts' "$DATABASE_URL")"
 
-$BIN serve 2>"$WORK/server.log" &
-SERVER=$!
-for _ in $(seq 100); do curl -fs "http://$PORTAL_BIND/readyz" >/dev/null && break; sleep 0.2; done
-PASSWORD=bench-Lantern-97-quietly
-AUDITOR=auditor-$(date +%s)@bench.example
-echo "$PASSWORD" | $BIN user create --email "$AUDITOR" --role auditor --password-stdin >/dev/null
-TOKEN=$(curl -fs "http://$PORTAL_BIND/api/v1/auth/login" -H 'content-type: application/json' \
-  -d "{\"email\": \"$AUDITOR\", \"password\": \"$PASSWORD\"}" |
-  python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+start_server "$WORK/server.log"
+TOKEN=$(staff_token "auditor-$(date +%s)@bench.example" auditor bench-Lantern-97-quietly)
 
 TO=$(date -u +%F)
 FROM=$(date -u -d "365 days ago" +%F)

@@ -4,6 +4,8 @@
 //! (diesel) → back. [`startup::Application`] builds the server used by `main` and by the tests;
 //! [`mail`] delivers the e-mail outbox that the store fills.
 
+#![warn(missing_docs)]
+
 pub mod audit_chain;
 pub mod auth;
 pub mod cli;

@@ -1,5 +1,7 @@
 //! Entry point: parses the command line, sets up logging, and runs the chosen command.
 
+#![warn(missing_docs)]
+
 use clap::Parser;
 use report_portal::cli::{Cli, Command, run_command};
 use report_portal::config::Settings;

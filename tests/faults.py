@@ -69,20 +69,15 @@ def request(method, url, body=None, token=None, form=None, timeout=15):
         return error.code, error.headers, error.read()
 
 
+VALID_REPORT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "valid_report.json")
+
+
 def report(external_id):
-    return {
-        "external_id": external_id,
-        "service": "Example Social Video",
-        "category": "recruitment",
-        "severity": "high",
-        "summary": "Account posted job offers promising high pay for 'security work'.",
-        "detection_method": "automated_detection",
-        "detected_at": "2026-11-20T14:30:00Z",
-        "accounts": [
-            {"platform_account_id": "1234567890", "role": "recruiter", "action_taken": "suspended"}
-        ],
-        "contact": {"name": "Trust & Safety Desk", "email": "le-response@example.com"},
-    }
+    """The valid report fixture (tests/fixtures/valid_report.json) with `external_id`."""
+    with open(VALID_REPORT) as fixture:
+        body = json.load(fixture)
+    body["external_id"] = external_id
+    return body
 
 
 class Portal:

@@ -20,10 +20,15 @@ code_list! {
         Threat,
         /// Offering to smuggle people across a border.
         SmugglingSolicitation,
+        /// Producing, moving or selling drugs.
         DrugTrafficking,
+        /// Moving or selling weapons.
         WeaponsTrafficking,
+        /// Trading in people for forced labour or sexual exploitation.
         HumanTrafficking,
+        /// Demanding money or goods under threat.
         Extortion,
+        /// Hiding where criminal money comes from.
         MoneyLaundering,
         /// None of the above; the report then names it in `category_other`.
         Other,
@@ -34,8 +39,11 @@ code_list! {
     /// How urgent the report is, ordered from `low` to `critical`.
     #[derive(PartialOrd, Ord)]
     Severity {
+        /// The lowest urgency.
         Low,
+        /// More urgent than `low`.
         Medium,
+        /// More urgent than `medium`.
         High,
         /// Imminent threat to life or to a minor.
         Critical,
@@ -47,19 +55,29 @@ code_list! {
     SuspectedGroup {
         /// Cártel de Jalisco Nueva Generación.
         Cjng,
+        /// Cártel de Sinaloa.
         Sinaloa,
         /// Cártel del Golfo.
         Gulf,
         /// Cártel del Noreste / Los Zetas.
         CdnZetas,
+        /// La Familia Michoacana.
         FamiliaMichoacana,
+        /// Cárteles Unidos.
         CartelesUnidos,
+        /// Cártel de los Beltrán Leyva.
         BeltranLeyva,
+        /// Cártel de Juárez.
         Juarez,
+        /// Cártel de Tijuana.
         Tijuana,
+        /// La Línea.
         LaLinea,
+        /// Guerreros Unidos.
         GuerrerosUnidos,
+        /// Tren de Aragua.
         TrenDeAragua,
+        /// Mara Salvatrucha (MS-13).
         Ms13,
         /// Barrio 18; spelled out because snake_case would give `barrio18`.
         #[serde(rename = "barrio_18")]
@@ -83,6 +101,7 @@ code_list! {
         InternalInvestigation,
         /// A law enforcement agency asked about it.
         LawEnforcementRequest,
+        /// Any other way.
         Other,
     }
 }
@@ -98,13 +117,17 @@ code_list! {
         TargetsMinors,
         /// Targets are asked to move to another app or to a phone number.
         OffPlatformContact,
+        /// Weapons are shown.
         WeaponsDisplay,
         /// Travel or transport is offered.
         TravelOffer,
         /// Cartel life or violence is glorified.
         Glorification,
+        /// Officials are threatened.
         ThreatToOfficials,
+        /// Drugs are shown.
         DrugDisplay,
+        /// Cash is shown.
         CashDisplay,
         /// Slang, emoji or code words known to stand for a group or for an offer.
         CodedLanguage,
@@ -120,11 +143,17 @@ code_list! {
 code_list! {
     /// What kind of thing a reported piece of content is.
     ContentType {
+        /// A post.
         Post,
+        /// A comment.
         Comment,
+        /// A video.
         Video,
+        /// An image.
         Image,
+        /// A live stream.
         LiveStream,
+        /// A private message.
         DirectMessage,
         /// An account's profile page.
         Profile,
@@ -144,6 +173,7 @@ code_list! {
         Promoter,
         /// Is named as the one to contact.
         ContactPoint,
+        /// Any other part.
         Other,
     }
 }
@@ -151,7 +181,9 @@ code_list! {
 code_list! {
     /// What the platform has done about a reported account.
     PlatformAction {
+        /// Nothing yet.
         None,
+        /// Some of its content was removed.
         ContentRemoved,
         /// Features of the account were limited.
         Restricted,
@@ -167,11 +199,17 @@ code_list! {
 code_list! {
     /// The kind of off-platform contact detail an account advertises.
     ContactType {
+        /// A phone number.
         Phone,
+        /// A WhatsApp number.
         Whatsapp,
+        /// A Telegram account.
         Telegram,
+        /// A Signal account.
         Signal,
+        /// An e-mail address.
         Email,
+        /// Any other kind.
         Other,
     }
 }

@@ -18,8 +18,11 @@ use crate::error::ApiError;
 diesel::table! {
     /// Each sealed event's position, id and hash, as a checkpointer saw it extend the chain.
     audit_witness (seq) {
+        /// The event's position in the chain (1, 2, …).
         seq -> BigInt,
+        /// The event's id.
         event_id -> Text,
+        /// The event's chain hash.
         hash -> Text,
     }
 }
@@ -27,10 +30,15 @@ diesel::table! {
 diesel::table! {
     /// The signed checkpoints, at most one per head.
     audit_checkpoints (seq) {
+        /// The position of the last sealed event the checkpoint covers.
         seq -> BigInt,
+        /// That event's id.
         event_id -> Text,
+        /// That event's chain hash, which covers every event before it.
         hash -> Text,
+        /// When the checkpoint was made (UTC).
         at -> Timestamp,
+        /// The signed checkpoint (a compact JWS).
         jws -> Text,
     }
 }

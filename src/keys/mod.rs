@@ -34,9 +34,13 @@ diesel::table! {
     /// Each report's data key, wrapped by master key version `master_key_id` with `id` as
     /// associated data.
     data_keys (id) {
+        /// The key's id, which a report names in `key_id`.
         id -> Text,
+        /// The data key, wrapped by the master key.
         wrapped_key -> Text,
+        /// The version of the master key that wrapped it.
         master_key_id -> Integer,
+        /// When the key was created (UTC).
         created_at -> Timestamp,
     }
 }

@@ -12,6 +12,7 @@ use crate::db::{DbConnection, MultiBackend};
 use crate::domain::retention::Tombstone;
 use crate::error::ApiError;
 
+/// A tombstone row as read (the columns of `TOMBSTONE_COLUMNS`, in order).
 pub type TombstoneRow = (
     String,
     String,

@@ -8,7 +8,7 @@ use report_portal::domain::user::Role;
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    captured_logs, expect, fresh_database, spawn_app, spawn_app_with, valid_report,
+    TestDatabase, captured_logs, expect, spawn_app, spawn_app_with, valid_report,
 };
 
 #[actix_web::test]
@@ -556,11 +556,11 @@ fn modes_under(folder: &Path) -> Vec<(String, bool, u32)> {
 async fn every_data_file_is_private_whatever_the_umask() {
     let root = tempfile::tempdir().unwrap();
     let data = root.path().join("data");
-    let database = fresh_database(&data.join("portal.db"));
+    let database = TestDatabase::new(&data.join("portal.db"));
     let address = format!("127.0.0.1:{}", crate::smtp::unused_port());
     let env = [
         ("PORTAL_DATA_DIR", data.to_str().unwrap()),
-        ("DATABASE_URL", database.as_str()),
+        ("DATABASE_URL", database.url()),
         ("PORTAL_LOG", "warn"),
         ("PORTAL_BIND", address.as_str()),
         ("PORTAL_METRICS_BIND", "127.0.0.1:0"),
@@ -666,7 +666,7 @@ async fn every_data_file_is_private_whatever_the_umask() {
         "evidence",
         "mail",
     ];
-    if !database.starts_with("postgres") {
+    if !database.url().starts_with("postgres") {
         expected.extend(["portal.db", "portal.db-wal", "portal.db-shm"]);
     }
     for name in expected {

@@ -31,11 +31,15 @@ pub struct TestApp {
     /// An HTTP client.
     pub client: reqwest::Client,
     server: Option<(actix_web::dev::ServerHandle, std::thread::JoinHandle<()>)>,
+    /// The test's one pool on the application's database, for [`TestApp::with_db`]; closed
+    /// before `_database` is dropped (fields drop in this order).
+    pool: db::DbPool,
+    _database: TestDatabase,
     _data_dir: tempfile::TempDir,
 }
 
 /// Stops the application at the end of the test, so that its threads and database
-/// connections do not outlive it.
+/// connections do not outlive it; then the pool closes and the test's database is dropped.
 impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some((handle, thread)) = self.server.take() {
@@ -120,6 +124,9 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         database_url: SecretUrl(fresh_database(&data_dir.path().join("portal.db"))),
         ..Settings::default()
     };
+    let database = TestDatabase {
+        url: settings.database_url.0.clone(),
+    };
     adjust(&mut settings);
     // The application runs on a thread and runtime of its own, as it would in its own process.
     let (started, running) = std::sync::mpsc::channel();
@@ -133,22 +140,35 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         })
     });
     let ((port, metrics_port), handle) = running.recv().expect("application starts");
+    let pool = db::connect(
+        &settings.database_url(),
+        2,
+        std::time::Duration::from_secs(5),
+    )
+    .expect("a pool on the test's database");
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
         metrics_address: format!("http://127.0.0.1:{}", metrics_port.unwrap_or_default()),
         settings,
         client: reqwest::Client::new(),
         server: Some((handle, thread)),
+        pool,
+        _database: database,
         _data_dir: data_dir,
     }
 }
 
 /// A new empty database: a new PostgreSQL database when `TEST_DATABASE_URL` is set, else the
-/// SQLite file `sqlite_path`.
+/// SQLite file `sqlite_path`. Nothing drops the PostgreSQL database: prefer [`TestDatabase`].
 pub fn fresh_database(sqlite_path: &std::path::Path) -> String {
     match std::env::var("TEST_DATABASE_URL") {
         Ok(admin_url) if !admin_url.is_empty() => {
-            let name = format!("portal_test_{}", uuid::Uuid::new_v4().simple());
+            // The process id says which test run made it.
+            let name = format!(
+                "portal_test_{}_{}",
+                std::process::id(),
+                uuid::Uuid::new_v4().simple()
+            );
             let mut admin =
                 diesel::PgConnection::establish(&admin_url).expect("TEST_DATABASE_URL reachable");
             diesel::sql_query(format!("CREATE DATABASE {name}"))
@@ -162,21 +182,62 @@ pub fn fresh_database(sqlite_path: &std::path::Path) -> String {
     }
 }
 
+/// A test's own empty database ([`fresh_database`]), dropped with this value: a PostgreSQL
+/// database is dropped even while servers or pools still hold connections to it
+/// (`WITH (FORCE)`, PostgreSQL 13 and later); a SQLite file goes with its temporary folder.
+pub struct TestDatabase {
+    url: String,
+}
+
+impl TestDatabase {
+    /// Creates the database (the SQLite file `sqlite_path` when `TEST_DATABASE_URL` is unset).
+    pub fn new(sqlite_path: &std::path::Path) -> Self {
+        TestDatabase {
+            url: fresh_database(sqlite_path),
+        }
+    }
+
+    /// The database's URL (a file path for SQLite).
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if db::Backend::of(&self.url) != db::Backend::Postgres {
+            return;
+        }
+        let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") else {
+            return;
+        };
+        let name = url::Url::parse(&self.url).expect("a PostgreSQL URL").path()[1..].to_owned();
+        let dropped = diesel::PgConnection::establish(&admin_url)
+            .map_err(|e| e.to_string())
+            .and_then(|mut admin| {
+                diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut admin)
+                    .map_err(|e| e.to_string())
+            });
+        if let Err(error) = dropped {
+            eprintln!("test database {name} not dropped: {error}");
+        }
+    }
+}
+
 impl TestApp {
     /// The path of the running application's signing key.
     pub fn signing_key_path(&self) -> PathBuf {
         self.settings.jwt_key_path()
     }
 
-    /// Runs `work` on a direct database connection (for setting up and inspecting state).
+    /// Runs `work` on a direct database connection (for setting up and inspecting state), drawn
+    /// from the test's one pool.
     pub fn with_db<T>(&self, work: impl FnOnce(&mut DbConnection) -> T) -> T {
-        let pool = db::connect(
-            &self.settings.database_url(),
-            1,
-            std::time::Duration::from_secs(5),
-        )
-        .unwrap();
-        let mut conn = pool.get().unwrap();
+        let mut conn = self
+            .pool
+            .get()
+            .expect("a connection to the test's database");
         work(&mut conn)
     }
 
@@ -355,48 +416,15 @@ impl TestApp {
     }
 }
 
+/// The valid report every test, benchmark and CI script starts from: every optional part
+/// filled (tests/fixtures/valid_report.json).
+pub const VALID_REPORT: &str = include_str!("../fixtures/valid_report.json");
+
 /// A complete, valid report with every optional part filled and a unique `external_id`.
 pub fn valid_report() -> Value {
-    json!({
-        "external_id": format!("case-{}", uuid::Uuid::new_v4().simple()),
-        "service": "Example Social Video",
-        "category": "recruitment",
-        "severity": "high",
-        "suspected_groups": ["cjng", "unknown"],
-        "summary": "Account posted job offers promising high pay for 'security work' with travel to Jalisco.",
-        "detection_method": "automated_detection",
-        "detected_at": "2026-11-20T14:30:00Z",
-        "activity_start": "2026-11-01T00:00:00Z",
-        "activity_end": "2026-11-19T23:00:00-06:00",
-        "languages": ["es-MX", "en"],
-        "locations": [{"country": "MX", "subdivision": "MX-JAL", "place": "Guadalajara"}],
-        "indicators": ["job_advertisement", "payment_offer", "off_platform_contact"],
-        "accounts": [{
-            "platform_account_id": "1234567890",
-            "handle": "@trabajo.seguro.fake",
-            "display_name": "Trabajo Seguro (fake)",
-            "profile_url": "https://video.example.com/@trabajo.seguro.fake",
-            "role": "recruiter",
-            "created_at": "2026-10-01T08:00:00Z",
-            "follower_count": 1520,
-            "action_taken": "suspended",
-            "contact_handles": [{"type": "whatsapp", "value": "+52 33 5555 0100"}]
-        }],
-        "content": [{
-            "content_type": "video",
-            "url": "https://video.example.com/v/abc123",
-            "posted_at": "2026-11-18T20:00:00Z",
-            "text_excerpt": "Se buscan jóvenes para trabajo de seguridad, buena paga",
-            "language": "es",
-            "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
-            "md5": "098f6bcd4621d373cade4e832627b4f6",
-            "account_ref": "1234567890",
-            "preserved": true,
-            "removed": true
-        }],
-        "contact": {"name": "Trust & Safety Desk", "email": "le-response@example.com", "phone": "+1 415 555 0100"},
-        "preservation_reference": "LH-2026-0042"
-    })
+    let mut report: Value = serde_json::from_str(VALID_REPORT).expect("the fixture is JSON");
+    report["external_id"] = json!(format!("case-{}", uuid::Uuid::new_v4().simple()));
+    report
 }
 
 /// The JSON body of `response`, after asserting its status and (for errors) its media type.

@@ -11,6 +11,7 @@ mod enrollment;
 mod erasure;
 mod evidence;
 mod hardening;
+mod harness;
 mod helpers;
 mod layering;
 mod lifecycle;

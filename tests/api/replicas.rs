@@ -17,7 +17,7 @@ use report_portal::domain::organization::{
 use report_portal::store;
 use serde_json::Value;
 
-use crate::helpers::{ServerProcess, expect, fresh_database, valid_report};
+use crate::helpers::{ServerProcess, TestDatabase, expect, valid_report};
 use crate::smtp::{SmtpServer, distinct, unused_port};
 
 /// A server process and its address.
@@ -128,8 +128,9 @@ async fn two_replicas_share_tokens_store_one_report_per_external_id_and_notify_o
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let database_url = fresh_database(&dir.path().join("unused.db"));
-    let keys_database_url = fresh_database(&dir.path().join("unused-keys.db"));
+    let database = TestDatabase::new(&dir.path().join("unused.db"));
+    let keys_database = TestDatabase::new(&dir.path().join("unused-keys.db"));
+    let (database_url, keys_database_url) = (database.url(), keys_database.url());
     let keys = dir.path().join("keys");
     std::fs::create_dir_all(&keys).unwrap();
     let smtp = SmtpServer::start();
@@ -137,8 +138,8 @@ async fn two_replicas_share_tokens_store_one_report_per_external_id_and_notify_o
     let first = start_replica(
         "first",
         dir.path(),
-        &database_url,
-        &keys_database_url,
+        database_url,
+        keys_database_url,
         &keys,
         &smtp.url(),
     )
@@ -146,13 +147,13 @@ async fn two_replicas_share_tokens_store_one_report_per_external_id_and_notify_o
     let second = start_replica(
         "second",
         dir.path(),
-        &database_url,
-        &keys_database_url,
+        database_url,
+        keys_database_url,
         &keys,
         &smtp.url(),
     )
     .await;
-    let pool = db::connect(&database_url, 1, Duration::from_secs(5)).unwrap();
+    let pool = db::connect(database_url, 1, Duration::from_secs(5)).unwrap();
     let credential = live_credential(&mut pool.get().unwrap());
     let client = reqwest::Client::new();
 
