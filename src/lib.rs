@@ -24,3 +24,4 @@ pub mod seed;
 pub mod startup;
 pub mod state;
 pub mod store;
+pub mod webhooks;

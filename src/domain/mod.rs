@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod correlation;
 pub mod evidence;
+pub mod feedback;
 pub mod indicators;
 pub mod lifecycle;
 pub mod notification;
@@ -18,3 +19,4 @@ pub mod storable;
 pub mod submission;
 pub mod taxonomy;
 pub mod user;
+pub mod webhooks;

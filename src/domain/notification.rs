@@ -25,6 +25,9 @@ pub enum NotificationKind {
     NewReport,
     /// A staff account's one-time enrollment link, to its holder only.
     StaffEnrollment,
+    /// An organization's webhook endpoint was disabled after persistent failure, to the
+    /// organization's contact.
+    WebhookDisabled,
 }
 
 /// Where a notification stands.

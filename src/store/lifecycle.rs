@@ -124,6 +124,7 @@ pub fn amend(
             return Ok((external_id, number, received_at, true));
         }
         let (number, received_at) = insert(conn, keys, submitter, &report, body, hasher)?;
+        super::events::record(conn, report_id, super::events::Change::Amended { number })?;
         Ok::<_, ApiError>((external_id, number, received_at, false))
     })?;
     let received_at = received_at.and_utc();
@@ -384,6 +385,11 @@ pub fn retract(
             ReportStatus::Retracted,
             super::stats::Milestones::default(),
         )?;
+        let moved = super::events::Change::Moved {
+            from,
+            to: ReportStatus::Retracted,
+        };
+        super::events::record(conn, report_id, moved)?;
         let actor = Actor {
             id: submitter.client_id.clone(),
             role: Role::Reporter,

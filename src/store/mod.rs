@@ -2,7 +2,9 @@
 
 pub mod audit;
 pub mod correlation;
+pub mod events;
 pub mod evidence;
+pub mod feedback;
 pub mod lifecycle;
 pub mod organizations;
 pub mod outbox;
@@ -12,6 +14,7 @@ pub mod review;
 pub mod sealed;
 pub mod stats;
 pub mod users;
+pub mod webhooks;
 
 /// Runs the main database's and the key store's pending migrations, then seals the free text a
 /// migration set aside ([`sealed::seal_set_aside`]), before anything reads it; answers how many

@@ -129,6 +129,8 @@ pub enum About {
     NewReport(ReportFacts),
     /// A staff account's enrollment link.
     StaffEnrollment(EnrollmentFacts),
+    /// An organization's disabled webhook endpoint.
+    WebhookDisabled(super::webhooks::DisabledFacts),
 }
 
 /// A notification a worker has claimed, with what its message needs.
@@ -150,6 +152,7 @@ impl Claimed {
         match self.about {
             About::NewReport(_) => NotificationKind::NewReport,
             About::StaffEnrollment(_) => NotificationKind::StaffEnrollment,
+            About::WebhookDisabled(_) => NotificationKind::WebhookDisabled,
         }
     }
 }
@@ -231,6 +234,7 @@ pub fn claim(
             .collect::<Result<Vec<_>, ApiError>>()?;
         let mut claimed = with_earlier_matches(conn, reports)?;
         claimed.extend(claim_enrollments(conn, &ids)?);
+        claimed.extend(super::webhooks::disabled_notices(conn, &ids)?);
         claimed.sort_by(|a, b| b.urgent.cmp(&a.urgent).then_with(|| a.id.cmp(&b.id)));
         Ok(claimed)
     })
@@ -302,7 +306,7 @@ fn with_earlier_matches(
         .iter()
         .filter_map(|c| match &c.about {
             About::NewReport(report) => Some(report.id.as_str()),
-            About::StaffEnrollment(_) => None,
+            About::StaffEnrollment(_) | About::WebhookDisabled(_) => None,
         })
         .collect();
     let matches = super::correlation::earlier_matches(conn, &ids)?;

@@ -450,6 +450,9 @@ fn insert(
         })
         .collect();
     insert_rows!(conn, report_events::table, &events)?;
+    for (id, _) in new {
+        super::events::record(conn, id, super::events::Change::Received)?;
+    }
     let entries: Vec<(&str, &[IndexEntry])> = new
         .iter()
         .map(|(id, body)| (id.as_str(), body.indicators.as_slice()))
@@ -696,10 +699,14 @@ pub fn get(
     let body = key.open(&body, &place(&row.0, "body"))?;
     let report = serde_json::from_str(&body).map_err(|e| ApiError::Internal(e.into()))?;
     let amendments = super::lifecycle::amendments(conn, &row.0, &key)?;
+    let receipt = receipt(row, owner.organization_id, signer)?;
+    let feedback = super::feedback::get(conn, &receipt.id)?
+        .filter(|_| receipt.status == SubmitterStatus::Closed);
     Ok(SubmittedReport {
-        receipt: receipt(row, owner.organization_id, signer)?,
+        receipt,
         report,
         amendments,
+        feedback,
     })
 }
 
