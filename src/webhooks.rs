@@ -74,6 +74,31 @@ pub async fn resolve_allowed(
     Ok(allowed)
 }
 
+/// Checks at registration that every address `host` resolves to now is one an endpoint of
+/// `mode` may reach (a name with one private address among public ones is refused whole).
+pub async fn resolve_all_allowed(
+    host: &str,
+    port: u16,
+    mode: CredentialMode,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let resolved: Vec<SocketAddr> = match host.parse::<IpAddr>() {
+        Ok(ip) => vec![SocketAddr::new(ip, port)],
+        Err(_) => tokio::net::lookup_host((host, port))
+            .await
+            .map_err(|e| format!("{host} cannot be resolved: {e}"))?
+            .collect(),
+    };
+    match resolved.iter().find(|a| !address_allowed(a.ip(), mode)) {
+        Some(refused) => Err(format!(
+            "{host} resolves to {}, an address webhooks may not reach (private, loopback, link-local or reserved)",
+            refused.ip()
+        )
+        .into()),
+        None if resolved.is_empty() => Err(format!("{host} has no address").into()),
+        None => Ok(()),
+    }
+}
+
 /// The HTTP client of endpoints of `mode`.
 fn client(mode: CredentialMode, timeout: Duration) -> anyhow::Result<reqwest::Client> {
     Ok(reqwest::Client::builder()

@@ -209,7 +209,19 @@ pub fn feed(
         .iter()
         .map(|payload| serde_json::from_str(payload).map_err(|e| ApiError::Internal(e.into())))
         .collect::<Result<Vec<Event>, _>>()?;
-    Ok(Paginated::from_overfetch(items, page, |e| &e.id))
+    let mut paginated = Paginated::from_overfetch(items, page, |e| &e.id);
+    if paginated.next_cursor.is_none() {
+        // The feed goes on: the last page still says where to poll from.
+        let last = paginated.items.last().map(|e| e.id.as_str());
+        paginated.next_cursor = last.or(page.after.as_deref()).map(cursor_of);
+    }
+    Ok(paginated)
+}
+
+/// The cursor that continues after the event `id`.
+fn cursor_of(id: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(id)
 }
 
 /// Deletes up to `limit` events created before `before`, with their deliveries, in one
