@@ -100,7 +100,11 @@ async fn measure() -> anyhow::Result<()> {
         .json(&json!({"url": receiver.url(), "event_types": ["report.received"]}))
         .send()
         .await?;
-    anyhow::ensure!(endpoint.status() == 201, "registration: {}", endpoint.status());
+    anyhow::ensure!(
+        endpoint.status() == 201,
+        "registration: {}",
+        endpoint.status()
+    );
 
     let submitters = (0..concurrency).map(|submitter| {
         let (client, address, token) = (client.clone(), address.clone(), token.clone());
@@ -131,7 +135,9 @@ async fn measure() -> anyhow::Result<()> {
     }
     let mut latencies: Vec<f64> = first
         .values()
-        .map(|(committed, at)| (*at - *committed).num_microseconds().unwrap_or(i64::MAX) as f64 / 1000.0)
+        .map(|(committed, at)| {
+            (*at - *committed).num_microseconds().unwrap_or(i64::MAX) as f64 / 1000.0
+        })
         .collect();
     latencies.sort_by(f64::total_cmp);
     let percentile = |p: f64| latencies[((latencies.len() - 1) as f64 * p).round() as usize];

@@ -21,11 +21,11 @@ use crate::config::Settings;
 use crate::db::background;
 use crate::error::ApiError;
 use crate::mail::worker::Worker;
-use crate::webhooks::Deliverer;
 use crate::openapi::ApiDoc;
 use crate::routes;
 use crate::state::AppState;
 use crate::store::{self, audit, stats};
+use crate::webhooks::Deliverer;
 
 /// How long requests in flight may take to finish once the server is told to stop; the process
 /// exits within about this long after SIGTERM, well inside the usual 30 s grace periods.
@@ -72,7 +72,9 @@ impl Application {
         actix_web::rt::spawn(background::task(seal_audit_log(state.clone())));
         actix_web::rt::spawn(background::task(compact_statistics(state.clone())));
         actix_web::rt::spawn(background::task(prune_sign_in_limits(state.clone())));
-        actix_web::rt::spawn(background::task(crate::webhooks::prune_events(state.clone())));
+        actix_web::rt::spawn(background::task(crate::webhooks::prune_events(
+            state.clone(),
+        )));
         let webhook_deliverer = match state.settings.webhook_worker {
             true => Some(Deliverer::new(
                 state.pool.clone(),

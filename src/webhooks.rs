@@ -107,7 +107,10 @@ fn client(mode: CredentialMode, timeout: Duration) -> anyhow::Result<reqwest::Cl
         .timeout(timeout)
         .connect_timeout(timeout.min(Duration::from_secs(5)))
         .dns_resolver(Arc::new(CheckedResolver { mode }))
-        .user_agent(concat!("report-portal-webhooks/", env!("CARGO_PKG_VERSION")))
+        .user_agent(concat!(
+            "report-portal-webhooks/",
+            env!("CARGO_PKG_VERSION")
+        ))
         .pool_max_idle_per_host(2)
         .build()?)
 }
@@ -155,10 +158,8 @@ impl Deliverer {
         work: impl FnOnce(&Self, &mut db::DbConnection) -> Result<T, ApiError> + Send + 'static,
     ) -> Result<T, ApiError> {
         let this = self.clone();
-        web::block(move || {
-            db::background::run(true, || work(&this, &mut *this.pool.get()?))
-        })
-        .await?
+        web::block(move || db::background::run(true, || work(&this, &mut *this.pool.get()?)))
+            .await?
     }
 
     /// Delivers until `stop` turns true: claims due deliveries, sends them at once, records the
@@ -185,7 +186,10 @@ impl Deliverer {
                 }
             }
         }
-        if let Err(error) = this.db(|this, conn| webhooks::release(conn, &this.worker)).await {
+        if let Err(error) = this
+            .db(|this, conn| webhooks::release(conn, &this.worker))
+            .await
+        {
             tracing::warn!(%error, "could not give back claimed webhook deliveries");
         }
     }
@@ -252,7 +256,11 @@ impl Deliverer {
             },
             Ok(answer) => {
                 let status = answer.status().as_u16();
-                self.failed(delivery, Some(status), format!("the endpoint answered {status}"))
+                self.failed(
+                    delivery,
+                    Some(status),
+                    format!("the endpoint answered {status}"),
+                )
             }
             Err(error) => self.failed(delivery, None, describe(&error)),
         }

@@ -215,9 +215,12 @@ pub fn check_url(url: &str, mode: CredentialMode) -> Result<(String, u16), ApiEr
         .ok_or_else(|| refuse("must name a port"))?;
     if parsed.scheme() == "http" {
         // Plain http only to this machine, for a test-mode receiver.
-        let loopback = host == "localhost" || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
+        let loopback =
+            host == "localhost" || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
         if !loopback {
-            return Err(refuse("must use https (http is allowed to a loopback address only)"));
+            return Err(refuse(
+                "must use https (http is allowed to a loopback address only)",
+            ));
         }
     }
     Ok((host, port))
@@ -274,7 +277,11 @@ fn is_public(ip: IpAddr) -> bool {
 pub fn check_event_types(types: &[EventType]) -> Result<(), ApiError> {
     let mut errors = Vec::new();
     if types.is_empty() {
-        errors.push(FieldError::new("/event_types", "length", "must name at least one event type"));
+        errors.push(FieldError::new(
+            "/event_types",
+            "length",
+            "must name at least one event type",
+        ));
     }
     for (index, kind) in types.iter().enumerate() {
         if types[..index].contains(kind) {
@@ -285,7 +292,11 @@ pub fn check_event_types(types: &[EventType]) -> Result<(), ApiError> {
             ));
         }
     }
-    if errors.is_empty() { Ok(()) } else { Err(ApiError::Invalid(errors)) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Invalid(errors))
+    }
 }
 
 /// A new signing secret: `whsec_` and 32 random bytes in base64.
@@ -306,7 +317,10 @@ pub fn sign(secret: &str, id: &str, timestamp: i64, body: &[u8]) -> Result<Strin
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("signing key: {e}")))?;
     mac.update(format!("{id}.{timestamp}.").as_bytes());
     mac.update(body);
-    Ok(format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes())))
+    Ok(format!(
+        "v1,{}",
+        STANDARD.encode(mac.finalize().into_bytes())
+    ))
 }
 
 #[cfg(test)]
@@ -329,11 +343,24 @@ mod tests {
     fn private_link_local_and_metadata_addresses_are_refused() {
         use CredentialMode::{Live, Test};
         for refused in [
-            "10.0.0.1", "172.16.5.4", "192.168.1.1", "169.254.169.254", "127.0.0.1", "0.0.0.0",
-            "100.64.0.1", "::1", "fe80::1", "fd00::1", "::ffff:10.0.0.1", "::ffff:127.0.0.1",
+            "10.0.0.1",
+            "172.16.5.4",
+            "192.168.1.1",
+            "169.254.169.254",
+            "127.0.0.1",
+            "0.0.0.0",
+            "100.64.0.1",
+            "::1",
+            "fe80::1",
+            "fd00::1",
+            "::ffff:10.0.0.1",
+            "::ffff:127.0.0.1",
             "224.0.0.1",
         ] {
-            assert!(!address_allowed(refused.parse().unwrap(), Live), "{refused}");
+            assert!(
+                !address_allowed(refused.parse().unwrap(), Live),
+                "{refused}"
+            );
         }
         assert!(address_allowed("93.184.216.34".parse().unwrap(), Live));
         assert!(address_allowed("2606:2800:220:1::1".parse().unwrap(), Live));

@@ -161,7 +161,12 @@ impl Composer {
                     ("reason", one_line(notice.reason.as_deref().unwrap_or(""))),
                     ("public_url", self.public_url.clone()),
                 ];
-                (subject, values, WEBHOOK_DISABLED_TEXT, WEBHOOK_DISABLED_HTML)
+                (
+                    subject,
+                    values,
+                    WEBHOOK_DISABLED_TEXT,
+                    WEBHOOK_DISABLED_HTML,
+                )
             }
         };
         let values: Vec<(&str, String)> = values

@@ -345,7 +345,9 @@ pub async fn feedback_summary(
         return Err(ApiError::BadRequest("from must be before to".into()));
     }
     if to - from > chrono::Duration::days(366) {
-        return Err(ApiError::BadRequest("the period may span at most 366 days".into()));
+        return Err(ApiError::BadRequest(
+            "the period may span at most 366 days".into(),
+        ));
     }
     let summary = state
         .db(move |conn| feedback::summary(conn, owner(&reporter), from, to))

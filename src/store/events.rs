@@ -227,7 +227,11 @@ fn cursor_of(id: &str) -> String {
 /// Deletes up to `limit` events created before `before`, with their deliveries, in one
 /// transaction; answers how many events went. Deliveries still pending then are dropped too:
 /// an event older than the feed's period is no longer worth sending.
-pub fn prune(conn: &mut DbConnection, before: DateTime<Utc>, limit: i64) -> Result<usize, ApiError> {
+pub fn prune(
+    conn: &mut DbConnection,
+    before: DateTime<Utc>,
+    limit: i64,
+) -> Result<usize, ApiError> {
     let before: NaiveDateTime = before.naive_utc();
     crate::db::portable::write_transaction(conn, |conn| {
         let ids: Vec<String> = events::table

@@ -10,13 +10,19 @@ use super::events::{self, Change};
 use super::organizations::parse;
 use crate::db::DbConnection;
 use crate::db::schema::{report_feedback, reports};
-use crate::domain::feedback::{Feedback, FeedbackReason, FeedbackSummary, ReasonCount, ReportFeedback, median};
+use crate::domain::feedback::{
+    Feedback, FeedbackReason, FeedbackSummary, ReasonCount, ReportFeedback, median,
+};
 use crate::error::ApiError;
 use crate::store::events::Owner;
 
 /// Records `feedback` on report `report_id` (inside the caller's transaction, which closes it),
 /// replacing any earlier feedback (a report reopened and closed again), and its event.
-pub fn record(conn: &mut DbConnection, report_id: &str, feedback: &Feedback) -> Result<(), ApiError> {
+pub fn record(
+    conn: &mut DbConnection,
+    report_id: &str,
+    feedback: &Feedback,
+) -> Result<(), ApiError> {
     diesel::delete(report_feedback::table.find(report_id)).execute(conn)?;
     diesel::insert_into(report_feedback::table)
         .values((
@@ -76,7 +82,12 @@ pub fn summary(
             report_feedback::actionable.nullable(),
             report_feedback::reason.nullable(),
         ))
-        .load::<(NaiveDateTime, Option<NaiveDateTime>, Option<bool>, Option<String>)>(conn)?;
+        .load::<(
+            NaiveDateTime,
+            Option<NaiveDateTime>,
+            Option<bool>,
+            Option<String>,
+        )>(conn)?;
     let mut waits = Vec::new();
     let (mut with_feedback, mut actionable) = (0, 0);
     let mut reasons: HashMap<FeedbackReason, i64> = HashMap::new();
@@ -96,7 +107,11 @@ pub fn summary(
         .into_iter()
         .map(|(reason, count)| ReasonCount { reason, count })
         .collect();
-    top_reasons.sort_by(|a, b| b.count.cmp(&a.count).then(a.reason.as_ref().cmp(b.reason.as_ref())));
+    top_reasons.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then(a.reason.as_ref().cmp(b.reason.as_ref()))
+    });
     top_reasons.truncate(5);
     let reports_sent = rows.len() as i64;
     Ok(FeedbackSummary {

@@ -107,7 +107,9 @@ pub fn register(
             .get_result(conn)?;
         if existing >= limit {
             return Err(ApiError::Conflict {
-                detail: format!("the organization has {existing} webhook endpoints, the most allowed; remove one first"),
+                detail: format!(
+                    "the organization has {existing} webhook endpoints, the most allowed; remove one first"
+                ),
                 existing_id: None,
             });
         }
@@ -300,9 +302,7 @@ pub fn retry(
         let of_endpoint = webhook_deliveries::table
             .filter(webhook_deliveries::id.eq(delivery_id))
             .filter(webhook_deliveries::endpoint_id.eq(endpoint_id));
-        let status: String = of_endpoint
-            .select(webhook_deliveries::status)
-            .first(conn)?;
+        let status: String = of_endpoint.select(webhook_deliveries::status).first(conn)?;
         if status == DeliveryStatus::Pending.as_ref() {
             return Err(ApiError::Conflict {
                 detail: "the delivery is pending already".into(),
@@ -419,7 +419,11 @@ pub fn claim(
                             .field(webhook_deliveries::status)
                             .eq(DeliveryStatus::Pending.as_ref()),
                     )
-                    .filter(earlier.field(webhook_deliveries::id).lt(webhook_deliveries::id)),
+                    .filter(
+                        earlier
+                            .field(webhook_deliveries::id)
+                            .lt(webhook_deliveries::id),
+                    ),
             )))
             .order(webhook_deliveries::id.asc())
             .limit(limit)
@@ -459,7 +463,18 @@ pub fn claim(
     let data_keys = keys.fetch(&key_ids)?;
     rows.into_iter()
         .map(
-            |(id, endpoint_id, mode, url, key_id, sealed, event_id, payload, attempts, created_at)| {
+            |(
+                id,
+                endpoint_id,
+                mode,
+                url,
+                key_id,
+                sealed,
+                event_id,
+                payload,
+                attempts,
+                created_at,
+            )| {
                 let key = data_keys.get(&key_id).ok_or_else(|| {
                     ApiError::Internal(anyhow::anyhow!("the endpoint's secret key is gone"))
                 })?;

@@ -62,7 +62,9 @@ impl Receiver {
         let thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
                 let server = HttpServer::new(move || {
-                    App::new().app_data(data.clone()).default_service(web::to(record))
+                    App::new()
+                        .app_data(data.clone())
+                        .default_service(web::to(record))
                 })
                 .workers(1)
                 .disable_signals()

@@ -33,7 +33,12 @@ const ALL: [&str; 6] = [
 /// Registers `url` for every event type as `reporter`; answers the endpoint with its secret.
 async fn register(app: &TestApp, reporter: &TestReporter, url: &str) -> Value {
     let body = json!({"url": url, "event_types": ALL});
-    expect(app.post_json("/api/v1/webhooks", &reporter.token, &body).await, 201).await
+    expect(
+        app.post_json("/api/v1/webhooks", &reporter.token, &body)
+            .await,
+        201,
+    )
+    .await
 }
 
 /// Checks `received`'s signature with the official library, as a platform would.
@@ -54,14 +59,24 @@ async fn deliveries_are_signed_in_order_and_carry_ids_and_statuses_only() {
     assert!(secret.starts_with("whsec_"));
     // The secret is shown once: never again.
     let id = endpoint["id"].as_str().unwrap();
-    let shown = expect(app.get(&format!("/api/v1/webhooks/{id}"), &reporter.token).await, 200).await;
+    let shown = expect(
+        app.get(&format!("/api/v1/webhooks/{id}"), &reporter.token)
+            .await,
+        200,
+    )
+    .await;
     assert!(shown.get("secret").is_none());
 
     let report = valid_report();
     let receipt = app.submit(&reporter.token, &report).await;
     let report_id = receipt["id"].as_str().unwrap();
     let analyst = app.staff_token(Role::Analyst).await;
-    app.move_report(&analyst, report_id, json!({"to": "in_review", "reason": "looking"})).await;
+    app.move_report(
+        &analyst,
+        report_id,
+        json!({"to": "in_review", "reason": "looking"}),
+    )
+    .await;
     app.move_report(&analyst, report_id, json!({"to": "referred", "reason": "HSI", "referral": {"agency": "HSI", "reference": "REF-1"}})).await;
     app.move_report(
         &analyst,
@@ -80,7 +95,12 @@ async fn deliveries_are_signed_in_order_and_carry_ids_and_statuses_only() {
     let bodies: Vec<Value> = received.iter().map(Received::json).collect();
     let kinds: Vec<(&str, &str)> = bodies
         .iter()
-        .map(|b| (b["type"].as_str().unwrap(), b["data"]["status"].as_str().unwrap()))
+        .map(|b| {
+            (
+                b["type"].as_str().unwrap(),
+                b["data"]["status"].as_str().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         kinds,
@@ -100,19 +120,43 @@ async fn deliveries_are_signed_in_order_and_carry_ids_and_statuses_only() {
         assert_eq!(delivery.header("webhook-id"), body["id"].as_str().unwrap());
         // No content: nothing of what the report says, and never the referral.
         let text = String::from_utf8(delivery.body.clone()).unwrap();
-        for secret_text in ["Jalisco", "le-response@example.com", "+52 33", "HSI", "REF-1", "referred"] {
+        for secret_text in [
+            "Jalisco",
+            "le-response@example.com",
+            "+52 33",
+            "HSI",
+            "REF-1",
+            "referred",
+        ] {
             assert!(!text.contains(secret_text), "{secret_text} in {text}");
         }
     }
     // The submitter sees the feedback on its report.
-    let own = expect(app.get(&format!("/api/v1/reports/{report_id}"), &reporter.token).await, 200).await;
+    let own = expect(
+        app.get(&format!("/api/v1/reports/{report_id}"), &reporter.token)
+            .await,
+        200,
+    )
+    .await;
     assert_eq!(own["feedback"]["actionable"], false);
     assert_eq!(own["feedback"]["reason"], "insufficient_information");
     // The deliveries list shows each with its status code.
-    let listed = expect(app.get(&format!("/api/v1/webhooks/{id}/deliveries"), &reporter.token).await, 200).await;
+    let listed = expect(
+        app.get(
+            &format!("/api/v1/webhooks/{id}/deliveries"),
+            &reporter.token,
+        )
+        .await,
+        200,
+    )
+    .await;
     let items = listed["items"].as_array().unwrap();
     assert_eq!(items.len(), 4);
-    assert!(items.iter().all(|d| d["status"] == "delivered" && d["last_status_code"] == 204));
+    assert!(
+        items
+            .iter()
+            .all(|d| d["status"] == "delivered" && d["last_status_code"] == 204)
+    );
     // The feed holds the same events with the same bodies.
     let feed = expect(app.get("/api/v1/events", &reporter.token).await, 200).await;
     assert_eq!(feed["items"].as_array().unwrap(), &bodies);
@@ -137,14 +181,28 @@ async fn a_delivery_is_retried_while_the_receiver_is_down_with_the_same_webhook_
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert_eq!(failed["status"], "pending", "{failed}");
-    assert!(failed["last_error"].as_str().unwrap().contains("connect"), "{failed}");
+    assert!(
+        failed["last_error"].as_str().unwrap().contains("connect"),
+        "{failed}"
+    );
     // A pending delivery is queued already: no retry.
-    let retry = format!("/api/v1/webhooks/{id}/deliveries/{}/retry", failed["id"].as_str().unwrap());
-    expect(app.send(Method::POST, &retry, Some(&reporter.token), None).await, 409).await;
+    let retry = format!(
+        "/api/v1/webhooks/{id}/deliveries/{}/retry",
+        failed["id"].as_str().unwrap()
+    );
+    expect(
+        app.send(Method::POST, &retry, Some(&reporter.token), None)
+            .await,
+        409,
+    )
+    .await;
     let receiver = Receiver::start_on(port);
     let received = receiver.wait_for(1, 10).await;
     verify(endpoint["secret"].as_str().unwrap(), &received[0]);
-    assert_eq!(received[0].header("webhook-id"), failed["event_id"].as_str().unwrap());
+    assert_eq!(
+        received[0].header("webhook-id"),
+        failed["event_id"].as_str().unwrap()
+    );
     let failed_at: chrono::DateTime<chrono::Utc> =
         failed["last_attempt_at"].as_str().unwrap().parse().unwrap();
     assert!(received[0].at > failed_at, "retried after the failure");
@@ -176,7 +234,12 @@ async fn persistent_failure_disables_the_endpoint_tells_the_organization_and_a_r
     receiver.wait_for(4, 20).await;
     let mut shown = Value::Null;
     for _ in 0..100 {
-        shown = expect(app.get(&format!("/api/v1/webhooks/{id}"), &reporter.token).await, 200).await;
+        shown = expect(
+            app.get(&format!("/api/v1/webhooks/{id}"), &reporter.token)
+                .await,
+            200,
+        )
+        .await;
         if shown["status"] == "disabled" {
             break;
         }
@@ -184,7 +247,15 @@ async fn persistent_failure_disables_the_endpoint_tells_the_organization_and_a_r
     }
     assert_eq!(shown["status"], "disabled", "{shown}");
     assert!(shown["disabled_reason"].as_str().unwrap().contains("500"));
-    let deliveries = expect(app.get(&format!("/api/v1/webhooks/{id}/deliveries"), &reporter.token).await, 200).await;
+    let deliveries = expect(
+        app.get(
+            &format!("/api/v1/webhooks/{id}/deliveries"),
+            &reporter.token,
+        )
+        .await,
+        200,
+    )
+    .await;
     let delivery = deliveries["items"][0].clone();
     assert_eq!(delivery["status"], "failed");
     assert_eq!(delivery["attempts"], 4);
@@ -207,22 +278,53 @@ async fn persistent_failure_disables_the_endpoint_tells_the_organization_and_a_r
     }
     assert!(told, "no e-mail to the organization");
     // While disabled, nothing is sent and a test event is refused.
-    let test = app.send(Method::POST, &format!("/api/v1/webhooks/{id}/test"), Some(&reporter.token), None).await;
+    let test = app
+        .send(
+            Method::POST,
+            &format!("/api/v1/webhooks/{id}/test"),
+            Some(&reporter.token),
+            None,
+        )
+        .await;
     expect(test, 409).await;
     // Fixed: a retry enables the endpoint and delivers with the same webhook-id.
     receiver.answer(200);
-    let retry = format!("/api/v1/webhooks/{id}/deliveries/{}/retry", delivery["id"].as_str().unwrap());
-    let retried = expect(app.send(Method::POST, &retry, Some(&reporter.token), None).await, 200).await;
+    let retry = format!(
+        "/api/v1/webhooks/{id}/deliveries/{}/retry",
+        delivery["id"].as_str().unwrap()
+    );
+    let retried = expect(
+        app.send(Method::POST, &retry, Some(&reporter.token), None)
+            .await,
+        200,
+    )
+    .await;
     assert_eq!(retried["status"], "pending");
     let received = receiver.wait_for(5, 10).await;
     verify(endpoint["secret"].as_str().unwrap(), &received[4]);
-    assert_eq!(received[4].header("webhook-id"), received[0].header("webhook-id"));
-    let shown = expect(app.get(&format!("/api/v1/webhooks/{id}"), &reporter.token).await, 200).await;
+    assert_eq!(
+        received[4].header("webhook-id"),
+        received[0].header("webhook-id")
+    );
+    let shown = expect(
+        app.get(&format!("/api/v1/webhooks/{id}"), &reporter.token)
+            .await,
+        200,
+    )
+    .await;
     assert_eq!(shown["status"], "active");
     // A delivered one can be sent again (the receiver dedupes by webhook-id).
-    expect(app.send(Method::POST, &retry, Some(&reporter.token), None).await, 200).await;
+    expect(
+        app.send(Method::POST, &retry, Some(&reporter.token), None)
+            .await,
+        200,
+    )
+    .await;
     let received = receiver.wait_for(6, 10).await;
-    assert_eq!(received[5].header("webhook-id"), received[0].header("webhook-id"));
+    assert_eq!(
+        received[5].header("webhook-id"),
+        received[0].header("webhook-id")
+    );
 }
 
 #[actix_web::test]
@@ -232,7 +334,14 @@ async fn a_test_event_is_delivered_signed_and_stays_out_of_the_feed() {
     let reporter = app.reporter(CredentialMode::Test).await;
     let endpoint = register(&app, &reporter, &receiver.url()).await;
     let id = endpoint["id"].as_str().unwrap();
-    let sent = app.send(Method::POST, &format!("/api/v1/webhooks/{id}/test"), Some(&reporter.token), None).await;
+    let sent = app
+        .send(
+            Method::POST,
+            &format!("/api/v1/webhooks/{id}/test"),
+            Some(&reporter.token),
+            None,
+        )
+        .await;
     let event = expect(sent, 202).await;
     let received = receiver.wait_for(1, 10).await;
     verify(endpoint["secret"].as_str().unwrap(), &received[0]);
@@ -261,18 +370,34 @@ async fn live_endpoints_must_use_https_to_public_addresses() {
     ];
     for (url, code) in refused {
         let body = json!({"url": url, "event_types": ["report.received"]});
-        let problem = expect(app.post_json("/api/v1/webhooks", &live.token, &body).await, 422).await;
+        let problem = expect(
+            app.post_json("/api/v1/webhooks", &live.token, &body).await,
+            422,
+        )
+        .await;
         assert_eq!(problem["errors"][0]["pointer"], "/url", "{url}: {problem}");
         assert_eq!(problem["errors"][0]["code"], code, "{url}: {problem}");
     }
     // In test mode loopback http is allowed, other private addresses are not.
     let test = app.reporter(CredentialMode::Test).await;
-    for url in ["http://10.1.2.3/x", "https://10.1.2.3/x", "https://169.254.169.254/x"] {
+    for url in [
+        "http://10.1.2.3/x",
+        "https://10.1.2.3/x",
+        "https://169.254.169.254/x",
+    ] {
         let body = json!({"url": url, "event_types": ["report.received"]});
-        expect(app.post_json("/api/v1/webhooks", &test.token, &body).await, 422).await;
+        expect(
+            app.post_json("/api/v1/webhooks", &test.token, &body).await,
+            422,
+        )
+        .await;
     }
     let body = json!({"url": "http://127.0.0.1:9/x", "event_types": []});
-    let problem = expect(app.post_json("/api/v1/webhooks", &test.token, &body).await, 422).await;
+    let problem = expect(
+        app.post_json("/api/v1/webhooks", &test.token, &body).await,
+        422,
+    )
+    .await;
     assert_eq!(problem["errors"][0]["pointer"], "/event_types");
 }
 
@@ -303,7 +428,10 @@ async fn a_live_endpoint_that_reaches_a_loopback_address_is_refused_at_delivery(
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert!(
-        delivery["last_error"].as_str().unwrap().contains("may not reach"),
+        delivery["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("may not reach"),
         "{delivery}"
     );
     assert!(receiver.received().is_empty());
@@ -321,14 +449,22 @@ async fn endpoints_and_events_are_the_organizations_own_in_its_mode() {
     let other = app.reporter(CredentialMode::Test).await;
     let live = app.create_credential(&owner.organization_id, CredentialMode::Live);
     let same_org_live = app.token_for(&live).await;
-    let deliveries = expect(app.get(&format!("/api/v1/webhooks/{id}/deliveries"), &owner.token).await, 200).await;
+    let deliveries = expect(
+        app.get(&format!("/api/v1/webhooks/{id}/deliveries"), &owner.token)
+            .await,
+        200,
+    )
+    .await;
     let delivery_id = deliveries["items"][0]["id"].as_str().unwrap().to_owned();
     for token in [&other.token, &same_org_live] {
         for (method, path) in [
             (Method::GET, format!("/api/v1/webhooks/{id}")),
             (Method::GET, format!("/api/v1/webhooks/{id}/deliveries")),
             (Method::POST, format!("/api/v1/webhooks/{id}/test")),
-            (Method::POST, format!("/api/v1/webhooks/{id}/deliveries/{delivery_id}/retry")),
+            (
+                Method::POST,
+                format!("/api/v1/webhooks/{id}/deliveries/{delivery_id}/retry"),
+            ),
             (Method::DELETE, format!("/api/v1/webhooks/{id}")),
         ] {
             expect(app.send(method, &path, Some(token), None).await, 404).await;
@@ -341,7 +477,10 @@ async fn endpoints_and_events_are_the_organizations_own_in_its_mode() {
     // Staff cannot use the reporter's endpoints; an admin registers for an organization.
     let admin = app.staff_token(Role::Admin).await;
     expect(app.get("/api/v1/webhooks", &admin).await, 403).await;
-    let path = format!("/api/v1/admin/organizations/{}/webhooks", other.organization_id);
+    let path = format!(
+        "/api/v1/admin/organizations/{}/webhooks",
+        other.organization_id
+    );
     let body = json!({"mode": "test", "url": receiver.url(), "event_types": ["report.received"]});
     let registered = expect(app.post_json(&path, &admin, &body).await, 201).await;
     assert!(registered["secret"].as_str().unwrap().starts_with("whsec_"));
@@ -355,9 +494,21 @@ async fn endpoints_and_events_are_the_organizations_own_in_its_mode() {
     verify(registered["secret"].as_str().unwrap(), &all[1]);
     assert_eq!(delivery.len(), 1);
     // Removal, audited.
-    let removed = app.send(Method::DELETE, &format!("/api/v1/webhooks/{id}"), Some(&owner.token), None).await;
+    let removed = app
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/webhooks/{id}"),
+            Some(&owner.token),
+            None,
+        )
+        .await;
     expect(removed, 204).await;
-    expect(app.get(&format!("/api/v1/webhooks/{id}"), &owner.token).await, 404).await;
+    expect(
+        app.get(&format!("/api/v1/webhooks/{id}"), &owner.token)
+            .await,
+        404,
+    )
+    .await;
     let auditor = app.staff_token(Role::Auditor).await;
     let actions: HashSet<String> = app
         .audit_events(&auditor, "")
@@ -365,7 +516,10 @@ async fn endpoints_and_events_are_the_organizations_own_in_its_mode() {
         .iter()
         .filter_map(|e| e["action"].as_str().map(str::to_owned))
         .collect();
-    assert!(actions.contains("webhook.register") && actions.contains("webhook.remove"), "{actions:?}");
+    assert!(
+        actions.contains("webhook.register") && actions.contains("webhook.remove"),
+        "{actions:?}"
+    );
 }
 
 #[actix_web::test]
@@ -376,7 +530,12 @@ async fn an_organization_has_at_most_the_configured_number_of_endpoints() {
         register(&app, &reporter, "http://127.0.0.1:9/hooks").await;
     }
     let body = json!({"url": "http://127.0.0.1:9/hooks", "event_types": ALL});
-    expect(app.post_json("/api/v1/webhooks", &reporter.token, &body).await, 409).await;
+    expect(
+        app.post_json("/api/v1/webhooks", &reporter.token, &body)
+            .await,
+        409,
+    )
+    .await;
 }
 
 #[actix_web::test]
@@ -390,7 +549,12 @@ async fn the_feed_pages_by_cursor_and_goes_on_from_the_last_one() {
     let mut seen = Vec::new();
     let mut cursor = String::new();
     loop {
-        let page = expect(app.get(&format!("/api/v1/events?limit=2{cursor}"), &reporter.token).await, 200).await;
+        let page = expect(
+            app.get(&format!("/api/v1/events?limit=2{cursor}"), &reporter.token)
+                .await,
+            200,
+        )
+        .await;
         let items = page["items"].as_array().unwrap();
         seen.extend(items.iter().map(|e| e["data"]["report_id"].clone()));
         cursor = format!("&cursor={}", page["next_cursor"].as_str().unwrap());
@@ -401,10 +565,23 @@ async fn the_feed_pages_by_cursor_and_goes_on_from_the_last_one() {
     assert_eq!(seen, ids);
     // Later events come after the last cursor.
     let later = app.submit(&reporter.token, &valid_report()).await;
-    let page = expect(app.get(&format!("/api/v1/events?limit=2{cursor}"), &reporter.token).await, 200).await;
+    let page = expect(
+        app.get(&format!("/api/v1/events?limit=2{cursor}"), &reporter.token)
+            .await,
+        200,
+    )
+    .await;
     assert_eq!(page["items"][0]["data"]["report_id"], later["id"]);
-    expect(app.get("/api/v1/events?cursor=%%%", &reporter.token).await, 400).await;
-    expect(app.get("/api/v1/events?limit=0", &reporter.token).await, 400).await;
+    expect(
+        app.get("/api/v1/events?cursor=%%%", &reporter.token).await,
+        400,
+    )
+    .await;
+    expect(
+        app.get("/api/v1/events?limit=0", &reporter.token).await,
+        400,
+    )
+    .await;
 }
 
 #[actix_web::test]
@@ -414,17 +591,32 @@ async fn the_feedback_summary_gives_the_organizations_own_figures() {
     let analyst = app.staff_token(Role::Analyst).await;
     let mut ids = Vec::new();
     for _ in 0..4 {
-        ids.push(app.submit(&reporter.token, &valid_report()).await["id"].as_str().unwrap().to_owned());
+        ids.push(
+            app.submit(&reporter.token, &valid_report()).await["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
     }
     for id in &ids[..3] {
-        app.move_report(&analyst, id, json!({"to": "in_review", "reason": "looking"})).await;
+        app.move_report(
+            &analyst,
+            id,
+            json!({"to": "in_review", "reason": "looking"}),
+        )
+        .await;
     }
     let close = |actionable: bool, reason: Option<&str>| {
         json!({"to": "closed", "reason": "done", "resolution": "no_action",
                "feedback": {"actionable": actionable, "reason": reason}})
     };
     app.move_report(&analyst, &ids[0], close(true, None)).await;
-    app.move_report(&analyst, &ids[1], close(false, Some("insufficient_information"))).await;
+    app.move_report(
+        &analyst,
+        &ids[1],
+        close(false, Some("insufficient_information")),
+    )
+    .await;
     // Feedback only when closing.
     let path = format!("/api/v1/review/reports/{}/transitions", ids[2]);
     let body = json!({"to": "escalated", "reason": "up", "feedback": {"actionable": true}});
@@ -433,23 +625,43 @@ async fn the_feedback_summary_gives_the_organizations_own_figures() {
     let bad = json!({"to": "closed", "reason": "x", "resolution": "no_action", "feedback": {"actionable": false, "reason": "whatever"}});
     expect(app.post_json(&path, &analyst, &bad).await, 422).await;
 
-    let summary = expect(app.get("/api/v1/feedback/summary", &reporter.token).await, 200).await;
+    let summary = expect(
+        app.get("/api/v1/feedback/summary", &reporter.token).await,
+        200,
+    )
+    .await;
     assert_eq!(summary["reports_sent"], 4);
     assert_eq!(summary["acknowledged"], 3);
     assert_eq!(summary["with_feedback"], 2);
     assert_eq!(summary["actionable_share"], 0.5);
     assert!(summary["median_seconds_to_first_review"].as_i64().is_some());
-    assert_eq!(summary["top_reasons"], json!([{"reason": "insufficient_information", "count": 1}]));
-    assert!(summary["advice"].as_str().unwrap().contains("insufficient information"));
+    assert_eq!(
+        summary["top_reasons"],
+        json!([{"reason": "insufficient_information", "count": 1}])
+    );
+    assert!(
+        summary["advice"]
+            .as_str()
+            .unwrap()
+            .contains("insufficient information")
+    );
     // Another organization sees only its own (none); a period before the reports is empty.
     let other = app.reporter(CredentialMode::Test).await;
     let theirs = expect(app.get("/api/v1/feedback/summary", &other.token).await, 200).await;
     assert_eq!(theirs["reports_sent"], 0);
     let past = "/api/v1/feedback/summary?from=2020-01-01T00:00:00Z&to=2020-02-01T00:00:00Z";
-    assert_eq!(expect(app.get(past, &reporter.token).await, 200).await["reports_sent"], 0);
+    assert_eq!(
+        expect(app.get(past, &reporter.token).await, 200).await["reports_sent"],
+        0
+    );
     let backwards = "/api/v1/feedback/summary?from=2020-02-01T00:00:00Z&to=2020-01-01T00:00:00Z";
     expect(app.get(backwards, &reporter.token).await, 400).await;
     // The reason codes are in the taxonomy.
     let taxonomy = expect(app.get("/api/v1/taxonomy", &reporter.token).await, 200).await;
-    assert!(taxonomy["feedback_reasons"].as_array().unwrap().contains(&json!("not_in_scope")));
+    assert!(
+        taxonomy["feedback_reasons"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("not_in_scope"))
+    );
 }
