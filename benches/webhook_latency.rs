@@ -15,6 +15,8 @@
 //!
 //! A PostgreSQL database given in `DATABASE_URL` must be empty (a fresh one).
 
+// The benchmark uses only part of the tests' receiver.
+#[allow(dead_code)]
 #[path = "../tests/api/receiver.rs"]
 mod receiver;
 
