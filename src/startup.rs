@@ -147,7 +147,7 @@ impl Application {
             .map(|worker| actix_web::rt::spawn(worker.run(self.mail_wakeup, stopped.clone())));
         let webhook_deliverer = self
             .webhook_deliverer
-            .map(|deliverer| actix_web::rt::spawn(background::task(deliverer.run(stopped))));
+            .map(|deliverer| actix_web::rt::spawn(deliverer.run(stopped)));
         let metrics = self.metrics.map(|(_, server)| {
             let handle = server.handle();
             (handle, actix_web::rt::spawn(server))

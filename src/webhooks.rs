@@ -152,14 +152,16 @@ impl Deliverer {
         })
     }
 
-    /// Runs `work` on the blocking pool as background work, with a pooled connection.
+    /// Runs `work` on the blocking pool with a pooled connection. Not as background work: on
+    /// SQLite that waits until no request is queued for the write lock, which under a steady
+    /// stream of submissions held deliveries back by seconds; a round's two transactions are
+    /// short (at most [`BATCH`] rows each), and its writers queue first come, first served.
     async fn db<T: Send + 'static>(
         self: &Arc<Self>,
         work: impl FnOnce(&Self, &mut db::DbConnection) -> Result<T, ApiError> + Send + 'static,
     ) -> Result<T, ApiError> {
         let this = self.clone();
-        web::block(move || db::background::run(true, || work(&this, &mut *this.pool.get()?)))
-            .await?
+        web::block(move || work(&this, &mut *this.pool.get()?)).await?
     }
 
     /// Delivers until `stop` turns true: claims due deliveries, sends them at once, records the

@@ -169,12 +169,19 @@ async fn a_delivery_is_retried_while_the_receiver_is_down_with_the_same_webhook_
     let reporter = app.reporter(CredentialMode::Test).await;
     let endpoint = register(&app, &reporter, &format!("http://127.0.0.1:{port}/hooks")).await;
     let id = endpoint["id"].as_str().unwrap();
-    app.submit(&reporter.token, &valid_report()).await;
+    let report_id = app.submit(&reporter.token, &valid_report()).await["id"].clone();
+    // Three amendments while the receiver is down: they wait behind the report's first event.
+    let amend = format!("/api/v1/reports/{}/amendments", report_id.as_str().unwrap());
+    for n in 1..=3 {
+        let note = json!({"note": format!("detail number {n} about the recruiter's account")});
+        expect(app.post_json(&amend, &reporter.token, &note).await, 201).await;
+    }
     // Nothing listens: the first attempt fails and is scheduled again.
     let path = format!("/api/v1/webhooks/{id}/deliveries");
     let mut failed = Value::Null;
     for _ in 0..100 {
-        failed = expect(app.get(&path, &reporter.token).await, 200).await["items"][0].clone();
+        let items = expect(app.get(&path, &reporter.token).await, 200).await["items"].clone();
+        failed = items.as_array().unwrap().last().unwrap().clone();
         if failed["attempts"].as_i64() >= Some(1) {
             break;
         }
@@ -197,8 +204,29 @@ async fn a_delivery_is_retried_while_the_receiver_is_down_with_the_same_webhook_
     )
     .await;
     let receiver = Receiver::start_on(port);
-    let received = receiver.wait_for(1, 10).await;
-    verify(endpoint["secret"].as_str().unwrap(), &received[0]);
+    let received = receiver.wait_for(4, 20).await;
+    for delivery in &received {
+        verify(endpoint["secret"].as_str().unwrap(), delivery);
+    }
+    // In order: the report, then its amendments by number.
+    let order: Vec<(String, Value)> = received
+        .iter()
+        .map(|r| {
+            (
+                r.json()["type"].as_str().unwrap().to_owned(),
+                r.json()["data"]["amendment_number"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        order,
+        [
+            ("report.received".to_owned(), Value::Null),
+            ("amendment.received".to_owned(), json!(1)),
+            ("amendment.received".to_owned(), json!(2)),
+            ("amendment.received".to_owned(), json!(3)),
+        ]
+    );
     assert_eq!(
         received[0].header("webhook-id"),
         failed["event_id"].as_str().unwrap()
@@ -207,10 +235,11 @@ async fn a_delivery_is_retried_while_the_receiver_is_down_with_the_same_webhook_
         failed["last_attempt_at"].as_str().unwrap().parse().unwrap();
     assert!(received[0].at > failed_at, "retried after the failure");
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let delivered = expect(app.get(&path, &reporter.token).await, 200).await["items"][0].clone();
-    assert_eq!(delivered["status"], "delivered");
-    assert!(delivered["attempts"].as_i64().unwrap() >= 2, "{delivered}");
-    assert_eq!(receiver.received().len(), 1);
+    let items = expect(app.get(&path, &reporter.token).await, 200).await["items"].clone();
+    let first = items.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(first["status"], "delivered");
+    assert!(first["attempts"].as_i64().unwrap() >= 2, "{first}");
+    assert_eq!(receiver.received().len(), 4, "each event once");
 }
 
 #[actix_web::test]
