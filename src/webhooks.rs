@@ -319,10 +319,13 @@ fn describe(error: &reqwest::Error) -> String {
     text.chars().take(500).collect()
 }
 
-/// Every hour (from startup on), deletes the events older than `event_retention_days` with
+/// Every hour (the first an hour after start-up), deletes the events older than `event_retention_days` with
 /// their deliveries, a batch per transaction; safe with many replicas doing it at once.
 pub async fn prune_events(state: web::Data<crate::state::AppState>) {
-    let mut ticks = actix_web::rt::time::interval(Duration::from_secs(3600));
+    let every = Duration::from_secs(3600);
+    // Not at start-up: replicas starting together need not all prune at once.
+    let mut ticks =
+        actix_web::rt::time::interval_at(actix_web::rt::time::Instant::now() + every, every);
     let keep = chrono::Duration::days(i64::from(state.settings.event_retention_days));
     loop {
         ticks.tick().await;

@@ -694,3 +694,38 @@ async fn the_feedback_summary_gives_the_organizations_own_figures() {
             .contains(&json!("not_in_scope"))
     );
 }
+
+#[actix_web::test]
+async fn events_older_than_the_retention_period_are_pruned_with_their_deliveries() {
+    let app = spawn_app_with(quick).await;
+    let receiver = Receiver::start();
+    let reporter = app.reporter(CredentialMode::Test).await;
+    register(&app, &reporter, &receiver.url()).await;
+    let old = app.submit(&reporter.token, &valid_report()).await;
+    receiver.wait_for(1, 10).await;
+    let kept = app.submit(&reporter.token, &valid_report()).await;
+    receiver.wait_for(2, 10).await;
+    let forty_days_ago = chrono::Utc::now() - chrono::Duration::days(40);
+    app.with_db(|conn| {
+        use diesel::prelude::*;
+        use report_portal::db::schema::events;
+        diesel::update(events::table.filter(events::report_id.eq(old["id"].as_str().unwrap())))
+            .set(events::created_at.eq(forty_days_ago.naive_utc()))
+            .execute(conn)
+    })
+    .unwrap();
+    // What the server's hourly task does, with the default period of 30 days.
+    let before = chrono::Utc::now() - chrono::Duration::days(30);
+    let pruned = app
+        .with_db(|conn| store::events::prune(conn, before, 100))
+        .unwrap();
+    assert_eq!(pruned, 1);
+    let feed = expect(app.get("/api/v1/events", &reporter.token).await, 200).await;
+    let reports: Vec<&Value> = feed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["data"]["report_id"])
+        .collect();
+    assert_eq!(reports, [&kept["id"]]);
+}
