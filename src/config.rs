@@ -156,6 +156,22 @@ pub struct Settings {
     /// A file each new checkpoint is appended to as one JSON line (a witness kept apart from
     /// both databases); empty: none.
     pub audit_witness_file: String,
+    /// Run the webhook delivery worker inside the server (any number of replicas may).
+    pub webhook_worker: bool,
+    /// Seconds between the webhook worker's looks for due deliveries (one indexed read each).
+    pub webhook_poll_seconds: f64,
+    /// Seconds a worker holds the deliveries it claimed; another takes them up after this.
+    pub webhook_lease_seconds: f64,
+    /// Seconds one delivery attempt may take (connecting, sending, the answer's headers).
+    pub webhook_timeout_seconds: f64,
+    /// The waits, in seconds, after each failed attempt; when the last has passed and the next
+    /// attempt fails too, the delivery is failed and its endpoint disabled (the organization is
+    /// told by e-mail). The default spans about a day.
+    pub webhook_retry_seconds: Vec<f64>,
+    /// The most webhook endpoints an organization may register.
+    pub webhook_max_endpoints: i64,
+    /// Days events are kept for the feed (and for deliveries still pending).
+    pub event_retention_days: u32,
 }
 
 impl Default for Settings {
@@ -215,6 +231,13 @@ impl Default for Settings {
             audit_checkpoint_key_file: String::new(),
             audit_checkpoint_seconds: 30,
             audit_witness_file: String::new(),
+            webhook_worker: true,
+            webhook_poll_seconds: 0.25,
+            webhook_lease_seconds: 60.0,
+            webhook_timeout_seconds: 10.0,
+            webhook_retry_seconds: vec![5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 36000.0],
+            webhook_max_endpoints: 10,
+            event_retention_days: 30,
         }
     }
 }

@@ -28,3 +28,4 @@ pub mod service;
 pub mod startup;
 pub mod state;
 pub mod store;
+pub mod webhooks;

@@ -27,6 +27,7 @@ use crate::error::{FieldError, Problem};
         (name = "statistics", description = "Aggregate counts and triage times from the rollups (auditors, analysts, supervisors)"),
         (name = "audit", description = "The tamper-evident audit log (auditors only)"),
         (name = "notifications", description = "The e-mail outbox, for administrators"),
+        (name = "webhooks", description = "An organization's webhook endpoints, its event feed and its outcome-feedback figures"),
         (name = "operations", description = "Health of the service"),
     )
 )]

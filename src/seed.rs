@@ -676,6 +676,7 @@ impl Generator {
                 reference: "SEED-REF".into(),
             }),
             resolution: (to == Closed).then_some(Resolution::NoAction),
+            feedback: None,
         };
         WORKFLOWS[self.workflows.sample(&mut self.rng)]
             .0

@@ -25,6 +25,7 @@ use crate::openapi::ApiDoc;
 use crate::routes;
 use crate::state::AppState;
 use crate::store::{self, audit, stats};
+use crate::webhooks::Deliverer;
 
 /// How long requests in flight may take to finish once the server is told to stop; the process
 /// exits within about this long after SIGTERM, well inside the usual 30 s grace periods.
@@ -39,6 +40,8 @@ pub struct Application {
     /// The e-mail worker, unless `mail_worker` is off.
     mail_worker: Option<Worker>,
     mail_wakeup: Arc<Notify>,
+    /// The webhook delivery worker, unless `webhook_worker` is off.
+    webhook_deliverer: Option<Deliverer>,
 }
 
 impl Application {
@@ -69,6 +72,17 @@ impl Application {
         actix_web::rt::spawn(background::task(seal_audit_log(state.clone())));
         actix_web::rt::spawn(background::task(compact_statistics(state.clone())));
         actix_web::rt::spawn(background::task(prune_sign_in_limits(state.clone())));
+        actix_web::rt::spawn(background::task(crate::webhooks::prune_events(
+            state.clone(),
+        )));
+        let webhook_deliverer = match state.settings.webhook_worker {
+            true => Some(Deliverer::new(
+                state.pool.clone(),
+                state.keys.clone(),
+                &state.settings,
+            )?),
+            false => None,
+        };
         if state.settings.purge_interval_seconds > 0 {
             let interval = Duration::from_secs(state.settings.purge_interval_seconds);
             actix_web::rt::spawn(background::task(crate::retention::run_on_schedule(
@@ -102,6 +116,7 @@ impl Application {
             metrics,
             mail_worker,
             mail_wakeup,
+            webhook_deliverer,
         })
     }
 
@@ -129,7 +144,10 @@ impl Application {
         let (stop, stopped) = watch::channel(false);
         let mail_worker = self
             .mail_worker
-            .map(|worker| actix_web::rt::spawn(worker.run(self.mail_wakeup, stopped)));
+            .map(|worker| actix_web::rt::spawn(worker.run(self.mail_wakeup, stopped.clone())));
+        let webhook_deliverer = self
+            .webhook_deliverer
+            .map(|deliverer| actix_web::rt::spawn(deliverer.run(stopped)));
         let metrics = self.metrics.map(|(_, server)| {
             let handle = server.handle();
             (handle, actix_web::rt::spawn(server))
@@ -151,6 +169,9 @@ impl Application {
         let _ = stop.send(true);
         if let Some(mail_worker) = mail_worker {
             let _ = mail_worker.await;
+        }
+        if let Some(deliverer) = webhook_deliverer {
+            let _ = deliverer.await;
         }
         served
     }

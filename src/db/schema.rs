@@ -276,6 +276,7 @@ diesel::table! {
         kind -> Text,
         report_id -> Nullable<Text>,
         enrollment_id -> Nullable<Text>,
+        webhook_endpoint_id -> Nullable<Text>,
         urgent -> Bool,
         status -> Text,
         attempts -> Integer,
@@ -409,3 +410,76 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(reports, report_holds);
+
+diesel::table! {
+    /// An organization's webhook endpoints, per credential mode; the signing secret sealed under
+    /// the data key `key_id`.
+    webhook_endpoints (id) {
+        id -> Text,
+        organization_id -> Text,
+        mode -> Text,
+        url -> Text,
+        event_types -> Text,
+        key_id -> Text,
+        sealed_secret -> Text,
+        status -> Text,
+        disabled_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// The events of the webhooks and the feed: ids and coarse statuses, never content.
+    events (id) {
+        id -> Text,
+        organization_id -> Text,
+        mode -> Text,
+        event_type -> Text,
+        report_id -> Nullable<Text>,
+        endpoint_id -> Nullable<Text>,
+        payload -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// The webhook outbox: one row per event and endpoint.
+    webhook_deliveries (id) {
+        id -> Text,
+        endpoint_id -> Text,
+        event_id -> Text,
+        order_key -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        lease_owner -> Nullable<Text>,
+        last_status_code -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        last_attempt_at -> Nullable<Timestamp>,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// The outcome feedback an analyst gave the submitter on closing a report.
+    report_feedback (report_id) {
+        report_id -> Text,
+        actionable -> Bool,
+        reason -> Nullable<Text>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
+diesel::joinable!(webhook_deliveries -> events (event_id));
+diesel::joinable!(webhook_endpoints -> organizations (organization_id));
+diesel::joinable!(outbox -> webhook_endpoints (webhook_endpoint_id));
+diesel::joinable!(report_feedback -> reports (report_id));
+diesel::allow_tables_to_appear_in_same_query!(webhook_deliveries, webhook_endpoints, events);
+diesel::allow_tables_to_appear_in_same_query!(webhook_endpoints, organizations);
+diesel::allow_tables_to_appear_in_same_query!(webhook_endpoints, outbox);
+diesel::allow_tables_to_appear_in_same_query!(webhook_deliveries, organizations);
+diesel::allow_tables_to_appear_in_same_query!(events, organizations);
+diesel::allow_tables_to_appear_in_same_query!(reports, report_feedback);

@@ -14,6 +14,9 @@ code_list! {
         NewReport,
         /// A staff account's one-time enrollment link, to its holder only.
         StaffEnrollment,
+        /// An organization's webhook endpoint was disabled after persistent failure, to the
+        /// organization's contact.
+        WebhookDisabled,
     }
 }
 

@@ -71,6 +71,10 @@ pub struct TransitionRequest {
     /// Required when `to` is `closed`, refused otherwise.
     #[serde(default)]
     pub resolution: Option<Resolution>,
+    /// When closing: outcome feedback for the submitter (whether the report was actionable, and
+    /// why not), shown on its report and sent as `report.feedback`; refused otherwise.
+    #[serde(default)]
+    pub feedback: Option<crate::domain::feedback::Feedback>,
 }
 
 impl TransitionRequest {
@@ -95,6 +99,13 @@ impl TransitionRequest {
             _ => {}
         }
         let closing = self.to == ReportStatus::Closed;
+        if self.feedback.is_some() && !closing {
+            errors.push(FieldError::new(
+                "/feedback",
+                "forbidden",
+                "is allowed only when closing",
+            ));
+        }
         match (&self.resolution, closing) {
             (None, true) => errors.push(FieldError::new(
                 "/resolution",
@@ -171,6 +182,7 @@ mod tests {
             reason: "why".into(),
             referral,
             resolution,
+            feedback: None,
         };
         let referral = Some(Referral {
             agency: "HSI".into(),

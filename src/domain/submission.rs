@@ -47,6 +47,8 @@ pub struct SubmittedReport {
     pub report: serde_json::Value,
     /// The amendments, oldest first.
     pub amendments: Vec<Amendment>,
+    /// DHS's outcome feedback, once the report is closed with some.
+    pub feedback: Option<crate::domain::feedback::ReportFeedback>,
 }
 
 /// A line of the organization's report list.

@@ -235,6 +235,8 @@ pub struct Taxonomy {
     pub platform_actions: Vec<&'static str>,
     /// The codes of [`ContactType`].
     pub contact_types: Vec<&'static str>,
+    /// Why DHS found a closed report not actionable (outcome feedback).
+    pub feedback_reasons: Vec<&'static str>,
 }
 
 impl Taxonomy {
@@ -250,6 +252,7 @@ impl Taxonomy {
             account_roles: codes::<AccountRole>(),
             platform_actions: codes::<PlatformAction>(),
             contact_types: codes::<ContactType>(),
+            feedback_reasons: codes::<super::feedback::FeedbackReason>(),
         }
     }
 }

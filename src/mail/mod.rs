@@ -22,6 +22,8 @@ const NEW_REPORT_TEXT: &str = include_str!("new_report.txt");
 const NEW_REPORT_HTML: &str = include_str!("new_report.html");
 const STAFF_ENROLLMENT_TEXT: &str = include_str!("staff_enrollment.txt");
 const STAFF_ENROLLMENT_HTML: &str = include_str!("staff_enrollment.html");
+const WEBHOOK_DISABLED_TEXT: &str = include_str!("webhook_disabled.txt");
+const WEBHOOK_DISABLED_HTML: &str = include_str!("webhook_disabled.html");
 
 /// Why no notification can be sent while nobody is to receive them.
 pub const NO_RECIPIENTS: &str = "no recipients: set PORTAL_NOTIFY_TO, or let analysts opt in";
@@ -75,6 +77,12 @@ impl Composer {
                     Vec::new()
                 }
             },
+            About::WebhookDisabled(notice) => notice
+                .contact_email
+                .as_deref()
+                .and_then(|address| address.parse().ok())
+                .into_iter()
+                .collect(),
         }
     }
 
@@ -142,6 +150,22 @@ impl Composer {
                     values,
                     STAFF_ENROLLMENT_TEXT,
                     STAFF_ENROLLMENT_HTML,
+                )
+            }
+            About::WebhookDisabled(notice) => {
+                let subject = "Your report-portal webhook endpoint was disabled".to_owned();
+                let values = vec![
+                    ("organization", one_line(&notice.organization)),
+                    ("endpoint_id", notice.endpoint_id.clone()),
+                    ("url", one_line(&notice.url)),
+                    ("reason", one_line(notice.reason.as_deref().unwrap_or(""))),
+                    ("public_url", self.public_url.clone()),
+                ];
+                (
+                    subject,
+                    values,
+                    WEBHOOK_DISABLED_TEXT,
+                    WEBHOOK_DISABLED_HTML,
                 )
             }
         };

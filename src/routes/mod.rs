@@ -19,6 +19,7 @@ pub mod retention;
 pub mod review;
 pub mod stats;
 pub mod submission;
+pub mod webhooks;
 
 use actix_web::dev::{ServiceFactory, ServiceRequest};
 use utoipa_actix_web::{UtoipaApp, scope};
@@ -74,7 +75,18 @@ where
             .service(review::download_evidence)
             .service(lifecycle::amend)
             .service(lifecycle::retract)
-            .service(evidence::upload),
+            .service(evidence::upload)
+            .service(webhooks::create_webhook)
+            .service(webhooks::list_webhooks)
+            .service(webhooks::get_webhook)
+            .service(webhooks::delete_webhook)
+            .service(webhooks::list_deliveries)
+            .service(webhooks::test_webhook)
+            .service(webhooks::retry_delivery)
+            .service(webhooks::list_events)
+            .service(webhooks::feedback_summary)
+            .service(webhooks::admin_create_webhook)
+            .service(webhooks::admin_list_webhooks),
     )
     .service(auth::jwks)
     .service(ops::healthz)

@@ -8,7 +8,7 @@ use crate::db::{DbConnection, portable};
 use crate::domain::indicators::IndexEntry;
 use crate::domain::organization::CredentialMode;
 use crate::domain::received::ReceivedBody;
-use crate::domain::status::ReportStatus;
+use crate::domain::status::{ReportStatus, SubmitterStatus};
 use crate::domain::submission::{
     Receipt, SubmittedReport, check_prior_reports, check_resubmission, taken_in_other_mode,
 };
@@ -19,7 +19,7 @@ use crate::store::audit::{self, NewAuditEvent};
 use crate::store::owner::{ReportKey, ReportOwner, Submitter};
 use crate::store::reports::{self, StoredReceipt};
 use crate::store::timeline::{self, EventRow, NewEvent};
-use crate::store::{correlation, lifecycle, outbox, stats, tombstones};
+use crate::store::{correlation, events, feedback, lifecycle, outbox, stats, tombstones};
 
 /// The outcome of a submission.
 #[derive(Debug)]
@@ -177,7 +177,7 @@ fn record_new(
         id: submitter.client_id.clone(),
         role: Role::Reporter,
     };
-    let events: Vec<EventRow> = new
+    let timeline_rows: Vec<EventRow> = new
         .iter()
         .map(|(id, _)| {
             NewEvent {
@@ -189,7 +189,10 @@ fn record_new(
             .row(id, &submitter_actor)
         })
         .collect();
-    timeline::record_all(conn, &events)?;
+    timeline::record_all(conn, &timeline_rows)?;
+    for (id, _) in new {
+        events::record(conn, id, events::Change::Received)?;
+    }
     let entries: Vec<(&str, &[IndexEntry])> = new
         .iter()
         .map(|(id, body)| (id.as_str(), body.indicators.as_slice()))
@@ -262,9 +265,13 @@ pub fn report(
         );
     };
     let amendments = lifecycle::amendments(conn, &row.id, &data_key)?;
+    let receipt = signed(row, owner.organization_id, signer)?;
+    let feedback =
+        feedback::get(conn, &receipt.id)?.filter(|_| receipt.status == SubmitterStatus::Closed);
     Ok(SubmittedReport {
-        receipt: signed(row, owner.organization_id, signer)?,
+        receipt,
         report,
         amendments,
+        feedback,
     })
 }

@@ -162,6 +162,12 @@ pub fn record(
                 detail: Some(detail),
             },
         )?;
+        let evidence_id = &new.id;
+        super::events::record(
+            conn,
+            &new.report_id,
+            super::events::Change::Evidence { evidence_id },
+        )?;
         let recorded = Evidence {
             id: new.id.clone(),
             sha256: new.sha256.clone(),

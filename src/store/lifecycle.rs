@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::events;
 use super::organizations::parse;
 use super::owner::{ReportOwner, Submitter};
 use super::parts::{Parts, insert_parts};
@@ -92,6 +93,7 @@ pub fn amend(
         return Ok((external_id, number, received_at, true));
     }
     let (number, received_at) = insert(conn, keys, submitter, &report, body, hasher)?;
+    events::record(conn, report_id, events::Change::Amended { number })?;
     Ok((external_id, number, received_at, false))
 }
 
@@ -331,6 +333,11 @@ pub fn retract(
         ReportStatus::Retracted,
         super::stats::Milestones::default(),
     )?;
+    let moved = events::Change::Moved {
+        from,
+        to: ReportStatus::Retracted,
+    };
+    events::record(conn, report_id, moved)?;
     let actor = Actor {
         id: submitter.client_id.clone(),
         role: Role::Reporter,

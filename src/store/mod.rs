@@ -5,7 +5,9 @@
 
 pub mod audit;
 pub mod correlation;
+pub mod events;
 pub mod evidence;
+pub mod feedback;
 pub mod lifecycle;
 pub mod organizations;
 pub mod outbox;
@@ -20,6 +22,7 @@ pub mod summaries;
 pub mod timeline;
 pub mod tombstones;
 pub mod users;
+pub mod webhooks;
 
 /// Runs the main database's and the key store's pending migrations, then seals the free text a
 /// migration set aside ([`sealed::seal_set_aside`]), before anything reads it; answers how many

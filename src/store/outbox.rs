@@ -14,7 +14,9 @@ use diesel::prelude::*;
 use crate::auth::secret;
 use crate::db::DbConnection;
 use crate::db::portable::{self, insert_rows, load_skipping_locked};
-use crate::db::schema::{organizations, outbox, reports, staff_enrollments, users};
+use crate::db::schema::{
+    organizations, outbox, reports, staff_enrollments, users, webhook_endpoints,
+};
 use crate::domain::notification::{
     Notification, NotificationKind, NotificationStatus, OutboxDepth,
 };
@@ -142,6 +144,8 @@ pub enum About {
     NewReport(ReportFacts),
     /// A staff account's enrollment link.
     StaffEnrollment(EnrollmentFacts),
+    /// An organization's disabled webhook endpoint.
+    WebhookDisabled(DisabledFacts),
 }
 
 /// A notification a worker has claimed, with what its message needs.
@@ -163,6 +167,7 @@ impl Claimed {
         match self.about {
             About::NewReport(_) => NotificationKind::NewReport,
             About::StaffEnrollment(_) => NotificationKind::StaffEnrollment,
+            About::WebhookDisabled(_) => NotificationKind::WebhookDisabled,
         }
     }
 }
@@ -265,6 +270,7 @@ pub fn claim(
             .collect();
         let mut claimed = with_earlier_matches(conn, reports)?;
         claimed.extend(claim_enrollments(conn, &ids)?);
+        claimed.extend(disabled_notices(conn, &ids)?);
         claimed.sort_by(|a, b| b.urgent.cmp(&a.urgent).then_with(|| a.id.cmp(&b.id)));
         Ok(claimed)
     })
@@ -314,7 +320,7 @@ fn with_earlier_matches(
         .iter()
         .filter_map(|c| match &c.about {
             About::NewReport(report) => Some(report.id.as_str()),
-            About::StaffEnrollment(_) => None,
+            About::StaffEnrollment(_) | About::WebhookDisabled(_) => None,
         })
         .collect();
     let matches = super::correlation::earlier_matches(conn, &ids)?;
@@ -596,4 +602,65 @@ pub fn depth(conn: &mut DbConnection) -> Result<OutboxDepth, ApiError> {
         pending: count(NotificationStatus::Pending)?,
         failed: count(NotificationStatus::Failed)?,
     })
+}
+
+/// What the e-mail about a disabled endpoint says: the organization, its contact, the endpoint.
+#[derive(Debug, Clone)]
+pub struct DisabledFacts {
+    /// The organization's name.
+    pub organization: String,
+    /// The organization's contact e-mail, the message's only recipient (none: it cannot be sent).
+    pub contact_email: Option<String>,
+    /// The endpoint's id.
+    pub endpoint_id: String,
+    /// The endpoint's URL.
+    pub url: String,
+    /// Why it was disabled.
+    pub reason: Option<String>,
+}
+
+/// The notices of disabled endpoints among the claimed outbox rows `ids`.
+fn disabled_notices(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<Claimed>, ApiError> {
+    let rows = outbox::table
+        .inner_join(webhook_endpoints::table.inner_join(organizations::table))
+        .filter(outbox::id.eq_any(ids))
+        .select((
+            outbox::id,
+            outbox::urgent,
+            outbox::attempts,
+            organizations::name,
+            organizations::contact_email,
+            webhook_endpoints::id,
+            webhook_endpoints::url,
+            webhook_endpoints::disabled_reason,
+        ))
+        .load::<(
+            String,
+            bool,
+            i32,
+            String,
+            Option<String>,
+            String,
+            String,
+            Option<String>,
+        )>(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, urgent, attempts, organization, contact_email, endpoint_id, url, reason)| {
+                Claimed {
+                    id,
+                    urgent,
+                    attempts,
+                    about: About::WebhookDisabled(DisabledFacts {
+                        organization,
+                        contact_email,
+                        endpoint_id,
+                        url,
+                        reason,
+                    }),
+                }
+            },
+        )
+        .collect())
 }

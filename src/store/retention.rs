@@ -169,6 +169,9 @@ pub fn purge_batch(
         if !key_ids.is_empty() {
             keys.destroy(&key_ids)?;
         }
+        for report in &purged {
+            super::events::record(conn, &report.id, super::events::Change::Purged)?;
+        }
         erase(conn, &purged, &uncounted, now)?;
         Ok(Batch { cursor, purged })
     })

@@ -336,6 +336,10 @@ pub fn transition(
                 .execute(conn)?;
         }
         super::stats::count_transition(conn, id, from, to, milestones)?;
+        super::events::record(conn, id, super::events::Change::Moved { from, to })?;
+        if let Some(feedback) = &request.feedback {
+            super::feedback::record(conn, id, feedback)?;
+        }
         let detail =
             serde_json::json!({"referral": request.referral, "resolution": request.resolution});
         record_sealed_event(

@@ -59,7 +59,15 @@ async fn an_admin_neither_sets_nor_receives_a_new_colleagues_password() {
 
     // The link goes to the holder alone, through the outbox; nothing the admin can read has it.
     let token = app.enrollment_tokens("ana@dhs.example", 1).await.remove(0);
-    let notifications = expect(app.get("/api/v1/admin/notifications", &admin).await, 200).await;
+    // The worker records the attempt just after writing the message: wait for the record.
+    let mut notifications = Value::Null;
+    for _ in 0..100 {
+        notifications = expect(app.get("/api/v1/admin/notifications", &admin).await, 200).await;
+        if notifications["items"][0]["status"] == "sent" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     let enrollment = &notifications["items"][0];
     assert_eq!(enrollment["kind"], "staff_enrollment");
     assert_eq!(enrollment["user_id"], id);

@@ -1,7 +1,8 @@
 //! Two replicas: two processes of the real binary on one PostgreSQL database, sharing nothing but
 //! the database and the key files (each has a data folder of its own). A token issued by one is
 //! accepted by the other; one `external_id` sent to both at once is stored once; and with both
-//! e-mail workers running, every notification is sent exactly once. PostgreSQL only.
+//! e-mail workers running, every notification is sent exactly once; with both webhook workers
+//! running, every event is delivered once, in order per report. PostgreSQL only.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -210,5 +211,130 @@ async fn two_replicas_share_tokens_store_one_report_per_external_id_and_notify_o
     for id in &ids {
         let about = messages.iter().filter(|m| m.text().contains(id)).count();
         assert_eq!(about, 1, "report {id} was told of {about} times");
+    }
+}
+
+#[actix_web::test]
+async fn two_replicas_deliver_each_webhook_once_in_order_per_report() {
+    if std::env::var("TEST_DATABASE_URL").is_err() {
+        eprintln!("skipped: set TEST_DATABASE_URL to run two replicas on one PostgreSQL");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let database = TestDatabase::new(&dir.path().join("unused.db"));
+    let keys_database = TestDatabase::new(&dir.path().join("unused-keys.db"));
+    let (database_url, keys_database_url) = (database.url(), keys_database.url());
+    let keys = dir.path().join("keys");
+    std::fs::create_dir_all(&keys).unwrap();
+    let smtp = SmtpServer::start();
+    let smtp_url = smtp.url();
+    let start = |name| {
+        start_replica(
+            name,
+            dir.path(),
+            &database_url,
+            &keys_database_url,
+            &keys,
+            &smtp_url,
+        )
+    };
+    let first = start("first").await;
+    let second = start("second").await;
+    let pool = db::connect(&database_url, 1, Duration::from_secs(5)).unwrap();
+    let new = NewOrganization {
+        name: "Example Hooked".into(),
+        contact_email: None,
+    };
+    let organization = store::organizations::create_organization(
+        &mut pool.get().unwrap(),
+        &new,
+        OrganizationStatus::Vetted,
+        StatusChange::COMMAND_LINE,
+    )
+    .unwrap()
+    .id;
+    let test_mode = NewCredential {
+        mode: CredentialMode::Test,
+        label: None,
+    };
+    let credential = store::organizations::create_credential(
+        &mut pool.get().unwrap(),
+        &organization,
+        &test_mode,
+    )
+    .unwrap();
+    let client = reqwest::Client::new();
+    let issued = client
+        .post(format!("{}/api/v1/auth/token", first.address))
+        .basic_auth(&credential.client_id, Some(&credential.client_secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap();
+    let token = expect(issued, 200).await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let receiver = crate::receiver::Receiver::start();
+    let registered = client
+        .post(format!("{}/api/v1/webhooks", second.address))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"url": receiver.url(), "event_types": ["report.received", "amendment.received"]}))
+        .send()
+        .await
+        .unwrap();
+    let secret = expect(registered, 201).await["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // Reports to both replicas, each amended at once through the other: both workers claim
+    // from the one webhook outbox.
+    let mut ids = Vec::new();
+    for n in 0..20 {
+        let (to, other) = if n % 2 == 0 {
+            (&first, &second)
+        } else {
+            (&second, &first)
+        };
+        let (status, receipt) = post_report(&client, to, &token, &valid_report()).await;
+        assert_eq!(status, 201);
+        let id = receipt["id"].as_str().unwrap().to_owned();
+        let amended = client
+            .post(format!("{}/api/v1/reports/{id}/amendments", other.address))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({"note": "one more detail about the recruiter's account"}))
+            .send()
+            .await
+            .unwrap();
+        expect(amended, 201).await;
+        ids.push(id);
+    }
+    receiver.wait_for(2 * ids.len(), 30).await;
+    // Nothing more arrives: no event is delivered twice.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let received = receiver.received();
+    assert_eq!(received.len(), 2 * ids.len(), "each event delivered once");
+    let webhook_ids: std::collections::HashSet<String> =
+        received.iter().map(|r| r.header("webhook-id")).collect();
+    assert_eq!(webhook_ids.len(), received.len());
+    for id in &ids {
+        let kinds: Vec<String> = received
+            .iter()
+            .map(|r| r.json())
+            .filter(|body| body["data"]["report_id"] == id.as_str())
+            .map(|body| body["type"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(
+            kinds,
+            ["report.received", "amendment.received"],
+            "report {id}"
+        );
+    }
+    for delivery in &received {
+        standardwebhooks::Webhook::new(&secret)
+            .unwrap()
+            .verify(&delivery.body, &delivery.headers)
+            .unwrap();
     }
 }

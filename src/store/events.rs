@@ -1,0 +1,250 @@
+//! The events of the webhooks and the feed, written in the transaction of the change they tell
+//! of, each with one delivery per subscribed active endpoint (the webhook outbox); the feed's
+//! pages; and the pruning of old events.
+//!
+//! [`record`] is the one call each change makes: it reads the report's organization, mode and
+//! status itself, so that a caller passes only what changed.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde_json::{Value, json};
+
+use crate::db::DbConnection;
+use crate::db::portable::insert_rows;
+use crate::db::schema::{events, reports, webhook_deliveries, webhook_endpoints};
+use crate::domain::feedback::FeedbackReason;
+use crate::domain::organization::CredentialMode;
+use crate::domain::pagination::{Page, Paginated};
+use crate::domain::status::ReportStatus;
+use crate::domain::webhooks::{EndpointStatus, Event, EventType};
+use crate::error::ApiError;
+
+/// What changed about a report.
+#[derive(Debug, Clone, Copy)]
+pub enum Change<'a> {
+    /// It was stored.
+    Received,
+    /// DHS or the submitter moved it from one status to another; an event only when the status
+    /// the submitter sees changes.
+    Moved {
+        /// The status before.
+        from: ReportStatus,
+        /// The status after.
+        to: ReportStatus,
+    },
+    /// It is about to be purged (its row still exists).
+    Purged,
+    /// Amendment `number` was stored.
+    Amended {
+        /// The amendment's number.
+        number: i32,
+    },
+    /// The evidence file with this id was stored.
+    Evidence {
+        /// The evidence file's id.
+        evidence_id: &'a str,
+    },
+    /// An analyst recorded outcome feedback on closing it.
+    Feedback {
+        /// Whether DHS could act on it.
+        actionable: bool,
+        /// Why not, as a code.
+        reason: Option<FeedbackReason>,
+    },
+}
+
+/// Records the event of `change` about report `report_id` (inside the caller's transaction) and
+/// queues its deliveries. A move the submitter cannot see (e.g. `in_review` to `escalated`,
+/// `referred` to `closed`) records nothing.
+pub fn record(conn: &mut DbConnection, report_id: &str, change: Change<'_>) -> QueryResult<()> {
+    let (organization_id, mode, external_id, status) = reports::table
+        .find(report_id)
+        .select((
+            reports::organization_id,
+            reports::mode,
+            reports::external_id,
+            reports::status,
+        ))
+        .first::<(String, String, String, String)>(conn)?;
+    let status = stored::<ReportStatus>(&status)?.for_submitter();
+    let mut data = json!({"report_id": report_id, "external_id": external_id, "status": status});
+    let event_type = match change {
+        Change::Received => EventType::ReportReceived,
+        Change::Moved { from, to } => {
+            if from.for_submitter() == to.for_submitter() {
+                return Ok(());
+            }
+            data["previous_status"] = json!(from.for_submitter());
+            EventType::ReportStatusChanged
+        }
+        Change::Purged => EventType::ReportPurged,
+        Change::Amended { number } => {
+            data["amendment_number"] = json!(number);
+            EventType::AmendmentReceived
+        }
+        Change::Evidence { evidence_id } => {
+            data["evidence_id"] = json!(evidence_id);
+            EventType::EvidenceReceived
+        }
+        Change::Feedback { actionable, reason } => {
+            data["actionable"] = json!(actionable);
+            data["reason"] = json!(reason);
+            EventType::ReportFeedback
+        }
+    };
+    let owner = Owner {
+        organization_id: &organization_id,
+        mode: stored(&mode)?,
+    };
+    insert(conn, owner, event_type, Some(report_id), None, data).map(drop)
+}
+
+/// A stored code read back; an unreadable one is a deserialization error.
+fn stored<T: std::str::FromStr>(text: &str) -> QueryResult<T> {
+    text.parse().map_err(|_| {
+        diesel::result::Error::DeserializationError(
+            format!("unreadable stored value {text:?}").into(),
+        )
+    })
+}
+
+/// Whose events: an organization's, in one credential mode.
+#[derive(Debug, Clone, Copy)]
+pub struct Owner<'a> {
+    /// The organization.
+    pub organization_id: &'a str,
+    /// The mode.
+    pub mode: CredentialMode,
+}
+
+/// Stores an event and queues one delivery to each active endpoint of its owner subscribed to
+/// its type (only to `endpoint_id` when named: a test event). Answers the event.
+pub(super) fn insert(
+    conn: &mut DbConnection,
+    owner: Owner<'_>,
+    event_type: EventType,
+    report_id: Option<&str>,
+    endpoint_id: Option<&str>,
+    data: Value,
+) -> QueryResult<Event> {
+    let id = super::new_id();
+    let now = super::now();
+    let event = Event {
+        id: id.clone(),
+        event_type,
+        timestamp: now.and_utc(),
+        data,
+    };
+    let payload = serde_json::to_string(&event)
+        .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
+    diesel::insert_into(events::table)
+        .values((
+            events::id.eq(&id),
+            events::organization_id.eq(owner.organization_id),
+            events::mode.eq(owner.mode.as_ref()),
+            events::event_type.eq(event_type.as_ref()),
+            events::report_id.eq(report_id),
+            events::endpoint_id.eq(endpoint_id),
+            events::payload.eq(&payload),
+            events::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    let mut endpoints = webhook_endpoints::table
+        .filter(webhook_endpoints::organization_id.eq(owner.organization_id))
+        .filter(webhook_endpoints::mode.eq(owner.mode.as_ref()))
+        .filter(webhook_endpoints::status.eq(EndpointStatus::Active.as_ref()))
+        .select((webhook_endpoints::id, webhook_endpoints::event_types))
+        .into_boxed();
+    if let Some(endpoint_id) = endpoint_id {
+        endpoints = endpoints.filter(webhook_endpoints::id.eq(endpoint_id));
+    }
+    let subscribed: Vec<String> = endpoints
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .filter(|(_, types)| {
+            endpoint_id.is_some() || types.split(',').any(|t| t == event_type.as_ref())
+        })
+        .map(|(id, _)| id)
+        .collect();
+    let order_key = report_id.unwrap_or(&id);
+    let rows: Vec<_> = subscribed
+        .iter()
+        .map(|endpoint| {
+            (
+                webhook_deliveries::id.eq(super::new_id()),
+                webhook_deliveries::endpoint_id.eq(endpoint),
+                webhook_deliveries::event_id.eq(&id),
+                webhook_deliveries::order_key.eq(order_key),
+                webhook_deliveries::status.eq("pending"),
+                webhook_deliveries::attempts.eq(0),
+                webhook_deliveries::next_attempt_at.eq(now),
+                webhook_deliveries::created_at.eq(now),
+            )
+        })
+        .collect();
+    insert_rows!(conn, webhook_deliveries::table, &rows)?;
+    Ok(event)
+}
+
+/// One page of `owner`'s events, oldest first, after the page's cursor (an event id); test
+/// events are not in the feed.
+pub fn feed(
+    conn: &mut DbConnection,
+    owner: Owner<'_>,
+    page: &Page,
+) -> Result<Paginated<Event>, ApiError> {
+    let mut query = events::table
+        .filter(events::organization_id.eq(owner.organization_id))
+        .filter(events::mode.eq(owner.mode.as_ref()))
+        .filter(events::endpoint_id.is_null())
+        .order(events::id.asc())
+        .limit(page.limit + 1)
+        .select(events::payload)
+        .into_boxed();
+    if let Some(after) = &page.after {
+        query = query.filter(events::id.gt(after));
+    }
+    let items = query
+        .load::<String>(conn)?
+        .iter()
+        .map(|payload| serde_json::from_str(payload).map_err(|e| ApiError::Internal(e.into())))
+        .collect::<Result<Vec<Event>, _>>()?;
+    let mut paginated = Paginated::from_overfetch(items, page, |e| &e.id);
+    if paginated.next_cursor.is_none() {
+        // The feed goes on: the last page still says where to poll from.
+        let last = paginated.items.last().map(|e| e.id.as_str());
+        paginated.next_cursor = last.or(page.after.as_deref()).map(cursor_of);
+    }
+    Ok(paginated)
+}
+
+/// The cursor that continues after the event `id`.
+fn cursor_of(id: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(id)
+}
+
+/// Deletes up to `limit` events created before `before`, with their deliveries, in one
+/// transaction; answers how many events went. Deliveries still pending then are dropped too:
+/// an event older than the feed's period is no longer worth sending.
+pub fn prune(
+    conn: &mut DbConnection,
+    before: DateTime<Utc>,
+    limit: i64,
+) -> Result<usize, ApiError> {
+    let before: NaiveDateTime = before.naive_utc();
+    crate::db::portable::write_transaction(conn, |conn| {
+        let ids: Vec<String> = events::table
+            .filter(events::created_at.lt(before))
+            .order(events::created_at.asc())
+            .limit(limit)
+            .select(events::id)
+            .load(conn)?;
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        diesel::delete(webhook_deliveries::table.filter(webhook_deliveries::event_id.eq_any(&ids)))
+            .execute(conn)?;
+        Ok(diesel::delete(events::table.filter(events::id.eq_any(&ids))).execute(conn)?)
+    })
+}

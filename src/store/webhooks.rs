@@ -1,0 +1,622 @@
+//! Webhook endpoints (registration with a sealed signing secret, listing, removal) and their
+//! deliveries: the organization's view of them, a test event, a retry, and the delivery
+//! workers' claims under a lease (as the e-mail outbox's), in order per report.
+
+use std::time::Duration;
+
+use chrono::NaiveDateTime;
+use diesel::dsl::{exists, not};
+use diesel::prelude::*;
+use serde_json::json;
+
+use super::events::{self, Owner};
+use super::organizations::parse;
+use crate::db::DbConnection;
+use crate::db::portable::{self, load_skipping_locked};
+use crate::db::schema::{
+    events as event_rows, organizations, outbox, webhook_deliveries, webhook_endpoints,
+};
+use crate::domain::notification::{NotificationKind, NotificationStatus};
+use crate::domain::organization::CredentialMode;
+use crate::domain::pagination::{Page, Paginated};
+use crate::domain::webhooks::{
+    Delivery, DeliveryStatus, Endpoint, EndpointStatus, Event, EventType, RegisteredEndpoint,
+    new_secret,
+};
+use crate::error::ApiError;
+use crate::keys::{KeyStore, place};
+
+/// Where an endpoint's secret is sealed (the associated data of its sealing).
+fn secret_place(endpoint_id: &str) -> String {
+    place(endpoint_id, "webhook_secret")
+}
+
+type EndpointRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    NaiveDateTime,
+);
+
+const ENDPOINT_COLUMNS: (
+    webhook_endpoints::id,
+    webhook_endpoints::organization_id,
+    webhook_endpoints::mode,
+    webhook_endpoints::url,
+    webhook_endpoints::event_types,
+    webhook_endpoints::status,
+    webhook_endpoints::disabled_reason,
+    webhook_endpoints::created_at,
+) = (
+    webhook_endpoints::id,
+    webhook_endpoints::organization_id,
+    webhook_endpoints::mode,
+    webhook_endpoints::url,
+    webhook_endpoints::event_types,
+    webhook_endpoints::status,
+    webhook_endpoints::disabled_reason,
+    webhook_endpoints::created_at,
+);
+
+fn endpoint(row: EndpointRow) -> Result<Endpoint, ApiError> {
+    let (id, organization_id, mode, url, types, status, disabled_reason, created_at) = row;
+    Ok(Endpoint {
+        id,
+        organization_id,
+        mode: parse(&mode)?,
+        url,
+        event_types: types.split(',').map(parse).collect::<Result<_, _>>()?,
+        status: parse(&status)?,
+        disabled_reason,
+        created_at: created_at.and_utc(),
+    })
+}
+
+/// Registers an endpoint for `owner` (whose organization must exist: 404) with a new signing
+/// secret, sealed under a data key of `keys`; 409 when the organization has `limit` endpoints
+/// already. Answers the endpoint with its secret, shown this once.
+pub fn register(
+    conn: &mut DbConnection,
+    keys: &KeyStore,
+    owner: Owner<'_>,
+    url: &str,
+    event_types: &[EventType],
+    limit: i64,
+) -> Result<RegisteredEndpoint, ApiError> {
+    let id = super::new_id();
+    let secret = new_secret();
+    let (key_id, key) = keys
+        .take(1)?
+        .pop()
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no data key")))?;
+    let sealed = key.seal(&secret, &secret_place(&id));
+    let now = super::now();
+    let types: Vec<&str> = event_types.iter().map(AsRef::as_ref).collect();
+    portable::write_transaction(conn, |conn| {
+        organizations::table
+            .find(owner.organization_id)
+            .select(organizations::id)
+            .first::<String>(conn)?;
+        let existing: i64 = webhook_endpoints::table
+            .filter(webhook_endpoints::organization_id.eq(owner.organization_id))
+            .count()
+            .get_result(conn)?;
+        if existing >= limit {
+            return Err(ApiError::Conflict {
+                detail: format!(
+                    "the organization has {existing} webhook endpoints, the most allowed; remove one first"
+                ),
+                existing_id: None,
+            });
+        }
+        diesel::insert_into(webhook_endpoints::table)
+            .values((
+                webhook_endpoints::id.eq(&id),
+                webhook_endpoints::organization_id.eq(owner.organization_id),
+                webhook_endpoints::mode.eq(owner.mode.as_ref()),
+                webhook_endpoints::url.eq(url),
+                webhook_endpoints::event_types.eq(types.join(",")),
+                webhook_endpoints::key_id.eq(&key_id),
+                webhook_endpoints::sealed_secret.eq(&sealed),
+                webhook_endpoints::status.eq(EndpointStatus::Active.as_ref()),
+                webhook_endpoints::created_at.eq(now),
+                webhook_endpoints::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        Ok(RegisteredEndpoint {
+            endpoint: get(conn, owner, &id)?,
+            secret: secret.clone(),
+        })
+    })
+}
+
+/// `owner`'s endpoints, oldest first.
+pub fn list(conn: &mut DbConnection, owner: Owner<'_>) -> Result<Vec<Endpoint>, ApiError> {
+    webhook_endpoints::table
+        .filter(webhook_endpoints::organization_id.eq(owner.organization_id))
+        .filter(webhook_endpoints::mode.eq(owner.mode.as_ref()))
+        .order(webhook_endpoints::id.asc())
+        .select(ENDPOINT_COLUMNS)
+        .load::<EndpointRow>(conn)?
+        .into_iter()
+        .map(endpoint)
+        .collect()
+}
+
+/// One of `owner`'s endpoints; 404 for any other (another organization's, another mode's).
+pub fn get(conn: &mut DbConnection, owner: Owner<'_>, id: &str) -> Result<Endpoint, ApiError> {
+    endpoint(
+        webhook_endpoints::table
+            .filter(webhook_endpoints::id.eq(id))
+            .filter(webhook_endpoints::organization_id.eq(owner.organization_id))
+            .filter(webhook_endpoints::mode.eq(owner.mode.as_ref()))
+            .select(ENDPOINT_COLUMNS)
+            .first::<EndpointRow>(conn)?,
+    )
+}
+
+/// Removes one of `owner`'s endpoints with its deliveries and notices, and destroys the data key
+/// of its secret.
+pub fn remove(
+    conn: &mut DbConnection,
+    keys: &KeyStore,
+    owner: Owner<'_>,
+    id: &str,
+) -> Result<(), ApiError> {
+    let key_id = portable::write_transaction(conn, |conn| {
+        get(conn, owner, id)?;
+        let key_id: String = webhook_endpoints::table
+            .find(id)
+            .select(webhook_endpoints::key_id)
+            .first(conn)?;
+        diesel::delete(webhook_deliveries::table.filter(webhook_deliveries::endpoint_id.eq(id)))
+            .execute(conn)?;
+        diesel::delete(outbox::table.filter(outbox::webhook_endpoint_id.eq(id))).execute(conn)?;
+        diesel::delete(event_rows::table.filter(event_rows::endpoint_id.eq(id))).execute(conn)?;
+        diesel::delete(webhook_endpoints::table.find(id)).execute(conn)?;
+        Ok::<_, ApiError>(key_id)
+    })?;
+    keys.destroy(&[&key_id])?;
+    Ok(())
+}
+
+type DeliveryRow = (
+    String,
+    String,
+    String,
+    String,
+    i32,
+    Option<i32>,
+    Option<String>,
+    Option<NaiveDateTime>,
+    NaiveDateTime,
+    NaiveDateTime,
+);
+
+fn delivery(row: DeliveryRow) -> Result<Delivery, ApiError> {
+    let (id, event_id, event_type, status, attempts, code, error, last, next, created) = row;
+    let status: DeliveryStatus = parse(&status)?;
+    Ok(Delivery {
+        id,
+        event_id,
+        event_type: parse(&event_type)?,
+        status,
+        attempts,
+        last_status_code: code,
+        last_error: error,
+        last_attempt_at: last.map(|at| at.and_utc()),
+        next_attempt_at: (status == DeliveryStatus::Pending).then(|| next.and_utc()),
+        created_at: created.and_utc(),
+    })
+}
+
+/// The deliveries of one of `owner`'s endpoints, newest first.
+pub fn deliveries(
+    conn: &mut DbConnection,
+    owner: Owner<'_>,
+    endpoint_id: &str,
+    page: &Page,
+) -> Result<Paginated<Delivery>, ApiError> {
+    get(conn, owner, endpoint_id)?;
+    let mut query = webhook_deliveries::table
+        .inner_join(event_rows::table)
+        .filter(webhook_deliveries::endpoint_id.eq(endpoint_id))
+        .order(webhook_deliveries::id.desc())
+        .limit(page.limit + 1)
+        .into_boxed();
+    if let Some(after) = &page.after {
+        query = query.filter(webhook_deliveries::id.lt(after));
+    }
+    let items = query
+        .select(DELIVERY_COLUMNS)
+        .load::<DeliveryRow>(conn)?
+        .into_iter()
+        .map(delivery)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Paginated::from_overfetch(items, page, |d| &d.id))
+}
+
+const DELIVERY_COLUMNS: (
+    webhook_deliveries::id,
+    webhook_deliveries::event_id,
+    event_rows::event_type,
+    webhook_deliveries::status,
+    webhook_deliveries::attempts,
+    webhook_deliveries::last_status_code,
+    webhook_deliveries::last_error,
+    webhook_deliveries::last_attempt_at,
+    webhook_deliveries::next_attempt_at,
+    webhook_deliveries::created_at,
+) = (
+    webhook_deliveries::id,
+    webhook_deliveries::event_id,
+    event_rows::event_type,
+    webhook_deliveries::status,
+    webhook_deliveries::attempts,
+    webhook_deliveries::last_status_code,
+    webhook_deliveries::last_error,
+    webhook_deliveries::last_attempt_at,
+    webhook_deliveries::next_attempt_at,
+    webhook_deliveries::created_at,
+);
+
+/// Queues a `webhook.test` event to one of `owner`'s endpoints (409 when it is disabled).
+pub fn send_test(
+    conn: &mut DbConnection,
+    owner: Owner<'_>,
+    endpoint_id: &str,
+) -> Result<Event, ApiError> {
+    portable::write_transaction(conn, |conn| {
+        if get(conn, owner, endpoint_id)?.status == EndpointStatus::Disabled {
+            return Err(ApiError::Conflict {
+                detail: "the endpoint is disabled; retry one of its deliveries to enable it".into(),
+                existing_id: None,
+            });
+        }
+        Ok(events::insert(
+            conn,
+            owner,
+            EventType::WebhookTest,
+            None,
+            Some(endpoint_id),
+            json!({"endpoint_id": endpoint_id}),
+        )?)
+    })
+}
+
+/// Queues a delivery of one of `owner`'s endpoints again, due at once with a fresh round of
+/// attempts and the same `webhook-id`, and enables the endpoint if it was disabled; 409 while it
+/// is pending already.
+pub fn retry(
+    conn: &mut DbConnection,
+    owner: Owner<'_>,
+    endpoint_id: &str,
+    delivery_id: &str,
+) -> Result<Delivery, ApiError> {
+    portable::write_transaction(conn, |conn| {
+        get(conn, owner, endpoint_id)?;
+        let of_endpoint = webhook_deliveries::table
+            .filter(webhook_deliveries::id.eq(delivery_id))
+            .filter(webhook_deliveries::endpoint_id.eq(endpoint_id));
+        let status: String = of_endpoint.select(webhook_deliveries::status).first(conn)?;
+        if status == DeliveryStatus::Pending.as_ref() {
+            return Err(ApiError::Conflict {
+                detail: "the delivery is pending already".into(),
+                existing_id: None,
+            });
+        }
+        diesel::update(of_endpoint)
+            .set((
+                webhook_deliveries::status.eq(DeliveryStatus::Pending.as_ref()),
+                webhook_deliveries::attempts.eq(0),
+                webhook_deliveries::next_attempt_at.eq(super::now()),
+            ))
+            .execute(conn)?;
+        diesel::update(webhook_endpoints::table.find(endpoint_id))
+            .set((
+                webhook_endpoints::status.eq(EndpointStatus::Active.as_ref()),
+                webhook_endpoints::disabled_reason.eq(None::<String>),
+                webhook_endpoints::updated_at.eq(super::now()),
+            ))
+            .execute(conn)?;
+        delivery(
+            webhook_deliveries::table
+                .inner_join(event_rows::table)
+                .filter(webhook_deliveries::id.eq(delivery_id))
+                .select(DELIVERY_COLUMNS)
+                .first(conn)?,
+        )
+    })
+}
+
+/// A delivery a worker has claimed, with what sending it needs.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    /// The delivery's id.
+    pub id: String,
+    /// The endpoint's id.
+    pub endpoint_id: String,
+    /// The endpoint's mode (which addresses it may reach).
+    pub mode: CredentialMode,
+    /// Where to POST.
+    pub url: String,
+    /// The signing secret, opened.
+    pub secret: String,
+    /// The event's id, the `webhook-id`.
+    pub event_id: String,
+    /// The body, as stored.
+    pub payload: String,
+    /// Attempts made before this one.
+    pub attempts: i32,
+    /// When the event was stored (for the latency figure).
+    pub created_at: NaiveDateTime,
+}
+
+/// Whether any delivery is due now: a read that costs no write lock, made before claiming.
+pub fn any_due(conn: &mut DbConnection) -> Result<bool, ApiError> {
+    Ok(diesel::select(exists(
+        webhook_deliveries::table
+            .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending.as_ref()))
+            .filter(webhook_deliveries::next_attempt_at.le(super::now())),
+    ))
+    .get_result(conn)?)
+}
+
+type ClaimRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i32,
+    NaiveDateTime,
+);
+
+/// Claims up to `limit` due deliveries of active endpoints for worker `worker` for the time
+/// `lease`, oldest first, at most the earliest pending one per endpoint and report, so that a
+/// report's events arrive in order. Workers claiming at once get different rows.
+pub fn claim(
+    conn: &mut DbConnection,
+    keys: &KeyStore,
+    worker: &str,
+    lease: Duration,
+    limit: i64,
+) -> Result<Vec<Claimed>, ApiError> {
+    let now = super::now();
+    let lease_end = now
+        + chrono::Duration::from_std(lease)
+            .map_err(|e| ApiError::Internal(anyhow::anyhow!("lease too long: {e}")))?;
+    let rows = portable::write_transaction(conn, |conn| {
+        let earlier = diesel::alias!(webhook_deliveries as earlier);
+        let active = webhook_endpoints::table
+            .filter(webhook_endpoints::status.eq(EndpointStatus::Active.as_ref()))
+            .select(webhook_endpoints::id);
+        let due = webhook_deliveries::table
+            .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending.as_ref()))
+            .filter(webhook_deliveries::next_attempt_at.le(now))
+            .filter(webhook_deliveries::endpoint_id.eq_any(active))
+            .filter(not(exists(
+                earlier
+                    .filter(
+                        earlier
+                            .field(webhook_deliveries::endpoint_id)
+                            .eq(webhook_deliveries::endpoint_id),
+                    )
+                    .filter(
+                        earlier
+                            .field(webhook_deliveries::order_key)
+                            .eq(webhook_deliveries::order_key),
+                    )
+                    .filter(
+                        earlier
+                            .field(webhook_deliveries::status)
+                            .eq(DeliveryStatus::Pending.as_ref()),
+                    )
+                    .filter(
+                        earlier
+                            .field(webhook_deliveries::id)
+                            .lt(webhook_deliveries::id),
+                    ),
+            )))
+            .order(webhook_deliveries::id.asc())
+            .limit(limit)
+            .select(webhook_deliveries::id);
+        let ids: Vec<String> = load_skipping_locked!(conn, due)?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        diesel::update(webhook_deliveries::table.filter(webhook_deliveries::id.eq_any(&ids)))
+            .set((
+                webhook_deliveries::lease_owner.eq(worker),
+                webhook_deliveries::next_attempt_at.eq(lease_end),
+            ))
+            .execute(conn)?;
+        Ok::<_, ApiError>(
+            webhook_deliveries::table
+                .inner_join(webhook_endpoints::table)
+                .inner_join(event_rows::table)
+                .filter(webhook_deliveries::id.eq_any(&ids))
+                .order(webhook_deliveries::id.asc())
+                .select((
+                    webhook_deliveries::id,
+                    webhook_endpoints::id,
+                    webhook_endpoints::mode,
+                    webhook_endpoints::url,
+                    webhook_endpoints::key_id,
+                    webhook_endpoints::sealed_secret,
+                    event_rows::id,
+                    event_rows::payload,
+                    webhook_deliveries::attempts,
+                    event_rows::created_at,
+                ))
+                .load::<ClaimRow>(conn)?,
+        )
+    })?;
+    let key_ids: Vec<&str> = rows.iter().map(|row| row.4.as_str()).collect();
+    let data_keys = keys.fetch(&key_ids)?;
+    rows.into_iter()
+        .map(
+            |(
+                id,
+                endpoint_id,
+                mode,
+                url,
+                key_id,
+                sealed,
+                event_id,
+                payload,
+                attempts,
+                created_at,
+            )| {
+                let key = data_keys.get(&key_id).ok_or_else(|| {
+                    ApiError::Internal(anyhow::anyhow!("the endpoint's secret key is gone"))
+                })?;
+                let secret = key
+                    .open(&sealed, &secret_place(&endpoint_id))
+                    .map_err(anyhow::Error::from)?;
+                Ok(Claimed {
+                    id,
+                    endpoint_id,
+                    mode: parse(&mode)?,
+                    url,
+                    secret,
+                    event_id,
+                    payload,
+                    attempts,
+                    created_at,
+                })
+            },
+        )
+        .collect()
+}
+
+/// How one delivery attempt ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The endpoint answered 2xx.
+    Delivered {
+        /// Its status code.
+        status: u16,
+    },
+    /// It failed for now: try again at `at`.
+    Retry {
+        /// The status code, when the endpoint answered.
+        status: Option<u16>,
+        /// What went wrong.
+        error: String,
+        /// When to try again.
+        at: NaiveDateTime,
+    },
+    /// The last attempt allowed failed: the delivery is failed and its endpoint disabled.
+    Failed {
+        /// The status code, when the endpoint answered.
+        status: Option<u16>,
+        /// What went wrong.
+        error: String,
+    },
+}
+
+/// Records the attempts worker `worker` made, in one transaction, and ends their leases; a
+/// failed delivery disables its endpoint and queues the e-mail telling its organization (once).
+/// Answers the ids whose lease `worker` no longer held (nothing is recorded for those).
+pub fn record_attempts<'a>(
+    conn: &mut DbConnection,
+    worker: &str,
+    attempts: &'a [(&'a Claimed, Outcome)],
+) -> Result<Vec<&'a str>, ApiError> {
+    let now = super::now();
+    portable::write_transaction(conn, |conn| {
+        let mut lost = Vec::new();
+        for (claimed, outcome) in attempts {
+            let held = webhook_deliveries::table
+                .filter(webhook_deliveries::id.eq(&claimed.id))
+                .filter(webhook_deliveries::lease_owner.eq(worker));
+            let (status, code, error, next) = match outcome {
+                Outcome::Delivered { status } => {
+                    (DeliveryStatus::Delivered, Some(*status), None, now)
+                }
+                Outcome::Retry { status, error, at } => {
+                    (DeliveryStatus::Pending, *status, Some(error.as_str()), *at)
+                }
+                Outcome::Failed { status, error } => {
+                    (DeliveryStatus::Failed, *status, Some(error.as_str()), now)
+                }
+            };
+            let updated = diesel::update(held)
+                .set((
+                    webhook_deliveries::status.eq(status.as_ref()),
+                    webhook_deliveries::attempts.eq(webhook_deliveries::attempts + 1),
+                    webhook_deliveries::lease_owner.eq(None::<String>),
+                    webhook_deliveries::last_status_code.eq(code.map(i32::from)),
+                    webhook_deliveries::last_error.eq(error),
+                    webhook_deliveries::last_attempt_at.eq(now),
+                    webhook_deliveries::next_attempt_at.eq(next),
+                    webhook_deliveries::delivered_at
+                        .eq((status == DeliveryStatus::Delivered).then_some(now)),
+                ))
+                .execute(conn)?;
+            if updated == 0 {
+                lost.push(claimed.id.as_str());
+            } else if let Outcome::Failed { error, .. } = outcome {
+                disable(conn, &claimed.endpoint_id, error)?;
+            }
+        }
+        Ok(lost)
+    })
+}
+
+/// Disables an active endpoint after persistent failure, and queues the e-mail that tells its
+/// organization.
+fn disable(conn: &mut DbConnection, endpoint_id: &str, error: &str) -> Result<(), ApiError> {
+    let now = super::now();
+    let disabled = diesel::update(
+        webhook_endpoints::table
+            .find(endpoint_id)
+            .filter(webhook_endpoints::status.eq(EndpointStatus::Active.as_ref())),
+    )
+    .set((
+        webhook_endpoints::status.eq(EndpointStatus::Disabled.as_ref()),
+        webhook_endpoints::disabled_reason.eq(format!(
+            "every attempt of a delivery failed; the last: {}",
+            error.chars().take(300).collect::<String>()
+        )),
+        webhook_endpoints::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    if disabled == 1 {
+        diesel::insert_into(outbox::table)
+            .values((
+                outbox::id.eq(super::new_id()),
+                outbox::kind.eq(NotificationKind::WebhookDisabled.as_ref()),
+                outbox::webhook_endpoint_id.eq(endpoint_id),
+                outbox::urgent.eq(false),
+                outbox::status.eq(NotificationStatus::Pending.as_ref()),
+                outbox::attempts.eq(0),
+                outbox::next_attempt_at.eq(now),
+                outbox::created_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Gives back every delivery worker `worker` holds and has not attempted: due again at once.
+pub fn release(conn: &mut DbConnection, worker: &str) -> Result<usize, ApiError> {
+    Ok(diesel::update(
+        webhook_deliveries::table
+            .filter(webhook_deliveries::lease_owner.eq(worker))
+            .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending.as_ref())),
+    )
+    .set((
+        webhook_deliveries::lease_owner.eq(None::<String>),
+        webhook_deliveries::next_attempt_at.eq(super::now()),
+    ))
+    .execute(conn)?)
+}
