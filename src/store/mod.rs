@@ -4,12 +4,15 @@ pub mod audit;
 pub mod correlation;
 pub mod evidence;
 pub mod lifecycle;
+pub mod oidc;
 pub mod organizations;
 pub mod outbox;
+pub mod refresh_tokens;
 pub mod reports;
 pub mod retention;
 pub mod review;
 pub mod sealed;
+pub mod staff_factors;
 pub mod stats;
 pub mod users;
 

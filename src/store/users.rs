@@ -201,7 +201,7 @@ pub fn complete_enrollment(
     })
 }
 
-fn insert_user(
+pub(super) fn insert_user(
     conn: &mut DbConnection,
     new: &NewUser,
     password_hash: &str,
