@@ -37,6 +37,11 @@ impl TestProvider {
     /// Starts the provider on `port` (a fresh one when `None`) with `clients`; a restart on the
     /// same port is a key rotation (each start makes a new key).
     fn start(port: Option<u16>, clients: &str) -> Self {
+        Self::start_with_clock(port, clients, 0)
+    }
+
+    /// Like [`TestProvider::start`], with the provider's clock `offset` seconds off.
+    fn start_with_clock(port: Option<u16>, clients: &str, offset: i64) -> Self {
         let port = port.unwrap_or_else(unused_port);
         let script = concat!(
             env!("CARGO_MANIFEST_DIR"),
@@ -46,14 +51,18 @@ impl TestProvider {
             .arg(script)
             .env("PORT", port.to_string())
             .env("CLIENTS", clients)
+            .env("CLOCK_OFFSET_SECONDS", offset.to_string())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
             .expect("node runs (.ci/oidc.sh installs the provider)");
         let stdout = child.stdout.take().unwrap();
         let process = ServerProcess(child);
+        let mut stdout = BufReader::new(stdout);
         let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).unwrap();
+        stdout.read_line(&mut line).unwrap();
+        // Whatever else it prints is read and dropped (a closed pipe would stop it).
+        std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
         assert!(
             line.starts_with("ready "),
             "the provider did not start: {line:?}"
@@ -74,14 +83,12 @@ impl TestProvider {
     }
 }
 
-/// The clients registered at the provider: `portal` and `expired` (whose ID tokens expired
-/// before they were issued) redirect to the portal's callback on `app_port`; `other` is another
-/// application.
+/// The clients registered at the provider: `portal` redirects to the portal's callback on
+/// `app_port`; `other` is another application.
 fn clients(app_port: u16) -> String {
     let callback = format!("http://127.0.0.1:{app_port}/api/v1/auth/oidc/callback");
     json!([
         {"client_id": "portal", "client_secret": SECRET, "redirect_uris": [callback]},
-        {"client_id": "expired", "client_secret": SECRET, "redirect_uris": [callback]},
         {"client_id": "other", "client_secret": SECRET, "redirect_uris": ["http://127.0.0.1:9/cb"]},
     ])
     .to_string()
@@ -99,16 +106,23 @@ fn configure(settings: &mut Settings, provider: &TestProvider, client_id: &str) 
     settings.auth_rate_limit_burst = 1000;
 }
 
-/// A provider and a portal configured for it as client `client_id`.
-async fn provider_and_app(client_id: &str) -> (TestProvider, TestApp) {
+/// A provider (its clock `clock_offset` seconds off) and a portal configured for it.
+async fn provider_and_app_with_clock(clock_offset: i64) -> (TestProvider, TestApp) {
     let app_port = unused_port();
-    let provider = TestProvider::start(None, &clients(app_port));
+    let provider = TestProvider::start_with_clock(None, &clients(app_port), clock_offset);
     let app = spawn_app_with(|s| {
         s.bind = format!("127.0.0.1:{app_port}");
-        configure(s, &provider, client_id);
+        // The redirect URI follows from it.
+        s.public_url = format!("http://127.0.0.1:{app_port}");
+        configure(s, &provider, "portal");
     })
     .await;
     (provider, app)
+}
+
+/// A provider and a portal configured for it.
+async fn provider_and_app() -> (TestProvider, TestApp) {
+    provider_and_app_with_clock(0).await
 }
 
 /// A browser: follows no redirect by itself, keeps the provider's cookies.
@@ -200,7 +214,10 @@ fn absolute(location: &str, issuer: &str) -> String {
 }
 
 fn between<'a>(text: &'a str, before: &str, after: &str) -> String {
-    let start = text.find(before).expect("marker") + before.len();
+    let start = text
+        .find(before)
+        .unwrap_or_else(|| panic!("no {before} in the provider's page: {text}"))
+        + before.len();
     let end = start + text[start..].find(after).unwrap();
     text[start..end]
         .replace("&#x2F;", "/")
@@ -245,7 +262,7 @@ async fn failures(app: &TestApp, action: &str) -> usize {
 #[tokio::test]
 #[ignore = "needs Node.js and the oidc-provider package (.ci/oidc.sh installs it)"]
 async fn two_users_sign_in_with_the_roles_their_groups_map_to() {
-    let (_provider, app) = provider_and_app("portal").await;
+    let (_provider, app) = provider_and_app().await;
     let return_to = "https://portal.example.gov/app/reports";
     let mut ids = Vec::new();
     for (user, role) in [
@@ -294,7 +311,7 @@ async fn two_users_sign_in_with_the_roles_their_groups_map_to() {
 #[tokio::test]
 #[ignore = "needs Node.js and the oidc-provider package (.ci/oidc.sh installs it)"]
 async fn a_user_whose_groups_map_to_no_role_is_refused_and_audited() {
-    let (_provider, app) = provider_and_app("portal").await;
+    let (_provider, app) = provider_and_app().await;
     let callback = Browser::new()
         .sign_in_at_provider(&app, "bob", "https://portal.example.gov/app/")
         .await;
@@ -305,7 +322,7 @@ async fn a_user_whose_groups_map_to_no_role_is_refused_and_audited() {
 #[tokio::test]
 #[ignore = "needs Node.js and the oidc-provider package (.ci/oidc.sh installs it)"]
 async fn a_wrong_state_and_a_replayed_code_are_refused() {
-    let (_provider, app) = provider_and_app("portal").await;
+    let (_provider, app) = provider_and_app().await;
     let callback = Browser::new()
         .sign_in_at_provider(&app, "alice", "https://portal.example.gov/app/")
         .await;
@@ -337,7 +354,7 @@ async fn a_wrong_state_and_a_replayed_code_are_refused() {
 #[tokio::test]
 #[ignore = "needs Node.js and the oidc-provider package (.ci/oidc.sh installs it)"]
 async fn an_id_token_with_another_nonce_is_refused() {
-    let (_provider, app) = provider_and_app("portal").await;
+    let (_provider, app) = provider_and_app().await;
     let callback = Browser::new()
         .sign_in_at_provider(&app, "alice", "https://portal.example.gov/app/")
         .await;
@@ -355,12 +372,14 @@ async fn an_id_token_with_another_nonce_is_refused() {
 #[tokio::test]
 #[ignore = "needs Node.js and the oidc-provider package (.ci/oidc.sh installs it)"]
 async fn an_expired_id_token_is_refused() {
-    let (_provider, app) = provider_and_app("expired").await;
+    // The provider's clock runs two hours behind: its ID tokens (10 minutes) have expired.
+    let (_provider, app) = provider_and_app_with_clock(-7200).await;
     let callback = Browser::new()
         .sign_in_at_provider(&app, "alice", "https://portal.example.gov/app/")
         .await;
     expect(open(&app, &callback).await, 401).await;
     assert_eq!(failures(&app, "auth.oidc.failure.id_token").await, 1);
+    assert!(crate::helpers::captured_logs().contains("Expired"));
 }
 
 /// Signs in at the provider as `user` for client `other` (another application) and redeems the
@@ -451,7 +470,7 @@ async fn an_id_token_for_another_audience_is_refused() {
 #[tokio::test]
 #[ignore = "needs Node.js and the oidc-provider package (.ci/oidc.sh installs it)"]
 async fn a_key_rotated_at_the_provider_is_fetched_again_at_most_once_a_minute() {
-    let (provider, app) = provider_and_app("portal").await;
+    let (provider, app) = provider_and_app().await;
     let callback = Browser::new()
         .sign_in_at_provider(&app, "alice", "https://portal.example.gov/app/")
         .await;

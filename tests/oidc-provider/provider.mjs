@@ -2,10 +2,19 @@
 // the certified `oidc-provider` package with its built-in login and consent pages, a fresh RSA
 // signing key on every start (so that a restart is a key rotation), and three users whose
 // `groups` differ. Started by the tests as
-//   PORT=<port> CLIENTS='[{"client_id":…,"client_secret":…,"redirect_uris":[…]}]' node provider.mjs
+//   PORT=<port> CLIENTS='[{"client_id":…,"client_secret":…,"redirect_uris":[…]}]' \
+//   [CLOCK_OFFSET_SECONDS=<seconds>] node provider.mjs
 // and prints `ready <issuer>` once it listens.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import Provider from 'oidc-provider';
+
+// CLOCK_OFFSET_SECONDS runs the provider's clock that far from the real one (negative: behind),
+// so that every ID token it issues has already expired.
+const offset = Number(process.env.CLOCK_OFFSET_SECONDS || 0) * 1000;
+if (offset) {
+  const realNow = Date.now;
+  Date.now = () => realNow() + offset;
+}
 
 const port = Number(process.env.PORT);
 const issuer = `http://127.0.0.1:${port}`;
@@ -42,8 +51,7 @@ const provider = new Provider(issuer, {
   // The claims of the scopes granted go into the ID token too (the portal reads only it).
   conformIdTokenClaims: false,
   features: { devInteractions: { enabled: true } },
-  // A client named `expired` gets ID tokens that expired an hour before they were issued.
-  ttl: { IdToken: (ctx, token, client) => (client.clientId === 'expired' ? -3600 : 3600) },
+  ttl: { IdToken: 600 },
   cookies: { keys: ['report-portal-tests'] },
 });
 provider.on('server_error', (ctx, error) => console.error('server_error', error));
