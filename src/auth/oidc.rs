@@ -287,9 +287,9 @@ impl OidcProvider {
                 let client = self.client(self.metadata().await?)?;
                 id_token
                     .claims(&client.0.id_token_verifier(), &nonce)
-                    .map(|c| c.clone())
+                    .cloned()
             }
-            other => other.map(|c| c.clone()),
+            other => other.cloned(),
         }
         .map_err(|e| OidcError::IdToken(e.to_string()))?;
         Ok(VerifiedIdentity {

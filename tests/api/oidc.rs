@@ -213,7 +213,7 @@ fn absolute(location: &str, issuer: &str) -> String {
     }
 }
 
-fn between<'a>(text: &'a str, before: &str, after: &str) -> String {
+fn between(text: &str, before: &str, after: &str) -> String {
     let start = text
         .find(before)
         .unwrap_or_else(|| panic!("no {before} in the provider's page: {text}"))
