@@ -13,7 +13,7 @@ cargo build --release --quiet
 BIN=$(realpath "${CARGO_TARGET_DIR:-target}/release/report-portal")
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-export PORTAL_DATA_DIR=$WORK PORTAL_LOG=warn PORTAL_MAX_EVIDENCE_BYTES=$((4 * 1024 * 1024 * 1024))
+export PORTAL_DATA_DIR=$WORK PORTAL_LOG=warn PORTAL_MAX_EVIDENCE_BYTES=$((4 * 1024 * 1024 * 1024)) PORTAL_STAFF_MFA=optional
 export PORTAL_BIND=127.0.0.1:$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)[\"$1\"])"; }
 
