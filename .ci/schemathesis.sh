@@ -16,7 +16,8 @@ if ! "$VENV/bin/schemathesis" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VER
 fi
 
 make_work_dir
-export PORTAL_DATA_DIR=$WORK/data PORTAL_WORKERS=2 PORTAL_LOG=warn PORTAL_TOKEN_TTL_SECONDS=7200
+export PORTAL_DATA_DIR=$WORK/data PORTAL_WORKERS=2 PORTAL_LOG=warn PORTAL_TOKEN_TTL_SECONDS=7200 \
+    PORTAL_STAFF_MFA=optional
 lift_rate_limits
 pick_bind
 unset DATABASE_URL

@@ -14,7 +14,7 @@ N=${N:-100000}
 need wrk
 release_binary
 make_work_dir
-export PORTAL_DATA_DIR=$WORK PORTAL_LOG=warn
+export PORTAL_DATA_DIR=$WORK PORTAL_LOG=warn PORTAL_STAFF_MFA=optional
 pick_bind
 new_reporter "Bench Org"
 echo "$(date +%T) seeding $N reports"

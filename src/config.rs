@@ -172,6 +172,45 @@ pub struct Settings {
     pub webhook_max_endpoints: i64,
     /// Days events are kept for the feed (and for deliveries still pending).
     pub event_retention_days: u32,
+    /// Minutes a staff refresh token works unused (each use answers a new one).
+    pub refresh_idle_minutes: u32,
+    /// Hours a staff sign-in's refresh tokens work at most, however often they are used.
+    pub refresh_absolute_hours: u32,
+    /// `required`: a local account signs in with its password and a TOTP code (it enrolls one
+    /// first); `optional`: an account without a second factor signs in with its password alone
+    /// (development and tests).
+    pub staff_mfa: StaffMfa,
+    /// The OpenID Connect provider's issuer URL (discovery at
+    /// `<issuer>/.well-known/openid-configuration`); empty: no OpenID Connect sign-in.
+    pub oidc_issuer: String,
+    /// The portal's client id at the provider.
+    pub oidc_client_id: String,
+    /// The portal's client secret at the provider.
+    pub oidc_client_secret: SecretText,
+    /// The redirect URI registered at the provider. Empty means
+    /// `<public_url>/api/v1/auth/oidc/callback`.
+    pub oidc_redirect_url: String,
+    /// The ID token claim that carries the user's groups.
+    pub oidc_role_claim: String,
+    /// Comma-separated `group=role` pairs: the portal role of a member of each group (the first
+    /// pair that matches wins), e.g. `portal-analysts=analyst,portal-admins=admin`.
+    pub oidc_roles: String,
+    /// Comma-separated URL prefixes a sign-in may return to (`return_to`); empty: none.
+    pub oidc_return_to: String,
+    /// With OpenID Connect on, the comma-separated e-mail addresses of the local (break-glass)
+    /// accounts that may still sign in with a password; every other password sign-in is off.
+    pub oidc_break_glass: String,
+}
+
+/// Whether local staff accounts need a second factor.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum StaffMfa {
+    /// Every local account signs in with a TOTP code.
+    #[default]
+    Required,
+    /// An account without a second factor signs in with its password alone.
+    Optional,
 }
 
 impl Default for Settings {
@@ -238,6 +277,17 @@ impl Default for Settings {
             webhook_retry_seconds: vec![5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 36000.0],
             webhook_max_endpoints: 10,
             event_retention_days: 30,
+            refresh_idle_minutes: 30,
+            refresh_absolute_hours: 12,
+            staff_mfa: StaffMfa::Required,
+            oidc_issuer: String::new(),
+            oidc_client_id: String::new(),
+            oidc_client_secret: SecretText::default(),
+            oidc_redirect_url: String::new(),
+            oidc_role_claim: "groups".into(),
+            oidc_roles: String::new(),
+            oidc_return_to: String::new(),
+            oidc_break_glass: String::new(),
         }
     }
 }
@@ -330,6 +380,29 @@ impl Settings {
         }
     }
 
+    /// How long staff refresh tokens work.
+    pub fn refresh_lifetimes(&self) -> crate::store::refresh_tokens::Lifetimes {
+        crate::store::refresh_tokens::Lifetimes {
+            idle: chrono::Duration::minutes(i64::from(self.refresh_idle_minutes.max(1))),
+            absolute: chrono::Duration::hours(i64::from(self.refresh_absolute_hours.max(1))),
+        }
+    }
+
+    /// Whether OpenID Connect sign-in is configured.
+    pub fn oidc_enabled(&self) -> bool {
+        !self.oidc_issuer.is_empty()
+    }
+
+    /// Whether the local account `email` (normalized) may sign in with a password: always
+    /// without OpenID Connect; with it, only the break-glass accounts named in `oidc_break_glass`.
+    pub fn password_sign_in_allowed(&self, email: &str) -> bool {
+        !self.oidc_enabled()
+            || self
+                .oidc_break_glass
+                .split(',')
+                .any(|named| named.trim().eq_ignore_ascii_case(email))
+    }
+
     fn file_or_default(&self, configured: &str, default_name: &str) -> PathBuf {
         if configured.is_empty() {
             self.data_dir.join(default_name)
@@ -353,6 +426,21 @@ impl fmt::Debug for SecretUrl {
             }
             _ => write!(f, "{:?}", self.0),
         }
+    }
+}
+
+/// A secret setting (a client secret): its `Debug` form does not show it.
+#[derive(Clone, Default, Deserialize)]
+#[serde(transparent)]
+pub struct SecretText(pub String);
+
+impl fmt::Debug for SecretText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_empty() {
+            "\"\""
+        } else {
+            "\"********\""
+        })
     }
 }
 

@@ -55,6 +55,8 @@ pub struct AppState {
     pub evidence: EvidenceStore,
     /// Each report's data key (a database of its own).
     pub keys: Arc<KeyStore>,
+    /// The agency's OpenID Connect provider, when one is configured.
+    pub oidc: Option<Arc<crate::auth::oidc::OidcProvider>>,
 }
 
 /// The hasher of search words and indicators under the search key, which is created on first use.
@@ -111,6 +113,7 @@ impl AppState {
             receipts,
             evidence,
             keys,
+            oidc: crate::auth::oidc::OidcProvider::new(&settings)?.map(Arc::new),
             settings,
         })
     }

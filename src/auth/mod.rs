@@ -3,8 +3,10 @@
 
 pub mod caller;
 pub mod keys;
+pub mod oidc;
 pub mod password;
 pub mod rate_limit;
 pub mod receipt;
 pub mod secret;
 pub mod token;
+pub mod totp;

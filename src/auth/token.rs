@@ -54,6 +54,10 @@ pub struct AccessToken {
     pub token_type: &'static str,
     /// Seconds until the token expires.
     pub expires_in: u64,
+    /// A staff sign-in's refresh token: exchange it at `/auth/token` with
+    /// `grant_type=refresh_token` for new tokens (once: each exchange answers a new one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
 }
 
 /// Issues and verifies access tokens.
@@ -116,6 +120,7 @@ impl TokenService {
             access_token,
             token_type: "Bearer",
             expires_in: self.ttl_seconds,
+            refresh_token: None,
         })
     }
 

@@ -483,3 +483,71 @@ diesel::allow_tables_to_appear_in_same_query!(webhook_endpoints, outbox);
 diesel::allow_tables_to_appear_in_same_query!(webhook_deliveries, organizations);
 diesel::allow_tables_to_appear_in_same_query!(events, organizations);
 diesel::allow_tables_to_appear_in_same_query!(reports, report_feedback);
+
+diesel::table! {
+    /// A family of refresh tokens: one sign-in and every token rotated from it.
+    refresh_families (id) {
+        id -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// One refresh token, by its hash.
+    refresh_tokens (token_hash) {
+        token_hash -> Text,
+        family_id -> Text,
+        idle_expires_at -> Timestamp,
+        rotated_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// A local account's TOTP secret, sealed.
+    staff_factors (user_id) {
+        user_id -> Text,
+        key_id -> Text,
+        sealed_secret -> Text,
+        confirmed_at -> Nullable<Timestamp>,
+        last_step -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Single-use recovery codes, by their hash.
+    staff_recovery_codes (code_hash) {
+        code_hash -> Text,
+        user_id -> Text,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// The identity provider's subject of an account signing in through OpenID Connect.
+    staff_identities (subject) {
+        subject -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// A sign-in started at the identity provider, by the hash of its `state`.
+    oidc_logins (state_hash) {
+        state_hash -> Text,
+        nonce -> Text,
+        pkce_verifier -> Text,
+        return_to -> Nullable<Text>,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(refresh_tokens -> refresh_families (family_id));
+diesel::joinable!(refresh_families -> users (user_id));
+diesel::joinable!(staff_identities -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(refresh_tokens, refresh_families, users);
+diesel::allow_tables_to_appear_in_same_query!(staff_identities, users);

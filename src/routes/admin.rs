@@ -420,6 +420,9 @@ pub async fn update_user(
             if updated.previous_role.is_some() {
                 audit::append(conn, &role_change)?;
             }
+            if updated.previous_role.is_some() || !updated.user.active {
+                crate::store::refresh_tokens::revoke_for_user(conn, &updated.user.id)?;
+            }
             Ok(updated)
         })
         .await?;

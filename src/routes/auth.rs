@@ -25,25 +25,28 @@ use crate::state::AppState;
 use crate::store;
 use crate::store::audit::{self, NewAuditEvent};
 
-/// The schema of `grant_type`: `client_credentials`, the one grant served. (The field is read as
+/// The schema of `grant_type`: `client_credentials` or `refresh_token`. (The field is read as
 /// text, so that any other value gets RFC 6749's `unsupported_grant_type`.)
 fn grant_type_schema() -> utoipa::openapi::Object {
     utoipa::openapi::ObjectBuilder::new()
         .schema_type(utoipa::openapi::Type::String)
-        .enum_values(Some(["client_credentials"]))
+        .enum_values(Some(["client_credentials", "refresh_token"]))
         .build()
 }
 
-/// The form body of a client-credentials token request (RFC 6749 §4.4.2).
+/// The form body of a token request: client credentials (RFC 6749 §4.4.2) or a staff refresh
+/// token (RFC 6749 §6).
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct TokenRequest {
-    /// Must be `client_credentials`.
+    /// `client_credentials` or `refresh_token`.
     #[schema(required = true, schema_with = grant_type_schema)]
     pub grant_type: Option<String>,
     /// The client id, unless sent with HTTP Basic.
     pub client_id: Option<String>,
     /// The client secret, unless sent with HTTP Basic.
     pub client_secret: Option<String>,
+    /// With `grant_type=refresh_token`: the refresh token of a staff sign-in.
+    pub refresh_token: Option<String>,
 }
 
 /// The largest body of a sign-in or token request: far more than either needs, and small
@@ -96,19 +99,22 @@ fn client_credentials(req: &HttpRequest, form: TokenRequest) -> Result<(String, 
     }
 }
 
-/// Exchange API client credentials for an access token.
+/// Exchange API client credentials, or a staff refresh token, for an access token.
 ///
 /// OAuth 2.0 client credentials grant (RFC 6749 §4.4): send `grant_type=client_credentials` as a
 /// form, with the client id and secret either in HTTP Basic or in the form. The token lasts
-/// 15 minutes; request a new one when it expires. Errors follow RFC 6749 §5.2. The body is at
+/// 15 minutes; request a new one when it expires. Staff send `grant_type=refresh_token` with the
+/// `refresh_token` of their sign-in (RFC 6749 §6): the answer carries a new access token and a
+/// new refresh token, and the one sent stops working; sending a used one again revokes every
+/// refresh token of that sign-in (`invalid_grant`). Errors follow RFC 6749 §5.2. The body is at
 /// most 4 KiB.
 #[utoipa::path(
     tag = "auth",
     request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded"),
     security((), ("client_basic" = [])),
     responses(
-        (status = 200, description = "A new access token", body = AccessToken),
-        (status = 400, description = "`invalid_request` or `unsupported_grant_type`", body = crate::error::OAuthError),
+        (status = 200, description = "A new access token (with a new refresh token for `refresh_token`)", body = AccessToken),
+        (status = 400, description = "`invalid_request`, `unsupported_grant_type`, or `invalid_grant` (a refresh token unknown, expired, revoked or used)", body = crate::error::OAuthError),
         (status = 401, description = "`invalid_client`: unknown client, wrong secret or revoked credential", body = crate::error::OAuthError),
         (status = 403, description = "`unauthorized_client`: the organization is not vetted", body = crate::error::OAuthError),
         (status = 408, description = "The body did not arrive in time", body = crate::error::OAuthError),
@@ -145,11 +151,14 @@ pub async fn token(
     })?;
     match form.grant_type.as_deref() {
         Some("client_credentials") => {}
+        Some("refresh_token") => {
+            return super::staff_auth::refresh_grant(&state, &meta, form.refresh_token).await;
+        }
         Some(_) => {
             return Err(oauth(
                 StatusCode::BAD_REQUEST,
                 "unsupported_grant_type",
-                "only client_credentials is supported",
+                "only client_credentials and refresh_token are supported",
             ));
         }
         None => {
@@ -238,11 +247,23 @@ pub struct LoginRequest {
     pub email: String,
     /// The password.
     pub password: String,
+    /// The current code of the account's TOTP factor (6 digits), when it has one (or to confirm
+    /// the one just enrolled).
+    #[schema(max_length = 16)]
+    pub otp: Option<String>,
+    /// One of the account's recovery codes, instead of `otp`; each works once.
+    #[schema(max_length = 32)]
+    pub recovery_code: Option<String>,
 }
 
 /// Sign in as a staff member.
 ///
-/// Answers the same token shape as `/auth/token`, with the role as a claim. A wrong e-mail and a
+/// Answers the same token shape as `/auth/token`, with the role as a claim, and a
+/// `refresh_token` (see `/auth/token`). An account with a TOTP factor also sends `otp` (a code
+/// is accepted once, in its 30-second step or one either side) or a `recovery_code`; a first
+/// good code confirms a factor just enrolled. With `staff_mfa` `required`, an account without a
+/// factor gets 403 until it enrolls one (`POST /auth/mfa/totp`). With OpenID Connect on,
+/// password sign-in is off (403) except for the break-glass accounts. A wrong e-mail and a
 /// wrong password answer the same and take the same time. After 5 failures within 15 minutes on
 /// one e-mail address (known or not) from one client address, or 20 on it from all addresses
 /// together, each further failure doubles the wait (from 1 s up to 15 minutes) during which
@@ -254,7 +275,8 @@ pub struct LoginRequest {
     responses(
         (status = 200, description = "A new access token", body = AccessToken),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Wrong e-mail or password, or deactivated account", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Wrong e-mail or password, deactivated account, or a second factor missing, wrong or used", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No second factor enrolled while one is required, or password sign-in off (OpenID Connect)", body = Problem, content_type = "application/problem+json"),
         (status = 408, description = "The body did not arrive in time", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body over 4 KiB", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
@@ -273,55 +295,7 @@ pub async fn login(
     let body: JsonBody<LoginRequest> =
         read_json(&req, payload.into_inner(), AUTH_BODY_LIMIT).await?;
     check_rules(&body.value, [])?;
-    let LoginRequest { email, password } = body.value;
-    let normalized = email.trim().to_lowercase();
-    let attempt = meta.event(None, "auth.login", Some(&normalized));
-    let keys = store::users::LoginKeys::new(&normalized, &meta.ip);
-    let claim = keys.clone();
-    if let Some(retry_after) = state
-        .db(move |conn| store::users::claim_login_attempt(conn, &claim))
-        .await?
-    {
-        let refused = attempt.failed();
-        state
-            .db(move |conn| Ok(audit::append(conn, &refused)?))
-            .await?;
-        return Err(ApiError::TooManyRequests { retry_after });
-    }
-    let found = state
-        .db(move |conn| store::users::find_for_login(conn, &email))
-        .await?;
-    let (user, hash) = match found {
-        Some((user, hash)) => (Some(user), Some(hash)),
-        None => (None, None),
-    };
-    let matches = web::block(move || password::verify(&password, hash.as_deref())).await?;
-    let user = user.filter(|u| matches && u.active);
-    let Some(user) = user else {
-        // The claim already counted this failure.
-        let failed = attempt.failed();
-        state
-            .db(move |conn| Ok(audit::append(conn, &failed)?))
-            .await?;
-        return Err(ApiError::Unauthenticated("wrong e-mail or password".into()));
-    };
-    let succeeded = NewAuditEvent {
-        actor: Some(user.id.clone()),
-        role: Some(user.role.as_ref().to_owned()),
-        ..attempt
-    };
-    state
-        .db(move |conn| {
-            audit::append(conn, &succeeded)?;
-            store::users::clear_login_failures(conn, &keys)
-        })
-        .await?;
-    let issued = state
-        .tokens
-        .issue(&user.id, TokenType::Staff, user.role.as_ref())?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(issued))
+    super::staff_auth::login(&state, &meta, body.value).await
 }
 
 /// A staff member's enrollment: the token of the e-mailed link and the password they choose.

@@ -11,12 +11,14 @@ pub mod lifecycle;
 pub mod meta;
 pub mod methods;
 pub mod notifications;
+pub mod oidc;
 pub mod ops;
 pub mod refusal;
 pub mod request_id;
 pub mod responses;
 pub mod retention;
 pub mod review;
+pub mod staff_auth;
 pub mod stats;
 pub mod submission;
 pub mod webhooks;
@@ -35,6 +37,11 @@ where
             .service(auth::login)
             .service(auth::me)
             .service(auth::enroll)
+            .service(staff_auth::logout)
+            .service(oidc::start)
+            .service(oidc::callback)
+            .service(staff_auth::enroll_totp)
+            .service(staff_auth::reset_factor)
             .service(submission::taxonomy)
             .service(submission::submit)
             .service(submission::submit_batch)

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use diesel::{Connection, RunQueryDsl};
-use report_portal::config::{SecretUrl, Settings};
+use report_portal::config::{SecretUrl, Settings, StaffMfa};
 use report_portal::db::{self, DbConnection};
 use report_portal::domain::organization::{
     CredentialMode, IssuedCredential, NewCredential, NewOrganization, OrganizationStatus,
@@ -122,6 +122,8 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         workers: 2,
         db_pool_size: 4,
         database_url: SecretUrl(fresh_database(&data_dir.path().join("portal.db"))),
+        // Staff sign in with passwords alone, except in the second-factor tests (tests/api/mfa.rs).
+        staff_mfa: StaffMfa::Optional,
         ..Settings::default()
     };
     let database = TestDatabase {
