@@ -3,6 +3,7 @@
 
 pub mod caller;
 pub mod keys;
+pub mod partner;
 pub mod password;
 pub mod rate_limit;
 pub mod receipt;

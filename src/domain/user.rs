@@ -34,6 +34,8 @@ pub enum Role {
     Auditor,
     /// Organizations, credentials and staff accounts; never report content.
     Admin,
+    /// A partner agency's platform: reads its granted TAXII collections, nothing else.
+    Partner,
 }
 
 /// Who is acting: a staff member or an organization's API client.

@@ -17,8 +17,10 @@ pub mod request_id;
 pub mod responses;
 pub mod retention;
 pub mod review;
+pub mod sharing;
 pub mod stats;
 pub mod submission;
+pub mod taxii;
 
 use actix_web::dev::{ServiceFactory, ServiceRequest};
 use utoipa_actix_web::{UtoipaApp, scope};
@@ -74,9 +76,22 @@ where
             .service(review::download_evidence)
             .service(lifecycle::amend)
             .service(lifecycle::retract)
-            .service(evidence::upload),
+            .service(evidence::upload)
+            .service(sharing::create_partner)
+            .service(sharing::list_partners)
+            .service(sharing::revoke_partner)
+            .service(sharing::create_collection)
+            .service(sharing::grant)
+            .service(sharing::revoke_grant)
+            .service(sharing::list_collections)
+            .service(sharing::share_report)
+            .service(sharing::list_shares)
+            .service(sharing::withdraw)
+            .service(sharing::stix_bundle)
+            .service(sharing::share_counts),
     )
     .service(auth::jwks)
     .service(ops::healthz)
     .service(ops::readyz)
+    .map(|app| app.service(taxii::scope()))
 }

@@ -10,6 +10,7 @@ pub mod reports;
 pub mod retention;
 pub mod review;
 pub mod sealed;
+pub mod sharing;
 pub mod stats;
 pub mod users;
 
