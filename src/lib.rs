@@ -21,6 +21,7 @@ pub mod retention;
 pub mod routes;
 pub mod secret_file;
 pub mod seed;
+pub mod sharing_cli;
 pub mod startup;
 pub mod state;
 pub mod store;
