@@ -664,7 +664,8 @@ pub fn objects(
         Versions::These(versions) => q.filter(taxii_objects::version.eq_any(versions)),
     };
     if let Some((added, id, version)) = &query.after {
-        q = q.filter(
+        // The first condition alone bounds the index range; the second cuts its first instant.
+        q = q.filter(taxii_objects::added_us.ge(*added)).filter(
             taxii_objects::added_us.gt(*added).or(taxii_objects::added_us.eq(*added).and(
                 taxii_objects::object_id
                     .gt(id)
