@@ -135,7 +135,10 @@ impl Portal {
     /// name (as UUIDv5), stamped version 4 as STIX asks of SDOs.
     pub fn id(&self, kind: &str, name: &str) -> String {
         let bytes = sha1_name(&self.namespace, format!("{kind}|{name}").as_bytes());
-        format!("{kind}--{}", uuid::Builder::from_random_bytes(bytes).into_uuid())
+        format!(
+            "{kind}--{}",
+            uuid::Builder::from_random_bytes(bytes).into_uuid()
+        )
     }
 
     /// The id of the portal's `identity`, the creator of everything it shares.
@@ -426,7 +429,9 @@ fn quote_key(key: &str) -> String {
 
 fn strip_nulls(value: Value) -> Value {
     match value {
-        Value::Object(map) => Value::Object(map.into_iter().filter(|(_, v)| !v.is_null()).collect()),
+        Value::Object(map) => {
+            Value::Object(map.into_iter().filter(|(_, v)| !v.is_null()).collect())
+        }
         other => other,
     }
 }
@@ -558,7 +563,9 @@ pub fn revoked(object: &Value, at: DateTime<Utc>) -> Option<Value> {
     let mut modified = timestamp(at);
     // A version must be later than the last, even within the same millisecond.
     if modified.as_str() <= previous {
-        let last = DateTime::parse_from_rfc3339(previous).ok()?.with_timezone(&Utc);
+        let last = DateTime::parse_from_rfc3339(previous)
+            .ok()?
+            .with_timezone(&Utc);
         modified = timestamp(last + chrono::Duration::milliseconds(1));
     }
     let mut next = object.clone();
@@ -636,7 +643,13 @@ mod tests {
         let report = id(&first, "report");
         let uuid = Uuid::parse_str(report.trim_start_matches("report--")).unwrap();
         assert_eq!(uuid.get_version_num(), 4);
-        assert_eq!(first.iter().filter(|o| o["type"] == "intrusion-set").count(), 1);
+        assert_eq!(
+            first
+                .iter()
+                .filter(|o| o["type"] == "intrusion-set")
+                .count(),
+            1
+        );
     }
 
     #[test]
@@ -665,7 +678,10 @@ mod tests {
         let revoked = revoked(indicator, at).unwrap();
         assert_eq!(revoked["revoked"], true);
         assert!(revoked["modified"].as_str() > indicator["modified"].as_str());
-        let url = objects.iter().find(|o| o["type"] == "user-account").unwrap();
+        let url = objects
+            .iter()
+            .find(|o| o["type"] == "user-account")
+            .unwrap();
         assert!(super::revoked(url, at).is_none());
     }
 }

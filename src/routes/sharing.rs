@@ -15,8 +15,8 @@ use super::responses::JsonErrors;
 use crate::auth::caller::{Admins, Reviewers, Staff, StatsReaders};
 use crate::domain::indicators;
 use crate::domain::sharing::{
-    Collection, GrantRequest, IssuedPartner, NewCollection, NewPartner, Partner, Share,
-    ShareCount, ShareRequest, check_shareable, chosen_indicators,
+    Collection, GrantRequest, IssuedPartner, NewCollection, NewPartner, Partner, Share, ShareCount,
+    ShareRequest, check_shareable, chosen_indicators,
 };
 use crate::domain::stats::{ROUNDING_BASE, rounded};
 use crate::domain::stix::{self, Portal, ShareInput};
@@ -197,7 +197,11 @@ pub async fn revoke_grant(
 ) -> Result<HttpResponse, ApiError> {
     let (id, collection_id) = path.into_inner();
     let target = format!("{id}/{collection_id}");
-    let event = meta.event(Some(&caller.member.actor()), "partner.ungrant", Some(&target));
+    let event = meta.event(
+        Some(&caller.member.actor()),
+        "partner.ungrant",
+        Some(&target),
+    );
     state
         .audited(event, move |conn| {
             sharing::revoke_grant(conn, &id, &collection_id)
@@ -321,7 +325,9 @@ pub async fn list_shares(
     let shares = state
         .audited(event, move |conn| sharing::report_shares(conn, &id))
         .await?;
-    Ok(web::Json(shares.into_iter().map(|(share, _)| share).collect()))
+    Ok(web::Json(
+        shares.into_iter().map(|(share, _)| share).collect(),
+    ))
 }
 
 /// Withdraw a share: its indicators, relationships and report object get a new version with
@@ -348,7 +354,11 @@ pub async fn withdraw(
     path: web::Path<(String, String)>,
 ) -> Result<web::Json<Share>, ApiError> {
     let (id, share_id) = path.into_inner();
-    let event = meta.event(Some(&caller.member.actor()), "report.share_withdraw", Some(&id));
+    let event = meta.event(
+        Some(&caller.member.actor()),
+        "report.share_withdraw",
+        Some(&id),
+    );
     let share = state
         .audited(event, move |conn| {
             sharing::withdraw(conn, &id, &share_id, &caller.member.id, Utc::now())

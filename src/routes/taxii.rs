@@ -144,8 +144,7 @@ fn check_accept(req: &HttpRequest) -> Result<(), TaxiiError> {
         let media = item.split(';').next().unwrap_or_default();
         let version = item.split(';').find(|p| p.starts_with("version="));
         matches!(media, "*/*" | "application/*")
-            || (media == "application/taxii+json"
-                && version.is_none_or(|v| v == "version=2.1"))
+            || (media == "application/taxii+json" && version.is_none_or(|v| v == "version=2.1"))
     });
     if ok {
         Ok(())
@@ -222,9 +221,7 @@ async fn pull<T: Send + 'static>(
     meta: &RequestMeta,
     action: &'static str,
     collection_id: String,
-    work: impl FnOnce(&mut crate::db::DbConnection, &Collection) -> Result<T, ApiError>
-    + Send
-    + 'static,
+    work: impl FnOnce(&mut crate::db::DbConnection, &Collection) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, TaxiiError> {
     let event = meta.event(Some(&caller.0.actor()), action, Some(&collection_id));
     let partner_id = caller.0.partner_id.clone();
@@ -289,6 +286,7 @@ fn object_query(req: &HttpRequest, only_id: Option<&str>) -> Result<ObjectQuery,
         versions: Versions::Last,
         limit: DEFAULT_LIMIT,
         after: None,
+        nothing: false,
     };
     let mut versions: Vec<String> = Vec::new();
     for (key, value) in url::form_urlencoded::parse(req.query_string().as_bytes()) {
@@ -322,11 +320,8 @@ fn object_query(req: &HttpRequest, only_id: Option<&str>) -> Result<ObjectQuery,
             "match[id]" if only_id.is_none() => query.ids.extend(values()),
             "match[type]" => query.types.extend(values()),
             "match[version]" => versions.extend(values()),
-            // Every object served is STIX 2.1.
-            "match[spec_version]" => {
-                if !values().any(|v| v == "2.1") {
-                    query.ids = vec![String::new()];
-                }
+            "match[spec_version]" if !values().any(|v| v == "2.1") => {
+                query.nothing = true;
             }
             _ => {}
         }
@@ -412,9 +407,14 @@ async fn objects(
 ) -> Answer {
     let id = storable(path.into_inner())?;
     let query = object_query(&req, None)?;
-    let (rows, more) = pull(&state, &caller, &meta, "taxii.objects", id, move |conn, c| {
-        sharing::objects(conn, &c.id, &query)
-    })
+    let (rows, more) = pull(
+        &state,
+        &caller,
+        &meta,
+        "taxii.objects",
+        id,
+        move |conn, c| sharing::objects(conn, &c.id, &query),
+    )
     .await?;
     let items = bodies(&rows)?;
     Ok(page_answer(&rows, more, "objects", items))
@@ -430,9 +430,14 @@ async fn manifest(
 ) -> Answer {
     let id = storable(path.into_inner())?;
     let query = object_query(&req, None)?;
-    let (rows, more) = pull(&state, &caller, &meta, "taxii.manifest", id, move |conn, c| {
-        sharing::objects(conn, &c.id, &query)
-    })
+    let (rows, more) = pull(
+        &state,
+        &caller,
+        &meta,
+        "taxii.manifest",
+        id,
+        move |conn, c| sharing::objects(conn, &c.id, &query),
+    )
     .await?;
     let items = rows
         .iter()
@@ -499,7 +504,10 @@ async fn versions(
     if rows.is_empty() {
         return Err(ApiError::NotFound.into());
     }
-    let versions = rows.iter().map(|r| Value::from(r.version.clone())).collect();
+    let versions = rows
+        .iter()
+        .map(|r| Value::from(r.version.clone()))
+        .collect();
     Ok(page_answer(&rows, more, "versions", versions))
 }
 

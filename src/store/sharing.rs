@@ -9,8 +9,7 @@ use serde_json::Value;
 use super::organizations::parse;
 use crate::auth::secret;
 use crate::db::schema::{
-    collection_grants, partners, report_holds, reports, shares, sharing_collections,
-    taxii_objects,
+    collection_grants, partners, report_holds, reports, shares, sharing_collections, taxii_objects,
 };
 use crate::db::{DbConnection, portable};
 use crate::domain::organization::CredentialMode;
@@ -44,7 +43,10 @@ fn conflict(detail: &str) -> ApiError {
 
 /// Registers a partner agency and issues its client credentials (the secret returned once,
 /// only its hash kept); 422 for a bad name, 409 when the name is taken.
-pub fn create_partner(conn: &mut DbConnection, new: &NewPartner) -> Result<IssuedPartner, ApiError> {
+pub fn create_partner(
+    conn: &mut DbConnection,
+    new: &NewPartner,
+) -> Result<IssuedPartner, ApiError> {
     check_rules(new, [])?;
     let id = super::new_id();
     let client_id = format!(
@@ -86,7 +88,10 @@ pub fn list_partners(conn: &mut DbConnection) -> Result<Vec<Partner>, ApiError> 
         ))
         .load::<(String, String, String, NaiveDateTime, Option<NaiveDateTime>)>(conn)?;
     let grants = collection_grants::table
-        .select((collection_grants::partner_id, collection_grants::collection_id))
+        .select((
+            collection_grants::partner_id,
+            collection_grants::collection_id,
+        ))
         .order(collection_grants::collection_id.asc())
         .load::<(String, String)>(conn)?;
     Ok(rows
@@ -109,9 +114,13 @@ pub fn list_partners(conn: &mut DbConnection) -> Result<Vec<Partner>, ApiError> 
 /// Revokes a partner's credentials (its tokens stop working within `auth_cache_seconds`); 404
 /// when there is no such partner or it is already revoked.
 pub fn revoke_partner(conn: &mut DbConnection, id: &str) -> Result<(), ApiError> {
-    let updated = diesel::update(partners::table.find(id).filter(partners::revoked_at.is_null()))
-        .set(partners::revoked_at.eq(super::now()))
-        .execute(conn)?;
+    let updated = diesel::update(
+        partners::table
+            .find(id)
+            .filter(partners::revoked_at.is_null()),
+    )
+    .set(partners::revoked_at.eq(super::now()))
+    .execute(conn)?;
     if updated == 0 {
         return Err(ApiError::NotFound);
     }
@@ -132,7 +141,15 @@ pub fn partner_with_secret(
         ))
         .first::<(String, String, bool)>(conn)
         .optional()?
-        .map(|(hash, partner_id, revoked)| (hash, PartnerAccess { partner_id, revoked })))
+        .map(|(hash, partner_id, revoked)| {
+            (
+                hash,
+                PartnerAccess {
+                    partner_id,
+                    revoked,
+                },
+            )
+        }))
 }
 
 /// Defines a collection; 422 for bad fields, 409 when the title is taken.
@@ -199,8 +216,15 @@ pub fn list_collections(conn: &mut DbConnection) -> Result<Vec<Collection>, ApiE
 
 /// Grants partner `partner_id` the collection `collection_id` (again: no change); 404 when
 /// either is absent.
-pub fn grant(conn: &mut DbConnection, partner_id: &str, collection_id: &str) -> Result<(), ApiError> {
-    let partner = partners::table.find(partner_id).count().get_result::<i64>(conn)?;
+pub fn grant(
+    conn: &mut DbConnection,
+    partner_id: &str,
+    collection_id: &str,
+) -> Result<(), ApiError> {
+    let partner = partners::table
+        .find(partner_id)
+        .count()
+        .get_result::<i64>(conn)?;
     let found = sharing_collections::table
         .find(collection_id)
         .count()
@@ -228,8 +252,8 @@ pub fn revoke_grant(
     partner_id: &str,
     collection_id: &str,
 ) -> Result<(), ApiError> {
-    let deleted = diesel::delete(collection_grants::table.find((partner_id, collection_id)))
-        .execute(conn)?;
+    let deleted =
+        diesel::delete(collection_grants::table.find((partner_id, collection_id))).execute(conn)?;
     if deleted == 0 {
         return Err(ApiError::NotFound);
     }
@@ -290,7 +314,12 @@ pub fn shareable_report(
 ) -> Result<ShareableReport, ApiError> {
     let found = reports::table
         .find(id)
-        .select((reports::status, reports::mode, reports::key_id, reports::body))
+        .select((
+            reports::status,
+            reports::mode,
+            reports::key_id,
+            reports::body,
+        ))
         .first::<(String, String, String, String)>(conn)
         .optional()?;
     let Some((status, mode, key_id, body)) = found else {
@@ -623,6 +652,9 @@ pub struct ObjectQuery {
     pub limit: i64,
     /// After this place (from the previous page's `next`): `(added_us, object_id, version)`.
     pub after: Option<(i64, String, String)>,
+    /// Whether a filter excludes every object (a `match[spec_version]` without `2.1`, the
+    /// only version served).
+    pub nothing: bool,
 }
 
 /// One stored object version.
@@ -645,6 +677,9 @@ pub fn objects(
     collection_id: &str,
     query: &ObjectQuery,
 ) -> Result<(Vec<StoredObject>, bool), ApiError> {
+    if query.nothing {
+        return Ok((Vec::new(), false));
+    }
     let mut q = taxii_objects::table
         .filter(taxii_objects::collection_id.eq(collection_id))
         .into_boxed();
@@ -666,11 +701,13 @@ pub fn objects(
     if let Some((added, id, version)) = &query.after {
         // The first condition alone bounds the index range; the second cuts its first instant.
         q = q.filter(taxii_objects::added_us.ge(*added)).filter(
-            taxii_objects::added_us.gt(*added).or(taxii_objects::added_us.eq(*added).and(
-                taxii_objects::object_id
-                    .gt(id)
-                    .or(taxii_objects::object_id.eq(id).and(taxii_objects::version.gt(version))),
-            )),
+            taxii_objects::added_us
+                .gt(*added)
+                .or(taxii_objects::added_us.eq(*added).and(
+                    taxii_objects::object_id.gt(id).or(taxii_objects::object_id
+                        .eq(id)
+                        .and(taxii_objects::version.gt(version))),
+                )),
         );
     }
     let mut rows = q

@@ -45,13 +45,20 @@ async fn setup(app: &TestApp) -> Sharing {
     .await;
     let title = format!("Border {}", uuid::Uuid::new_v4().simple());
     let collection = expect(
-        app.post_json("/api/v1/admin/collections", &admin, &json!({"title": title}))
-            .await,
+        app.post_json(
+            "/api/v1/admin/collections",
+            &admin,
+            &json!({"title": title}),
+        )
+        .await,
         201,
     )
     .await;
     let collection_id = collection["id"].as_str().unwrap().to_owned();
-    let grants = format!("/api/v1/admin/partners/{}/grants", issued["id"].as_str().unwrap());
+    let grants = format!(
+        "/api/v1/admin/partners/{}/grants",
+        issued["id"].as_str().unwrap()
+    );
     let granted = app
         .post_json(&grants, &admin, &json!({"collection_id": collection_id}))
         .await;
@@ -73,8 +80,12 @@ async fn submit(app: &TestApp, token: &str, report: &Value) -> String {
 async fn share(app: &TestApp, s: &Sharing, id: &str, body: Value) -> reqwest::Response {
     let mut body = body;
     body["collection_id"] = s.collection_id.clone().into();
-    app.post_json(&format!("/api/v1/review/reports/{id}/shares"), &s.analyst, &body)
-        .await
+    app.post_json(
+        &format!("/api/v1/review/reports/{id}/shares"),
+        &s.analyst,
+        &body,
+    )
+    .await
 }
 
 async fn bundle(app: &TestApp, analyst: &str, id: &str) -> Value {
@@ -121,7 +132,13 @@ async fn a_share_carries_the_indicators_as_stix_and_never_the_contact_summary_or
     let report = valid_report();
     let id = submit(&app, &reporter.token, &report).await;
     let shared = expect(
-        share(&app, &s, &id, json!({"tlp": "amber+strict", "note": "Ask HSI desk 4"})).await,
+        share(
+            &app,
+            &s,
+            &id,
+            json!({"tlp": "amber+strict", "note": "Ask HSI desk 4"}),
+        )
+        .await,
         201,
     )
     .await;
@@ -151,8 +168,14 @@ async fn a_share_carries_the_indicators_as_stix_and_never_the_contact_summary_or
         marking["extensions"]["extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"]["tlp_2_0"],
         "amber+strict"
     );
-    assert_eq!(of_type(&bundle, "phone-number")[0]["value"], "+523355550100");
-    let urls: Vec<&Value> = of_type(&bundle, "url").iter().map(|u| &u["value"]).collect();
+    assert_eq!(
+        of_type(&bundle, "phone-number")[0]["value"],
+        "+523355550100"
+    );
+    let urls: Vec<&Value> = of_type(&bundle, "url")
+        .iter()
+        .map(|u| &u["value"])
+        .collect();
     assert_eq!(urls.len(), 2, "profile and content URL");
     let file = &of_type(&bundle, "file")[0];
     assert_eq!(
@@ -162,20 +185,37 @@ async fn a_share_carries_the_indicators_as_stix_and_never_the_contact_summary_or
     assert_eq!(file["hashes"]["MD5"], "098f6bcd4621d373cade4e832627b4f6");
     let accounts = of_type(&bundle, "user-account");
     assert!(accounts.iter().any(|a| a["user_id"] == "1234567890"));
-    assert!(accounts.iter().any(|a| a["account_login"] == "trabajo.seguro.fake"));
+    assert!(
+        accounts
+            .iter()
+            .any(|a| a["account_login"] == "trabajo.seguro.fake")
+    );
     let cjng = &of_type(&bundle, "intrusion-set");
     assert_eq!(cjng.len(), 1, "cjng, and nothing for `unknown`");
-    assert!(cjng[0]["aliases"].as_array().unwrap().contains(&json!("CJNG")));
+    assert!(
+        cjng[0]["aliases"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("CJNG"))
+    );
     let indicators = of_type(&bundle, "indicator");
     assert!(
         indicators
             .iter()
             .any(|i| i["pattern"] == "[phone-number:value = '+523355550100']")
     );
-    assert!(indicators.iter().all(|i| i["object_marking_refs"][0] == marking["id"]));
+    assert!(
+        indicators
+            .iter()
+            .all(|i| i["object_marking_refs"][0] == marking["id"])
+    );
     let relationships = of_type(&bundle, "relationship");
     assert_eq!(relationships.len(), indicators.len());
-    assert!(relationships.iter().all(|r| r["target_ref"] == cjng[0]["id"]));
+    assert!(
+        relationships
+            .iter()
+            .all(|r| r["target_ref"] == cjng[0]["id"])
+    );
     let report_object = &of_type(&bundle, "report")[0];
     assert_eq!(report_object["description"], "Ask HSI desk 4");
     let identity = &of_type(&bundle, "identity")[0];
@@ -198,13 +238,25 @@ async fn chosen_indicators_alone_are_shared_and_unknown_pointers_are_refused() {
     let reporter = app.reporter(CredentialMode::Live).await;
     let id = submit(&app, &reporter.token, &valid_report()).await;
     let refused = expect(
-        share(&app, &s, &id, json!({"tlp": "red", "indicators": ["/contact/email"]})).await,
+        share(
+            &app,
+            &s,
+            &id,
+            json!({"tlp": "red", "indicators": ["/contact/email"]}),
+        )
+        .await,
         422,
     )
     .await;
     assert_eq!(refused["errors"][0]["pointer"], "/indicators/0");
     expect(
-        share(&app, &s, &id, json!({"tlp": "clear", "indicators": ["/content/0/md5"]})).await,
+        share(
+            &app,
+            &s,
+            &id,
+            json!({"tlp": "clear", "indicators": ["/content/0/md5"]}),
+        )
+        .await,
         201,
     )
     .await;
@@ -212,7 +264,10 @@ async fn chosen_indicators_alone_are_shared_and_unknown_pointers_are_refused() {
     assert!(of_type(&bundle, "phone-number").is_empty());
     assert!(of_type(&bundle, "url").is_empty());
     let file = &of_type(&bundle, "file")[0];
-    assert_eq!(file["hashes"], json!({"MD5": "098f6bcd4621d373cade4e832627b4f6"}));
+    assert_eq!(
+        file["hashes"],
+        json!({"MD5": "098f6bcd4621d373cade4e832627b4f6"})
+    );
 }
 
 #[actix_web::test]
@@ -231,7 +286,11 @@ async fn retracted_held_and_test_mode_reports_cannot_be_shared() {
         200,
     )
     .await;
-    let problem = expect(share(&app, &s, &retracted, json!({"tlp": "green"})).await, 409).await;
+    let problem = expect(
+        share(&app, &s, &retracted, json!({"tlp": "green"})).await,
+        409,
+    )
+    .await;
     assert!(problem["detail"].as_str().unwrap().contains("retracted"));
 
     let held = submit(&app, &live.token, &valid_report()).await;
@@ -250,7 +309,11 @@ async fn retracted_held_and_test_mode_reports_cannot_be_shared() {
 
     let test = app.reporter(CredentialMode::Test).await;
     let test_report = submit(&app, &test.token, &valid_report()).await;
-    expect(share(&app, &s, &test_report, json!({"tlp": "green"})).await, 409).await;
+    expect(
+        share(&app, &s, &test_report, json!({"tlp": "green"})).await,
+        409,
+    )
+    .await;
     for id in [retracted, held, test_report] {
         expect(
             app.get(&format!("/api/v1/review/reports/{id}/stix"), &s.analyst)
@@ -266,7 +329,12 @@ async fn partner_tokens_open_only_taxii_and_no_other_token_opens_taxii() {
     let app = spawn_app().await;
     let s = setup(&app).await;
     let discovery = taxii_json(taxii(&app, "/taxii2/", &s.partner_token).await, 200).await;
-    assert!(discovery["default"].as_str().unwrap().ends_with("/taxii2/api/"));
+    assert!(
+        discovery["default"]
+            .as_str()
+            .unwrap()
+            .ends_with("/taxii2/api/")
+    );
     for path in ["/api/v1/me", "/api/v1/review/reports", "/api/v1/taxonomy"] {
         let refused = app.get(path, &s.partner_token).await;
         assert_eq!(refused.status(), 401, "{path}");
@@ -298,8 +366,12 @@ async fn a_partner_sees_neither_a_collection_it_is_not_granted_nor_its_objects()
     let s = setup(&app).await;
     let admin = app.staff_token(Role::Admin).await;
     let other = expect(
-        app.post_json("/api/v1/admin/collections", &admin, &json!({"title": "Fusion centers"}))
-            .await,
+        app.post_json(
+            "/api/v1/admin/collections",
+            &admin,
+            &json!({"title": "Fusion centers"}),
+        )
+        .await,
         201,
     )
     .await;
@@ -309,14 +381,21 @@ async fn a_partner_sees_neither_a_collection_it_is_not_granted_nor_its_objects()
     let mut body = json!({"tlp": "green"});
     body["collection_id"] = other_id.into();
     expect(
-        app.post_json(&format!("/api/v1/review/reports/{id}/shares"), &s.analyst, &body)
-            .await,
+        app.post_json(
+            &format!("/api/v1/review/reports/{id}/shares"),
+            &s.analyst,
+            &body,
+        )
+        .await,
         201,
     )
     .await;
 
-    let listed = taxii_json(taxii(&app, "/taxii2/api/collections/", &s.partner_token).await, 200)
-        .await;
+    let listed = taxii_json(
+        taxii(&app, "/taxii2/api/collections/", &s.partner_token).await,
+        200,
+    )
+    .await;
     let ids: Vec<&str> = listed["collections"]
         .as_array()
         .unwrap()
@@ -333,9 +412,7 @@ async fn a_partner_sees_neither_a_collection_it_is_not_granted_nor_its_objects()
         assert_eq!(refused["http_status"], "404", "{path}");
     }
     let auditor = app.staff_token(Role::Auditor).await;
-    let refusals = app
-        .audit_events(&auditor, "action=taxii.objects")
-        .await;
+    let refusals = app.audit_events(&auditor, "action=taxii.objects").await;
     assert!(refusals.iter().any(|e| e["outcome"] == "failure"));
 }
 
@@ -357,7 +434,7 @@ async fn taxii_pages_by_next_filters_by_date_added_and_shows_withdrawals_as_vers
     let objects = format!("/taxii2/api/collections/{}/objects/", s.collection_id);
     let mut seen: Vec<String> = Vec::new();
     let mut next: Option<String> = None;
-    let mut last_added = String::new();
+    let mut last_added;
     loop {
         let query = match &next {
             Some(token) => format!("?limit=7&next={token}"),
@@ -384,7 +461,11 @@ async fn taxii_pages_by_next_filters_by_date_added_and_shows_withdrawals_as_vers
         .flat_map(|(_, shared)| shared["object_ids"].as_array().unwrap().clone())
         .map(|id| id.as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(unique.len(), expected.len(), "every object of every share, once");
+    assert_eq!(
+        unique.len(),
+        expected.len(),
+        "every object of every share, once"
+    );
 
     // Withdrawing one share adds revoked versions, and only they come after the last page.
     let (id, shared) = &shares[0];
@@ -407,10 +488,7 @@ async fn taxii_pages_by_next_filters_by_date_added_and_shows_withdrawals_as_vers
     let fresh = fresh["objects"].as_array().unwrap();
     assert!(!fresh.is_empty());
     assert!(fresh.iter().all(|o| o["revoked"] == true), "{fresh:?}");
-    let report_id = fresh
-        .iter()
-        .find(|o| o["type"] == "report")
-        .unwrap()["id"]
+    let report_id = fresh.iter().find(|o| o["type"] == "report").unwrap()["id"]
         .as_str()
         .unwrap()
         .to_owned();
