@@ -376,6 +376,25 @@ async fn a_partner_sees_neither_a_collection_it_is_not_granted_nor_its_objects()
     )
     .await;
     let other_id = other["id"].as_str().unwrap();
+    // Another partner reads it: the grant is the partner's, not the collection's.
+    let fusion = expect(
+        app.post_json(
+            "/api/v1/admin/partners",
+            &admin,
+            &json!({"name": "Fusion center"}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let grants = format!(
+        "/api/v1/admin/partners/{}/grants",
+        fusion["id"].as_str().unwrap()
+    );
+    let granted = app
+        .post_json(&grants, &admin, &json!({"collection_id": other_id}))
+        .await;
+    assert_eq!(granted.status(), 204);
     let reporter = app.reporter(CredentialMode::Live).await;
     let id = submit(&app, &reporter.token, &valid_report()).await;
     let mut body = json!({"tlp": "green"});
