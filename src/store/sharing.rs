@@ -460,18 +460,26 @@ pub fn add_objects(
             .set(taxii_objects::is_first.eq(false))
             .execute(conn)?;
         }
-        diesel::insert_into(taxii_objects::table)
-            .values((
-                taxii_objects::collection_id.eq(collection_id),
-                taxii_objects::object_id.eq(id),
-                taxii_objects::version.eq(&version),
-                taxii_objects::added_us.eq(added),
-                taxii_objects::object_type.eq(kind),
-                taxii_objects::is_first.eq(first),
-                taxii_objects::is_latest.eq(latest),
-                taxii_objects::body.eq(object.to_string()),
-            ))
-            .execute(conn)?;
+        // In a savepoint: a concurrent share that added the same version first wins, and
+        // this one goes on (PostgreSQL would otherwise abort the whole transaction).
+        let inserted = portable::write_transaction(conn, |conn| {
+            diesel::insert_into(taxii_objects::table)
+                .values((
+                    taxii_objects::collection_id.eq(collection_id),
+                    taxii_objects::object_id.eq(id),
+                    taxii_objects::version.eq(&version),
+                    taxii_objects::added_us.eq(added),
+                    taxii_objects::object_type.eq(kind),
+                    taxii_objects::is_first.eq(first),
+                    taxii_objects::is_latest.eq(latest),
+                    taxii_objects::body.eq(object.to_string()),
+                ))
+                .execute(conn)
+        });
+        if portable::is_unique_violation(&inserted) {
+            continue;
+        }
+        inserted?;
         count += 1;
     }
     Ok(count)
