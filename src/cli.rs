@@ -51,6 +51,9 @@ pub enum Command {
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage partner agencies, their collections and grants (TAXII sharing).
+    #[command(subcommand)]
+    Partner(crate::sharing_cli::PartnerCommand),
     /// Deliver the e-mail notifications due now, once, and exit; prints
     /// `{"sent": N, "failed": M, "retried": K}`.
     Deliver,
@@ -259,6 +262,7 @@ pub fn run_command(command: Command, settings: &Settings) -> anyhow::Result<()> 
             print(&crate::seed::run(conn, &keys, settings, &options)?)
         }
         Command::Audit(command) => audit_command(conn, &keys, settings, command),
+        Command::Partner(command) => crate::sharing_cli::run(conn, command),
         Command::Org(OrgCommand::Create {
             name,
             contact_email,

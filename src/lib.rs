@@ -25,6 +25,7 @@ pub mod sealing;
 pub mod secret_file;
 pub mod seed;
 pub mod service;
+pub mod sharing_cli;
 pub mod startup;
 pub mod state;
 pub mod store;

@@ -104,6 +104,12 @@ impl Principal {
         let principal = match claims.typ {
             TokenType::Client => Principal::Reporter(reporter(claims, &state).await?),
             TokenType::Staff => Principal::Staff(staff(claims, &state).await?),
+            // A partner's token opens the TAXII server only (crate::auth::partner).
+            TokenType::Partner => {
+                return Err(ApiError::Unauthenticated(
+                    "the access token is not valid".into(),
+                ));
+            }
         };
         let key = match &principal {
             Principal::Reporter(r) => &r.client_id,
@@ -116,7 +122,7 @@ impl Principal {
 }
 
 /// The verified claims of the request's bearer token (401 without a valid one).
-fn bearer_claims(req: &HttpRequest, state: &AppState) -> Result<Claims, ApiError> {
+pub(crate) fn bearer_claims(req: &HttpRequest, state: &AppState) -> Result<Claims, ApiError> {
     let value = req
         .headers()
         .get(header::AUTHORIZATION)

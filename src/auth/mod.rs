@@ -4,6 +4,7 @@
 pub mod caller;
 pub mod keys;
 pub mod oidc;
+pub mod partner;
 pub mod password;
 pub mod rate_limit;
 pub mod receipt;

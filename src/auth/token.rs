@@ -20,6 +20,9 @@ pub enum TokenType {
     Client,
     /// A DHS staff member who signed in.
     Staff,
+    /// A partner agency's platform (OAuth client credentials): for the TAXII server only, under
+    /// an audience of its own.
+    Partner,
 }
 
 /// The claims of an access token. Every field is required: a token missing one is refused.
@@ -65,6 +68,7 @@ pub struct TokenService {
     keys: SigningKeys,
     issuer: String,
     audience: String,
+    partner_audience: String,
     ttl_seconds: u64,
     validation: Validation,
 }
@@ -72,9 +76,10 @@ pub struct TokenService {
 impl TokenService {
     /// A token service signing with `keys` under the issuer, audience and lifetime of `settings`.
     pub fn new(keys: SigningKeys, settings: &Settings) -> Self {
+        let partner_audience = format!("{}/taxii2", settings.token_audience);
         let mut validation = Validation::new(Algorithm::EdDSA);
         validation.set_issuer(&[&settings.token_issuer]);
-        validation.set_audience(&[&settings.token_audience]);
+        validation.set_audience(&[&settings.token_audience, &partner_audience]);
         validation.set_required_spec_claims(&["exp", "nbf", "iss", "aud", "sub"]);
         validation.validate_nbf = true;
         validation.leeway = 30;
@@ -82,8 +87,18 @@ impl TokenService {
             keys,
             issuer: settings.token_issuer.clone(),
             audience: settings.token_audience.clone(),
+            partner_audience,
             ttl_seconds: settings.token_ttl_seconds,
             validation,
+        }
+    }
+
+    /// The audience of tokens of kind `typ`: partners' tokens serve the TAXII server only, and
+    /// no other token serves it.
+    fn audience_of(&self, typ: TokenType) -> &str {
+        match typ {
+            TokenType::Partner => &self.partner_audience,
+            TokenType::Client | TokenType::Staff => &self.audience,
         }
     }
 
@@ -102,7 +117,7 @@ impl TokenService {
         let now = Utc::now().timestamp();
         let claims = Claims {
             iss: self.issuer.clone(),
-            aud: self.audience.clone(),
+            aud: self.audience_of(typ).to_owned(),
             sub: subject.to_owned(),
             exp: now + self.ttl_seconds as i64,
             nbf: now,
@@ -162,6 +177,9 @@ impl TokenService {
                 _ => "malformed claims",
             })?;
         let claims = data.claims;
+        if claims.aud != self.audience_of(claims.typ) {
+            return Err("wrong audience for its kind");
+        }
         if claims.iat > Utc::now().timestamp() + self.validation.leeway as i64 {
             return Err("issued in the future");
         }

@@ -551,3 +551,69 @@ diesel::joinable!(refresh_families -> users (user_id));
 diesel::joinable!(staff_identities -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(refresh_tokens, refresh_families, users);
 diesel::allow_tables_to_appear_in_same_query!(staff_identities, users);
+
+diesel::table! {
+    partners (id) {
+        id -> Text,
+        name -> Text,
+        client_id -> Text,
+        secret_hash -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sharing_collections (id) {
+        id -> Text,
+        title -> Text,
+        description -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    collection_grants (partner_id, collection_id) {
+        partner_id -> Text,
+        collection_id -> Text,
+        granted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    shares (id) {
+        id -> Text,
+        report_id -> Text,
+        collection_id -> Text,
+        tlp -> Text,
+        shared_by -> Text,
+        shared_at -> Timestamp,
+        objects -> Text,
+        withdrawn_at -> Nullable<Timestamp>,
+        withdrawn_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    taxii_objects (collection_id, object_id, version) {
+        collection_id -> Text,
+        object_id -> Text,
+        version -> Text,
+        added_us -> BigInt,
+        object_type -> Text,
+        is_first -> Bool,
+        is_latest -> Bool,
+        body -> Text,
+    }
+}
+
+diesel::joinable!(collection_grants -> partners (partner_id));
+diesel::joinable!(collection_grants -> sharing_collections (collection_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    partners,
+    sharing_collections,
+    collection_grants,
+    shares,
+    taxii_objects,
+    reports,
+);

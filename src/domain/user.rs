@@ -22,6 +22,8 @@ code_list! {
         Auditor,
         /// Organizations, credentials and staff accounts; never report content.
         Admin,
+        /// A partner agency's platform: reads its granted TAXII collections, nothing else.
+        Partner,
     }
 }
 

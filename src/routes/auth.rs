@@ -178,6 +178,10 @@ pub async fn token(
             "unknown client or wrong secret",
         ));
     }
+    if crate::auth::partner::is_partner_client(&client_id) {
+        let attempt = meta.event(None, "auth.token", Some(&client_id));
+        return crate::auth::partner::token(&state, attempt, client_id, client_secret).await;
+    }
     let lookup_id = client_id.clone();
     let found = state
         .db(move |conn| store::organizations::credential_with_secret(conn, &lookup_id))

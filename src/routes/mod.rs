@@ -18,9 +18,11 @@ pub mod request_id;
 pub mod responses;
 pub mod retention;
 pub mod review;
+pub mod sharing;
 pub mod staff_auth;
 pub mod stats;
 pub mod submission;
+pub mod taxii;
 pub mod webhooks;
 
 use actix_web::dev::{ServiceFactory, ServiceRequest};
@@ -93,9 +95,22 @@ where
             .service(webhooks::list_events)
             .service(webhooks::feedback_summary)
             .service(webhooks::admin_create_webhook)
-            .service(webhooks::admin_list_webhooks),
+            .service(webhooks::admin_list_webhooks)
+            .service(sharing::create_partner)
+            .service(sharing::list_partners)
+            .service(sharing::revoke_partner)
+            .service(sharing::create_collection)
+            .service(sharing::grant)
+            .service(sharing::revoke_grant)
+            .service(sharing::list_collections)
+            .service(sharing::share_report)
+            .service(sharing::list_shares)
+            .service(sharing::withdraw)
+            .service(sharing::stix_bundle)
+            .service(sharing::share_counts),
     )
     .service(auth::jwks)
     .service(ops::healthz)
     .service(ops::readyz)
+    .map(|app| app.service(taxii::scope()))
 }

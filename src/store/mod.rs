@@ -19,6 +19,7 @@ pub mod reports;
 pub mod retention;
 pub mod review;
 pub mod sealed;
+pub mod sharing;
 pub mod staff_factors;
 pub mod stats;
 pub mod summaries;

@@ -27,6 +27,7 @@ mod requests;
 mod retention;
 mod review;
 mod seed;
+mod sharing;
 mod smtp;
 mod stats;
 mod submission;
