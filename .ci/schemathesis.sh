@@ -18,9 +18,13 @@ fi
 WORK=$(mktemp -d /tmp/report-portal-schemathesis.XXXXXX)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 export PORTAL_DATA_DIR=$WORK/data PORTAL_BIND=127.0.0.1:$PORT PORTAL_METRICS_BIND=127.0.0.1:0 \
-    PORTAL_WORKERS=2 PORTAL_LOG=warn \
-    PORTAL_TOKEN_TTL_SECONDS=7200 PORTAL_RATE_LIMIT_PER_SECOND=100000 PORTAL_RATE_LIMIT_BURST=100000 \
-    PORTAL_AUTH_RATE_LIMIT_PER_SECOND=100000 PORTAL_AUTH_RATE_LIMIT_BURST=100000
+    PORTAL_WORKERS=2 PORTAL_LOG=warn PORTAL_TOKEN_TTL_SECONDS=7200
+# Raised limits let every example reach the handler; SCHEMATHESIS_DEFAULT_RATE_LIMITS=1 keeps the
+# defaults, so that many examples are answered 429, which the document must describe.
+if [ -z "${SCHEMATHESIS_DEFAULT_RATE_LIMITS:-}" ]; then
+    export PORTAL_RATE_LIMIT_PER_SECOND=100000 PORTAL_RATE_LIMIT_BURST=100000 \
+        PORTAL_AUTH_RATE_LIMIT_PER_SECOND=100000 PORTAL_AUTH_RATE_LIMIT_BURST=100000
+fi
 unset DATABASE_URL
 if [ -n "$DB_URL" ]; then export DATABASE_URL=$DB_URL; fi
 

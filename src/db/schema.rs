@@ -409,3 +409,16 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(reports, report_holds);
+
+diesel::table! {
+    idempotency_keys (organization_id, mode, idempotency_key) {
+        organization_id -> Text,
+        mode -> Text,
+        idempotency_key -> Text,
+        fingerprint -> Nullable<Text>,
+        status -> Nullable<Integer>,
+        sealed_answer -> Nullable<Text>,
+        data_key_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}

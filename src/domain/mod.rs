@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod correlation;
+pub mod dry_run;
 pub mod evidence;
 pub mod indicators;
 pub mod lifecycle;

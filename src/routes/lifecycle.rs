@@ -1,9 +1,11 @@
 //! What an organization's API client does to a report it has stored: amend it, retract it.
 
+use actix_web::middleware::from_fn;
 use actix_web::{HttpResponse, post, web};
 use sha2::{Digest, Sha256};
 
 use super::body::JsonBody;
+use super::idempotency;
 use super::meta::RequestMeta;
 use super::responses::JsonErrors;
 use super::submission::submitter;
@@ -25,7 +27,7 @@ use crate::store::reports::{self, ReportKey};
 #[utoipa::path(
     tag = "submission",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "The report's id")),
+    params(("id" = String, Path, description = "The report's id"), idempotency::IdempotencyKeyHeader),
     request_body = NewAmendment,
     responses(
         (status = 201, description = "Stored", body = AmendmentReceipt),
@@ -38,7 +40,7 @@ use crate::store::reports::{self, ReportKey};
         (status = 422, description = "Invalid amendment; `errors` locates every broken rule", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/reports/{id}/amendments")]
+#[post("/reports/{id}/amendments", wrap = "from_fn(idempotency::keyed)")]
 pub async fn amend(
     state: web::Data<AppState>,
     reporter: Reporter,
@@ -80,7 +82,7 @@ pub async fn amend(
 #[utoipa::path(
     tag = "submission",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "The report's id")),
+    params(("id" = String, Path, description = "The report's id"), idempotency::IdempotencyKeyHeader),
     request_body = RetractionRequest,
     responses(
         (status = 200, description = "Retracted", body = SubmittedReport),
@@ -93,7 +95,7 @@ pub async fn amend(
         (status = 422, description = "No reason, or too long", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/reports/{id}/retraction")]
+#[post("/reports/{id}/retraction", wrap = "from_fn(idempotency::keyed)")]
 pub async fn retract(
     state: web::Data<AppState>,
     reporter: Reporter,

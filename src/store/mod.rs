@@ -2,7 +2,9 @@
 
 pub mod audit;
 pub mod correlation;
+pub mod dry_run;
 pub mod evidence;
+pub mod idempotency;
 pub mod lifecycle;
 pub mod organizations;
 pub mod outbox;

@@ -200,16 +200,29 @@ pub fn submit(
 
 /// How one report of a submission was judged: its receipt row and whether it is new, or why it
 /// was refused.
-type Judgement = Result<(ReceiptRow, bool), ApiError>;
+pub(super) type Judgement = Result<(ReceiptRow, bool), ApiError>;
 
-/// Reads what is already stored for the bodies' `external_id`s and `prior_report_ids` (one
-/// query each), judges every body in order, and inserts the new reports.
+/// Judges every body in order ([`judge`]) and inserts the new reports.
 fn judge_and_insert(
     conn: &mut DbConnection,
     submitter: &Submitter,
     bodies: &[ReceivedBody],
     data_keys: &[NewKey],
 ) -> QueryResult<Vec<Judgement>> {
+    let (judgements, new) = judge(conn, submitter, bodies)?;
+    insert(conn, submitter, &new, data_keys)?;
+    Ok(judgements)
+}
+
+/// Reads what is already stored for the bodies' `external_id`s and `prior_report_ids` (one
+/// query each) and judges every body in order, as if each was submitted alone: its judgement,
+/// and the new reports (a fresh id each) to insert. It writes nothing, so a dry run
+/// (`super::dry_run`) judges with it too.
+pub(super) fn judge<'b>(
+    conn: &mut DbConnection,
+    submitter: &Submitter,
+    bodies: &'b [ReceivedBody],
+) -> QueryResult<(Vec<Judgement>, Vec<(String, &'b ReceivedBody)>)> {
     let organization_id = &submitter.organization_id;
     let external_ids: Vec<&str> = bodies
         .iter()
@@ -280,8 +293,7 @@ fn judge_and_insert(
         new.push((row.0.clone(), body));
         judgements.push(Ok((row, true)));
     }
-    insert(conn, submitter, &new, data_keys)?;
-    Ok(judgements)
+    Ok((judgements, new))
 }
 
 /// 409 for an `external_id` that a report of the organization in the other mode (live or test)
@@ -297,7 +309,7 @@ fn taken_in_other_mode(external_id: &str) -> ApiError {
     }
 }
 
-fn replay_or_conflict(stored: Receipt, sha256: &str) -> Result<Submission, ApiError> {
+pub(super) fn replay_or_conflict(stored: Receipt, sha256: &str) -> Result<Submission, ApiError> {
     if stored.body_sha256 == sha256 {
         Ok(Submission {
             receipt: stored,
@@ -629,10 +641,10 @@ const RECEIPT_COLUMNS: ReceiptColumns = (
     reports::body_sha256,
 );
 
-type ReceiptRow = (String, String, String, String, NaiveDateTime, String);
+pub(super) type ReceiptRow = (String, String, String, String, NaiveDateTime, String);
 
 /// The receipt of a stored report, signed.
-fn receipt(
+pub(super) fn receipt(
     row: ReceiptRow,
     organization_id: &str,
     signer: &ReceiptSigner,
