@@ -1,9 +1,10 @@
 //! `Idempotency-Key` (draft-ietf-httpapi-idempotency-key-header) for the POSTs that
-//! `external_id` does not make idempotent. A route takes part with one line:
-//! `#[post("/path", wrap = "from_fn(idempotency::keyed)")]`.
+//! `external_id` does not make idempotent. A route takes part with
+//! `#[post("/path", wrap = "from_fn(idempotency::keyed)")]`, and documents the header with
+//! `params(idempotency::IdempotencyKeyHeader)`.
 //!
-//! A key is scoped to the calling credential's organization and mode, and fingerprinted with
-//! the request's method, path and body bytes (SHA-256). The same key with the same request
+//! A key is scoped to the calling credential's organization and mode (a staff member's to
+//! themselves), and fingerprinted with the request's method, path and body bytes (SHA-256). The same key with the same request
 //! answers the first answer again, with `Idempotent-Replayed: true`; with another request, 422;
 //! while the first is still running, 409. Answers are kept `idempotency_key_seconds` (24 h),
 //! sealed under a data key of their own, except those worth retrying (401, 403, 408, 429 and
@@ -26,7 +27,8 @@ use futures_util::{Stream, StreamExt};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::auth::caller::Reporter;
+use crate::auth::caller::Principal;
+use crate::domain::organization::CredentialMode;
 use crate::error::ApiError;
 use crate::keys::KeyStore;
 use crate::state::AppState;
@@ -91,15 +93,23 @@ pub async fn keyed(
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
     let key = parse_key(value)?;
-    let reporter = req.extract::<Reporter>().await?;
+    let caller = req.extract::<Principal>().await?;
     let state = req
         .app_data::<web::Data<AppState>>()
         .cloned()
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("application state missing")))?;
-    let scope = KeyScope {
-        organization_id: reporter.organization_id,
-        mode: reporter.mode,
-        key,
+    // An API client's keys are its organization's in its mode; a staff member's are their own.
+    let scope = match caller {
+        Principal::Reporter(reporter) => KeyScope {
+            organization_id: reporter.organization_id,
+            mode: reporter.mode,
+            key,
+        },
+        Principal::Staff(staff) => KeyScope {
+            organization_id: format!("staff:{}", staff.id),
+            mode: CredentialMode::Live,
+            key,
+        },
     };
     let now = crate::store::now();
     let retention = Duration::seconds(state.settings.idempotency_key_seconds as i64);

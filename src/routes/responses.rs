@@ -78,9 +78,15 @@ impl utoipa::Modify for PathAnswers {
             ];
             for operation in operations.into_iter().flatten() {
                 let answers = &mut operation.responses.responses;
-                answers
+                let limited = answers
                     .entry("429".into())
                     .or_insert_with(too_many_requests);
+                if let RefOr::T(limited) = limited {
+                    limited
+                        .headers
+                        .entry("Retry-After".into())
+                        .or_insert_with(retry_after);
+                }
                 answers
                     .entry("503".into())
                     .or_insert_with(|| problem("Database unavailable; retry"));
@@ -103,19 +109,23 @@ fn names_a_report(path: &str) -> bool {
         || path == "/api/v1/reports/validate"
 }
 
-/// 429 with its `Retry-After` header.
-fn too_many_requests() -> RefOr<Response> {
-    let retry_after = utoipa::openapi::HeaderBuilder::new()
+/// The `Retry-After` header of a 429.
+fn retry_after() -> utoipa::openapi::Header {
+    utoipa::openapi::HeaderBuilder::new()
         .schema(
             utoipa::openapi::ObjectBuilder::new()
                 .schema_type(utoipa::openapi::Type::Integer)
                 .minimum(Some(1)),
         )
         .description(Some("Seconds to wait before the next request"))
-        .build();
+        .build()
+}
+
+/// 429 with its `Retry-After` header.
+fn too_many_requests() -> RefOr<Response> {
     ResponseBuilder::new()
         .description("Too many requests; retry after `Retry-After` seconds")
-        .header("Retry-After", retry_after)
+        .header("Retry-After", retry_after())
         .content(
             "application/problem+json",
             Content::new(Some(Ref::from_schema_name("Problem"))),

@@ -14,7 +14,7 @@ use crate::error::ApiError;
 /// and test credentials of one organization, never meet.
 #[derive(Debug, Clone)]
 pub struct KeyScope {
-    /// The organization of the calling credential.
+    /// The organization of the calling credential (`staff:<user id>` for a staff member).
     pub organization_id: String,
     /// The calling credential's mode.
     pub mode: CredentialMode,
