@@ -182,10 +182,10 @@ fn forbid_nul(schema: &mut RefOr<utoipa::openapi::Schema>) {
                 object.pattern = Some(WITHOUT_NUL.to_owned());
             }
             object.properties.values_mut().for_each(forbid_nul);
-            if let Some(additional) = object.additional_properties.as_deref_mut() {
-                if let AdditionalProperties::RefOr(inner) = additional {
-                    forbid_nul(inner);
-                }
+            if let Some(AdditionalProperties::RefOr(inner)) =
+                object.additional_properties.as_deref_mut()
+            {
+                forbid_nul(inner);
             }
         }
         Schema::Array(array) => {

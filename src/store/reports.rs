@@ -202,6 +202,9 @@ pub fn submit(
 /// was refused.
 pub(super) type Judgement = Result<(ReceiptRow, bool), ApiError>;
 
+/// A report a judgement found new: the id made up for it, and its body.
+pub(super) type Fresh<'b> = (String, &'b ReceivedBody);
+
 /// Judges every body in order ([`judge`]) and inserts the new reports.
 fn judge_and_insert(
     conn: &mut DbConnection,
@@ -222,7 +225,7 @@ pub(super) fn judge<'b>(
     conn: &mut DbConnection,
     submitter: &Submitter,
     bodies: &'b [ReceivedBody],
-) -> QueryResult<(Vec<Judgement>, Vec<(String, &'b ReceivedBody)>)> {
+) -> QueryResult<(Vec<Judgement>, Vec<Fresh<'b>>)> {
     let organization_id = &submitter.organization_id;
     let external_ids: Vec<&str> = bodies
         .iter()
