@@ -89,6 +89,10 @@ pub struct Settings {
     pub max_batch_body_bytes: usize,
     /// Largest accepted evidence file, in bytes (413 beyond).
     pub max_evidence_bytes: usize,
+    /// Seconds an `Idempotency-Key` is remembered with its answer (replayed within that time).
+    pub idempotency_key_seconds: u64,
+    /// Seconds between prunings of the `Idempotency-Key`s past `idempotency_key_seconds`.
+    pub idempotency_prune_seconds: u64,
     /// Folder of the local evidence store (encrypted files). Empty means `<data_dir>/evidence`.
     pub evidence_dir: String,
     /// The key store's database, which holds each report's wrapped data key: `postgres://…` or
@@ -245,6 +249,8 @@ impl Default for Settings {
             stalled_client_timeout_seconds: 60,
             max_batch_body_bytes: 20 * 1024 * 1024,
             max_evidence_bytes: 50 * 1024 * 1024,
+            idempotency_key_seconds: 24 * 3600,
+            idempotency_prune_seconds: 300,
             evidence_dir: String::new(),
             keys_database_url: SecretUrl::default(),
             master_key_dir: String::new(),

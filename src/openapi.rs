@@ -2,9 +2,10 @@
 //! the handlers' own annotations (see [`crate::routes::mount`]).
 
 use actix_web::App;
+use actix_web::dev::{ServiceFactory, ServiceRequest};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
-use utoipa_actix_web::AppExt;
+use utoipa_actix_web::{AppExt, UtoipaApp};
 
 use crate::error::{FieldError, Problem};
 
@@ -54,5 +55,19 @@ impl Modify for SecuritySchemes {
 /// The whole document, as served at `/api-docs/openapi.json` and printed by `report-portal openapi`.
 pub fn document() -> utoipa::openapi::OpenApi {
     let app = App::new().into_utoipa_app().openapi(ApiDoc::openapi());
-    crate::routes::mount(app).split_for_parts().1
+    mount(app).1
+}
+
+/// Registers every endpoint on `app` ([`crate::routes::mount`]); answers the app and its
+/// complete document, with the answers that follow from the paths
+/// ([`crate::routes::responses::PathAnswers`]) and the rule against NUL characters
+/// ([`crate::routes::responses::NoNul`]).
+pub fn mount<T>(app: UtoipaApp<T>) -> (App<T>, utoipa::openapi::OpenApi)
+where
+    T: ServiceFactory<ServiceRequest, Config = (), Error = actix_web::Error, InitError = ()>,
+{
+    let (app, mut document) = crate::routes::mount(app).split_for_parts();
+    crate::routes::responses::PathAnswers.modify(&mut document);
+    crate::routes::responses::NoNul.modify(&mut document);
+    (app, document)
 }

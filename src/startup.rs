@@ -72,6 +72,9 @@ impl Application {
         actix_web::rt::spawn(background::task(seal_audit_log(state.clone())));
         actix_web::rt::spawn(background::task(compact_statistics(state.clone())));
         actix_web::rt::spawn(background::task(prune_sign_in_limits(state.clone())));
+        actix_web::rt::spawn(background::task(routes::idempotency::prune_on_schedule(
+            state.clone(),
+        )));
         actix_web::rt::spawn(background::task(crate::webhooks::prune_events(
             state.clone(),
         )));
@@ -340,16 +343,12 @@ pub fn build_app(
             .max_age(600),
         |cors, origin| cors.allowed_origin(origin),
     );
-    let app =
-        App::new()
-            .app_data(state)
-            .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()))
-            .app_data(web::QueryConfig::default().error_handler(|e, _| {
-                ApiError::BadRequest(format!("bad query parameter: {e}")).into()
-            }))
-            .into_utoipa_app()
-            .openapi(ApiDoc::openapi());
-    let (app, document) = routes::mount(app).split_for_parts();
+    let app = App::new()
+        .app_data(state)
+        .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()))
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi());
+    let (app, document) = crate::openapi::mount(app);
     app.app_data(web::Data::new(routes::methods::KnownPaths::of(&document)))
         .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", document))
         .default_service(web::to(routes::methods::not_routed))

@@ -96,6 +96,11 @@ impl Principal {
     /// Authenticates the request's caller, and leaves them in the request's extensions (where
     /// the record of refused requests finds them).
     async fn authenticate(req: &HttpRequest) -> Result<Self, ApiError> {
+        // Already authenticated for this request (by a middleware such as Idempotency-Key's):
+        // the same caller, counted once by the rate limit.
+        if let Some(principal) = req.extensions().get::<Principal>() {
+            return Ok(principal.clone());
+        }
         let state = req
             .app_data::<web::Data<AppState>>()
             .cloned()

@@ -12,6 +12,10 @@ use crate::error::ApiError;
 /// The JOSE header `typ` of an access token (RFC 9068).
 const HEADER_TYP: &str = "at+jwt";
 
+/// The `client_id` (RFC 9068 §2.2) of staff tokens: the portal's own sign-in, the OAuth client
+/// that asked for them. An API client's tokens carry its own client id (= `sub`).
+pub const STAFF_CLIENT_ID: &str = "report-portal-staff-sign-in";
+
 /// Who a token was issued to; a token of one kind never serves as the other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -42,6 +46,9 @@ pub struct Claims {
     pub iat: i64,
     /// Unique token id.
     pub jti: String,
+    /// The OAuth client the token was issued to (RFC 9068 §2.2): the API client id, or
+    /// [`STAFF_CLIENT_ID`].
+    pub client_id: String,
     /// What kind of principal the token is for.
     pub typ: TokenType,
     /// The role: `reporter` for API clients.
@@ -123,6 +130,10 @@ impl TokenService {
             nbf: now,
             iat: now,
             jti: uuid::Uuid::new_v4().to_string(),
+            client_id: match typ {
+                TokenType::Client | TokenType::Partner => subject.to_owned(),
+                TokenType::Staff => STAFF_CLIENT_ID.to_owned(),
+            },
             typ,
             role: role.to_owned(),
         };
@@ -179,6 +190,13 @@ impl TokenService {
         let claims = data.claims;
         if claims.aud != self.audience_of(claims.typ) {
             return Err("wrong audience for its kind");
+        }
+        let client = match claims.typ {
+            TokenType::Client | TokenType::Partner => claims.sub.as_str(),
+            TokenType::Staff => STAFF_CLIENT_ID,
+        };
+        if claims.client_id != client {
+            return Err("client_id does not match the token's kind and subject");
         }
         if claims.iat > Utc::now().timestamp() + self.validation.leeway as i64 {
             return Err("issued in the future");

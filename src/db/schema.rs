@@ -617,3 +617,16 @@ diesel::allow_tables_to_appear_in_same_query!(
     taxii_objects,
     reports,
 );
+
+diesel::table! {
+    idempotency_keys (organization_id, mode, idempotency_key) {
+        organization_id -> Text,
+        mode -> Text,
+        idempotency_key -> Text,
+        fingerprint -> Nullable<Text>,
+        status -> Nullable<Integer>,
+        sealed_answer -> Nullable<Text>,
+        data_key_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}

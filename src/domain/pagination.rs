@@ -20,7 +20,8 @@ pub struct PageParams {
     /// Items per page, 1 to 200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
+    /// The `next_cursor` of the previous page: opaque, to be sent back unchanged (a cursor
+    /// the portal did not make is refused with 400).
     pub cursor: Option<String>,
 }
 

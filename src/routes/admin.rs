@@ -6,6 +6,7 @@ use actix_web::{HttpResponse, HttpResponseBuilder, delete, get, patch, post, web
 
 use super::body::JsonBody;
 use super::meta::RequestMeta;
+use super::query::Query;
 use super::responses::JsonErrors;
 use crate::auth::caller::{Admins, Staff};
 use crate::domain::organization::{
@@ -45,7 +46,7 @@ fn created() -> HttpResponseBuilder {
 pub async fn list_organizations(
     _caller: Caller,
     state: web::Data<AppState>,
-    page: web::Query<PageParams>,
+    page: Query<PageParams>,
 ) -> Result<web::Json<Paginated<Organization>>, ApiError> {
     let page = Page::try_from(page.into_inner())?;
     let items = state
@@ -275,7 +276,7 @@ pub async fn revoke_credential(
 pub async fn list_users(
     _caller: Caller,
     state: web::Data<AppState>,
-    page: web::Query<PageParams>,
+    page: Query<PageParams>,
 ) -> Result<web::Json<Paginated<User>>, ApiError> {
     let page = Page::try_from(page.into_inner())?;
     let items = state.db(move |conn| users::list_users(conn, &page)).await?;

@@ -3,6 +3,7 @@
 use actix_web::{get, web};
 
 use super::meta::RequestMeta;
+use super::query::Query;
 use crate::audit_chain;
 use crate::auth::caller::{Auditors, Staff};
 use crate::domain::audit::{AuditEvent, Verification};
@@ -31,8 +32,8 @@ pub async fn events(
     state: web::Data<AppState>,
     caller: Caller,
     meta: RequestMeta,
-    filter: web::Query<AuditFilter>,
-    page: web::Query<PageParams>,
+    filter: Query<AuditFilter>,
+    page: Query<PageParams>,
 ) -> Result<web::Json<Paginated<AuditEvent>>, ApiError> {
     let page = Page::try_from(page.into_inner())?;
     let event = meta.event(Some(&caller.member.actor()), "audit.read", None);

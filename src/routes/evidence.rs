@@ -3,12 +3,14 @@
 
 use actix_multipart::{Field, Multipart, MultipartError};
 use actix_web::error::PayloadError;
+use actix_web::middleware::from_fn;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, post, web};
 use futures_util::{Stream, StreamExt};
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 use super::body::{declared_length, escape_pointer, require_media_type};
+use super::idempotency;
 use crate::auth::caller::Reporter;
 use crate::domain::evidence::{Evidence, SNIFF_BYTES, media_type};
 use crate::domain::storable;
@@ -59,7 +61,7 @@ const MAX_DESCRIPTION_CHARS: usize = 2000;
 #[utoipa::path(
     tag = "submission",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "The report's id")),
+    params(("id" = String, Path, description = "The report's id"), idempotency::IdempotencyKeyHeader),
     request_body(content = EvidenceUpload, content_type = "multipart/form-data"),
     responses(
         (status = 201, description = "Stored", body = Evidence),
@@ -73,7 +75,7 @@ const MAX_DESCRIPTION_CHARS: usize = 2000;
         (status = 422, description = "No file, a type not accepted, a SHA-256 that does not match, or a bad or repeated field", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/reports/{id}/evidence")]
+#[post("/reports/{id}/evidence", wrap = "from_fn(idempotency::keyed)")]
 pub async fn upload(
     state: web::Data<AppState>,
     reporter: Reporter,

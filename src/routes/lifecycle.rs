@@ -1,8 +1,10 @@
 //! What an organization's API client does to a report it has stored: amend it, retract it.
 
+use actix_web::middleware::from_fn;
 use actix_web::{HttpResponse, post, web};
 
 use super::body::JsonBody;
+use super::idempotency;
 use super::meta::RequestMeta;
 use super::responses::JsonErrors;
 use super::submission::submitter;
@@ -24,7 +26,7 @@ use crate::state::AppState;
 #[utoipa::path(
     tag = "submission",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "The report's id")),
+    params(("id" = String, Path, description = "The report's id"), idempotency::IdempotencyKeyHeader),
     request_body = NewAmendment,
     responses(
         (status = 201, description = "Stored", body = AmendmentReceipt),
@@ -37,7 +39,7 @@ use crate::state::AppState;
         (status = 422, description = "Invalid amendment; `errors` locates every broken rule", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/reports/{id}/amendments")]
+#[post("/reports/{id}/amendments", wrap = "from_fn(idempotency::keyed)")]
 pub async fn amend(
     state: web::Data<AppState>,
     reporter: Reporter,
@@ -75,7 +77,7 @@ pub async fn amend(
 #[utoipa::path(
     tag = "submission",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "The report's id")),
+    params(("id" = String, Path, description = "The report's id"), idempotency::IdempotencyKeyHeader),
     request_body = RetractionRequest,
     responses(
         (status = 200, description = "Retracted", body = SubmittedReport),
@@ -88,7 +90,7 @@ pub async fn amend(
         (status = 422, description = "No reason, or too long", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/reports/{id}/retraction")]
+#[post("/reports/{id}/retraction", wrap = "from_fn(idempotency::keyed)")]
 pub async fn retract(
     state: web::Data<AppState>,
     reporter: Reporter,

@@ -6,13 +6,16 @@ pub mod audit;
 pub mod auth;
 pub mod body;
 pub mod csv_table;
+pub mod dry_run;
 pub mod evidence;
+pub mod idempotency;
 pub mod lifecycle;
 pub mod meta;
 pub mod methods;
 pub mod notifications;
 pub mod oidc;
 pub mod ops;
+pub mod query;
 pub mod refusal;
 pub mod request_id;
 pub mod responses;
@@ -47,6 +50,8 @@ where
             .service(submission::taxonomy)
             .service(submission::submit)
             .service(submission::submit_batch)
+            .service(dry_run::validate)
+            .service(dry_run::validate_batch)
             .service(submission::list_reports)
             .service(submission::get_by_external_id)
             .service(submission::get)

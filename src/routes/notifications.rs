@@ -3,6 +3,7 @@
 
 use actix_web::{get, post, web};
 
+use super::query::Query;
 use crate::auth::caller::{Admins, Staff};
 use crate::domain::notification::{Notification, NotificationFilter};
 use crate::domain::pagination::{Page, PageParams, Paginated};
@@ -31,8 +32,8 @@ type Caller = Staff<Admins>;
 pub async fn list_notifications(
     state: web::Data<AppState>,
     _caller: Caller,
-    filter: web::Query<NotificationFilter>,
-    page: web::Query<PageParams>,
+    filter: Query<NotificationFilter>,
+    page: Query<PageParams>,
 ) -> Result<web::Json<Paginated<Notification>>, ApiError> {
     let page = Page::try_from(page.into_inner())?;
     let status = filter.status;

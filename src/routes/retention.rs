@@ -31,9 +31,7 @@ type Caller = Staff<Supervisors>;
         JsonErrors,
         (status = 404, description = "No such report", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already on legal hold", body = Problem, content_type = "application/problem+json"),
-        (status = 410, description = "The report was purged", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No reason, or too long", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable; retry", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/review/reports/{id}/hold")]
@@ -70,8 +68,6 @@ pub async fn place_hold(
         Caller,
         (status = 404, description = "No such report", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not on legal hold", body = Problem, content_type = "application/problem+json"),
-        (status = 410, description = "The report was purged", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable; retry", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/review/reports/{id}/hold")]
@@ -109,9 +105,7 @@ pub async fn lift_hold(
         JsonErrors,
         (status = 404, description = "No such report", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Neither referred nor actioned, or already released", body = Problem, content_type = "application/problem+json"),
-        (status = 410, description = "The report was purged", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No reason, or too long", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable; retry", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/review/reports/{id}/release")]

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use super::body::JsonBody;
 use super::csv_table::{CsvTable, to_csv};
 use super::meta::RequestMeta;
+use super::query::Query;
 use super::responses::JsonErrors;
 use crate::auth::caller::{Reviewers, Staff};
 use crate::domain::correlation::{IndicatorHit, IndicatorSearch, RelatedParams, RelatedReports};
@@ -57,8 +58,8 @@ fn query_hashes(state: &AppState, filter: &ReviewFilter) -> Vec<String> {
 pub async fn list_review_reports(
     state: web::Data<AppState>,
     _caller: Caller,
-    filter: web::Query<ReviewFilter>,
-    page: web::Query<PageParams>,
+    filter: Query<ReviewFilter>,
+    page: Query<PageParams>,
 ) -> Result<web::Json<Paginated<ReviewListItem>>, ApiError> {
     let page = Page::try_from(page.into_inner())?;
     let filter = filter.into_inner();
@@ -93,7 +94,6 @@ pub async fn list_review_reports(
         (status = 200, description = "The report", body = ReviewDetail),
         Caller,
         (status = 404, description = "No such report", body = Problem, content_type = "application/problem+json"),
-        (status = 410, description = "The report was purged", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/review/reports/{id}")]
@@ -135,7 +135,7 @@ pub async fn related(
     caller: Caller,
     meta: RequestMeta,
     id: web::Path<String>,
-    params: web::Query<RelatedParams>,
+    params: Query<RelatedParams>,
 ) -> Result<web::Json<RelatedReports>, ApiError> {
     let limit = Page::try_from(PageParams {
         limit: params.limit,
@@ -172,8 +172,8 @@ pub async fn search_indicators(
     state: web::Data<AppState>,
     caller: Caller,
     meta: RequestMeta,
-    search: web::Query<IndicatorSearch>,
-    page: web::Query<PageParams>,
+    search: Query<IndicatorSearch>,
+    page: Query<PageParams>,
 ) -> Result<web::Json<Paginated<IndicatorHit>>, ApiError> {
     let page = Page::try_from(page.into_inner())?;
     let lookup = indicators::lookup(
@@ -209,10 +209,8 @@ pub async fn search_indicators(
         JsonErrors,
         (status = 403, description = "An analyst assigning someone else or unassigning", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such report", body = Problem, content_type = "application/problem+json"),
-        (status = 410, description = "The report was purged", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already assigned to someone else", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not an active analyst or supervisor", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable; retry", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/review/reports/{id}/assignment")]
@@ -252,10 +250,8 @@ pub async fn assign(
         Caller,
         JsonErrors,
         (status = 404, description = "No such report", body = Problem, content_type = "application/problem+json"),
-        (status = 410, description = "The report was purged", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not a move the report allows, or it changed meanwhile", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid request", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable; retry", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/review/reports/{id}/transitions")]
@@ -290,9 +286,7 @@ pub async fn transition(
         Caller,
         JsonErrors,
         (status = 404, description = "No such report", body = Problem, content_type = "application/problem+json"),
-        (status = 410, description = "The report was purged", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Empty or too long", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable; retry", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/review/reports/{id}/notes")]
@@ -416,8 +410,8 @@ pub async fn export(
     state: web::Data<AppState>,
     caller: Caller,
     meta: RequestMeta,
-    filter: web::Query<ReviewFilter>,
-    params: web::Query<ExportParams>,
+    filter: Query<ReviewFilter>,
+    params: Query<ExportParams>,
 ) -> Result<HttpResponse, ApiError> {
     let event = meta.event(Some(&caller.member.actor()), "report.export", None);
     state

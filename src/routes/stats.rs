@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::csv_table::{CsvTable, to_csv};
+use super::query::Query;
 use crate::auth::caller::{Staff, StatsReaders};
 use crate::domain::stats::{
     Breakdown, Cell, DayRange, Dimension, Disclosure, Interval, IntervalCount, RECEIVED,
@@ -131,8 +132,8 @@ fn received_per_period(totals: &mut BTreeMap<String, Vec<Vec<(String, i64)>>>) -
 pub async fn summary(
     state: web::Data<AppState>,
     caller: Caller,
-    range: web::Query<RangeParams>,
-    format: web::Query<FormatParams>,
+    range: Query<RangeParams>,
+    format: Query<FormatParams>,
 ) -> Result<HttpResponse, ApiError> {
     let ask = Ask::new(&caller, range.into_inner(), format.into_inner())?;
     let range = ask.range;
@@ -212,9 +213,9 @@ pub struct BreakdownParams {
 pub async fn breakdown(
     state: web::Data<AppState>,
     caller: Caller,
-    params: web::Query<BreakdownParams>,
-    range: web::Query<RangeParams>,
-    format: web::Query<FormatParams>,
+    params: Query<BreakdownParams>,
+    range: Query<RangeParams>,
+    format: Query<FormatParams>,
 ) -> Result<HttpResponse, ApiError> {
     let ask = Ask::new(&caller, range.into_inner(), format.into_inner())?;
     let (range, dimension) = (ask.range, params.dimension);
@@ -273,9 +274,9 @@ pub struct TimeseriesParams {
 pub async fn timeseries(
     state: web::Data<AppState>,
     caller: Caller,
-    params: web::Query<TimeseriesParams>,
-    range: web::Query<RangeParams>,
-    format: web::Query<FormatParams>,
+    params: Query<TimeseriesParams>,
+    range: Query<RangeParams>,
+    format: Query<FormatParams>,
 ) -> Result<HttpResponse, ApiError> {
     let ask = Ask::new(&caller, range.into_inner(), format.into_inner())?;
     let range = ask.range;
@@ -367,8 +368,8 @@ impl CsvTable for Timeseries {
 pub async fn triage(
     state: web::Data<AppState>,
     caller: Caller,
-    range: web::Query<RangeParams>,
-    format: web::Query<FormatParams>,
+    range: Query<RangeParams>,
+    format: Query<FormatParams>,
 ) -> Result<HttpResponse, ApiError> {
     let ask = Ask::new(&caller, range.into_inner(), format.into_inner())?;
     let range = ask.range;

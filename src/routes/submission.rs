@@ -9,6 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::body::{self, JsonBody};
 use super::meta::RequestMeta;
+use super::query::Query;
 use super::request_id::RequestId;
 use super::responses::JsonErrors;
 use crate::auth::caller::Reporter;
@@ -61,7 +62,6 @@ pub async fn taxonomy(_reporter: Reporter) -> web::Json<Taxonomy> {
         JsonErrors,
         (status = 409, description = "`external_id` already used for a different report; `existing_id` names it", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid report; `errors` locates every broken rule", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable; retry", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/reports")]
@@ -87,12 +87,7 @@ pub async fn submit(
             results.pop().unwrap_or_else(|| Err(missing_result()))
         })
         .await?;
-    if !submission.replayed {
-        state
-            .metrics
-            .report_received(submission.receipt.mode.as_ref());
-        state.mail_wakeup.notify_one();
-    }
+    announce(&state, &submission);
     let location = format!("/api/v1/reports/{}", submission.receipt.id);
     let mut response = if submission.replayed {
         let mut ok = HttpResponse::Ok();
@@ -125,7 +120,6 @@ pub async fn submit(
         (status = 413, description = "Body larger than `max_batch_body_bytes`", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not `{\"reports\": [...]}` with 1 to 100 reports", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable; retry", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/reports/batch")]
@@ -136,47 +130,91 @@ pub async fn submit_batch(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<web::Json<BatchResults>, ApiError> {
-    let limit = state.settings.max_batch_body_bytes;
-    let batch: BatchRequest = body::read_batch(&req, payload.into_inner(), limit).await?;
-    let items = batch.reports;
-    if !(1..=MAX_BATCH_REPORTS).contains(&items.len()) {
-        return Err(ApiError::invalid(
-            "/reports",
-            "length",
-            format!("must have 1 to {MAX_BATCH_REPORTS} items"),
-        ));
-    }
-    let now = Utc::now();
-    let mut bodies = Vec::with_capacity(items.len());
-    let verdicts: Vec<Result<(), ApiError>> = items
-        .into_iter()
-        .map(|item| {
-            bodies.push(received(
-                JsonBody::from_value(item)?,
-                now,
-                &state.word_hasher,
-            )?);
-            Ok(())
-        })
-        .collect();
+    let batch = ReceivedBatch::read(&state, &req, payload).await?;
     let submitter = submitter(reporter, &meta);
     let signer = state.receipts.clone();
     let keys = state.keys.clone();
+    let bodies = batch.bodies;
     let stored = state
         .db(move |conn| use_case::submit(conn, &keys, &submitter, &signer, &bodies))
         .await?;
+    stored.iter().flatten().for_each(|s| announce(&state, s));
     let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone());
-    let mut stored = stored.into_iter();
-    let results = verdicts
+    let results = merge(batch.verdicts, stored)
         .into_iter()
         .enumerate()
-        .map(|(index, verdict)| {
-            let outcome =
-                verdict.and_then(|()| stored.next().unwrap_or_else(|| Err(missing_result())));
-            batch_result(index, outcome, request_id.as_deref())
-        })
+        .map(|(index, outcome)| batch_result(index, outcome, request_id.as_deref()))
         .collect();
     Ok(web::Json(BatchResults { results }))
+}
+
+/// The reports of a batch body, each judged on its own before the database.
+pub(super) struct ReceivedBatch {
+    /// For each item in order: whether it passed the rules (its refusal otherwise).
+    pub verdicts: Vec<Result<(), ApiError>>,
+    /// The items that passed, in order.
+    pub bodies: Vec<ReceivedBody>,
+}
+
+impl ReceivedBatch {
+    /// Reads a batch body (at most `max_batch_body_bytes`; 422 unless it has 1 to 100 reports)
+    /// and judges each report as [`received`] judges a single one.
+    pub(super) async fn read(
+        state: &AppState,
+        req: &HttpRequest,
+        payload: web::Payload,
+    ) -> Result<Self, ApiError> {
+        let limit = state.settings.max_batch_body_bytes;
+        let batch: BatchRequest = body::read_batch(req, payload.into_inner(), limit).await?;
+        let items = batch.reports;
+        if !(1..=MAX_BATCH_REPORTS).contains(&items.len()) {
+            return Err(ApiError::invalid(
+                "/reports",
+                "length",
+                format!("must have 1 to {MAX_BATCH_REPORTS} items"),
+            ));
+        }
+        let now = Utc::now();
+        let mut bodies = Vec::with_capacity(items.len());
+        let verdicts = items
+            .into_iter()
+            .map(|item| {
+                bodies.push(received(
+                    JsonBody::from_value(item)?,
+                    now,
+                    &state.word_hasher,
+                )?);
+                Ok(())
+            })
+            .collect();
+        Ok(Self { verdicts, bodies })
+    }
+}
+
+/// Each item's outcome: its refusal before the database, or else the next of `judged` (what
+/// the database part answered for the bodies that passed, in order).
+pub(super) fn merge<T>(
+    verdicts: Vec<Result<(), ApiError>>,
+    judged: Vec<Result<T, ApiError>>,
+) -> Vec<Result<T, ApiError>> {
+    let mut judged = judged.into_iter();
+    verdicts
+        .into_iter()
+        .map(|verdict| {
+            verdict.and_then(|()| judged.next().unwrap_or_else(|| Err(missing_result())))
+        })
+        .collect()
+}
+
+/// Counts a newly stored report in `portal_reports_received_total` and wakes the mail worker
+/// (a critical report is told at once); a replay is neither.
+fn announce(state: &AppState, submission: &Submission) {
+    if !submission.replayed {
+        state
+            .metrics
+            .report_received(submission.receipt.mode.as_ref());
+        state.mail_wakeup.notify_one();
+    }
 }
 
 /// Judges one report before the database, as a single submission does: its rules (422 with
@@ -225,7 +263,8 @@ pub(super) fn submitter(reporter: Reporter, meta: &RequestMeta) -> Submitter {
     }
 }
 
-fn missing_result() -> ApiError {
+/// A store that answered fewer results than it was given reports (a bug, logged as such).
+pub(super) fn missing_result() -> ApiError {
     ApiError::Internal(anyhow::anyhow!(
         "the store answered fewer results than reports"
     ))
@@ -254,8 +293,8 @@ pub struct StatusFilter {
 pub async fn list_reports(
     state: web::Data<AppState>,
     reporter: Reporter,
-    filter: web::Query<StatusFilter>,
-    page: web::Query<PageParams>,
+    filter: Query<StatusFilter>,
+    page: Query<PageParams>,
 ) -> Result<web::Json<Paginated<ReportSummary>>, ApiError> {
     let page = Page::try_from(page.into_inner())?;
     let status = filter.status;

@@ -4,13 +4,16 @@
 //! (404 for any other).
 
 use actix_web::http::header;
+use actix_web::middleware::from_fn;
 use actix_web::{HttpResponse, delete, get, post, web};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::body::JsonBody;
+use super::idempotency;
 use super::meta::RequestMeta;
+use super::query::Query;
 use super::responses::JsonErrors;
 use crate::auth::caller::{Admins, Reporter, Staff};
 use crate::domain::feedback::FeedbackSummary;
@@ -95,6 +98,7 @@ async fn register(
     tag = "webhooks",
     security(("bearer" = [])),
     request_body = NewEndpoint,
+    params(idempotency::IdempotencyKeyHeader),
     responses(
         (status = 201, description = "Registered; the secret is shown this once", body = RegisteredEndpoint),
         Reporter,
@@ -103,7 +107,7 @@ async fn register(
         (status = 422, description = "Invalid; `errors` locates every broken rule (`address`: the host reaches a private address)", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/webhooks")]
+#[post("/webhooks", wrap = "from_fn(idempotency::keyed)")]
 pub async fn create_webhook(
     state: web::Data<AppState>,
     reporter: Reporter,
@@ -212,7 +216,7 @@ pub async fn list_deliveries(
     state: web::Data<AppState>,
     reporter: Reporter,
     id: web::Path<String>,
-    page: web::Query<PageParams>,
+    page: Query<PageParams>,
 ) -> Result<web::Json<Paginated<Delivery>>, ApiError> {
     let page = Page::try_from(page.into_inner())?;
     let items = state
@@ -301,7 +305,7 @@ pub async fn retry_delivery(
 pub async fn list_events(
     state: web::Data<AppState>,
     reporter: Reporter,
-    page: web::Query<PageParams>,
+    page: Query<PageParams>,
 ) -> Result<web::Json<Paginated<Event>>, ApiError> {
     let page = Page::try_from(page.into_inner())?;
     let items = state
@@ -337,7 +341,7 @@ pub struct Period {
 pub async fn feedback_summary(
     state: web::Data<AppState>,
     reporter: Reporter,
-    period: web::Query<Period>,
+    period: Query<Period>,
 ) -> Result<web::Json<FeedbackSummary>, ApiError> {
     let to = period.to.unwrap_or_else(Utc::now);
     let from = period.from.unwrap_or(to - chrono::Duration::days(90));
@@ -362,7 +366,7 @@ pub async fn feedback_summary(
 #[utoipa::path(
     tag = "admin",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "The organization's id")),
+    params(("id" = String, Path, description = "The organization's id"), idempotency::IdempotencyKeyHeader),
     request_body = NewEndpointFor,
     responses(
         (status = 201, description = "Registered; the secret is shown this once", body = RegisteredEndpoint),
@@ -373,7 +377,10 @@ pub async fn feedback_summary(
         (status = 422, description = "Invalid; `errors` locates every broken rule", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/admin/organizations/{id}/webhooks")]
+#[post(
+    "/admin/organizations/{id}/webhooks",
+    wrap = "from_fn(idempotency::keyed)"
+)]
 pub async fn admin_create_webhook(
     caller: Staff<Admins>,
     meta: RequestMeta,

@@ -30,6 +30,9 @@ pub struct Submission {
     pub replayed: bool,
 }
 
+/// A report a judgement found new: the id made up for it, and its body.
+pub type Fresh<'a> = (String, &'a ReceivedBody);
+
 /// How one report of a submission was judged: its stored receipt and whether it is new, or why
 /// it was refused.
 pub type Judgement = Result<(StoredReceipt, bool), ApiError>;
@@ -92,6 +95,23 @@ pub fn store_reports(
     bodies: &[ReceivedBody],
     data_keys: &[NewKey],
 ) -> Result<Vec<Judgement>, diesel::result::Error> {
+    let (judgements, new) = read_and_judge(conn, submitter, bodies)?;
+    if !new.is_empty() {
+        reports::insert(conn, submitter, &new, data_keys)?;
+        record_new(conn, submitter, &new)?;
+    }
+    Ok(judgements)
+}
+
+/// Reads what is already stored for the bodies' `external_id`s and `prior_report_ids` (one
+/// query each) and judges every body in order ([`judge`]); writes nothing, so that the dry run
+/// (`super::dry_run`) judges with the very code a submission does. Answers the judgements and
+/// the new reports with the ids made up for them.
+pub fn read_and_judge<'a>(
+    conn: &mut DbConnection,
+    submitter: &Submitter,
+    bodies: &'a [ReceivedBody],
+) -> Result<(Vec<Judgement>, Vec<Fresh<'a>>), diesel::result::Error> {
     let organization_id = &submitter.organization_id;
     let external_ids: Vec<&str> = bodies
         .iter()
@@ -104,13 +124,13 @@ pub fn store_reports(
         .flat_map(|b| b.report.prior_report_ids.iter().map(ToString::to_string))
         .collect();
     let known_prior = reports::owned_among(conn, submitter.owner(), &cited)?;
-
-    let (judgements, new) = judge(submitter, bodies, &mut claimed, &purged, &known_prior);
-    if !new.is_empty() {
-        reports::insert(conn, submitter, &new, data_keys)?;
-        record_new(conn, submitter, &new)?;
-    }
-    Ok(judgements)
+    Ok(judge(
+        submitter,
+        bodies,
+        &mut claimed,
+        &purged,
+        &known_prior,
+    ))
 }
 
 /// Judges every body in order against what is `claimed` (stored, or taken by an earlier body),

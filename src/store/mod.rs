@@ -8,6 +8,7 @@ pub mod correlation;
 pub mod events;
 pub mod evidence;
 pub mod feedback;
+pub mod idempotency;
 pub mod lifecycle;
 pub mod oidc;
 pub mod organizations;

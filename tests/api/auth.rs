@@ -22,7 +22,7 @@ fn claims(app: &TestApp, sub: &str) -> Value {
     json!({
         "iss": app.settings.token_issuer, "aud": app.settings.token_audience, "sub": sub,
         "exp": now + 600, "nbf": now - 5, "iat": now - 5, "jti": uuid::Uuid::new_v4().to_string(),
-        "typ": "client", "role": "reporter",
+        "typ": "client", "role": "reporter", "client_id": sub,
     })
 }
 
@@ -97,6 +97,15 @@ async fn a_vetted_client_gets_a_fifteen_minute_token_by_form_or_basic() {
     )
     .unwrap();
     assert_eq!(header["alg"], "EdDSA");
+    assert_eq!(header["typ"], "at+jwt");
+    // RFC 9068 §2.2: an at+jwt names the client it was issued to.
+    let payload: Value = serde_json::from_slice(
+        &URL_SAFE_NO_PAD
+            .decode(token.split('.').nth(1).unwrap())
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(payload["client_id"], reporter.credential.client_id.as_str());
     let jwks = expect(
         app.client
             .get(format!("{}/.well-known/jwks.json", app.address))
@@ -226,7 +235,21 @@ async fn every_kind_of_bad_token_is_refused_with_401() {
     cases.push(("not yet valid", with("nbf", json!(now + 600))));
     cases.push(("wrong audience", with("aud", json!("someone-else"))));
     cases.push(("wrong issuer", with("iss", json!("https://evil.example"))));
-    for claim in ["exp", "nbf", "iat", "jti", "typ", "sub", "iss", "aud"] {
+    cases.push((
+        "issued to another client",
+        with("client_id", json!("rp_live_someone_else")),
+    ));
+    for claim in [
+        "exp",
+        "nbf",
+        "iat",
+        "jti",
+        "typ",
+        "sub",
+        "iss",
+        "aud",
+        "client_id",
+    ] {
         cases.push(("missing claim", without(claim)));
     }
     let other_key = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
@@ -310,6 +333,7 @@ async fn staff_and_client_tokens_cannot_stand_in_for_each_other() {
     let mut staff = claims(&app, &reporter.credential.client_id);
     staff["typ"] = json!("staff");
     staff["role"] = json!("analyst");
+    staff["client_id"] = json!(report_portal::auth::token::STAFF_CLIENT_ID);
     assert_eq!(status_with(&app, &sign(&app, &staff, None)).await, 401);
     // A client token claiming a staff role is not a client token.
     let mut client = claims(&app, &reporter.credential.client_id);

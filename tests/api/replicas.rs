@@ -232,15 +232,15 @@ async fn two_replicas_deliver_each_webhook_once_in_order_per_report() {
         start_replica(
             name,
             dir.path(),
-            &database_url,
-            &keys_database_url,
+            database_url,
+            keys_database_url,
             &keys,
             &smtp_url,
         )
     };
     let first = start("first").await;
     let second = start("second").await;
-    let pool = db::connect(&database_url, 1, Duration::from_secs(5)).unwrap();
+    let pool = db::connect(database_url, 1, Duration::from_secs(5)).unwrap();
     let new = NewOrganization {
         name: "Example Hooked".into(),
         contact_email: None,

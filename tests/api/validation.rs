@@ -21,10 +21,23 @@ fn set(report: &mut Value, pointer: &str, value: Value) {
         .insert(key.to_owned(), value);
 }
 
-#[actix_web::test]
-async fn each_rule_is_enforced_and_located() {
-    let app = spawn_app().await;
-    let reporter = app.reporter(CredentialMode::Live).await;
+/// A report that breaks one rule: what was changed, the body, and the pointer and code of the
+/// 422 error every submission (and every dry run) must answer.
+pub struct BrokenReport {
+    /// The fixture's field that was changed.
+    pub changed: String,
+    /// The whole report.
+    pub body: Value,
+    /// The pointer of the error expected.
+    pub pointer: &'static str,
+    /// The code of the error expected.
+    pub code: &'static str,
+}
+
+/// Every 422 case of the report schema, each one rule broken in [`valid_report`]: the field
+/// rules, the cross-field ones, what no backend can store, and `prior_report_ids` naming no
+/// report of the organization. Shared by these tests and the dry run's (`dry_run.rs`).
+pub fn broken_reports() -> Vec<BrokenReport> {
     let future = (chrono::Utc::now() + chrono::Duration::hours(1)).to_rfc3339();
     let account = valid_report()["accounts"][0].clone();
     let mut other_account = account.clone();
@@ -184,12 +197,44 @@ async fn each_rule_is_enforced_and_located() {
             "/preservation_reference",
             "length",
         ),
+        // A category_other is forbidden unless the category is `other`.
+        (
+            "/category_other",
+            json!("something else"),
+            "/category_other",
+            "forbidden",
+        ),
+        ("/detected_at", json!(FAR_PAST), "/detected_at", "range"),
+        ("/service", json!("Example\u{0}Social"), "/service", "nul"),
+        (
+            "/prior_report_ids",
+            json!([uuid::Uuid::now_v7()]),
+            "/prior_report_ids/0",
+            "unknown_report",
+        ),
     ];
+    cases
+        .into_iter()
+        .map(|(path, value, pointer, code)| {
+            let mut body = valid_report();
+            set(&mut body, path, value);
+            BrokenReport {
+                changed: path.to_owned(),
+                body,
+                pointer,
+                code,
+            }
+        })
+        .collect()
+}
+
+#[actix_web::test]
+async fn each_rule_is_enforced_and_located() {
+    let app = spawn_app().await;
+    let reporter = app.reporter(CredentialMode::Live).await;
     let mut failures = Vec::new();
-    for (path, value, pointer, code) in cases {
-        let mut report = valid_report();
-        set(&mut report, path, value);
-        let response = app.post_report(&reporter.token, &report).await;
+    for case in broken_reports() {
+        let response = app.post_report(&reporter.token, &case.body).await;
         let status = response.status().as_u16();
         let problem: Value = response.json().await.unwrap();
         let found = status == 422
@@ -197,18 +242,14 @@ async fn each_rule_is_enforced_and_located() {
                 .as_array()
                 .unwrap()
                 .iter()
-                .any(|e| e["pointer"] == pointer && e["code"] == code);
+                .any(|e| e["pointer"] == case.pointer && e["code"] == case.code);
         if !found {
             failures.push(format!(
-                "{path}: expected 422 {pointer} {code}, got {status} {problem}"
+                "{}: expected 422 {} {}, got {status} {problem}",
+                case.changed, case.pointer, case.code
             ));
         }
     }
-    // A category_other is forbidden unless the category is `other`.
-    let mut report = valid_report();
-    report["category_other"] = json!("something else");
-    let problem = expect(app.post_report(&reporter.token, &report).await, 422).await;
-    assert_eq!(problem["errors"][0]["pointer"], "/category_other");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 
     let list = expect(app.get("/api/v1/reports", &reporter.token).await, 200).await;
