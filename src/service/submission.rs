@@ -210,9 +210,15 @@ fn record_new(
         })
         .collect();
     timeline::record_all(conn, &timeline_rows)?;
-    for (id, _) in new {
-        events::record(conn, id, events::Change::Received)?;
-    }
+    let received: Vec<(&str, &str)> = new
+        .iter()
+        .map(|(id, body)| (id.as_str(), body.report.external_id.as_str()))
+        .collect();
+    let owner = events::Owner {
+        organization_id: &submitter.organization_id,
+        mode: submitter.mode,
+    };
+    events::record_received(conn, owner, &received)?;
     let entries: Vec<(&str, &[IndexEntry])> = new
         .iter()
         .map(|(id, body)| (id.as_str(), body.indicators.as_slice()))

@@ -3,7 +3,8 @@
 //! pages; and the pruning of old events.
 //!
 //! [`record`] is the one call each change makes: it reads the report's organization, mode and
-//! status itself, so that a caller passes only what changed.
+//! status itself, so that a caller passes only what changed; a submission, which knows them,
+//! records its new reports' events all at once with [`record_received`].
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -117,6 +118,27 @@ pub struct Owner<'a> {
     pub mode: CredentialMode,
 }
 
+/// Records the `report.received` events of reports `new` (id and external id), just stored for
+/// `owner`, inside the caller's transaction and queues their deliveries: one insert of the
+/// events, one read of the subscribed endpoints and one insert of the deliveries, whatever the
+/// number of reports (a batch of 100 costs what one report does).
+pub fn record_received(
+    conn: &mut DbConnection,
+    owner: Owner<'_>,
+    new: &[(&str, &str)],
+) -> QueryResult<()> {
+    let status = ReportStatus::Received.for_submitter();
+    let items = new
+        .iter()
+        .map(|(report_id, external_id)| {
+            let data =
+                json!({"report_id": report_id, "external_id": external_id, "status": status});
+            (Some(*report_id), data)
+        })
+        .collect();
+    insert_all(conn, owner, EventType::ReportReceived, None, items).map(drop)
+}
+
 /// Stores an event and queues one delivery to each active endpoint of its owner subscribed to
 /// its type (only to `endpoint_id` when named: a test event). Answers the event.
 pub(super) fn insert(
@@ -127,28 +149,62 @@ pub(super) fn insert(
     endpoint_id: Option<&str>,
     data: Value,
 ) -> QueryResult<Event> {
-    let id = super::new_id();
-    let now = super::now();
-    let event = Event {
-        id: id.clone(),
+    let mut made = insert_all(
+        conn,
+        owner,
         event_type,
-        timestamp: now.and_utc(),
-        data,
-    };
-    let payload = serde_json::to_string(&event)
+        endpoint_id,
+        vec![(report_id, data)],
+    )?;
+    made.pop().ok_or(diesel::result::Error::NotFound)
+}
+
+/// Stores events of one type (each about an optional report, with its data) and queues one
+/// delivery of each to every active endpoint of `owner` subscribed to the type (only to
+/// `endpoint_id` when named); deliveries of one report share its order key, so that they go
+/// out in order. Answers the events, in order.
+fn insert_all(
+    conn: &mut DbConnection,
+    owner: Owner<'_>,
+    event_type: EventType,
+    endpoint_id: Option<&str>,
+    items: Vec<(Option<&str>, Value)>,
+) -> QueryResult<Vec<Event>> {
+    let now = super::now();
+    let made: Vec<(Event, Option<&str>)> = items
+        .into_iter()
+        .map(|(report_id, data)| {
+            let event = Event {
+                id: super::new_id(),
+                event_type,
+                timestamp: now.and_utc(),
+                data,
+            };
+            (event, report_id)
+        })
+        .collect();
+    let payloads = made
+        .iter()
+        .map(|(event, _)| serde_json::to_string(event))
+        .collect::<Result<Vec<String>, _>>()
         .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
-    diesel::insert_into(events::table)
-        .values((
-            events::id.eq(&id),
-            events::organization_id.eq(owner.organization_id),
-            events::mode.eq(owner.mode.as_ref()),
-            events::event_type.eq(event_type.as_ref()),
-            events::report_id.eq(report_id),
-            events::endpoint_id.eq(endpoint_id),
-            events::payload.eq(&payload),
-            events::created_at.eq(now),
-        ))
-        .execute(conn)?;
+    let rows: Vec<_> = made
+        .iter()
+        .zip(&payloads)
+        .map(|((event, report_id), payload)| {
+            (
+                events::id.eq(&event.id),
+                events::organization_id.eq(owner.organization_id),
+                events::mode.eq(owner.mode.as_ref()),
+                events::event_type.eq(event_type.as_ref()),
+                events::report_id.eq(*report_id),
+                events::endpoint_id.eq(endpoint_id),
+                events::payload.eq(payload),
+                events::created_at.eq(now),
+            )
+        })
+        .collect();
+    insert_rows!(conn, events::table, &rows)?;
     let mut endpoints = webhook_endpoints::table
         .filter(webhook_endpoints::organization_id.eq(owner.organization_id))
         .filter(webhook_endpoints::mode.eq(owner.mode.as_ref()))
@@ -166,24 +222,26 @@ pub(super) fn insert(
         })
         .map(|(id, _)| id)
         .collect();
-    let order_key = report_id.unwrap_or(&id);
-    let rows: Vec<_> = subscribed
+    let deliveries: Vec<_> = made
         .iter()
-        .map(|endpoint| {
-            (
-                webhook_deliveries::id.eq(super::new_id()),
-                webhook_deliveries::endpoint_id.eq(endpoint),
-                webhook_deliveries::event_id.eq(&id),
-                webhook_deliveries::order_key.eq(order_key),
-                webhook_deliveries::status.eq("pending"),
-                webhook_deliveries::attempts.eq(0),
-                webhook_deliveries::next_attempt_at.eq(now),
-                webhook_deliveries::created_at.eq(now),
-            )
+        .flat_map(|(event, report_id)| {
+            let order_key = report_id.unwrap_or(&event.id);
+            subscribed.iter().map(move |endpoint| {
+                (
+                    webhook_deliveries::id.eq(super::new_id()),
+                    webhook_deliveries::endpoint_id.eq(endpoint),
+                    webhook_deliveries::event_id.eq(&event.id),
+                    webhook_deliveries::order_key.eq(order_key),
+                    webhook_deliveries::status.eq("pending"),
+                    webhook_deliveries::attempts.eq(0),
+                    webhook_deliveries::next_attempt_at.eq(now),
+                    webhook_deliveries::created_at.eq(now),
+                )
+            })
         })
         .collect();
-    insert_rows!(conn, webhook_deliveries::table, &rows)?;
-    Ok(event)
+    insert_rows!(conn, webhook_deliveries::table, &deliveries)?;
+    Ok(made.into_iter().map(|(event, _)| event).collect())
 }
 
 /// One page of `owner`'s events, oldest first, after the page's cursor (an event id); test

@@ -568,6 +568,45 @@ async fn an_organization_has_at_most_the_configured_number_of_endpoints() {
 }
 
 #[actix_web::test]
+async fn a_batch_records_one_received_event_per_new_report_in_its_order() {
+    let app = spawn_app_with(quick).await;
+    let reporter = app.reporter(CredentialMode::Test).await;
+    let reports: Vec<Value> = (0..3).map(|_| valid_report()).collect();
+    let answer = expect(
+        app.post_json(
+            "/api/v1/reports/batch",
+            &reporter.token,
+            &json!({"reports": reports}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let ids: Vec<Value> = answer["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|result| result["id"].clone())
+        .collect();
+    let page = expect(
+        app.get("/api/v1/events?limit=10", &reporter.token).await,
+        200,
+    )
+    .await;
+    let events = page["items"].as_array().unwrap();
+    let seen: Vec<Value> = events
+        .iter()
+        .map(|event| event["data"]["report_id"].clone())
+        .collect();
+    assert_eq!(seen, ids);
+    for (event, report) in events.iter().zip(&reports) {
+        assert_eq!(event["type"], "report.received");
+        assert_eq!(event["data"]["external_id"], report["external_id"]);
+        assert_eq!(event["data"]["status"], "received");
+    }
+}
+
+#[actix_web::test]
 async fn the_feed_pages_by_cursor_and_goes_on_from_the_last_one() {
     let app = spawn_app_with(quick).await;
     let reporter = app.reporter(CredentialMode::Test).await;
