@@ -5,7 +5,7 @@
 # $2 (a postgres:// URL; a fresh SQLite file when absent). The pinned tools are installed from
 # PyPI into .ci/.venv on first use.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/../benches/lib.sh"
 BIN=$(realpath "$1")
 DB_URL=${2:-}
 
@@ -24,27 +24,14 @@ PY
         "stix2-validator==$VALIDATOR_VERSION" "taxii2-client==$TAXII2_CLIENT_VERSION"
 fi
 
-WORK=$(mktemp -d /tmp/report-portal-stix.XXXXXX)
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-export PORTAL_DATA_DIR=$WORK/data PORTAL_BIND=127.0.0.1:$PORT PORTAL_METRICS_BIND=127.0.0.1:0 \
-    PORTAL_WORKERS=2 PORTAL_LOG=warn \
-    PORTAL_RATE_LIMIT_PER_SECOND=100000 PORTAL_RATE_LIMIT_BURST=100000 \
-    PORTAL_AUTH_RATE_LIMIT_PER_SECOND=100000 PORTAL_AUTH_RATE_LIMIT_BURST=100000
+make_work_dir
+export PORTAL_DATA_DIR=$WORK/data PORTAL_WORKERS=2 PORTAL_LOG=warn PORTAL_STAFF_MFA=optional
+lift_rate_limits
+pick_bind
 unset DATABASE_URL
 if [ -n "$DB_URL" ]; then export DATABASE_URL=$DB_URL; fi
 
 "$BIN" migrate >/dev/null
-"$BIN" serve 2>"$WORK/server.log" &
-SERVER=$!
-stop_server() {
-    kill "$SERVER" 2>/dev/null || true
-    wait "$SERVER" 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap stop_server EXIT
-URL=http://127.0.0.1:$PORT
-for _ in $(seq 100); do
-    curl -fs "$URL/healthz" >/dev/null && break
-    sleep 0.1
-done
+start_server "$WORK/server.log"
+URL=http://$PORTAL_BIND
 "$VENV/bin/python" tests/stix_tools.py "$BIN" "$URL"

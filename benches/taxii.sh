@@ -14,19 +14,13 @@
 #   BIN=target/debug/report-portal benches/taxii.sh           # another binary
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/taxii benches/taxii.sh   # an empty database
 set -euo pipefail
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/lib.sh"
 OBJECTS=${OBJECTS:-1000000}
-if [ -z "${BIN:-}" ]; then
-  cargo build --release --quiet
-  BIN=${CARGO_TARGET_DIR:-target}/release/report-portal
-fi
-BIN=$(realpath "$BIN")
-WORK=$(mktemp -d)
-export PORTAL_DATA_DIR=$WORK PORTAL_LOG=warn PORTAL_METRICS_BIND=127.0.0.1:0
-export PORTAL_RATE_LIMIT_PER_SECOND=10000 PORTAL_RATE_LIMIT_BURST=10000
-export PORTAL_AUTH_RATE_LIMIT_PER_SECOND=10000 PORTAL_AUTH_RATE_LIMIT_BURST=10000
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-export PORTAL_BIND=127.0.0.1:$PORT
+release_binary
+make_work_dir
+export PORTAL_DATA_DIR=$WORK PORTAL_LOG=warn
+lift_rate_limits
+pick_bind
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 
 "$BIN" migrate >/dev/null
@@ -58,11 +52,8 @@ else
 fi
 echo "inserted $OBJECTS objects in $(python3 -c "import time; print(round(time.time() - $started, 1))") s"
 
-"$BIN" serve 2>"$WORK/server.log" &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
-URL=http://127.0.0.1:$PORT
-for _ in $(seq 100); do curl -fs "$URL/healthz" >/dev/null && break; sleep 0.1; done
+start_server "$WORK/server.log"
+URL=http://$PORTAL_BIND
 TOKEN=$(curl -fs "$URL/api/v1/auth/token" -d grant_type=client_credentials \
   --data-urlencode "client_id=$(json "['client_id']" <<<"$PARTNER")" \
   --data-urlencode "client_secret=$(json "['client_secret']" <<<"$PARTNER")" | json "['access_token']")
