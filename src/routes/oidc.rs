@@ -51,6 +51,7 @@ pub struct StartQuery {
     params(StartQuery),
     responses(
         (status = 302, description = "To the identity provider"),
+        (status = 400, description = "A query string the server cannot read (e.g. holding `%00`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "OpenID Connect is not configured", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`return_to` not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests from this address; see `Retry-After`", body = Problem, content_type = "application/problem+json"),

@@ -138,7 +138,12 @@ fn too_many_requests() -> RefOr<Response> {
 /// refuses it everywhere, 422 in a body and 400 in a URL): stated in the document as a
 /// `pattern` on every free string (one without a format, a pattern or a list of values) of the
 /// schemas and of the operations' parameters, so that clients and testing tools know the rule.
+/// Not on the problem documents ([`ECHOING_SCHEMAS`]): they name what the client sent, NUL and
+/// all (an unknown field's name, escaped as `\u0000` in JSON).
 pub struct NoNul;
+
+/// The response schemas that repeat what a client sent, whatever it holds.
+const ECHOING_SCHEMAS: [&str; 2] = ["Problem", "FieldError"];
 
 /// The pattern of a string without a NUL character.
 pub const WITHOUT_NUL: &str = "^[^\\u0000]*$";
@@ -146,7 +151,11 @@ pub const WITHOUT_NUL: &str = "^[^\\u0000]*$";
 impl utoipa::Modify for NoNul {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         if let Some(components) = openapi.components.as_mut() {
-            components.schemas.values_mut().for_each(forbid_nul);
+            components
+                .schemas
+                .iter_mut()
+                .filter(|(name, _)| !ECHOING_SCHEMAS.contains(&name.as_str()))
+                .for_each(|(_, schema)| forbid_nul(schema));
         }
         for item in openapi.paths.paths.values_mut() {
             let operations = [
