@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::organizations::parse;
 use crate::auth::secret;
+use crate::db::portable::insert_rows;
 use crate::db::schema::{
     collection_grants, partners, report_holds, reports, shares, sharing_collections, taxii_objects,
 };
@@ -232,17 +233,19 @@ pub fn grant(
     if partner == 0 || found == 0 {
         return Err(ApiError::NotFound);
     }
-    let inserted = diesel::insert_into(collection_grants::table)
-        .values((
-            collection_grants::partner_id.eq(partner_id),
-            collection_grants::collection_id.eq(collection_id),
-            collection_grants::granted_at.eq(super::now()),
-        ))
-        .execute(conn);
-    if portable::is_unique_violation(&inserted) {
-        return Ok(());
-    }
-    inserted?;
+    // A grant made again is no change; `ON CONFLICT DO NOTHING`, not a caught unique violation,
+    // which on PostgreSQL would abort the transaction the audit event is written in.
+    let row = (
+        collection_grants::partner_id.eq(partner_id),
+        collection_grants::collection_id.eq(collection_id),
+        collection_grants::granted_at.eq(super::now()),
+    );
+    insert_rows!(
+        conn,
+        collection_grants::table,
+        &[row],
+        on_conflict_do_nothing
+    )?;
     Ok(())
 }
 

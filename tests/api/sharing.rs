@@ -63,6 +63,11 @@ async fn setup(app: &TestApp) -> Sharing {
         .post_json(&grants, &admin, &json!({"collection_id": collection_id}))
         .await;
     assert_eq!(granted.status(), 204);
+    // Granting again changes nothing, and is no error (on PostgreSQL too).
+    let again = app
+        .post_json(&grants, &admin, &json!({"collection_id": collection_id}))
+        .await;
+    assert_eq!(again.status(), 204);
     Sharing {
         analyst: app.staff_token(Role::Analyst).await,
         collection_id,
