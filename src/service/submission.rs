@@ -8,6 +8,7 @@ use crate::db::{DbConnection, portable};
 use crate::domain::indicators::IndexEntry;
 use crate::domain::organization::CredentialMode;
 use crate::domain::received::ReceivedBody;
+use crate::domain::retention::Tombstone;
 use crate::domain::status::{ReportStatus, SubmitterStatus};
 use crate::domain::submission::{
     Receipt, SubmittedReport, check_prior_reports, check_resubmission, taken_in_other_mode,
@@ -140,7 +141,7 @@ fn judge<'a>(
     submitter: &Submitter,
     bodies: &'a [ReceivedBody],
     claimed: &mut HashMap<String, StoredReceipt>,
-    purged: &HashMap<String, tombstones::TombstoneRow>,
+    purged: &HashMap<String, Tombstone>,
     known_prior: &HashSet<String>,
 ) -> (Vec<Judgement>, Vec<(String, &'a ReceivedBody)>) {
     let mode = submitter.mode.as_ref();
@@ -148,11 +149,14 @@ fn judge<'a>(
     let mut new = Vec::new();
     for body in bodies {
         let external_id = &body.report.external_id;
-        // Column 3 of a tombstone row is the report's mode.
         let other_mode = claimed
             .get(external_id)
             .map(|row| row.mode.as_str())
-            .or_else(|| purged.get(external_id).map(|row| row.3.as_str()))
+            .or_else(|| {
+                purged
+                    .get(external_id)
+                    .map(|tombstone| tombstone.mode.as_ref())
+            })
             .is_some_and(|claimed_by| claimed_by != mode);
         if other_mode {
             judgements.push(Err(taken_in_other_mode(external_id).into()));

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Text};
 
-use super::organizations::parse;
+use super::parse;
 use super::summaries::summaries;
 use super::timeline::NewEvent;
 use crate::db::portable::{ROWS_PER_STATEMENT, insert_rows};

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::events::{self, Change};
-use super::organizations::parse;
+use super::parse;
 use crate::db::DbConnection;
 use crate::db::schema::{report_feedback, reports};
 use crate::domain::feedback::{

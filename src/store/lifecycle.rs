@@ -7,8 +7,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::events;
-use super::organizations::parse;
 use super::owner::{ReportOwner, Submitter};
+use super::parse;
 use super::parts::{Parts, insert_parts};
 use super::timeline::{NewEvent, record_event, record_sealed_event};
 use crate::db::schema::{

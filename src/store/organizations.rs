@@ -16,16 +16,31 @@ use crate::domain::report::check_rules;
 use crate::error::ApiError;
 
 /// What authorization needs to know about a credential: whose it is, and whether it may act.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = credentials, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
 pub struct CredentialAccess {
     /// The organization that owns the credential.
     pub organization_id: String,
     /// Live or test.
     pub mode: CredentialMode,
     /// Whether the credential has been revoked.
+    #[diesel(
+        select_expression = credentials::revoked_at.is_not_null(),
+        select_expression_type = diesel::dsl::IsNotNull<credentials::revoked_at>,
+    )]
     pub revoked: bool,
     /// The organization's vetting status.
+    #[diesel(select_expression = organizations::status)]
     pub organization_status: OrganizationStatus,
+}
+
+/// A credential's secret hash and access, as sign-in reads them.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = credentials, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct SecretRow {
+    secret_hash: String,
+    #[diesel(embed)]
+    access: CredentialAccess,
 }
 
 /// An organization as stored.
@@ -35,6 +50,16 @@ struct OrganizationRow {
     id: String,
     name: String,
     status: OrganizationStatus,
+}
+
+/// An organization with what only its detail shows.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = organizations, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct OrganizationDetailRow {
+    #[diesel(embed)]
+    organization: OrganizationRow,
+    contact_email: Option<String>,
+    created_at: NaiveDateTime,
 }
 
 impl From<OrganizationRow> for Organization {
@@ -124,13 +149,6 @@ impl From<CredentialRow> for Credential {
             revoked_at: row.revoked_at.map(|at| at.and_utc()),
         }
     }
-}
-
-/// Parses a code stored by this program; a value it cannot read means a corrupted row.
-pub(crate) fn parse<T: std::str::FromStr>(stored: &str) -> Result<T, ApiError> {
-    stored
-        .parse()
-        .map_err(|_| ApiError::Internal(anyhow::anyhow!("unreadable stored value {stored:?}")))
 }
 
 /// Registers an organization in `status` after checking its rules (422), recording the
@@ -254,14 +272,10 @@ pub fn organization_detail(
     conn: &mut DbConnection,
     id: &str,
 ) -> Result<OrganizationDetail, ApiError> {
-    let (row, contact_email, created_at) = organizations::table
+    let row = organizations::table
         .find(id)
-        .select((
-            OrganizationRow::as_select(),
-            organizations::contact_email,
-            organizations::created_at,
-        ))
-        .first::<(OrganizationRow, Option<String>, NaiveDateTime)>(conn)?;
+        .select(OrganizationDetailRow::as_select())
+        .first(conn)?;
     let vetting_history = organization_events::table
         .filter(organization_events::organization_id.eq(id))
         .order((organization_events::at.asc(), organization_events::id.asc()))
@@ -271,9 +285,9 @@ pub fn organization_detail(
         .map(VettingEvent::from)
         .collect();
     Ok(OrganizationDetail {
-        organization: row.into(),
-        contact_email,
-        created_at: created_at.and_utc(),
+        organization: row.organization.into(),
+        contact_email: row.contact_email,
+        created_at: row.created_at.and_utc(),
         vetting_history,
     })
 }
@@ -360,28 +374,10 @@ pub fn credential_with_secret(
     let row = credentials::table
         .inner_join(organizations::table)
         .filter(credentials::client_id.eq(client_id))
-        .select((
-            credentials::secret_hash,
-            credentials::organization_id,
-            credentials::mode,
-            credentials::revoked_at.is_not_null(),
-            organizations::status,
-        ))
-        .first::<(String, String, CredentialMode, bool, OrganizationStatus)>(conn)
+        .select(SecretRow::as_select())
+        .first(conn)
         .optional()?;
-    Ok(row.map(
-        |(hash, organization_id, mode, revoked, organization_status)| {
-            (
-                hash,
-                CredentialAccess {
-                    organization_id,
-                    mode,
-                    revoked,
-                    organization_status,
-                },
-            )
-        },
-    ))
+    Ok(row.map(|row| (row.secret_hash, row.access)))
 }
 
 /// Whether credential `client_id` may act, and for whom; `None` if it does not exist.

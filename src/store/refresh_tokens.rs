@@ -5,7 +5,7 @@
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::organizations::parse;
+use super::parse;
 use crate::auth::secret;
 use crate::db::DbConnection;
 use crate::db::portable;

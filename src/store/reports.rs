@@ -6,8 +6,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::organizations::parse;
 use super::owner::{ReportKey, ReportOwner, Submitter};
+use super::parse;
 use super::parts::{Parts, insert_parts, naive};
 use crate::db::DbConnection;
 use crate::db::portable::insert_rows;

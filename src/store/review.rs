@@ -4,10 +4,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::organizations::parse;
 use super::sealed::FreeText;
 use super::stats::Milestones;
-use super::summaries::{SUMMARY_COLUMNS, SummaryRow, summary};
+use super::summaries::SummaryRow;
 use super::timeline::{NewEvent, record_event, record_sealed_event};
 use crate::db::schema::{
     organizations, report_events, report_groups, report_notes, report_words, reports, users,
@@ -16,14 +15,67 @@ use crate::db::{DbConnection, MultiBackend, portable};
 use crate::domain::organization::CredentialMode;
 use crate::domain::pagination::{Page, Paginated};
 use crate::domain::review::{
-    Note, Referral, ReviewDetail, ReviewFilter, ReviewSummary, TimelineEvent, TransitionRequest,
-    next_statuses,
+    Note, Referral, Resolution, ReviewDetail, ReviewFilter, ReviewSummary, TimelineEvent,
+    TransitionRequest, next_statuses,
 };
 use crate::domain::status::ReportStatus;
 use crate::domain::user::{Actor, Role};
 use crate::error::ApiError;
 use crate::keys::{KeyStore, place};
 use crate::sealing::DataKey;
+
+/// A report as its detail reads it: the list line, its organization's name and what only the
+/// detail shows (the body and the referral still sealed).
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = reports, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct DetailRow {
+    #[diesel(embed)]
+    summary: SummaryRow,
+    #[diesel(select_expression = organizations::name)]
+    organization_name: String,
+    body_sha256: String,
+    body: String,
+    resolution: Option<Resolution>,
+    sealed_referral: Option<String>,
+    key_id: String,
+}
+
+/// An internal note as stored: its body sealed.
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = report_notes, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct NoteRow {
+    id: String,
+    report_id: String,
+    author_id: String,
+    at: NaiveDateTime,
+    body: String,
+}
+
+/// One change of the report's timeline as stored: its reason and free-text detail sealed.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = report_events, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct TimelineRow {
+    id: String,
+    at: NaiveDateTime,
+    actor_id: Option<String>,
+    actor_role: Role,
+    kind: String,
+    from_status: Option<ReportStatus>,
+    to_status: Option<ReportStatus>,
+    sealed_reason: Option<String>,
+    detail: Option<String>,
+    sealed_detail: Option<String>,
+}
+
+/// What a change of a report starts from: its status, version, assignee and data key id.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = reports, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct Current {
+    status: ReportStatus,
+    version: i32,
+    assignee_id: Option<String>,
+    key_id: String,
+}
 
 /// The reports matching `filter`, newest first; `word_hashes` are the keyed hashes of the words
 /// of `filter.q`, every one of which must appear.
@@ -34,28 +86,21 @@ pub fn list(
     page: &Page,
 ) -> Result<Paginated<ReviewSummary>, ApiError> {
     let mut query = reports::table
-        .filter(
-            reports::mode.eq(filter
-                .mode
-                .unwrap_or(CredentialMode::Live)
-                .as_ref()
-                .to_owned()),
-        )
+        .filter(reports::mode.eq(filter.mode.unwrap_or(CredentialMode::Live)))
         .order(reports::id.desc())
         .limit(page.limit + 1)
         .into_boxed::<MultiBackend>();
     if let Some(status) = filter.status {
-        query = query.filter(reports::status.eq(status.as_ref().to_owned()));
+        query = query.filter(reports::status.eq(status));
     }
     if let Some(severity) = filter.severity {
-        query = query.filter(reports::severity.eq(severity.as_ref().to_owned()));
+        query = query.filter(reports::severity.eq(severity));
     }
     if let Some(category) = filter.category {
-        query = query.filter(reports::category.eq(category.as_ref().to_owned()));
+        query = query.filter(reports::category.eq(category));
     }
     if let Some(group) = filter.group {
-        let with_group =
-            report_groups::table.filter(report_groups::code.eq(group.as_ref().to_owned()));
+        let with_group = report_groups::table.filter(report_groups::code.eq(group));
         query = query.filter(reports::id.eq_any(with_group.select(report_groups::report_id)));
     }
     if let Some(organization_id) = &filter.organization_id {
@@ -84,11 +129,11 @@ pub fn list(
         query = query.filter(reports::id.lt(after.clone()));
     }
     let items = query
-        .select(SUMMARY_COLUMNS)
-        .load::<SummaryRow>(conn)?
+        .select(SummaryRow::as_select())
+        .load(conn)?
         .into_iter()
-        .map(summary)
-        .collect::<Result<Vec<_>, _>>()?;
+        .map(ReviewSummary::from)
+        .collect();
     Ok(Paginated::from_overfetch(
         items,
         page,
@@ -105,68 +150,47 @@ pub fn detail(
     let found = reports::table
         .inner_join(organizations::table)
         .filter(reports::id.eq(id))
-        .select((
-            SUMMARY_COLUMNS,
-            organizations::name,
-            reports::body_sha256,
-            reports::body,
-            reports::resolution,
-            reports::sealed_referral,
-            reports::key_id,
-        ))
-        .first::<(
-            SummaryRow,
-            String,
-            String,
-            String,
-            Option<String>,
-            Option<String>,
-            String,
-        )>(conn)
+        .select(DetailRow::as_select())
+        .first(conn)
         .optional()?;
-    let Some((row, organization_name, body_sha256, body, resolution, referral, key_id)) = found
-    else {
+    let Some(row) = found else {
         return Err(super::tombstones::gone_or_not_found(
             conn,
             None,
             &super::owner::ReportKey::Id(id.to_owned()),
         ));
     };
-    let key = keys.one(&key_id)?;
+    let key = keys.one(&row.key_id)?;
     let (legal_hold, released_at) = super::retention::hold_and_release(conn, id, &key)?;
-    let referral = referral
+    let referral = row
+        .sealed_referral
         .map(|sealed| FreeText::Referral.open(&key, id, &sealed))
         .transpose()?
         .map(|json| serde_json::from_str::<Referral>(&json))
         .transpose()
         .map_err(|e| ApiError::Internal(e.into()))?;
-    let body = key.open(&body, &place(id, "body"))?;
+    let body = key.open(&row.body, &place(id, "body"))?;
     let notes = report_notes::table
         .filter(report_notes::report_id.eq(id))
         .order(report_notes::id.asc())
-        .select((
-            report_notes::id,
-            report_notes::author_id,
-            report_notes::at,
-            report_notes::body,
-        ))
-        .load::<(String, String, NaiveDateTime, String)>(conn)?
+        .select(NoteRow::as_select())
+        .load(conn)?
         .into_iter()
-        .map(|(note_id, author_id, at, body)| {
-            let body = key.open(&body, &place(id, &format!("note/{note_id}")))?;
+        .map(|note| {
+            let body = key.open(&note.body, &place(id, &format!("note/{}", note.id)))?;
             Ok(Note {
-                id: note_id,
-                author_id,
-                at: at.and_utc(),
+                id: note.id,
+                author_id: note.author_id,
+                at: note.at.and_utc(),
                 body,
             })
         })
         .collect::<Result<_, ApiError>>()?;
     Ok(ReviewDetail {
-        summary: summary(row)?,
-        organization_name,
-        body_sha256,
-        resolution: resolution.as_deref().map(parse).transpose()?,
+        summary: row.summary.into(),
+        organization_name: row.organization_name,
+        body_sha256: row.body_sha256,
+        resolution: row.resolution,
         referral,
         report: serde_json::from_str(&body).map_err(|e| ApiError::Internal(e.into()))?,
         amendments: super::lifecycle::amendments(conn, id, &key)?,
@@ -188,48 +212,26 @@ fn timeline(
     report_events::table
         .filter(report_events::report_id.eq(report_id))
         .order(report_events::id.asc())
-        .select((
-            report_events::id,
-            report_events::at,
-            report_events::actor_id,
-            report_events::actor_role,
-            report_events::kind,
-            report_events::from_status,
-            report_events::to_status,
-            report_events::sealed_reason,
-            report_events::detail,
-            report_events::sealed_detail,
-        ))
-        .load::<(
-            String,
-            NaiveDateTime,
-            Option<String>,
-            String,
-            String,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-        )>(conn)?
+        .select(TimelineRow::as_select())
+        .load(conn)?
         .into_iter()
         .map(|row| {
-            let (id, at, actor_id, role, kind, from, to, reason, detail, sealed_detail) = row;
-            let reason = reason
-                .map(|sealed| FreeText::EventReason(&id).open(key, report_id, &sealed))
+            let reason = row
+                .sealed_reason
+                .map(|sealed| FreeText::EventReason(&row.id).open(key, report_id, &sealed))
                 .transpose()?;
-            let detail = match sealed_detail {
-                Some(sealed) => Some(FreeText::EventDetail(&id).open(key, report_id, &sealed)?),
-                None => detail,
+            let detail = match row.sealed_detail {
+                Some(sealed) => Some(FreeText::EventDetail(&row.id).open(key, report_id, &sealed)?),
+                None => row.detail,
             };
             Ok(TimelineEvent {
-                id,
-                at: at.and_utc(),
-                actor_id,
-                actor_role: parse(&role)?,
-                kind,
-                from: from.as_deref().map(parse).transpose()?,
-                to: to.as_deref().map(parse).transpose()?,
+                id: row.id,
+                at: row.at.and_utc(),
+                actor_id: row.actor_id,
+                actor_role: row.actor_role,
+                kind: row.kind,
+                from: row.from_status,
+                to: row.to_status,
                 reason,
                 detail: detail
                     .as_deref()
@@ -243,28 +245,19 @@ fn timeline(
 
 /// The report's status, version, assignee and data key id, locked for this transaction where
 /// the backend locks rows; 410 when it was purged.
-fn current(
-    conn: &mut DbConnection,
-    id: &str,
-) -> Result<(ReportStatus, i32, Option<String>, String), ApiError> {
+fn current(conn: &mut DbConnection, id: &str) -> Result<Current, ApiError> {
     let found = reports::table
         .find(id)
-        .select((
-            reports::status,
-            reports::version,
-            reports::assignee_id,
-            reports::key_id,
-        ))
-        .first::<(String, i32, Option<String>, String)>(conn)
+        .select(Current::as_select())
+        .first(conn)
         .optional()?;
-    let Some((status, version, assignee, key_id)) = found else {
-        return Err(super::tombstones::gone_or_not_found(
+    found.ok_or_else(|| {
+        super::tombstones::gone_or_not_found(
             conn,
             None,
             &super::owner::ReportKey::Id(id.to_owned()),
-        ));
-    };
-    Ok((parse(&status)?, version, assignee, key_id))
+        )
+    })
 }
 
 /// Moves a report along the state machine (inside the caller's transaction); 409 with the allowed moves for any other, and 409
@@ -277,7 +270,12 @@ pub fn transition(
     request: &TransitionRequest,
 ) -> Result<(), ApiError> {
     {
-        let (from, version, _, key_id) = current(conn, id)?;
+        let Current {
+            status: from,
+            version,
+            key_id,
+            ..
+        } = current(conn, id)?;
         let allowed = next_statuses(from, actor.role);
         if !allowed.contains(&request.to) {
             return Err(ApiError::InvalidTransition {
@@ -299,9 +297,9 @@ pub fn transition(
         };
         let changed = diesel::update(reports::table.find(id).filter(reports::version.eq(version)))
             .set((
-                reports::status.eq(to.as_ref()),
+                reports::status.eq(to),
                 reports::version.eq(version + 1),
-                reports::resolution.eq(request.resolution.map(|r| r.as_ref().to_owned())),
+                reports::resolution.eq(request.resolution),
                 reports::sealed_referral.eq(referral),
                 // A release is for the status it was given in: any move withdraws it.
                 reports::released_at.eq(None::<NaiveDateTime>),
@@ -368,7 +366,11 @@ pub fn assign(
     assignee: Option<&str>,
 ) -> Result<(), ApiError> {
     {
-        let (_, version, current_assignee, _) = current(conn, id)?;
+        let Current {
+            version,
+            assignee_id: current_assignee,
+            ..
+        } = current(conn, id)?;
         if actor.role != Role::Supervisor {
             if assignee != Some(actor.id.as_str()) {
                 return Err(ApiError::Forbidden(
@@ -383,14 +385,13 @@ pub fn assign(
             }
         }
         if let Some(assignee) = assignee {
-            let role: Option<(String, bool)> = users::table
+            let role: Option<Role> = users::table
                 .find(assignee)
-                .select((users::role, users::active))
+                .filter(users::active)
+                .select(users::role)
                 .first(conn)
                 .optional()?;
-            let can_review = role.is_some_and(|(role, active)| {
-                active && (role == Role::Analyst.as_ref() || role == Role::Supervisor.as_ref())
-            });
+            let can_review = matches!(role, Some(Role::Analyst | Role::Supervisor));
             if !can_review {
                 return Err(ApiError::invalid(
                     "/assignee_id",
@@ -436,20 +437,20 @@ pub fn add_note(
     body: &str,
 ) -> Result<Note, ApiError> {
     portable::write_transaction(conn, |conn| {
-        let (_, _, _, key_id) = current(conn, id)?;
+        let key_id = current(conn, id)?.key_id;
         let note_id = super::new_id();
         let at = super::now();
         let sealed = keys
             .one(&key_id)?
             .seal(body, &place(id, &format!("note/{note_id}")));
         diesel::insert_into(report_notes::table)
-            .values((
-                report_notes::id.eq(&note_id),
-                report_notes::report_id.eq(id),
-                report_notes::author_id.eq(&actor.id),
-                report_notes::at.eq(at),
-                report_notes::body.eq(sealed),
-            ))
+            .values(NoteRow {
+                id: note_id.clone(),
+                report_id: id.to_owned(),
+                author_id: actor.id.clone(),
+                at,
+                body: sealed,
+            })
             .execute(conn)?;
         let detail = serde_json::json!({"note_id": note_id});
         record_event(

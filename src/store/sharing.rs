@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde_json::Value;
 
-use super::organizations::parse;
+use super::parse;
 use crate::auth::secret;
 use crate::db::portable::insert_rows;
 use crate::db::schema::{

@@ -4,80 +4,45 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::organizations::parse;
 use crate::db::DbConnection;
 use crate::db::schema::reports;
+use crate::domain::organization::CredentialMode;
 use crate::domain::review::ReviewSummary;
+use crate::domain::status::ReportStatus;
+use crate::domain::taxonomy::{Category, Severity};
 use crate::error::ApiError;
 
-/// The columns of a list line.
-pub(super) type SummaryColumns = (
-    reports::id,
-    reports::organization_id,
-    reports::external_id,
-    reports::service,
-    reports::category,
-    reports::severity,
-    reports::status,
-    reports::mode,
-    reports::assignee_id,
-    reports::received_at,
-);
-
-/// The columns of a list line, to select.
-pub(super) const SUMMARY_COLUMNS: SummaryColumns = (
-    reports::id,
-    reports::organization_id,
-    reports::external_id,
-    reports::service,
-    reports::category,
-    reports::severity,
-    reports::status,
-    reports::mode,
-    reports::assignee_id,
-    reports::received_at,
-);
-
 /// A list line as read.
-pub(super) type SummaryRow = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    NaiveDateTime,
-);
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = reports, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+pub(super) struct SummaryRow {
+    id: String,
+    organization_id: String,
+    external_id: String,
+    service: String,
+    category: Category,
+    severity: Severity,
+    status: ReportStatus,
+    mode: CredentialMode,
+    assignee_id: Option<String>,
+    received_at: NaiveDateTime,
+}
 
-/// The list line of a summary row.
-pub(super) fn summary(row: SummaryRow) -> Result<ReviewSummary, ApiError> {
-    let (
-        id,
-        organization_id,
-        external_id,
-        service,
-        category,
-        severity,
-        status,
-        mode,
-        assignee_id,
-        received_at,
-    ) = row;
-    Ok(ReviewSummary {
-        id,
-        organization_id,
-        external_id,
-        service,
-        category: parse(&category)?,
-        severity: parse(&severity)?,
-        status: parse(&status)?,
-        mode: parse(&mode)?,
-        assignee_id,
-        received_at: received_at.and_utc(),
-    })
+impl From<SummaryRow> for ReviewSummary {
+    fn from(row: SummaryRow) -> Self {
+        ReviewSummary {
+            id: row.id,
+            organization_id: row.organization_id,
+            external_id: row.external_id,
+            service: row.service,
+            category: row.category,
+            severity: row.severity,
+            status: row.status,
+            mode: row.mode,
+            assignee_id: row.assignee_id,
+            received_at: row.received_at.and_utc(),
+        }
+    }
 }
 
 /// The list lines of the reports `ids`, newest first.
@@ -85,12 +50,12 @@ pub(super) fn summaries(
     conn: &mut DbConnection,
     ids: &[String],
 ) -> Result<Vec<ReviewSummary>, ApiError> {
-    reports::table
+    Ok(reports::table
         .filter(reports::id.eq_any(ids))
         .order(reports::id.desc())
-        .select(SUMMARY_COLUMNS)
-        .load::<SummaryRow>(conn)?
+        .select(SummaryRow::as_select())
+        .load(conn)?
         .into_iter()
-        .map(summary)
-        .collect()
+        .map(ReviewSummary::from)
+        .collect())
 }

@@ -5,53 +5,38 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::organizations::parse;
 use super::owner::{ReportKey, ReportOwner};
 use crate::db::schema::report_tombstones;
 use crate::db::{DbConnection, MultiBackend};
-use crate::domain::retention::Tombstone;
+use crate::domain::organization::CredentialMode;
+use crate::domain::retention::{RetentionPolicy, Tombstone};
 use crate::error::ApiError;
 
-/// A tombstone row as read (the columns of `TOMBSTONE_COLUMNS`, in order).
-pub type TombstoneRow = (
-    String,
-    String,
-    String,
-    String,
-    NaiveDateTime,
-    NaiveDateTime,
-    String,
-);
+/// A tombstone as read.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = report_tombstones, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct TombstoneRow {
+    report_id: String,
+    organization_id: String,
+    external_id: String,
+    mode: CredentialMode,
+    received_at: NaiveDateTime,
+    purged_at: NaiveDateTime,
+    policy: RetentionPolicy,
+}
 
-const TOMBSTONE_COLUMNS: (
-    report_tombstones::report_id,
-    report_tombstones::organization_id,
-    report_tombstones::external_id,
-    report_tombstones::mode,
-    report_tombstones::received_at,
-    report_tombstones::purged_at,
-    report_tombstones::policy,
-) = (
-    report_tombstones::report_id,
-    report_tombstones::organization_id,
-    report_tombstones::external_id,
-    report_tombstones::mode,
-    report_tombstones::received_at,
-    report_tombstones::purged_at,
-    report_tombstones::policy,
-);
-
-fn tombstone(row: TombstoneRow) -> Result<Tombstone, ApiError> {
-    let (id, organization_id, external_id, mode, received_at, purged_at, policy) = row;
-    Ok(Tombstone {
-        id,
-        organization_id,
-        external_id,
-        mode: parse(&mode)?,
-        received_at: received_at.and_utc(),
-        purged_at: purged_at.and_utc(),
-        policy: parse(&policy)?,
-    })
+impl From<TombstoneRow> for Tombstone {
+    fn from(row: TombstoneRow) -> Self {
+        Tombstone {
+            id: row.report_id,
+            organization_id: row.organization_id,
+            external_id: row.external_id,
+            mode: row.mode,
+            received_at: row.received_at.and_utc(),
+            purged_at: row.purged_at.and_utc(),
+            policy: row.policy,
+        }
+    }
 }
 
 /// The answer to a lookup that found no report: 410 with the tombstone when the report was
@@ -65,7 +50,7 @@ pub fn gone_or_not_found(
     if let Some(owner) = owner {
         query = query
             .filter(report_tombstones::organization_id.eq(owner.organization_id.to_owned()))
-            .filter(report_tombstones::mode.eq(owner.mode.as_ref().to_owned()));
+            .filter(report_tombstones::mode.eq(owner.mode));
     }
     query = match key {
         ReportKey::Id(id) => query.filter(report_tombstones::report_id.eq(id.clone())),
@@ -73,16 +58,14 @@ pub fn gone_or_not_found(
             query.filter(report_tombstones::external_id.eq(external_id.clone()))
         }
     };
-    let found = query
-        .select(TOMBSTONE_COLUMNS)
-        .first::<TombstoneRow>(conn)
+    match query
+        .select(TombstoneRow::as_select())
+        .first(conn)
         .optional()
-        .map_err(ApiError::from)
-        .and_then(|row| row.map(tombstone).transpose());
-    match found {
-        Ok(Some(tombstone)) => ApiError::Gone(Box::new(tombstone)),
+    {
+        Ok(Some(row)) => ApiError::Gone(Box::new(row.into())),
         Ok(None) => ApiError::NotFound,
-        Err(error) => error,
+        Err(error) => error.into(),
     }
 }
 
@@ -91,22 +74,19 @@ pub fn purged_external_ids(
     conn: &mut DbConnection,
     organization_id: &str,
     external_ids: &[&str],
-) -> QueryResult<HashMap<String, TombstoneRow>> {
+) -> QueryResult<HashMap<String, Tombstone>> {
     Ok(report_tombstones::table
         .filter(report_tombstones::organization_id.eq(organization_id))
         .filter(report_tombstones::external_id.eq_any(external_ids))
-        .select(TOMBSTONE_COLUMNS)
-        .load::<TombstoneRow>(conn)?
+        .select(TombstoneRow::as_select())
+        .load(conn)?
         .into_iter()
-        .map(|row| (row.2.clone(), row))
+        .map(|row| (row.external_id.clone(), row.into()))
         .collect())
 }
 
 /// The answer to a submission whose `external_id` belonged to a purged report: 410 with the
 /// tombstone as the submitter sees it. The report is not stored again.
-pub fn resubmission_of(purged: &TombstoneRow) -> ApiError {
-    match tombstone(purged.clone()) {
-        Ok(tombstone) => ApiError::Gone(Box::new(tombstone.for_submitter())),
-        Err(error) => error,
-    }
+pub fn resubmission_of(purged: &Tombstone) -> ApiError {
+    ApiError::Gone(Box::new(purged.clone().for_submitter()))
 }

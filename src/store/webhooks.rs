@@ -10,7 +10,7 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use super::events::{self, Owner};
-use super::organizations::parse;
+use super::parse;
 use crate::db::DbConnection;
 use crate::db::portable::{self, load_skipping_locked};
 use crate::db::schema::{
