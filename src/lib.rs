@@ -19,6 +19,7 @@ pub mod mail;
 pub mod metrics;
 pub mod openapi;
 pub mod private_files;
+pub mod read_model;
 pub mod retention;
 pub mod routes;
 pub mod sealing;

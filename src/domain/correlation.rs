@@ -13,7 +13,6 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::indicators::IndicatorKind;
 use super::organization::CredentialMode;
-use super::review::ReviewSummary;
 
 /// How an indicator matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, ToSchema)]
@@ -59,26 +58,6 @@ impl IndicatorMatch {
     fn rank(&self) -> (MatchKind, u32) {
         (self.how, self.distance.unwrap_or(0))
     }
-}
-
-/// Another report sharing indicators with the one asked about.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct RelatedReport {
-    /// The related report's line in the review list.
-    #[serde(flatten)]
-    pub report: ReviewSummary,
-    /// The shared indicators, exact before near.
-    pub matches: Vec<IndicatorMatch>,
-}
-
-/// The reports related to one report, strongest first.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct RelatedReports {
-    /// The strongest `limit`: most shared indicators first, then most exact ones, then the
-    /// nearest PDQ match, then the newest.
-    pub items: Vec<RelatedReport>,
-    /// How many related reports there are in all.
-    pub total: usize,
 }
 
 /// `?limit=` of the related reports.
@@ -152,23 +131,6 @@ pub struct IndicatorSearch {
     pub service: Option<String>,
     /// `live` (default) or `test` reports.
     pub mode: Option<CredentialMode>,
-}
-
-/// A report in which a searched indicator appears.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct IndicatorHit {
-    /// The report's line in the review list.
-    #[serde(flatten)]
-    pub report: ReviewSummary,
-    /// `exact`, or `near` for a PDQ hash.
-    #[serde(rename = "match")]
-    pub how: MatchKind,
-    /// For `near`: how many bits differ from the searched hash.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub distance: Option<u32>,
-    /// Where the value appears in the report: a JSON Pointer into its body, or
-    /// `/amendments/{number}/…` into the amendment that added it.
-    pub pointer: String,
 }
 
 #[cfg(test)]

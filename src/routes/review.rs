@@ -16,15 +16,14 @@ use super::meta::RequestMeta;
 use super::query::Query;
 use super::responses::JsonErrors;
 use crate::auth::caller::{Reviewers, Staff};
-use crate::domain::correlation::{IndicatorHit, IndicatorSearch, RelatedParams, RelatedReports};
+use crate::domain::correlation::{IndicatorSearch, RelatedParams};
 use crate::domain::indicators;
 use crate::domain::organization::CredentialMode;
 use crate::domain::pagination::{Page, PageParams, Paginated};
-use crate::domain::review::{
-    AssignmentRequest, Note, NoteRequest, ReviewDetail, ReviewFilter, ReviewListItem,
-    ReviewSummary, TransitionRequest,
-};
+use crate::domain::review::{AssignmentRequest, NoteRequest, ReviewFilter, TransitionRequest};
 use crate::error::{ApiError, Problem};
+use crate::read_model::correlation::{IndicatorHit, RelatedReports};
+use crate::read_model::review::{Note, ReviewDetail, ReviewListItem, ReviewSummary};
 use crate::service;
 use crate::state::AppState;
 use crate::store::{audit, correlation, evidence, review};

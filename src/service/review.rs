@@ -2,9 +2,9 @@
 //! for purge), each answered with the report's detail as it stands after the change.
 
 use crate::db::{DbConnection, portable};
-use crate::domain::review::ReviewDetail;
 use crate::error::ApiError;
 use crate::keys::KeyStore;
+use crate::read_model::review::ReviewDetail;
 use crate::store::audit::{self, NewAuditEvent};
 use crate::store::review;
 

@@ -18,16 +18,14 @@ use super::timeline::NewEvent;
 use crate::db::portable::{ROWS_PER_STATEMENT, insert_rows};
 use crate::db::schema::{indicator_index, pdq_index, report_events, reports};
 use crate::db::{DbConnection, MultiBackend};
-use crate::domain::correlation::{
-    IndicatorHit, IndicatorMatch, MatchKind, RelatedCounts, RelatedReport, RelatedReports,
-    strongest_first,
-};
+use crate::domain::correlation::{IndicatorMatch, MatchKind, RelatedCounts, strongest_first};
 use crate::domain::indicators::{IndexEntry, IndicatorKind, Lookup, Pdq};
 use crate::domain::organization::CredentialMode;
 use crate::domain::pagination::{Page, Paginated};
-use crate::domain::review::ReviewSummary;
 use crate::domain::user::Actor;
 use crate::error::ApiError;
+use crate::read_model::correlation::{IndicatorHit, RelatedReport, RelatedReports};
+use crate::read_model::review::ReviewSummary;
 
 /// The reports a report may be matched with: live reports of every organization; for a
 /// test-mode report, only the test-mode reports of its own organization.

@@ -14,14 +14,12 @@ use crate::db::schema::{
 use crate::db::{DbConnection, MultiBackend, portable};
 use crate::domain::organization::CredentialMode;
 use crate::domain::pagination::{Page, Paginated};
-use crate::domain::review::{
-    Note, Referral, Resolution, ReviewDetail, ReviewFilter, ReviewSummary, TimelineEvent,
-    TransitionRequest, next_statuses,
-};
+use crate::domain::review::{Referral, Resolution, ReviewFilter, TransitionRequest, next_statuses};
 use crate::domain::status::ReportStatus;
 use crate::domain::user::{Actor, Role};
 use crate::error::ApiError;
 use crate::keys::{KeyStore, place};
+use crate::read_model::review::{Note, ReviewDetail, ReviewSummary, TimelineEvent};
 use crate::sealing::DataKey;
 
 /// A report as its detail reads it: the list line, its organization's name and what only the

@@ -7,10 +7,10 @@ use diesel::prelude::*;
 use crate::db::DbConnection;
 use crate::db::schema::reports;
 use crate::domain::organization::CredentialMode;
-use crate::domain::review::ReviewSummary;
 use crate::domain::status::ReportStatus;
 use crate::domain::taxonomy::{Category, Severity};
 use crate::error::ApiError;
+use crate::read_model::review::ReviewSummary;
 
 /// A list line as read.
 #[derive(Queryable, Selectable)]

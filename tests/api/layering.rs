@@ -1,6 +1,7 @@
 //! The layering that keeps the code easy to change, checked on the source: the rules
-//! (`src/domain/`) know no HTTP (no `actix_web`, no `crate::error`), and neither the domain's
-//! files nor the store's import each other in a circle. No server is needed.
+//! (`src/domain/`) know no HTTP (no `actix_web`, no `crate::error`) and no read model
+//! (`src/read_model/`, which knows neither HTTP nor the store), and neither the domain's files
+//! nor the store's import each other in a circle. No server is needed.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -152,6 +153,42 @@ fn no_domain_file_imports_http_or_the_http_error_type() {
     assert!(
         offenders.is_empty(),
         "src/domain/ must know no HTTP; these files import actix_web or crate::error: {offenders:?}"
+    );
+}
+
+#[test]
+fn the_rules_import_no_read_model_and_the_read_models_neither_store_nor_http() {
+    let domain_offenders: Vec<String> = modules("domain")
+        .into_iter()
+        .filter(|(_, code)| code.contains("read_model"))
+        .map(|(name, _)| name)
+        .collect();
+    assert!(
+        domain_offenders.is_empty(),
+        "src/domain/ holds the rules, below the read models; these files import one: \
+         {domain_offenders:?}"
+    );
+    let read_models = modules("read_model");
+    assert!(!read_models.is_empty(), "src/read_model/ not found");
+    let read_model_offenders: Vec<String> = read_models
+        .into_iter()
+        .filter(|(_, code)| {
+            [
+                "actix_web",
+                "crate::error",
+                "crate::store",
+                "crate::routes",
+                "crate::service",
+            ]
+            .iter()
+            .any(|layer| code.contains(layer))
+        })
+        .map(|(name, _)| name)
+        .collect();
+    assert!(
+        read_model_offenders.is_empty(),
+        "src/read_model/ says what readers are shown and knows no store nor HTTP; these files \
+         import one: {read_model_offenders:?}"
     );
 }
 
