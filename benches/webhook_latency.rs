@@ -81,7 +81,7 @@ async fn measure() -> anyhow::Result<()> {
         label: None,
     };
     let credential =
-        store::organizations::create_credential(&mut conn, &organization.id, &new_credential)?;
+        store::organizations::create_credential(&mut conn, &organization.id, &new_credential, 365)?;
     drop(conn);
     let client = reqwest::Client::new();
     let token: Value = client

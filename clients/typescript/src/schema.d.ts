@@ -1710,6 +1710,12 @@ export interface components {
              * @description When it was issued (UTC).
              */
             created_at: string;
+            /**
+             * Format: date-time
+             * @description When it expires (UTC): from then on it is refused like an unknown client, and a
+             *     `credential.expiring` event tells the organization beforehand.
+             */
+            expires_at: string;
             /** @description The note given when it was issued. */
             label?: string | null;
             /** @description `live` or `test`. */
@@ -1818,7 +1824,8 @@ export interface components {
         Event: {
             /**
              * @description Ids and statuses: `report_id`, `external_id`, `status`, and per type `previous_status`,
-             *     `amendment_number`, `evidence_id`, `actionable`, `reason`. Never report content.
+             *     `amendment_number`, `evidence_id`, `actionable`, `reason`; for `credential.expiring`
+             *     `client_id` and `expires_at`. Never report content, never a secret.
              */
             data: Record<string, never>;
             /** @description The event's id: the feed's order, and each delivery's `webhook-id`. */
@@ -1835,7 +1842,7 @@ export interface components {
          * @description What an event tells.
          * @enum {string}
          */
-        EventType: "report.received" | "report.status_changed" | "report.purged" | "report.feedback" | "amendment.received" | "evidence.received" | "webhook.test";
+        EventType: "report.received" | "report.status_changed" | "report.purged" | "report.feedback" | "amendment.received" | "evidence.received" | "credential.expiring" | "webhook.test";
         /** @description An evidence file of a report. */
         Evidence: {
             /**
@@ -2018,6 +2025,11 @@ export interface components {
             client_id: string;
             /** @description The secret, shown once; only its hash is stored. */
             client_secret: string;
+            /**
+             * Format: date-time
+             * @description When it stops working (UTC): the token endpoint then refuses it as an unknown client.
+             */
+            expires_at: string;
             /** @description `live` or `test`. */
             mode: components["schemas"]["CredentialMode"];
         };
@@ -2563,7 +2575,8 @@ export interface components {
             items: {
                 /**
                  * @description Ids and statuses: `report_id`, `external_id`, `status`, and per type `previous_status`,
-                 *     `amendment_number`, `evidence_id`, `actionable`, `reason`. Never report content.
+                 *     `amendment_number`, `evidence_id`, `actionable`, `reason`; for `credential.expiring`
+                 *     `client_id` and `expires_at`. Never report content, never a secret.
                  */
                 data: Record<string, never>;
                 /** @description The event's id: the feed's order, and each delivery's `webhook-id`. */
@@ -6108,7 +6121,7 @@ export interface operations {
                     "application/json": components["schemas"]["OAuthError"];
                 };
             };
-            /** @description `invalid_client`: unknown client, wrong secret or revoked credential */
+            /** @description `invalid_client`: unknown client, wrong secret, revoked or expired credential */
             401: {
                 headers: {
                     [name: string]: unknown;

@@ -20,6 +20,8 @@ class Credential:
     Attributes:
         client_id (str): The public identifier.
         created_at (datetime.datetime): When it was issued (UTC).
+        expires_at (datetime.datetime): When it expires (UTC): from then on it is refused like an unknown client, and a
+            `credential.expiring` event tells the organization beforehand.
         mode (CredentialMode): Whether a credential submits real reports or exercises the API.
 
             Test-mode reports are marked so: they never notify and never count in the statistics.
@@ -29,6 +31,7 @@ class Credential:
 
     client_id: str
     created_at: datetime.datetime
+    expires_at: datetime.datetime
     mode: CredentialMode
     label: None | str | Unset = UNSET
     revoked_at: datetime.datetime | None | Unset = UNSET
@@ -38,6 +41,8 @@ class Credential:
         client_id = self.client_id
 
         created_at = self.created_at.isoformat()
+
+        expires_at = self.expires_at.isoformat()
 
         mode = self.mode.value
 
@@ -61,6 +66,7 @@ class Credential:
             {
                 "client_id": client_id,
                 "created_at": created_at,
+                "expires_at": expires_at,
                 "mode": mode,
             }
         )
@@ -77,6 +83,8 @@ class Credential:
         client_id = d.pop("client_id")
 
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+        expires_at = datetime.datetime.fromisoformat(d.pop("expires_at"))
 
         mode = CredentialMode(d.pop("mode"))
 
@@ -109,6 +117,7 @@ class Credential:
         credential = cls(
             client_id=client_id,
             created_at=created_at,
+            expires_at=expires_at,
             mode=mode,
             label=label,
             revoked_at=revoked_at,

@@ -12,7 +12,8 @@ T = TypeVar("T", bound="EventData")
 @_attrs_define
 class EventData:
     """Ids and statuses: `report_id`, `external_id`, `status`, and per type `previous_status`,
-    `amendment_number`, `evidence_id`, `actionable`, `reason`. Never report content.
+    `amendment_number`, `evidence_id`, `actionable`, `reason`; for `credential.expiring`
+    `client_id` and `expires_at`. Never report content, never a secret.
 
     """
 

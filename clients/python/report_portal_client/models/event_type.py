@@ -3,6 +3,7 @@ from enum import StrEnum
 
 class EventType(StrEnum):
     AMENDMENT_RECEIVED = "amendment.received"
+    CREDENTIAL_EXPIRING = "credential.expiring"
     EVIDENCE_RECEIVED = "evidence.received"
     REPORT_FEEDBACK = "report.feedback"
     REPORT_PURGED = "report.purged"

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -18,6 +19,8 @@ class IssuedCredential:
     Attributes:
         client_id (str): The public identifier, e.g. `rp_live_3f9c…`.
         client_secret (str): The secret, shown once; only its hash is stored.
+        expires_at (datetime.datetime): When it stops working (UTC): the token endpoint then refuses it as an unknown
+            client.
         mode (CredentialMode): Whether a credential submits real reports or exercises the API.
 
             Test-mode reports are marked so: they never notify and never count in the statistics.
@@ -25,6 +28,7 @@ class IssuedCredential:
 
     client_id: str
     client_secret: str
+    expires_at: datetime.datetime
     mode: CredentialMode
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -32,6 +36,8 @@ class IssuedCredential:
         client_id = self.client_id
 
         client_secret = self.client_secret
+
+        expires_at = self.expires_at.isoformat()
 
         mode = self.mode.value
 
@@ -41,6 +47,7 @@ class IssuedCredential:
             {
                 "client_id": client_id,
                 "client_secret": client_secret,
+                "expires_at": expires_at,
                 "mode": mode,
             }
         )
@@ -54,11 +61,14 @@ class IssuedCredential:
 
         client_secret = d.pop("client_secret")
 
+        expires_at = datetime.datetime.fromisoformat(d.pop("expires_at"))
+
         mode = CredentialMode(d.pop("mode"))
 
         issued_credential = cls(
             client_id=client_id,
             client_secret=client_secret,
+            expires_at=expires_at,
             mode=mode,
         )
 

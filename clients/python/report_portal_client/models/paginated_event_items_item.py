@@ -23,7 +23,8 @@ class PaginatedEventItemsItem:
     Attributes:
         data (PaginatedEventItemsItemData): Ids and statuses: `report_id`, `external_id`, `status`, and per type
             `previous_status`,
-            `amendment_number`, `evidence_id`, `actionable`, `reason`. Never report content.
+            `amendment_number`, `evidence_id`, `actionable`, `reason`; for `credential.expiring`
+            `client_id` and `expires_at`. Never report content, never a secret.
         id (str): The event's id: the feed's order, and each delivery's `webhook-id`.
         timestamp (datetime.datetime): When it happened.
         type_ (EventType): What an event tells.
