@@ -302,7 +302,13 @@ pub fn run_command(command: Command, settings: &Settings) -> anyhow::Result<()> 
         Command::Credential(CredentialCommand::Create { org, mode, label }) => {
             let event = NewAuditEvent::command_line("credential.issue", &org);
             let issue = |conn: &mut _| {
-                store::organizations::create_credential(conn, &org, &NewCredential { mode, label })
+                let new = NewCredential { mode, label };
+                store::organizations::create_credential(
+                    conn,
+                    &org,
+                    &new,
+                    settings.credential_lifetime_days,
+                )
             };
             print(&audit::recorded(conn, &event, issue)?)
         }

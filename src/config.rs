@@ -7,6 +7,7 @@ use figment::Figment;
 use figment::providers::{Env, Format, Toml};
 use serde::Deserialize;
 
+use crate::domain::organization::DEFAULT_CREDENTIAL_LIFETIME_DAYS;
 use crate::domain::retention::Retention;
 
 /// Everything the server and the command line can be configured with.
@@ -204,6 +205,14 @@ pub struct Settings {
     /// With OpenID Connect on, the comma-separated e-mail addresses of the local (break-glass)
     /// accounts that may still sign in with a password; every other password sign-in is off.
     pub oidc_break_glass: String,
+    /// Days an API credential works from its issue; after that the token endpoint refuses it
+    /// as it does an unknown client.
+    pub credential_lifetime_days: u32,
+    /// Days before a credential expires that its organization gets the `credential.expiring`
+    /// event (once).
+    pub credential_expiry_warning_days: u32,
+    /// Seconds between the server's looks for credentials to warn of (one indexed read each).
+    pub credential_expiry_check_seconds: u64,
 }
 
 /// Whether local staff accounts need a second factor.
@@ -294,6 +303,9 @@ impl Default for Settings {
             oidc_roles: String::new(),
             oidc_return_to: String::new(),
             oidc_break_glass: String::new(),
+            credential_lifetime_days: DEFAULT_CREDENTIAL_LIFETIME_DAYS,
+            credential_expiry_warning_days: 30,
+            credential_expiry_check_seconds: 3600,
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod audit_chain;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod credential_expiry;
 pub mod db;
 pub mod domain;
 pub mod error;

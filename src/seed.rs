@@ -25,7 +25,8 @@ use crate::db::DbConnection;
 use crate::db::portable;
 use crate::db::schema::reports;
 use crate::domain::organization::{
-    CredentialMode, NewCredential, NewOrganization, OrganizationStatus, StatusChange,
+    CredentialMode, DEFAULT_CREDENTIAL_LIFETIME_DAYS, NewCredential, NewOrganization,
+    OrganizationStatus, StatusChange,
 };
 use crate::domain::received::ReceivedBody;
 use crate::domain::report::{
@@ -257,6 +258,7 @@ fn create_submitter(
             mode: CredentialMode::Live,
             label: Some("seed".into()),
         },
+        DEFAULT_CREDENTIAL_LIFETIME_DAYS,
     )
     .context("creating a seed credential")?;
     Ok(Submitter {

@@ -78,6 +78,9 @@ impl Application {
         actix_web::rt::spawn(background::task(crate::webhooks::prune_events(
             state.clone(),
         )));
+        actix_web::rt::spawn(background::task(
+            crate::credential_expiry::warn_on_schedule(state.clone()),
+        ));
         let webhook_deliverer = match state.settings.webhook_worker {
             true => Some(Deliverer::new(
                 state.pool.clone(),

@@ -66,7 +66,7 @@ pub async fn start(settings: &Settings, mode: CredentialMode) -> anyhow::Result<
     )?;
     let new_credential = NewCredential { mode, label: None };
     let credential =
-        store::organizations::create_credential(&mut conn, &organization.id, &new_credential)?;
+        store::organizations::create_credential(&mut conn, &organization.id, &new_credential, 365)?;
     drop(conn);
     let client = reqwest::Client::new();
     let token: Value = client

@@ -21,6 +21,8 @@ diesel::table! {
         label -> Nullable<Text>,
         created_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
+        expires_at -> Timestamp,
+        expiry_warned_at -> Nullable<Timestamp>,
     }
 }
 

@@ -1,6 +1,6 @@
 //! Organizations (the vetted companies) and their API credentials.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
@@ -56,6 +56,27 @@ pub struct IssuedCredential {
     pub client_secret: String,
     /// `live` or `test`.
     pub mode: CredentialMode,
+    /// When it stops working (UTC): the token endpoint then refuses it as an unknown client.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The days a credential works unless the operator configures otherwise.
+pub const DEFAULT_CREDENTIAL_LIFETIME_DAYS: u32 = 365;
+
+/// When a credential issued at `issued_at` stops working, after `lifetime_days`.
+pub fn credential_expiry(issued_at: DateTime<Utc>, lifetime_days: u32) -> DateTime<Utc> {
+    issued_at + Duration::days(i64::from(lifetime_days))
+}
+
+/// Whether a credential expiring at `expires_at` has expired at `now` (from that instant on).
+pub fn credential_expired(expires_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    now >= expires_at
+}
+
+/// The instant before which a credential's expiry is due for its `credential.expiring` warning
+/// at `now`, given `warning_days`: a credential expiring at or before it is warned of (once).
+pub fn expiry_warning_horizon(now: DateTime<Utc>, warning_days: u32) -> DateTime<Utc> {
+    now + Duration::days(i64::from(warning_days))
 }
 
 /// A new organization, as an administrator registers it (or the command line).
@@ -162,4 +183,39 @@ pub struct Credential {
     pub created_at: DateTime<Utc>,
     /// When it was revoked (UTC); `null` while it works.
     pub revoked_at: Option<DateTime<Utc>>,
+    /// When it expires (UTC): from then on it is refused like an unknown client, and a
+    /// `credential.expiring` event tells the organization beforehand.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A credential whose expiry is near, as the `credential.expiring` event tells of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpiringCredential {
+    /// The public identifier.
+    pub client_id: String,
+    /// The organization that owns it.
+    pub organization_id: String,
+    /// `live` or `test`: the mode of the endpoints and feed the event goes to.
+    pub mode: CredentialMode,
+    /// When it expires (UTC).
+    pub expires_at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[test]
+    fn a_credential_expires_after_its_lifetime_and_is_warned_of_within_the_warning_days() {
+        let issued = Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0).unwrap();
+        let expires = credential_expiry(issued, 365);
+        assert_eq!(expires, Utc.with_ymd_and_hms(2027, 1, 1, 12, 0, 0).unwrap());
+        assert!(!credential_expired(expires, expires - Duration::seconds(1)));
+        assert!(credential_expired(expires, expires));
+        let now = expires - Duration::days(30);
+        assert!(expires <= expiry_warning_horizon(now, 30));
+        assert!(expires > expiry_warning_horizon(now - Duration::seconds(1), 30));
+    }
 }

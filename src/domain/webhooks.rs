@@ -59,6 +59,11 @@ pub enum EventType {
     #[serde(rename = "evidence.received")]
     #[strum(serialize = "evidence.received")]
     EvidenceReceived,
+    /// An API credential of the organization expires soon (`credential_expiry_warning_days`
+    /// before); sent once per credential.
+    #[serde(rename = "credential.expiring")]
+    #[strum(serialize = "credential.expiring")]
+    CredentialExpiring,
     /// A test event sent on request to one endpoint; never in the feed.
     #[serde(rename = "webhook.test")]
     #[strum(serialize = "webhook.test")]
@@ -184,7 +189,8 @@ pub struct Event {
     /// When it happened.
     pub timestamp: DateTime<Utc>,
     /// Ids and statuses: `report_id`, `external_id`, `status`, and per type `previous_status`,
-    /// `amendment_number`, `evidence_id`, `actionable`, `reason`. Never report content.
+    /// `amendment_number`, `evidence_id`, `actionable`, `reason`; for `credential.expiring`
+    /// `client_id` and `expires_at`. Never report content, never a secret.
     #[schema(value_type = Object)]
     pub data: serde_json::Value,
 }

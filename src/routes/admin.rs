@@ -193,9 +193,10 @@ pub async fn issue_credential(
     body: JsonBody<NewCredential>,
 ) -> Result<HttpResponse, ApiError> {
     let event = meta.event(Some(&caller.member.actor()), "credential.issue", Some(&id));
+    let lifetime_days = state.settings.credential_lifetime_days;
     let issued = state
         .audited(event, move |conn| {
-            organizations::create_credential(conn, &id, &body.value)
+            organizations::create_credential(conn, &id, &body.value, lifetime_days)
         })
         .await?;
     Ok(created().json(issued))

@@ -115,7 +115,7 @@ fn client_credentials(req: &HttpRequest, form: TokenRequest) -> Result<(String, 
     responses(
         (status = 200, description = "A new access token (with a new refresh token for `refresh_token`)", body = AccessToken),
         (status = 400, description = "`invalid_request`, `unsupported_grant_type`, or `invalid_grant` (a refresh token unknown, expired, revoked or used)", body = crate::error::OAuthError),
-        (status = 401, description = "`invalid_client`: unknown client, wrong secret or revoked credential", body = crate::error::OAuthError),
+        (status = 401, description = "`invalid_client`: unknown client, wrong secret, revoked or expired credential", body = crate::error::OAuthError),
         (status = 403, description = "`unauthorized_client`: the organization is not vetted", body = crate::error::OAuthError),
         (status = 408, description = "The body did not arrive in time", body = crate::error::OAuthError),
         (status = 413, description = "Body over 4 KiB", body = crate::error::OAuthError),

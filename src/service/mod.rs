@@ -3,6 +3,7 @@
 //! audit event and the report's timeline in that transaction, and signs receipts after commit.
 //! Routes make one call here; nothing below opens a transaction of its own.
 
+pub mod credentials;
 pub mod dry_run;
 pub mod lifecycle;
 pub mod review;

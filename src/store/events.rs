@@ -14,7 +14,7 @@ use crate::db::DbConnection;
 use crate::db::portable::insert_rows;
 use crate::db::schema::{events, reports, webhook_deliveries, webhook_endpoints};
 use crate::domain::feedback::FeedbackReason;
-use crate::domain::organization::CredentialMode;
+use crate::domain::organization::{CredentialMode, ExpiringCredential};
 use crate::domain::pagination::{Page, Paginated};
 use crate::domain::status::ReportStatus;
 use crate::domain::webhooks::{EndpointStatus, Event, EventType};
@@ -137,6 +137,20 @@ pub fn record_received(
         })
         .collect();
     insert_all(conn, owner, EventType::ReportReceived, None, items).map(drop)
+}
+
+/// Records the `credential.expiring` event of `credential` for its organization and mode (inside
+/// the caller's transaction) and queues its deliveries: its client id and expiry, never a secret.
+pub fn record_credential_expiring(
+    conn: &mut DbConnection,
+    credential: &ExpiringCredential,
+) -> QueryResult<()> {
+    let owner = Owner {
+        organization_id: &credential.organization_id,
+        mode: credential.mode,
+    };
+    let data = json!({"client_id": credential.client_id, "expires_at": credential.expires_at});
+    insert(conn, owner, EventType::CredentialExpiring, None, None, data).map(drop)
 }
 
 /// Stores an event and queues one delivery to each active endpoint of its owner subscribed to

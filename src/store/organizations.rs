@@ -1,6 +1,6 @@
 //! Organizations, their vetting history and their API credentials.
 
-use chrono::NaiveDateTime;
+use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use crate::auth::secret;
@@ -8,8 +8,9 @@ use crate::db::DbConnection;
 use crate::db::portable;
 use crate::db::schema::{credentials, organization_events, organizations};
 use crate::domain::organization::{
-    Credential, CredentialMode, IssuedCredential, NewCredential, NewOrganization, Organization,
-    OrganizationDetail, OrganizationStatus, StatusChange, VettingEvent,
+    Credential, CredentialMode, ExpiringCredential, IssuedCredential, NewCredential,
+    NewOrganization, Organization, OrganizationDetail, OrganizationStatus, StatusChange,
+    VettingEvent, credential_expired, credential_expiry,
 };
 use crate::domain::pagination::{Page, Paginated};
 use crate::domain::report::check_rules;
@@ -39,6 +40,7 @@ pub struct CredentialAccess {
 #[diesel(table_name = credentials, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
 struct SecretRow {
     secret_hash: String,
+    expires_at: NaiveDateTime,
     #[diesel(embed)]
     access: CredentialAccess,
 }
@@ -126,6 +128,7 @@ struct NewCredentialRow<'a> {
     mode: CredentialMode,
     label: Option<&'a str>,
     created_at: NaiveDateTime,
+    expires_at: NaiveDateTime,
 }
 
 /// A credential as listed, without its secret.
@@ -137,6 +140,7 @@ struct CredentialRow {
     label: Option<String>,
     created_at: NaiveDateTime,
     revoked_at: Option<NaiveDateTime>,
+    expires_at: NaiveDateTime,
 }
 
 impl From<CredentialRow> for Credential {
@@ -147,6 +151,28 @@ impl From<CredentialRow> for Credential {
             label: row.label,
             created_at: row.created_at.and_utc(),
             revoked_at: row.revoked_at.map(|at| at.and_utc()),
+            expires_at: row.expires_at.and_utc(),
+        }
+    }
+}
+
+/// A credential due for its expiry warning, as read.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = credentials, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct ExpiringCredentialRow {
+    client_id: String,
+    organization_id: String,
+    mode: CredentialMode,
+    expires_at: NaiveDateTime,
+}
+
+impl From<ExpiringCredentialRow> for ExpiringCredential {
+    fn from(row: ExpiringCredentialRow) -> Self {
+        ExpiringCredential {
+            client_id: row.client_id,
+            organization_id: row.organization_id,
+            mode: row.mode,
+            expires_at: row.expires_at.and_utc(),
         }
     }
 }
@@ -306,17 +332,21 @@ fn require_organization(conn: &mut DbConnection, id: &str) -> Result<(), ApiErro
     }
 }
 
-/// Issues a credential for an organization after checking the request's rules (422); 404 when
-/// there is no such organization. The secret is returned once and only its hash is stored.
+/// Issues a credential for an organization, working `lifetime_days` from now, after checking the
+/// request's rules (422); 404 when there is no such organization. The secret is returned once
+/// and only its hash is stored.
 pub fn create_credential(
     conn: &mut DbConnection,
     organization_id: &str,
     new: &NewCredential,
+    lifetime_days: u32,
 ) -> Result<IssuedCredential, ApiError> {
     check_rules(new, [])?;
     require_organization(conn, organization_id)?;
     let client_id = secret::new_client_id(new.mode);
     let client_secret = secret::new_client_secret();
+    let now = super::now();
+    let expires_at = credential_expiry(now.and_utc(), lifetime_days);
     diesel::insert_into(credentials::table)
         .values(NewCredentialRow {
             client_id: &client_id,
@@ -324,13 +354,15 @@ pub fn create_credential(
             secret_hash: secret::hash_secret(&client_secret),
             mode: new.mode,
             label: new.label.as_deref(),
-            created_at: super::now(),
+            created_at: now,
+            expires_at: expires_at.naive_utc(),
         })
         .execute(conn)?;
     Ok(IssuedCredential {
         client_id,
         client_secret,
         mode: new.mode,
+        expires_at,
     })
 }
 
@@ -366,7 +398,9 @@ pub fn revoke_credential(conn: &mut DbConnection, client_id: &str) -> Result<(),
     Ok(())
 }
 
-/// The credential `client_id` with its secret hash and access, if it exists.
+/// The credential `client_id` with its secret hash and access, if it exists and has not expired:
+/// an expired credential is answered as an unknown one, so that the token endpoint and the
+/// checks of its tokens refuse it alike.
 pub fn credential_with_secret(
     conn: &mut DbConnection,
     client_id: &str,
@@ -377,7 +411,10 @@ pub fn credential_with_secret(
         .select(SecretRow::as_select())
         .first(conn)
         .optional()?;
-    Ok(row.map(|row| (row.secret_hash, row.access)))
+    let now = super::now().and_utc();
+    Ok(row
+        .filter(|row| !credential_expired(row.expires_at.and_utc(), now))
+        .map(|row| (row.secret_hash, row.access)))
 }
 
 /// Whether credential `client_id` may act, and for whom; `None` if it does not exist.
@@ -386,4 +423,37 @@ pub fn credential_access(
     client_id: &str,
 ) -> Result<Option<CredentialAccess>, ApiError> {
     Ok(credential_with_secret(conn, client_id)?.map(|(_, access)| access))
+}
+
+/// Up to `limit` credentials, neither revoked nor warned of yet, expiring at or before `horizon`,
+/// soonest first (by the partial index `credentials_expiry_unwarned`).
+pub fn credentials_due_for_expiry_warning(
+    conn: &mut DbConnection,
+    horizon: DateTime<Utc>,
+    limit: i64,
+) -> QueryResult<Vec<ExpiringCredential>> {
+    Ok(credentials::table
+        .filter(credentials::expiry_warned_at.is_null())
+        .filter(credentials::revoked_at.is_null())
+        .filter(credentials::expires_at.le(horizon.naive_utc()))
+        .order((credentials::expires_at.asc(), credentials::client_id.asc()))
+        .limit(limit)
+        .select(ExpiringCredentialRow::as_select())
+        .load::<ExpiringCredentialRow>(conn)?
+        .into_iter()
+        .map(ExpiringCredential::from)
+        .collect())
+}
+
+/// Marks credential `client_id` as warned of its expiry, unless it was already (by another
+/// replica): answers whether this call marked it, so that the warning goes out once.
+pub fn mark_expiry_warned(conn: &mut DbConnection, client_id: &str) -> QueryResult<bool> {
+    let marked = diesel::update(
+        credentials::table
+            .find(client_id)
+            .filter(credentials::expiry_warned_at.is_null()),
+    )
+    .set(credentials::expiry_warned_at.eq(super::now()))
+    .execute(conn)?;
+    Ok(marked == 1)
 }

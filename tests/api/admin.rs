@@ -272,7 +272,14 @@ async fn credentials_are_issued_once_listed_without_secrets_and_revoked_at_once(
         keys.sort_unstable();
         assert_eq!(
             keys,
-            ["client_id", "created_at", "label", "mode", "revoked_at"]
+            [
+                "client_id",
+                "created_at",
+                "expires_at",
+                "label",
+                "mode",
+                "revoked_at"
+            ]
         );
         assert_eq!(credential["revoked_at"], Value::Null);
     }

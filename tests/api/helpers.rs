@@ -7,8 +7,8 @@ use diesel::{Connection, RunQueryDsl};
 use report_portal::config::{SecretUrl, Settings, StaffMfa};
 use report_portal::db::{self, DbConnection};
 use report_portal::domain::organization::{
-    CredentialMode, IssuedCredential, NewCredential, NewOrganization, OrganizationStatus,
-    StatusChange,
+    CredentialMode, DEFAULT_CREDENTIAL_LIFETIME_DAYS, IssuedCredential, NewCredential,
+    NewOrganization, OrganizationStatus, StatusChange,
 };
 use report_portal::domain::user::{NewUser, Role};
 use report_portal::keys::KeyStore;
@@ -273,8 +273,11 @@ impl TestApp {
         mode: CredentialMode,
     ) -> IssuedCredential {
         let new = NewCredential { mode, label: None };
-        self.with_db(|conn| store::organizations::create_credential(conn, organization_id, &new))
-            .unwrap()
+        let lifetime = DEFAULT_CREDENTIAL_LIFETIME_DAYS;
+        self.with_db(|conn| {
+            store::organizations::create_credential(conn, organization_id, &new, lifetime)
+        })
+        .unwrap()
     }
 
     /// Sets an organization's vetting status.

@@ -7,6 +7,7 @@ mod auth;
 mod backlog;
 mod cli;
 mod correlation;
+mod credential_expiry;
 mod dry_run;
 mod enrollment;
 mod erasure;

@@ -102,7 +102,7 @@ fn live_credential(conn: &mut DbConnection) -> IssuedCredential {
         mode: CredentialMode::Live,
         label: None,
     };
-    store::organizations::create_credential(conn, &organization.id, &credential).unwrap()
+    store::organizations::create_credential(conn, &organization.id, &credential, 365).unwrap()
 }
 
 async fn post_report(
@@ -261,6 +261,7 @@ async fn two_replicas_deliver_each_webhook_once_in_order_per_report() {
         &mut pool.get().unwrap(),
         &organization,
         &test_mode,
+        365,
     )
     .unwrap();
     let client = reqwest::Client::new();

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="IntervalCount")
+
+
+@_attrs_define
+class IntervalCount:
+    """One interval of a time series.
+
+    Attributes:
+        start (datetime.date): The interval's first day.
+        count (int | None | Unset): The count, or `null` when suppressed.
+        suppressed (bool | Unset): Whether the count is hidden because it is small (or could reveal a small one).
+        key (None | str | Unset): The dimension's value, when split by a dimension.
+    """
+
+    start: datetime.date
+    count: int | None | Unset = UNSET
+    suppressed: bool | Unset = UNSET
+    key: None | str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        start = self.start.isoformat()
+
+        count: int | None | Unset
+        if isinstance(self.count, Unset):
+            count = UNSET
+        else:
+            count = self.count
+
+        suppressed = self.suppressed
+
+        key: None | str | Unset
+        if isinstance(self.key, Unset):
+            key = UNSET
+        else:
+            key = self.key
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "start": start,
+            }
+        )
+        if count is not UNSET:
+            field_dict["count"] = count
+        if suppressed is not UNSET:
+            field_dict["suppressed"] = suppressed
+        if key is not UNSET:
+            field_dict["key"] = key
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        start = datetime.date.fromisoformat(d.pop("start"))
+
+        def _parse_count(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        count = _parse_count(d.pop("count", UNSET))
+
+        suppressed = d.pop("suppressed", UNSET)
+
+        def _parse_key(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        key = _parse_key(d.pop("key", UNSET))
+
+        interval_count = cls(
+            start=start,
+            count=count,
+            suppressed=suppressed,
+            key=key,
+        )
+
+        interval_count.additional_properties = d
+        return interval_count
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

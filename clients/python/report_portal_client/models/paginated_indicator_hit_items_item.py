@@ -1,0 +1,193 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.category import Category
+from ..models.credential_mode import CredentialMode
+from ..models.match_kind import MatchKind
+from ..models.report_status import ReportStatus
+from ..models.severity import Severity
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="PaginatedIndicatorHitItemsItem")
+
+
+@_attrs_define
+class PaginatedIndicatorHitItemsItem:
+    """A report in which a searched indicator appears.
+
+    Attributes:
+        category (Category): What kind of cartel activity the report is about.
+        external_id (str): The organization's own identifier.
+        id (str): The report's id.
+        mode (CredentialMode): Whether a credential submits real reports or exercises the API.
+
+            Test-mode reports are marked so: they never notify and never count in the statistics.
+        organization_id (str): The submitting organization.
+        received_at (datetime.datetime): When the portal stored it (UTC).
+        service (str): Where the activity was seen.
+        severity (Severity): How urgent the report is, ordered from `low` to `critical`.
+        status (ReportStatus): The status of a report as DHS works it.
+        match (MatchKind): How an indicator matched.
+        pointer (str): Where the value appears in the report: a JSON Pointer into its body, or
+            `/amendments/{number}/…` into the amendment that added it.
+        assignee_id (None | str | Unset): Who is working it.
+        distance (int | None | Unset): For `near`: how many bits differ from the searched hash.
+    """
+
+    category: Category
+    external_id: str
+    id: str
+    mode: CredentialMode
+    organization_id: str
+    received_at: datetime.datetime
+    service: str
+    severity: Severity
+    status: ReportStatus
+    match: MatchKind
+    pointer: str
+    assignee_id: None | str | Unset = UNSET
+    distance: int | None | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        category = self.category.value
+
+        external_id = self.external_id
+
+        id = self.id
+
+        mode = self.mode.value
+
+        organization_id = self.organization_id
+
+        received_at = self.received_at.isoformat()
+
+        service = self.service
+
+        severity = self.severity.value
+
+        status = self.status.value
+
+        match = self.match.value
+
+        pointer = self.pointer
+
+        assignee_id: None | str | Unset
+        if isinstance(self.assignee_id, Unset):
+            assignee_id = UNSET
+        else:
+            assignee_id = self.assignee_id
+
+        distance: int | None | Unset
+        if isinstance(self.distance, Unset):
+            distance = UNSET
+        else:
+            distance = self.distance
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "category": category,
+                "external_id": external_id,
+                "id": id,
+                "mode": mode,
+                "organization_id": organization_id,
+                "received_at": received_at,
+                "service": service,
+                "severity": severity,
+                "status": status,
+                "match": match,
+                "pointer": pointer,
+            }
+        )
+        if assignee_id is not UNSET:
+            field_dict["assignee_id"] = assignee_id
+        if distance is not UNSET:
+            field_dict["distance"] = distance
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        category = Category(d.pop("category"))
+
+        external_id = d.pop("external_id")
+
+        id = d.pop("id")
+
+        mode = CredentialMode(d.pop("mode"))
+
+        organization_id = d.pop("organization_id")
+
+        received_at = datetime.datetime.fromisoformat(d.pop("received_at"))
+
+        service = d.pop("service")
+
+        severity = Severity(d.pop("severity"))
+
+        status = ReportStatus(d.pop("status"))
+
+        match = MatchKind(d.pop("match"))
+
+        pointer = d.pop("pointer")
+
+        def _parse_assignee_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        assignee_id = _parse_assignee_id(d.pop("assignee_id", UNSET))
+
+        def _parse_distance(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        distance = _parse_distance(d.pop("distance", UNSET))
+
+        paginated_indicator_hit_items_item = cls(
+            category=category,
+            external_id=external_id,
+            id=id,
+            mode=mode,
+            organization_id=organization_id,
+            received_at=received_at,
+            service=service,
+            severity=severity,
+            status=status,
+            match=match,
+            pointer=pointer,
+            assignee_id=assignee_id,
+            distance=distance,
+        )
+
+        paginated_indicator_hit_items_item.additional_properties = d
+        return paginated_indicator_hit_items_item
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,11 @@
+from enum import StrEnum
+
+
+class UserChangesRoleType3Type1(StrEnum):
+    ADMIN = "admin"
+    ANALYST = "analyst"
+    AUDITOR = "auditor"
+    SUPERVISOR = "supervisor"
+
+    def __str__(self) -> str:
+        return str(self.value)

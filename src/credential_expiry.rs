@@ -1,0 +1,33 @@
+//! The server's look for API credentials about to expire, every `credential_expiry_check_seconds`
+//! (the first at start-up), warning their organizations with `credential.expiring` events; safe
+//! with many replicas looking at once.
+
+use std::time::Duration;
+
+use actix_web::web;
+use chrono::Utc;
+
+use crate::service::credentials::{WARNING_BATCH, warn_of_expiry};
+use crate::state::AppState;
+
+/// Warns of expiring credentials on schedule until the process stops.
+pub async fn warn_on_schedule(state: web::Data<AppState>) {
+    let every = Duration::from_secs(state.settings.credential_expiry_check_seconds.max(1));
+    let warning_days = state.settings.credential_expiry_warning_days;
+    let mut ticks = actix_web::rt::time::interval(every);
+    loop {
+        ticks.tick().await;
+        loop {
+            let warned = state
+                .db(move |conn| warn_of_expiry(conn, Utc::now(), warning_days))
+                .await;
+            match warned {
+                Ok(n) if n as i64 == WARNING_BATCH => continue,
+                Ok(0) => {}
+                Ok(n) => tracing::info!(warned = n, "credential.expiring events recorded"),
+                Err(error) => tracing::warn!(%error, "could not warn of expiring credentials"),
+            }
+            break;
+        }
+    }
+}
