@@ -130,8 +130,8 @@ pub fn due(
         .collect())
 }
 
-/// Purges the next batch of at most `limit` reports that `rule` reaches after `after`, in one
-/// transaction, at `now`.
+/// Purges the next batch of at most `limit` reports that `rule` reaches after `after`, at
+/// `now`, inside the caller's transaction.
 pub fn purge_batch(
     conn: &mut DbConnection,
     keys: &KeyStore,
@@ -140,42 +140,40 @@ pub fn purge_batch(
     limit: i64,
     now: DateTime<Utc>,
 ) -> Result<Batch, ApiError> {
-    portable::write_transaction(conn, |conn| {
-        let candidates = due(conn, rule, after, limit)?;
-        let Some(last) = candidates.last() else {
-            return Ok(Batch::default());
-        };
-        let cursor = Some(last.id.clone());
-        let ids: Vec<&str> = candidates.iter().map(|c| c.id.as_str()).collect();
-        let lockable = reports::table.filter(reports::id.eq_any(&ids)).select((
-            reports::id,
-            reports::version,
-            reports::key_id,
-        ));
-        let locked: HashMap<String, (i32, String)> = load_skipping_locked!(conn, lockable)?
-            .into_iter()
-            .map(|(id, version, key_id)| (id, (version, key_id)))
-            .collect();
-        let purged: Vec<DueReport> = candidates
-            .into_iter()
-            .filter(|c| {
-                locked
-                    .get(&c.id)
-                    .is_some_and(|(version, _)| *version == c.version)
-            })
-            .collect();
-        let purged_ids: Vec<&str> = purged.iter().map(|p| p.id.as_str()).collect();
-        let uncounted = super::stats::keep_purged(conn, keys, &purged_ids)?;
-        let key_ids: Vec<&str> = purged.iter().map(|p| locked[&p.id].1.as_str()).collect();
-        if !key_ids.is_empty() {
-            keys.destroy(&key_ids)?;
-        }
-        for report in &purged {
-            super::events::record(conn, &report.id, super::events::Change::Purged)?;
-        }
-        erase(conn, &purged, &uncounted, now)?;
-        Ok(Batch { cursor, purged })
-    })
+    let candidates = due(conn, rule, after, limit)?;
+    let Some(last) = candidates.last() else {
+        return Ok(Batch::default());
+    };
+    let cursor = Some(last.id.clone());
+    let ids: Vec<&str> = candidates.iter().map(|c| c.id.as_str()).collect();
+    let lockable = reports::table.filter(reports::id.eq_any(&ids)).select((
+        reports::id,
+        reports::version,
+        reports::key_id,
+    ));
+    let locked: HashMap<String, (i32, String)> = load_skipping_locked!(conn, lockable)?
+        .into_iter()
+        .map(|(id, version, key_id)| (id, (version, key_id)))
+        .collect();
+    let purged: Vec<DueReport> = candidates
+        .into_iter()
+        .filter(|c| {
+            locked
+                .get(&c.id)
+                .is_some_and(|(version, _)| *version == c.version)
+        })
+        .collect();
+    let purged_ids: Vec<&str> = purged.iter().map(|p| p.id.as_str()).collect();
+    let uncounted = super::stats::keep_purged(conn, keys, &purged_ids)?;
+    let key_ids: Vec<&str> = purged.iter().map(|p| locked[&p.id].1.as_str()).collect();
+    if !key_ids.is_empty() {
+        keys.destroy(&key_ids)?;
+    }
+    for report in &purged {
+        super::events::record(conn, &report.id, super::events::Change::Purged)?;
+    }
+    erase(conn, &purged, &uncounted, now)?;
+    Ok(Batch { cursor, purged })
 }
 
 /// Deletes the rows of the reports `$ids` from each of the `$table`s, all keyed by `report_id`.

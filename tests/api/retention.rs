@@ -447,8 +447,12 @@ async fn the_outcome_feedback_of_a_purged_report_is_purged_with_it() {
     let live = app.reporter(CredentialMode::Live).await;
     let (_, supervisor) = app.staff(Role::Supervisor).await;
     let id = id_of(&app.submit(&live.token, &valid_report()).await);
-    app.move_report(&supervisor, &id, json!({"to": "in_review", "reason": "triage"}))
-        .await;
+    app.move_report(
+        &supervisor,
+        &id,
+        json!({"to": "in_review", "reason": "triage"}),
+    )
+    .await;
     app.move_report(
         &supervisor,
         &id,
@@ -467,7 +471,11 @@ async fn the_outcome_feedback_of_a_purged_report_is_purged_with_it() {
     };
     assert_eq!(feedback_rows(&app), 1);
 
-    let done = purge_at(&app, Utc::now() + Duration::days(RETENTION.closed_days.into())).await;
+    let done = purge_at(
+        &app,
+        Utc::now() + Duration::days(RETENTION.closed_days.into()),
+    )
+    .await;
     assert_eq!(done.purged, 1, "{done:?}");
     // No foreign key keeps the feedback from outliving its report: the purge deletes it.
     assert_eq!(feedback_rows(&app), 0, "feedback left after the purge");
