@@ -1,7 +1,9 @@
 //! Use cases: one function per thing a caller does that writes or reads what is audited. Each
 //! opens the one transaction, asks the domain to judge, reads and writes through the store,
 //! records the audit event and the report's timeline in that transaction, and signs receipts
-//! after commit. Routes make one call here; nothing below opens a transaction of its own.
+//! after commit. Routes make one call here; store functions write inside the transaction
+//! opened here. (Only background work and the Idempotency-Key middleware open their own:
+//! tests/api/layering.rs lists each place.)
 
 pub mod admin;
 pub mod dry_run;
