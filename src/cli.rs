@@ -278,19 +278,9 @@ pub fn run_command(command: Command, settings: &Settings) -> anyhow::Result<()> 
                 contact_email,
             };
             let event = NewAuditEvent::command_line("organization.create", "");
-            let create = |conn: &mut _| {
-                store::organizations::create_organization(
-                    conn,
-                    &new,
-                    status,
-                    StatusChange::COMMAND_LINE,
-                )
-            };
-            print(&audit::recorded_as(
-                conn,
-                &event,
-                create,
-                |o: &Organization| Some(o.id.clone()),
+            let status = (status, StatusChange::COMMAND_LINE);
+            print(&service::admin::create_organization(
+                conn, &new, status, &event,
             )?)
         }
         Command::Org(OrgCommand::Vet { id }) => {
@@ -301,16 +291,14 @@ pub fn run_command(command: Command, settings: &Settings) -> anyhow::Result<()> 
         }
         Command::Credential(CredentialCommand::Create { org, mode, label }) => {
             let event = NewAuditEvent::command_line("credential.issue", &org);
-            let issue = |conn: &mut _| {
-                let new = NewCredential { mode, label };
-                store::organizations::create_credential(
-                    conn,
-                    &org,
-                    &new,
-                    settings.credential_lifetime_days,
-                )
-            };
-            print(&audit::recorded(conn, &event, issue)?)
+            let new = NewCredential { mode, label };
+            print(&service::admin::issue_credential(
+                conn,
+                &org,
+                &new,
+                settings.credential_lifetime_days,
+                &event,
+            )?)
         }
         Command::User(UserCommand::Create {
             email,
@@ -396,9 +384,8 @@ fn set_status(
     status: OrganizationStatus,
 ) -> Result<Organization, ApiError> {
     let event = NewAuditEvent::command_line("organization.vet", id);
-    audit::recorded(conn, &event, |conn| {
-        store::organizations::set_organization_status(conn, id, status, StatusChange::COMMAND_LINE)
-    })
+    let change = StatusChange::COMMAND_LINE;
+    service::admin::set_organization_status(conn, id, status, change, &event)
 }
 
 /// Purges once from the command line: the server's purge, on a runtime of its own.

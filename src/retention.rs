@@ -59,7 +59,7 @@ pub async fn purge(
             let purged = state
                 .db(move |conn| {
                     let after = after.as_deref();
-                    store::retention::purge_batch(conn, &keys, &this_rule, after, batch, now)
+                    crate::service::purge::purge_batch(conn, &keys, &this_rule, after, batch, now)
                 })
                 .await?;
             if !purged.purged.is_empty() {

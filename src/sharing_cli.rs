@@ -5,9 +5,9 @@ use clap::Subcommand;
 use serde::Serialize;
 
 use crate::db::DbConnection;
-use crate::domain::sharing::{Collection, IssuedPartner, NewCollection, NewPartner};
-use crate::store::audit::{self, NewAuditEvent};
-use crate::store::sharing;
+use crate::domain::sharing::{NewCollection, NewPartner};
+use crate::service::sharing;
+use crate::store::audit::NewAuditEvent;
 
 /// `partner` sub-commands.
 #[derive(Debug, Subcommand)]
@@ -50,23 +50,13 @@ pub fn run(conn: &mut DbConnection, command: PartnerCommand) -> anyhow::Result<(
     let json = match command {
         PartnerCommand::Create { name } => {
             let event = NewAuditEvent::command_line("partner.create", "");
-            let issued = audit::recorded_as(
-                conn,
-                &event,
-                |conn| sharing::create_partner(conn, &NewPartner { name }),
-                |p: &IssuedPartner| Some(p.id.clone()),
-            )?;
+            let issued = sharing::create_partner(conn, &NewPartner { name }, &event)?;
             serde_json::to_string(&issued)?
         }
         PartnerCommand::Collection { title, description } => {
             let event = NewAuditEvent::command_line("collection.create", "");
             let new = NewCollection { title, description };
-            let collection = audit::recorded_as(
-                conn,
-                &event,
-                |conn| sharing::create_collection(conn, &new),
-                |c: &Collection| Some(c.id.clone()),
-            )?;
+            let collection = sharing::create_collection(conn, &new, &event)?;
             serde_json::to_string(&collection)?
         }
         PartnerCommand::Grant {
@@ -75,9 +65,7 @@ pub fn run(conn: &mut DbConnection, command: PartnerCommand) -> anyhow::Result<(
         } => {
             let event =
                 NewAuditEvent::command_line("partner.grant", &format!("{partner}/{collection}"));
-            audit::recorded(conn, &event, |conn| {
-                sharing::grant(conn, &partner, &collection)
-            })?;
+            sharing::grant(conn, &partner, &collection, &event)?;
             serde_json::to_string(&Granted {
                 partner_id: partner,
                 collection_id: collection,

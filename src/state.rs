@@ -20,7 +20,6 @@ use crate::error::ApiError;
 use crate::evidence::EvidenceStore;
 use crate::keys::KeyStore;
 use crate::metrics::Metrics;
-use crate::store::audit::{self, NewAuditEvent};
 use crate::store::organizations::CredentialAccess;
 use crate::store::users::StaffAccess;
 
@@ -116,16 +115,6 @@ impl AppState {
             oidc: crate::auth::oidc::OidcProvider::new(&settings)?.map(Arc::new),
             settings,
         })
-    }
-
-    /// Like [`AppState::db`], and appends `event` in the same transaction when `work` succeeds.
-    pub async fn audited<T, F>(&self, event: NewAuditEvent, work: F) -> Result<T, ApiError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
-    {
-        self.db(move |conn| audit::recorded(conn, &event, work))
-            .await
     }
 
     /// Runs both databases' pending migrations and seals what they set aside; answers how many

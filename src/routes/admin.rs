@@ -17,8 +17,8 @@ use crate::domain::pagination::{Page, PageParams, Paginated};
 use crate::domain::report::check_rules;
 use crate::domain::user::{NewUser, User, UserChanges};
 use crate::error::{ApiError, Problem};
+use crate::service;
 use crate::state::AppState;
-use crate::store::audit;
 use crate::store::{organizations, users};
 
 /// Every handler of this module is for administrators only.
@@ -84,15 +84,8 @@ pub async fn create_organization(
                 actor_id: Some(&caller.member.id),
                 reason: None,
             };
-            let create = |conn: &mut _| {
-                organizations::create_organization(
-                    conn,
-                    &body.value,
-                    OrganizationStatus::Pending,
-                    change,
-                )
-            };
-            audit::recorded_as(conn, &event, create, |o: &Organization| Some(o.id.clone()))
+            let status = (OrganizationStatus::Pending, change);
+            service::admin::create_organization(conn, &body.value, status, &event)
         })
         .await?;
     Ok(created()
@@ -157,12 +150,12 @@ pub async fn vet_organization(
     check_rules(&decision, [])?;
     let event = meta.event(Some(&caller.member.actor()), "organization.vet", Some(&id));
     let organization = state
-        .audited(event, move |conn| {
+        .db(move |conn| {
             let change = StatusChange {
                 actor_id: Some(&caller.member.id),
                 reason: Some(&decision.reason),
             };
-            organizations::set_organization_status(conn, &id, decision.status, change)
+            service::admin::set_organization_status(conn, &id, decision.status, change, &event)
         })
         .await?;
     Ok(web::Json(organization))
@@ -195,8 +188,8 @@ pub async fn issue_credential(
     let event = meta.event(Some(&caller.member.actor()), "credential.issue", Some(&id));
     let lifetime_days = state.settings.credential_lifetime_days;
     let issued = state
-        .audited(event, move |conn| {
-            organizations::create_credential(conn, &id, &body.value, lifetime_days)
+        .db(move |conn| {
+            service::admin::issue_credential(conn, &id, &body.value, lifetime_days, &event)
         })
         .await?;
     Ok(created().json(issued))
@@ -254,9 +247,7 @@ pub async fn revoke_credential(
         Some(&client_id),
     );
     state
-        .audited(event, move |conn| {
-            organizations::revoke_credential(conn, &revoked)
-        })
+        .db(move |conn| service::admin::revoke_credential(conn, &revoked, &event))
         .await?;
     state.credential_cache.invalidate(&client_id);
     Ok(HttpResponse::NoContent().finish())
@@ -312,10 +303,7 @@ pub async fn create_user(
     let event = meta.event(Some(&caller.member.actor()), "user.create", None);
     let link_ttl = state.settings.enrollment_link_ttl();
     let user = state
-        .db(move |conn| {
-            let invite = |conn: &mut _| users::invite(conn, &body.value, link_ttl);
-            audit::recorded_as(conn, &event, invite, |u: &User| Some(u.id.clone()))
-        })
+        .db(move |conn| service::admin::invite_user(conn, &body.value, link_ttl, &event))
         .await?;
     state.mail_wakeup.notify_one();
     Ok(created()
@@ -348,11 +336,7 @@ pub async fn send_enrollment(
     let event = meta.event(Some(&caller.member.actor()), "user.enrollment", Some(&id));
     let link_ttl = state.settings.enrollment_link_ttl();
     let user = state
-        .audited(event, move |conn| {
-            let user = users::get_user(conn, &id)?;
-            users::start_enrollment(conn, &user.id, link_ttl)?;
-            Ok(user)
-        })
+        .db(move |conn| service::admin::send_enrollment(conn, &id, link_ttl, &event))
         .await?;
     state.mail_wakeup.notify_one();
     Ok(HttpResponse::Accepted().json(user))
@@ -417,15 +401,10 @@ pub async fn update_user(
     let role_change = meta.event(Some(&actor), "user.role_change", Some(&id));
     let link_ttl = state.settings.enrollment_link_ttl();
     let updated = state
-        .audited(event, move |conn| {
-            let updated = users::update_user(conn, &actor.id, &id, &body.value, link_ttl)?;
-            if updated.previous_role.is_some() {
-                audit::append(conn, &role_change)?;
-            }
-            if updated.previous_role.is_some() || !updated.user.active {
-                crate::store::refresh_tokens::revoke_for_user(conn, &updated.user.id)?;
-            }
-            Ok(updated)
+        .db(move |conn| {
+            let change = (id.as_str(), &body.value);
+            let events = (&event, &role_change);
+            service::admin::update_user(conn, &actor, change, link_ttl, events)
         })
         .await?;
     state.staff_cache.invalidate(&updated.user.id);

@@ -9,18 +9,19 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::body::{JsonBody, read_json, read_limited, require_media_type};
+use super::body::{SIGN_IN_BODY_LIMIT, read_limited, read_sign_in_json, require_media_type};
 use super::meta::RequestMeta;
+use super::responses::{AddressLimited, SignInBodyErrors};
 use crate::auth::caller::Principal;
 use crate::auth::keys::Jwks;
 use crate::auth::password;
 use crate::auth::secret;
 use crate::auth::token::{AccessToken, TokenType};
-use crate::db::portable;
 use crate::domain::organization::OrganizationStatus;
 use crate::domain::report::check_rules;
 use crate::domain::user::{Actor, Role, check_password};
 use crate::error::{ApiError, Problem};
+use crate::service;
 use crate::state::AppState;
 use crate::store;
 use crate::store::audit::{self, NewAuditEvent};
@@ -48,10 +49,6 @@ pub struct TokenRequest {
     /// With `grant_type=refresh_token`: the refresh token of a staff sign-in.
     pub refresh_token: Option<String>,
 }
-
-/// The largest body of a sign-in or token request: far more than either needs, and small
-/// enough that nothing a client sends there can fill the audit log or the memory.
-const AUTH_BODY_LIMIT: usize = 4 * 1024;
 
 fn oauth(status: StatusCode, error: &'static str, description: &str) -> ApiError {
     ApiError::OAuth {
@@ -139,7 +136,7 @@ pub async fn token(
     };
     state.rate_limits.check_address(&meta.ip)?;
     require_media_type(&req, "application/x-www-form-urlencoded").map_err(as_oauth)?;
-    let bytes = read_limited(&req, &mut payload.into_inner(), AUTH_BODY_LIMIT)
+    let bytes = read_limited(&req, &mut payload.into_inner(), SIGN_IN_BODY_LIMIT)
         .await
         .map_err(as_oauth)?;
     let form: TokenRequest = serde_urlencoded::from_bytes(&bytes).map_err(|_| {
@@ -278,12 +275,9 @@ pub struct LoginRequest {
     request_body = LoginRequest,
     responses(
         (status = 200, description = "A new access token", body = AccessToken),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        SignInBodyErrors,
         (status = 401, description = "Wrong e-mail or password, deactivated account, or a second factor missing, wrong or used", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "No second factor enrolled while one is required, or password sign-in off (OpenID Connect)", body = Problem, content_type = "application/problem+json"),
-        (status = 408, description = "The body did not arrive in time", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body over 4 KiB", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Fields missing, or an e-mail address over 254 characters", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failures; see `Retry-After`", body = Problem, content_type = "application/problem+json"),
     )
@@ -295,11 +289,9 @@ pub async fn login(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    state.rate_limits.check_address(&meta.ip)?;
-    let body: JsonBody<LoginRequest> =
-        read_json(&req, payload.into_inner(), AUTH_BODY_LIMIT).await?;
-    check_rules(&body.value, [])?;
-    super::staff_auth::login(&state, &meta, body.value).await
+    let body: LoginRequest = read_sign_in_json(&req, payload, &state, &meta).await?;
+    check_rules(&body, [])?;
+    super::staff_auth::login(&state, &meta, body).await
 }
 
 /// A staff member's enrollment: the token of the e-mailed link and the password they choose.
@@ -335,12 +327,9 @@ fn invalid_enrollment_link() -> ApiError {
     request_body = EnrollmentRequest,
     responses(
         (status = 204, description = "The password is set; sign in with it"),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 408, description = "The body did not arrive in time", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body over 4 KiB", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        SignInBodyErrors,
         (status = 422, description = "No working link at `/token`, or a weak password at `/password`", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests from this address; see `Retry-After`", body = Problem, content_type = "application/problem+json"),
+        AddressLimited,
     )
 )]
 #[post("/auth/enrollment")]
@@ -350,13 +339,11 @@ pub async fn enroll(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    state.rate_limits.check_address(&meta.ip)?;
-    let body: JsonBody<EnrollmentRequest> =
-        read_json(&req, payload.into_inner(), AUTH_BODY_LIMIT).await?;
+    let body: EnrollmentRequest = read_sign_in_json(&req, payload, &state, &meta).await?;
     let EnrollmentRequest {
         token: link_token,
         password,
-    } = body.value;
+    } = body;
     let token_hash = secret::hash_secret(&link_token);
     let found = state
         .db(move |conn| store::users::find_enrollment(conn, &token_hash))
@@ -386,12 +373,7 @@ pub async fn enroll(
     };
     let completed = state
         .db(move |conn| {
-            portable::write_transaction(conn, |conn| {
-                let done = store::users::complete_enrollment(conn, &enrollment.id, &password_hash)?;
-                let event = if done { enrolled } else { enrolled.failed() };
-                audit::append(conn, &event)?;
-                Ok(done)
-            })
+            service::sign_in::complete_enrollment(conn, &enrollment.id, &password_hash, enrolled)
         })
         .await?;
     if !completed {

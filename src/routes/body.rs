@@ -233,6 +233,27 @@ pub async fn read_json<T: DeserializeOwned>(
     JsonBody::from_value(read_json_value(req, payload, limit).await?)
 }
 
+/// The largest body of a sign-in, token, enrollment or sign-out request: far more than any
+/// needs, and small enough that nothing a client sends there can fill the audit log or the
+/// memory.
+pub const SIGN_IN_BODY_LIMIT: usize = 4 * 1024;
+
+/// Reads a sign-in endpoint's JSON body, at most [`SIGN_IN_BODY_LIMIT`], once the caller's
+/// address is within its rate limit (429 before a byte is read otherwise); then as
+/// [`read_json`]. The answers it may give are documented by
+/// [`super::responses::SignInBodyErrors`] and [`super::responses::AddressLimited`].
+pub async fn read_sign_in_json<T: DeserializeOwned>(
+    req: &HttpRequest,
+    payload: web::Payload,
+    state: &AppState,
+    meta: &super::meta::RequestMeta,
+) -> Result<T, ApiError> {
+    state.rate_limits.check_address(&meta.ip)?;
+    Ok(read_json(req, payload.into_inner(), SIGN_IN_BODY_LIMIT)
+        .await?
+        .value)
+}
+
 /// Reads a batch: as [`read_json`], but its items, JSON values in `T`, are left whole for each
 /// to be read on its own with [`JsonBody::from_value`], which refuses a NUL character in that
 /// item alone.

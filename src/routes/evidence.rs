@@ -18,8 +18,9 @@ use crate::domain::user::Actor;
 use crate::domain::user::Role;
 use crate::error::{ApiError, Problem};
 use crate::evidence::SealedUpload;
+use crate::service;
 use crate::state::AppState;
-use crate::store::evidence::{self, NewEvidence};
+use crate::store::evidence::NewEvidence;
 
 /// The form of an evidence upload (`multipart/form-data`); a field not listed here is refused.
 #[derive(ToSchema)]
@@ -117,7 +118,7 @@ async fn receive(
     let (owner, rid) = (reporter.clone(), report_id.clone());
     let keys = state.keys.clone();
     let key = state
-        .db(move |conn| evidence::prepare_upload(conn, &keys, owner.owner(), &rid))
+        .db(move |conn| service::evidence::prepare_upload(conn, &keys, owner.owner(), &rid))
         .await?;
 
     let evidence_id = crate::store::new_id();
@@ -146,7 +147,7 @@ async fn receive(
         role: Role::Reporter,
     };
     let recorded = state
-        .db(move |conn| evidence::record(conn, &key, &new, &actor))
+        .db(move |conn| service::evidence::record_upload(conn, &key, &new, &actor))
         .await;
     match recorded {
         Ok((evidence, true)) => Ok(HttpResponse::Created().json(evidence)),

@@ -9,14 +9,16 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::meta::RequestMeta;
+use super::responses::AddressLimited;
 use crate::auth::oidc::{OidcError, OidcProvider};
 use crate::auth::secret;
 use crate::auth::token::AccessToken;
 use crate::domain::storable::is_storable_text;
 use crate::error::{ApiError, Problem};
+use crate::service;
 use crate::state::AppState;
 use crate::store::audit::{self, NewAuditEvent};
-use crate::store::oidc::{self as store, Identity, IdentityRefusal, PendingLogin};
+use crate::store::oidc::{Identity, IdentityRefusal, PendingLogin};
 
 /// How long a started sign-in may take at the provider.
 const LOGIN_TTL_MINUTES: i64 = 10;
@@ -54,7 +56,7 @@ pub struct StartQuery {
         (status = 400, description = "A query string the server cannot read (e.g. holding `%00`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "OpenID Connect is not configured", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`return_to` not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests from this address; see `Retry-After`", body = Problem, content_type = "application/problem+json"),
+        AddressLimited,
         (status = 503, description = "The identity provider cannot be reached", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -90,13 +92,9 @@ pub async fn start(
     let state_hash = secret::hash_secret(&authorization.state);
     let event = meta.event(None, "auth.oidc.start", None);
     state
-        .audited(event, move |conn| {
-            store::save_login(
-                conn,
-                &state_hash,
-                &pending,
-                chrono::Duration::minutes(LOGIN_TTL_MINUTES),
-            )
+        .db(move |conn| {
+            let ttl = chrono::Duration::minutes(LOGIN_TTL_MINUTES);
+            service::sign_in::start_oidc(conn, &state_hash, &pending, ttl, &event)
         })
         .await?;
     Ok(HttpResponse::Found()
@@ -152,7 +150,7 @@ pub struct OidcSignIn {
         (status = 403, description = "No role for this user's groups, or the account is deactivated", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "OpenID Connect is not configured", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The e-mail address is a local account's", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests from this address; see `Retry-After`", body = Problem, content_type = "application/problem+json"),
+        AddressLimited,
         (status = 503, description = "The identity provider cannot be reached", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -184,7 +182,9 @@ pub async fn callback(
     let taken = match readable(&login_state) {
         Some(login_state) => {
             let hash = secret::hash_secret(&login_state);
-            state.db(move |conn| store::take_login(conn, &hash)).await?
+            state
+                .db(move |conn| service::sign_in::take_oidc_login(conn, &hash))
+                .await?
         }
         None => None,
     };
@@ -241,7 +241,7 @@ pub async fn callback(
         role,
     };
     let outcome = state
-        .db(move |conn| store::sign_in(conn, &identity))
+        .db(move |conn| service::sign_in::oidc_account(conn, &identity))
         .await?;
     let (user, _) = match outcome {
         Ok(signed_in) => signed_in,

@@ -55,6 +55,34 @@ impl IntoResponses for JsonErrors {
     }
 }
 
+/// The answers of the sign-in endpoints to a JSON body that cannot be read (see
+/// [`super::body::read_sign_in_json`]): 400, 408, 413 and 415.
+pub struct SignInBodyErrors;
+
+impl IntoResponses for SignInBodyErrors {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        answers(&[
+            ("400", "Malformed JSON"),
+            ("408", "The body did not arrive in time"),
+            ("413", "Body over 4 KiB"),
+            ("415", "Not JSON"),
+        ])
+    }
+}
+
+/// The 429 of an endpoint limited per address (the sign-in endpoints, which answer callers not
+/// signed in).
+pub struct AddressLimited;
+
+impl IntoResponses for AddressLimited {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        answers(&[(
+            "429",
+            "Too many requests from this address; see `Retry-After`",
+        )])
+    }
+}
+
 /// The answers that depend on the path rather than on the handler, added to the document in
 /// this one place: under `/api/v1`, 429 with `Retry-After` (every operation is rate-limited,
 /// per caller or per address) and 503 (every operation reads the database); and 410 where a

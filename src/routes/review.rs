@@ -26,7 +26,7 @@ use crate::read_model::correlation::{IndicatorHit, RelatedReports};
 use crate::read_model::review::{Note, ReviewDetail, ReviewListItem, ReviewSummary};
 use crate::service;
 use crate::state::AppState;
-use crate::store::{audit, correlation, evidence, review};
+use crate::store::{audit, correlation, review};
 
 /// Every handler here is for analysts and supervisors.
 type Caller = Staff<Reviewers>;
@@ -106,7 +106,7 @@ pub async fn show(
     let keys = state.keys.clone();
     Ok(web::Json(
         state
-            .audited(event, move |conn| review::detail(conn, &keys, &id))
+            .db(move |conn| service::review::read_detail(conn, &keys, &id, &event))
             .await?,
     ))
 }
@@ -144,7 +144,7 @@ pub async fn related(
     let event = meta.event(Some(&caller.member.actor()), "report.related", Some(&id));
     Ok(web::Json(
         state
-            .audited(event, move |conn| correlation::related(conn, &id, limit))
+            .db(move |conn| service::review::related(conn, &id, limit, &event))
             .await?,
     ))
 }
@@ -186,8 +186,8 @@ pub async fn search_indicators(
     let event = meta.event(Some(&caller.member.actor()), "indicator.search", None);
     Ok(web::Json(
         state
-            .audited(event, move |conn| {
-                correlation::search(conn, &lookup, mode, &page)
+            .db(move |conn| {
+                service::review::search_indicators(conn, &lookup, (mode, &page), &event)
             })
             .await?,
     ))
@@ -301,9 +301,7 @@ pub async fn add_note(
     let event = meta.event(Some(&actor), "report.note", Some(&id));
     let keys = state.keys.clone();
     let note = state
-        .audited(event, move |conn| {
-            review::add_note(conn, &keys, &id, &actor, &body.value.body)
-        })
+        .db(move |conn| service::notes::add(conn, &keys, (&id, &body.value.body), &actor, &event))
         .await?;
     Ok(HttpResponse::Created().json(note))
 }
@@ -341,9 +339,7 @@ pub async fn download_evidence(
     let (rid, eid) = (report_id.clone(), evidence_id.clone());
     let keys = state.keys.clone();
     let (file, key) = state
-        .audited(event, move |conn| {
-            evidence::download(conn, &keys, &rid, &eid, &actor)
-        })
+        .db(move |conn| service::evidence::download(conn, &keys, (&rid, &eid), &actor, &event))
         .await?;
     let location = crate::evidence::location(&report_id, &evidence_id);
     let plaintext = state.evidence.read(key, &location).await?;

@@ -5,7 +5,6 @@
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, post, web};
-use chrono::Utc;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -13,17 +12,17 @@ use super::body::JsonBody;
 use super::meta::RequestMeta;
 use super::responses::JsonErrors;
 use crate::auth::caller::{Admins, Reviewers, Staff, StatsReaders};
-use crate::domain::indicators;
 use crate::domain::sharing::{
     Collection, GrantRequest, IssuedPartner, NewCollection, NewPartner, Partner, Share, ShareCount,
-    ShareRequest, check_shareable, chosen_indicators,
+    ShareRequest,
 };
 use crate::domain::stats::{ROUNDING_BASE, rounded};
-use crate::domain::stix::{self, Portal, ShareInput};
+use crate::domain::stix::{self, Portal};
 use crate::domain::user::Role;
 use crate::error::{ApiError, Problem};
+use crate::service;
 use crate::state::AppState;
-use crate::store::sharing::{self, NewShare};
+use crate::store::sharing;
 
 /// The portal as a STIX producer, under this deployment's issuer.
 fn portal(state: &AppState) -> Portal {
@@ -55,14 +54,7 @@ pub async fn create_partner(
 ) -> Result<HttpResponse, ApiError> {
     let event = meta.event(Some(&caller.member.actor()), "partner.create", None);
     let issued = state
-        .db(move |conn| {
-            crate::store::audit::recorded_as(
-                conn,
-                &event,
-                |conn| sharing::create_partner(conn, &body.value),
-                |p: &IssuedPartner| Some(p.id.clone()),
-            )
-        })
+        .db(move |conn| service::sharing::create_partner(conn, &body.value, &event))
         .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -103,7 +95,7 @@ pub async fn revoke_partner(
 ) -> Result<HttpResponse, ApiError> {
     let event = meta.event(Some(&caller.member.actor()), "partner.revoke", Some(&id));
     state
-        .audited(event, move |conn| sharing::revoke_partner(conn, &id))
+        .db(move |conn| service::sharing::revoke_partner(conn, &id, &event))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -130,14 +122,7 @@ pub async fn create_collection(
 ) -> Result<HttpResponse, ApiError> {
     let event = meta.event(Some(&caller.member.actor()), "collection.create", None);
     let collection = state
-        .db(move |conn| {
-            crate::store::audit::recorded_as(
-                conn,
-                &event,
-                |conn| sharing::create_collection(conn, &body.value),
-                |c: &Collection| Some(c.id.clone()),
-            )
-        })
+        .db(move |conn| service::sharing::create_collection(conn, &body.value, &event))
         .await?;
     Ok(HttpResponse::Created().json(collection))
 }
@@ -167,9 +152,7 @@ pub async fn grant(
     let target = format!("{id}/{}", body.value.collection_id);
     let event = meta.event(Some(&caller.member.actor()), "partner.grant", Some(&target));
     state
-        .audited(event, move |conn| {
-            sharing::grant(conn, &id, &body.value.collection_id)
-        })
+        .db(move |conn| service::sharing::grant(conn, &id, &body.value.collection_id, &event))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -203,9 +186,7 @@ pub async fn revoke_grant(
         Some(&target),
     );
     state
-        .audited(event, move |conn| {
-            sharing::revoke_grant(conn, &id, &collection_id)
-        })
+        .db(move |conn| service::sharing::revoke_grant(conn, &id, &collection_id, &event))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -261,44 +242,10 @@ pub async fn share_report(
     let keys = state.keys.clone();
     let portal = portal(&state);
     let shared = state
-        .audited(event, move |conn| {
-            let request = &body.value;
-            let found = sharing::shareable_report(conn, &keys, &id)?;
-            sharing::require_collection(conn, &request.collection_id)?;
-            check_shareable(found.status, found.mode, found.held)?;
-            let chosen = chosen_indicators(
-                &found.report,
-                indicators::of_report(&found.report),
-                request.indicators.as_deref(),
-            )?;
-            let share_id = crate::store::new_id();
-            let at = Utc::now();
-            let category = found.report.category.as_ref().to_owned();
-            let objects = stix::share_objects(
-                &portal,
-                &ShareInput {
-                    share_id: &share_id,
-                    category: &category,
-                    service: &found.report.service,
-                    groups: &found.report.suspected_groups,
-                    indicators: &chosen,
-                    tlp: request.tlp,
-                    note: request.note.as_deref(),
-                    at,
-                },
-            );
-            sharing::record_share(
-                conn,
-                &NewShare {
-                    id: &share_id,
-                    report_id: &id,
-                    collection_id: &request.collection_id,
-                    tlp: request.tlp,
-                    shared_by: &caller.member.id,
-                    at,
-                    objects: &objects,
-                },
-            )
+        .db(move |conn| {
+            let shared_by = &caller.member.id;
+            let share = (id.as_str(), &body.value);
+            service::sharing::share_report(conn, &keys, &portal, share, shared_by, &event)
         })
         .await?;
     Ok(HttpResponse::Created().json(shared))
@@ -323,7 +270,7 @@ pub async fn list_shares(
 ) -> Result<web::Json<Vec<Share>>, ApiError> {
     let event = meta.event(Some(&caller.member.actor()), "report.shares", Some(&id));
     let shares = state
-        .audited(event, move |conn| sharing::report_shares(conn, &id))
+        .db(move |conn| service::sharing::report_shares(conn, &id, &event))
         .await?;
     Ok(web::Json(
         shares.into_iter().map(|(share, _)| share).collect(),
@@ -360,8 +307,9 @@ pub async fn withdraw(
         Some(&id),
     );
     let share = state
-        .audited(event, move |conn| {
-            sharing::withdraw(conn, &id, &share_id, &caller.member.id, Utc::now())
+        .db(move |conn| {
+            let share = (id.as_str(), share_id.as_str());
+            service::sharing::withdraw(conn, share, &caller.member.id, &event)
         })
         .await?;
     Ok(web::Json(share))
@@ -388,7 +336,7 @@ pub async fn stix_bundle(
 ) -> Result<HttpResponse, ApiError> {
     let event = meta.event(Some(&caller.member.actor()), "report.stix", Some(&id));
     let shares = state
-        .audited(event, move |conn| sharing::report_shares(conn, &id))
+        .db(move |conn| service::sharing::report_shares(conn, &id, &event))
         .await?;
     if shares.is_empty() {
         return Err(ApiError::NotFound);

@@ -8,16 +8,17 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::auth::LoginRequest;
-use super::body::{JsonBody, read_json};
+use super::body::read_sign_in_json;
 use super::meta::RequestMeta;
+use super::responses::{AddressLimited, SignInBodyErrors};
 use crate::auth::caller::{Admins, Staff};
 use crate::auth::token::{AccessToken, TokenType};
 use crate::auth::{password, totp};
 use crate::config::StaffMfa;
-use crate::db::portable;
 use crate::domain::storable::is_storable_text;
 use crate::domain::user::{Role, User};
 use crate::error::{ApiError, Problem};
+use crate::service::{self, sign_in::NewFactor};
 use crate::state::AppState;
 use crate::store::audit::{self, NewAuditEvent};
 use crate::store::users::LoginKeys;
@@ -25,9 +26,6 @@ use crate::store::{refresh_tokens, staff_factors, users};
 
 /// An administrator.
 type AdminCaller = Staff<Admins>;
-
-/// The largest body of a sign-in, enrollment or sign-out (as `/auth/login`).
-const AUTH_BODY_LIMIT: usize = 4 * 1024;
 
 /// Where a TOTP secret belongs (associated data of its seal): `staff/<user id>/totp`.
 fn secret_place(user_id: &str) -> String {
@@ -84,7 +82,7 @@ async fn check_password(
     let keys = LoginKeys::new(&normalized, &meta.ip);
     let claim = keys.clone();
     if let Some(retry_after) = state
-        .db(move |conn| users::claim_login_attempt(conn, &claim))
+        .db(move |conn| service::sign_in::claim_login_attempt(conn, &claim))
         .await?
     {
         append(state, attempt.failed()).await?;
@@ -155,7 +153,7 @@ async fn check_second_factor(
     if let (Some(code), true) = (recovery_code, confirmed) {
         let (user_id, hash) = (user.id.clone(), totp::recovery_code_hash(&code));
         let used = state
-            .db(move |conn| staff_factors::use_recovery_code(conn, &user_id, &hash))
+            .db(move |conn| service::sign_in::use_recovery_code(conn, &user_id, &hash))
             .await
             .map_err(|_| FactorRefusal::Wrong)?;
         return used
@@ -178,7 +176,7 @@ async fn check_second_factor(
     };
     let user_id = user.id.clone();
     let accepted = state
-        .db(move |conn| staff_factors::accept_step(conn, &user_id, step))
+        .db(move |conn| service::sign_in::accept_step(conn, &user_id, step))
         .await
         .map_err(|_| FactorRefusal::Wrong)?;
     match (accepted, factor.confirmed) {
@@ -200,15 +198,7 @@ async fn token_pair(
     let lifetimes = state.settings.refresh_lifetimes();
     let owner = user_id.to_owned();
     let refresh = state
-        .db(move |conn| {
-            portable::write_transaction(conn, |conn| {
-                for event in &events {
-                    audit::append(conn, event)?;
-                }
-                work(conn)?;
-                refresh_tokens::start_family(conn, &owner, lifetimes)
-            })
-        })
+        .db(move |conn| service::sign_in::start_session(conn, &owner, lifetimes, &events, work))
         .await?;
     let mut issued = state
         .tokens
@@ -309,30 +299,7 @@ pub(super) async fn refresh_grant(
     let lifetimes = state.settings.refresh_lifetimes();
     let attempt = meta.event(None, "auth.refresh", None);
     let exchange = state
-        .db(move |conn| {
-            portable::write_transaction(conn, |conn| {
-                let exchange = refresh_tokens::exchange(conn, &presented, lifetimes)?;
-                let event = match &exchange {
-                    refresh_tokens::Exchange::Rotated { user_id, role, .. } => NewAuditEvent {
-                        actor: Some(user_id.clone()),
-                        role: Some(role.as_ref().to_owned()),
-                        ..attempt
-                    },
-                    refresh_tokens::Exchange::Reused { user_id, family_id } => NewAuditEvent {
-                        action: "auth.refresh.reuse",
-                        target: Some(user_id.clone()),
-                        actor: Some(format!("refresh-family:{family_id}")),
-                        ..attempt.failed()
-                    },
-                    refresh_tokens::Exchange::Refused { user_id } => NewAuditEvent {
-                        target: user_id.clone(),
-                        ..attempt.failed()
-                    },
-                };
-                audit::append(conn, &event)?;
-                Ok(exchange)
-            })
-        })
+        .db(move |conn| service::sign_in::refresh(conn, &presented, lifetimes, attempt))
         .await?;
     let refresh_tokens::Exchange::Rotated {
         user_id,
@@ -369,12 +336,9 @@ pub struct LogoutRequest {
     request_body = LogoutRequest,
     responses(
         (status = 204, description = "The sign-in's refresh tokens are revoked"),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 408, description = "The body did not arrive in time", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body over 4 KiB", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        SignInBodyErrors,
         (status = 422, description = "`refresh_token` missing", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests from this address; see `Retry-After`", body = Problem, content_type = "application/problem+json"),
+        AddressLimited,
     )
 )]
 #[post("/auth/logout")]
@@ -384,29 +348,14 @@ pub async fn logout(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    state.rate_limits.check_address(&meta.ip)?;
-    let body: JsonBody<LogoutRequest> =
-        read_json(&req, payload.into_inner(), AUTH_BODY_LIMIT).await?;
-    let presented = body.value.refresh_token;
+    let body: LogoutRequest = read_sign_in_json(&req, payload, &state, &meta).await?;
+    let presented = body.refresh_token;
     let attempt = meta.event(None, "auth.logout", None);
     let storable = is_storable_text(&presented);
     state
         .db(move |conn| {
-            portable::write_transaction(conn, |conn| {
-                let owner = if storable {
-                    refresh_tokens::revoke_family_of(conn, &presented)?
-                } else {
-                    None
-                };
-                let event = match owner {
-                    Some(user_id) => NewAuditEvent {
-                        actor: Some(user_id),
-                        ..attempt
-                    },
-                    None => attempt.failed(),
-                };
-                Ok(audit::append(conn, &event)?)
-            })
+            let presented = storable.then_some(presented.as_str());
+            service::sign_in::sign_out(conn, presented, attempt)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -446,13 +395,10 @@ pub struct TotpEnrollment {
     request_body = TotpEnrollmentRequest,
     responses(
         (status = 201, description = "The new factor, shown once", body = TotpEnrollment),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        SignInBodyErrors,
         (status = 401, description = "Wrong e-mail or password, or deactivated account", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Password sign-in is off for this account (OpenID Connect)", body = Problem, content_type = "application/problem+json"),
-        (status = 408, description = "The body did not arrive in time", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The account has a confirmed factor", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body over 4 KiB", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Fields missing", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failures; see `Retry-After`", body = Problem, content_type = "application/problem+json"),
     )
@@ -464,10 +410,8 @@ pub async fn enroll_totp(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    state.rate_limits.check_address(&meta.ip)?;
-    let body: JsonBody<TotpEnrollmentRequest> =
-        read_json(&req, payload.into_inner(), AUTH_BODY_LIMIT).await?;
-    let TotpEnrollmentRequest { email, password } = body.value;
+    let body: TotpEnrollmentRequest = read_sign_in_json(&req, payload, &state, &meta).await?;
+    let TotpEnrollmentRequest { email, password } = body;
     let checked = check_password(&state, &meta, email, password, "auth.mfa.enroll").await?;
     let PasswordChecked {
         user,
@@ -492,26 +436,19 @@ pub async fn enroll_totp(
     })
     .await??;
     let enrolled = by(&user, &attempt, "auth.mfa.enroll");
-    let refused = enrolled.clone().failed();
     let user_id = user.id.clone();
-    let started = state
+    let factor = NewFactor {
+        key_id,
+        sealed_secret: sealed,
+        recovery_code_hashes: hashes,
+    };
+    let keys = state.keys.clone();
+    state
         .db(move |conn| {
-            let started = portable::write_transaction(conn, |conn| {
-                let replaced = staff_factors::start(conn, &user_id, &key_id, &sealed, &hashes)?;
-                audit::append(conn, &enrolled)?;
-                users::clear_login_failures(conn, &login_keys)?;
-                Ok(replaced)
-            });
-            if started.is_err() {
-                audit::append(conn, &refused)?;
-            }
-            started
+            let factor = (user_id.as_str(), &factor);
+            service::sign_in::enroll_totp(conn, &keys, factor, &login_keys, &enrolled)
         })
         .await?;
-    if let Some(replaced) = started {
-        let key_store = state.keys.clone();
-        web::block(move || key_store.destroy(&[&replaced])).await??;
-    }
     Ok(no_store(HttpResponse::Created()).json(TotpEnrollment {
         secret,
         otpauth_uri,
@@ -543,16 +480,9 @@ pub async fn reset_factor(
 ) -> Result<HttpResponse, ApiError> {
     let actor = caller.member.actor();
     let event = meta.event(Some(&actor), "user.mfa_reset", Some(&id));
-    let removed = state
-        .audited(event, move |conn| {
-            let user = users::get_user(conn, &id)?;
-            refresh_tokens::revoke_for_user(conn, &user.id)?;
-            staff_factors::remove(conn, &user.id)
-        })
+    let keys = state.keys.clone();
+    state
+        .db(move |conn| service::sign_in::reset_factor(conn, &keys, &id, &event))
         .await?;
-    if let Some(key_id) = removed {
-        let key_store = state.keys.clone();
-        web::block(move || key_store.destroy(&[&key_id])).await??;
-    }
     Ok(HttpResponse::NoContent().finish())
 }

@@ -25,7 +25,6 @@ use crate::domain::taxonomy::Taxonomy;
 use crate::error::{ApiError, Problem};
 use crate::service::submission::{self as use_case, Submission};
 use crate::state::AppState;
-use crate::store::audit;
 use crate::store::owner::{ReportKey, Submitter};
 use crate::store::reports;
 
@@ -363,13 +362,7 @@ async fn read_own(
     let signer = state.receipts.clone();
     let keys = state.keys.clone();
     let report = state
-        .db(move |conn| {
-            let read =
-                |conn: &mut _| use_case::report(conn, &keys, reporter.owner(), &key, &signer);
-            audit::recorded_as(conn, &event, read, |r: &SubmittedReport| {
-                Some(r.receipt.id.clone())
-            })
-        })
+        .db(move |conn| use_case::read_own(conn, &keys, reporter.owner(), &key, &signer, &event))
         .await?;
     Ok(web::Json(report))
 }

@@ -24,8 +24,8 @@ use crate::auth::partner::{self, PartnerCaller};
 use crate::domain::sharing::Collection;
 use crate::domain::storable::is_storable_text;
 use crate::error::ApiError;
+use crate::service;
 use crate::state::AppState;
-use crate::store::audit::{self, NewAuditEvent};
 use crate::store::sharing::{self, ObjectQuery, StoredObject, Versions};
 
 /// The TAXII 2.1 media type of every answer.
@@ -225,21 +225,12 @@ async fn pull<T: Send + 'static>(
 ) -> Result<T, TaxiiError> {
     let event = meta.event(Some(&caller.0.actor()), action, Some(&collection_id));
     let partner_id = caller.0.partner_id.clone();
-    let refused = event.clone().failed();
-    let outcome = state
+    Ok(state
         .db(move |conn| {
-            let collection = sharing::granted_collection(conn, &partner_id, &collection_id)?;
-            audit::recorded(conn, &event, |conn| work(conn, &collection))
+            let granted = (partner_id.as_str(), collection_id.as_str());
+            service::sharing::pull(conn, granted, &event, work)
         })
-        .await;
-    if matches!(outcome, Err(ApiError::NotFound)) {
-        record(state, refused).await?;
-    }
-    Ok(outcome?)
-}
-
-async fn record(state: &web::Data<AppState>, event: NewAuditEvent) -> Result<(), ApiError> {
-    state.db(move |conn| Ok(audit::append(conn, &event)?)).await
+        .await?)
 }
 
 /// One collection's information.

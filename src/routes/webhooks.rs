@@ -24,6 +24,7 @@ use crate::domain::webhooks::{
     check_event_types, check_url,
 };
 use crate::error::{ApiError, Problem};
+use crate::service;
 use crate::state::AppState;
 use crate::store::events::{self, Owner};
 use crate::store::{feedback, webhooks};
@@ -64,18 +65,12 @@ async fn register(
     let limit = state.settings.webhook_max_endpoints;
     let registered = state
         .db(move |conn| {
-            crate::store::audit::recorded_as(
-                conn,
-                &event,
-                |conn| {
-                    let owner = Owner {
-                        organization_id: &organization_id,
-                        mode,
-                    };
-                    webhooks::register(conn, &keys, owner, &url, &event_types, limit)
-                },
-                |registered: &RegisteredEndpoint| Some(registered.endpoint.id.clone()),
-            )
+            let owner = Owner {
+                organization_id: &organization_id,
+                mode,
+            };
+            let endpoint = (url.as_str(), event_types.as_slice());
+            service::webhooks::register(conn, &keys, owner, endpoint, limit, &event)
         })
         .await?;
     Ok(HttpResponse::Created()
@@ -191,9 +186,7 @@ pub async fn delete_webhook(
     let event = meta.event(Some(&reporter.actor()), "webhook.remove", Some(&id));
     let keys = state.keys.clone();
     state
-        .audited(event, move |conn| {
-            webhooks::remove(conn, &keys, owner(&reporter), &id)
-        })
+        .db(move |conn| service::webhooks::remove(conn, &keys, owner(&reporter), &id, &event))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -246,9 +239,7 @@ pub async fn test_webhook(
 ) -> Result<HttpResponse, ApiError> {
     let event = meta.event(Some(&reporter.actor()), "webhook.test", Some(&id));
     let sent = state
-        .audited(event, move |conn| {
-            webhooks::send_test(conn, owner(&reporter), &id)
-        })
+        .db(move |conn| service::webhooks::send_test(conn, owner(&reporter), &id, &event))
         .await?;
     Ok(HttpResponse::Accepted().json(sent))
 }
@@ -279,8 +270,9 @@ pub async fn retry_delivery(
     let (id, delivery_id) = path.into_inner();
     let event = meta.event(Some(&reporter.actor()), "webhook.retry", Some(&delivery_id));
     let delivery = state
-        .audited(event, move |conn| {
-            webhooks::retry(conn, owner(&reporter), &id, &delivery_id)
+        .db(move |conn| {
+            let delivery = (id.as_str(), delivery_id.as_str());
+            service::webhooks::retry(conn, owner(&reporter), delivery, &event)
         })
         .await?;
     Ok(web::Json(delivery))

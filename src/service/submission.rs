@@ -276,6 +276,23 @@ fn signed(
     })
 }
 
+/// [`report`], the reading recorded as `event` targeting the report found.
+pub fn read_own(
+    conn: &mut DbConnection,
+    keys: &KeyStore,
+    owner: ReportOwner<'_>,
+    key: &ReportKey,
+    signer: &ReceiptSigner,
+    event: &NewAuditEvent,
+) -> Result<SubmittedReport, ApiError> {
+    super::recorded_as(
+        conn,
+        event,
+        |conn| report(conn, keys, owner, key, signer),
+        |r: &SubmittedReport| Some(r.receipt.id.clone()),
+    )
+}
+
 /// One of `owner`'s reports as submitted, with its amendments and signed receipt: 404 when
 /// absent or another's (also one of its organization in the other mode), 410 with the
 /// tombstone as the submitter sees it when purged.

@@ -66,38 +66,6 @@ impl NewAuditEvent {
     }
 }
 
-/// Runs `work` and appends `event` in one transaction: the event is written exactly when what
-/// it records happened (a change is committed with its event, or neither is).
-pub fn recorded<T>(
-    conn: &mut DbConnection,
-    event: &NewAuditEvent,
-    work: impl FnOnce(&mut DbConnection) -> Result<T, ApiError>,
-) -> Result<T, ApiError> {
-    recorded_as(conn, event, work, |_| None)
-}
-
-/// Like [`recorded`], with the event's target taken from what `work` answers (e.g. the id of
-/// what it created) when `target_of` names one.
-pub fn recorded_as<T>(
-    conn: &mut DbConnection,
-    event: &NewAuditEvent,
-    work: impl FnOnce(&mut DbConnection) -> Result<T, ApiError>,
-    target_of: impl FnOnce(&T) -> Option<String>,
-) -> Result<T, ApiError> {
-    portable::write_transaction(conn, |conn| {
-        let value = work(conn)?;
-        let target = target_of(&value).or_else(|| event.target.clone());
-        append(
-            conn,
-            &NewAuditEvent {
-                target,
-                ..event.clone()
-            },
-        )?;
-        Ok(value)
-    })
-}
-
 /// Appends an event (call it inside the transaction of the change it records).
 pub fn append(conn: &mut DbConnection, event: &NewAuditEvent) -> QueryResult<()> {
     append_all(conn, std::slice::from_ref(event))

@@ -67,7 +67,41 @@ pub fn record(conn: &mut DbConnection, report_id: &str, change: Change<'_>) -> Q
             reports::status,
         ))
         .first::<(String, String, String, String)>(conn)?;
-    let status = stored::<ReportStatus>(&status)?.for_submitter();
+    let subject = Subject {
+        report_id,
+        owner: Owner {
+            organization_id: &organization_id,
+            mode: stored(&mode)?,
+        },
+        external_id: &external_id,
+        status: stored(&status)?,
+    };
+    record_for(conn, &subject, change)
+}
+
+/// The report an event is about, as the caller already has it.
+#[derive(Debug, Clone, Copy)]
+pub struct Subject<'a> {
+    /// The report's id.
+    pub report_id: &'a str,
+    /// Its organization and mode.
+    pub owner: Owner<'a>,
+    /// Its `external_id`.
+    pub external_id: &'a str,
+    /// Its status after the change.
+    pub status: ReportStatus,
+}
+
+/// As [`record`], for a report whose owner, `external_id` and status the caller has (nothing
+/// is read back).
+pub fn record_for(
+    conn: &mut DbConnection,
+    subject: &Subject<'_>,
+    change: Change<'_>,
+) -> QueryResult<()> {
+    let report_id = subject.report_id;
+    let status = subject.status.for_submitter();
+    let external_id = subject.external_id;
     let mut data = json!({"report_id": report_id, "external_id": external_id, "status": status});
     let event_type = match change {
         Change::Received => EventType::ReportReceived,
@@ -93,11 +127,7 @@ pub fn record(conn: &mut DbConnection, report_id: &str, change: Change<'_>) -> Q
             EventType::ReportFeedback
         }
     };
-    let owner = Owner {
-        organization_id: &organization_id,
-        mode: stored(&mode)?,
-    };
-    insert(conn, owner, event_type, Some(report_id), None, data).map(drop)
+    insert(conn, subject.owner, event_type, Some(report_id), None, data).map(drop)
 }
 
 /// A stored code read back; an unreadable one is a deserialization error.

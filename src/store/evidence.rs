@@ -101,94 +101,88 @@ struct NewEvidenceRow<'a> {
 /// Records a stored file, its description sealed under the report's `key` (422 if
 /// `content_index` names no content item of the report). When the report already has a file
 /// with the same bytes, nothing is recorded: answers that one and `false` (the caller then
-/// deletes the new file).
+/// deletes the new file). Inside the caller's transaction: a concurrent upload of the same
+/// bytes answers 409, which the caller turns into that upload's record.
 pub fn record(
     conn: &mut DbConnection,
     key: &DataKey,
     new: &NewEvidence,
     actor: &Actor,
 ) -> Result<(Evidence, bool), ApiError> {
-    let recorded = portable::write_transaction(conn, |conn| {
-        if let Some(existing) = by_sha256(conn, key, &new.report_id, &new.sha256)? {
-            return Ok((existing, false));
-        }
-        if let Some(index) = new.content_index {
-            let items: i64 = report_content::table
-                .filter(report_content::report_id.eq(&new.report_id))
-                .count()
-                .get_result(conn)?;
-            if i64::from(index) >= items {
-                return Err(ApiError::invalid(
-                    "/content_index",
-                    "unknown_content",
-                    format!("must be the index of one of the report's {items} content items"),
-                ));
-            }
-        }
-        let uploaded_at = super::now();
-        diesel::insert_into(report_evidence::table)
-            .values(NewEvidenceRow {
-                id: &new.id,
-                report_id: &new.report_id,
-                sha256: &new.sha256,
-                size: new.size,
-                media_type: new.media_type,
-                content_index: new.content_index,
-                sealed_description: new.description.as_deref().map(|text| {
-                    FreeText::EvidenceDescription(&new.id).seal(key, &new.report_id, text)
-                }),
-                client_id: &actor.id,
-                uploaded_at,
-            })
-            .execute(conn)
-            .map_err(|error| match portable::is_duplicate(&error) {
-                true => ApiError::Conflict {
-                    detail: "the same file was being stored at the same moment".into(),
-                    existing_id: None,
-                },
-                false => error.into(),
-            })?;
-        let detail = serde_json::json!({
-            "evidence_id": new.id, "sha256": new.sha256, "size": new.size, "media_type": new.media_type,
-        });
-        record_event(
-            conn,
-            &new.report_id,
-            actor,
-            NewEvent {
-                kind: "evidence",
-                from: None,
-                to: None,
-                detail: Some(detail),
-            },
-        )?;
-        let evidence_id = &new.id;
-        super::events::record(
-            conn,
-            &new.report_id,
-            super::events::Change::Evidence { evidence_id },
-        )?;
-        let recorded = Evidence {
-            id: new.id.clone(),
-            sha256: new.sha256.clone(),
-            size: new.size,
-            media_type: new.media_type.to_owned(),
-            content_index: new.content_index,
-            description: new.description.clone(),
-            uploaded_at: uploaded_at.and_utc(),
-        };
-        Ok((recorded, true))
-    });
-    match recorded {
-        // A concurrent upload of the same bytes won: answer its record.
-        Err(ApiError::Conflict { .. }) => by_sha256(conn, key, &new.report_id, &new.sha256)?
-            .map(|existing| (existing, false))
-            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("evidence vanished"))),
-        other => other,
+    if let Some(existing) = by_sha256(conn, key, &new.report_id, &new.sha256)? {
+        return Ok((existing, false));
     }
+    if let Some(index) = new.content_index {
+        let items: i64 = report_content::table
+            .filter(report_content::report_id.eq(&new.report_id))
+            .count()
+            .get_result(conn)?;
+        if i64::from(index) >= items {
+            return Err(ApiError::invalid(
+                "/content_index",
+                "unknown_content",
+                format!("must be the index of one of the report's {items} content items"),
+            ));
+        }
+    }
+    let uploaded_at = super::now();
+    diesel::insert_into(report_evidence::table)
+        .values(NewEvidenceRow {
+            id: &new.id,
+            report_id: &new.report_id,
+            sha256: &new.sha256,
+            size: new.size,
+            media_type: new.media_type,
+            content_index: new.content_index,
+            sealed_description: new
+                .description
+                .as_deref()
+                .map(|text| FreeText::EvidenceDescription(&new.id).seal(key, &new.report_id, text)),
+            client_id: &actor.id,
+            uploaded_at,
+        })
+        .execute(conn)
+        .map_err(|error| match portable::is_duplicate(&error) {
+            true => ApiError::Conflict {
+                detail: "the same file was being stored at the same moment".into(),
+                existing_id: None,
+            },
+            false => error.into(),
+        })?;
+    let detail = serde_json::json!({
+        "evidence_id": new.id, "sha256": new.sha256, "size": new.size, "media_type": new.media_type,
+    });
+    record_event(
+        conn,
+        &new.report_id,
+        actor,
+        NewEvent {
+            kind: "evidence",
+            from: None,
+            to: None,
+            detail: Some(detail),
+        },
+    )?;
+    let evidence_id = &new.id;
+    super::events::record(
+        conn,
+        &new.report_id,
+        super::events::Change::Evidence { evidence_id },
+    )?;
+    let recorded = Evidence {
+        id: new.id.clone(),
+        sha256: new.sha256.clone(),
+        size: new.size,
+        media_type: new.media_type.to_owned(),
+        content_index: new.content_index,
+        description: new.description.clone(),
+        uploaded_at: uploaded_at.and_utc(),
+    };
+    Ok((recorded, true))
 }
 
-fn by_sha256(
+/// The report's file with the bytes hashing to `sha256`, if any.
+pub fn by_sha256(
     conn: &mut DbConnection,
     key: &DataKey,
     report_id: &str,

@@ -1,25 +1,22 @@
 //! What a submitter does to a report it has stored: amendments (append-only and numbered; the
-//! report's own body never changes) and retraction.
+//! report's own body never changes) and retraction; each writes the report's own rows, and
+//! the use case (`service::lifecycle`) records what follows (correlation, counts, e-mail, events).
 
 use std::collections::HashSet;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::events;
 use super::owner::{ReportOwner, Submitter};
-use super::parse;
 use super::parts::{Parts, insert_parts};
 use super::timeline::{NewEvent, record_event, record_sealed_event};
 use crate::db::schema::{
     report_accounts, report_amendments, report_content, report_locations, report_words, reports,
 };
 use crate::db::{DbConnection, portable};
-use crate::domain::indicators;
-use crate::domain::lifecycle::{Amendment, ReportSoFar, refuse_if_retracted};
+use crate::domain::lifecycle::{Amendment, ReportSoFar};
 use crate::domain::received::{AccountHashes, ReceivedAmendment};
 use crate::domain::search::WordHasher;
-use crate::domain::stats::Dimension;
 use crate::domain::status::ReportStatus;
 use crate::domain::taxonomy::Severity;
 use crate::domain::user::Actor;
@@ -28,86 +25,89 @@ use crate::error::ApiError;
 use crate::keys::{KeyStore, place};
 use crate::sealing::DataKey;
 
-/// What an amendment needs of the report it amends.
-struct Amending<'a> {
+/// One of an organization's reports, as an amendment or a retraction needs it.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = reports, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+pub struct OwnReport {
     /// The report's id.
-    id: &'a str,
+    pub id: String,
+    /// Its `external_id`.
+    pub external_id: String,
+    /// Its status.
+    pub status: ReportStatus,
+    /// Its version (bumped by every change).
+    pub version: i32,
     /// Its current severity.
-    severity: Severity,
+    pub severity: Severity,
     /// Its service.
-    service: String,
+    pub service: String,
     /// Its data key's id.
-    key_id: String,
+    pub key_id: String,
 }
 
-/// The report's external id, status and version, and what an amendment needs of it, if it is
-/// one of `owner`'s (404 otherwise).
-fn own_report<'a>(
+/// Report `report_id` if it is one of `owner`'s (404 otherwise).
+pub fn own_report(
     conn: &mut DbConnection,
     owner: ReportOwner<'_>,
-    report_id: &'a str,
-) -> Result<(String, ReportStatus, i32, Amending<'a>), ApiError> {
-    let (external_id, status, severity, version, service, key_id) = owner
+    report_id: &str,
+) -> Result<OwnReport, ApiError> {
+    Ok(owner
         .reports()
         .filter(reports::id.eq(report_id))
-        .select((
-            reports::external_id,
-            reports::status,
-            reports::severity,
-            reports::version,
-            reports::service,
-            reports::key_id,
-        ))
-        .first::<(String, String, String, i32, String, String)>(conn)?;
-    let report = Amending {
-        id: report_id,
-        severity: parse(&severity)?,
-        service,
-        key_id,
-    };
-    Ok((external_id, parse(&status)?, version, report))
+        .select(OwnReport::as_select())
+        .first(conn)?)
 }
 
-/// Appends an amendment to one of the organization's reports (inside the caller's
-/// transaction), checked against the report as it stands (422 pointing into the amendment);
-/// the same amendment sent again answers its stored number and time. A higher severity becomes
-/// the report's severity. Answers the report's `external_id`, the amendment's number and
-/// receipt time, and whether it was a replay.
-pub fn amend(
+/// The number and receipt time of report `report_id`'s amendment whose body hashes to
+/// `body_sha256`, if one is stored.
+pub fn earlier_amendment(
     conn: &mut DbConnection,
-    keys: &KeyStore,
-    submitter: &Submitter,
     report_id: &str,
-    body: &ReceivedAmendment,
-    hasher: &WordHasher,
-) -> Result<(String, i32, NaiveDateTime, bool), ApiError> {
-    let (external_id, status, _, report) = own_report(conn, submitter.owner(), report_id)?;
-    refuse_if_retracted(status)?;
-    let earlier = report_amendments::table
+    body_sha256: &str,
+) -> QueryResult<Option<(i32, NaiveDateTime)>> {
+    report_amendments::table
         .filter(report_amendments::report_id.eq(report_id))
-        .filter(report_amendments::body_sha256.eq(&body.sha256))
+        .filter(report_amendments::body_sha256.eq(body_sha256))
         .select((report_amendments::number, report_amendments::received_at))
-        .first::<(i32, NaiveDateTime)>(conn)
-        .optional()?;
-    if let Some((number, received_at)) = earlier {
-        return Ok((external_id, number, received_at, true));
-    }
-    let (number, received_at) = insert(conn, keys, submitter, &report, body, hasher)?;
-    events::record(conn, report_id, events::Change::Amended { number })?;
-    Ok((external_id, number, received_at, false))
+        .first(conn)
+        .optional()
 }
 
-/// Checks and stores a new amendment (inside the caller's transaction); answers its number and
-/// receipt time.
-fn insert(
+/// An amendment as written, its body sealed.
+#[derive(Insertable)]
+#[diesel(table_name = report_amendments)]
+struct NewAmendmentRow<'a> {
+    id: String,
+    report_id: &'a str,
+    number: i32,
+    client_id: &'a str,
+    received_at: NaiveDateTime,
+    body: String,
+    body_sha256: &'a str,
+}
+
+/// An amendment as read, its body still sealed.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = report_amendments, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct AmendmentRow {
+    number: i32,
+    received_at: NaiveDateTime,
+    body_sha256: String,
+    body: String,
+}
+
+/// Checks a new amendment of `report` against the report as it stands (422 pointing into the
+/// amendment) and stores it with its parts and search words, a raised severity and its
+/// timeline event (inside the caller's transaction); answers its number and receipt time.
+pub fn insert(
     conn: &mut DbConnection,
     keys: &KeyStore,
     submitter: &Submitter,
-    report: &Amending<'_>,
+    report: &OwnReport,
     body: &ReceivedAmendment,
     hasher: &WordHasher,
 ) -> Result<(i32, NaiveDateTime), ApiError> {
-    let (report_id, severity) = (report.id, report.severity);
+    let (report_id, severity) = (report.id.as_str(), report.severity);
     let amendment = &body.amendment;
     let account_hashes = AccountHashes::new(&amendment.accounts, &amendment.content, hasher);
     let stored: HashSet<String> = report_accounts::table
@@ -148,18 +148,18 @@ fn insert(
     let number = last.unwrap_or(0) + 1;
     let received_at = super::now();
     diesel::insert_into(report_amendments::table)
-        .values((
-            report_amendments::id.eq(super::new_id()),
-            report_amendments::report_id.eq(report_id),
-            report_amendments::number.eq(number),
-            report_amendments::client_id.eq(&submitter.client_id),
-            report_amendments::received_at.eq(received_at),
-            report_amendments::body.eq(keys.one(&report.key_id)?.seal(
+        .values(NewAmendmentRow {
+            id: super::new_id(),
+            report_id,
+            number,
+            client_id: &submitter.client_id,
+            received_at,
+            body: keys.one(&report.key_id)?.seal(
                 &body.canonical,
                 &place(report_id, &format!("amendment/{number}")),
-            )),
-            report_amendments::body_sha256.eq(&body.sha256),
-        ))
+            ),
+            body_sha256: &body.sha256,
+        })
         .execute(conn)
         .map_err(|error| {
             if portable::is_duplicate(&error) {
@@ -212,30 +212,10 @@ fn insert(
             account_hashes: &account_hashes,
         }],
     )?;
-    let indicators = indicators::of_parts(
-        &report.service,
-        &amendment.accounts,
-        &amendment.content,
-        &format!("/amendments/{number}"),
-    );
-    let entries: Vec<_> = indicators.iter().map(|i| i.entry(hasher)).collect();
-    super::correlation::index(conn, report_id, &entries)?;
-
     if let Some(raised) = amendment.severity {
         diesel::update(reports::table.find(report_id))
             .set(reports::severity.eq(raised.as_ref()))
             .execute(conn)?;
-        super::stats::count_change(
-            conn,
-            report_id,
-            Dimension::Severity,
-            severity.as_ref(),
-            raised.as_ref(),
-        )?;
-        // A report raised to critical notifies as a new critical report does (live reports only).
-        if raised == Severity::Critical {
-            super::outbox::enqueue_new_reports(conn, submitter.mode, &[(report_id, raised)])?;
-        }
     }
     let actor = Actor {
         id: submitter.client_id.clone(),
@@ -268,15 +248,16 @@ pub fn amendments(
     report_amendments::table
         .filter(report_amendments::report_id.eq(report_id))
         .order(report_amendments::number.asc())
-        .select((
-            report_amendments::number,
-            report_amendments::received_at,
-            report_amendments::body_sha256,
-            report_amendments::body,
-        ))
-        .load::<(i32, NaiveDateTime, String, String)>(conn)?
+        .select(AmendmentRow::as_select())
+        .load(conn)?
         .into_iter()
-        .map(|(number, received_at, body_sha256, body)| {
+        .map(|row| {
+            let AmendmentRow {
+                number,
+                received_at,
+                body_sha256,
+                body,
+            } = row;
             let body = key.open(&body, &place(report_id, &format!("amendment/{number}")))?;
             Ok(Amendment {
                 number,
@@ -288,19 +269,20 @@ pub fn amendments(
         .collect()
 }
 
-/// Withdraws one of the organization's reports (inside the caller's transaction): allowed unless DHS has closed or referred it
-/// (409, saying only that it is closed: a referral is never disclosed). Retracting a retracted
-/// report changes nothing.
+/// Withdraws `report`, one of the organization's (inside the caller's transaction), with its
+/// timeline event: allowed unless DHS has closed or referred it (409, saying only that it is
+/// closed: a referral is never disclosed). Answers the status it left; `None` for a report
+/// already retracted, which changes nothing.
 pub fn retract(
     conn: &mut DbConnection,
     keys: &KeyStore,
     submitter: &Submitter,
-    report_id: &str,
+    report: &OwnReport,
     reason: &str,
-) -> Result<(), ApiError> {
-    let (_, from, version, report) = own_report(conn, submitter.owner(), report_id)?;
+) -> Result<Option<ReportStatus>, ApiError> {
+    let (report_id, from, version) = (report.id.as_str(), report.status, report.version);
     match from {
-        ReportStatus::Retracted => return Ok(()),
+        ReportStatus::Retracted => return Ok(None),
         ReportStatus::Closed | ReportStatus::Referred => {
             return Err(ApiError::Conflict {
                 detail: "the report is closed; it can no longer be retracted".into(),
@@ -326,18 +308,6 @@ pub fn retract(
             existing_id: None,
         });
     }
-    super::stats::count_transition(
-        conn,
-        report_id,
-        from,
-        ReportStatus::Retracted,
-        super::stats::Milestones::default(),
-    )?;
-    let moved = events::Change::Moved {
-        from,
-        to: ReportStatus::Retracted,
-    };
-    events::record(conn, report_id, moved)?;
     let actor = Actor {
         id: submitter.client_id.clone(),
         role: Role::Reporter,
@@ -355,5 +325,5 @@ pub fn retract(
         },
         reason,
     )?;
-    Ok(())
+    Ok(Some(from))
 }

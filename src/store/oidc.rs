@@ -32,19 +32,17 @@ pub fn save_login(
     ttl: Duration,
 ) -> Result<(), ApiError> {
     let now = super::now();
-    portable::write_transaction(conn, |conn| {
-        diesel::delete(oidc_logins::table.filter(oidc_logins::expires_at.le(now))).execute(conn)?;
-        diesel::insert_into(oidc_logins::table)
-            .values((
-                oidc_logins::state_hash.eq(state_hash),
-                oidc_logins::nonce.eq(&login.nonce),
-                oidc_logins::pkce_verifier.eq(&login.pkce_verifier),
-                oidc_logins::return_to.eq(&login.return_to),
-                oidc_logins::expires_at.eq(now + ttl),
-            ))
-            .execute(conn)?;
-        Ok(())
-    })
+    diesel::delete(oidc_logins::table.filter(oidc_logins::expires_at.le(now))).execute(conn)?;
+    diesel::insert_into(oidc_logins::table)
+        .values((
+            oidc_logins::state_hash.eq(state_hash),
+            oidc_logins::nonce.eq(&login.nonce),
+            oidc_logins::pkce_verifier.eq(&login.pkce_verifier),
+            oidc_logins::return_to.eq(&login.return_to),
+            oidc_logins::expires_at.eq(now + ttl),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Takes the sign-in whose `state` hashes to `state_hash`: once (it is deleted, and of two
@@ -54,26 +52,24 @@ pub fn take_login(
     state_hash: &str,
 ) -> Result<Option<PendingLogin>, ApiError> {
     let now = super::now();
-    portable::write_transaction(conn, |conn| {
-        let row: Option<(String, String, Option<String>, NaiveDateTime)> = oidc_logins::table
-            .find(state_hash)
-            .select((
-                oidc_logins::nonce,
-                oidc_logins::pkce_verifier,
-                oidc_logins::return_to,
-                oidc_logins::expires_at,
-            ))
-            .first(conn)
-            .optional()?;
-        let deleted = diesel::delete(oidc_logins::table.find(state_hash)).execute(conn)?;
-        Ok(row.filter(|row| deleted == 1 && row.3 > now).map(
-            |(nonce, pkce_verifier, return_to, _)| PendingLogin {
-                nonce,
-                pkce_verifier,
-                return_to,
-            },
+    let row: Option<(String, String, Option<String>, NaiveDateTime)> = oidc_logins::table
+        .find(state_hash)
+        .select((
+            oidc_logins::nonce,
+            oidc_logins::pkce_verifier,
+            oidc_logins::return_to,
+            oidc_logins::expires_at,
         ))
-    })
+        .first(conn)
+        .optional()?;
+    let deleted = diesel::delete(oidc_logins::table.find(state_hash)).execute(conn)?;
+    Ok(row
+        .filter(|row| deleted == 1 && row.3 > now)
+        .map(|(nonce, pkce_verifier, return_to, _)| PendingLogin {
+            nonce,
+            pkce_verifier,
+            return_to,
+        }))
 }
 
 /// Why a verified identity gets no account.
@@ -108,56 +104,54 @@ pub fn sign_in(
     identity: &Identity,
 ) -> Result<Result<(User, bool), IdentityRefusal>, ApiError> {
     let now = super::now();
-    portable::write_transaction(conn, |conn| {
-        let linked: Option<String> = staff_identities::table
-            .find(&identity.subject)
-            .select(staff_identities::user_id)
-            .first(conn)
-            .optional()?;
-        let Some(user_id) = linked else {
-            let new = NewUser {
-                email: identity.email.clone(),
-                display_name: identity.display_name.clone(),
-                role: identity.role,
-                notify: false,
-            };
-            if new.check().is_err() {
-                return Ok(Err(IdentityRefusal::InvalidProfile));
-            }
-            let created = super::users::insert_user(conn, &new, &password::unusable());
-            let user = match created {
-                Err(ApiError::Conflict { .. }) => return Ok(Err(IdentityRefusal::EmailTaken)),
-                other => other?,
-            };
-            diesel::insert_into(staff_identities::table)
-                .values((
-                    staff_identities::subject.eq(&identity.subject),
-                    staff_identities::user_id.eq(&user.id),
-                    staff_identities::created_at.eq(now),
-                ))
-                .execute(conn)?;
-            return Ok(Ok((user, false)));
+    let linked: Option<String> = staff_identities::table
+        .find(&identity.subject)
+        .select(staff_identities::user_id)
+        .first(conn)
+        .optional()?;
+    let Some(user_id) = linked else {
+        let new = NewUser {
+            email: identity.email.clone(),
+            display_name: identity.display_name.clone(),
+            role: identity.role,
+            notify: false,
         };
-        let current = super::users::get_user(conn, &user_id)?;
-        if !current.active {
-            return Ok(Err(IdentityRefusal::Deactivated));
+        if new.check().is_err() {
+            return Ok(Err(IdentityRefusal::InvalidProfile));
         }
-        let updated = diesel::update(users::table.find(&user_id))
-            .set((
-                users::email.eq(&identity.email),
-                users::display_name.eq(&identity.display_name),
-                users::role.eq(identity.role.as_ref()),
-                users::updated_at.eq(now),
+        let created = super::users::insert_user(conn, &new, &password::unusable());
+        let user = match created {
+            Err(ApiError::Conflict { .. }) => return Ok(Err(IdentityRefusal::EmailTaken)),
+            other => other?,
+        };
+        diesel::insert_into(staff_identities::table)
+            .values((
+                staff_identities::subject.eq(&identity.subject),
+                staff_identities::user_id.eq(&user.id),
+                staff_identities::created_at.eq(now),
             ))
-            .execute(conn);
-        if portable::is_unique_violation(&updated) {
-            return Ok(Err(IdentityRefusal::EmailTaken));
-        }
-        updated?;
-        let role_changed = current.role != identity.role;
-        if role_changed {
-            super::refresh_tokens::revoke_for_user(conn, &user_id)?;
-        }
-        Ok(Ok((super::users::get_user(conn, &user_id)?, role_changed)))
-    })
+            .execute(conn)?;
+        return Ok(Ok((user, false)));
+    };
+    let current = super::users::get_user(conn, &user_id)?;
+    if !current.active {
+        return Ok(Err(IdentityRefusal::Deactivated));
+    }
+    let updated = diesel::update(users::table.find(&user_id))
+        .set((
+            users::email.eq(&identity.email),
+            users::display_name.eq(&identity.display_name),
+            users::role.eq(identity.role.as_ref()),
+            users::updated_at.eq(now),
+        ))
+        .execute(conn);
+    if portable::is_unique_violation(&updated) {
+        return Ok(Err(IdentityRefusal::EmailTaken));
+    }
+    updated?;
+    let role_changed = current.role != identity.role;
+    if role_changed {
+        super::refresh_tokens::revoke_for_user(conn, &user_id)?;
+    }
+    Ok(Ok((super::users::get_user(conn, &user_id)?, role_changed)))
 }

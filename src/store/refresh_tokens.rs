@@ -8,7 +8,6 @@ use diesel::prelude::*;
 use super::parse;
 use crate::auth::secret;
 use crate::db::DbConnection;
-use crate::db::portable;
 use crate::db::schema::{refresh_families, refresh_tokens, users};
 use crate::domain::user::Role;
 use crate::error::ApiError;
@@ -58,17 +57,15 @@ pub fn start_family(
     let now = super::now();
     let family_id = super::new_id();
     let expires_at = now + lifetimes.absolute;
-    portable::write_transaction(conn, |conn| {
-        diesel::insert_into(refresh_families::table)
-            .values((
-                refresh_families::id.eq(&family_id),
-                refresh_families::user_id.eq(user_id),
-                refresh_families::created_at.eq(now),
-                refresh_families::expires_at.eq(expires_at),
-            ))
-            .execute(conn)?;
-        insert_token(conn, &family_id, (now + lifetimes.idle).min(expires_at))
-    })
+    diesel::insert_into(refresh_families::table)
+        .values((
+            refresh_families::id.eq(&family_id),
+            refresh_families::user_id.eq(user_id),
+            refresh_families::created_at.eq(now),
+            refresh_families::expires_at.eq(expires_at),
+        ))
+        .execute(conn)?;
+    insert_token(conn, &family_id, (now + lifetimes.idle).min(expires_at))
 }
 
 fn insert_token(
@@ -110,47 +107,45 @@ pub fn exchange(
 ) -> Result<Exchange, ApiError> {
     let hash = secret::hash_secret(presented);
     let now = super::now();
-    portable::write_transaction(conn, |conn| {
-        let claimed = diesel::update(
-            refresh_tokens::table
-                .find(&hash)
-                .filter(refresh_tokens::rotated_at.is_null()),
-        )
-        .set(refresh_tokens::rotated_at.eq(now))
-        .execute(conn)?;
-        let row: Option<TokenRow> = refresh_tokens::table
-            .inner_join(refresh_families::table.inner_join(users::table))
-            .filter(refresh_tokens::token_hash.eq(&hash))
-            .select((
-                refresh_tokens::family_id,
-                refresh_tokens::idle_expires_at,
-                refresh_families::expires_at,
-                refresh_families::revoked_at,
-                users::id,
-                users::role,
-                users::active,
-            ))
-            .first(conn)
-            .optional()?;
-        let Some((family_id, idle_expires_at, expires_at, revoked_at, user_id, role, active)) = row
-        else {
-            return Ok(Exchange::Refused { user_id: None });
-        };
-        if claimed == 0 {
-            revoke_family(conn, &family_id)?;
-            return Ok(Exchange::Reused { user_id, family_id });
-        }
-        if revoked_at.is_some() || !active || expires_at <= now || idle_expires_at <= now {
-            return Ok(Exchange::Refused {
-                user_id: Some(user_id),
-            });
-        }
-        let token = insert_token(conn, &family_id, (now + lifetimes.idle).min(expires_at))?;
-        Ok(Exchange::Rotated {
-            user_id,
-            role: parse(&role)?,
-            token,
-        })
+    let claimed = diesel::update(
+        refresh_tokens::table
+            .find(&hash)
+            .filter(refresh_tokens::rotated_at.is_null()),
+    )
+    .set(refresh_tokens::rotated_at.eq(now))
+    .execute(conn)?;
+    let row: Option<TokenRow> = refresh_tokens::table
+        .inner_join(refresh_families::table.inner_join(users::table))
+        .filter(refresh_tokens::token_hash.eq(&hash))
+        .select((
+            refresh_tokens::family_id,
+            refresh_tokens::idle_expires_at,
+            refresh_families::expires_at,
+            refresh_families::revoked_at,
+            users::id,
+            users::role,
+            users::active,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((family_id, idle_expires_at, expires_at, revoked_at, user_id, role, active)) = row
+    else {
+        return Ok(Exchange::Refused { user_id: None });
+    };
+    if claimed == 0 {
+        revoke_family(conn, &family_id)?;
+        return Ok(Exchange::Reused { user_id, family_id });
+    }
+    if revoked_at.is_some() || !active || expires_at <= now || idle_expires_at <= now {
+        return Ok(Exchange::Refused {
+            user_id: Some(user_id),
+        });
+    }
+    let token = insert_token(conn, &family_id, (now + lifetimes.idle).min(expires_at))?;
+    Ok(Exchange::Rotated {
+        user_id,
+        role: parse(&role)?,
+        token,
     })
 }
 
@@ -171,19 +166,17 @@ pub fn revoke_family_of(
     presented: &str,
 ) -> Result<Option<String>, ApiError> {
     let hash = secret::hash_secret(presented);
-    portable::write_transaction(conn, |conn| {
-        let found: Option<(String, String)> = refresh_tokens::table
-            .inner_join(refresh_families::table)
-            .filter(refresh_tokens::token_hash.eq(&hash))
-            .select((refresh_families::id, refresh_families::user_id))
-            .first(conn)
-            .optional()?;
-        let Some((family_id, user_id)) = found else {
-            return Ok(None);
-        };
-        revoke_family(conn, &family_id)?;
-        Ok(Some(user_id))
-    })
+    let found: Option<(String, String)> = refresh_tokens::table
+        .inner_join(refresh_families::table)
+        .filter(refresh_tokens::token_hash.eq(&hash))
+        .select((refresh_families::id, refresh_families::user_id))
+        .first(conn)
+        .optional()?;
+    let Some((family_id, user_id)) = found else {
+        return Ok(None);
+    };
+    revoke_family(conn, &family_id)?;
+    Ok(Some(user_id))
 }
 
 /// Revokes every live family of account `user_id` (deactivated, or given another role); answers

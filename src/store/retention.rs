@@ -25,8 +25,9 @@ use super::tombstones::gone_or_not_found;
 use crate::db::portable::{self, load_skipping_locked};
 use crate::db::schema::{
     indicator_index, outbox, pdq_index, report_accounts, report_amendments, report_contact_handles,
-    report_content, report_events, report_evidence, report_groups, report_holds, report_indicators,
-    report_locations, report_notes, report_prior_reports, report_tombstones, report_words, reports,
+    report_content, report_events, report_evidence, report_feedback, report_groups, report_holds,
+    report_indicators, report_locations, report_notes, report_prior_reports, report_tombstones,
+    report_words, reports,
 };
 use crate::db::{DbConnection, MultiBackend};
 use crate::domain::retention::{Clock, LegalHold, PurgeRule, RetentionPolicy};
@@ -129,8 +130,8 @@ pub fn due(
         .collect())
 }
 
-/// Purges the next batch of at most `limit` reports that `rule` reaches after `after`, in one
-/// transaction, at `now`.
+/// Purges the next batch of at most `limit` reports that `rule` reaches after `after`, at
+/// `now`, inside the caller's transaction.
 pub fn purge_batch(
     conn: &mut DbConnection,
     keys: &KeyStore,
@@ -139,42 +140,40 @@ pub fn purge_batch(
     limit: i64,
     now: DateTime<Utc>,
 ) -> Result<Batch, ApiError> {
-    portable::write_transaction(conn, |conn| {
-        let candidates = due(conn, rule, after, limit)?;
-        let Some(last) = candidates.last() else {
-            return Ok(Batch::default());
-        };
-        let cursor = Some(last.id.clone());
-        let ids: Vec<&str> = candidates.iter().map(|c| c.id.as_str()).collect();
-        let lockable = reports::table.filter(reports::id.eq_any(&ids)).select((
-            reports::id,
-            reports::version,
-            reports::key_id,
-        ));
-        let locked: HashMap<String, (i32, String)> = load_skipping_locked!(conn, lockable)?
-            .into_iter()
-            .map(|(id, version, key_id)| (id, (version, key_id)))
-            .collect();
-        let purged: Vec<DueReport> = candidates
-            .into_iter()
-            .filter(|c| {
-                locked
-                    .get(&c.id)
-                    .is_some_and(|(version, _)| *version == c.version)
-            })
-            .collect();
-        let purged_ids: Vec<&str> = purged.iter().map(|p| p.id.as_str()).collect();
-        let uncounted = super::stats::keep_purged(conn, keys, &purged_ids)?;
-        let key_ids: Vec<&str> = purged.iter().map(|p| locked[&p.id].1.as_str()).collect();
-        if !key_ids.is_empty() {
-            keys.destroy(&key_ids)?;
-        }
-        for report in &purged {
-            super::events::record(conn, &report.id, super::events::Change::Purged)?;
-        }
-        erase(conn, &purged, &uncounted, now)?;
-        Ok(Batch { cursor, purged })
-    })
+    let candidates = due(conn, rule, after, limit)?;
+    let Some(last) = candidates.last() else {
+        return Ok(Batch::default());
+    };
+    let cursor = Some(last.id.clone());
+    let ids: Vec<&str> = candidates.iter().map(|c| c.id.as_str()).collect();
+    let lockable = reports::table.filter(reports::id.eq_any(&ids)).select((
+        reports::id,
+        reports::version,
+        reports::key_id,
+    ));
+    let locked: HashMap<String, (i32, String)> = load_skipping_locked!(conn, lockable)?
+        .into_iter()
+        .map(|(id, version, key_id)| (id, (version, key_id)))
+        .collect();
+    let purged: Vec<DueReport> = candidates
+        .into_iter()
+        .filter(|c| {
+            locked
+                .get(&c.id)
+                .is_some_and(|(version, _)| *version == c.version)
+        })
+        .collect();
+    let purged_ids: Vec<&str> = purged.iter().map(|p| p.id.as_str()).collect();
+    let uncounted = super::stats::keep_purged(conn, keys, &purged_ids)?;
+    let key_ids: Vec<&str> = purged.iter().map(|p| locked[&p.id].1.as_str()).collect();
+    if !key_ids.is_empty() {
+        keys.destroy(&key_ids)?;
+    }
+    for report in &purged {
+        super::events::record(conn, &report.id, super::events::Change::Purged)?;
+    }
+    erase(conn, &purged, &uncounted, now)?;
+    Ok(Batch { cursor, purged })
 }
 
 /// Deletes the rows of the reports `$ids` from each of the `$table`s, all keyed by `report_id`.
@@ -213,6 +212,7 @@ fn erase(
             outbox,
             report_amendments,
             report_evidence,
+            report_feedback,
             indicator_index,
             pdq_index,
         ]
@@ -343,7 +343,8 @@ struct HoldRow {
     placed_by: String,
 }
 
-/// Places a legal hold on a report by `actor` (409 when it already has one).
+/// Places a legal hold on a report by `actor` (409 when it already has one), inside the
+/// caller's transaction.
 pub fn place_hold(
     conn: &mut DbConnection,
     keys: &KeyStore,
@@ -351,43 +352,39 @@ pub fn place_hold(
     actor: &Actor,
     reason: &str,
 ) -> Result<(), ApiError> {
-    portable::write_transaction(conn, |conn| {
-        let (version, key_id) = version(conn, id)?;
-        let key = keys.one(&key_id)?;
-        bump_version(conn, id, version)?;
-        let placed = diesel::insert_into(report_holds::table)
-            .values(NewHoldRow {
-                report_id: id,
-                sealed_reason: FreeText::HoldReason.seal(&key, id, reason),
-                placed_at: super::now(),
-                placed_by: &actor.id,
-            })
-            .execute(conn);
-        if portable::is_unique_violation(&placed) {
-            return Err(conflict("the report is already on legal hold"));
-        }
-        placed?;
-        record_sealed_event(conn, &key, id, actor, timeline_event("hold"), reason)?;
-        Ok(())
-    })
+    let (version, key_id) = version(conn, id)?;
+    let key = keys.one(&key_id)?;
+    bump_version(conn, id, version)?;
+    let placed = diesel::insert_into(report_holds::table)
+        .values(NewHoldRow {
+            report_id: id,
+            sealed_reason: FreeText::HoldReason.seal(&key, id, reason),
+            placed_at: super::now(),
+            placed_by: &actor.id,
+        })
+        .execute(conn);
+    if portable::is_unique_violation(&placed) {
+        return Err(conflict("the report is already on legal hold"));
+    }
+    placed?;
+    record_sealed_event(conn, &key, id, actor, timeline_event("hold"), reason)?;
+    Ok(())
 }
 
-/// Lifts a report's legal hold (409 when it has none).
+/// Lifts a report's legal hold (409 when it has none), inside the caller's transaction.
 pub fn lift_hold(conn: &mut DbConnection, id: &str, actor: &Actor) -> Result<(), ApiError> {
-    portable::write_transaction(conn, |conn| {
-        let (version, _) = version(conn, id)?;
-        bump_version(conn, id, version)?;
-        let lifted = diesel::delete(report_holds::table.find(id)).execute(conn)?;
-        if lifted == 0 {
-            return Err(conflict("the report is not on legal hold"));
-        }
-        record_event(conn, id, actor, timeline_event("hold_lifted"))?;
-        Ok(())
-    })
+    let (version, _) = version(conn, id)?;
+    bump_version(conn, id, version)?;
+    let lifted = diesel::delete(report_holds::table.find(id)).execute(conn)?;
+    if lifted == 0 {
+        return Err(conflict("the report is not on legal hold"));
+    }
+    record_event(conn, id, actor, timeline_event("hold_lifted"))?;
+    Ok(())
 }
 
 /// Releases a referred or actioned report for purge after `retention_released_days` (409 for
-/// any other report, or one already released).
+/// any other report, or one already released), inside the caller's transaction.
 pub fn release(
     conn: &mut DbConnection,
     keys: &KeyStore,
@@ -395,24 +392,22 @@ pub fn release(
     actor: &Actor,
     reason: &str,
 ) -> Result<(), ApiError> {
-    portable::write_transaction(conn, |conn| {
-        let (version, key_id) = version(conn, id)?;
-        let (status, resolution, released_at) = reports::table
-            .find(id)
-            .select((reports::status, reports::resolution, reports::released_at))
-            .first::<(ReportStatus, Option<Resolution>, Option<NaiveDateTime>)>(conn)?;
-        crate::domain::retention::check_releasable(status, resolution)?;
-        if released_at.is_some() {
-            return Err(conflict("the report is already released"));
-        }
-        bump_version(conn, id, version)?;
-        diesel::update(reports::table.find(id))
-            .set(reports::released_at.eq(super::now()))
-            .execute(conn)?;
-        let key = keys.one(&key_id)?;
-        record_sealed_event(conn, &key, id, actor, timeline_event("release"), reason)?;
-        Ok(())
-    })
+    let (version, key_id) = version(conn, id)?;
+    let (status, resolution, released_at) = reports::table
+        .find(id)
+        .select((reports::status, reports::resolution, reports::released_at))
+        .first::<(ReportStatus, Option<Resolution>, Option<NaiveDateTime>)>(conn)?;
+    crate::domain::retention::check_releasable(status, resolution)?;
+    if released_at.is_some() {
+        return Err(conflict("the report is already released"));
+    }
+    bump_version(conn, id, version)?;
+    diesel::update(reports::table.find(id))
+        .set(reports::released_at.eq(super::now()))
+        .execute(conn)?;
+    let key = keys.one(&key_id)?;
+    record_sealed_event(conn, &key, id, actor, timeline_event("release"), reason)?;
+    Ok(())
 }
 
 fn timeline_event(kind: &str) -> NewEvent<'_> {

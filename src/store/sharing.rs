@@ -463,26 +463,22 @@ pub fn add_objects(
             .set(taxii_objects::is_first.eq(false))
             .execute(conn)?;
         }
-        // In a savepoint: a concurrent share that added the same version first wins, and
-        // this one goes on (PostgreSQL would otherwise abort the whole transaction).
-        let inserted = portable::write_transaction(conn, |conn| {
-            diesel::insert_into(taxii_objects::table)
-                .values((
-                    taxii_objects::collection_id.eq(collection_id),
-                    taxii_objects::object_id.eq(id),
-                    taxii_objects::version.eq(&version),
-                    taxii_objects::added_us.eq(added),
-                    taxii_objects::object_type.eq(kind),
-                    taxii_objects::is_first.eq(first),
-                    taxii_objects::is_latest.eq(latest),
-                    taxii_objects::body.eq(object.to_string()),
-                ))
-                .execute(conn)
-        });
-        if portable::is_unique_violation(&inserted) {
+        // A concurrent share that added the same version first wins, and this one goes on:
+        // `ON CONFLICT DO NOTHING`, not a caught unique violation, which on PostgreSQL would
+        // abort the caller's transaction.
+        let row = (
+            taxii_objects::collection_id.eq(collection_id),
+            taxii_objects::object_id.eq(id),
+            taxii_objects::version.eq(&version),
+            taxii_objects::added_us.eq(added),
+            taxii_objects::object_type.eq(kind),
+            taxii_objects::is_first.eq(first),
+            taxii_objects::is_latest.eq(latest),
+            taxii_objects::body.eq(object.to_string()),
+        );
+        if insert_rows!(conn, taxii_objects::table, &[row], on_conflict_do_nothing)? == 0 {
             continue;
         }
-        inserted?;
         count += 1;
     }
     Ok(count)

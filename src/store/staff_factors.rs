@@ -54,35 +54,33 @@ pub fn start(
     sealed_secret: &str,
     recovery_code_hashes: &[String],
 ) -> Result<Option<String>, ApiError> {
-    portable::write_transaction(conn, |conn| {
-        let existing = find(conn, user_id)?;
-        if existing.as_ref().is_some_and(|f| f.confirmed) {
-            return Err(ApiError::Conflict {
-                detail: "this account has a second factor; an administrator can reset it".into(),
-                existing_id: None,
-            });
-        }
-        let replaced = remove(conn, user_id)?;
-        diesel::insert_into(staff_factors::table)
-            .values((
-                staff_factors::user_id.eq(user_id),
-                staff_factors::key_id.eq(key_id),
-                staff_factors::sealed_secret.eq(sealed_secret),
-                staff_factors::created_at.eq(super::now()),
-            ))
-            .execute(conn)?;
-        let rows: Vec<_> = recovery_code_hashes
-            .iter()
-            .map(|hash| {
-                (
-                    staff_recovery_codes::code_hash.eq(hash),
-                    staff_recovery_codes::user_id.eq(user_id),
-                )
-            })
-            .collect();
-        portable::insert_rows!(conn, staff_recovery_codes::table, &rows)?;
-        Ok(replaced)
-    })
+    let existing = find(conn, user_id)?;
+    if existing.as_ref().is_some_and(|f| f.confirmed) {
+        return Err(ApiError::Conflict {
+            detail: "this account has a second factor; an administrator can reset it".into(),
+            existing_id: None,
+        });
+    }
+    let replaced = remove(conn, user_id)?;
+    diesel::insert_into(staff_factors::table)
+        .values((
+            staff_factors::user_id.eq(user_id),
+            staff_factors::key_id.eq(key_id),
+            staff_factors::sealed_secret.eq(sealed_secret),
+            staff_factors::created_at.eq(super::now()),
+        ))
+        .execute(conn)?;
+    let rows: Vec<_> = recovery_code_hashes
+        .iter()
+        .map(|hash| {
+            (
+                staff_recovery_codes::code_hash.eq(hash),
+                staff_recovery_codes::user_id.eq(user_id),
+            )
+        })
+        .collect();
+    portable::insert_rows!(conn, staff_recovery_codes::table, &rows)?;
+    Ok(replaced)
 }
 
 /// Accepts time step `step` of account `user_id`'s factor (confirming a pending one): only if
@@ -91,27 +89,25 @@ pub fn start(
 pub fn accept_step(conn: &mut DbConnection, user_id: &str, step: u64) -> Result<bool, ApiError> {
     let step = step as i64;
     let now = super::now();
-    portable::write_transaction(conn, |conn| {
-        let accepted = diesel::update(
-            staff_factors::table.find(user_id).filter(
-                staff_factors::last_step
-                    .is_null()
-                    .or(staff_factors::last_step.lt(step)),
-            ),
+    let accepted = diesel::update(
+        staff_factors::table.find(user_id).filter(
+            staff_factors::last_step
+                .is_null()
+                .or(staff_factors::last_step.lt(step)),
+        ),
+    )
+    .set(staff_factors::last_step.eq(step))
+    .execute(conn)?;
+    if accepted == 1 {
+        diesel::update(
+            staff_factors::table
+                .find(user_id)
+                .filter(staff_factors::confirmed_at.is_null()),
         )
-        .set(staff_factors::last_step.eq(step))
+        .set(staff_factors::confirmed_at.eq(now))
         .execute(conn)?;
-        if accepted == 1 {
-            diesel::update(
-                staff_factors::table
-                    .find(user_id)
-                    .filter(staff_factors::confirmed_at.is_null()),
-            )
-            .set(staff_factors::confirmed_at.eq(now))
-            .execute(conn)?;
-        }
-        Ok(accepted == 1)
-    })
+    }
+    Ok(accepted == 1)
 }
 
 /// Uses the recovery code hashing to `code_hash` of account `user_id`, once, and only when its
@@ -121,32 +117,26 @@ pub fn use_recovery_code(
     user_id: &str,
     code_hash: &str,
 ) -> Result<bool, ApiError> {
-    portable::write_transaction(conn, |conn| {
-        if !find(conn, user_id)?.is_some_and(|f| f.confirmed) {
-            return Ok(false);
-        }
-        let used = diesel::update(
-            staff_recovery_codes::table
-                .find(code_hash)
-                .filter(staff_recovery_codes::user_id.eq(user_id))
-                .filter(staff_recovery_codes::used_at.is_null()),
-        )
-        .set(staff_recovery_codes::used_at.eq(super::now()))
-        .execute(conn)?;
-        Ok(used == 1)
-    })
+    if !find(conn, user_id)?.is_some_and(|f| f.confirmed) {
+        return Ok(false);
+    }
+    let used = diesel::update(
+        staff_recovery_codes::table
+            .find(code_hash)
+            .filter(staff_recovery_codes::user_id.eq(user_id))
+            .filter(staff_recovery_codes::used_at.is_null()),
+    )
+    .set(staff_recovery_codes::used_at.eq(super::now()))
+    .execute(conn)?;
+    Ok(used == 1)
 }
 
 /// Removes account `user_id`'s factor and recovery codes (an administrator's reset); answers the
 /// data key id that sealed its secret, for the caller to destroy, or `None` if it had none.
 pub fn remove(conn: &mut DbConnection, user_id: &str) -> Result<Option<String>, ApiError> {
-    portable::write_transaction(conn, |conn| {
-        let key_id = find(conn, user_id)?.map(|f| f.key_id);
-        diesel::delete(
-            staff_recovery_codes::table.filter(staff_recovery_codes::user_id.eq(user_id)),
-        )
+    let key_id = find(conn, user_id)?.map(|f| f.key_id);
+    diesel::delete(staff_recovery_codes::table.filter(staff_recovery_codes::user_id.eq(user_id)))
         .execute(conn)?;
-        diesel::delete(staff_factors::table.find(user_id)).execute(conn)?;
-        Ok(key_id)
-    })
+    diesel::delete(staff_factors::table.find(user_id)).execute(conn)?;
+    Ok(key_id)
 }

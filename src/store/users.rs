@@ -82,11 +82,9 @@ pub fn invite(
 ) -> Result<User, ApiError> {
     new.check()?;
     let unusable = password::unusable();
-    portable::write_transaction(conn, |conn| {
-        let user = insert_user(conn, new, &unusable)?;
-        start_enrollment(conn, &user.id, link_ttl)?;
-        Ok(user)
-    })
+    let user = insert_user(conn, new, &unusable)?;
+    start_enrollment(conn, &user.id, link_ttl)?;
+    Ok(user)
 }
 
 /// Opens a new enrollment of account `user_id`, valid for `link_ttl`, and queues its e-mail in
@@ -98,27 +96,25 @@ pub fn start_enrollment(
     link_ttl: Duration,
 ) -> Result<(), ApiError> {
     let now = super::now();
-    portable::write_transaction(conn, |conn| {
-        diesel::update(
-            staff_enrollments::table
-                .filter(staff_enrollments::user_id.eq(user_id))
-                .filter(staff_enrollments::used_at.is_null())
-                .filter(staff_enrollments::expires_at.gt(now)),
-        )
-        .set(staff_enrollments::expires_at.eq(now))
+    diesel::update(
+        staff_enrollments::table
+            .filter(staff_enrollments::user_id.eq(user_id))
+            .filter(staff_enrollments::used_at.is_null())
+            .filter(staff_enrollments::expires_at.gt(now)),
+    )
+    .set(staff_enrollments::expires_at.eq(now))
+    .execute(conn)?;
+    let id = super::new_id();
+    diesel::insert_into(staff_enrollments::table)
+        .values(NewEnrollmentRow {
+            id: &id,
+            user_id,
+            expires_at: now + link_ttl,
+            created_at: now,
+        })
         .execute(conn)?;
-        let id = super::new_id();
-        diesel::insert_into(staff_enrollments::table)
-            .values(NewEnrollmentRow {
-                id: &id,
-                user_id,
-                expires_at: now + link_ttl,
-                created_at: now,
-            })
-            .execute(conn)?;
-        super::outbox::enqueue_enrollment(conn, &id)?;
-        Ok(())
-    })
+    super::outbox::enqueue_enrollment(conn, &id)?;
+    Ok(())
 }
 
 /// A new enrollment as written: its token hash is set when its e-mail is written.
@@ -184,30 +180,28 @@ pub fn complete_enrollment(
     password_hash: &str,
 ) -> Result<bool, ApiError> {
     let now = super::now();
-    portable::write_transaction(conn, |conn| {
-        let claimed = diesel::update(
-            staff_enrollments::table
-                .filter(staff_enrollments::id.eq(id))
-                .filter(staff_enrollments::used_at.is_null())
-                .filter(staff_enrollments::expires_at.gt(now)),
-        )
-        .set(staff_enrollments::used_at.eq(now))
+    let claimed = diesel::update(
+        staff_enrollments::table
+            .filter(staff_enrollments::id.eq(id))
+            .filter(staff_enrollments::used_at.is_null())
+            .filter(staff_enrollments::expires_at.gt(now)),
+    )
+    .set(staff_enrollments::used_at.eq(now))
+    .execute(conn)?;
+    if claimed == 0 {
+        return Ok(false);
+    }
+    let user_id: String = staff_enrollments::table
+        .find(id)
+        .select(staff_enrollments::user_id)
+        .first(conn)?;
+    diesel::update(users::table.find(&user_id))
+        .set((
+            users::password_hash.eq(password_hash),
+            users::updated_at.eq(now),
+        ))
         .execute(conn)?;
-        if claimed == 0 {
-            return Ok(false);
-        }
-        let user_id: String = staff_enrollments::table
-            .find(id)
-            .select(staff_enrollments::user_id)
-            .first(conn)?;
-        diesel::update(users::table.find(&user_id))
-            .set((
-                users::password_hash.eq(password_hash),
-                users::updated_at.eq(now),
-            ))
-            .execute(conn)?;
-        Ok(true)
-    })
+    Ok(true)
 }
 
 /// Inserts account `new` with `password_hash` (hashed beforehand, outside any transaction);
@@ -313,52 +307,50 @@ pub fn update_user(
     link_ttl: Duration,
 ) -> Result<UpdatedUser, ApiError> {
     changes.check()?;
-    portable::write_transaction(conn, |conn| {
-        let current = get_user(conn, id)?;
-        let new_role = changes.role.unwrap_or(current.role);
-        let reenrollment = judge_role_change(admin_id, id, current.role, new_role)?;
-        let stays_admin = changes.role.unwrap_or(current.role) == Role::Admin
-            && changes.active.unwrap_or(current.active);
-        if current.role == Role::Admin && current.active && !stays_admin {
-            let active_admins = users::table
-                .filter(users::role.eq(Role::Admin))
-                .filter(users::active.eq(true));
-            // Lock every active admin's row before counting, so that two concurrent demotions
-            // on PostgreSQL take turns instead of each counting the other as the one that stays.
-            diesel::update(active_admins)
-                .set(users::updated_at.eq(users::updated_at))
-                .execute(conn)?;
-            let other_admins: i64 = active_admins
-                .filter(users::id.ne(id))
-                .count()
-                .get_result(conn)?;
-            if other_admins == 0 {
-                return Err(ApiError::Conflict {
-                    detail: "this is the last active admin; make another admin first".into(),
-                    existing_id: None,
-                });
-            }
-        }
-        diesel::update(users::table.find(id))
-            .set(UserUpdate {
-                role: changes.role,
-                active: changes.active,
-                display_name: changes.display_name.as_deref(),
-                notify: changes.notify,
-                updated_at: super::now(),
-            })
+    let current = get_user(conn, id)?;
+    let new_role = changes.role.unwrap_or(current.role);
+    let reenrollment = judge_role_change(admin_id, id, current.role, new_role)?;
+    let stays_admin = changes.role.unwrap_or(current.role) == Role::Admin
+        && changes.active.unwrap_or(current.active);
+    if current.role == Role::Admin && current.active && !stays_admin {
+        let active_admins = users::table
+            .filter(users::role.eq(Role::Admin))
+            .filter(users::active.eq(true));
+        // Lock every active admin's row before counting, so that two concurrent demotions
+        // on PostgreSQL take turns instead of each counting the other as the one that stays.
+        diesel::update(active_admins)
+            .set(users::updated_at.eq(users::updated_at))
             .execute(conn)?;
-        if reenrollment {
-            diesel::update(users::table.find(id))
-                .set(users::password_hash.eq(password::unusable()))
-                .execute(conn)?;
-            start_enrollment(conn, id, link_ttl)?;
+        let other_admins: i64 = active_admins
+            .filter(users::id.ne(id))
+            .count()
+            .get_result(conn)?;
+        if other_admins == 0 {
+            return Err(ApiError::Conflict {
+                detail: "this is the last active admin; make another admin first".into(),
+                existing_id: None,
+            });
         }
-        Ok(UpdatedUser {
-            user: get_user(conn, id)?,
-            previous_role: (new_role != current.role).then_some(current.role),
-            reenrollment,
+    }
+    diesel::update(users::table.find(id))
+        .set(UserUpdate {
+            role: changes.role,
+            active: changes.active,
+            display_name: changes.display_name.as_deref(),
+            notify: changes.notify,
+            updated_at: super::now(),
         })
+        .execute(conn)?;
+    if reenrollment {
+        diesel::update(users::table.find(id))
+            .set(users::password_hash.eq(password::unusable()))
+            .execute(conn)?;
+        start_enrollment(conn, id, link_ttl)?;
+    }
+    Ok(UpdatedUser {
+        user: get_user(conn, id)?,
+        previous_role: (new_role != current.role).then_some(current.role),
+        reenrollment,
     })
 }
 
@@ -455,73 +447,69 @@ pub fn claim_login_attempt(
     keys: &LoginKeys,
 ) -> Result<Option<u64>, ApiError> {
     let now = super::now();
-    portable::write_transaction(conn, |conn| {
-        let fresh: Vec<_> = keys
-            .keys
-            .iter()
-            .map(|key| {
-                (
-                    login_throttle::key.eq(key),
-                    login_throttle::failures.eq(0),
-                    login_throttle::blocked_until.eq(None::<NaiveDateTime>),
-                    login_throttle::updated_at.eq(now),
-                )
-            })
-            .collect();
-        insert_rows!(conn, login_throttle::table, &fresh, on_conflict_do_nothing)?;
-        let rows: Vec<ThrottleRow> = load_locked!(
-            conn,
-            login_throttle::table
-                .filter(login_throttle::key.eq_any(&keys.keys))
-                .order(login_throttle::key.asc())
-                .select(ThrottleRow::as_select())
-        )?;
-        let blocked = rows
-            .iter()
-            .filter_map(|row| row.blocked_until)
-            .filter(|until| *until > now)
-            .max();
-        if let Some(until) = blocked {
-            return Ok(Some((until - now).num_seconds().max(1) as u64));
-        }
-        for ThrottleRow {
-            key,
-            failures,
-            updated_at,
-            ..
-        } in rows
-        {
-            let failures = if now - updated_at < Duration::minutes(FAILURE_WINDOW_MINUTES) {
-                failures + 1
-            } else {
-                1
-            };
-            let free = LoginKeys::free_failures(&key);
-            let blocked_until = (failures >= free).then(|| {
-                let exponent = (failures - free).min(10) as u32;
-                now + Duration::seconds((1_i64 << exponent).min(MAX_BACKOFF_SECONDS))
-            });
-            diesel::update(login_throttle::table.find(&key))
-                .set((
-                    login_throttle::failures.eq(failures),
-                    login_throttle::blocked_until.eq(blocked_until),
-                    login_throttle::updated_at.eq(now),
-                ))
-                .execute(conn)?;
-        }
-        Ok(None)
-    })
+    let fresh: Vec<_> = keys
+        .keys
+        .iter()
+        .map(|key| {
+            (
+                login_throttle::key.eq(key),
+                login_throttle::failures.eq(0),
+                login_throttle::blocked_until.eq(None::<NaiveDateTime>),
+                login_throttle::updated_at.eq(now),
+            )
+        })
+        .collect();
+    insert_rows!(conn, login_throttle::table, &fresh, on_conflict_do_nothing)?;
+    let rows: Vec<ThrottleRow> = load_locked!(
+        conn,
+        login_throttle::table
+            .filter(login_throttle::key.eq_any(&keys.keys))
+            .order(login_throttle::key.asc())
+            .select(ThrottleRow::as_select())
+    )?;
+    let blocked = rows
+        .iter()
+        .filter_map(|row| row.blocked_until)
+        .filter(|until| *until > now)
+        .max();
+    if let Some(until) = blocked {
+        return Ok(Some((until - now).num_seconds().max(1) as u64));
+    }
+    for ThrottleRow {
+        key,
+        failures,
+        updated_at,
+        ..
+    } in rows
+    {
+        let failures = if now - updated_at < Duration::minutes(FAILURE_WINDOW_MINUTES) {
+            failures + 1
+        } else {
+            1
+        };
+        let free = LoginKeys::free_failures(&key);
+        let blocked_until = (failures >= free).then(|| {
+            let exponent = (failures - free).min(10) as u32;
+            now + Duration::seconds((1_i64 << exponent).min(MAX_BACKOFF_SECONDS))
+        });
+        diesel::update(login_throttle::table.find(&key))
+            .set((
+                login_throttle::failures.eq(failures),
+                login_throttle::blocked_until.eq(blocked_until),
+                login_throttle::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(None)
 }
 
 /// Forgets the failures under `keys` (after a successful sign-in), the attempt's own included.
 pub fn clear_login_failures(conn: &mut DbConnection, keys: &LoginKeys) -> Result<(), ApiError> {
-    portable::write_transaction(conn, |conn| {
-        // One at a time in key order, as the claims lock them.
-        for key in &keys.keys {
-            diesel::delete(login_throttle::table.find(key)).execute(conn)?;
-        }
-        Ok(())
-    })
+    // One at a time in key order, as the claims lock them.
+    for key in &keys.keys {
+        diesel::delete(login_throttle::table.find(key)).execute(conn)?;
+    }
+    Ok(())
 }
 
 /// Deletes the counters whose failures are all past the window (and whose wait is over, as

@@ -78,7 +78,8 @@ fn endpoint(row: EndpointRow) -> Result<Endpoint, ApiError> {
 
 /// Registers an endpoint for `owner` (whose organization must exist: 404) with a new signing
 /// secret, sealed under a data key of `keys`; 409 when the organization has `limit` endpoints
-/// already. Answers the endpoint with its secret, shown this once.
+/// already. Answers the endpoint with its secret, shown this once. Writes inside the caller's
+/// transaction.
 pub fn register(
     conn: &mut DbConnection,
     keys: &KeyStore,
@@ -96,41 +97,39 @@ pub fn register(
     let sealed = key.seal(&secret, &secret_place(&id));
     let now = super::now();
     let types: Vec<&str> = event_types.iter().map(AsRef::as_ref).collect();
-    portable::write_transaction(conn, |conn| {
-        organizations::table
-            .find(owner.organization_id)
-            .select(organizations::id)
-            .first::<String>(conn)?;
-        let existing: i64 = webhook_endpoints::table
-            .filter(webhook_endpoints::organization_id.eq(owner.organization_id))
-            .count()
-            .get_result(conn)?;
-        if existing >= limit {
-            return Err(ApiError::Conflict {
-                detail: format!(
-                    "the organization has {existing} webhook endpoints, the most allowed; remove one first"
-                ),
-                existing_id: None,
-            });
-        }
-        diesel::insert_into(webhook_endpoints::table)
-            .values((
-                webhook_endpoints::id.eq(&id),
-                webhook_endpoints::organization_id.eq(owner.organization_id),
-                webhook_endpoints::mode.eq(owner.mode.as_ref()),
-                webhook_endpoints::url.eq(url),
-                webhook_endpoints::event_types.eq(types.join(",")),
-                webhook_endpoints::key_id.eq(&key_id),
-                webhook_endpoints::sealed_secret.eq(&sealed),
-                webhook_endpoints::status.eq(EndpointStatus::Active.as_ref()),
-                webhook_endpoints::created_at.eq(now),
-                webhook_endpoints::updated_at.eq(now),
-            ))
-            .execute(conn)?;
-        Ok(RegisteredEndpoint {
-            endpoint: get(conn, owner, &id)?,
-            secret: secret.clone(),
-        })
+    organizations::table
+        .find(owner.organization_id)
+        .select(organizations::id)
+        .first::<String>(conn)?;
+    let existing: i64 = webhook_endpoints::table
+        .filter(webhook_endpoints::organization_id.eq(owner.organization_id))
+        .count()
+        .get_result(conn)?;
+    if existing >= limit {
+        return Err(ApiError::Conflict {
+            detail: format!(
+                "the organization has {existing} webhook endpoints, the most allowed; remove one first"
+            ),
+            existing_id: None,
+        });
+    }
+    diesel::insert_into(webhook_endpoints::table)
+        .values((
+            webhook_endpoints::id.eq(&id),
+            webhook_endpoints::organization_id.eq(owner.organization_id),
+            webhook_endpoints::mode.eq(owner.mode.as_ref()),
+            webhook_endpoints::url.eq(url),
+            webhook_endpoints::event_types.eq(types.join(",")),
+            webhook_endpoints::key_id.eq(&key_id),
+            webhook_endpoints::sealed_secret.eq(&sealed),
+            webhook_endpoints::status.eq(EndpointStatus::Active.as_ref()),
+            webhook_endpoints::created_at.eq(now),
+            webhook_endpoints::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(RegisteredEndpoint {
+        endpoint: get(conn, owner, &id)?,
+        secret: secret.clone(),
     })
 }
 
@@ -159,29 +158,21 @@ pub fn get(conn: &mut DbConnection, owner: Owner<'_>, id: &str) -> Result<Endpoi
     )
 }
 
-/// Removes one of `owner`'s endpoints with its deliveries and notices, and destroys the data key
-/// of its secret.
-pub fn remove(
-    conn: &mut DbConnection,
-    keys: &KeyStore,
-    owner: Owner<'_>,
-    id: &str,
-) -> Result<(), ApiError> {
-    let key_id = portable::write_transaction(conn, |conn| {
-        get(conn, owner, id)?;
-        let key_id: String = webhook_endpoints::table
-            .find(id)
-            .select(webhook_endpoints::key_id)
-            .first(conn)?;
-        diesel::delete(webhook_deliveries::table.filter(webhook_deliveries::endpoint_id.eq(id)))
-            .execute(conn)?;
-        diesel::delete(outbox::table.filter(outbox::webhook_endpoint_id.eq(id))).execute(conn)?;
-        diesel::delete(event_rows::table.filter(event_rows::endpoint_id.eq(id))).execute(conn)?;
-        diesel::delete(webhook_endpoints::table.find(id)).execute(conn)?;
-        Ok::<_, ApiError>(key_id)
-    })?;
-    keys.destroy(&[&key_id])?;
-    Ok(())
+/// Removes one of `owner`'s endpoints with its deliveries and notices (inside the caller's
+/// transaction); answers the id of its secret's data key, for the caller to destroy once the
+/// removal is committed.
+pub fn remove(conn: &mut DbConnection, owner: Owner<'_>, id: &str) -> Result<String, ApiError> {
+    get(conn, owner, id)?;
+    let key_id: String = webhook_endpoints::table
+        .find(id)
+        .select(webhook_endpoints::key_id)
+        .first(conn)?;
+    diesel::delete(webhook_deliveries::table.filter(webhook_deliveries::endpoint_id.eq(id)))
+        .execute(conn)?;
+    diesel::delete(outbox::table.filter(outbox::webhook_endpoint_id.eq(id))).execute(conn)?;
+    diesel::delete(event_rows::table.filter(event_rows::endpoint_id.eq(id))).execute(conn)?;
+    diesel::delete(webhook_endpoints::table.find(id)).execute(conn)?;
+    Ok(key_id)
 }
 
 type DeliveryRow = (
@@ -270,22 +261,20 @@ pub fn send_test(
     owner: Owner<'_>,
     endpoint_id: &str,
 ) -> Result<Event, ApiError> {
-    portable::write_transaction(conn, |conn| {
-        if get(conn, owner, endpoint_id)?.status == EndpointStatus::Disabled {
-            return Err(ApiError::Conflict {
-                detail: "the endpoint is disabled; retry one of its deliveries to enable it".into(),
-                existing_id: None,
-            });
-        }
-        Ok(events::insert(
-            conn,
-            owner,
-            EventType::WebhookTest,
-            None,
-            Some(endpoint_id),
-            json!({"endpoint_id": endpoint_id}),
-        )?)
-    })
+    if get(conn, owner, endpoint_id)?.status == EndpointStatus::Disabled {
+        return Err(ApiError::Conflict {
+            detail: "the endpoint is disabled; retry one of its deliveries to enable it".into(),
+            existing_id: None,
+        });
+    }
+    Ok(events::insert(
+        conn,
+        owner,
+        EventType::WebhookTest,
+        None,
+        Some(endpoint_id),
+        json!({"endpoint_id": endpoint_id}),
+    )?)
 }
 
 /// Queues a delivery of one of `owner`'s endpoints again, due at once with a fresh round of
@@ -297,40 +286,38 @@ pub fn retry(
     endpoint_id: &str,
     delivery_id: &str,
 ) -> Result<Delivery, ApiError> {
-    portable::write_transaction(conn, |conn| {
-        get(conn, owner, endpoint_id)?;
-        let of_endpoint = webhook_deliveries::table
+    get(conn, owner, endpoint_id)?;
+    let of_endpoint = webhook_deliveries::table
+        .filter(webhook_deliveries::id.eq(delivery_id))
+        .filter(webhook_deliveries::endpoint_id.eq(endpoint_id));
+    let status: String = of_endpoint.select(webhook_deliveries::status).first(conn)?;
+    if status == DeliveryStatus::Pending.as_ref() {
+        return Err(ApiError::Conflict {
+            detail: "the delivery is pending already".into(),
+            existing_id: None,
+        });
+    }
+    diesel::update(of_endpoint)
+        .set((
+            webhook_deliveries::status.eq(DeliveryStatus::Pending.as_ref()),
+            webhook_deliveries::attempts.eq(0),
+            webhook_deliveries::next_attempt_at.eq(super::now()),
+        ))
+        .execute(conn)?;
+    diesel::update(webhook_endpoints::table.find(endpoint_id))
+        .set((
+            webhook_endpoints::status.eq(EndpointStatus::Active.as_ref()),
+            webhook_endpoints::disabled_reason.eq(None::<String>),
+            webhook_endpoints::updated_at.eq(super::now()),
+        ))
+        .execute(conn)?;
+    delivery(
+        webhook_deliveries::table
+            .inner_join(event_rows::table)
             .filter(webhook_deliveries::id.eq(delivery_id))
-            .filter(webhook_deliveries::endpoint_id.eq(endpoint_id));
-        let status: String = of_endpoint.select(webhook_deliveries::status).first(conn)?;
-        if status == DeliveryStatus::Pending.as_ref() {
-            return Err(ApiError::Conflict {
-                detail: "the delivery is pending already".into(),
-                existing_id: None,
-            });
-        }
-        diesel::update(of_endpoint)
-            .set((
-                webhook_deliveries::status.eq(DeliveryStatus::Pending.as_ref()),
-                webhook_deliveries::attempts.eq(0),
-                webhook_deliveries::next_attempt_at.eq(super::now()),
-            ))
-            .execute(conn)?;
-        diesel::update(webhook_endpoints::table.find(endpoint_id))
-            .set((
-                webhook_endpoints::status.eq(EndpointStatus::Active.as_ref()),
-                webhook_endpoints::disabled_reason.eq(None::<String>),
-                webhook_endpoints::updated_at.eq(super::now()),
-            ))
-            .execute(conn)?;
-        delivery(
-            webhook_deliveries::table
-                .inner_join(event_rows::table)
-                .filter(webhook_deliveries::id.eq(delivery_id))
-                .select(DELIVERY_COLUMNS)
-                .first(conn)?,
-        )
-    })
+            .select(DELIVERY_COLUMNS)
+            .first(conn)?,
+    )
 }
 
 /// A delivery a worker has claimed, with what sending it needs.

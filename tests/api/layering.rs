@@ -226,3 +226,80 @@ fn the_circle_finder_finds_a_circle() {
         ["a", "b"].map(String::from).into()
     );
 }
+
+/// How many times each file under `src/` opens a transaction (`write_transaction(`,
+/// `.transaction(`, `begin_transaction(`, outside comments), by its path under `src/`.
+fn transaction_openers() -> BTreeMap<String, usize> {
+    fn walk(dir: &Path, root: &Path, found: &mut BTreeMap<String, usize>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, root, found);
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let opened: usize = text
+                .lines()
+                .map(|line| line.split("//").next().unwrap())
+                .map(|code| {
+                    ["write_transaction(", ".transaction(", "begin_transaction("]
+                        .iter()
+                        .map(|opener| code.matches(opener).count())
+                        .sum::<usize>()
+                })
+                .sum();
+            if opened > 0 {
+                let name = path.strip_prefix(root).unwrap().to_string_lossy();
+                found.insert(name.replace('\\', "/"), opened);
+            }
+        }
+    }
+    let root = std::env::var("CARGO_MANIFEST_DIR").unwrap_or(env!("CARGO_MANIFEST_DIR").into());
+    let src = Path::new(&root).join("src");
+    let mut found = BTreeMap::new();
+    walk(&src, &src, &mut found);
+    found
+}
+
+#[test]
+fn transactions_open_only_in_the_use_cases_and_the_background_work() {
+    let outside: BTreeMap<String, usize> = transaction_openers()
+        .into_iter()
+        .filter(|(path, _)| !path.starts_with("service/"))
+        .collect();
+    // Each with why it may: none of them is a request's use case.
+    let allowed: BTreeMap<String, usize> = [
+        ("db/portable.rs", 1),         // the definition of `write_transaction`
+        ("keys/checkpoints.rs", 1),    // the key store: a database of its own
+        ("keys/mod.rs", 3),            // likewise
+        ("seed.rs", 1),                // the seeder, a command of its own
+        ("store/audit.rs", 1),         // the audit chain's sealing, in the background
+        ("store/events.rs", 1),        // the hourly prune of old events
+        ("store/idempotency.rs", 2),   // the Idempotency-Key middleware's claim, and its prune
+        ("store/organizations.rs", 2), // nested in service::admin, to go (issue 19)
+        ("store/outbox.rs", 3),        // the e-mail worker
+        ("store/review.rs", 1),        // add_note, nested in service::notes, to go (issue 19)
+        ("store/sealed.rs", 1),        // sealing what a migration set aside, at start-up
+        ("store/stats.rs", 2),         // the daily fold of the counts, and `stats rebuild`
+        ("store/users.rs", 1),         // the prune of old sign-in failures
+        ("store/webhooks.rs", 2),      // the delivery worker's claim and record
+    ]
+    .into_iter()
+    .map(|(path, count)| (path.to_owned(), count))
+    .collect();
+    assert_eq!(
+        outside, allowed,
+        "transactions open outside src/service/ where they should not (or the list is stale)"
+    );
+    let routes: Vec<&String> = outside
+        .keys()
+        .filter(|path| path.starts_with("routes/") || path.starts_with("domain/"))
+        .collect();
+    assert!(
+        routes.is_empty(),
+        "routes or rules open transactions: {routes:?}"
+    );
+}

@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use report_portal::db::DbConnection;
 use report_portal::db::schema::{
-    indicator_index, pdq_index, report_tombstones, report_words, reports,
+    indicator_index, pdq_index, report_feedback, report_tombstones, report_words, reports,
 };
 use report_portal::domain::organization::CredentialMode;
 use report_portal::domain::retention::Retention;
@@ -439,6 +439,46 @@ async fn a_purged_report_answers_410_with_its_tombstone_and_its_external_id_stay
     // Purging again changes nothing.
     let again = purge_at(&app, Utc::now() + Duration::days(5)).await;
     assert_eq!((again.purged, again.evidence_deleted), (0, 0));
+}
+
+#[actix_web::test]
+async fn the_outcome_feedback_of_a_purged_report_is_purged_with_it() {
+    let app = spawn().await;
+    let live = app.reporter(CredentialMode::Live).await;
+    let (_, supervisor) = app.staff(Role::Supervisor).await;
+    let id = id_of(&app.submit(&live.token, &valid_report()).await);
+    app.move_report(
+        &supervisor,
+        &id,
+        json!({"to": "in_review", "reason": "triage"}),
+    )
+    .await;
+    app.move_report(
+        &supervisor,
+        &id,
+        json!({"to": "closed", "reason": "done", "resolution": "no_action",
+               "feedback": {"actionable": false, "reason": "insufficient_information"}}),
+    )
+    .await;
+    let feedback_rows = |app: &TestApp| -> i64 {
+        app.with_db(|conn| {
+            report_feedback::table
+                .filter(report_feedback::report_id.eq(&id))
+                .count()
+                .get_result(conn)
+                .unwrap()
+        })
+    };
+    assert_eq!(feedback_rows(&app), 1);
+
+    let done = purge_at(
+        &app,
+        Utc::now() + Duration::days(RETENTION.closed_days.into()),
+    )
+    .await;
+    assert_eq!(done.purged, 1, "{done:?}");
+    // No foreign key keeps the feedback from outliving its report: the purge deletes it.
+    assert_eq!(feedback_rows(&app), 0, "feedback left after the purge");
 }
 
 #[actix_web::test]
