@@ -159,7 +159,7 @@ start_postgres() {
   [ -x "$PG_BIN/initdb" ] || { echo "PostgreSQL server binaries not found (set PG_BIN)" >&2; exit 1; }
   mkdir -p "$dir"
   if [ "$(id -u)" = 0 ]; then chown postgres "$dir"; fi
-  PG_PORT=$(free_port)
+  PG_PORT=${PG_PORT:-$(free_port)}
   PG_DATA=$dir/data
   PG_LOG=$dir/server.log
   PG_URL=postgres://postgres@127.0.0.1:$PG_PORT
