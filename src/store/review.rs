@@ -10,7 +10,7 @@ use super::stats::Milestones;
 use super::summaries::{SUMMARY_COLUMNS, SummaryRow, summary};
 use super::timeline::{NewEvent, record_event, record_sealed_event};
 use crate::db::schema::{
-    organizations, report_events, report_groups, report_notes, report_words, reports, users,
+    organizations, report_events, report_groups, report_notes, reports, users,
 };
 use crate::db::{DbConnection, MultiBackend, portable};
 use crate::domain::organization::CredentialMode;
@@ -25,12 +25,12 @@ use crate::error::ApiError;
 use crate::keys::{KeyStore, place};
 use crate::sealing::DataKey;
 
-/// The reports matching `filter`, newest first; `word_hashes` are the keyed hashes of the words
-/// of `filter.q`, every one of which must appear.
+/// The reports matching `filter`, newest first; `word_keys` are the keys of the words of
+/// `filter.q`, every one of which must appear.
 pub fn list(
     conn: &mut DbConnection,
     filter: &ReviewFilter,
-    word_hashes: &[String],
+    word_keys: &[i64],
     page: &Page,
 ) -> Result<Paginated<ReviewSummary>, ApiError> {
     let mut query = reports::table
@@ -76,9 +76,8 @@ pub fn list(
     if let Some(related_to) = &filter.related_to {
         query = query.filter(super::correlation::related_to(conn, related_to)?);
     }
-    for hash in word_hashes {
-        let with_word = report_words::table.filter(report_words::word_hash.eq(hash.clone()));
-        query = query.filter(reports::id.eq_any(with_word.select(report_words::report_id)));
+    if !word_keys.is_empty() {
+        query = query.filter(super::words::containing_all(conn, word_keys));
     }
     if let Some(after) = &page.after {
         query = query.filter(reports::id.lt(after.clone()));
@@ -118,7 +117,7 @@ pub fn detail(
             SummaryRow,
             String,
             String,
-            String,
+            Vec<u8>,
             Option<String>,
             Option<String>,
             String,
@@ -140,7 +139,7 @@ pub fn detail(
         .map(|json| serde_json::from_str::<Referral>(&json))
         .transpose()
         .map_err(|e| ApiError::Internal(e.into()))?;
-    let body = key.open(&body, &place(id, "body"))?;
+    let body = key.open_body(&body, &place(id, "body"))?;
     let notes = report_notes::table
         .filter(report_notes::report_id.eq(id))
         .order(report_notes::id.asc())
