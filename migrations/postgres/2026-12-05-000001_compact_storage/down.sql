@@ -11,5 +11,4 @@ CREATE TABLE report_words (
     PRIMARY KEY (word_hash, report_id)
 );
 CREATE INDEX report_words_report ON report_words (report_id);
-ALTER TABLE reports DROP COLUMN seq;
-DROP SEQUENCE reports_seq;
+ALTER TABLE reports DROP COLUMN seq; -- and its sequence

@@ -1,13 +1,16 @@
 -- The compact storage model (issue 20).
 --
--- Each report gets an integer key, `seq`, from a sequence: what the per-report index rows of
--- SQLite point at instead of the 36-character id.
+-- Each report gets an integer key, `seq`, from a sequence (the store takes its values for a
+-- batch at once; a row inserted without one gets the next by default): what the per-report
+-- index rows of SQLite point at instead of the 36-character id.
 CREATE SEQUENCE reports_seq;
 ALTER TABLE reports ADD COLUMN seq BIGINT;
+ALTER SEQUENCE reports_seq OWNED BY reports.seq;
 UPDATE reports SET seq = numbered.seq
 FROM (SELECT id, nextval('reports_seq') AS seq FROM (SELECT id FROM reports ORDER BY id) ordered) numbered
 WHERE numbered.id = reports.id;
 ALTER TABLE reports ALTER COLUMN seq SET NOT NULL;
+ALTER TABLE reports ALTER COLUMN seq SET DEFAULT nextval('reports_seq');
 
 -- Search words: one row per report holding an array of 64-bit word keys (the first eight bytes
 -- of the HMAC-SHA256 the text keys held, so they carry over here), GIN-indexed, instead of one
