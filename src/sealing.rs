@@ -31,6 +31,14 @@ const NONCE_PREFIX: usize = 7;
 /// The stored header: magic and nonce prefix.
 const HEADER: usize = MAGIC.len() + NONCE_PREFIX;
 
+/// What a compressed body starts with once opened: a byte no JSON text starts with (a body
+/// sealed before compression came opens to its JSON, which starts with `{`).
+const COMPRESSED: u8 = 0;
+/// The DEFLATE level bodies are compressed at (miniz_oxide's levels run 0 to 10).
+const BODY_LEVEL: u8 = 6;
+/// The longest body that opening inflates: more than any body the portal accepts.
+const MAX_BODY: usize = 64 * 1024 * 1024;
+
 /// Sealed data (a text, a file, a wrapped key) that could not be sealed or opened.
 #[derive(Debug, thiserror::Error)]
 #[error("encrypted data: {0}")]
@@ -49,16 +57,7 @@ impl DataKey {
     /// `plaintext` sealed for `place` (associated data), as stored: base64 of a random nonce and
     /// the sealed text.
     pub fn seal(&self, plaintext: &str, place: &str) -> String {
-        let mut nonce = [0u8; 12];
-        OsRng.fill_bytes(&mut nonce);
-        let payload = Payload {
-            msg: plaintext.as_bytes(),
-            aad: place.as_bytes(),
-        };
-        let sealed = Aes256Gcm::new(&self.0)
-            .encrypt(&Nonce::from(nonce), payload)
-            .expect("AES-GCM seals any text the portal accepts");
-        BASE64.encode([&nonce[..], &sealed].concat())
+        BASE64.encode(self.seal_bytes(plaintext.as_bytes(), place))
     }
 
     /// The text that `sealed` holds for `place`; an error when it was altered, belongs to
@@ -66,19 +65,64 @@ impl DataKey {
     pub fn open(&self, sealed: &str, place: &str) -> Result<String, CryptoError> {
         let bytes = BASE64
             .decode(sealed)
-            .ok()
-            .filter(|b| b.len() >= 12)
-            .ok_or(CryptoError("text is malformed"))?;
+            .map_err(|_| CryptoError("text is malformed"))?;
+        let plaintext = self.open_bytes(&bytes, place)?;
+        String::from_utf8(plaintext).map_err(|_| CryptoError("text is not UTF-8"))
+    }
+
+    /// A report's body (canonical JSON) for `place`, as stored: DEFLATE-compressed (a marker
+    /// byte and raw DEFLATE, by miniz_oxide), then sealed as [`Self::seal`] does, as bytes.
+    pub fn seal_body(&self, body: &str, place: &str) -> Vec<u8> {
+        let mut compressed = vec![COMPRESSED];
+        compressed.extend(miniz_oxide::deflate::compress_to_vec(
+            body.as_bytes(),
+            BODY_LEVEL,
+        ));
+        self.seal_bytes(&compressed, place)
+    }
+
+    /// The body that `sealed` holds for `place` (sealed by [`Self::seal_body`], or uncompressed
+    /// by an earlier version).
+    pub fn open_body(&self, sealed: &[u8], place: &str) -> Result<String, CryptoError> {
+        let opened = self.open_bytes(sealed, place)?;
+        let text = match opened.split_first() {
+            Some((&COMPRESSED, deflated)) => {
+                miniz_oxide::inflate::decompress_to_vec_with_limit(deflated, MAX_BODY)
+                    .map_err(|_| CryptoError("body does not inflate"))?
+            }
+            _ => opened,
+        };
+        String::from_utf8(text).map_err(|_| CryptoError("text is not UTF-8"))
+    }
+
+    /// `plaintext` sealed for `place`: a random nonce and the sealed bytes.
+    fn seal_bytes(&self, plaintext: &[u8], place: &str) -> Vec<u8> {
+        let mut nonce = [0u8; 12];
+        OsRng.fill_bytes(&mut nonce);
+        let payload = Payload {
+            msg: plaintext,
+            aad: place.as_bytes(),
+        };
+        let sealed = Aes256Gcm::new(&self.0)
+            .encrypt(&Nonce::from(nonce), payload)
+            .expect("AES-GCM seals any text the portal accepts");
+        [&nonce[..], &sealed].concat()
+    }
+
+    /// The bytes that `bytes` (a nonce and sealed bytes) holds for `place`.
+    fn open_bytes(&self, bytes: &[u8], place: &str) -> Result<Vec<u8>, CryptoError> {
+        if bytes.len() < 12 {
+            return Err(CryptoError("text is malformed"));
+        }
         let (nonce, sealed) = bytes.split_at(12);
         let nonce: [u8; 12] = nonce.try_into().expect("split at 12");
         let payload = Payload {
             msg: sealed,
             aad: place.as_bytes(),
         };
-        let plaintext = Aes256Gcm::new(&self.0)
+        Aes256Gcm::new(&self.0)
             .decrypt(&Nonce::from(nonce), payload)
-            .map_err(|_| CryptoError("text does not open with its report's key"))?;
-        String::from_utf8(plaintext).map_err(|_| CryptoError("text is not UTF-8"))
+            .map_err(|_| CryptoError("text does not open with its report's key"))
     }
 }
 
@@ -302,6 +346,20 @@ mod tests {
 
     fn same_key(key: &DataKey) -> DataKey {
         DataKey(key.0)
+    }
+
+    #[test]
+    fn bodies_are_compressed_then_sealed_and_earlier_ones_still_open() {
+        let key = DataKey::generate();
+        let body = format!("{{\"summary\":\"{}\"}}", "the same words again ".repeat(50));
+        let sealed = key.seal_body(&body, "r/body");
+        assert!(sealed.len() < body.len() / 4, "{} bytes", sealed.len());
+        assert_eq!(key.open_body(&sealed, "r/body").unwrap(), body);
+        assert!(key.open_body(&sealed, "other/body").is_err());
+        assert!(DataKey::generate().open_body(&sealed, "r/body").is_err());
+        // As stored before: sealed uncompressed, base64 (PostgreSQL's migration decodes it).
+        let earlier = BASE64.decode(key.seal(&body, "r/body")).unwrap();
+        assert_eq!(key.open_body(&earlier, "r/body").unwrap(), body);
     }
 
     #[test]

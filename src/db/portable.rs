@@ -207,6 +207,37 @@ pub fn short_lock_waits(conn: &mut DbConnection) -> QueryResult<()> {
     Ok(())
 }
 
+/// `count` fresh integer keys for new reports (`reports.seq`), ascending: from the sequence
+/// on PostgreSQL, after the greatest stored on SQLite (whose writers go one at a time, see
+/// [`write_transaction`]; call it inside one).
+pub fn next_report_seqs(conn: &mut DbConnection, count: usize) -> QueryResult<Vec<i64>> {
+    use diesel::sql_types::BigInt;
+    #[derive(diesel::QueryableByName)]
+    struct Seq {
+        #[diesel(sql_type = BigInt)]
+        seq: i64,
+    }
+    if count == 0 {
+        return Ok(Vec::new());
+    }
+    match conn {
+        DbConnection::Postgres(_) => Ok(diesel::sql_query(
+            "SELECT nextval('reports_seq') AS seq FROM generate_series(1, $1) ORDER BY 1",
+        )
+        .bind::<BigInt, _>(count as i64)
+        .load::<Seq>(conn)?
+        .into_iter()
+        .map(|s| s.seq)
+        .collect()),
+        DbConnection::Sqlite(_) => {
+            let greatest = diesel::sql_query("SELECT coalesce(max(seq), 0) AS seq FROM reports")
+                .get_result::<Seq>(conn)?
+                .seq;
+            Ok((greatest + 1..).take(count).collect())
+        }
+    }
+}
+
 /// Whether `result` failed because a row with the same unique key already exists.
 pub fn is_unique_violation<T>(result: &QueryResult<T>) -> bool {
     result.as_ref().is_err_and(is_duplicate)

@@ -43,7 +43,8 @@ diesel::table! {
         languages -> Text,
         status -> Text,
         received_at -> Timestamp,
-        body -> Text,
+        /// The body as received: compressed, then sealed ([`crate::sealing::DataKey::seal_body`]).
+        body -> Binary,
         body_sha256 -> Text,
         assignee_id -> Nullable<Text>,
         version -> Integer,
@@ -55,6 +56,8 @@ diesel::table! {
         key_id -> Text,
         /// The referral (JSON), sealed.
         sealed_referral -> Nullable<Text>,
+        /// The report's integer key (what the search words point at on SQLite).
+        seq -> BigInt,
     }
 }
 
@@ -189,9 +192,26 @@ diesel::table! {
 }
 
 diesel::table! {
-    report_words (word_hash, report_id) {
-        word_hash -> Text,
-        report_id -> Text,
+    /// Search words on SQLite (a table without rowid): one row per word key and report. On
+    /// PostgreSQL the table has another form, [`postgres::report_words`].
+    report_words (word_key, report_seq) {
+        /// [`crate::domain::search::WordHasher::word_key`].
+        word_key -> BigInt,
+        /// The report's `seq`.
+        report_seq -> BigInt,
+    }
+}
+
+/// Tables whose PostgreSQL form differs from SQLite's (used only with a PostgreSQL connection).
+pub mod postgres {
+    diesel::table! {
+        /// Search words on PostgreSQL: one row per report, its word keys in a GIN-indexed array.
+        report_words (report_id) {
+            /// The report.
+            report_id -> Text,
+            /// [`crate::domain::search::WordHasher::word_key`] of each of its words, distinct.
+            word_keys -> Array<BigInt>,
+        }
     }
 }
 

@@ -49,8 +49,8 @@ pub struct ReceivedBody {
     pub canonical: String,
     /// SHA-256 (hex) of `canonical`.
     pub sha256: String,
-    /// The keyed hashes of the report's searchable words.
-    pub word_hashes: Vec<String>,
+    /// The keys of the report's searchable words.
+    pub word_keys: Vec<i64>,
     /// The report's indicators, as the correlation index keeps them.
     pub indicators: Vec<IndexEntry>,
     /// The keyed hashes of its platform account ids.
@@ -68,7 +68,7 @@ impl ReceivedBody {
     ) -> Self {
         ReceivedBody {
             sha256: hex::encode(Sha256::digest(canonical.as_bytes())),
-            word_hashes: hasher.hash_words(report.searchable_texts()),
+            word_keys: hasher.word_keys(report.searchable_texts()),
             indicators: indicators::index_entries(&report, hasher),
             account_hashes: AccountHashes::new(&report.accounts, &report.content, hasher),
             received_at: received_at.naive_utc().trunc_subsecs(6),
@@ -138,8 +138,8 @@ pub struct ReceivedAmendment {
     pub canonical: String,
     /// SHA-256 (hex) of `canonical`.
     pub sha256: String,
-    /// The keyed hashes of the amendment's searchable words.
-    pub word_hashes: Vec<String>,
+    /// The keys of the amendment's searchable words.
+    pub word_keys: Vec<i64>,
 }
 
 impl ReceivedAmendment {
@@ -148,7 +148,7 @@ impl ReceivedAmendment {
     pub fn new(amendment: NewAmendment, canonical: String, hasher: &WordHasher) -> Self {
         ReceivedAmendment {
             sha256: hex::encode(Sha256::digest(canonical.as_bytes())),
-            word_hashes: hasher.hash_words(amendment.searchable_texts()),
+            word_keys: hasher.word_keys(amendment.searchable_texts()),
             amendment,
             canonical,
         }

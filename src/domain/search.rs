@@ -1,5 +1,7 @@
 //! The word index behind the review list's `q`: whole words, case- and accent-insensitive,
-//! stored only as keyed hashes (HMAC-SHA256), never as plaintext.
+//! stored only as keyed hashes, never as plaintext: each word as a 64-bit key, the first eight
+//! bytes of its HMAC-SHA256 under the index key (a chance collision between two words makes a
+//! search find a report it should not about once in 2^64 words per report).
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -56,12 +58,26 @@ impl WordHasher {
         self.hash(&format!("account\u{0}{id}"))
     }
 
-    /// The keyed hashes of the distinct words of all `texts`.
-    pub fn hash_words<'a>(&self, texts: impl IntoIterator<Item = &'a str>) -> Vec<String> {
-        let mut all: Vec<String> = texts.into_iter().flat_map(words).collect();
-        all.sort();
-        all.dedup();
-        all.iter().map(|w| self.hash(w)).collect()
+    /// The 64-bit key of one normalized word: the first eight bytes of its keyed hash, read as
+    /// a big-endian signed integer (what migration `compact_storage` computed from the hex
+    /// hashes stored before).
+    pub fn word_key(&self, word: &str) -> i64 {
+        let mut mac = self.keyed.clone();
+        mac.update(word.as_bytes());
+        let hash = mac.finalize().into_bytes();
+        i64::from_be_bytes(hash[..8].try_into().expect("SHA-256 has 32 bytes"))
+    }
+
+    /// The keys of the distinct words of all `texts`, sorted.
+    pub fn word_keys<'a>(&self, texts: impl IntoIterator<Item = &'a str>) -> Vec<i64> {
+        let mut keys: Vec<i64> = texts
+            .into_iter()
+            .flat_map(words)
+            .map(|w| self.word_key(&w))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys
     }
 }
 
@@ -82,8 +98,16 @@ mod tests {
     fn hashes_depend_on_the_key_and_match_across_spellings() {
         let a = WordHasher::new(vec![1; 32]);
         let b = WordHasher::new(vec![2; 32]);
-        assert_eq!(a.hash_words(["Jóvenes"]), a.hash_words(["JOVENES"]));
+        assert_eq!(a.word_keys(["Jóvenes"]), a.word_keys(["JOVENES"]));
+        assert_ne!(a.word_key("jovenes"), b.word_key("jovenes"));
         assert_ne!(a.hash("jovenes"), b.hash("jovenes"));
         assert_ne!(a.hash("jovenes"), "jovenes");
+    }
+
+    #[test]
+    fn a_word_key_is_the_head_of_its_keyed_hash() {
+        let hasher = WordHasher::new(vec![7; 32]);
+        let head = u64::from_str_radix(&hasher.hash("jovenes")[..16], 16).unwrap();
+        assert_eq!(hasher.word_key("jovenes"), head as i64);
     }
 }

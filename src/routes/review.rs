@@ -31,11 +31,11 @@ use crate::store::{audit, correlation, review};
 /// Every handler here is for analysts and supervisors.
 type Caller = Staff<Reviewers>;
 
-fn query_hashes(state: &AppState, filter: &ReviewFilter) -> Vec<String> {
+fn query_hashes(state: &AppState, filter: &ReviewFilter) -> Vec<i64> {
     filter
         .q
         .as_deref()
-        .map(|q| state.word_hasher.hash_words([q]))
+        .map(|q| state.word_hasher.word_keys([q]))
         .unwrap_or_default()
 }
 

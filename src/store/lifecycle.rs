@@ -11,7 +11,7 @@ use super::owner::{ReportOwner, Submitter};
 use super::parts::{Parts, insert_parts};
 use super::timeline::{NewEvent, record_event, record_sealed_event};
 use crate::db::schema::{
-    report_accounts, report_amendments, report_content, report_locations, report_words, reports,
+    report_accounts, report_amendments, report_content, report_locations, reports,
 };
 use crate::db::{DbConnection, portable};
 use crate::domain::lifecycle::{Amendment, ReportSoFar};
@@ -187,19 +187,7 @@ pub fn insert(
         .filter(report_locations::report_id.eq(report_id))
         .count()
         .get_result(conn)?;
-    let indexed: HashSet<String> = report_words::table
-        .filter(report_words::report_id.eq(report_id))
-        .filter(report_words::word_hash.eq_any(&body.word_hashes))
-        .select(report_words::word_hash)
-        .load::<String>(conn)?
-        .into_iter()
-        .collect();
-    let new_words: Vec<String> = body
-        .word_hashes
-        .iter()
-        .filter(|hash| !indexed.contains(*hash))
-        .cloned()
-        .collect();
+    super::words::add(conn, report_id, &body.word_keys)?;
     insert_parts(
         conn,
         &[Parts {
@@ -208,7 +196,6 @@ pub fn insert(
             accounts: &amendment.accounts,
             content: &amendment.content,
             locations: &amendment.locations,
-            word_hashes: &new_words,
             account_hashes: &account_hashes,
         }],
     )?;

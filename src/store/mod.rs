@@ -28,6 +28,7 @@ pub mod timeline;
 pub mod tombstones;
 pub mod users;
 pub mod webhooks;
+pub mod words;
 
 /// Runs the main database's and the key store's pending migrations, then seals the free text a
 /// migration set aside ([`sealed::seal_set_aside`]), before anything reads it; answers how many
@@ -38,6 +39,7 @@ pub fn migrate(
 ) -> anyhow::Result<usize> {
     let applied = crate::db::run_migrations(conn)? + keys.migrate()?;
     crate::db::portable::with_migration_lock(conn, |conn| sealed::seal_set_aside(conn, keys))?;
+    crate::db::portable::with_migration_lock(conn, reports::upgrade_bodies)?;
     Ok(applied)
 }
 

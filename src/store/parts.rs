@@ -1,5 +1,5 @@
 //! The parts of a report kept in tables of their own (accounts with their contact handles,
-//! content items, locations, search words), written alike by a submission and an amendment.
+//! content items, locations), written alike by a submission and an amendment.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -7,14 +7,14 @@ use diesel::prelude::*;
 use crate::db::DbConnection;
 use crate::db::portable::insert_rows;
 use crate::db::schema::{
-    report_accounts, report_contact_handles, report_content, report_locations, report_words,
+    report_accounts, report_contact_handles, report_content, report_locations,
 };
 use crate::domain::received::AccountHashes;
 use crate::domain::report::{Account, ContentItem, Location};
 
 /// What a submission or an amendment adds to one report: accounts (with their contact
 /// handles), content items and locations, numbered on from `first` (the numbers of accounts,
-/// content items and locations the report already has), and the keyed hashes of new words.
+/// content items and locations the report already has).
 pub(super) struct Parts<'a> {
     /// The report.
     pub report_id: &'a str,
@@ -26,8 +26,6 @@ pub(super) struct Parts<'a> {
     pub content: &'a [ContentItem],
     /// New locations.
     pub locations: &'a [Location],
-    /// Search words the report is not yet indexed under.
-    pub word_hashes: &'a [String],
     /// The keyed hashes of the new accounts' and content items' platform account ids.
     pub account_hashes: &'a AccountHashes,
 }
@@ -122,20 +120,7 @@ pub(super) fn insert_parts(conn: &mut DbConnection, parts: &[Parts<'_>]) -> Quer
                 })
         })
         .collect();
-    insert_rows!(conn, report_locations::table, &locations)?;
-
-    let words: Vec<_> = parts
-        .iter()
-        .flat_map(|p| {
-            p.word_hashes.iter().map(move |hash| {
-                (
-                    report_words::report_id.eq(p.report_id),
-                    report_words::word_hash.eq(hash),
-                )
-            })
-        })
-        .collect();
-    insert_rows!(conn, report_words::table, &words).map(drop)
+    insert_rows!(conn, report_locations::table, &locations).map(drop)
 }
 
 /// A time as stored (UTC, naive).

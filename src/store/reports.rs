@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use anyhow::Context;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -10,7 +11,7 @@ use super::owner::{ReportKey, ReportOwner, Submitter};
 use super::parse;
 use super::parts::{Parts, insert_parts, naive};
 use crate::db::DbConnection;
-use crate::db::portable::insert_rows;
+use crate::db::portable::{insert_rows, next_report_seqs};
 use crate::db::schema::{report_groups, report_indicators, report_prior_reports, reports};
 use crate::domain::organization::CredentialMode;
 use crate::domain::pagination::{Page, Paginated};
@@ -106,13 +107,16 @@ pub fn insert(
     if new.is_empty() {
         return Ok(());
     }
+    let seqs = next_report_seqs(conn, new.len())?;
     let rows: Vec<_> = new
         .iter()
         .zip(data_keys)
-        .map(|((id, body), (key_id, key))| {
+        .zip(&seqs)
+        .map(|(((id, body), (key_id, key)), seq)| {
             let report = &body.report;
             (
                 reports::id.eq(id),
+                reports::seq.eq(seq),
                 reports::organization_id.eq(&submitter.organization_id),
                 reports::client_id.eq(&submitter.client_id),
                 reports::mode.eq(submitter.mode.as_ref()),
@@ -127,7 +131,7 @@ pub fn insert(
                 reports::languages.eq(report.languages.join(",")),
                 reports::status.eq(ReportStatus::Received.as_ref()),
                 reports::received_at.eq(body.received_at),
-                reports::body.eq(key.seal(&body.canonical, &place(id, "body"))),
+                reports::body.eq(key.seal_body(&body.canonical, &place(id, "body"))),
                 reports::body_sha256.eq(&body.sha256),
                 reports::key_id.eq(key_id),
             )
@@ -143,11 +147,16 @@ pub fn insert(
             accounts: &body.report.accounts,
             content: &body.report.content,
             locations: &body.report.locations,
-            word_hashes: &body.word_hashes,
             account_hashes: &body.account_hashes,
         })
         .collect();
     insert_parts(conn, &parts)?;
+    let words: Vec<_> = new
+        .iter()
+        .zip(&seqs)
+        .map(|((id, body), seq)| (*seq, id.as_str(), body.word_keys.as_slice()))
+        .collect();
+    super::words::index(conn, &words)?;
 
     let groups: Vec<_> = new
         .iter()
@@ -206,13 +215,13 @@ pub fn get(
     };
     let Some((row, body, key_id)) = query
         .select((StoredReceipt::as_select(), reports::body, reports::key_id))
-        .first::<(StoredReceipt, String, String)>(conn)
+        .first::<(StoredReceipt, Vec<u8>, String)>(conn)
         .optional()?
     else {
         return Ok(None);
     };
     let key = keys.one(&key_id)?;
-    let body = key.open(&body, &place(&row.id, "body"))?;
+    let body = key.open_body(&body, &place(&row.id, "body"))?;
     let report = serde_json::from_str(&body).map_err(|e| ApiError::Internal(e.into()))?;
     Ok(Some((row, report, key)))
 }
@@ -296,4 +305,44 @@ pub fn is_hidden_from(
         .count()
         .get_result(conn)?;
     Ok(hidden > 0)
+}
+
+/// Bodies upgraded per transaction by [`upgrade_bodies`].
+const BODIES_PER_TRANSACTION: i64 = 500;
+
+/// Rewrites as bytes the bodies that a SQLite database stored as base64 text before migration
+/// `compact_storage` (which on PostgreSQL decodes them itself; SQLite has no base64 function),
+/// a batch per transaction; answers how many. Run after the migrations (by
+/// [`super::migrate`]); a body sealed uncompressed still opens ([`DataKey::open_body`]).
+pub fn upgrade_bodies(conn: &mut DbConnection) -> anyhow::Result<usize> {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD as BASE64;
+    use diesel::dsl::sql;
+    use diesel::sql_types::Bool;
+    if !matches!(conn, DbConnection::Sqlite(_)) {
+        return Ok(0);
+    }
+    let mut upgraded = 0;
+    loop {
+        let batch = crate::db::portable::write_transaction(conn, |conn| {
+            let texts = reports::table
+                .filter(sql::<Bool>("typeof(reports.body) = 'text'"))
+                .select((reports::id, reports::body))
+                .limit(BODIES_PER_TRANSACTION)
+                .load::<(String, Vec<u8>)>(conn)?;
+            for (id, text) in &texts {
+                let bytes = BASE64
+                    .decode(text)
+                    .with_context(|| format!("the body of report {id} is not base64"))?;
+                diesel::update(reports::table.find(id))
+                    .set(reports::body.eq(bytes))
+                    .execute(conn)?;
+            }
+            anyhow::Ok(texts.len())
+        })?;
+        if batch == 0 {
+            return Ok(upgraded);
+        }
+        upgraded += batch;
+    }
 }

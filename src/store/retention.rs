@@ -27,7 +27,7 @@ use crate::db::schema::{
     indicator_index, outbox, pdq_index, report_accounts, report_amendments, report_contact_handles,
     report_content, report_events, report_evidence, report_feedback, report_groups, report_holds,
     report_indicators, report_locations, report_notes, report_prior_reports, report_tombstones,
-    report_words, reports,
+    reports,
 };
 use crate::db::{DbConnection, MultiBackend};
 use crate::domain::retention::{Clock, LegalHold, PurgeRule, RetentionPolicy};
@@ -208,7 +208,6 @@ fn erase(
             report_indicators,
             report_events,
             report_notes,
-            report_words,
             outbox,
             report_amendments,
             report_evidence,
@@ -225,6 +224,7 @@ fn erase(
         ),
     )
     .execute(conn)?;
+    super::words::delete(conn, &ids)?;
     diesel::delete(reports::table.filter(reports::id.eq_any(&ids))).execute(conn)?;
 
     let purged_at = now.naive_utc();

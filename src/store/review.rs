@@ -9,7 +9,7 @@ use super::stats::Milestones;
 use super::summaries::SummaryRow;
 use super::timeline::{NewEvent, record_event, record_sealed_event};
 use crate::db::schema::{
-    organizations, report_events, report_groups, report_notes, report_words, reports, users,
+    organizations, report_events, report_groups, report_notes, reports, users,
 };
 use crate::db::{DbConnection, MultiBackend, portable};
 use crate::domain::organization::CredentialMode;
@@ -32,7 +32,7 @@ struct DetailRow {
     #[diesel(select_expression = organizations::name)]
     organization_name: String,
     body_sha256: String,
-    body: String,
+    body: Vec<u8>,
     resolution: Option<Resolution>,
     sealed_referral: Option<String>,
     key_id: String,
@@ -75,12 +75,12 @@ struct Current {
     key_id: String,
 }
 
-/// The reports matching `filter`, newest first; `word_hashes` are the keyed hashes of the words
-/// of `filter.q`, every one of which must appear.
+/// The reports matching `filter`, newest first; `word_keys` are the keys of the words of
+/// `filter.q`, every one of which must appear.
 pub fn list(
     conn: &mut DbConnection,
     filter: &ReviewFilter,
-    word_hashes: &[String],
+    word_keys: &[i64],
     page: &Page,
 ) -> Result<Paginated<ReviewSummary>, ApiError> {
     let mut query = reports::table
@@ -119,9 +119,8 @@ pub fn list(
     if let Some(related_to) = &filter.related_to {
         query = query.filter(super::correlation::related_to(conn, related_to)?);
     }
-    for hash in word_hashes {
-        let with_word = report_words::table.filter(report_words::word_hash.eq(hash.clone()));
-        query = query.filter(reports::id.eq_any(with_word.select(report_words::report_id)));
+    if !word_keys.is_empty() {
+        query = query.filter(super::words::containing_all(conn, word_keys));
     }
     if let Some(after) = &page.after {
         query = query.filter(reports::id.lt(after.clone()));
@@ -167,7 +166,7 @@ pub fn detail(
         .map(|json| serde_json::from_str::<Referral>(&json))
         .transpose()
         .map_err(|e| ApiError::Internal(e.into()))?;
-    let body = key.open(&row.body, &place(id, "body"))?;
+    let body = key.open_body(&row.body, &place(id, "body"))?;
     let notes = report_notes::table
         .filter(report_notes::report_id.eq(id))
         .order(report_notes::id.asc())

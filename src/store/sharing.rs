@@ -323,7 +323,7 @@ pub fn shareable_report(
             reports::key_id,
             reports::body,
         ))
-        .first::<(String, String, String, String)>(conn)
+        .first::<(String, String, String, Vec<u8>)>(conn)
         .optional()?;
     let Some((status, mode, key_id, body)) = found else {
         return Err(super::tombstones::gone_or_not_found(
@@ -338,7 +338,7 @@ pub fn shareable_report(
         .get_result::<i64>(conn)?
         > 0;
     let key = keys.one(&key_id)?;
-    let body = key.open(&body, &place(id, "body"))?;
+    let body = key.open_body(&body, &place(id, "body"))?;
     Ok(ShareableReport {
         status: parse(&status)?,
         mode: parse(&mode)?,

@@ -425,7 +425,7 @@ struct RecountRow {
     /// As it is now: an amendment may have raised it since the body.
     severity: Severity,
     /// The body as received, sealed.
-    body: String,
+    body: Vec<u8>,
     first_reviewed_at: Option<NaiveDateTime>,
     /// The latest closure.
     closed_at: Option<NaiveDateTime>,
@@ -460,7 +460,7 @@ impl Recount {
             closed_at,
             key_id: _,
         } = row;
-        let body = key.open(&body, &place(&id, "body"))?;
+        let body = key.open_body(&body, &place(&id, "body"))?;
         let mut report: NewReport = serde_json::from_str(&body)
             .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored body: {e}")))?;
         report.severity = severity;

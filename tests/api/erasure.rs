@@ -106,7 +106,7 @@ async fn report_with_note_and_amendment(app: &TestApp, supervisor: &str) -> (Str
 }
 
 /// The report's sealed body and data key id, as stored.
-fn sealed_body(app: &TestApp, id: &str) -> (String, String) {
+fn sealed_body(app: &TestApp, id: &str) -> (Vec<u8>, String) {
     app.with_db(|conn| {
         reports::table
             .find(id)
@@ -150,7 +150,7 @@ async fn a_copy_of_the_database_taken_before_a_purge_cannot_be_read_after_it() {
     let place = format!("{id}/body");
     let keys = app.key_store();
     let opened = keys.fetch(&[&key_id]).unwrap()[&key_id]
-        .open(&body, &place)
+        .open_body(&body, &place)
         .unwrap();
     assert!(
         opened.contains(PLAINTEXTS[0]),
@@ -165,7 +165,7 @@ async fn a_copy_of_the_database_taken_before_a_purge_cannot_be_read_after_it() {
     );
     let (_, kept_key_id) = sealed_body(&app, &kept);
     let other = keys.fetch(&[&kept_key_id]).unwrap();
-    assert!(other[&kept_key_id].open(&body, &place).is_err());
+    assert!(other[&kept_key_id].open_body(&body, &place).is_err());
     expect(
         app.get(&format!("/api/v1/review/reports/{kept}"), &supervisor)
             .await,
@@ -327,7 +327,7 @@ fn every_stored_text(app: &TestApp) -> Vec<u8> {
         let mut bytes = Vec::new();
         for table in tables {
             let every_row = match sqlite {
-                // Each column's values, as text, one query a column.
+                // Each column's values, as text (bytes in hex), one query a column.
                 true => diesel::sql_query(format!(
                     "SELECT name AS dump FROM pragma_table_info('{table}')"
                 ))
@@ -337,7 +337,9 @@ fn every_stored_text(app: &TestApp) -> Vec<u8> {
                 .filter_map(|c| c.dump)
                 .map(|column| {
                     format!(
-                        "SELECT group_concat(CAST(\"{column}\" AS TEXT), char(10)) AS dump \
+                        "SELECT group_concat(CASE typeof(\"{column}\") WHEN 'blob' \
+                         THEN hex(\"{column}\") ELSE CAST(\"{column}\" AS TEXT) END, \
+                         char(10)) AS dump \
                          FROM \"{table}\""
                     )
                 })

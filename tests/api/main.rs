@@ -35,5 +35,6 @@ mod smtp;
 mod spec_fixes;
 mod stats;
 mod submission;
+mod upgrade;
 mod validation;
 mod webhooks;

@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use report_portal::db::DbConnection;
 use report_portal::db::schema::{
-    indicator_index, pdq_index, report_feedback, report_tombstones, report_words, reports,
+    indicator_index, pdq_index, report_feedback, report_tombstones, reports,
 };
 use report_portal::domain::organization::CredentialMode;
 use report_portal::domain::retention::Retention;
@@ -92,7 +92,9 @@ fn index_rows(app: &TestApp, id: &str) -> (i64, i64, i64) {
     }
     app.with_db(|conn| {
         (
-            rows_of!(conn, report_words),
+            report_portal::store::words::of_report(conn, id)
+                .unwrap()
+                .len() as i64,
             rows_of!(conn, indicator_index),
             rows_of!(conn, pdq_index),
         )

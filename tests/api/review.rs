@@ -491,7 +491,7 @@ fn store_directly(
                 received_at: chrono::Utc::now().naive_utc(),
                 canonical: json.to_string(),
                 sha256: "0".into(),
-                word_hashes: Vec::new(),
+                word_keys: Vec::new(),
                 indicators: Vec::new(),
                 account_hashes: report_portal::domain::received::AccountHashes {
                     ids: vec!["0".into()],
