@@ -244,14 +244,14 @@ fn create_submitter(
             index + 1
         )),
     };
-    let organization = store::organizations::create_organization(
+    let organization = service::admin::create_organization(
         conn,
         &new,
-        OrganizationStatus::Vetted,
-        StatusChange::COMMAND_LINE,
+        (OrganizationStatus::Vetted, StatusChange::COMMAND_LINE),
+        &NewAuditEvent::command_line("organization.create", ""),
     )
     .context("creating a seed organization")?;
-    let credential = store::organizations::create_credential(
+    let credential = service::admin::issue_credential(
         conn,
         &organization.id,
         &NewCredential {
@@ -259,6 +259,7 @@ fn create_submitter(
             label: Some("seed".into()),
         },
         DEFAULT_CREDENTIAL_LIFETIME_DAYS,
+        &NewAuditEvent::command_line("credential.issue", &organization.id),
     )
     .context("creating a seed credential")?;
     Ok(Submitter {

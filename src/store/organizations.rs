@@ -188,19 +188,17 @@ pub fn create_organization(
     check_rules(new, [])?;
     let id = super::new_id();
     let now = super::now();
-    portable::write_transaction(conn, |conn| {
-        diesel::insert_into(organizations::table)
-            .values(NewOrganizationRow {
-                id: &id,
-                name: &new.name,
-                contact_email: new.contact_email.as_deref(),
-                status,
-                created_at: now,
-                updated_at: now,
-            })
-            .execute(conn)?;
-        record_status_change(conn, &id, None, status, change)
-    })?;
+    diesel::insert_into(organizations::table)
+        .values(NewOrganizationRow {
+            id: &id,
+            name: &new.name,
+            contact_email: new.contact_email.as_deref(),
+            status,
+            created_at: now,
+            updated_at: now,
+        })
+        .execute(conn)?;
+    record_status_change(conn, &id, None, status, change)?;
     Ok(Organization {
         id,
         name: new.name.clone(),
@@ -208,8 +206,8 @@ pub fn create_organization(
     })
 }
 
-/// Changes an organization's vetting status and records the change in its vetting history, in
-/// one transaction: the only way a status changes. 404 when there is no such organization, 409
+/// Changes an organization's vetting status and records the change in its vetting history (in
+/// the caller's transaction): the only way a status changes. 404 when there is no such organization, 409
 /// when it is revoked (revocation is permanent).
 pub fn set_organization_status(
     conn: &mut DbConnection,
@@ -217,32 +215,30 @@ pub fn set_organization_status(
     status: OrganizationStatus,
     change: StatusChange<'_>,
 ) -> Result<Organization, ApiError> {
-    portable::write_transaction(conn, |conn| {
-        // Take the row's lock before reading the status it leaves, so that concurrent changes
-        // on PostgreSQL each record the status they really changed from.
-        let found = diesel::update(organizations::table.find(id))
-            .set(organizations::updated_at.eq(super::now()))
-            .execute(conn)?;
-        if found == 0 {
-            return Err(ApiError::NotFound);
-        }
-        let current: Organization = organizations::table
-            .find(id)
-            .select(OrganizationRow::as_select())
-            .first(conn)?
-            .into();
-        if current.status == OrganizationStatus::Revoked {
-            return Err(ApiError::Conflict {
-                detail: "the organization is revoked, which is permanent".into(),
-                existing_id: None,
-            });
-        }
-        diesel::update(organizations::table.find(id))
-            .set(organizations::status.eq(status))
-            .execute(conn)?;
-        record_status_change(conn, id, Some(current.status), status, change)?;
-        Ok(Organization { status, ..current })
-    })
+    // Take the row's lock before reading the status it leaves, so that concurrent changes
+    // on PostgreSQL each record the status they really changed from.
+    let found = diesel::update(organizations::table.find(id))
+        .set(organizations::updated_at.eq(super::now()))
+        .execute(conn)?;
+    if found == 0 {
+        return Err(ApiError::NotFound);
+    }
+    let current: Organization = organizations::table
+        .find(id)
+        .select(OrganizationRow::as_select())
+        .first(conn)?
+        .into();
+    if current.status == OrganizationStatus::Revoked {
+        return Err(ApiError::Conflict {
+            detail: "the organization is revoked, which is permanent".into(),
+            existing_id: None,
+        });
+    }
+    diesel::update(organizations::table.find(id))
+        .set(organizations::status.eq(status))
+        .execute(conn)?;
+    record_status_change(conn, id, Some(current.status), status, change)?;
+    Ok(Organization { status, ..current })
 }
 
 /// Appends a status change to an organization's vetting history.

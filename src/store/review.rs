@@ -425,7 +425,7 @@ pub fn assign(
     }
 }
 
-/// Adds an internal note; answers it.
+/// Adds an internal note (in the caller's transaction); answers it.
 pub fn add_note(
     conn: &mut DbConnection,
     keys: &KeyStore,
@@ -433,39 +433,37 @@ pub fn add_note(
     actor: &Actor,
     body: &str,
 ) -> Result<Note, ApiError> {
-    portable::write_transaction(conn, |conn| {
-        let key_id = current(conn, id)?.key_id;
-        let note_id = super::new_id();
-        let at = super::now();
-        let sealed = keys
-            .one(&key_id)?
-            .seal(body, &place(id, &format!("note/{note_id}")));
-        diesel::insert_into(report_notes::table)
-            .values(NoteRow {
-                id: note_id.clone(),
-                report_id: id.to_owned(),
-                author_id: actor.id.clone(),
-                at,
-                body: sealed,
-            })
-            .execute(conn)?;
-        let detail = serde_json::json!({"note_id": note_id});
-        record_event(
-            conn,
-            id,
-            actor,
-            NewEvent {
-                kind: "note",
-                from: None,
-                to: None,
-                detail: Some(detail),
-            },
-        )?;
-        Ok(Note {
-            id: note_id,
+    let key_id = current(conn, id)?.key_id;
+    let note_id = super::new_id();
+    let at = super::now();
+    let sealed = keys
+        .one(&key_id)?
+        .seal(body, &place(id, &format!("note/{note_id}")));
+    diesel::insert_into(report_notes::table)
+        .values(NoteRow {
+            id: note_id.clone(),
+            report_id: id.to_owned(),
             author_id: actor.id.clone(),
-            at: at.and_utc(),
-            body: body.to_owned(),
+            at,
+            body: sealed,
         })
+        .execute(conn)?;
+    let detail = serde_json::json!({"note_id": note_id});
+    record_event(
+        conn,
+        id,
+        actor,
+        NewEvent {
+            kind: "note",
+            from: None,
+            to: None,
+            detail: Some(detail),
+        },
+    )?;
+    Ok(Note {
+        id: note_id,
+        author_id: actor.id.clone(),
+        at: at.and_utc(),
+        body: body.to_owned(),
     })
 }

@@ -25,18 +25,25 @@ const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/po
 
 /// Undoes migration `compact_storage` and stores every report's body and search words as the
 /// code before it did: the body sealed uncompressed, base64 text; one row per word, keyed by the
-/// word's HMAC-SHA256 in hex and the report's id.
-fn store_as_before_compact_storage(app: &TestApp) {
-    fn revert<C, DB>(conn: &mut C, source: EmbeddedMigrations)
+/// word's HMAC-SHA256 in hex and the report's id. Answers how many migrations it undid (it and
+/// those after it).
+fn store_as_before_compact_storage(app: &TestApp) -> usize {
+    fn revert<C, DB>(conn: &mut C, source: EmbeddedMigrations) -> usize
     where
         DB: diesel::backend::Backend,
         C: MigrationHarness<DB>,
         EmbeddedMigrations: MigrationSource<DB>,
     {
+        // Newer migrations first, down to compact_storage itself.
         let migrations = MigrationSource::<DB>::migrations(&source).unwrap();
-        let last = migrations.last().unwrap();
-        assert!(last.name().to_string().ends_with("_compact_storage"));
-        conn.revert_migration(last.as_ref()).unwrap();
+        let start = migrations
+            .iter()
+            .position(|m| m.name().to_string().ends_with("_compact_storage"))
+            .unwrap();
+        for migration in migrations[start..].iter().rev() {
+            conn.revert_migration(migration.as_ref()).unwrap();
+        }
+        migrations.len() - start
     }
     let keys = app.key_store();
     let hasher = report_portal::state::load_word_hasher(&app.settings).unwrap();
@@ -53,10 +60,10 @@ fn store_as_before_compact_storage(app: &TestApp) {
             ))
             .load(conn)
             .unwrap();
-        match conn {
+        let reverted = match conn {
             DbConnection::Sqlite(c) => revert(c, SQLITE_MIGRATIONS),
             DbConnection::Postgres(c) => revert(c, POSTGRES_MIGRATIONS),
-        }
+        };
         for (id, sealed, key_id) in stored {
             let key = &keys.fetch(&[&key_id]).unwrap()[&key_id];
             let body = key.open_body(&sealed, &place(&id, "body")).unwrap();
@@ -90,7 +97,8 @@ fn store_as_before_compact_storage(app: &TestApp) {
             .execute(conn)
             .unwrap();
         }
-    });
+        reverted
+    })
 }
 
 /// What the analysts, auditors and statistics readers see of the database.
@@ -150,9 +158,9 @@ async fn a_database_of_the_previous_storage_model_opens_after_the_upgrade_with_e
     assert_eq!(before[7], json!({"q=nowhere": []}));
     let audit_before = app.audit_events(&auditor, "").await;
 
-    store_as_before_compact_storage(&app);
+    let reverted = store_as_before_compact_storage(&app);
     let migrated = crate::cli::run(&app, &["migrate"]);
-    assert_eq!(migrated["applied"], 1, "{migrated}");
+    assert_eq!(migrated["applied"], reverted, "{migrated}");
 
     let after = everything_shown(&app, &ids, &supervisor).await;
     assert_eq!(after, before);
