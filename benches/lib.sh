@@ -29,6 +29,7 @@
 #   as_pg COMMAND...     runs COMMAND as the postgres user when we are root (initdb refuses root)
 #   start_postgres DIR [-c NAME=VALUE...]
 #                        a throwaway PostgreSQL cluster (binaries in PG_BIN) in DIR, on 127.0.0.1;
+#                        on port PG_PORT when set, else a free one;
 #                        sets PG_PORT, PG_URL (postgres://postgres@127.0.0.1:PG_PORT, append
 #                        /DATABASE), PG_DATA and PG_LOG; stopped at exit and DIR removed, unless
 #                        KEEP_PG=1 (then stopped cleanly and kept)
@@ -159,7 +160,7 @@ start_postgres() {
   [ -x "$PG_BIN/initdb" ] || { echo "PostgreSQL server binaries not found (set PG_BIN)" >&2; exit 1; }
   mkdir -p "$dir"
   if [ "$(id -u)" = 0 ]; then chown postgres "$dir"; fi
-  PG_PORT=$(free_port)
+  PG_PORT=${PG_PORT:-$(free_port)}
   PG_DATA=$dir/data
   PG_LOG=$dir/server.log
   PG_URL=postgres://postgres@127.0.0.1:$PG_PORT
