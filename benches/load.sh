@@ -70,11 +70,12 @@ stop() {
   stop_server
 }
 # wrk at $1 connections with BATCH=$2 (and RATE, see load.lua); prints
-# "reports/s p50 p99 429s 503s" (reports/s counts the reports stored; the latencies are those of
-# every answer, 429s included).
+# "reports/s p50 p99 429s 503s errors" (reports/s counts the reports stored; the latencies are
+# those of every answer, 429s included; errors are wrk's: answers other than 2xx and 3xx, and
+# requests without an answer within its 10 s timeout).
 api() {
   BATCH=$2 wrk -t2 -c"$1" -d"${DURATION}s" --timeout 10s -s benches/load.lua "http://$PORTAL_BIND" \
-    | awk '/^RESULT/ {print $3, $5, $7, $11, $13}'
+    | awk '/^RESULT/ {print $3, $5, $7, $11, $13, $9}'
 }
 # pgbench at $1 connections with script $2; prints transactions/s.
 limit() {
@@ -92,7 +93,7 @@ ratio() { python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2
 
 # Single submissions on a freshly migrated database of their own: no statistics yet.
 serve "$PG_URL/fresh" "$WORK/data-fresh"
-read -r FRESH FRESH_P50 FRESH_P99 FRESH_429 FRESH_503 <<< "$(api "$CONCURRENCY" 0)"
+read -r FRESH FRESH_P50 FRESH_P99 FRESH_429 FRESH_503 FRESH_ERRORS <<< "$(api "$CONCURRENCY" 0)"
 stop
 
 # The statements of one single submission and of one batch, as the server sends them.
@@ -121,11 +122,11 @@ psql -q "$PG_URL/bench" -c "VACUUM ANALYZE"
 
 serve "$PG_URL/bench" "$WORK/data-pg"
 SERVER_T0=$(ticks "$SERVER") PG_T0=$(pg_ticks)
-read -r SINGLE SINGLE_P50 SINGLE_P99 SINGLE_429 SINGLE_503 <<< "$(api "$CONCURRENCY" 0)"
+read -r SINGLE SINGLE_P50 SINGLE_P99 SINGLE_429 SINGLE_503 SINGLE_ERRORS <<< "$(api "$CONCURRENCY" 0)"
 SERVER_T1=$(ticks "$SERVER") PG_T1=$(pg_ticks)
 # Half of that peak, offered at a steady rate (see RATE in load.lua).
-read -r HALF HALF_P50 HALF_P99 HALF_429 HALF_503 <<< "$(RATE=$(( SINGLE / 2 )) CONNECTIONS=$CONCURRENCY api "$CONCURRENCY" 0)"
-read -r HIGH HIGH_P50 HIGH_P99 HIGH_429 HIGH_503 <<< "$(api "$HIGH_CONCURRENCY" 0)"
+read -r HALF HALF_P50 HALF_P99 HALF_429 HALF_503 HALF_ERRORS <<< "$(RATE=$(( SINGLE / 2 )) CONNECTIONS=$CONCURRENCY api "$CONCURRENCY" 0)"
+read -r HIGH HIGH_P50 HIGH_P99 HIGH_429 HIGH_503 HIGH_ERRORS <<< "$(api "$HIGH_CONCURRENCY" 0)"
 BATCH_RUNS=()
 for clients in "$BATCH_CONCURRENCY" "$CONCURRENCY" "$HIGH_CONCURRENCY"; do
   BATCH_RUNS+=("$clients $(api "$clients" 100)")
@@ -146,19 +147,19 @@ BATCH_LIMIT=$(( $(limit "$CONCURRENCY" "$WORK/limit-batch.sql") * 100 ))
 LOAD_PG=$(cut -d' ' -f1-3 /proc/loadavg)
 
 serve "" "$WORK/data-sqlite"
-read -r LITE LITE_P50 LITE_P99 LITE_429 LITE_503 <<< "$(api "$CONCURRENCY" 0)"
-read -r LITE_HIGH LITE_HIGH_P50 LITE_HIGH_P99 LITE_HIGH_429 LITE_HIGH_503 <<< "$(api "$HIGH_CONCURRENCY" 0)"
-read -r LITE_BATCHED LITE_BATCH_P50 LITE_BATCH_P99 LITE_BATCH_429 LITE_BATCH_503 <<< "$(api "$BATCH_CONCURRENCY" 100)"
+read -r LITE LITE_P50 LITE_P99 LITE_429 LITE_503 LITE_ERRORS <<< "$(api "$CONCURRENCY" 0)"
+read -r LITE_HIGH LITE_HIGH_P50 LITE_HIGH_P99 LITE_HIGH_429 LITE_HIGH_503 LITE_HIGH_ERRORS <<< "$(api "$HIGH_CONCURRENCY" 0)"
+read -r LITE_BATCHED LITE_BATCH_P50 LITE_BATCH_P99 LITE_BATCH_429 LITE_BATCH_503 LITE_BATCH_ERRORS <<< "$(api "$BATCH_CONCURRENCY" 100)"
 stop
 LITE_RSS=$PEAK_RSS_MB
 
-# One line of the table: what, clients, reports/s, p50, p99, 429s, 503s, and the limit it is
-# divided by (empty: none).
+# One line of the table: what, clients, reports/s, p50, p99, 429s, 503s, errors, and the limit it
+# is divided by (empty: none).
 row() {
   local ratio_text="-"
-  [ -z "$8" ] || ratio_text=$(ratio "$3" "$8")
-  printf "  %-26s %4s clients %6s reports/s  p50 %7s ms  p99 %7s ms  429: %5s  503: %5s  ÷ limit %s\n" \
-    "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$ratio_text"
+  [ -z "$9" ] || ratio_text=$(ratio "$3" "$9")
+  printf "  %-24s %3s clients %5s reports/s  p50 %7s ms  p99 %7s ms  429: %5s  503: %4s  errors: %5s  ÷ limit %s\n" \
+    "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$8" "$ratio_text"
 }
 {
   echo "benches/load.sh on $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, binary $(basename "$BIN") $(git rev-parse --short HEAD 2>/dev/null || true)"
@@ -168,13 +169,13 @@ row() {
   echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') (fsync=on, synchronous_commit=on), server peak RSS ${PG_RSS} MB"
   echo "  the database's own limit (benches/pgbench_limit.py, $CONCURRENCY clients): single $SINGLE_LIMIT reports/s, batches of 100 $BATCH_LIMIT reports/s"
   echo "  the replay of the server's statements (benches/pgbench_script.py): single $REPLAY reports/s ($CONCURRENCY clients), batches of 100 $BATCH_REPLAY reports/s ($BATCH_CONCURRENCY clients)"
-  row "single, fresh database" "$CONCURRENCY" "$FRESH" "$FRESH_P50" "$FRESH_P99" "$FRESH_429" "$FRESH_503" "$SINGLE_LIMIT"
-  row "single" "$CONCURRENCY" "$SINGLE" "$SINGLE_P50" "$SINGLE_P99" "$SINGLE_429" "$SINGLE_503" "$SINGLE_LIMIT"
-  row "single at half of peak" "$CONCURRENCY" "$HALF" "$HALF_P50" "$HALF_P99" "$HALF_429" "$HALF_503" "$SINGLE_LIMIT"
-  row "single" "$HIGH_CONCURRENCY" "$HIGH" "$HIGH_P50" "$HIGH_P99" "$HIGH_429" "$HIGH_503" "$SINGLE_LIMIT"
+  row "single, fresh database" "$CONCURRENCY" "$FRESH" "$FRESH_P50" "$FRESH_P99" "$FRESH_429" "$FRESH_503" "$FRESH_ERRORS" "$SINGLE_LIMIT"
+  row "single" "$CONCURRENCY" "$SINGLE" "$SINGLE_P50" "$SINGLE_P99" "$SINGLE_429" "$SINGLE_503" "$SINGLE_ERRORS" "$SINGLE_LIMIT"
+  row "single at half of peak" "$CONCURRENCY" "$HALF" "$HALF_P50" "$HALF_P99" "$HALF_429" "$HALF_503" "$HALF_ERRORS" "$SINGLE_LIMIT"
+  row "single" "$HIGH_CONCURRENCY" "$HIGH" "$HIGH_P50" "$HIGH_P99" "$HIGH_429" "$HIGH_503" "$HIGH_ERRORS" "$SINGLE_LIMIT"
   for run in "${BATCH_RUNS[@]}"; do
-    read -r clients rate p50 p99 too_many unavailable <<< "$run"
-    row "batches of 100" "$clients" "$rate" "$p50" "$p99" "$too_many" "$unavailable" "$BATCH_LIMIT"
+    read -r clients rate p50 p99 too_many unavailable errors <<< "$run"
+    row "batches of 100" "$clients" "$rate" "$p50" "$p99" "$too_many" "$unavailable" "$errors" "$BATCH_LIMIT"
   done
   printf "  API ÷ replay: single %s, batches of 100 (%s clients) %s\n" "$(ratio "$SINGLE" "$REPLAY")" \
     "$BATCH_CONCURRENCY" "$(ratio "$(cut -d' ' -f2 <<< "${BATCH_RUNS[0]}")" "$BATCH_REPLAY")"
@@ -183,7 +184,7 @@ row() {
     "$(per_report "$PG_T0" "$PG_T1" "$(( SINGLE * DURATION ))")" \
     "$(per_report "$PG_T2" "$PG_T3" "$(( REPLAY * DURATION ))")"
   echo "SQLite (synchronous=FULL), server peak RSS ${LITE_RSS} MB"
-  row "single" "$CONCURRENCY" "$LITE" "$LITE_P50" "$LITE_P99" "$LITE_429" "$LITE_503" ""
-  row "single" "$HIGH_CONCURRENCY" "$LITE_HIGH" "$LITE_HIGH_P50" "$LITE_HIGH_P99" "$LITE_HIGH_429" "$LITE_HIGH_503" ""
-  row "batches of 100" "$BATCH_CONCURRENCY" "$LITE_BATCHED" "$LITE_BATCH_P50" "$LITE_BATCH_P99" "$LITE_BATCH_429" "$LITE_BATCH_503" ""
+  row "single" "$CONCURRENCY" "$LITE" "$LITE_P50" "$LITE_P99" "$LITE_429" "$LITE_503" "$LITE_ERRORS" ""
+  row "single" "$HIGH_CONCURRENCY" "$LITE_HIGH" "$LITE_HIGH_P50" "$LITE_HIGH_P99" "$LITE_HIGH_429" "$LITE_HIGH_503" "$LITE_HIGH_ERRORS" ""
+  row "batches of 100" "$BATCH_CONCURRENCY" "$LITE_BATCHED" "$LITE_BATCH_P50" "$LITE_BATCH_P99" "$LITE_BATCH_429" "$LITE_BATCH_503" "$LITE_BATCH_ERRORS" ""
 } | tee "$RESULTS"
