@@ -29,7 +29,8 @@
 #   as_pg COMMAND...     runs COMMAND as the postgres user when we are root (initdb refuses root)
 #   start_postgres DIR [-c NAME=VALUE...]
 #                        a throwaway PostgreSQL cluster (binaries in PG_BIN) in DIR, on 127.0.0.1;
-#                        sets PG_PORT (unless given), PG_URL (postgres://postgres@127.0.0.1:PG_PORT, append
+#                        on port PG_PORT when set, else a free one;
+#                        sets PG_PORT, PG_URL (postgres://postgres@127.0.0.1:PG_PORT, append
 #                        /DATABASE), PG_DATA and PG_LOG; stopped at exit and DIR removed, unless
 #                        KEEP_PG=1 (then stopped cleanly and kept)
 

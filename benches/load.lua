@@ -13,6 +13,9 @@ local run = tostring(os.time())
 local rate = tonumber(os.getenv("RATE") or "0") / 2 -- this thread's share
 local pace = rate > 0 and tonumber(os.getenv("CONNECTIONS")) / 2 * 1000 / rate or 0
 local answered, first, last = 0, nil, nil
+-- This thread's tally, summed over the threads in done(): reports stored (201, or a batch
+-- item's 201), and answers 429 and 503.
+stored, too_many, unavailable, unexpected = 0, 0, 0, 0
 
 local roles = {"recruiter", "promoter", "contact_point", "other"}
 local actions = {"suspended", "restricted", "none", "banned"}
@@ -110,19 +113,28 @@ end
 
 function response(status, headers, body)
   if pace > 0 then keep_pace() end
+  if status == 429 then too_many = too_many + 1 end
+  if status == 503 then unavailable = unavailable + 1 end
   local expected = batch == 0 and 201 or 200
-  if status ~= expected or (batch > 0 and select(2, string.gsub(body, '"status":201', "")) ~= batch) then
-    io.stderr:write("unexpected answer " .. status .. ": " .. string.sub(body, 1, 300) .. "\n")
+  local created = status == expected and (batch == 0 and 1 or select(2, string.gsub(body, '"status":201', ""))) or 0
+  stored = stored + created
+  if created ~= math.max(batch, 1) then
+    unexpected = unexpected + 1
+    if unexpected <= 3 then
+      io.stderr:write("unexpected answer " .. status .. ": " .. string.sub(body, 1, 300) .. "\n")
+    end
   end
 end
 
 function done(summary, latency, requests)
-  local per_request = batch == 0 and 1 or batch
   local seconds = summary.duration / 1e6
-  io.write(string.format("reports stored: %d\n", summary.requests * per_request))
-  io.write(string.format("RESULT reports/s %.0f p50_ms %.1f p99_ms %.1f errors %d\n",
-    summary.requests * per_request / seconds, latency:percentile(50) / 1000,
-    latency:percentile(99) / 1000,
+  local total = {stored = 0, too_many = 0, unavailable = 0}
+  for _, thread in ipairs(threads) do
+    for name in pairs(total) do total[name] = total[name] + thread:get(name) end
+  end
+  io.write(string.format("reports stored: %d\n", total.stored))
+  io.write(string.format("RESULT reports/s %.0f p50_ms %.1f p99_ms %.1f errors %d 429s %d 503s %d\n",
+    total.stored / seconds, latency:percentile(50) / 1000, latency:percentile(99) / 1000,
     summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write
-      + summary.errors.timeout))
+      + summary.errors.timeout, total.too_many, total.unavailable))
 end

@@ -2,25 +2,36 @@
 # The load benchmark: how close the API comes to the rate at which its database can durably
 # store reports. One command:
 #
-#   benches/load.sh                  # DURATION=20 CONCURRENCY=16 BATCH_CONCURRENCY=4 by default
+#   benches/load.sh       # DURATION=20 CONCURRENCY=16 BATCH_CONCURRENCY=4 HIGH_CONCURRENCY=64
 #
-# It starts a throwaway PostgreSQL (fsync and synchronous_commit on), the release server on it,
-# creates an organization and a credential, and drives realistic reports (benches/load.lua: 2-5
-# accounts, 3-10 content items) with wrk: single submissions at CONCURRENCY connections, then
-# batches of 100 at BATCH_CONCURRENCY. Then, on the same database and at the same concurrency,
-# the limit: pgbench sending the very statements the server sent for one submission, captured
-# from PostgreSQL's statement log and turned into a script by benches/pgbench_script.py (same
-# statements, same transaction, prepared; fresh ids in every transaction). It prints
-# reports/s, p50/p99 latency and the server's peak RSS, the ratios API / limit, where a single
-# report's CPU time goes (the server's and PostgreSQL's in the API run, PostgreSQL's under
-# pgbench), the latency of
-# single submissions offered at half the peak rate (wrk with a pause after each answer, see
-# RATE in load.lua), and does the API runs again on SQLite (synchronous=FULL). Results go
-# to benches/results/load.txt.
+# It starts a throwaway PostgreSQL (fsync and synchronous_commit on; on port PG_PORT if set), the
+# release server on it, creates an organization and a credential, and drives realistic reports
+# (benches/load.lua: 2-5 accounts, 3-10 content items) with wrk:
+#   - single submissions at CONCURRENCY connections on a freshly migrated database (no statistics
+#     yet: the plans PostgreSQL caches in the first seconds are made on empty tables);
+#   - then, after some load and VACUUM ANALYZE, single submissions at CONCURRENCY and at
+#     HIGH_CONCURRENCY connections, at half of the CONCURRENCY peak (wrk with a pause after each
+#     answer, see RATE in load.lua), and batches of 100 at BATCH_CONCURRENCY, CONCURRENCY and
+#     HIGH_CONCURRENCY connections; each run counts its 429 and 503 answers.
+# Then two limits on the same PostgreSQL, each at the same concurrency as the API runs they
+# divide:
+#   - the database's own limit (issue 20): pgbench -M prepared at CONCURRENCY clients storing the
+#     same data with nothing else, into scratch tables of its own (benches/pgbench_limit.py: per
+#     report a 2 KB body, an id, a unique key, a hash and a timestamp, and ten child rows; one
+#     transaction a report, or 100 reports a transaction with multi-row inserts);
+#   - the replay: pgbench sending the very statements the server sent for one submission,
+#     captured from PostgreSQL's statement log and turned into a script by
+#     benches/pgbench_script.py (same statements, same transaction, prepared; fresh ids in every
+#     transaction): the server's own overhead, at CONCURRENCY and BATCH_CONCURRENCY clients.
+# It prints reports/s, p50/p99 latency, 429 and 503 counts, the server's peak RSS, the ratios
+# API / limit, where a single report's CPU time goes (the server's and PostgreSQL's in the API
+# run, PostgreSQL's under the replay), and does the single and batch runs again on SQLite
+# (synchronous=FULL). Results go to benches/results/load.txt.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 CONCURRENCY=${CONCURRENCY:-16}
 BATCH_CONCURRENCY=${BATCH_CONCURRENCY:-4}
+HIGH_CONCURRENCY=${HIGH_CONCURRENCY:-64}
 DURATION=${DURATION:-20}
 RESULTS=${RESULTS:-benches/results/load.txt}
 
@@ -31,6 +42,7 @@ make_work_dir
 start_postgres "$(mktemp -d /tmp/report-portal-pg.XXXXXX)" -c shared_buffers=512MB -c max_connections=200 \
   "-c log_line_prefix='%p|'" -c fsync=on -c synchronous_commit=on
 psql -q "$PG_URL/postgres" -c "CREATE DATABASE bench" >/dev/null
+psql -q "$PG_URL/postgres" -c "CREATE DATABASE fresh" >/dev/null
 
 # Starts the server on $1 (a database URL; empty for SQLite in the data folder) with the data
 # folder $2, creating an organization and credential there the first time; sets SERVER, TOKEN.
@@ -57,10 +69,13 @@ stop() {
   PEAK_RSS_MB=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$SERVER/status")
   stop_server
 }
-# wrk at $1 connections with BATCH=$2 (and RATE, see load.lua); prints "reports/s p50 p99".
+# wrk at $1 connections with BATCH=$2 (and RATE, see load.lua); prints
+# "reports/s p50 p99 429s 503s errors" (reports/s counts the reports stored; the latencies are
+# those of every answer, 429s included; errors are wrk's: answers other than 2xx and 3xx, and
+# requests without an answer within its 10 s timeout).
 api() {
   BATCH=$2 wrk -t2 -c"$1" -d"${DURATION}s" --timeout 10s -s benches/load.lua "http://$PORTAL_BIND" \
-    | awk '/^RESULT/ {print $3, $5, $7}'
+    | awk '/^RESULT/ {print $3, $5, $7, $11, $13, $9}'
 }
 # pgbench at $1 connections with script $2; prints transactions/s.
 limit() {
@@ -75,6 +90,11 @@ pg_ticks() { local pm; pm=$(head -1 "$PG_DATA/postmaster.pid"); ticks "$pm" $(pg
 # Microseconds of CPU per report from ticks $1 to $2 over $3 reports.
 per_report() { python3 -c "import sys, os; print(round((int(sys.argv[2]) - int(sys.argv[1])) * 1e6 / os.sysconf('SC_CLK_TCK') / float(sys.argv[3])))" "$1" "$2" "$3"; }
 ratio() { python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.2f}')" "$1" "$2"; }
+
+# Single submissions on a freshly migrated database of their own: no statistics yet.
+serve "$PG_URL/fresh" "$WORK/data-fresh"
+read -r FRESH FRESH_P50 FRESH_P99 FRESH_429 FRESH_503 FRESH_ERRORS <<< "$(api "$CONCURRENCY" 0)"
+stop
 
 # The statements of one single submission and of one batch, as the server sends them.
 serve "$PG_URL/bench" "$WORK/data-pg"
@@ -102,39 +122,69 @@ psql -q "$PG_URL/bench" -c "VACUUM ANALYZE"
 
 serve "$PG_URL/bench" "$WORK/data-pg"
 SERVER_T0=$(ticks "$SERVER") PG_T0=$(pg_ticks)
-read -r SINGLE SINGLE_P50 SINGLE_P99 <<< "$(api "$CONCURRENCY" 0)"
+read -r SINGLE SINGLE_P50 SINGLE_P99 SINGLE_429 SINGLE_503 SINGLE_ERRORS <<< "$(api "$CONCURRENCY" 0)"
 SERVER_T1=$(ticks "$SERVER") PG_T1=$(pg_ticks)
 # Half of that peak, offered at a steady rate (see RATE in load.lua).
-read -r HALF HALF_P50 HALF_P99 <<< "$(RATE=$(( SINGLE / 2 )) CONNECTIONS=$CONCURRENCY api "$CONCURRENCY" 0)"
-read -r BATCHED BATCH_P50 BATCH_P99 <<< "$(api "$BATCH_CONCURRENCY" 100)"
+read -r HALF HALF_P50 HALF_P99 HALF_429 HALF_503 HALF_ERRORS <<< "$(RATE=$(( SINGLE / 2 )) CONNECTIONS=$CONCURRENCY api "$CONCURRENCY" 0)"
+read -r HIGH HIGH_P50 HIGH_P99 HIGH_429 HIGH_503 HIGH_ERRORS <<< "$(api "$HIGH_CONCURRENCY" 0)"
+BATCH_RUNS=()
+for clients in "$BATCH_CONCURRENCY" "$CONCURRENCY" "$HIGH_CONCURRENCY"; do
+  BATCH_RUNS+=("$clients $(api "$clients" 100)")
+done
 stop
 PG_RSS=$PEAK_RSS_MB
 PG_T2=$(pg_ticks)
-SINGLE_LIMIT=$(limit "$CONCURRENCY" "$WORK/single.sql")
+REPLAY=$(limit "$CONCURRENCY" "$WORK/single.sql")
 PG_T3=$(pg_ticks)
-BATCH_LIMIT=$(( $(limit "$BATCH_CONCURRENCY" "$WORK/batch.sql") * 100 ))
+BATCH_REPLAY=$(( $(limit "$BATCH_CONCURRENCY" "$WORK/batch.sql") * 100 ))
+# The database's own limit, in scratch tables beside the server's.
+python3 benches/pgbench_limit.py schema | psql -q "$PG_URL/bench" 2>/dev/null
+python3 benches/pgbench_limit.py script 1 > "$WORK/limit-single.sql"
+python3 benches/pgbench_limit.py script 100 > "$WORK/limit-batch.sql"
+psql -q "$PG_URL/bench" -c "VACUUM ANALYZE limit_reports, limit_children"
+SINGLE_LIMIT=$(limit "$CONCURRENCY" "$WORK/limit-single.sql")
+BATCH_LIMIT=$(( $(limit "$CONCURRENCY" "$WORK/limit-batch.sql") * 100 ))
+LOAD_PG=$(cut -d' ' -f1-3 /proc/loadavg)
 
 serve "" "$WORK/data-sqlite"
-read -r LITE LITE_P50 LITE_P99 <<< "$(api "$CONCURRENCY" 0)"
-read -r LITE_BATCHED LITE_BATCH_P50 LITE_BATCH_P99 <<< "$(api "$BATCH_CONCURRENCY" 100)"
+read -r LITE LITE_P50 LITE_P99 LITE_429 LITE_503 LITE_ERRORS <<< "$(api "$CONCURRENCY" 0)"
+read -r LITE_HIGH LITE_HIGH_P50 LITE_HIGH_P99 LITE_HIGH_429 LITE_HIGH_503 LITE_HIGH_ERRORS <<< "$(api "$HIGH_CONCURRENCY" 0)"
+read -r LITE_BATCHED LITE_BATCH_P50 LITE_BATCH_P99 LITE_BATCH_429 LITE_BATCH_503 LITE_BATCH_ERRORS <<< "$(api "$BATCH_CONCURRENCY" 100)"
 stop
 LITE_RSS=$PEAK_RSS_MB
 
+# One line of the table: what, clients, reports/s, p50, p99, 429s, 503s, errors, and the limit it
+# is divided by (empty: none).
+row() {
+  local ratio_text="-"
+  [ -z "$9" ] || ratio_text=$(ratio "$3" "$9")
+  printf "  %-24s %3s clients %5s reports/s  p50 %7s ms  p99 %7s ms  429: %5s  503: %4s  errors: %5s  ÷ limit %s\n" \
+    "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$8" "$ratio_text"
+}
 {
-  echo "benches/load.sh on $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "DURATION=${DURATION}s CONCURRENCY=$CONCURRENCY (single) BATCH_CONCURRENCY=$BATCH_CONCURRENCY (batches of 100)"
+  echo "benches/load.sh on $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, binary $(basename "$BIN") $(git rev-parse --short HEAD 2>/dev/null || true)"
+  echo "load average after the PostgreSQL runs: $LOAD_PG; at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "DURATION=${DURATION}s CONCURRENCY=$CONCURRENCY BATCH_CONCURRENCY=$BATCH_CONCURRENCY HIGH_CONCURRENCY=$HIGH_CONCURRENCY"
   echo
   echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') (fsync=on, synchronous_commit=on), server peak RSS ${PG_RSS} MB"
-  printf "  %-7s API %6s reports/s  p50 %6s ms  p99 %6s ms | pgbench limit %6s reports/s | API/limit %s\n" \
-    single "$SINGLE" "$SINGLE_P50" "$SINGLE_P99" "$SINGLE_LIMIT" "$(ratio "$SINGLE" "$SINGLE_LIMIT")" \
-    batch "$BATCHED" "$BATCH_P50" "$BATCH_P99" "$BATCH_LIMIT" "$(ratio "$BATCHED" "$BATCH_LIMIT")"
-  printf "  CPU per single report: API run: server %s µs + PostgreSQL %s µs | pgbench run: PostgreSQL %s µs\n" \
+  echo "  the database's own limit (benches/pgbench_limit.py, $CONCURRENCY clients): single $SINGLE_LIMIT reports/s, batches of 100 $BATCH_LIMIT reports/s"
+  echo "  the replay of the server's statements (benches/pgbench_script.py): single $REPLAY reports/s ($CONCURRENCY clients), batches of 100 $BATCH_REPLAY reports/s ($BATCH_CONCURRENCY clients)"
+  row "single, fresh database" "$CONCURRENCY" "$FRESH" "$FRESH_P50" "$FRESH_P99" "$FRESH_429" "$FRESH_503" "$FRESH_ERRORS" "$SINGLE_LIMIT"
+  row "single" "$CONCURRENCY" "$SINGLE" "$SINGLE_P50" "$SINGLE_P99" "$SINGLE_429" "$SINGLE_503" "$SINGLE_ERRORS" "$SINGLE_LIMIT"
+  row "single at half of peak" "$CONCURRENCY" "$HALF" "$HALF_P50" "$HALF_P99" "$HALF_429" "$HALF_503" "$HALF_ERRORS" "$SINGLE_LIMIT"
+  row "single" "$HIGH_CONCURRENCY" "$HIGH" "$HIGH_P50" "$HIGH_P99" "$HIGH_429" "$HIGH_503" "$HIGH_ERRORS" "$SINGLE_LIMIT"
+  for run in "${BATCH_RUNS[@]}"; do
+    read -r clients rate p50 p99 too_many unavailable errors <<< "$run"
+    row "batches of 100" "$clients" "$rate" "$p50" "$p99" "$too_many" "$unavailable" "$errors" "$BATCH_LIMIT"
+  done
+  printf "  API ÷ replay: single %s, batches of 100 (%s clients) %s\n" "$(ratio "$SINGLE" "$REPLAY")" \
+    "$BATCH_CONCURRENCY" "$(ratio "$(cut -d' ' -f2 <<< "${BATCH_RUNS[0]}")" "$BATCH_REPLAY")"
+  printf "  CPU per single report: API run: server %s µs + PostgreSQL %s µs | replay: PostgreSQL %s µs\n" \
     "$(per_report "$SERVER_T0" "$SERVER_T1" "$(( SINGLE * DURATION ))")" \
     "$(per_report "$PG_T0" "$PG_T1" "$(( SINGLE * DURATION ))")" \
-    "$(per_report "$PG_T2" "$PG_T3" "$(( SINGLE_LIMIT * DURATION ))")"
-  printf "  single at half of peak (paced): %s reports/s (%s of peak)  p50 %s ms  p99 %s ms\n" \
-    "$HALF" "$(ratio "$HALF" "$SINGLE")" "$HALF_P50" "$HALF_P99"
+    "$(per_report "$PG_T2" "$PG_T3" "$(( REPLAY * DURATION ))")"
   echo "SQLite (synchronous=FULL), server peak RSS ${LITE_RSS} MB"
-  printf "  %-7s API %6s reports/s  p50 %6s ms  p99 %6s ms\n" \
-    single "$LITE" "$LITE_P50" "$LITE_P99" batch "$LITE_BATCHED" "$LITE_BATCH_P50" "$LITE_BATCH_P99"
+  row "single" "$CONCURRENCY" "$LITE" "$LITE_P50" "$LITE_P99" "$LITE_429" "$LITE_503" "$LITE_ERRORS" ""
+  row "single" "$HIGH_CONCURRENCY" "$LITE_HIGH" "$LITE_HIGH_P50" "$LITE_HIGH_P99" "$LITE_HIGH_429" "$LITE_HIGH_503" "$LITE_HIGH_ERRORS" ""
+  row "batches of 100" "$BATCH_CONCURRENCY" "$LITE_BATCHED" "$LITE_BATCH_P50" "$LITE_BATCH_P99" "$LITE_BATCH_429" "$LITE_BATCH_503" "$LITE_BATCH_ERRORS" ""
 } | tee "$RESULTS"

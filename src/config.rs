@@ -33,8 +33,14 @@ pub struct Settings {
     pub workers: usize,
     /// Maximum database connections per process.
     pub db_pool_size: u32,
-    /// Seconds a request waits for a database connection before answering 503.
+    /// Seconds a request admitted to the database waits for its connection to open before
+    /// answering 503 (the database is unreachable).
     pub db_timeout_seconds: u64,
+    /// Requests that may wait for a database connection when all `db_pool_size` are in use; one
+    /// more is refused at once with 429 and `Retry-After`.
+    pub db_queue_length: usize,
+    /// Seconds a request may wait in that queue before it is refused with 429.
+    pub db_queue_wait_seconds: u64,
     /// Ed25519 private key (PKCS#8 PEM) that signs access tokens. Empty means
     /// `<data_dir>/jwt-ed25519.pem`, generated on first start.
     pub jwt_key_file: String,
@@ -236,6 +242,8 @@ impl Default for Settings {
             workers: 0,
             db_pool_size: 8,
             db_timeout_seconds: 5,
+            db_queue_length: 128,
+            db_queue_wait_seconds: 10,
             jwt_key_file: String::new(),
             search_key_file: String::new(),
             trust_proxy: false,

@@ -14,6 +14,7 @@ use crate::auth::rate_limit::RateLimits;
 use crate::auth::receipt::ReceiptSigner;
 use crate::auth::token::TokenService;
 use crate::config::Settings;
+use crate::db::admission::Admission;
 use crate::db::{self, DbConnection, DbPool};
 use crate::domain::search::WordHasher;
 use crate::error::ApiError;
@@ -29,6 +30,8 @@ pub struct AppState {
     pub settings: Settings,
     /// The database pool.
     pub pool: DbPool,
+    /// The queue for the pool's connections that [`AppState::db`] goes through.
+    pub admission: Admission,
     /// Issues and verifies access tokens.
     pub tokens: TokenService,
     /// Credential status by client id (`None`: no such credential), reused for
@@ -84,7 +87,7 @@ impl AppState {
             })?;
         let pool = db::connect(
             &settings.database_url(),
-            settings.db_pool_size,
+            settings.db_pool_size + db::admission::WORKER_CONNECTIONS,
             Duration::from_secs(settings.db_timeout_seconds),
         )?;
         let keys = SigningKeys::load_or_create(&settings.jwt_key_path())?;
@@ -96,6 +99,11 @@ impl AppState {
         let ttl = Duration::from_secs(settings.auth_cache_seconds);
         Ok(Self {
             pool,
+            admission: Admission::new(
+                settings.db_pool_size,
+                settings.db_queue_length,
+                Duration::from_secs(settings.db_queue_wait_seconds),
+            ),
             tokens,
             credential_cache: Cache::builder()
                 .max_capacity(100_000)
@@ -125,6 +133,8 @@ impl AppState {
 
     /// Runs `work` with a pooled connection on the blocking thread pool, never on an async worker;
     /// as background work inside a [`db::background::task`].
+    /// It first queues for a connection ([`Admission`]): 429 (`TooManyRequests`) when the queue
+    /// is full or the wait in it too long (background work waits its turn, never refused);
     /// 503 (`Unavailable`) when no connection can be had, or when `work` failed because the
     /// database stopped answering.
     pub async fn db<T, F>(&self, work: F) -> Result<T, ApiError>
@@ -134,7 +144,12 @@ impl AppState {
     {
         let pool = self.pool.clone();
         let background = db::background::in_task();
+        let admitted = match background {
+            true => self.admission.wait().await,
+            false => self.admission.admit().await?,
+        };
         web::block(move || {
+            let _admitted = admitted;
             let mut conn = pool.get()?;
             match db::background::run(background, || work(&mut conn)) {
                 // The database went away during the work (a restart, a lost network): as

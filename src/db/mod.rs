@@ -6,6 +6,8 @@
 #![allow(missing_docs)]
 
 #[warn(missing_docs)]
+pub mod admission;
+#[warn(missing_docs)]
 pub mod background;
 #[warn(missing_docs)]
 pub mod portable;
@@ -61,6 +63,15 @@ pub const KEYS: Migrations = Migrations {
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
      PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA cache_size = -8192; \
      PRAGMA temp_store = MEMORY;";
+
+/// Settings of every PostgreSQL connection: plan each execution of a prepared statement for its
+/// parameters and the tables as they are now. With the default (`auto`), after five executions
+/// a connection keeps a generic plan when it looks no dearer; on a freshly migrated database those
+/// five run on empty tables, so the correlation lookup kept a plan that scans a whole index (about
+/// 2 ms a report, growing with the table) until autovacuum's first ANALYZE of the table
+/// invalidated it. The statements are short, so planning each costs little (`benches/load.sh`
+/// compares a fresh database with an analyzed one).
+const POSTGRES_SETTINGS: &str = "SET plan_cache_mode = force_custom_plan";
 
 /// Which backend a URL selects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,9 +133,13 @@ impl ManageConnection for DbManager {
 
     fn connect(&self) -> Result<DbConnection, r2d2::Error> {
         match self.backend {
-            Backend::Postgres => PgConnection::establish(&self.url)
-                .map(DbConnection::Postgres)
-                .map_err(r2d2::Error::ConnectionError),
+            Backend::Postgres => {
+                let mut conn =
+                    PgConnection::establish(&self.url).map_err(r2d2::Error::ConnectionError)?;
+                conn.batch_execute(POSTGRES_SETTINGS)
+                    .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConnection::Postgres(conn))
+            }
             Backend::Sqlite => {
                 let mut conn =
                     SqliteConnection::establish(&self.url).map_err(r2d2::Error::ConnectionError)?;

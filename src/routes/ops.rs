@@ -61,7 +61,8 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<Readiness>, 
             }
             Ok((outbox::depth(conn)?, outbox::staff_recipients(conn)?))
         })
-        .await?;
+        .await
+        .map_err(ApiError::not_ready)?;
     let detail = composer
         .report_recipients(&staff)
         .is_empty()

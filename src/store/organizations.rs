@@ -5,7 +5,6 @@ use diesel::prelude::*;
 
 use crate::auth::secret;
 use crate::db::DbConnection;
-use crate::db::portable;
 use crate::db::schema::{credentials, organization_events, organizations};
 use crate::domain::organization::{
     Credential, CredentialMode, ExpiringCredential, IssuedCredential, NewCredential,

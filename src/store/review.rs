@@ -11,7 +11,7 @@ use super::timeline::{NewEvent, record_event, record_sealed_event};
 use crate::db::schema::{
     organizations, report_events, report_groups, report_notes, reports, users,
 };
-use crate::db::{DbConnection, MultiBackend, portable};
+use crate::db::{DbConnection, MultiBackend};
 use crate::domain::organization::CredentialMode;
 use crate::domain::pagination::{Page, Paginated};
 use crate::domain::review::{Referral, Resolution, ReviewFilter, TransitionRequest, next_statuses};

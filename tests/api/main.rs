@@ -2,6 +2,7 @@
 //! file per test, or a fresh PostgreSQL database per test when `TEST_DATABASE_URL` is set.
 
 mod admin;
+mod admission;
 mod audit;
 mod auth;
 mod backlog;
