@@ -56,9 +56,13 @@ post "$TRANSITIONS" "$ANALYST_TOKEN" '{"to": "referred", "reason": "for investig
 
 # Two passes: the admin operations last, since they deactivate users, change their roles, suspend
 # organizations and revoke credentials, which would leave the other operations nothing but 401s.
+# One worker: with two, Hypothesis parses its lambdas' sources from two threads at once, and
+# CPython 3.11's AST builder then fails now and then with "AST constructor recursion depth
+# mismatch" (python/cpython#106905, HypothesisWorks/hypothesis#4364): a crash of the tool, seen
+# once in CI on GET /api/v1/audit/events, not an answer of the portal.
 run_schemathesis() {
     "$VENV/bin/schemathesis" --config-file .ci/schemathesis.toml run "$URL/api-docs/openapi.json" \
-        --url "$URL" --checks all --max-examples 100 --workers 2 --no-color \
+        --url "$URL" --checks all --max-examples 100 --workers 1 --no-color \
         --request-timeout 30 --suppress-health-check too_slow "$@"
 }
 run_schemathesis --exclude-tag admin
