@@ -35,6 +35,16 @@ macro_rules! code_list {
             $($(#[$variant_meta])* $variant,)+
         }
 
+        $crate::domain::code_list::stored_as_text!($name);
+    };
+}
+pub(crate) use code_list;
+
+/// Stores enum `$name` (`AsRef<str>`, `FromStr`, derives `diesel::AsExpression` and
+/// `diesel::FromSqlRow` over `Text`) as its text form on both backends; text it does not know,
+/// read back, is an error for that query.
+macro_rules! stored_as_text {
+    ($name:ident) => {
         impl<DB> diesel::serialize::ToSql<diesel::sql_types::Text, DB> for $name
         where
             DB: diesel::backend::Backend,
@@ -44,7 +54,7 @@ macro_rules! code_list {
                 &'b self,
                 out: &mut diesel::serialize::Output<'b, '_, DB>,
             ) -> diesel::serialize::Result {
-                let code: &'static str = (*self).into();
+                let code: &'b str = self.as_ref();
                 <str as diesel::serialize::ToSql<diesel::sql_types::Text, DB>>::to_sql(code, out)
             }
         }
@@ -55,16 +65,16 @@ macro_rules! code_list {
             String: diesel::deserialize::FromSql<diesel::sql_types::Text, DB>,
         {
             fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
-                let stored =
-                    <String as diesel::deserialize::FromSql<diesel::sql_types::Text, DB>>::from_sql(
-                        bytes,
-                    )?;
+                let stored = <String as diesel::deserialize::FromSql<
+                    diesel::sql_types::Text,
+                    DB,
+                >>::from_sql(bytes)?;
                 $crate::domain::code_list::read_stored(&stored)
             }
         }
     };
 }
-pub(crate) use code_list;
+pub(crate) use stored_as_text;
 
 /// Reads a code stored as text; text that names no code of `T` is a deserialization error.
 pub fn read_stored<T: std::str::FromStr>(stored: &str) -> diesel::deserialize::Result<T> {

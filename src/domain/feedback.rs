@@ -6,39 +6,26 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// Why a report was not actionable (or what limited it), as a code of the taxonomy.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::AsRefStr,
-    strum::EnumString,
-    strum::EnumIter,
-    strum::IntoStaticStr,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum FeedbackReason {
-    /// Too little to act on: identifiers, content or context missing.
-    InsufficientInformation,
-    /// Not the kind of activity the pathway is for.
-    NotInScope,
-    /// Already reported (by this or another organization).
-    Duplicate,
-    /// The activity was too old to act on.
-    Stale,
-    /// The accounts could not be tied to a person or group.
-    UnverifiableAccounts,
-    /// The evidence could not be used (missing, unreadable or unpreserved).
-    UnusableEvidence,
-    /// Another reason.
-    Other,
+use super::code_list::code_list;
+
+code_list! {
+    /// Why a report was not actionable (or what limited it), as a code of the taxonomy.
+    FeedbackReason {
+        /// Too little to act on: identifiers, content or context missing.
+        InsufficientInformation,
+        /// Not the kind of activity the pathway is for.
+        NotInScope,
+        /// Already reported (by this or another organization).
+        Duplicate,
+        /// The activity was too old to act on.
+        Stale,
+        /// The accounts could not be tied to a person or group.
+        UnverifiableAccounts,
+        /// The evidence could not be used (missing, unreadable or unpreserved).
+        UnusableEvidence,
+        /// Another reason.
+        Other,
+    }
 }
 
 impl FeedbackReason {

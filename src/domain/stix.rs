@@ -51,7 +51,10 @@ pub const MAX_NOTE_CHARS: u64 = 5000;
     strum::AsRefStr,
     strum::EnumString,
     strum::EnumIter,
+    diesel::AsExpression,
+    diesel::FromSqlRow,
 )]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum Tlp {
     /// TLP:CLEAR: no limit on disclosure.
     #[serde(rename = "clear")]
@@ -74,6 +77,8 @@ pub enum Tlp {
     #[strum(serialize = "red")]
     Red,
 }
+
+super::code_list::stored_as_text!(Tlp);
 
 impl Tlp {
     /// The id of the official TLP 2.0 marking definition.

@@ -11,6 +11,7 @@ use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::code_list::stored_as_text;
 use super::organization::CredentialMode;
 use super::refusal::{FieldError, Refusal};
 
@@ -33,7 +34,10 @@ pub const MAX_URL_LENGTH: usize = 2048;
     strum::AsRefStr,
     strum::EnumString,
     strum::EnumIter,
+    diesel::AsExpression,
+    diesel::FromSqlRow,
 )]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum EventType {
     /// A report was stored.
     #[serde(rename = "report.received")]
@@ -70,6 +74,8 @@ pub enum EventType {
     WebhookTest,
 }
 
+stored_as_text!(EventType);
+
 /// A new webhook endpoint, as an organization (or an admin for it) registers it.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -96,8 +102,19 @@ pub struct NewEndpointFor {
 
 /// Whether an endpoint is delivered to.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema, strum::AsRefStr, strum::EnumString,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    ToSchema,
+    strum::AsRefStr,
+    strum::EnumString,
+    diesel::AsExpression,
+    diesel::FromSqlRow,
 )]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum EndpointStatus {
@@ -106,6 +123,8 @@ pub enum EndpointStatus {
     /// Disabled after persistent failure; retrying a delivery enables it again.
     Disabled,
 }
+
+stored_as_text!(EndpointStatus);
 
 /// A webhook endpoint as its organization sees it (never its secret).
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -140,8 +159,19 @@ pub struct RegisteredEndpoint {
 
 /// How a delivery stands.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema, strum::AsRefStr, strum::EnumString,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    ToSchema,
+    strum::AsRefStr,
+    strum::EnumString,
+    diesel::AsExpression,
+    diesel::FromSqlRow,
 )]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum DeliveryStatus {
@@ -152,6 +182,8 @@ pub enum DeliveryStatus {
     /// Every attempt failed; it can be retried.
     Failed,
 }
+
+stored_as_text!(DeliveryStatus);
 
 /// One event's delivery to one endpoint, as its organization sees it.
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -144,19 +144,15 @@ fn judge<'a>(
     purged: &HashMap<String, Tombstone>,
     known_prior: &HashSet<String>,
 ) -> (Vec<Judgement>, Vec<(String, &'a ReceivedBody)>) {
-    let mode = submitter.mode.as_ref();
+    let mode = submitter.mode;
     let mut judgements = Vec::with_capacity(bodies.len());
     let mut new = Vec::new();
     for body in bodies {
         let external_id = &body.report.external_id;
         let other_mode = claimed
             .get(external_id)
-            .map(|row| row.mode.as_str())
-            .or_else(|| {
-                purged
-                    .get(external_id)
-                    .map(|tombstone| tombstone.mode.as_ref())
-            })
+            .map(|row| row.mode)
+            .or_else(|| purged.get(external_id).map(|tombstone| tombstone.mode))
             .is_some_and(|claimed_by| claimed_by != mode);
         if other_mode {
             judgements.push(Err(taken_in_other_mode(external_id).into()));
@@ -177,8 +173,8 @@ fn judge<'a>(
         let row = StoredReceipt {
             id: crate::store::new_id(),
             external_id: external_id.clone(),
-            status: ReportStatus::Received.as_ref().to_owned(),
-            mode: mode.to_owned(),
+            status: ReportStatus::Received,
+            mode,
             received_at: body.received_at,
             body_sha256: body.sha256.clone(),
         };

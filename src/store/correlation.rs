@@ -12,7 +12,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Text};
 
-use super::parse;
 use super::summaries::summaries;
 use super::timeline::NewEvent;
 use crate::db::portable::{ROWS_PER_STATEMENT, insert_rows};
@@ -87,7 +86,7 @@ fn insert_entries(
                 } => exact.push((
                     indicator_index::value_hash.eq(hash),
                     indicator_index::report_id.eq(*report_id),
-                    indicator_index::kind.eq(kind.as_ref()),
+                    indicator_index::kind.eq(*kind),
                     indicator_index::organization_id.eq(organization_id),
                     indicator_index::mode.eq(mode),
                     indicator_index::pointer.eq(pointer),
@@ -225,7 +224,7 @@ pub fn earlier_matches(
 struct Found {
     other: String,
     other_organization: String,
-    kind: String,
+    kind: IndicatorKind,
     /// `None` for an exact match; the PDQ distance for a near one.
     distance: Option<u32>,
     pointer: String,
@@ -233,14 +232,14 @@ struct Found {
 }
 
 impl Found {
-    fn to_match(&self) -> Result<IndicatorMatch, ApiError> {
-        Ok(IndicatorMatch {
-            kind: parse(&self.kind)?,
+    fn to_match(&self) -> IndicatorMatch {
+        IndicatorMatch {
+            kind: self.kind,
             how: MatchKind::of(self.distance),
             distance: self.distance,
             pointer: self.pointer.clone(),
             other_pointer: self.other_pointer.clone(),
-        })
+        }
     }
 }
 
@@ -278,10 +277,30 @@ fn matches_among(
     Ok(found)
 }
 
+/// An exact value of one of the reports being matched, as indexed.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = indicator_index, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct ExactEntry {
+    value_hash: String,
+    report_id: String,
+    kind: IndicatorKind,
+    pointer: String,
+}
+
+/// An exact value of another report, found by its hash.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = indicator_index, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct SharingEntry {
+    value_hash: String,
+    report_id: String,
+    organization_id: String,
+    pointer: String,
+}
+
 /// The indexed indicators of some reports, to be matched against the others.
 struct Own {
-    /// Exact values: (value hash, report id, kind, pointer).
-    exact: Vec<(String, String, String, String)>,
+    /// Exact values.
+    exact: Vec<ExactEntry>,
     /// PDQ hashes: (report id, hash, pointer).
     near: Vec<(String, Pdq, String)>,
 }
@@ -300,12 +319,12 @@ impl Own {
                         kind,
                         hash,
                         pointer,
-                    } => own.exact.push((
-                        hash.clone(),
-                        (*report_id).to_owned(),
-                        kind.as_ref().to_owned(),
-                        pointer.clone(),
-                    )),
+                    } => own.exact.push(ExactEntry {
+                        value_hash: hash.clone(),
+                        report_id: (*report_id).to_owned(),
+                        kind: *kind,
+                        pointer: pointer.clone(),
+                    }),
                     IndexEntry::Pdq { pdq, pointer } => {
                         own.near
                             .push(((*report_id).to_owned(), *pdq, pointer.clone()))
@@ -320,12 +339,7 @@ impl Own {
     fn stored(conn: &mut DbConnection, report_ids: &[&str]) -> QueryResult<Own> {
         let exact = indicator_index::table
             .filter(indicator_index::report_id.eq_any(report_ids))
-            .select((
-                indicator_index::value_hash,
-                indicator_index::report_id,
-                indicator_index::kind,
-                indicator_index::pointer,
-            ))
+            .select(ExactEntry::as_select())
             .load(conn)?;
         let near = Self::stored_near(conn, report_ids)?;
         Ok(Own { exact, near })
@@ -357,56 +371,49 @@ fn find(conn: &mut DbConnection, id: &str) -> Result<Vec<Found>, ApiError> {
 /// statement scan the whole index to hash it, once per submission.
 fn exact_matches(
     conn: &mut DbConnection,
-    own: Vec<(String, String, String, String)>,
+    own: Vec<ExactEntry>,
     scope: &Scope,
 ) -> QueryResult<Vec<(String, Found)>> {
     if own.is_empty() {
         return Ok(Vec::new());
     }
-    let hashes: Vec<&str> = own.iter().map(|(hash, ..)| hash.as_str()).collect();
-    let mut sharing: HashMap<String, Vec<(String, String, String)>> = HashMap::new();
+    let hashes: Vec<&str> = own.iter().map(|entry| entry.value_hash.as_str()).collect();
+    let mut sharing: HashMap<String, Vec<SharingEntry>> = HashMap::new();
     // In chunks: SQLite binds at most 32 766 values a statement.
     for chunk in hashes.chunks(ROWS_PER_STATEMENT) {
         let mut query = indicator_index::table
             .filter(indicator_index::value_hash.eq_any(chunk))
             .filter(indicator_index::mode.eq(scope.mode.clone()))
-            .select((
-                indicator_index::value_hash,
-                indicator_index::report_id,
-                indicator_index::organization_id,
-                indicator_index::pointer,
-            ))
+            .select(SharingEntry::as_select())
             .into_boxed::<MultiBackend>();
         if let Some(organization_id) = &scope.organization_id {
             query = query.filter(indicator_index::organization_id.eq(organization_id.clone()));
         }
-        for (hash, other, other_organization, other_pointer) in
-            query.load::<(String, String, String, String)>(conn)?
-        {
+        for entry in query.load::<SharingEntry>(conn)? {
             sharing
-                .entry(hash)
+                .entry(entry.value_hash.clone())
                 .or_default()
-                .push((other, other_organization, other_pointer));
+                .push(entry);
         }
     }
     Ok(own
         .into_iter()
-        .flat_map(|(hash, report_id, kind, pointer)| {
+        .flat_map(|own| {
             sharing
-                .get(&hash)
+                .get(&own.value_hash)
                 .into_iter()
                 .flatten()
-                .filter(|(other, ..)| *other != report_id)
-                .map(|(other, other_organization, other_pointer)| {
+                .filter(|other| other.report_id != own.report_id)
+                .map(|other| {
                     (
-                        report_id.clone(),
+                        own.report_id.clone(),
                         Found {
-                            other: other.clone(),
-                            other_organization: other_organization.clone(),
-                            kind: kind.clone(),
+                            other: other.report_id.clone(),
+                            other_organization: other.organization_id.clone(),
+                            kind: own.kind,
                             distance: None,
-                            pointer: pointer.clone(),
-                            other_pointer: other_pointer.clone(),
+                            pointer: own.pointer.clone(),
+                            other_pointer: other.pointer.clone(),
                         },
                     )
                 })
@@ -433,7 +440,7 @@ fn near_matches(
                     Found {
                         other: near.row.report_id,
                         other_organization: near.row.organization_id,
-                        kind: IndicatorKind::Pdq.as_ref().to_owned(),
+                        kind: IndicatorKind::Pdq,
                         distance: Some(near.distance),
                         pointer: pointer.clone(),
                         other_pointer: near.row.pointer,
@@ -566,7 +573,7 @@ pub fn related(
         by_report
             .entry(found.other.clone())
             .or_default()
-            .push(found.to_match()?);
+            .push(found.to_match());
     }
     let mut related: Vec<_> = by_report.into_iter().collect();
     strongest_first(&mut related);
@@ -592,11 +599,9 @@ fn by_id(summaries: Vec<ReviewSummary>) -> HashMap<String, ReviewSummary> {
 /// How many other reports share indicators with report `id`, per kind.
 pub fn counts(conn: &mut DbConnection, id: &str) -> Result<RelatedCounts, ApiError> {
     let found = find(conn, id)?;
-    let pairs = found
-        .iter()
-        .map(|f| Ok((f.other.as_str(), parse::<IndicatorKind>(&f.kind)?)))
-        .collect::<Result<Vec<_>, ApiError>>()?;
-    Ok(RelatedCounts::of(pairs))
+    Ok(RelatedCounts::of(
+        found.iter().map(|f| (f.other.as_str(), f.kind)),
+    ))
 }
 
 /// For each live report of `page` (a page of the review list), how many other organizations

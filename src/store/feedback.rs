@@ -7,7 +7,6 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::events::{self, Change};
-use super::parse;
 use crate::db::DbConnection;
 use crate::db::schema::{report_feedback, reports};
 use crate::domain::feedback::{
@@ -15,6 +14,37 @@ use crate::domain::feedback::{
 };
 use crate::error::ApiError;
 use crate::store::events::Owner;
+
+/// Feedback on a report as written.
+#[derive(Insertable)]
+#[diesel(table_name = report_feedback, treat_none_as_default_value = false)]
+struct FeedbackRow<'a> {
+    report_id: &'a str,
+    actionable: bool,
+    reason: Option<FeedbackReason>,
+    recorded_at: NaiveDateTime,
+}
+
+/// Feedback on a report as read back.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = report_feedback, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct StoredFeedbackRow {
+    actionable: bool,
+    reason: Option<FeedbackReason>,
+    recorded_at: NaiveDateTime,
+}
+
+/// A report's wait for review and its feedback, as the summary reads them.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = reports, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct SummaryRow {
+    received_at: NaiveDateTime,
+    first_reviewed_at: Option<NaiveDateTime>,
+    #[diesel(select_expression = report_feedback::actionable.nullable())]
+    actionable: Option<bool>,
+    #[diesel(select_expression = report_feedback::reason.nullable())]
+    reason: Option<FeedbackReason>,
+}
 
 /// Records `feedback` on report `report_id` (inside the caller's transaction, which closes it),
 /// replacing any earlier feedback (a report reopened and closed again), and its event.
@@ -25,12 +55,12 @@ pub fn record(
 ) -> Result<(), ApiError> {
     diesel::delete(report_feedback::table.find(report_id)).execute(conn)?;
     diesel::insert_into(report_feedback::table)
-        .values((
-            report_feedback::report_id.eq(report_id),
-            report_feedback::actionable.eq(feedback.actionable),
-            report_feedback::reason.eq(feedback.reason.map(|r| r.as_ref().to_owned())),
-            report_feedback::recorded_at.eq(super::now()),
-        ))
+        .values(FeedbackRow {
+            report_id,
+            actionable: feedback.actionable,
+            reason: feedback.reason,
+            recorded_at: super::now(),
+        })
         .execute(conn)?;
     Ok(events::record(
         conn,
@@ -44,23 +74,16 @@ pub fn record(
 
 /// The feedback on report `report_id`, if any.
 pub fn get(conn: &mut DbConnection, report_id: &str) -> Result<Option<ReportFeedback>, ApiError> {
-    report_feedback::table
+    Ok(report_feedback::table
         .find(report_id)
-        .select((
-            report_feedback::actionable,
-            report_feedback::reason,
-            report_feedback::recorded_at,
-        ))
-        .first::<(bool, Option<String>, NaiveDateTime)>(conn)
+        .select(StoredFeedbackRow::as_select())
+        .first(conn)
         .optional()?
-        .map(|(actionable, reason, recorded_at)| {
-            Ok(ReportFeedback {
-                actionable,
-                reason: reason.as_deref().map(parse).transpose()?,
-                recorded_at: recorded_at.and_utc(),
-            })
-        })
-        .transpose()
+        .map(|row| ReportFeedback {
+            actionable: row.actionable,
+            reason: row.reason,
+            recorded_at: row.recorded_at.and_utc(),
+        }))
 }
 
 /// `owner`'s figures over the reports it sent in `[from, to)`.
@@ -73,34 +96,24 @@ pub fn summary(
     let rows = reports::table
         .left_join(report_feedback::table)
         .filter(reports::organization_id.eq(owner.organization_id))
-        .filter(reports::mode.eq(owner.mode.as_ref()))
+        .filter(reports::mode.eq(owner.mode))
         .filter(reports::received_at.ge(from.naive_utc()))
         .filter(reports::received_at.lt(to.naive_utc()))
-        .select((
-            reports::received_at,
-            reports::first_reviewed_at,
-            report_feedback::actionable.nullable(),
-            report_feedback::reason.nullable(),
-        ))
-        .load::<(
-            NaiveDateTime,
-            Option<NaiveDateTime>,
-            Option<bool>,
-            Option<String>,
-        )>(conn)?;
+        .select(SummaryRow::as_select())
+        .load(conn)?;
     let mut waits = Vec::new();
     let (mut with_feedback, mut actionable) = (0, 0);
     let mut reasons: HashMap<FeedbackReason, i64> = HashMap::new();
-    for (received_at, reviewed_at, was_actionable, reason) in &rows {
-        if let Some(reviewed_at) = reviewed_at {
-            waits.push((*reviewed_at - *received_at).num_seconds().max(0));
+    for row in &rows {
+        if let Some(reviewed_at) = row.first_reviewed_at {
+            waits.push((reviewed_at - row.received_at).num_seconds().max(0));
         }
-        if let Some(was_actionable) = was_actionable {
+        if let Some(was_actionable) = row.actionable {
             with_feedback += 1;
-            actionable += i64::from(*was_actionable);
+            actionable += i64::from(was_actionable);
         }
-        if let Some(reason) = reason {
-            *reasons.entry(parse(reason)?).or_default() += 1;
+        if let Some(reason) = row.reason {
+            *reasons.entry(reason).or_default() += 1;
         }
     }
     let mut top_reasons: Vec<ReasonCount> = reasons

@@ -49,15 +49,6 @@ pub fn migrations_current(conn: &mut crate::db::DbConnection) -> anyhow::Result<
     crate::db::migrations_current(conn, crate::db::MAIN)
 }
 
-/// Parses a code stored by this program, for the rows still read as text rather than as the
-/// code list itself (see `crate::domain::code_list`); a value it cannot read means a corrupted
-/// row.
-pub(crate) fn parse<T: std::str::FromStr>(stored: &str) -> Result<T, crate::error::ApiError> {
-    stored.parse().map_err(|_| {
-        crate::error::ApiError::Internal(anyhow::anyhow!("unreadable stored value {stored:?}"))
-    })
-}
-
 /// The current time as stored: UTC, microsecond precision (what both backends keep).
 pub fn now() -> chrono::NaiveDateTime {
     use chrono::{SubsecRound, Utc};

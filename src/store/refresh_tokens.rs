@@ -5,7 +5,6 @@
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::parse;
 use crate::auth::secret;
 use crate::db::DbConnection;
 use crate::db::schema::{refresh_families, refresh_tokens, users};
@@ -58,14 +57,33 @@ pub fn start_family(
     let family_id = super::new_id();
     let expires_at = now + lifetimes.absolute;
     diesel::insert_into(refresh_families::table)
-        .values((
-            refresh_families::id.eq(&family_id),
-            refresh_families::user_id.eq(user_id),
-            refresh_families::created_at.eq(now),
-            refresh_families::expires_at.eq(expires_at),
-        ))
+        .values(NewFamilyRow {
+            id: &family_id,
+            user_id,
+            created_at: now,
+            expires_at,
+        })
         .execute(conn)?;
     insert_token(conn, &family_id, (now + lifetimes.idle).min(expires_at))
+}
+
+/// A new family as written.
+#[derive(Insertable)]
+#[diesel(table_name = refresh_families, treat_none_as_default_value = false)]
+struct NewFamilyRow<'a> {
+    id: &'a str,
+    user_id: &'a str,
+    created_at: NaiveDateTime,
+    expires_at: NaiveDateTime,
+}
+
+/// A new token as written: its value only hashed.
+#[derive(Insertable)]
+#[diesel(table_name = refresh_tokens, treat_none_as_default_value = false)]
+struct NewTokenRow<'a> {
+    token_hash: String,
+    family_id: &'a str,
+    idle_expires_at: NaiveDateTime,
 }
 
 fn insert_token(
@@ -75,24 +93,40 @@ fn insert_token(
 ) -> Result<String, ApiError> {
     let token = secret::new_secret();
     diesel::insert_into(refresh_tokens::table)
-        .values((
-            refresh_tokens::token_hash.eq(secret::hash_secret(&token)),
-            refresh_tokens::family_id.eq(family_id),
-            refresh_tokens::idle_expires_at.eq(idle_expires_at),
-        ))
+        .values(NewTokenRow {
+            token_hash: secret::hash_secret(&token),
+            family_id,
+            idle_expires_at,
+        })
         .execute(conn)?;
     Ok(token)
 }
 
-type TokenRow = (
-    String,
-    NaiveDateTime,
-    NaiveDateTime,
-    Option<NaiveDateTime>,
-    String,
-    String,
-    bool,
-);
+/// A token with its family and account, as an exchange reads it.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = refresh_tokens, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct TokenRow {
+    family_id: String,
+    idle_expires_at: NaiveDateTime,
+    #[diesel(select_expression = refresh_families::expires_at)]
+    expires_at: NaiveDateTime,
+    #[diesel(select_expression = refresh_families::revoked_at)]
+    revoked_at: Option<NaiveDateTime>,
+    #[diesel(select_expression = users::id)]
+    user_id: String,
+    #[diesel(select_expression = users::role)]
+    role: Role,
+    #[diesel(select_expression = users::active)]
+    active: bool,
+}
+
+/// A token's family and account, as sign-out reads them.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = refresh_families, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct FamilyRow {
+    id: String,
+    user_id: String,
+}
 
 /// Exchanges refresh token `presented`: marks it rotated and answers the next one of its family.
 ///
@@ -117,18 +151,18 @@ pub fn exchange(
     let row: Option<TokenRow> = refresh_tokens::table
         .inner_join(refresh_families::table.inner_join(users::table))
         .filter(refresh_tokens::token_hash.eq(&hash))
-        .select((
-            refresh_tokens::family_id,
-            refresh_tokens::idle_expires_at,
-            refresh_families::expires_at,
-            refresh_families::revoked_at,
-            users::id,
-            users::role,
-            users::active,
-        ))
+        .select(TokenRow::as_select())
         .first(conn)
         .optional()?;
-    let Some((family_id, idle_expires_at, expires_at, revoked_at, user_id, role, active)) = row
+    let Some(TokenRow {
+        family_id,
+        idle_expires_at,
+        expires_at,
+        revoked_at,
+        user_id,
+        role,
+        active,
+    }) = row
     else {
         return Ok(Exchange::Refused { user_id: None });
     };
@@ -144,7 +178,7 @@ pub fn exchange(
     let token = insert_token(conn, &family_id, (now + lifetimes.idle).min(expires_at))?;
     Ok(Exchange::Rotated {
         user_id,
-        role: parse(&role)?,
+        role,
         token,
     })
 }
@@ -166,13 +200,17 @@ pub fn revoke_family_of(
     presented: &str,
 ) -> Result<Option<String>, ApiError> {
     let hash = secret::hash_secret(presented);
-    let found: Option<(String, String)> = refresh_tokens::table
+    let found: Option<FamilyRow> = refresh_tokens::table
         .inner_join(refresh_families::table)
         .filter(refresh_tokens::token_hash.eq(&hash))
-        .select((refresh_families::id, refresh_families::user_id))
+        .select(FamilyRow::as_select())
         .first(conn)
         .optional()?;
-    let Some((family_id, user_id)) = found else {
+    let Some(FamilyRow {
+        id: family_id,
+        user_id,
+    }) = found
+    else {
         return Ok(None);
     };
     revoke_family(conn, &family_id)?;

@@ -8,7 +8,6 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::owner::{ReportKey, ReportOwner, Submitter};
-use super::parse;
 use super::parts::{Parts, insert_parts, naive};
 use crate::db::DbConnection;
 use crate::db::portable::{insert_rows, next_report_seqs};
@@ -18,6 +17,7 @@ use crate::domain::pagination::{Page, Paginated};
 use crate::domain::received::ReceivedBody;
 use crate::domain::status::{ReportStatus, SubmitterStatus};
 use crate::domain::submission::{Receipt, ReportSummary};
+use crate::domain::taxonomy::{Category, Severity};
 use crate::error::ApiError;
 use crate::keys::{KeyStore, NewKey, place};
 use crate::sealing::DataKey;
@@ -31,10 +31,10 @@ pub struct StoredReceipt {
     pub id: String,
     /// The organization's own identifier for it.
     pub external_id: String,
-    /// Its status code.
-    pub status: String,
-    /// `live` or `test`.
-    pub mode: String,
+    /// Its status.
+    pub status: ReportStatus,
+    /// Live or test.
+    pub mode: CredentialMode,
     /// When the portal stored it.
     pub received_at: NaiveDateTime,
     /// SHA-256 (hex) of its canonical body.
@@ -49,14 +49,41 @@ impl StoredReceipt {
     ) -> Result<Receipt, ApiError> {
         let receipt = sign(&self)?;
         Ok(Receipt {
-            status: parse::<ReportStatus>(&self.status)?.for_submitter(),
-            mode: parse(&self.mode)?,
+            status: self.status.for_submitter(),
+            mode: self.mode,
             received_at: self.received_at.and_utc(),
             id: self.id,
             external_id: self.external_id,
             body_sha256: self.body_sha256,
             receipt,
         })
+    }
+}
+
+/// A report as its submitter's list shows it.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = reports, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct SummaryRow {
+    id: String,
+    external_id: String,
+    status: ReportStatus,
+    category: Category,
+    severity: Severity,
+    mode: CredentialMode,
+    received_at: NaiveDateTime,
+}
+
+impl From<SummaryRow> for ReportSummary {
+    fn from(row: SummaryRow) -> Self {
+        ReportSummary {
+            id: row.id,
+            external_id: row.external_id,
+            status: row.status.for_submitter(),
+            category: row.category,
+            severity: row.severity,
+            mode: row.mode,
+            received_at: row.received_at.and_utc(),
+        }
     }
 }
 
@@ -248,41 +275,12 @@ pub fn list(
     if let Some(after) = &page.after {
         query = query.filter(reports::id.lt(after));
     }
-    let rows = query
-        .select((
-            reports::id,
-            reports::external_id,
-            reports::status,
-            reports::category,
-            reports::severity,
-            reports::mode,
-            reports::received_at,
-        ))
-        .load::<(
-            String,
-            String,
-            String,
-            String,
-            String,
-            String,
-            NaiveDateTime,
-        )>(conn)?;
-    let items = rows
+    let items = query
+        .select(SummaryRow::as_select())
+        .load(conn)?
         .into_iter()
-        .map(
-            |(id, external_id, status, category, severity, mode, received_at)| {
-                Ok(ReportSummary {
-                    id,
-                    external_id,
-                    status: parse::<ReportStatus>(&status)?.for_submitter(),
-                    category: parse(&category)?,
-                    severity: parse(&severity)?,
-                    mode: parse(&mode)?,
-                    received_at: received_at.and_utc(),
-                })
-            },
-        )
-        .collect::<Result<Vec<_>, ApiError>>()?;
+        .map(ReportSummary::from)
+        .collect();
     Ok(Paginated::from_overfetch(items, page, |r| &r.id))
 }
 

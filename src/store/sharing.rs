@@ -6,7 +6,6 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde_json::Value;
 
-use super::parse;
 use crate::auth::secret;
 use crate::db::portable::insert_rows;
 use crate::db::schema::{
@@ -35,6 +34,127 @@ pub struct PartnerAccess {
     pub revoked: bool,
 }
 
+/// A new partner as written: its secret only hashed.
+#[derive(Insertable)]
+#[diesel(table_name = partners)]
+struct NewPartnerRow<'a> {
+    id: &'a str,
+    name: &'a str,
+    client_id: &'a str,
+    secret_hash: String,
+    created_at: NaiveDateTime,
+}
+
+/// A partner as listed, without its secret.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = partners, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct PartnerRow {
+    id: String,
+    name: String,
+    client_id: String,
+    created_at: NaiveDateTime,
+    revoked_at: Option<NaiveDateTime>,
+}
+
+/// One grant of a collection to a partner.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = collection_grants, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct GrantRow {
+    partner_id: String,
+    collection_id: String,
+}
+
+/// A partner credential's secret hash and access, as the token endpoint reads them.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = partners, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct PartnerSecretRow {
+    secret_hash: String,
+    #[diesel(select_expression = partners::id)]
+    partner_id: String,
+    #[diesel(
+        select_expression = partners::revoked_at.is_not_null(),
+        select_expression_type = diesel::dsl::IsNotNull<partners::revoked_at>,
+    )]
+    revoked: bool,
+}
+
+/// A collection as written.
+#[derive(Insertable)]
+#[diesel(table_name = sharing_collections, treat_none_as_default_value = false)]
+struct NewCollectionRow<'a> {
+    id: &'a str,
+    title: &'a str,
+    description: Option<&'a str>,
+    created_at: NaiveDateTime,
+}
+
+/// A collection as read.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = sharing_collections, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct CollectionRow {
+    id: String,
+    title: String,
+    description: Option<String>,
+    created_at: NaiveDateTime,
+}
+
+impl From<CollectionRow> for Collection {
+    fn from(row: CollectionRow) -> Self {
+        Collection {
+            id: row.id,
+            title: row.title,
+            description: row.description,
+            created_at: row.created_at.and_utc(),
+        }
+    }
+}
+
+/// What sharing reads of a report.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = reports, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct ShareableRow {
+    status: ReportStatus,
+    mode: CredentialMode,
+    key_id: String,
+    body: Vec<u8>,
+}
+
+/// A share as written.
+#[derive(Insertable)]
+#[diesel(table_name = shares)]
+struct NewShareRow<'a> {
+    id: &'a str,
+    report_id: &'a str,
+    collection_id: &'a str,
+    tlp: Tlp,
+    shared_by: &'a str,
+    shared_at: NaiveDateTime,
+    objects: &'a str,
+}
+
+/// A share as read.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = shares, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct ShareRow {
+    id: String,
+    report_id: String,
+    collection_id: String,
+    tlp: Tlp,
+    shared_by: String,
+    shared_at: NaiveDateTime,
+    objects: String,
+    withdrawn_at: Option<NaiveDateTime>,
+}
+
+/// The shares of one collection under one marking: all, and those withdrawn.
+#[derive(Queryable)]
+struct ShareCountRow {
+    collection_id: String,
+    tlp: Tlp,
+    shares: i64,
+    withdrawn: i64,
+}
+
 fn conflict(detail: &str) -> ApiError {
     ApiError::Conflict {
         detail: detail.into(),
@@ -56,13 +176,13 @@ pub fn create_partner(
     );
     let client_secret = secret::new_client_secret();
     let inserted = diesel::insert_into(partners::table)
-        .values((
-            partners::id.eq(&id),
-            partners::name.eq(new.name.trim()),
-            partners::client_id.eq(&client_id),
-            partners::secret_hash.eq(secret::hash_secret(&client_secret)),
-            partners::created_at.eq(super::now()),
-        ))
+        .values(NewPartnerRow {
+            id: &id,
+            name: new.name.trim(),
+            client_id: &client_id,
+            secret_hash: secret::hash_secret(&client_secret),
+            created_at: super::now(),
+        })
         .execute(conn);
     if portable::is_unique_violation(&inserted) {
         return Err(conflict("a partner of that name exists"));
@@ -80,34 +200,25 @@ pub fn list_partners(conn: &mut DbConnection) -> Result<Vec<Partner>, ApiError> 
     let rows = partners::table
         .order(partners::name.asc())
         .limit(1000)
-        .select((
-            partners::id,
-            partners::name,
-            partners::client_id,
-            partners::created_at,
-            partners::revoked_at,
-        ))
-        .load::<(String, String, String, NaiveDateTime, Option<NaiveDateTime>)>(conn)?;
+        .select(PartnerRow::as_select())
+        .load(conn)?;
     let grants = collection_grants::table
-        .select((
-            collection_grants::partner_id,
-            collection_grants::collection_id,
-        ))
+        .select(GrantRow::as_select())
         .order(collection_grants::collection_id.asc())
-        .load::<(String, String)>(conn)?;
+        .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(id, name, client_id, created_at, revoked_at)| Partner {
+        .map(|row| Partner {
             collection_ids: grants
                 .iter()
-                .filter(|(p, _)| *p == id)
-                .map(|(_, c)| c.clone())
+                .filter(|grant| grant.partner_id == row.id)
+                .map(|grant| grant.collection_id.clone())
                 .collect(),
-            id,
-            name,
-            client_id,
-            created_at: created_at.and_utc(),
-            revoked_at: revoked_at.map(|at| at.and_utc()),
+            id: row.id,
+            name: row.name,
+            client_id: row.client_id,
+            created_at: row.created_at.and_utc(),
+            revoked_at: row.revoked_at.map(|at| at.and_utc()),
         })
         .collect())
 }
@@ -135,19 +246,15 @@ pub fn partner_with_secret(
 ) -> Result<Option<(String, PartnerAccess)>, ApiError> {
     Ok(partners::table
         .filter(partners::client_id.eq(client_id))
-        .select((
-            partners::secret_hash,
-            partners::id,
-            partners::revoked_at.is_not_null(),
-        ))
-        .first::<(String, String, bool)>(conn)
+        .select(PartnerSecretRow::as_select())
+        .first(conn)
         .optional()?
-        .map(|(hash, partner_id, revoked)| {
+        .map(|row| {
             (
-                hash,
+                row.secret_hash,
                 PartnerAccess {
-                    partner_id,
-                    revoked,
+                    partner_id: row.partner_id,
+                    revoked: row.revoked,
                 },
             )
         }))
@@ -166,12 +273,12 @@ pub fn create_collection(
         created_at: super::now().and_utc(),
     };
     let inserted = diesel::insert_into(sharing_collections::table)
-        .values((
-            sharing_collections::id.eq(&collection.id),
-            sharing_collections::title.eq(&collection.title),
-            sharing_collections::description.eq(&collection.description),
-            sharing_collections::created_at.eq(collection.created_at.naive_utc()),
-        ))
+        .values(NewCollectionRow {
+            id: &collection.id,
+            title: &collection.title,
+            description: collection.description.as_deref(),
+            created_at: collection.created_at.naive_utc(),
+        })
         .execute(conn);
     if portable::is_unique_violation(&inserted) {
         return Err(conflict("a collection of that title exists"));
@@ -180,38 +287,15 @@ pub fn create_collection(
     Ok(collection)
 }
 
-type CollectionRow = (String, String, Option<String>, NaiveDateTime);
-
-const COLLECTION_COLUMNS: (
-    sharing_collections::id,
-    sharing_collections::title,
-    sharing_collections::description,
-    sharing_collections::created_at,
-) = (
-    sharing_collections::id,
-    sharing_collections::title,
-    sharing_collections::description,
-    sharing_collections::created_at,
-);
-
-fn collection((id, title, description, created_at): CollectionRow) -> Collection {
-    Collection {
-        id,
-        title,
-        description,
-        created_at: created_at.and_utc(),
-    }
-}
-
 /// Every collection, by title.
 pub fn list_collections(conn: &mut DbConnection) -> Result<Vec<Collection>, ApiError> {
     Ok(sharing_collections::table
         .order(sharing_collections::title.asc())
         .limit(1000)
-        .select(COLLECTION_COLUMNS)
-        .load::<CollectionRow>(conn)?
+        .select(CollectionRow::as_select())
+        .load(conn)?
         .into_iter()
-        .map(collection)
+        .map(Collection::from)
         .collect())
 }
 
@@ -272,10 +356,10 @@ pub fn granted_collections(
         .inner_join(sharing_collections::table)
         .filter(collection_grants::partner_id.eq(partner_id))
         .order(sharing_collections::title.asc())
-        .select(COLLECTION_COLUMNS)
-        .load::<CollectionRow>(conn)?
+        .select(CollectionRow::as_select())
+        .load(conn)?
         .into_iter()
-        .map(collection)
+        .map(Collection::from)
         .collect())
 }
 
@@ -290,10 +374,10 @@ pub fn granted_collection(
         .inner_join(sharing_collections::table)
         .filter(collection_grants::partner_id.eq(partner_id))
         .filter(collection_grants::collection_id.eq(collection_id))
-        .select(COLLECTION_COLUMNS)
-        .first::<CollectionRow>(conn)
+        .select(CollectionRow::as_select())
+        .first(conn)
         .optional()?
-        .map(collection)
+        .map(Collection::from)
         .ok_or(ApiError::NotFound)
 }
 
@@ -317,15 +401,16 @@ pub fn shareable_report(
 ) -> Result<ShareableReport, ApiError> {
     let found = reports::table
         .find(id)
-        .select((
-            reports::status,
-            reports::mode,
-            reports::key_id,
-            reports::body,
-        ))
-        .first::<(String, String, String, Vec<u8>)>(conn)
+        .select(ShareableRow::as_select())
+        .first(conn)
         .optional()?;
-    let Some((status, mode, key_id, body)) = found else {
+    let Some(ShareableRow {
+        status,
+        mode,
+        key_id,
+        body,
+    }) = found
+    else {
         return Err(super::tombstones::gone_or_not_found(
             conn,
             None,
@@ -340,8 +425,8 @@ pub fn shareable_report(
     let key = keys.one(&key_id)?;
     let body = key.open_body(&body, &place(id, "body"))?;
     Ok(ShareableReport {
-        status: parse(&status)?,
-        mode: parse(&mode)?,
+        status,
+        mode,
         held,
         report: serde_json::from_str(&body).map_err(|e| ApiError::Internal(e.into()))?,
     })
@@ -381,15 +466,15 @@ pub struct NewShare<'a> {
 pub fn record_share(conn: &mut DbConnection, share: &NewShare<'_>) -> Result<Share, ApiError> {
     let objects = Value::Array(share.objects.to_vec()).to_string();
     diesel::insert_into(shares::table)
-        .values((
-            shares::id.eq(share.id),
-            shares::report_id.eq(share.report_id),
-            shares::collection_id.eq(share.collection_id),
-            shares::tlp.eq(share.tlp.as_ref()),
-            shares::shared_by.eq(share.shared_by),
-            shares::shared_at.eq(share.at.naive_utc()),
-            shares::objects.eq(&objects),
-        ))
+        .values(NewShareRow {
+            id: share.id,
+            report_id: share.report_id,
+            collection_id: share.collection_id,
+            tlp: share.tlp,
+            shared_by: share.shared_by,
+            shared_at: share.at.naive_utc(),
+            objects: &objects,
+        })
         .execute(conn)?;
     add_objects(conn, share.collection_id, share.objects, share.at)?;
     Ok(Share {
@@ -484,43 +569,11 @@ pub fn add_objects(
     Ok(count)
 }
 
-type ShareRow = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    NaiveDateTime,
-    String,
-    Option<NaiveDateTime>,
-);
-
-const SHARE_COLUMNS: (
-    shares::id,
-    shares::report_id,
-    shares::collection_id,
-    shares::tlp,
-    shares::shared_by,
-    shares::shared_at,
-    shares::objects,
-    shares::withdrawn_at,
-) = (
-    shares::id,
-    shares::report_id,
-    shares::collection_id,
-    shares::tlp,
-    shares::shared_by,
-    shares::shared_at,
-    shares::objects,
-    shares::withdrawn_at,
-);
-
 /// A share and the objects it produced (their revoked versions once withdrawn).
 fn share_of(row: ShareRow) -> Result<(Share, Vec<Value>), ApiError> {
-    let (id, report_id, collection_id, tlp, shared_by, shared_at, objects, withdrawn_at) = row;
     let objects: Vec<Value> =
-        serde_json::from_str(&objects).map_err(|e| ApiError::Internal(e.into()))?;
-    let withdrawn_at = withdrawn_at.map(|at| at.and_utc());
+        serde_json::from_str(&row.objects).map_err(|e| ApiError::Internal(e.into()))?;
+    let withdrawn_at = row.withdrawn_at.map(|at| at.and_utc());
     let objects = match withdrawn_at {
         Some(at) => objects
             .into_iter()
@@ -531,12 +584,12 @@ fn share_of(row: ShareRow) -> Result<(Share, Vec<Value>), ApiError> {
     Ok((
         Share {
             object_ids: ids(&objects),
-            id,
-            report_id,
-            collection_id,
-            tlp: parse(&tlp)?,
-            shared_by,
-            shared_at: shared_at.and_utc(),
+            id: row.id,
+            report_id: row.report_id,
+            collection_id: row.collection_id,
+            tlp: row.tlp,
+            shared_by: row.shared_by,
+            shared_at: row.shared_at.and_utc(),
             withdrawn_at,
         },
         objects,
@@ -552,8 +605,8 @@ pub fn report_shares(
         .filter(shares::report_id.eq(report_id))
         .order(shares::id.asc())
         .limit(1000)
-        .select(SHARE_COLUMNS)
-        .load::<ShareRow>(conn)?
+        .select(ShareRow::as_select())
+        .load(conn)?
         .into_iter()
         .map(share_of)
         .collect()
@@ -583,8 +636,8 @@ pub fn withdraw(
     let row = shares::table
         .find(share_id)
         .filter(shares::report_id.eq(report_id))
-        .select(SHARE_COLUMNS)
-        .first::<ShareRow>(conn)
+        .select(ShareRow::as_select())
+        .first(conn)
         .optional()?
         .ok_or(ApiError::NotFound)?;
     if updated == 0 {
@@ -611,24 +664,22 @@ pub fn share_counts(conn: &mut DbConnection) -> Result<Vec<ShareCount>, ApiError
             count(shares::withdrawn_at),
         ))
         .order((shares::collection_id.asc(), shares::tlp.asc()))
-        .load::<(String, String, i64, i64)>(conn)?;
+        .load::<ShareCountRow>(conn)?;
     let titles: std::collections::HashMap<String, String> = sharing_collections::table
         .select((sharing_collections::id, sharing_collections::title))
         .load::<(String, String)>(conn)?
         .into_iter()
         .collect();
-    totals
+    Ok(totals
         .into_iter()
-        .map(|(collection_id, tlp, shares, withdrawn)| {
-            Ok(ShareCount {
-                collection_title: titles.get(&collection_id).cloned().unwrap_or_default(),
-                collection_id,
-                tlp: parse(&tlp)?,
-                shares,
-                withdrawn,
-            })
+        .map(|row| ShareCount {
+            collection_title: titles.get(&row.collection_id).cloned().unwrap_or_default(),
+            collection_id: row.collection_id,
+            tlp: row.tlp,
+            shares: row.shares,
+            withdrawn: row.withdrawn,
         })
-        .collect()
+        .collect())
 }
 
 /// Which versions of the matching objects a TAXII request asks for.
@@ -665,9 +716,11 @@ pub struct ObjectQuery {
 }
 
 /// One stored object version.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = taxii_objects, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
 pub struct StoredObject {
     /// The object's id.
+    #[diesel(select_expression = taxii_objects::object_id)]
     pub id: String,
     /// Its version.
     pub version: String,
@@ -724,24 +777,9 @@ pub fn objects(
             taxii_objects::version.asc(),
         ))
         .limit(query.limit + 1)
-        .select((
-            taxii_objects::object_id,
-            taxii_objects::version,
-            taxii_objects::added_us,
-            taxii_objects::body,
-        ))
-        .load::<(String, String, i64, String)>(conn)?;
+        .select(StoredObject::as_select())
+        .load(conn)?;
     let more = rows.len() as i64 > query.limit;
     rows.truncate(query.limit as usize);
-    Ok((
-        rows.into_iter()
-            .map(|(id, version, added_us, body)| StoredObject {
-                id,
-                version,
-                added_us,
-                body,
-            })
-            .collect(),
-        more,
-    ))
+    Ok((rows, more))
 }

@@ -5,17 +5,20 @@
 use std::time::Duration;
 
 use chrono::NaiveDateTime;
+use diesel::backend::Backend;
+use diesel::deserialize::{FromSql, FromSqlRow};
 use diesel::dsl::{exists, not};
 use diesel::prelude::*;
+use diesel::sql_types::Text;
 use serde_json::json;
 
 use super::events::{self, Owner};
-use super::parse;
 use crate::db::DbConnection;
 use crate::db::portable::{self, load_skipping_locked};
 use crate::db::schema::{
     events as event_rows, organizations, outbox, webhook_deliveries, webhook_endpoints,
 };
+use crate::domain::code_list::read_stored;
 use crate::domain::notification::{NotificationKind, NotificationStatus};
 use crate::domain::organization::CredentialMode;
 use crate::domain::pagination::{Page, Paginated};
@@ -31,49 +34,142 @@ fn secret_place(endpoint_id: &str) -> String {
     place(endpoint_id, "webhook_secret")
 }
 
-type EndpointRow = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    NaiveDateTime,
-);
+/// An endpoint's event types as stored: their codes joined by commas.
+#[derive(FromSqlRow)]
+struct StoredEventTypes(Vec<EventType>);
 
-const ENDPOINT_COLUMNS: (
-    webhook_endpoints::id,
-    webhook_endpoints::organization_id,
-    webhook_endpoints::mode,
-    webhook_endpoints::url,
-    webhook_endpoints::event_types,
-    webhook_endpoints::status,
-    webhook_endpoints::disabled_reason,
-    webhook_endpoints::created_at,
-) = (
-    webhook_endpoints::id,
-    webhook_endpoints::organization_id,
-    webhook_endpoints::mode,
-    webhook_endpoints::url,
-    webhook_endpoints::event_types,
-    webhook_endpoints::status,
-    webhook_endpoints::disabled_reason,
-    webhook_endpoints::created_at,
-);
+impl<DB> FromSql<Text, DB> for StoredEventTypes
+where
+    DB: Backend,
+    String: FromSql<Text, DB>,
+{
+    fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
+        let stored = String::from_sql(bytes)?;
+        Ok(StoredEventTypes(
+            stored
+                .split(',')
+                .map(read_stored)
+                .collect::<Result<_, _>>()?,
+        ))
+    }
+}
 
-fn endpoint(row: EndpointRow) -> Result<Endpoint, ApiError> {
-    let (id, organization_id, mode, url, types, status, disabled_reason, created_at) = row;
-    Ok(Endpoint {
-        id,
-        organization_id,
-        mode: parse(&mode)?,
-        url,
-        event_types: types.split(',').map(parse).collect::<Result<_, _>>()?,
-        status: parse(&status)?,
-        disabled_reason,
-        created_at: created_at.and_utc(),
-    })
+/// An endpoint as written: its secret sealed.
+#[derive(Insertable)]
+#[diesel(table_name = webhook_endpoints)]
+struct NewEndpointRow<'a> {
+    id: &'a str,
+    organization_id: &'a str,
+    mode: CredentialMode,
+    url: &'a str,
+    event_types: String,
+    key_id: &'a str,
+    sealed_secret: &'a str,
+    status: EndpointStatus,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+/// An endpoint as read, without its secret.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = webhook_endpoints, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct EndpointRow {
+    id: String,
+    organization_id: String,
+    mode: CredentialMode,
+    url: String,
+    event_types: StoredEventTypes,
+    status: EndpointStatus,
+    disabled_reason: Option<String>,
+    created_at: NaiveDateTime,
+}
+
+impl From<EndpointRow> for Endpoint {
+    fn from(row: EndpointRow) -> Self {
+        Endpoint {
+            id: row.id,
+            organization_id: row.organization_id,
+            mode: row.mode,
+            url: row.url,
+            event_types: row.event_types.0,
+            status: row.status,
+            disabled_reason: row.disabled_reason,
+            created_at: row.created_at.and_utc(),
+        }
+    }
+}
+
+/// A delivery with its event's type, as its organization sees it.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = webhook_deliveries, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct DeliveryRow {
+    id: String,
+    event_id: String,
+    #[diesel(select_expression = event_rows::event_type)]
+    event_type: EventType,
+    status: DeliveryStatus,
+    attempts: i32,
+    last_status_code: Option<i32>,
+    last_error: Option<String>,
+    last_attempt_at: Option<NaiveDateTime>,
+    next_attempt_at: NaiveDateTime,
+    created_at: NaiveDateTime,
+}
+
+impl From<DeliveryRow> for Delivery {
+    fn from(row: DeliveryRow) -> Self {
+        Delivery {
+            id: row.id,
+            event_id: row.event_id,
+            event_type: row.event_type,
+            status: row.status,
+            attempts: row.attempts,
+            last_status_code: row.last_status_code,
+            last_error: row.last_error,
+            last_attempt_at: row.last_attempt_at.map(|at| at.and_utc()),
+            next_attempt_at: (row.status == DeliveryStatus::Pending)
+                .then(|| row.next_attempt_at.and_utc()),
+            created_at: row.created_at.and_utc(),
+        }
+    }
+}
+
+/// A claimed delivery with its endpoint's sealed secret and its event, as a worker reads it.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = webhook_deliveries, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct ClaimRow {
+    id: String,
+    #[diesel(select_expression = webhook_endpoints::id)]
+    endpoint_id: String,
+    #[diesel(select_expression = webhook_endpoints::mode)]
+    mode: CredentialMode,
+    #[diesel(select_expression = webhook_endpoints::url)]
+    url: String,
+    #[diesel(select_expression = webhook_endpoints::key_id)]
+    key_id: String,
+    #[diesel(select_expression = webhook_endpoints::sealed_secret)]
+    sealed_secret: String,
+    #[diesel(select_expression = event_rows::id)]
+    event_id: String,
+    #[diesel(select_expression = event_rows::payload)]
+    payload: String,
+    attempts: i32,
+    #[diesel(select_expression = event_rows::created_at)]
+    created_at: NaiveDateTime,
+}
+
+/// The notice of a disabled endpoint as queued.
+#[derive(Insertable)]
+#[diesel(table_name = outbox)]
+struct NewDisabledNoticeRow<'a> {
+    id: String,
+    kind: NotificationKind,
+    webhook_endpoint_id: &'a str,
+    urgent: bool,
+    status: NotificationStatus,
+    attempts: i32,
+    next_attempt_at: NaiveDateTime,
+    created_at: NaiveDateTime,
 }
 
 /// Registers an endpoint for `owner` (whose organization must exist: 404) with a new signing
@@ -114,18 +210,18 @@ pub fn register(
         });
     }
     diesel::insert_into(webhook_endpoints::table)
-        .values((
-            webhook_endpoints::id.eq(&id),
-            webhook_endpoints::organization_id.eq(owner.organization_id),
-            webhook_endpoints::mode.eq(owner.mode.as_ref()),
-            webhook_endpoints::url.eq(url),
-            webhook_endpoints::event_types.eq(types.join(",")),
-            webhook_endpoints::key_id.eq(&key_id),
-            webhook_endpoints::sealed_secret.eq(&sealed),
-            webhook_endpoints::status.eq(EndpointStatus::Active.as_ref()),
-            webhook_endpoints::created_at.eq(now),
-            webhook_endpoints::updated_at.eq(now),
-        ))
+        .values(NewEndpointRow {
+            id: &id,
+            organization_id: owner.organization_id,
+            mode: owner.mode,
+            url,
+            event_types: types.join(","),
+            key_id: &key_id,
+            sealed_secret: &sealed,
+            status: EndpointStatus::Active,
+            created_at: now,
+            updated_at: now,
+        })
         .execute(conn)?;
     Ok(RegisteredEndpoint {
         endpoint: get(conn, owner, &id)?,
@@ -135,27 +231,26 @@ pub fn register(
 
 /// `owner`'s endpoints, oldest first.
 pub fn list(conn: &mut DbConnection, owner: Owner<'_>) -> Result<Vec<Endpoint>, ApiError> {
-    webhook_endpoints::table
+    Ok(webhook_endpoints::table
         .filter(webhook_endpoints::organization_id.eq(owner.organization_id))
-        .filter(webhook_endpoints::mode.eq(owner.mode.as_ref()))
+        .filter(webhook_endpoints::mode.eq(owner.mode))
         .order(webhook_endpoints::id.asc())
-        .select(ENDPOINT_COLUMNS)
-        .load::<EndpointRow>(conn)?
+        .select(EndpointRow::as_select())
+        .load(conn)?
         .into_iter()
-        .map(endpoint)
-        .collect()
+        .map(Endpoint::from)
+        .collect())
 }
 
 /// One of `owner`'s endpoints; 404 for any other (another organization's, another mode's).
 pub fn get(conn: &mut DbConnection, owner: Owner<'_>, id: &str) -> Result<Endpoint, ApiError> {
-    endpoint(
-        webhook_endpoints::table
-            .filter(webhook_endpoints::id.eq(id))
-            .filter(webhook_endpoints::organization_id.eq(owner.organization_id))
-            .filter(webhook_endpoints::mode.eq(owner.mode.as_ref()))
-            .select(ENDPOINT_COLUMNS)
-            .first::<EndpointRow>(conn)?,
-    )
+    Ok(webhook_endpoints::table
+        .filter(webhook_endpoints::id.eq(id))
+        .filter(webhook_endpoints::organization_id.eq(owner.organization_id))
+        .filter(webhook_endpoints::mode.eq(owner.mode))
+        .select(EndpointRow::as_select())
+        .first::<EndpointRow>(conn)?
+        .into())
 }
 
 /// Removes one of `owner`'s endpoints with its deliveries and notices (inside the caller's
@@ -173,36 +268,6 @@ pub fn remove(conn: &mut DbConnection, owner: Owner<'_>, id: &str) -> Result<Str
     diesel::delete(event_rows::table.filter(event_rows::endpoint_id.eq(id))).execute(conn)?;
     diesel::delete(webhook_endpoints::table.find(id)).execute(conn)?;
     Ok(key_id)
-}
-
-type DeliveryRow = (
-    String,
-    String,
-    String,
-    String,
-    i32,
-    Option<i32>,
-    Option<String>,
-    Option<NaiveDateTime>,
-    NaiveDateTime,
-    NaiveDateTime,
-);
-
-fn delivery(row: DeliveryRow) -> Result<Delivery, ApiError> {
-    let (id, event_id, event_type, status, attempts, code, error, last, next, created) = row;
-    let status: DeliveryStatus = parse(&status)?;
-    Ok(Delivery {
-        id,
-        event_id,
-        event_type: parse(&event_type)?,
-        status,
-        attempts,
-        last_status_code: code,
-        last_error: error,
-        last_attempt_at: last.map(|at| at.and_utc()),
-        next_attempt_at: (status == DeliveryStatus::Pending).then(|| next.and_utc()),
-        created_at: created.and_utc(),
-    })
 }
 
 /// The deliveries of one of `owner`'s endpoints, newest first.
@@ -223,37 +288,13 @@ pub fn deliveries(
         query = query.filter(webhook_deliveries::id.lt(after));
     }
     let items = query
-        .select(DELIVERY_COLUMNS)
-        .load::<DeliveryRow>(conn)?
+        .select(DeliveryRow::as_select())
+        .load(conn)?
         .into_iter()
-        .map(delivery)
-        .collect::<Result<Vec<_>, _>>()?;
+        .map(Delivery::from)
+        .collect();
     Ok(Paginated::from_overfetch(items, page, |d| &d.id))
 }
-
-const DELIVERY_COLUMNS: (
-    webhook_deliveries::id,
-    webhook_deliveries::event_id,
-    event_rows::event_type,
-    webhook_deliveries::status,
-    webhook_deliveries::attempts,
-    webhook_deliveries::last_status_code,
-    webhook_deliveries::last_error,
-    webhook_deliveries::last_attempt_at,
-    webhook_deliveries::next_attempt_at,
-    webhook_deliveries::created_at,
-) = (
-    webhook_deliveries::id,
-    webhook_deliveries::event_id,
-    event_rows::event_type,
-    webhook_deliveries::status,
-    webhook_deliveries::attempts,
-    webhook_deliveries::last_status_code,
-    webhook_deliveries::last_error,
-    webhook_deliveries::last_attempt_at,
-    webhook_deliveries::next_attempt_at,
-    webhook_deliveries::created_at,
-);
 
 /// Queues a `webhook.test` event to one of `owner`'s endpoints (409 when it is disabled).
 pub fn send_test(
@@ -290,8 +331,8 @@ pub fn retry(
     let of_endpoint = webhook_deliveries::table
         .filter(webhook_deliveries::id.eq(delivery_id))
         .filter(webhook_deliveries::endpoint_id.eq(endpoint_id));
-    let status: String = of_endpoint.select(webhook_deliveries::status).first(conn)?;
-    if status == DeliveryStatus::Pending.as_ref() {
+    let status: DeliveryStatus = of_endpoint.select(webhook_deliveries::status).first(conn)?;
+    if status == DeliveryStatus::Pending {
         return Err(ApiError::Conflict {
             detail: "the delivery is pending already".into(),
             existing_id: None,
@@ -299,25 +340,24 @@ pub fn retry(
     }
     diesel::update(of_endpoint)
         .set((
-            webhook_deliveries::status.eq(DeliveryStatus::Pending.as_ref()),
+            webhook_deliveries::status.eq(DeliveryStatus::Pending),
             webhook_deliveries::attempts.eq(0),
             webhook_deliveries::next_attempt_at.eq(super::now()),
         ))
         .execute(conn)?;
     diesel::update(webhook_endpoints::table.find(endpoint_id))
         .set((
-            webhook_endpoints::status.eq(EndpointStatus::Active.as_ref()),
+            webhook_endpoints::status.eq(EndpointStatus::Active),
             webhook_endpoints::disabled_reason.eq(None::<String>),
             webhook_endpoints::updated_at.eq(super::now()),
         ))
         .execute(conn)?;
-    delivery(
-        webhook_deliveries::table
-            .inner_join(event_rows::table)
-            .filter(webhook_deliveries::id.eq(delivery_id))
-            .select(DELIVERY_COLUMNS)
-            .first(conn)?,
-    )
+    Ok(webhook_deliveries::table
+        .inner_join(event_rows::table)
+        .filter(webhook_deliveries::id.eq(delivery_id))
+        .select(DeliveryRow::as_select())
+        .first::<DeliveryRow>(conn)?
+        .into())
 }
 
 /// A delivery a worker has claimed, with what sending it needs.
@@ -347,24 +387,11 @@ pub struct Claimed {
 pub fn any_due(conn: &mut DbConnection) -> Result<bool, ApiError> {
     Ok(diesel::select(exists(
         webhook_deliveries::table
-            .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending.as_ref()))
+            .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending))
             .filter(webhook_deliveries::next_attempt_at.le(super::now())),
     ))
     .get_result(conn)?)
 }
-
-type ClaimRow = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    i32,
-    NaiveDateTime,
-);
 
 /// Claims up to `limit` due deliveries of active endpoints for worker `worker` for the time
 /// `lease`, oldest first, at most the earliest pending one per endpoint and report, so that a
@@ -383,10 +410,10 @@ pub fn claim(
     let rows = portable::write_transaction(conn, |conn| {
         let earlier = diesel::alias!(webhook_deliveries as earlier);
         let active = webhook_endpoints::table
-            .filter(webhook_endpoints::status.eq(EndpointStatus::Active.as_ref()))
+            .filter(webhook_endpoints::status.eq(EndpointStatus::Active))
             .select(webhook_endpoints::id);
         let due = webhook_deliveries::table
-            .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending.as_ref()))
+            .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending))
             .filter(webhook_deliveries::next_attempt_at.le(now))
             .filter(webhook_deliveries::endpoint_id.eq_any(active))
             .filter(not(exists(
@@ -404,7 +431,7 @@ pub fn claim(
                     .filter(
                         earlier
                             .field(webhook_deliveries::status)
-                            .eq(DeliveryStatus::Pending.as_ref()),
+                            .eq(DeliveryStatus::Pending),
                     )
                     .filter(
                         earlier
@@ -431,56 +458,32 @@ pub fn claim(
                 .inner_join(event_rows::table)
                 .filter(webhook_deliveries::id.eq_any(&ids))
                 .order(webhook_deliveries::id.asc())
-                .select((
-                    webhook_deliveries::id,
-                    webhook_endpoints::id,
-                    webhook_endpoints::mode,
-                    webhook_endpoints::url,
-                    webhook_endpoints::key_id,
-                    webhook_endpoints::sealed_secret,
-                    event_rows::id,
-                    event_rows::payload,
-                    webhook_deliveries::attempts,
-                    event_rows::created_at,
-                ))
-                .load::<ClaimRow>(conn)?,
+                .select(ClaimRow::as_select())
+                .load(conn)?,
         )
     })?;
-    let key_ids: Vec<&str> = rows.iter().map(|row| row.4.as_str()).collect();
+    let key_ids: Vec<&str> = rows.iter().map(|row| row.key_id.as_str()).collect();
     let data_keys = keys.fetch(&key_ids)?;
     rows.into_iter()
-        .map(
-            |(
-                id,
-                endpoint_id,
-                mode,
-                url,
-                key_id,
-                sealed,
-                event_id,
-                payload,
-                attempts,
-                created_at,
-            )| {
-                let key = data_keys.get(&key_id).ok_or_else(|| {
-                    ApiError::Internal(anyhow::anyhow!("the endpoint's secret key is gone"))
-                })?;
-                let secret = key
-                    .open(&sealed, &secret_place(&endpoint_id))
-                    .map_err(anyhow::Error::from)?;
-                Ok(Claimed {
-                    id,
-                    endpoint_id,
-                    mode: parse(&mode)?,
-                    url,
-                    secret,
-                    event_id,
-                    payload,
-                    attempts,
-                    created_at,
-                })
-            },
-        )
+        .map(|row| {
+            let key = data_keys.get(&row.key_id).ok_or_else(|| {
+                ApiError::Internal(anyhow::anyhow!("the endpoint's secret key is gone"))
+            })?;
+            let secret = key
+                .open(&row.sealed_secret, &secret_place(&row.endpoint_id))
+                .map_err(anyhow::Error::from)?;
+            Ok(Claimed {
+                id: row.id,
+                endpoint_id: row.endpoint_id,
+                mode: row.mode,
+                url: row.url,
+                secret,
+                event_id: row.event_id,
+                payload: row.payload,
+                attempts: row.attempts,
+                created_at: row.created_at,
+            })
+        })
         .collect()
 }
 
@@ -538,7 +541,7 @@ pub fn record_attempts<'a>(
             };
             let updated = diesel::update(held)
                 .set((
-                    webhook_deliveries::status.eq(status.as_ref()),
+                    webhook_deliveries::status.eq(status),
                     webhook_deliveries::attempts.eq(webhook_deliveries::attempts + 1),
                     webhook_deliveries::lease_owner.eq(None::<String>),
                     webhook_deliveries::last_status_code.eq(code.map(i32::from)),
@@ -566,10 +569,10 @@ fn disable(conn: &mut DbConnection, endpoint_id: &str, error: &str) -> Result<()
     let disabled = diesel::update(
         webhook_endpoints::table
             .find(endpoint_id)
-            .filter(webhook_endpoints::status.eq(EndpointStatus::Active.as_ref())),
+            .filter(webhook_endpoints::status.eq(EndpointStatus::Active)),
     )
     .set((
-        webhook_endpoints::status.eq(EndpointStatus::Disabled.as_ref()),
+        webhook_endpoints::status.eq(EndpointStatus::Disabled),
         webhook_endpoints::disabled_reason.eq(format!(
             "every attempt of a delivery failed; the last: {}",
             error.chars().take(300).collect::<String>()
@@ -579,16 +582,16 @@ fn disable(conn: &mut DbConnection, endpoint_id: &str, error: &str) -> Result<()
     .execute(conn)?;
     if disabled == 1 {
         diesel::insert_into(outbox::table)
-            .values((
-                outbox::id.eq(super::new_id()),
-                outbox::kind.eq(NotificationKind::WebhookDisabled.as_ref()),
-                outbox::webhook_endpoint_id.eq(endpoint_id),
-                outbox::urgent.eq(false),
-                outbox::status.eq(NotificationStatus::Pending.as_ref()),
-                outbox::attempts.eq(0),
-                outbox::next_attempt_at.eq(now),
-                outbox::created_at.eq(now),
-            ))
+            .values(NewDisabledNoticeRow {
+                id: super::new_id(),
+                kind: NotificationKind::WebhookDisabled,
+                webhook_endpoint_id: endpoint_id,
+                urgent: false,
+                status: NotificationStatus::Pending,
+                attempts: 0,
+                next_attempt_at: now,
+                created_at: now,
+            })
             .execute(conn)?;
     }
     Ok(())
@@ -599,7 +602,7 @@ pub fn release(conn: &mut DbConnection, worker: &str) -> Result<usize, ApiError>
     Ok(diesel::update(
         webhook_deliveries::table
             .filter(webhook_deliveries::lease_owner.eq(worker))
-            .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending.as_ref())),
+            .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending)),
     )
     .set((
         webhook_deliveries::lease_owner.eq(None::<String>),
