@@ -11,7 +11,7 @@ use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::code_list::stored_as_text;
+use super::code_list::{code_list, stored_as_text};
 use super::organization::CredentialMode;
 use super::refusal::{FieldError, Refusal};
 
@@ -100,31 +100,15 @@ pub struct NewEndpointFor {
     pub event_types: Vec<EventType>,
 }
 
-/// Whether an endpoint is delivered to.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    ToSchema,
-    strum::AsRefStr,
-    strum::EnumString,
-    diesel::AsExpression,
-    diesel::FromSqlRow,
-)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum EndpointStatus {
-    /// Events are delivered.
-    Active,
-    /// Disabled after persistent failure; retrying a delivery enables it again.
-    Disabled,
+code_list! {
+    /// Whether an endpoint is delivered to.
+    EndpointStatus {
+        /// Events are delivered.
+        Active,
+        /// Disabled after persistent failure; retrying a delivery enables it again.
+        Disabled,
+    }
 }
-
-stored_as_text!(EndpointStatus);
 
 /// A webhook endpoint as its organization sees it (never its secret).
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -157,33 +141,17 @@ pub struct RegisteredEndpoint {
     pub secret: String,
 }
 
-/// How a delivery stands.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    ToSchema,
-    strum::AsRefStr,
-    strum::EnumString,
-    diesel::AsExpression,
-    diesel::FromSqlRow,
-)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum DeliveryStatus {
-    /// Not yet accepted by the endpoint; tried again after a backoff.
-    Pending,
-    /// The endpoint answered 2xx.
-    Delivered,
-    /// Every attempt failed; it can be retried.
-    Failed,
+code_list! {
+    /// How a delivery stands.
+    DeliveryStatus {
+        /// Not yet accepted by the endpoint; tried again after a backoff.
+        Pending,
+        /// The endpoint answered 2xx.
+        Delivered,
+        /// Every attempt failed; it can be retried.
+        Failed,
+    }
 }
-
-stored_as_text!(DeliveryStatus);
 
 /// One event's delivery to one endpoint, as its organization sees it.
 #[derive(Debug, Clone, Serialize, ToSchema)]

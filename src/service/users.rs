@@ -4,7 +4,7 @@ use crate::auth::password;
 use crate::db::{DbConnection, portable};
 use crate::domain::user::{CreatedUser, NewUser, check_password};
 use crate::error::ApiError;
-use crate::store::audit::{self, NewAuditEvent};
+use crate::store::audit::NewAuditEvent;
 use crate::store::users;
 
 /// Creates an account with a password, for the operator on the command line (the first
@@ -25,21 +25,13 @@ pub fn register_with_password(
     let generated = password.is_none().then(password::generate);
     let chosen = password.or(generated.as_deref()).unwrap_or_default();
     let password_hash = password::hash(chosen);
-    portable::write_transaction(conn, |conn| {
-        let user = users::insert_user(conn, new, &password_hash)?;
-        if let Some(event) = event {
-            let target = Some(user.id.clone());
-            audit::append(
-                conn,
-                &NewAuditEvent {
-                    target,
-                    ..event.clone()
-                },
-            )?;
-        }
-        Ok(CreatedUser {
-            user,
-            password: generated,
-        })
+    let insert = |conn: &mut DbConnection| users::insert_user(conn, new, &password_hash);
+    let user = match event {
+        Some(event) => super::recorded_as(conn, event, insert, |user| Some(user.id.clone()))?,
+        None => portable::write_transaction(conn, insert)?,
+    };
+    Ok(CreatedUser {
+        user,
+        password: generated,
     })
 }
