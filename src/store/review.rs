@@ -99,7 +99,7 @@ pub fn list(
     }
     if let Some(group) = filter.group {
         let with_group = report_groups::table.filter(report_groups::code.eq(group));
-        query = query.filter(reports::id.eq_any(with_group.select(report_groups::report_id)));
+        query = query.filter(reports::seq.eq_any(with_group.select(report_groups::report_seq)));
     }
     if let Some(organization_id) = &filter.organization_id {
         query = query.filter(reports::organization_id.eq(organization_id.clone()));

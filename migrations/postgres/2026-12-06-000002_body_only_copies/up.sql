@@ -1,0 +1,26 @@
+-- No normalized copy of what only the body needs (issue 20). A report's accounts, contact
+-- handles, content items, locations and indicators are in its sealed body (and its sealed
+-- amendments), which the flows that check them open, one report at a time: an amendment
+-- (the accounts it may name), an evidence upload (the content item it shows). Nothing else
+-- read these copies.
+DROP TABLE report_contact_handles;
+DROP TABLE report_accounts;
+DROP TABLE report_content;
+DROP TABLE report_locations;
+DROP TABLE report_indicators;
+
+-- The suspected groups stay in a table of their own, for the review list's filter by group:
+-- one b-tree of (group code, report seq) that the filter reads by its first column, instead
+-- of the 36-character report id with a second index by code. `reports.seq` gets the unique
+-- index it lacked here, which leads from a group's entries to their reports.
+CREATE UNIQUE INDEX reports_by_seq ON reports (seq);
+CREATE TABLE report_group_seqs (
+    code TEXT NOT NULL,
+    report_seq BIGINT NOT NULL,
+    PRIMARY KEY (code, report_seq)
+);
+INSERT INTO report_group_seqs (code, report_seq)
+SELECT g.code, r.seq FROM report_groups g JOIN reports r ON r.id = g.report_id;
+DROP TABLE report_groups;
+ALTER TABLE report_group_seqs RENAME TO report_groups;
+ALTER INDEX report_group_seqs_pkey RENAME TO report_groups_pkey;
