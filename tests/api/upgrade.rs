@@ -325,6 +325,17 @@ async fn reports_stored_with_normalized_copies_filter_amend_and_take_evidence_af
         [first.clone()]
     );
     assert!(listed(&app, &supervisor, "group=gulf").await.is_empty());
+    // A report received now shows the same `received` event, though it is no longer stored.
+    let third = id_of(&app.submit(&reporter.token, &valid_report()).await);
+    let new = expect(app.get(&shown(&third), &supervisor).await, 200).await;
+    let (mut was, mut is) = (before[0]["timeline"][0].clone(), new["timeline"][0].clone());
+    assert_eq!(is["id"], third.as_str());
+    assert_eq!(is["at"], new["received_at"]);
+    for event in [&mut was, &mut is] {
+        event["id"] = Value::Null;
+        event["at"] = Value::Null;
+    }
+    assert_eq!(is, was);
 
     // An amendment may name the body's account and the first amendment's, and no other.
     let naming = |account: &str| {

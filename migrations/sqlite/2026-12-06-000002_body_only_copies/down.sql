@@ -1,3 +1,10 @@
+DROP INDEX reports_closed_retention;
+CREATE INDEX reports_closed_retention ON reports (status, closed_at);
+DROP INDEX reports_retracted_retention;
+CREATE INDEX reports_retracted_retention ON reports (status, retracted_at);
+DROP INDEX reports_released_retention;
+CREATE INDEX reports_released_retention ON reports (released_at);
+
 -- Back to the normalized copies. The groups come back from their compact table; the copies of
 -- accounts, contact handles, content items, locations and indicators come back empty (they
 -- are in the sealed bodies, which SQL cannot open).

@@ -22,3 +22,14 @@ INSERT INTO report_group_seqs (code, report_seq)
 SELECT g.code, r.seq FROM report_groups g JOIN reports r ON r.id = g.report_id;
 DROP TABLE report_groups;
 ALTER TABLE report_group_seqs RENAME TO report_groups;
+
+-- The retention indexes held every report, though only a closed, retracted or released one
+-- has the time each orders by: partial now (a purge's `closed_at <= ...` implies the time is
+-- set, so it still reads them).
+DROP INDEX reports_closed_retention;
+CREATE INDEX reports_closed_retention ON reports (status, closed_at) WHERE closed_at IS NOT NULL;
+DROP INDEX reports_retracted_retention;
+CREATE INDEX reports_retracted_retention ON reports (status, retracted_at)
+    WHERE retracted_at IS NOT NULL;
+DROP INDEX reports_released_retention;
+CREATE INDEX reports_released_retention ON reports (released_at) WHERE released_at IS NOT NULL;
