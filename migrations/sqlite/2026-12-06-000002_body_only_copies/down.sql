@@ -1,3 +1,5 @@
+DROP INDEX reports_assignee_id;
+CREATE INDEX reports_assignee_id ON reports (assignee_id, id);
 DROP INDEX reports_closed_retention;
 CREATE INDEX reports_closed_retention ON reports (status, closed_at);
 DROP INDEX reports_retracted_retention;

@@ -24,8 +24,11 @@ DROP TABLE report_groups;
 ALTER TABLE report_group_seqs RENAME TO report_groups;
 
 -- The retention indexes held every report, though only a closed, retracted or released one
--- has the time each orders by: partial now (a purge's `closed_at <= ...` implies the time is
--- set, so it still reads them).
+-- has the time each orders by, and the assignee index every report, though most have none at
+-- any moment: partial now (a purge's `closed_at <= ...`, the review list's `assignee_id = ...`
+-- imply the column is set, so they still read them).
+DROP INDEX reports_assignee_id;
+CREATE INDEX reports_assignee_id ON reports (assignee_id, id) WHERE assignee_id IS NOT NULL;
 DROP INDEX reports_closed_retention;
 CREATE INDEX reports_closed_retention ON reports (status, closed_at) WHERE closed_at IS NOT NULL;
 DROP INDEX reports_retracted_retention;
