@@ -8,11 +8,14 @@
 #
 #   benches/storage.sh                 # both backends, 20 000 reports each
 #   REPORTS=2000 BACKENDS=sqlite benches/storage.sh
+#   DAYS=10 benches/storage.sh         # the same reports over 10 days instead of 365 (the
+#                                      # statistics' rollups grow with days and keys, not reports)
 #
 # BIN=path uses that binary instead of the release build (to measure an older commit's).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 REPORTS=${REPORTS:-20000}
+DAYS=${DAYS:-365}
 BACKENDS=${BACKENDS:-"postgres sqlite"}
 export PG_PORT=${PG_PORT:-55441}
 release_binary
@@ -20,7 +23,7 @@ need python3
 export PORTAL_LOG=warn PORTAL_MAIL_WORKER=false
 
 seed() {
-  "$BIN" seed --reports "$REPORTS" --days 365 --organizations 20 2>/dev/null
+  "$BIN" seed --reports "$REPORTS" --days "$DAYS" --organizations 20 2>/dev/null
 }
 
 # Prints "table bytes" lines, biggest first, then the total, each divided by REPORTS.
@@ -51,7 +54,7 @@ for backend in $BACKENDS; do
       export DATABASE_URL=$WORK/portal.db
       ;;
   esac
-  echo "== $backend, $REPORTS reports"
+  echo "== $backend, $REPORTS reports over $DAYS days"
   seed | python3 -c 'import json, sys
 s = json.load(sys.stdin)
 print("seeded %d reports in %.1f s: %.0f reports/s" % (s["reports"], s["seconds"], s["reports_per_second"]))'

@@ -62,62 +62,10 @@ diesel::table! {
 }
 
 diesel::table! {
-    report_accounts (report_id, position) {
-        report_id -> Text,
-        position -> Integer,
-        platform_account_id -> Text,
-        role -> Text,
-        created_at -> Nullable<Timestamp>,
-        follower_count -> Nullable<BigInt>,
-        action_taken -> Text,
-    }
-}
-
-diesel::table! {
-    report_contact_handles (report_id, account_position, position) {
-        report_id -> Text,
-        account_position -> Integer,
-        position -> Integer,
-        kind -> Text,
-    }
-}
-
-diesel::table! {
-    report_content (report_id, position) {
-        report_id -> Text,
-        position -> Integer,
-        content_type -> Text,
-        posted_at -> Nullable<Timestamp>,
-        language -> Nullable<Text>,
-        sha256 -> Nullable<Text>,
-        md5 -> Nullable<Text>,
-        pdq -> Nullable<Text>,
-        account_ref -> Nullable<Text>,
-        preserved -> Bool,
-        removed -> Bool,
-    }
-}
-
-diesel::table! {
-    report_locations (report_id, position) {
-        report_id -> Text,
-        position -> Integer,
-        country -> Text,
-        subdivision -> Nullable<Text>,
-    }
-}
-
-diesel::table! {
-    report_groups (report_id, code) {
-        report_id -> Text,
+    /// The suspected groups of reports, by group: what the review list's filter by group reads.
+    report_groups (code, report_seq) {
         code -> Text,
-    }
-}
-
-diesel::table! {
-    report_indicators (report_id, code) {
-        report_id -> Text,
-        code -> Text,
+        report_seq -> BigInt,
     }
 }
 
@@ -222,12 +170,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     credentials,
     reports,
-    report_accounts,
-    report_contact_handles,
-    report_content,
-    report_locations,
     report_groups,
-    report_indicators,
     report_prior_reports,
     users,
     login_throttle,

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use super::indicators::{self, IndexEntry};
 use super::lifecycle::NewAmendment;
 use super::refusal::FieldError;
-use super::report::{Account, ContentItem, NewReport};
+use super::report::NewReport;
 use super::search::WordHasher;
 
 /// Rewrites `json` in canonical form and answers its text: object keys sorted, every number
@@ -53,8 +53,6 @@ pub struct ReceivedBody {
     pub word_keys: Vec<i64>,
     /// The report's indicators, as the correlation index keeps them.
     pub indicators: Vec<IndexEntry>,
-    /// The keyed hashes of its platform account ids.
-    pub account_hashes: AccountHashes,
 }
 
 impl ReceivedBody {
@@ -70,7 +68,6 @@ impl ReceivedBody {
             sha256: hex::encode(Sha256::digest(canonical.as_bytes())),
             word_keys: hasher.word_keys(report.searchable_texts()),
             indicators: indicators::index_entries(&report, hasher),
-            account_hashes: AccountHashes::new(&report.accounts, &report.content, hasher),
             received_at: received_at.naive_utc().trunc_subsecs(6),
             report,
             canonical,
@@ -101,31 +98,6 @@ impl ReceivedBody {
         let mut json = serde_json::to_value(&report).expect("a report serializes to JSON");
         let canonical = canonical_json(&mut json);
         Self::receive(report, canonical, received_at, hasher)
-    }
-}
-
-/// The keyed hashes that stand for platform account ids in the database: each account's
-/// `platform_account_id` and each content item's `account_ref`, in order.
-pub struct AccountHashes {
-    /// One per account.
-    pub ids: Vec<String>,
-    /// One per content item.
-    pub refs: Vec<Option<String>>,
-}
-
-impl AccountHashes {
-    /// The hashes of `accounts` and `content` under `hasher`.
-    pub fn new(accounts: &[Account], content: &[ContentItem], hasher: &WordHasher) -> Self {
-        AccountHashes {
-            ids: accounts
-                .iter()
-                .map(|a| hasher.account_id(&a.platform_account_id))
-                .collect(),
-            refs: content
-                .iter()
-                .map(|c| c.account_ref.as_deref().map(|id| hasher.account_id(id)))
-                .collect(),
-        }
     }
 }
 

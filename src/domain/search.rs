@@ -52,12 +52,6 @@ impl WordHasher {
         hex::encode(mac.finalize().into_bytes())
     }
 
-    /// The keyed hash that stands for a `platform_account_id` in the database (kept apart from
-    /// the words' hashes).
-    pub fn account_id(&self, id: &str) -> String {
-        self.hash(&format!("account\u{0}{id}"))
-    }
-
     /// The 64-bit key of one normalized word: the first eight bytes of its keyed hash, read as
     /// a big-endian signed integer (what migration `compact_storage` computed from the hex
     /// hashes stored before).

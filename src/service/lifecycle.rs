@@ -118,7 +118,7 @@ fn store_amendment(
     {
         return Ok((report.external_id, number, received_at, true));
     }
-    let (number, received_at) = lifecycle::insert(conn, keys, submitter, &report, body, hasher)?;
+    let (number, received_at) = lifecycle::insert(conn, keys, submitter, &report, body)?;
     let amendment = &body.amendment;
     let found = indicators::of_parts(
         &report.service,

@@ -19,7 +19,6 @@ use crate::keys::{KeyStore, NewKey};
 use crate::store::audit::{self, NewAuditEvent};
 use crate::store::owner::{ReportKey, ReportOwner, Submitter};
 use crate::store::reports::{self, StoredReceipt};
-use crate::store::timeline::{self, EventRow, NewEvent};
 use crate::store::{correlation, events, feedback, lifecycle, outbox, stats, tombstones};
 
 /// The outcome of a submission.
@@ -185,9 +184,9 @@ fn judge<'a>(
     (judgements, new)
 }
 
-/// Records what follows from storing `new` reports: their `received` timeline events, their
-/// indicators in the correlation index, the analysts' e-mail, the live counts and the audit
-/// events.
+/// Records what follows from storing `new` reports (their `received` timeline events are their
+/// own rows, see `store::review`): their feed events, their indicators in the correlation
+/// index, the analysts' e-mail, the live counts and the audit events.
 fn record_new(
     conn: &mut DbConnection,
     submitter: &Submitter,
@@ -197,19 +196,6 @@ fn record_new(
         id: submitter.client_id.clone(),
         role: Role::Reporter,
     };
-    let timeline_rows: Vec<EventRow> = new
-        .iter()
-        .map(|(id, _)| {
-            NewEvent {
-                kind: "received",
-                from: None,
-                to: Some(ReportStatus::Received),
-                detail: None,
-            }
-            .row(id, &submitter_actor)
-        })
-        .collect();
-    timeline::record_all(conn, &timeline_rows)?;
     let received: Vec<(&str, &str)> = new
         .iter()
         .map(|(id, body)| (id.as_str(), body.report.external_id.as_str()))

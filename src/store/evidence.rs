@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use super::owner::ReportOwner;
 use super::sealed::FreeText;
 use super::timeline::{NewEvent, record_event};
-use crate::db::schema::{report_content, report_evidence, reports};
+use crate::db::schema::{report_evidence, reports};
 use crate::db::{DbConnection, portable};
 use crate::domain::evidence::Evidence;
 use crate::domain::lifecycle::refuse_if_retracted;
@@ -113,11 +113,8 @@ pub fn record(
         return Ok((existing, false));
     }
     if let Some(index) = new.content_index {
-        let items: i64 = report_content::table
-            .filter(report_content::report_id.eq(&new.report_id))
-            .count()
-            .get_result(conn)?;
-        if i64::from(index) >= items {
+        let items = super::lifecycle::parts_so_far(conn, &new.report_id, key)?.content_items;
+        if usize::try_from(index).map_or(true, |index| index >= items) {
             return Err(ApiError::invalid(
                 "/content_index",
                 "unknown_content",

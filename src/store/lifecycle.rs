@@ -2,21 +2,16 @@
 //! report's own body never changes) and retraction; each writes the report's own rows, and
 //! the use case (`service::lifecycle`) records what follows (correlation, counts, e-mail, events).
 
-use std::collections::HashSet;
-
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use serde::Deserialize;
 
 use super::owner::{ReportOwner, Submitter};
-use super::parts::{Parts, insert_parts};
 use super::timeline::{NewEvent, record_event, record_sealed_event};
-use crate::db::schema::{
-    report_accounts, report_amendments, report_content, report_locations, reports,
-};
+use crate::db::schema::{report_amendments, reports};
 use crate::db::{DbConnection, portable};
 use crate::domain::lifecycle::{Amendment, ReportSoFar};
-use crate::domain::received::{AccountHashes, ReceivedAmendment};
-use crate::domain::search::WordHasher;
+use crate::domain::received::ReceivedAmendment;
 use crate::domain::status::ReportStatus;
 use crate::domain::taxonomy::Severity;
 use crate::domain::user::Actor;
@@ -97,47 +92,22 @@ struct AmendmentRow {
 }
 
 /// Checks a new amendment of `report` against the report as it stands (422 pointing into the
-/// amendment) and stores it with its parts and search words, a raised severity and its
-/// timeline event (inside the caller's transaction); answers its number and receipt time.
+/// amendment) and stores it (its parts are only in its sealed body) with its search words, a
+/// raised severity and its timeline event (inside the caller's transaction); answers its number and receipt time.
 pub fn insert(
     conn: &mut DbConnection,
     keys: &KeyStore,
     submitter: &Submitter,
     report: &OwnReport,
     body: &ReceivedAmendment,
-    hasher: &WordHasher,
 ) -> Result<(i32, NaiveDateTime), ApiError> {
     let (report_id, severity) = (report.id.as_str(), report.severity);
     let amendment = &body.amendment;
-    let account_hashes = AccountHashes::new(&amendment.accounts, &amendment.content, hasher);
-    let stored: HashSet<String> = report_accounts::table
-        .filter(report_accounts::report_id.eq(report_id))
-        .select(report_accounts::platform_account_id)
-        .load::<String>(conn)?
-        .into_iter()
-        .collect();
-    // The database keeps only keyed hashes of account ids: the report's earlier accounts, as
-    // the check needs them, are those the amendment names whose hash is stored.
-    let named = amendment
-        .accounts
-        .iter()
-        .map(|a| &a.platform_account_id)
-        .zip(&account_hashes.ids)
-        .chain(
-            amendment
-                .content
-                .iter()
-                .zip(&account_hashes.refs)
-                .filter_map(|(c, hash)| c.account_ref.as_ref().zip(hash.as_ref())),
-        );
-    let account_ids: Vec<String> = named
-        .filter(|(_, hash)| stored.contains(*hash))
-        .map(|(id, _)| id.clone())
-        .collect();
+    let key = keys.one(&report.key_id)?;
     amendment
         .check(&ReportSoFar {
             severity,
-            account_ids,
+            account_ids: parts_so_far(conn, report_id, &key)?.account_ids,
         })
         .map_err(ApiError::Invalid)?;
 
@@ -154,7 +124,7 @@ pub fn insert(
             number,
             client_id: &submitter.client_id,
             received_at,
-            body: keys.one(&report.key_id)?.seal(
+            body: key.seal(
                 &body.canonical,
                 &place(report_id, &format!("amendment/{number}")),
             ),
@@ -174,31 +144,7 @@ pub fn insert(
             }
         })?;
 
-    let count = |positions: i64| i32::try_from(positions).unwrap_or(i32::MAX);
-    let accounts: i64 = report_accounts::table
-        .filter(report_accounts::report_id.eq(report_id))
-        .count()
-        .get_result(conn)?;
-    let content: i64 = report_content::table
-        .filter(report_content::report_id.eq(report_id))
-        .count()
-        .get_result(conn)?;
-    let locations: i64 = report_locations::table
-        .filter(report_locations::report_id.eq(report_id))
-        .count()
-        .get_result(conn)?;
     super::words::add(conn, report_id, &body.word_keys)?;
-    insert_parts(
-        conn,
-        &[Parts {
-            report_id,
-            first: (count(accounts), count(content), count(locations)),
-            accounts: &amendment.accounts,
-            content: &amendment.content,
-            locations: &amendment.locations,
-            account_hashes: &account_hashes,
-        }],
-    )?;
     if let Some(raised) = amendment.severity {
         diesel::update(reports::table.find(report_id))
             .set(reports::severity.eq(raised.as_ref()))
@@ -254,6 +200,56 @@ pub fn amendments(
             })
         })
         .collect()
+}
+
+/// The parts of a report an amendment or an evidence upload is checked against, read from its
+/// sealed body and amendments (no copy of them is kept in tables of their own).
+pub struct PartsSoFar {
+    /// The `platform_account_id`s of its accounts, the body's first, then each amendment's.
+    pub account_ids: Vec<String>,
+    /// How many content items it has (the body's and its amendments').
+    pub content_items: usize,
+}
+
+/// What [`PartsSoFar`] reads of a body or an amendment; everything else in it is skipped.
+#[derive(Deserialize)]
+struct BodyParts {
+    #[serde(default)]
+    accounts: Vec<AccountId>,
+    #[serde(default)]
+    content: Vec<serde::de::IgnoredAny>,
+}
+
+/// An account, as [`BodyParts`] reads it.
+#[derive(Deserialize)]
+struct AccountId {
+    platform_account_id: String,
+}
+
+/// The parts of report `report_id` so far, its body and amendments opened with its `key`.
+pub fn parts_so_far(
+    conn: &mut DbConnection,
+    report_id: &str,
+    key: &DataKey,
+) -> Result<PartsSoFar, ApiError> {
+    let invalid = |e: serde_json::Error| ApiError::Internal(e.into());
+    let sealed: Vec<u8> = reports::table
+        .find(report_id)
+        .select(reports::body)
+        .first(conn)?;
+    let body = key.open_body(&sealed, &place(report_id, "body"))?;
+    let mut parts = vec![serde_json::from_str::<BodyParts>(&body).map_err(invalid)?];
+    for amendment in amendments(conn, report_id, key)? {
+        parts.push(BodyParts::deserialize(&amendment.amendment).map_err(invalid)?);
+    }
+    Ok(PartsSoFar {
+        content_items: parts.iter().map(|p| p.content.len()).sum(),
+        account_ids: parts
+            .into_iter()
+            .flat_map(|p| p.accounts)
+            .map(|a| a.platform_account_id)
+            .collect(),
+    })
 }
 
 /// Withdraws `report`, one of the organization's (inside the caller's transaction), with its

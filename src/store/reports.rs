@@ -8,10 +8,10 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::owner::{ReportKey, ReportOwner, Submitter};
-use super::parts::{Parts, insert_parts, naive};
+use super::parts::{index_groups, naive};
 use crate::db::DbConnection;
 use crate::db::portable::{insert_rows, next_report_seqs};
-use crate::db::schema::{report_groups, report_indicators, report_prior_reports, reports};
+use crate::db::schema::{report_prior_reports, reports};
 use crate::domain::organization::CredentialMode;
 use crate::domain::pagination::{Page, Paginated};
 use crate::domain::received::ReceivedBody;
@@ -124,7 +124,8 @@ pub fn owned_among(
 
 /// Inserts `new` reports (id and prepared body) of `submitter`, each with one of the fresh
 /// `data_keys`, which seals its body: one multi-row insert per table for all of them (the
-/// report, its parts, groups, indicators and cited earlier reports).
+/// report, its search words, groups and cited earlier reports; the rest of it is only in its
+/// sealed body).
 pub fn insert(
     conn: &mut DbConnection,
     submitter: &Submitter,
@@ -166,50 +167,18 @@ pub fn insert(
         .collect();
     insert_rows!(conn, reports::table, &rows)?;
 
-    let parts: Vec<Parts<'_>> = new
-        .iter()
-        .map(|(id, body)| Parts {
-            report_id: id,
-            first: (0, 0, 0),
-            accounts: &body.report.accounts,
-            content: &body.report.content,
-            locations: &body.report.locations,
-            account_hashes: &body.account_hashes,
-        })
-        .collect();
-    insert_parts(conn, &parts)?;
     let words: Vec<_> = new
         .iter()
         .zip(&seqs)
         .map(|((id, body), seq)| (*seq, id.as_str(), body.word_keys.as_slice()))
         .collect();
     super::words::index(conn, &words)?;
-
     let groups: Vec<_> = new
         .iter()
-        .flat_map(|(id, body)| {
-            body.report.suspected_groups.iter().map(move |g| {
-                (
-                    report_groups::report_id.eq(id),
-                    report_groups::code.eq(g.as_ref()),
-                )
-            })
-        })
+        .zip(&seqs)
+        .map(|((_, body), seq)| (*seq, body.report.suspected_groups.as_slice()))
         .collect();
-    insert_rows!(conn, report_groups::table, &groups)?;
-
-    let indicators: Vec<_> = new
-        .iter()
-        .flat_map(|(id, body)| {
-            body.report.indicators.iter().map(move |i| {
-                (
-                    report_indicators::report_id.eq(id),
-                    report_indicators::code.eq(i.as_ref()),
-                )
-            })
-        })
-        .collect();
-    insert_rows!(conn, report_indicators::table, &indicators)?;
+    index_groups(conn, &groups)?;
 
     let prior: Vec<_> = new
         .iter()

@@ -24,10 +24,8 @@ use super::timeline::{NewEvent, record_event, record_sealed_event};
 use super::tombstones::gone_or_not_found;
 use crate::db::portable::{self, load_skipping_locked};
 use crate::db::schema::{
-    indicator_index, outbox, pdq_index, report_accounts, report_amendments, report_contact_handles,
-    report_content, report_events, report_evidence, report_feedback, report_groups, report_holds,
-    report_indicators, report_locations, report_notes, report_prior_reports, report_tombstones,
-    reports,
+    indicator_index, outbox, pdq_index, report_amendments, report_events, report_evidence,
+    report_feedback, report_holds, report_notes, report_prior_reports, report_tombstones, reports,
 };
 use crate::db::{DbConnection, MultiBackend};
 use crate::domain::retention::{Clock, LegalHold, PurgeRule, RetentionPolicy};
@@ -200,12 +198,6 @@ fn erase(
         conn,
         &ids,
         [
-            report_contact_handles,
-            report_accounts,
-            report_content,
-            report_locations,
-            report_groups,
-            report_indicators,
             report_events,
             report_notes,
             outbox,
@@ -225,6 +217,7 @@ fn erase(
     )
     .execute(conn)?;
     super::words::delete(conn, &ids)?;
+    super::parts::delete_groups(conn, &ids)?;
     diesel::delete(reports::table.filter(reports::id.eq_any(&ids))).execute(conn)?;
 
     let purged_at = now.naive_utc();

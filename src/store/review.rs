@@ -36,6 +36,8 @@ struct DetailRow {
     resolution: Option<Resolution>,
     sealed_referral: Option<String>,
     key_id: String,
+    client_id: String,
+    received_at: NaiveDateTime,
 }
 
 /// An internal note as stored: its body sealed.
@@ -99,7 +101,7 @@ pub fn list(
     }
     if let Some(group) = filter.group {
         let with_group = report_groups::table.filter(report_groups::code.eq(group));
-        query = query.filter(reports::id.eq_any(with_group.select(report_groups::report_id)));
+        query = query.filter(reports::seq.eq_any(with_group.select(report_groups::report_seq)));
     }
     if let Some(organization_id) = &filter.organization_id {
         query = query.filter(reports::organization_id.eq(organization_id.clone()));
@@ -193,7 +195,12 @@ pub fn detail(
         amendments: super::lifecycle::amendments(conn, id, &key)?,
         evidence: super::evidence::list(conn, id, &key)?,
         notes,
-        timeline: timeline(conn, id, &key)?,
+        timeline: timeline(
+            conn,
+            id,
+            &key,
+            received_event(id, row.client_id, row.received_at),
+        )?,
         related_counts: super::correlation::counts(conn, id)?,
         legal_hold,
         released_at,
@@ -205,8 +212,9 @@ fn timeline(
     conn: &mut DbConnection,
     report_id: &str,
     key: &DataKey,
+    received: TimelineEvent,
 ) -> Result<Vec<TimelineEvent>, ApiError> {
-    report_events::table
+    let mut events = report_events::table
         .filter(report_events::report_id.eq(report_id))
         .order(report_events::id.asc())
         .select(TimelineRow::as_select())
@@ -237,7 +245,32 @@ fn timeline(
                     .map_err(|e| ApiError::Internal(e.into()))?,
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    if !events.iter().any(|e| e.kind == RECEIVED) {
+        events.insert(0, received);
+    }
+    Ok(events)
+}
+
+/// The kind of a report's first timeline event: it was stored.
+const RECEIVED: &str = "received";
+
+/// The `received` event of report `report_id`, sent by API client `client_id` and stored at
+/// `received_at`. It is not stored for reports received since migration `body_only_copies`
+/// (the report's own row holds all it says; its id is the report's), and reports received
+/// before keep the one stored then.
+fn received_event(report_id: &str, client_id: String, received_at: NaiveDateTime) -> TimelineEvent {
+    TimelineEvent {
+        id: report_id.to_owned(),
+        at: received_at.and_utc(),
+        actor_id: Some(client_id),
+        actor_role: Role::Reporter,
+        kind: RECEIVED.to_owned(),
+        from: None,
+        to: Some(ReportStatus::Received),
+        reason: None,
+        detail: None,
+    }
 }
 
 /// The report's status, version, assignee and data key id, locked for this transaction where

@@ -6,7 +6,6 @@ use diesel::prelude::*;
 
 use super::sealed::FreeText;
 use crate::db::DbConnection;
-use crate::db::portable::insert_rows;
 use crate::db::schema::report_events;
 use crate::domain::status::ReportStatus;
 use crate::domain::user::Actor;
@@ -14,7 +13,7 @@ use crate::sealing::DataKey;
 
 /// A timeline event about to be written.
 pub struct NewEvent<'a> {
-    /// What happened: `received`, `transition`, `assignment`, `note`, `amendment`,
+    /// What happened: `transition`, `assignment`, `note`, `amendment`,
     /// `retraction`, `evidence`, `evidence_download`.
     pub kind: &'a str,
     /// The status before.
@@ -95,10 +94,4 @@ pub fn record_sealed_event(
         .values(row)
         .execute(conn)
         .map(drop)
-}
-
-/// Appends events to reports' timelines in one multi-row insert (inside the caller's
-/// transaction).
-pub fn record_all(conn: &mut DbConnection, events: &[EventRow]) -> QueryResult<()> {
-    insert_rows!(conn, report_events::table, events).map(drop)
 }

@@ -493,10 +493,6 @@ fn store_directly(
                 sha256: "0".into(),
                 word_keys: Vec::new(),
                 indicators: Vec::new(),
-                account_hashes: report_portal::domain::received::AccountHashes {
-                    ids: vec!["0".into()],
-                    refs: vec![None],
-                },
             }
         })
         .collect();

@@ -7,11 +7,11 @@ use std::process::{Command, Output};
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use report_portal::db::schema::{
-    outbox, report_groups, report_indicators, report_locations, reports,
-};
+use report_portal::db::schema::{outbox, reports};
 use report_portal::domain::organization::CredentialMode;
+use report_portal::domain::report::NewReport;
 use report_portal::domain::user::Role;
+use report_portal::keys::place;
 use serde_json::Value;
 
 use crate::helpers::{TestApp, expect, spawn_app, valid_report};
@@ -79,28 +79,31 @@ fn count_directly(app: &TestApp) -> Direct {
             add("service", service);
             *by_day.entry(received_at.date()).or_default() += 1;
         }
-        let groups: Vec<String> = report_groups::table
-            .select(report_groups::code)
+        // Groups, indicators and countries are only in the sealed bodies.
+        let bodies: Vec<(String, Vec<u8>, String)> = reports::table
+            .filter(reports::mode.eq("live"))
+            .select((reports::id, reports::body, reports::key_id))
             .load(conn)
             .unwrap();
-        let indicators: Vec<String> = report_indicators::table
-            .select(report_indicators::code)
-            .load(conn)
-            .unwrap();
-        let countries: BTreeSet<(String, String)> = report_locations::table
-            .select((report_locations::report_id, report_locations::country))
-            .load(conn)
-            .unwrap()
-            .into_iter()
-            .collect();
-        for code in &groups {
-            add("group", code);
-        }
-        for code in &indicators {
-            add("indicator", code);
-        }
-        for (_, country) in &countries {
-            add("country", country);
+        let keys = app.key_store();
+        for (id, sealed, key_id) in bodies {
+            let key = &keys.fetch(&[&key_id]).unwrap()[&key_id];
+            let body = key.open_body(&sealed, &place(&id, "body")).unwrap();
+            let report: NewReport = serde_json::from_str(&body).unwrap();
+            for group in &report.suspected_groups {
+                add("group", group.as_ref());
+            }
+            for indicator in &report.indicators {
+                add("indicator", indicator.as_ref());
+            }
+            let countries: BTreeSet<&str> = report
+                .locations
+                .iter()
+                .map(|l| l.country.as_str())
+                .collect();
+            for country in countries {
+                add("country", country);
+            }
         }
         Direct {
             by_dimension,

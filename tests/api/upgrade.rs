@@ -186,3 +186,207 @@ async fn a_database_of_the_previous_storage_model_opens_after_the_upgrade_with_e
         .collect();
     assert_eq!(found, [&third, &second, &first]);
 }
+
+/// Undoes migration `body_only_copies` (and any after it) and stores the suspected groups and
+/// the normalized copies of accounts, content items and locations as the code before it did
+/// (keyed by the report's id). Answers how many migrations it undid.
+fn store_as_before_body_only_copies(app: &TestApp, reports_written: &[(String, Value)]) -> usize {
+    fn revert<C, DB>(conn: &mut C, source: EmbeddedMigrations) -> usize
+    where
+        DB: diesel::backend::Backend,
+        C: MigrationHarness<DB>,
+        EmbeddedMigrations: MigrationSource<DB>,
+    {
+        let migrations = MigrationSource::<DB>::migrations(&source).unwrap();
+        let start = migrations
+            .iter()
+            .position(|m| m.name().to_string().ends_with("_body_only_copies"))
+            .unwrap();
+        for migration in migrations[start..].iter().rev() {
+            conn.revert_migration(migration.as_ref()).unwrap();
+        }
+        migrations.len() - start
+    }
+    app.with_db(|conn| {
+        let reverted = match conn {
+            DbConnection::Sqlite(c) => revert(c, SQLITE_MIGRATIONS),
+            DbConnection::Postgres(c) => revert(c, POSTGRES_MIGRATIONS),
+        };
+        let statements = |id: &str, report: &Value| {
+            let mut sql = vec![format!("DELETE FROM report_groups WHERE report_id = '{id}'")];
+            for code in report["suspected_groups"].as_array().unwrap() {
+                sql.push(format!(
+                    "INSERT INTO report_groups (report_id, code) VALUES ('{id}', '{}')",
+                    code.as_str().unwrap()
+                ));
+            }
+            for code in report["indicators"].as_array().unwrap() {
+                sql.push(format!(
+                    "INSERT INTO report_indicators (report_id, code) VALUES ('{id}', '{}')",
+                    code.as_str().unwrap()
+                ));
+            }
+            sql.push(format!(
+                "INSERT INTO report_accounts (report_id, position, platform_account_id, role, \
+                 action_taken) VALUES ('{id}', 0, '{}', 'recruiter', 'suspended')",
+                "0".repeat(64)
+            ));
+            sql.push(format!(
+                "INSERT INTO report_contact_handles (report_id, account_position, position, kind) \
+                 VALUES ('{id}', 0, 0, 'whatsapp')"
+            ));
+            sql.push(format!(
+                "INSERT INTO report_content (report_id, position, content_type, preserved, removed) \
+                 VALUES ('{id}', 0, 'video', TRUE, TRUE)"
+            ));
+            sql.push(format!(
+                "INSERT INTO report_locations (report_id, position, country) VALUES ('{id}', 0, 'MX')"
+            ));
+            sql
+        };
+        for (id, report) in reports_written {
+            for statement in statements(id, report) {
+                diesel::sql_query(statement).execute(conn).unwrap();
+            }
+        }
+        reverted
+    })
+}
+
+/// The review list's ids for `query`.
+async fn listed(app: &TestApp, staff: &str, query: &str) -> Vec<String> {
+    let path = format!("/api/v1/review/reports?{query}");
+    let page = expect(app.get(&path, staff).await, 200).await;
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[actix_web::test]
+async fn reports_stored_with_normalized_copies_filter_amend_and_take_evidence_after_the_upgrade() {
+    let app = spawn().await;
+    let (_, supervisor) = app.staff(Role::Supervisor).await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    let mut other = valid_report();
+    other["suspected_groups"] = json!(["sinaloa"]);
+    let written = vec![valid_report(), other];
+    let mut stored = Vec::new();
+    for report in &written {
+        let id = id_of(&app.submit(&reporter.token, report).await);
+        stored.push((id, report.clone()));
+    }
+    let (first, second) = (stored[0].0.clone(), stored[1].0.clone());
+    let amend = format!("/api/v1/reports/{first}/amendments");
+    let amendment = json!({"note": "a second account",
+        "accounts": [{"platform_account_id": "2222", "role": "recruiter", "action_taken": "banned"}],
+        "content": [{"content_type": "post", "account_ref": "2222", "preserved": true,
+                     "removed": false}]});
+    expect(
+        app.post_json(&amend, &reporter.token, &amendment).await,
+        201,
+    )
+    .await;
+    let shown = |id: &str| format!("/api/v1/review/reports/{id}");
+    let mut before = Vec::new();
+    for id in [&first, &second] {
+        before.push(expect(app.get(&shown(id), &supervisor).await, 200).await);
+    }
+    let feed_before = expect(app.get("/api/v1/events", &reporter.token).await, 200).await;
+    let stats = "/api/v1/stats/summary?from=2020-01-01&to=2030-01-01";
+    let stats_before = expect(app.get(stats, &supervisor).await, 200).await;
+
+    let reverted = store_as_before_body_only_copies(&app, &stored);
+    let migrated = crate::cli::run(&app, &["migrate"]);
+    assert_eq!(migrated["applied"], reverted, "{migrated}");
+
+    for (id, was) in [&first, &second].into_iter().zip(&before) {
+        let now = expect(app.get(&shown(id), &supervisor).await, 200).await;
+        assert_eq!(&now, was, "the detail and timeline of {id}");
+    }
+    let feed_after = expect(app.get("/api/v1/events", &reporter.token).await, 200).await;
+    assert_eq!(feed_after, feed_before);
+    assert_eq!(
+        expect(app.get(stats, &supervisor).await, 200).await,
+        stats_before
+    );
+    assert_eq!(
+        listed(&app, &supervisor, "group=cjng").await,
+        std::slice::from_ref(&first)
+    );
+    assert_eq!(
+        listed(&app, &supervisor, "group=sinaloa").await,
+        std::slice::from_ref(&second)
+    );
+    assert_eq!(
+        listed(&app, &supervisor, "group=unknown").await,
+        std::slice::from_ref(&first)
+    );
+    assert!(listed(&app, &supervisor, "group=gulf").await.is_empty());
+    // A report received now shows the same `received` event, though it is no longer stored.
+    let third = id_of(&app.submit(&reporter.token, &valid_report()).await);
+    let new = expect(app.get(&shown(&third), &supervisor).await, 200).await;
+    let (mut was, mut is) = (before[0]["timeline"][0].clone(), new["timeline"][0].clone());
+    assert_eq!(is["id"], third.as_str());
+    assert_eq!(is["at"], new["received_at"]);
+    for event in [&mut was, &mut is] {
+        event["id"] = Value::Null;
+        event["at"] = Value::Null;
+    }
+    assert_eq!(is, was);
+
+    // An amendment may name the body's account and the first amendment's, and no other.
+    let naming = |account: &str| {
+        json!({"note": "more", "content": [{"content_type": "post", "account_ref": account, "preserved": false,
+                            "removed": false}]})
+    };
+    for known in ["1234567890", "2222"] {
+        expect(
+            app.post_json(&amend, &reporter.token, &naming(known)).await,
+            201,
+        )
+        .await;
+    }
+    let refused = expect(
+        app.post_json(&amend, &reporter.token, &naming("9999"))
+            .await,
+        422,
+    )
+    .await;
+    assert_eq!(
+        refused["errors"][0]["pointer"], "/content/0/account_ref",
+        "{refused}"
+    );
+    // The report has four content items now (one in the body, three in amendments).
+    assert_eq!(upload_at(&app, &reporter.token, &first, 3).await, 201);
+    assert_eq!(upload_at(&app, &reporter.token, &first, 4).await, 422);
+    assert_eq!(upload_at(&app, &reporter.token, &second, 1).await, 422);
+}
+
+/// Uploads an evidence file showing content item `index` of `report_id`: the status.
+async fn upload_at(app: &TestApp, token: &str, report_id: &str, index: i32) -> u16 {
+    use reqwest::multipart::{Form, Part};
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    png.extend(format!("{report_id}{index}").bytes());
+    let form = Form::new().text("content_index", index.to_string()).part(
+        "file",
+        Part::bytes(png)
+            .file_name("capture.png")
+            .mime_str("image/png")
+            .unwrap(),
+    );
+    app.client
+        .post(format!(
+            "{}/api/v1/reports/{report_id}/evidence",
+            app.address
+        ))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
