@@ -24,7 +24,7 @@ use super::timeline::{NewEvent, record_event, record_sealed_event};
 use super::tombstones::gone_or_not_found;
 use crate::db::portable::{self, load_skipping_locked};
 use crate::db::schema::{
-    indicator_index, outbox, pdq_index, report_accounts, report_amendments, report_contact_handles,
+    outbox, report_accounts, report_amendments, report_contact_handles,
     report_content, report_events, report_evidence, report_feedback, report_groups, report_holds,
     report_indicators, report_locations, report_notes, report_prior_reports, report_tombstones,
     reports,
@@ -212,8 +212,6 @@ fn erase(
             report_amendments,
             report_evidence,
             report_feedback,
-            indicator_index,
-            pdq_index,
         ]
     );
     diesel::delete(
@@ -225,6 +223,7 @@ fn erase(
     )
     .execute(conn)?;
     super::words::delete(conn, &ids)?;
+    super::correlation::forget(conn, &ids)?;
     diesel::delete(reports::table.filter(reports::id.eq_any(&ids))).execute(conn)?;
 
     let purged_at = now.naive_utc();
