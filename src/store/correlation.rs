@@ -163,7 +163,11 @@ fn places(
     conn: &mut DbConnection,
     ids: impl IntoIterator<Item = i32>,
 ) -> QueryResult<HashMap<i32, Place>> {
-    let ids: Vec<i32> = ids.into_iter().collect::<BTreeSet<_>>().into_iter().collect();
+    let ids: Vec<i32> = ids
+        .into_iter()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let mut found = HashMap::new();
     for chunk in ids.chunks(ROWS_PER_STATEMENT) {
         for (id, kind, pointer) in correlation_places::table
@@ -300,12 +304,7 @@ fn write(conn: &mut DbConnection, new: &[(&Indexed, Vec<&IndexEntry>)]) -> Query
             )
         })
         .collect();
-    insert_rows!(
-        conn,
-        correlation_keys::table,
-        &keys,
-        on_conflict_do_nothing
-    )?;
+    insert_rows!(conn, correlation_keys::table, &keys, on_conflict_do_nothing)?;
     let pdqs: Vec<_> = own
         .pdqs
         .iter()
@@ -662,8 +661,7 @@ pub fn index_new_reports(
             counts.push((
                 correlation_counts::report_seq.eq(report.seq),
                 correlation_counts::matching_reports.eq(count(correlation.matching_reports)),
-                correlation_counts::other_organizations
-                    .eq(count(correlation.other_organizations)),
+                correlation_counts::other_organizations.eq(count(correlation.other_organizations)),
             ));
         }
         if correlation.other_organizations > 0 {
@@ -978,12 +976,9 @@ pub fn related_to(
             .eq(CredentialMode::Live)
             .or(reports::organization_id.eq(report.organization_id.clone())),
     );
-    Ok(Box::new(
-        reports::id
-            .ne(id.to_owned())
-            .and(in_scope)
-            .and(reports::seq.eq_any(exact).or(reports::seq.eq_any(near))),
-    ))
+    Ok(Box::new(reports::id.ne(id.to_owned()).and(in_scope).and(
+        reports::seq.eq_any(exact).or(reports::seq.eq_any(near)),
+    )))
 }
 
 /// The reports of `mode` in which a searched value appears, newest first: by its keys (each
@@ -1028,9 +1023,7 @@ pub fn search(
                     query = query.filter(correlation_keys::report_seq.lt(before));
                 }
                 for (seq, id, place) in query.load::<(i64, String, i32)>(conn)? {
-                    newest
-                        .entry(std::cmp::Reverse(seq))
-                        .or_insert((id, place));
+                    newest.entry(std::cmp::Reverse(seq)).or_insert((id, place));
                 }
             }
             newest

@@ -24,8 +24,8 @@ use super::timeline::{NewEvent, record_event, record_sealed_event};
 use super::tombstones::gone_or_not_found;
 use crate::db::portable::{self, load_skipping_locked};
 use crate::db::schema::{
-    outbox, report_accounts, report_amendments, report_contact_handles,
-    report_content, report_events, report_evidence, report_feedback, report_groups, report_holds,
+    outbox, report_accounts, report_amendments, report_contact_handles, report_content,
+    report_events, report_evidence, report_feedback, report_groups, report_holds,
     report_indicators, report_locations, report_notes, report_prior_reports, report_tombstones,
     reports,
 };

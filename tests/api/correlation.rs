@@ -4,10 +4,10 @@
 //! the threshold) counted and not expanded; and the notification's counts stored at submission.
 
 use diesel::prelude::*;
+use report_portal::config::SecretUrl;
 use report_portal::db::schema::{correlation_keys, correlation_pdq, reports};
 use report_portal::domain::organization::CredentialMode;
 use report_portal::domain::user::Role;
-use report_portal::config::SecretUrl;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, TestReporter, expect, spawn_app, spawn_app_with, valid_report};

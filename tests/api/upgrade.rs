@@ -325,8 +325,11 @@ async fn a_correlation_index_of_0c680c9_is_matched_searched_and_counted_alike_af
     // Two organizations report the same recruiter and nearly the same image (8 bits apart); the
     // second's amendment adds a handle a third report has.
     let first = id_of(
-        &app.submit(&app.reporter(CredentialMode::Live).await.token, &with_image(&pdq))
-            .await,
+        &app.submit(
+            &app.reporter(CredentialMode::Live).await.token,
+            &with_image(&pdq),
+        )
+        .await,
     );
     let second_reporter = app.reporter(CredentialMode::Live).await;
     let second = id_of(&app.submit(&second_reporter.token, &with_image(&near)).await);
@@ -345,8 +348,11 @@ async fn a_correlation_index_of_0c680c9_is_matched_searched_and_counted_alike_af
         "role": "recruiter", "action_taken": "banned"}]);
     third_report["content"] = json!([]);
     let third = id_of(
-        &app.submit(&app.reporter(CredentialMode::Live).await.token, &third_report)
-            .await,
+        &app.submit(
+            &app.reporter(CredentialMode::Live).await.token,
+            &third_report,
+        )
+        .await,
     );
 
     let ids = [first.clone(), second.clone(), third.clone()];
@@ -355,11 +361,20 @@ async fn a_correlation_index_of_0c680c9_is_matched_searched_and_counted_alike_af
     assert_eq!(related_first["total"], 1, "{related_first}");
     let pdq_match = json!({"kind": "pdq", "match": "near", "distance": 8,
         "pointer": "/content/0/pdq", "other_pointer": "/content/0/pdq"});
-    assert!(related_first["items"][0]["matches"].as_array().unwrap().contains(&pdq_match));
+    assert!(
+        related_first["items"][0]["matches"]
+            .as_array()
+            .unwrap()
+            .contains(&pdq_match)
+    );
     assert_eq!(related_second["total"], 2, "{related_second}");
     assert_eq!(related_third["total"], 1, "{related_third}");
     for (found, search) in before[6..].iter().zip(["phone", "handle", "pdq"]) {
-        assert_eq!(found["items"].as_array().unwrap().len(), 2, "{search}: {found}");
+        assert_eq!(
+            found["items"].as_array().unwrap().len(),
+            2,
+            "{search}: {found}"
+        );
     }
 
     let reverted = store_as_before_compact_correlation(&app);
