@@ -185,6 +185,12 @@ fn places(
     Ok(found)
 }
 
+/// Index rows of values, each with the report it points at.
+type Holders = Vec<(KeyRow, Indexed)>;
+
+/// Common values with how many reports hold each.
+type CommonCounts = HashMap<Vec<u8>, i64>;
+
 /// An exact value of a report.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = correlation_keys, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
@@ -336,7 +342,7 @@ fn write(conn: &mut DbConnection, new: &[(&Indexed, Vec<&IndexEntry>)]) -> Query
 }
 
 /// The common values among `keys`, with how many reports hold each.
-fn common_counts(conn: &mut DbConnection, keys: &[Vec<u8>]) -> QueryResult<HashMap<Vec<u8>, i64>> {
+fn common_counts(conn: &mut DbConnection, keys: &[Vec<u8>]) -> QueryResult<CommonCounts> {
     let mut counts: HashMap<Vec<u8>, i64> = HashMap::new();
     for chunk in keys.chunks(ROWS_PER_STATEMENT) {
         for (key, count) in correlation_common::table
@@ -352,7 +358,7 @@ fn common_counts(conn: &mut DbConnection, keys: &[Vec<u8>]) -> QueryResult<HashM
 
 /// Every index row with one of `keys` (values not common, so at most the threshold's worth
 /// each), with the report it points at.
-fn holders(conn: &mut DbConnection, keys: &[Vec<u8>]) -> QueryResult<Vec<(KeyRow, Indexed)>> {
+fn holders(conn: &mut DbConnection, keys: &[Vec<u8>]) -> QueryResult<Holders> {
     let mut found = Vec::new();
     for chunk in keys.chunks(ROWS_PER_STATEMENT) {
         found.extend(
@@ -414,7 +420,7 @@ fn count_common_rows(conn: &mut DbConnection, rows: &[(&KeyRow, &Indexed)]) -> Q
 fn count_common(
     conn: &mut DbConnection,
     written: &Own,
-) -> QueryResult<(HashSet<Vec<u8>>, Vec<(KeyRow, Indexed)>)> {
+) -> QueryResult<(HashSet<Vec<u8>>, Holders)> {
     let keys = written.distinct_keys();
     let mut common: HashSet<Vec<u8>> = common_counts(conn, &keys)?.into_keys().collect();
     let open: Vec<Vec<u8>> = keys.into_iter().filter(|k| !common.contains(k)).collect();
@@ -548,7 +554,7 @@ fn near_found(conn: &mut DbConnection, own: &Own) -> QueryResult<Vec<Found>> {
 
 /// Every indicator of `own` shared with another report in its scope, and its common values with
 /// their counts: what is stored is read, values common are not expanded.
-fn matched(conn: &mut DbConnection, own: &Own) -> QueryResult<(Vec<Found>, HashMap<Vec<u8>, i64>)> {
+fn matched(conn: &mut DbConnection, own: &Own) -> QueryResult<(Vec<Found>, CommonCounts)> {
     let keys = own.distinct_keys();
     let common = common_counts(conn, &keys)?;
     let open: Vec<Vec<u8>> = keys
