@@ -14,7 +14,8 @@
 # With the argument `sharers` it measures instead the cost of one submission as more earlier
 # reports share its phone number, handle and URL (benches/sharers.py): on a throwaway PostgreSQL
 # (fsync on, port PG_PORT) it submits until LEVELS (default "100 10000") earlier reports share
-# them, times MEASURED (default 50) single submissions at each level, and prints their p50s and
+# them, settles the database (VACUUM ANALYZE, CHECKPOINT), times MEASURED (default 50) single
+# submissions at each level, and prints their p50s and
 # the ratio (the goal: at 10 000 sharers at most 1.3 times the p50 at 100). BIN=path measures
 # another binary (an older commit's).
 #
