@@ -11,17 +11,42 @@
 #
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench benches/correlation.sh
 #
+# With the argument `sharers` it measures instead the cost of one submission as more earlier
+# reports share its phone number, handle and URL (benches/sharers.py): on a throwaway PostgreSQL
+# (fsync on, port PG_PORT) it submits until LEVELS (default "100 10000") earlier reports share
+# them, settles the database (VACUUM ANALYZE, CHECKPOINT), times MEASURED (default 50) single
+# submissions at each level, and prints their p50s and
+# the ratio (the goal: at 10 000 sharers at most 1.3 times the p50 at 100). BIN=path measures
+# another binary (an older commit's).
+#
+#   PG_PORT=55451 benches/correlation.sh sharers
+#
 # Each is measured for DURATION s (default 15) after a WARMUP s (default 10) warm-up run (which
 # reads the index into memory), at each number of concurrent connections in CONNECTIONS (default
 # "1 2"). Give PostgreSQL a production-like shared_buffers that holds the index (e.g. 2GB; 128MB
 # is the default).
 #
 # The database must be empty (a fresh one) and may be given the pgcrypto extension (for the
-# keyed hashes) and pg_prewarm (to read the index into memory first); psql must be on PATH. N may be set. With BENCH_DIR=folder the server's data
+# keys) and pg_prewarm (to read the index into memory first); psql must be on PATH. N may be set. With BENCH_DIR=folder the server's data
 # folder (keys included) is kept there, and a later run with the same BENCH_DIR and database
 # measures again without seeding.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+if [ "${1:-}" = sharers ]; then
+  release_binary
+  make_work_dir
+  export PORTAL_DATA_DIR=$WORK PORTAL_LOG=warn PORTAL_MAIL_WORKER=false
+  lift_rate_limits
+  pick_bind
+  start_postgres "/tmp/report-portal-sharers-pg.$$" -c fsync=on -c synchronous_commit=on -c full_page_writes=on
+  as_pg "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres portal
+  export DATABASE_URL=$PG_URL/portal
+  new_reporter "Sharers"
+  start_server
+  python3 benches/sharers.py "$PORTAL_BIND" "$(client_token "$CLIENT_ID" "$CLIENT_SECRET")" \
+    "${LEVELS:-100 10000}" "${MEASURED:-50}"
+  exit 0
+fi
 : "${DATABASE_URL:?set DATABASE_URL to an empty PostgreSQL database}"
 N=${N:-1000000}
 CONNECTIONS=${CONNECTIONS:-"1 2"}
@@ -51,9 +76,9 @@ CREATE TEMP TABLE orgs AS
 -- Time-ordered ids, like UUIDv7: the older the report, the smaller its id.
 CREATE FUNCTION pg_temp.rid(g bigint) RETURNS text IMMUTABLE LANGUAGE sql AS
   $$ SELECT lpad(to_hex(1700000000000 + g * 1000), 12, '0') || '-7000-8000-' || lpad(to_hex(g), 12, '0') $$;
--- The server's keyed hash of a normalized value: HMAC-SHA256(search key, "kind:value").
-CREATE FUNCTION pg_temp.keyed(kind text, value text) RETURNS text LANGUAGE sql AS
-  $$ SELECT encode(hmac(convert_to(kind || ':' || value, 'UTF8'), (SELECT key FROM bench_key), 'sha256'), 'hex') $$;
+-- The server's key of a normalized value: the first 16 bytes of HMAC-SHA256(search key, "kind:value").
+CREATE FUNCTION pg_temp.keyed(kind text, value text) RETURNS bytea LANGUAGE sql AS
+  $$ SELECT substring(hmac(convert_to(kind || ':' || value, 'UTF8'), (SELECT key FROM bench_key), 'sha256') FROM 1 FOR 16) $$;
 
 -- No body: the lookups measured here never read one (a review detail of these would fail).
 INSERT INTO reports (id, organization_id, client_id, mode, external_id, service, category, severity,
@@ -63,45 +88,49 @@ SELECT pg_temp.rid(g), o.org, o.client, 'live', 'bench-' || g, 'Bench Video', 'r
     'user_report', now() - (g || ' seconds')::interval, 'es', 'received',
     now() - ((:n - g) || ' seconds')::interval, '{}', '0'
 FROM generate_series(1, :n) AS g JOIN orgs o ON o.n = g % 20;
+CREATE TEMP TABLE seqs AS SELECT g, r.seq FROM generate_series(1, :n) AS g JOIN reports r ON r.id = pg_temp.rid(g);
 
-INSERT INTO indicator_index (value_hash, report_id, kind, organization_id, mode, pointer)
-SELECT pg_temp.keyed(v.kind, v.value), pg_temp.rid(g), v.kind, o.org, 'live', v.pointer
-FROM generate_series(1, :n) AS g JOIN orgs o ON o.n = g % 20
+INSERT INTO correlation_places (kind, pointer) VALUES
+    ('account', '/accounts/0/platform_account_id'), ('handle', '/accounts/0/handle'),
+    ('phone', '/accounts/0/contact_handles/0/value'), ('url', '/content/0/url'),
+    ('sha256', '/content/0/sha256'), ('pdq', '/content/0/pdq')
+ON CONFLICT DO NOTHING;
+
+INSERT INTO correlation_keys (value_key, report_seq, place)
+SELECT pg_temp.keyed(v.kind, v.value), s.seq, p.id
+FROM seqs s
 CROSS JOIN LATERAL (VALUES
-    ('account', '11:bench video:acct-' || g, '/accounts/0/platform_account_id'),
-    ('handle', 'recruiter' || (g / 3), '/accounts/0/handle'),
-    ('phone', '+5255' || (10000000 + g / 4), '/accounts/0/contact_handles/0/value'),
-    ('url', 'https://video.example.com/v/' || (g / 5), '/content/0/url'),
-    ('sha256', encode(sha256(convert_to('media' || (g / 2), 'UTF8')), 'hex'), '/content/0/sha256')
-) AS v (kind, value, pointer);
+    ('account', '11:bench video:acct-' || s.g, '/accounts/0/platform_account_id'),
+    ('handle', 'recruiter' || (s.g / 3), '/accounts/0/handle'),
+    ('phone', '+5255' || (10000000 + s.g / 4), '/accounts/0/contact_handles/0/value'),
+    ('url', 'https://video.example.com/v/' || (s.g / 5), '/content/0/url'),
+    ('sha256', encode(sha256(convert_to('media' || (s.g / 2), 'UTF8')), 'hex'), '/content/0/sha256')
+) AS v (kind, value, pointer)
+JOIN correlation_places p ON p.kind = v.kind AND p.pointer = v.pointer;
 
 -- A family of 3 images per 3 reports: the hash, 6 bits off it, and 21 bits off it.
-INSERT INTO pdq_index (report_id, pdq, organization_id, mode, pointer,
-    c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15)
-SELECT pg_temp.rid(g), encode(p, 'hex'), o.org, 'live', '/content/0/pdq',
-    get_byte(p, 0) * 256 + get_byte(p, 1), get_byte(p, 2) * 256 + get_byte(p, 3),
-    get_byte(p, 4) * 256 + get_byte(p, 5), get_byte(p, 6) * 256 + get_byte(p, 7),
-    get_byte(p, 8) * 256 + get_byte(p, 9), get_byte(p, 10) * 256 + get_byte(p, 11),
-    get_byte(p, 12) * 256 + get_byte(p, 13), get_byte(p, 14) * 256 + get_byte(p, 15),
-    get_byte(p, 16) * 256 + get_byte(p, 17), get_byte(p, 18) * 256 + get_byte(p, 19),
-    get_byte(p, 20) * 256 + get_byte(p, 21), get_byte(p, 22) * 256 + get_byte(p, 23),
-    get_byte(p, 24) * 256 + get_byte(p, 25), get_byte(p, 26) * 256 + get_byte(p, 27),
-    get_byte(p, 28) * 256 + get_byte(p, 29), get_byte(p, 30) * 256 + get_byte(p, 31)
-FROM generate_series(1, :n) AS g JOIN orgs o ON o.n = g % 20
-CROSS JOIN LATERAL (SELECT sha256(convert_to('image' || (g / 3), 'UTF8')) AS base) AS b
-CROSS JOIN LATERAL (SELECT CASE g % 3
+INSERT INTO correlation_pdq (report_seq, pdq, place)
+SELECT s.seq, v.p, (SELECT id FROM correlation_places WHERE kind = 'pdq' AND pointer = '/content/0/pdq')
+FROM seqs s
+CROSS JOIN LATERAL (SELECT sha256(convert_to('image' || (s.g / 3), 'UTF8')) AS base) AS b
+CROSS JOIN LATERAL (SELECT CASE s.g % 3
     WHEN 0 THEN base
     WHEN 1 THEN set_byte(set_byte(base, 5, get_byte(base, 5) # 15), 20, get_byte(base, 20) # 3)
     ELSE set_byte(set_byte(set_byte(base, 1, get_byte(base, 1) # 127), 9, get_byte(base, 9) # 127),
                   17, get_byte(base, 17) # 127)
     END AS p) AS v;
+INSERT INTO correlation_pdq_chunks (chunk_key, report_seq)
+SELECT DISTINCT (i << 16) | (get_byte(q.pdq, 2 * i) * 256 + get_byte(q.pdq, 2 * i + 1)), q.report_seq
+FROM correlation_pdq q CROSS JOIN generate_series(0, 15) AS i;
 SQL
 echo "$(date +%T) vacuum and analyze"
-psql -q "$DATABASE_URL" -c "VACUUM ANALYZE reports" -c "VACUUM ANALYZE indicator_index" -c "VACUUM ANALYZE pdq_index"
+psql -q "$DATABASE_URL" -c "VACUUM ANALYZE reports" -c "VACUUM ANALYZE correlation_keys" \
+  -c "VACUUM ANALYZE correlation_pdq" -c "VACUUM ANALYZE correlation_pdq_chunks"
 fi
 psql -q -t -A "$DATABASE_URL" <<'SQL'
-SELECT 'index rows: ' || (SELECT count(*) FROM indicator_index) || ' exact, ' || (SELECT count(*) FROM pdq_index) || ' PDQ; size '
-    || pg_size_pretty(pg_total_relation_size('indicator_index') + pg_total_relation_size('pdq_index'));
+SELECT 'index rows: ' || (SELECT count(*) FROM correlation_keys) || ' exact, ' || (SELECT count(*) FROM correlation_pdq) || ' PDQ; size '
+    || pg_size_pretty(pg_total_relation_size('correlation_keys') + pg_total_relation_size('correlation_pdq')
+       + pg_total_relation_size('correlation_pdq_chunks'));
 SQL
 
 # Read the tables and indexes the lookups use into the page cache (pg_prewarm), as a server in
@@ -109,8 +138,7 @@ SQL
 echo "$(date +%T) prewarming"
 psql -q -t -A "$DATABASE_URL" -c "CREATE EXTENSION IF NOT EXISTS pg_prewarm" -c "
 SELECT 'prewarmed: ' || pg_size_pretty(sum(pg_prewarm(c.oid::regclass, 'read')) * 8192) FROM pg_class c
-WHERE c.relkind IN ('r', 'i') AND (c.relname LIKE 'pdq_index%' OR c.relname LIKE 'indicator_index%'
-    OR c.relname LIKE 'reports%')"
+WHERE c.relkind IN ('r', 'i') AND (c.relname LIKE 'correlation_%' OR c.relname LIKE 'reports%')"
 
 start_server
 TOKEN=$(staff_token bench@dhs.example analyst "orbit-Lantern-97-quietly")
@@ -124,8 +152,8 @@ FROM generate_series(1, 1000);
 SQL
 psql -q -t -A "$DATABASE_URL" -o "$WORK/pdq" <<'SQL'
 SELECT '/api/v1/review/indicators?type=pdq&value='
-    || encode(set_byte(decode(pdq, 'hex'), 30, get_byte(decode(pdq, 'hex'), 30) # 5), 'hex')
-FROM pdq_index ORDER BY random() LIMIT 1000;
+    || encode(set_byte(pdq, 30, get_byte(pdq, 30) # 5), 'hex')
+FROM correlation_pdq ORDER BY random() LIMIT 1000;
 SQL
 for name in related phone pdq; do
   first=$(head -n 1 "$WORK/$name")

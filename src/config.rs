@@ -47,6 +47,9 @@ pub struct Settings {
     /// Key (hex) of the keyed hashes behind report search. Empty means `<data_dir>/search.key`,
     /// generated on first start. Replicas must share it.
     pub search_key_file: String,
+    /// Reports past which a correlation value is common: no longer matched report by report,
+    /// shown as "common, N reports" (as MISP does with over-correlating values).
+    pub correlation_common_threshold: u32,
     /// Take the client address from `client_address_header` (only behind a proxy that sets it).
     pub trust_proxy: bool,
     /// With `trust_proxy`, the header the proxy sets to the client's address: its right-most
@@ -246,6 +249,7 @@ impl Default for Settings {
             db_queue_wait_seconds: 10,
             jwt_key_file: String::new(),
             search_key_file: String::new(),
+            correlation_common_threshold: 2000,
             trust_proxy: false,
             client_address_header: "X-Forwarded-For".into(),
             token_issuer: "report-portal".into(),

@@ -286,13 +286,61 @@ diesel::table! {
 }
 
 diesel::table! {
-    indicator_index (value_hash, report_id) {
-        value_hash -> Text,
-        report_id -> Text,
+    /// The correlation index's exact values: one row per value and report.
+    correlation_keys (value_key, report_seq) {
+        /// The first 16 bytes of the value's keyed hash ([`crate::domain::indicators`]).
+        value_key -> Binary,
+        /// The report (`reports.seq`).
+        report_seq -> BigInt,
+        /// Where the value is in the report (`correlation_places.id`).
+        place -> Integer,
+    }
+}
+
+diesel::table! {
+    /// Where an indexed value appears: its kind and JSON Pointer, shared by all reports.
+    correlation_places (id) {
+        /// What index rows point at.
+        id -> Integer,
+        /// The indicator's kind.
         kind -> Text,
-        organization_id -> Text,
-        mode -> Text,
+        /// The JSON Pointer into the report's body (or `/amendments/{number}/…`).
         pointer -> Text,
+    }
+}
+
+diesel::table! {
+    /// The reports of each common value (one in more reports than the threshold), in rows that
+    /// add up: shard 16 the base, 0 to 15 the reports indexed since (`seq % 16`).
+    correlation_common (value_key, shard) {
+        /// The value's key.
+        value_key -> Binary,
+        /// Which part of the count.
+        shard -> Integer,
+        /// Reports counted in this part.
+        count -> Integer,
+    }
+}
+
+diesel::table! {
+    /// The common-value threshold in force (one row, written at start).
+    correlation_settings (id) {
+        /// Always 1.
+        id -> Integer,
+        /// `correlation_common_threshold`.
+        common_threshold -> Integer,
+    }
+}
+
+diesel::table! {
+    /// What a new report's notification says of its matches, counted when it was stored.
+    correlation_counts (report_seq) {
+        /// The report (`reports.seq`).
+        report_seq -> BigInt,
+        /// Earlier reports sharing an indicator with it.
+        matching_reports -> Integer,
+        /// Other organizations among their senders.
+        other_organizations -> Integer,
     }
 }
 
@@ -313,32 +361,36 @@ diesel::table! {
 diesel::allow_tables_to_appear_in_same_query!(reports, report_amendments, report_evidence,);
 
 diesel::table! {
-    pdq_index (pdq, report_id) {
-        report_id -> Text,
-        pdq -> Text,
-        organization_id -> Text,
-        mode -> Text,
-        pointer -> Text,
-        c0 -> Integer,
-        c1 -> Integer,
-        c2 -> Integer,
-        c3 -> Integer,
-        c4 -> Integer,
-        c5 -> Integer,
-        c6 -> Integer,
-        c7 -> Integer,
-        c8 -> Integer,
-        c9 -> Integer,
-        c10 -> Integer,
-        c11 -> Integer,
-        c12 -> Integer,
-        c13 -> Integer,
-        c14 -> Integer,
-        c15 -> Integer,
+    /// The PDQ hashes of reports, for the distance check.
+    correlation_pdq (report_seq, pdq) {
+        /// The report (`reports.seq`).
+        report_seq -> BigInt,
+        /// The 32 bytes of the hash.
+        pdq -> Binary,
+        /// Where it is in the report (`correlation_places.id`).
+        place -> Integer,
     }
 }
 
-diesel::allow_tables_to_appear_in_same_query!(indicator_index, pdq_index, reports);
+diesel::table! {
+    /// The 16 chunks of each indexed PDQ hash as keys (`position << 16 | chunk`).
+    correlation_pdq_chunks (chunk_key, report_seq) {
+        /// [`crate::domain::indicators::Pdq::chunk_keys`].
+        chunk_key -> Integer,
+        /// The report (`reports.seq`).
+        report_seq -> BigInt,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    correlation_keys,
+    correlation_places,
+    correlation_common,
+    correlation_counts,
+    correlation_pdq,
+    correlation_pdq_chunks,
+    reports
+);
 
 diesel::table! {
     report_tombstones (report_id) {

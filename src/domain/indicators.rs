@@ -2,8 +2,8 @@
 //! handles, phone numbers, e-mail addresses, URLs, media hashes), each normalized so that one
 //! recruiter's number or video is recognised however a platform wrote it.
 //!
-//! The index keeps every value only as a keyed hash (HMAC-SHA256 under the search key, see
-//! [`WordHasher`]), never in the clear; the one exception is a PDQ hash, which must be compared
+//! The index keeps every value only as a 16-byte key, the head of its keyed hash (HMAC-SHA256
+//! under the search key, see [`WordHasher`]), never in the clear; the one exception is a PDQ hash, which must be compared
 //! by distance and is a perceptual fingerprint of an image, not personal data.
 
 use phonenumber::country::Id as Country;
@@ -53,12 +53,12 @@ pub struct Indicator {
 /// What the index stores for one indicator of a report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IndexEntry {
-    /// A value matched exactly, kept as its keyed hash.
+    /// A value matched exactly, kept as its key.
     Exact {
         /// What kind of value.
         kind: IndicatorKind,
-        /// The keyed hash of the kind and the normalized value.
-        hash: String,
+        /// The [`value_key`] of the kind and the normalized value.
+        key: Vec<u8>,
         /// Where it appears in its report.
         pointer: String,
     },
@@ -74,8 +74,8 @@ pub enum IndexEntry {
 /// What to look for in the index: the keyed hashes of the readings of a value, or a PDQ hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Lookup {
-    /// Any of these keyed hashes (a phone number without country code may have two readings).
-    Exact(Vec<String>),
+    /// Any of these keys (a phone number without country code may have two readings).
+    Exact(Vec<Vec<u8>>),
     /// PDQ hashes within [`Pdq::NEAR`] of this one.
     Near(Pdq),
 }
@@ -93,17 +93,24 @@ impl Indicator {
             },
             None => IndexEntry::Exact {
                 kind: self.kind,
-                hash: keyed_hash(hasher, self.kind, &self.value),
+                key: value_key(hasher, self.kind, &self.value),
                 pointer: self.pointer.clone(),
             },
         }
     }
 }
 
-/// The keyed hash of a normalized value: the kind is hashed with it, so that equal text of two
-/// kinds never matches, and no indexed value can equal the hash of a search word.
-fn keyed_hash(hasher: &WordHasher, kind: IndicatorKind, value: &str) -> String {
-    hasher.hash(&format!("{}:{value}", kind.as_ref()))
+/// How many bytes of a value's keyed hash its key keeps: 128 bits, so that two values of the
+/// index colliding is as unlikely as guessing a random UUID.
+pub const KEY_BYTES: usize = 16;
+
+/// The key of a normalized value: the first [`KEY_BYTES`] bytes of its keyed hash (what migration
+/// `compact_correlation` decoded from the hex hashes stored before). The kind is hashed with it,
+/// so that equal text of two kinds never matches, and no indexed value can equal the hash of a
+/// search word.
+pub fn value_key(hasher: &WordHasher, kind: IndicatorKind, value: &str) -> Vec<u8> {
+    let hex = hasher.hash(&format!("{}:{value}", kind.as_ref()));
+    hex::decode(&hex[..2 * KEY_BYTES]).expect("a keyed hash is hex")
 }
 
 /// What to look up for an analyst's search of `value` as `kind` (with `service` for an
@@ -143,7 +150,7 @@ pub fn lookup(
         }));
     }
     Ok(Lookup::Exact(
-        values.iter().map(|v| keyed_hash(hasher, kind, v)).collect(),
+        values.iter().map(|v| value_key(hasher, kind, v)).collect(),
     ))
 }
 
@@ -374,14 +381,14 @@ pub fn hex_digest(value: &str, len: usize) -> Option<String> {
 /// A PDQ perceptual hash: 256 bits, compared by Hamming distance.
 ///
 /// **The near-match index.** Two hashes match when at most [`Pdq::NEAR`] (31) bits differ. The
-/// index splits each hash into [`Pdq::CHUNKS`] (16) chunks of 16 bits, each chunk a column
-/// with its own database index. By the pigeonhole principle, two hashes within 31 bits have at
+/// index splits each hash into [`Pdq::CHUNKS`] (16) chunks of 16 bits, each stored as a key
+/// (its position and value, [`Pdq::chunk_keys`]) pointing at the report. By the pigeonhole principle, two hashes within 31 bits have at
 /// least one chunk that differs in at most one bit: if all 16 chunks differed in two bits or
 /// more, the distance would be at least 32. So a lookup asks for each chunk's value and its 16
 /// one-bit neighbours ([`Pdq::probes`], 17 × 16 = 272 exact index probes) and verifies each
 /// candidate's full distance. Every probe hits about N / 65 536 of N stored hashes (about 15 per
-/// million), so a lookup verifies a few thousand candidates among a million, not a million; each
-/// chunk's index holds the whole hash too, so the candidates are read from the indexes alone.
+/// million), so a lookup verifies a few thousand candidates among a million, not a million (the
+/// candidates' 32-byte hashes are read by their report's key).
 ///
 /// Exact chunk matches alone would need 32 chunks of 8 bits (an exact chunk is only guaranteed
 /// when the distance is below the number of chunks), whose 256 values each hold N / 256 hashes:
@@ -407,6 +414,32 @@ impl Pdq {
         hex::encode(self.0)
     }
 
+    /// The hash's 32 bytes, as the index stores them.
+    pub fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// Reads the 32 bytes the index stores.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Pdq> {
+        Some(Pdq(bytes.try_into().ok()?))
+    }
+
+    /// The index's key of each chunk: its position and value, `position << 16 | chunk`.
+    pub fn chunk_keys(&self) -> [i32; Pdq::CHUNKS] {
+        let chunks = self.chunks();
+        std::array::from_fn(|i| chunk_key(i, chunks[i]))
+    }
+
+    /// The chunk keys of every hash that may lie within [`Pdq::NEAR`]: for each position the
+    /// chunk itself and its 16 one-bit neighbours (272 keys).
+    pub fn probe_keys(&self) -> Vec<i32> {
+        self.probes()
+            .iter()
+            .enumerate()
+            .flat_map(|(i, values)| values.iter().map(move |value| chunk_key(i, *value)))
+            .collect()
+    }
+
     /// How many bits differ.
     pub fn distance(&self, other: &Pdq) -> u32 {
         self.0
@@ -430,6 +463,11 @@ impl Pdq {
                 .collect()
         })
     }
+}
+
+/// The key of chunk `position` of value `chunk`.
+fn chunk_key(position: usize, chunk: i32) -> i32 {
+    ((position as i32) << 16) | chunk
 }
 
 #[cfg(test)]
@@ -641,9 +679,9 @@ mod tests {
         let hasher = WordHasher::new(vec![7; 32]);
         for indicator in of_report(&report()) {
             match indicator.entry(&hasher) {
-                IndexEntry::Exact { hash, .. } => {
-                    assert_eq!(hash.len(), 64);
-                    assert!(!hash.contains(&indicator.value));
+                IndexEntry::Exact { key, .. } => {
+                    assert_eq!(key.len(), KEY_BYTES);
+                    assert!(!indicator.value.as_bytes().starts_with(&key));
                 }
                 IndexEntry::Pdq { pdq, .. } => assert_eq!(pdq.hex(), indicator.value),
             }

@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 use super::review::ReviewSummary;
 use crate::domain::correlation::{IndicatorMatch, MatchKind};
+use crate::domain::indicators::IndicatorKind;
 
 /// Another report sharing indicators with the one asked about.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -26,6 +27,22 @@ pub struct RelatedReports {
     pub items: Vec<RelatedReport>,
     /// How many related reports there are in all.
     pub total: usize,
+    /// The report's common values: each in more reports than `correlation_common_threshold`,
+    /// so not matched report by report (and not in `items` or `total`); the indicator search
+    /// still finds the reports holding one.
+    pub common: Vec<CommonValue>,
+}
+
+/// A value of the report shared by so many reports that it is common ("common, N reports"), as
+/// MISP treats over-correlating values.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CommonValue {
+    /// What kind of value.
+    pub kind: IndicatorKind,
+    /// Where it appears in the report asked about.
+    pub pointer: String,
+    /// How many reports hold it (this one included; all modes).
+    pub reports: usize,
 }
 
 /// A report in which a searched indicator appears.

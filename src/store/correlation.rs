@@ -2,20 +2,27 @@
 //! report (or an amendment), and read for the related reports, the indicator search, the counts
 //! of the review detail and the review list.
 //!
-//! Exact values are looked up by their keyed hash (`indicator_index`, primary key first on the
-//! hash); PDQ hashes through their 16 indexed chunks (`pdq_index`, see
-//! [`Pdq`](crate::domain::indicators::Pdq)), each candidate verified by its full distance before
-//! its rows are read.
+//! Exact values are rows of a 16-byte key, the report's integer key `seq` and the place of the
+//! value in it (`correlation_keys`, primary key first on the key); PDQ hashes are found through
+//! their 16 chunk keys (`correlation_pdq_chunks`, see [`Pdq`]) and verified by their full
+//! distance (`correlation_pdq`). A match's scope (live with live; test within one organization)
+//! comes from the report the row points at. A value in more reports than the configured
+//! threshold is common (`correlation_common`, as MISP does with over-correlating values): it is
+//! no longer expanded report by report, only counted, so what is done per report never reads
+//! more than the threshold's worth of sharers of a value.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Text};
+use diesel::sql_types::{BigInt, Bool};
 
 use super::summaries::summaries;
 use super::timeline::NewEvent;
-use crate::db::portable::{ROWS_PER_STATEMENT, insert_rows};
-use crate::db::schema::{indicator_index, pdq_index, report_events, reports};
+use crate::db::portable::{ROWS_PER_STATEMENT, add_rows, insert_rows};
+use crate::db::schema::{
+    correlation_common, correlation_counts, correlation_keys, correlation_pdq,
+    correlation_pdq_chunks, correlation_places, correlation_settings, report_events, reports,
+};
 use crate::db::{DbConnection, MultiBackend};
 use crate::domain::correlation::{IndicatorMatch, MatchKind, RelatedCounts, strongest_first};
 use crate::domain::indicators::{IndexEntry, IndicatorKind, Lookup, Pdq};
@@ -23,110 +30,542 @@ use crate::domain::organization::CredentialMode;
 use crate::domain::pagination::{Page, Paginated};
 use crate::domain::user::Actor;
 use crate::error::ApiError;
-use crate::read_model::correlation::{IndicatorHit, RelatedReport, RelatedReports};
+use crate::read_model::correlation::{CommonValue, IndicatorHit, RelatedReport, RelatedReports};
 use crate::read_model::review::ReviewSummary;
 
-/// The reports a report may be matched with: live reports of every organization; for a
-/// test-mode report, only the test-mode reports of its own organization.
-struct Scope {
-    mode: String,
-    organization_id: Option<String>,
+/// The shard of `correlation_common` holding a value's count when it became common; the reports
+/// indexed after add to shard `seq % COMMON_SHARDS`.
+const BASE_SHARD: i32 = 16;
+/// How many shards the later reports of a common value are counted in.
+const COMMON_SHARDS: i64 = 16;
+
+/// A report as the index sees it.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = reports, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct Indexed {
+    id: String,
+    seq: i64,
+    organization_id: String,
+    mode: CredentialMode,
 }
 
-impl Scope {
-    /// The scope of a report of `organization_id` in `mode`.
-    fn of(organization_id: &str, mode: &str) -> Scope {
-        Scope {
-            mode: mode.to_owned(),
-            organization_id: (mode != CredentialMode::Live.as_ref())
-                .then(|| organization_id.to_owned()),
-        }
+impl Indexed {
+    /// Whether this report may be matched with `other`: live reports with live reports of
+    /// every organization; a test-mode report only with test-mode reports of its organization.
+    fn reaches(&self, other: &Indexed) -> bool {
+        other.mode == self.mode
+            && (self.mode == CredentialMode::Live || other.organization_id == self.organization_id)
     }
 
-    /// Every report of `mode`, whichever organization sent it (an analyst's search).
-    fn all(mode: CredentialMode) -> Scope {
-        Scope {
-            mode: mode.as_ref().to_owned(),
-            organization_id: None,
-        }
+    /// The shard of `correlation_common` this report is counted in.
+    fn shard(&self) -> i32 {
+        self.seq.rem_euclid(COMMON_SHARDS) as i32
     }
 }
 
-/// A report's organization and mode.
-fn owner(conn: &mut DbConnection, report_id: &str) -> QueryResult<(String, String)> {
+/// The report `id`.
+fn indexed(conn: &mut DbConnection, id: &str) -> QueryResult<Indexed> {
     reports::table
-        .find(report_id)
-        .select((reports::organization_id, reports::mode))
+        .find(id)
+        .select(Indexed::as_select())
         .first(conn)
 }
 
-/// Adds `entries` to the index of report `report_id`, inside the caller's transaction. An entry
-/// already indexed for the report is skipped, so an amendment may repeat values.
-pub fn index(conn: &mut DbConnection, report_id: &str, entries: &[IndexEntry]) -> QueryResult<()> {
-    let (organization_id, mode) = owner(conn, report_id)?;
-    insert_entries(conn, &organization_id, &mode, &[(report_id, entries)])
+/// The reports `ids` (those that exist).
+fn indexed_by_id(conn: &mut DbConnection, ids: &[&str]) -> QueryResult<Vec<Indexed>> {
+    let mut found = Vec::new();
+    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+        found.extend(
+            reports::table
+                .filter(reports::id.eq_any(chunk))
+                .select(Indexed::as_select())
+                .load(conn)?,
+        );
+    }
+    Ok(found)
 }
 
-/// Adds the entries of reports of one organization in `mode`: one multi-row insert per index.
-fn insert_entries(
+/// The reports whose `seq` is among `seqs`, by `seq`.
+fn indexed_by_seq(
     conn: &mut DbConnection,
-    organization_id: &str,
-    mode: &str,
-    reports: &[(&str, &[IndexEntry])],
-) -> QueryResult<()> {
-    let mut exact = Vec::new();
-    let mut near = Vec::new();
-    for (report_id, entries) in reports {
-        for entry in *entries {
+    seqs: &BTreeSet<i64>,
+) -> QueryResult<HashMap<i64, Indexed>> {
+    let seqs: Vec<i64> = seqs.iter().copied().collect();
+    let mut found = HashMap::new();
+    for chunk in seqs.chunks(ROWS_PER_STATEMENT) {
+        for report in reports::table
+            .filter(reports::seq.eq_any(chunk))
+            .select(Indexed::as_select())
+            .load::<Indexed>(conn)?
+        {
+            found.insert(report.seq, report);
+        }
+    }
+    Ok(found)
+}
+
+/// A place: what kind of value, and where it is in its report.
+type Place = (IndicatorKind, String);
+
+/// The ids of the places `wanted`, made for those not stored yet (read first, so that the
+/// identity of `correlation_places` is drawn only for new places).
+fn place_ids(
+    conn: &mut DbConnection,
+    wanted: &BTreeSet<Place>,
+) -> QueryResult<HashMap<Place, i32>> {
+    fn read(conn: &mut DbConnection, wanted: &BTreeSet<Place>) -> QueryResult<HashMap<Place, i32>> {
+        let pointers: BTreeSet<&str> = wanted.iter().map(|(_, p)| p.as_str()).collect();
+        let pointers: Vec<&str> = pointers.into_iter().collect();
+        let mut ids = HashMap::new();
+        for chunk in pointers.chunks(ROWS_PER_STATEMENT) {
+            for (id, kind, pointer) in correlation_places::table
+                .filter(correlation_places::pointer.eq_any(chunk))
+                .select((
+                    correlation_places::id,
+                    correlation_places::kind,
+                    correlation_places::pointer,
+                ))
+                .load::<(i32, IndicatorKind, String)>(conn)?
+            {
+                ids.insert((kind, pointer), id);
+            }
+        }
+        Ok(ids)
+    }
+    if wanted.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let ids = read(conn, wanted)?;
+    let missing: Vec<_> = wanted
+        .iter()
+        .filter(|place| !ids.contains_key(*place))
+        .map(|(kind, pointer)| {
+            (
+                correlation_places::kind.eq(*kind),
+                correlation_places::pointer.eq(pointer),
+            )
+        })
+        .collect();
+    if missing.is_empty() {
+        return Ok(ids);
+    }
+    insert_rows!(
+        conn,
+        correlation_places::table,
+        &missing,
+        on_conflict_do_nothing
+    )?;
+    read(conn, wanted)
+}
+
+/// The places `ids`.
+fn places(
+    conn: &mut DbConnection,
+    ids: impl IntoIterator<Item = i32>,
+) -> QueryResult<HashMap<i32, Place>> {
+    let ids: Vec<i32> = ids
+        .into_iter()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut found = HashMap::new();
+    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+        for (id, kind, pointer) in correlation_places::table
+            .filter(correlation_places::id.eq_any(chunk))
+            .select((
+                correlation_places::id,
+                correlation_places::kind,
+                correlation_places::pointer,
+            ))
+            .load::<(i32, IndicatorKind, String)>(conn)?
+        {
+            found.insert(id, (kind, pointer));
+        }
+    }
+    Ok(found)
+}
+
+/// Index rows of values, each with the report it points at.
+type Holders = Vec<(KeyRow, Indexed)>;
+
+/// Common values with how many reports hold each.
+type CommonCounts = HashMap<Vec<u8>, i64>;
+
+/// An exact value of a report.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = correlation_keys, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct KeyRow {
+    value_key: Vec<u8>,
+    report_seq: i64,
+    place: i32,
+}
+
+/// A PDQ hash of a report.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = correlation_pdq, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct PdqRow {
+    report_seq: i64,
+    pdq: Vec<u8>,
+    place: i32,
+}
+
+/// The indexed values of some reports, to be matched against the others.
+struct Own {
+    /// The reports, by `seq`.
+    reports: HashMap<i64, Indexed>,
+    /// Their exact values.
+    keys: Vec<KeyRow>,
+    /// Their PDQ hashes.
+    pdqs: Vec<PdqRow>,
+}
+
+impl Own {
+    /// What the index holds of `reports`: one query per table.
+    fn stored(conn: &mut DbConnection, reports: Vec<Indexed>) -> QueryResult<Own> {
+        let seqs: Vec<i64> = reports.iter().map(|r| r.seq).collect();
+        let mut keys = Vec::new();
+        let mut pdqs = Vec::new();
+        for chunk in seqs.chunks(ROWS_PER_STATEMENT) {
+            keys.extend(
+                correlation_keys::table
+                    .filter(correlation_keys::report_seq.eq_any(chunk))
+                    .select(KeyRow::as_select())
+                    .load(conn)?,
+            );
+            pdqs.extend(
+                correlation_pdq::table
+                    .filter(correlation_pdq::report_seq.eq_any(chunk))
+                    .select(PdqRow::as_select())
+                    .load(conn)?,
+            );
+        }
+        Ok(Own {
+            reports: reports.into_iter().map(|r| (r.seq, r)).collect(),
+            keys,
+            pdqs,
+        })
+    }
+
+    /// The distinct keys of its exact values.
+    fn distinct_keys(&self) -> Vec<Vec<u8>> {
+        let keys: BTreeSet<&Vec<u8>> = self.keys.iter().map(|k| &k.value_key).collect();
+        keys.into_iter().cloned().collect()
+    }
+}
+
+/// Writes the index rows of `entries` of each report (`(report, entries)`), skipping what a
+/// report already has: one multi-row insert per table. Answers what was written.
+fn write(conn: &mut DbConnection, new: &[(&Indexed, Vec<&IndexEntry>)]) -> QueryResult<Own> {
+    let wanted: BTreeSet<Place> = new
+        .iter()
+        .flat_map(|(_, entries)| entries.iter())
+        .map(|entry| match entry {
+            IndexEntry::Exact { kind, pointer, .. } => (*kind, pointer.clone()),
+            IndexEntry::Pdq { pointer, .. } => (IndicatorKind::Pdq, pointer.clone()),
+        })
+        .collect();
+    let place_ids = place_ids(conn, &wanted)?;
+    let mut own = Own {
+        reports: HashMap::new(),
+        keys: Vec::new(),
+        pdqs: Vec::new(),
+    };
+    let mut seen_keys = HashSet::new();
+    let mut seen_pdqs = HashSet::new();
+    let mut chunks = BTreeSet::new();
+    for (report, entries) in new {
+        own.reports.insert(report.seq, (*report).clone());
+        for entry in entries {
             match entry {
-                IndexEntry::Exact {
-                    kind,
-                    hash,
-                    pointer,
-                } => exact.push((
-                    indicator_index::value_hash.eq(hash),
-                    indicator_index::report_id.eq(*report_id),
-                    indicator_index::kind.eq(*kind),
-                    indicator_index::organization_id.eq(organization_id),
-                    indicator_index::mode.eq(mode),
-                    indicator_index::pointer.eq(pointer),
-                )),
+                IndexEntry::Exact { kind, key, pointer } => {
+                    if seen_keys.insert((report.seq, key.clone())) {
+                        own.keys.push(KeyRow {
+                            value_key: key.clone(),
+                            report_seq: report.seq,
+                            place: place_ids[&(*kind, pointer.clone())],
+                        });
+                    }
+                }
                 IndexEntry::Pdq { pdq, pointer } => {
-                    let c = pdq.chunks();
-                    near.push((
-                        (
-                            pdq_index::report_id.eq(*report_id),
-                            pdq_index::pdq.eq(pdq.hex()),
-                            pdq_index::organization_id.eq(organization_id),
-                            pdq_index::mode.eq(mode),
-                            pdq_index::pointer.eq(pointer),
-                        ),
-                        (
-                            pdq_index::c0.eq(c[0]),
-                            pdq_index::c1.eq(c[1]),
-                            pdq_index::c2.eq(c[2]),
-                            pdq_index::c3.eq(c[3]),
-                            pdq_index::c4.eq(c[4]),
-                            pdq_index::c5.eq(c[5]),
-                            pdq_index::c6.eq(c[6]),
-                            pdq_index::c7.eq(c[7]),
-                            pdq_index::c8.eq(c[8]),
-                            pdq_index::c9.eq(c[9]),
-                            pdq_index::c10.eq(c[10]),
-                            pdq_index::c11.eq(c[11]),
-                            pdq_index::c12.eq(c[12]),
-                            pdq_index::c13.eq(c[13]),
-                            pdq_index::c14.eq(c[14]),
-                            pdq_index::c15.eq(c[15]),
-                        ),
-                    ));
+                    if seen_pdqs.insert((report.seq, *pdq)) {
+                        own.pdqs.push(PdqRow {
+                            report_seq: report.seq,
+                            pdq: pdq.bytes().to_vec(),
+                            place: place_ids[&(IndicatorKind::Pdq, pointer.clone())],
+                        });
+                        chunks.extend(pdq.chunk_keys().map(|key| (key, report.seq)));
+                    }
                 }
             }
         }
     }
-    insert_rows!(conn, indicator_index::table, &exact, on_conflict_do_nothing)?;
-    insert_rows!(conn, pdq_index::table, &near, on_conflict_do_nothing)?;
-    Ok(())
+    let keys: Vec<_> = own
+        .keys
+        .iter()
+        .map(|k| {
+            (
+                correlation_keys::value_key.eq(&k.value_key),
+                correlation_keys::report_seq.eq(k.report_seq),
+                correlation_keys::place.eq(k.place),
+            )
+        })
+        .collect();
+    insert_rows!(conn, correlation_keys::table, &keys, on_conflict_do_nothing)?;
+    let pdqs: Vec<_> = own
+        .pdqs
+        .iter()
+        .map(|p| {
+            (
+                correlation_pdq::report_seq.eq(p.report_seq),
+                correlation_pdq::pdq.eq(&p.pdq),
+                correlation_pdq::place.eq(p.place),
+            )
+        })
+        .collect();
+    insert_rows!(conn, correlation_pdq::table, &pdqs, on_conflict_do_nothing)?;
+    let chunks: Vec<_> = chunks
+        .into_iter()
+        .map(|(key, seq)| {
+            (
+                correlation_pdq_chunks::chunk_key.eq(key),
+                correlation_pdq_chunks::report_seq.eq(seq),
+            )
+        })
+        .collect();
+    insert_rows!(
+        conn,
+        correlation_pdq_chunks::table,
+        &chunks,
+        on_conflict_do_nothing
+    )?;
+    Ok(own)
+}
+
+/// The common values among `keys`, with how many reports hold each.
+fn common_counts(conn: &mut DbConnection, keys: &[Vec<u8>]) -> QueryResult<CommonCounts> {
+    let mut counts: HashMap<Vec<u8>, i64> = HashMap::new();
+    for chunk in keys.chunks(ROWS_PER_STATEMENT) {
+        for (key, count) in correlation_common::table
+            .filter(correlation_common::value_key.eq_any(chunk))
+            .select((correlation_common::value_key, correlation_common::count))
+            .load::<(Vec<u8>, i32)>(conn)?
+        {
+            *counts.entry(key).or_default() += i64::from(count);
+        }
+    }
+    Ok(counts)
+}
+
+/// Every index row with one of `keys` (values not common, so at most the threshold's worth
+/// each), with the report it points at.
+fn holders(conn: &mut DbConnection, keys: &[Vec<u8>]) -> QueryResult<Holders> {
+    let mut found = Vec::new();
+    for chunk in keys.chunks(ROWS_PER_STATEMENT) {
+        found.extend(
+            correlation_keys::table
+                .inner_join(reports::table.on(reports::seq.eq(correlation_keys::report_seq)))
+                .filter(correlation_keys::value_key.eq_any(chunk))
+                .select((KeyRow::as_select(), Indexed::as_select()))
+                .load::<(KeyRow, Indexed)>(conn)?,
+        );
+    }
+    Ok(found)
+}
+
+/// The threshold past which a value is common (`correlation_common_threshold`).
+fn common_threshold(conn: &mut DbConnection) -> QueryResult<i64> {
+    correlation_settings::table
+        .find(1)
+        .select(correlation_settings::common_threshold)
+        .first::<i32>(conn)
+        .map(i64::from)
+}
+
+/// Records `threshold` (the setting `correlation_common_threshold`) as the one submissions
+/// compare with: called at start.
+pub fn set_common_threshold(conn: &mut DbConnection, threshold: u32) -> QueryResult<()> {
+    let threshold = i32::try_from(threshold).unwrap_or(i32::MAX);
+    diesel::update(correlation_settings::table.find(1))
+        .set(correlation_settings::common_threshold.eq(threshold))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Adds 1 to the count of each common value in `rows` per row, each in its report's shard: one
+/// statement, its rows in key order (so that concurrent writers lock them in the same order).
+fn count_common_rows(conn: &mut DbConnection, rows: &[(&KeyRow, &Indexed)]) -> QueryResult<()> {
+    let mut added: BTreeMap<(Vec<u8>, i32), i32> = BTreeMap::new();
+    for (row, report) in rows {
+        *added
+            .entry((row.value_key.clone(), report.shard()))
+            .or_default() += 1;
+    }
+    let rows: Vec<_> = added
+        .iter()
+        .map(|((key, shard), count)| {
+            (
+                correlation_common::value_key.eq(key),
+                correlation_common::shard.eq(*shard),
+                correlation_common::count.eq(*count),
+            )
+        })
+        .collect();
+    add_rows!(conn, correlation_common, (value_key, shard), &rows)
+}
+
+/// Indexes `written` (just inserted) as to common values: a row of a common value adds to its
+/// count; a value now in more reports than the threshold becomes common, its count the reports
+/// seen now (a concurrent writer that made it common first is added to instead). Answers the
+/// values of `written` that are common and what is known of the others: the rows holding them.
+fn count_common(
+    conn: &mut DbConnection,
+    written: &Own,
+) -> QueryResult<(HashSet<Vec<u8>>, Holders)> {
+    let keys = written.distinct_keys();
+    let mut common: HashSet<Vec<u8>> = common_counts(conn, &keys)?.into_keys().collect();
+    let open: Vec<Vec<u8>> = keys.into_iter().filter(|k| !common.contains(k)).collect();
+    let holders = holders(conn, &open)?;
+    let mut held: BTreeMap<&[u8], i64> = BTreeMap::new();
+    for (row, _) in &holders {
+        *held.entry(row.value_key.as_slice()).or_default() += 1;
+    }
+    let threshold = common_threshold(conn)?;
+    let mut lost = HashSet::new();
+    // In key order, before any count is added to: concurrent writers wait on each other in one
+    // order.
+    for (key, count) in held.iter().filter(|(_, count)| **count > threshold) {
+        let marked = diesel::insert_into(correlation_common::table)
+            .values((
+                correlation_common::value_key.eq(key.to_vec()),
+                correlation_common::shard.eq(BASE_SHARD),
+                correlation_common::count.eq(i32::try_from(*count).unwrap_or(i32::MAX)),
+            ))
+            .on_conflict_do_nothing();
+        let inserted = crate::db::portable::per_backend!(conn, c => marked.execute(c))?;
+        if inserted == 0 {
+            lost.insert(key.to_vec());
+        }
+        common.insert(key.to_vec());
+    }
+    let counted: Vec<(&KeyRow, &Indexed)> = written
+        .keys
+        .iter()
+        .filter(|row| {
+            let became = open.contains(&row.value_key) && !lost.contains(&row.value_key);
+            common.contains(&row.value_key) && !became
+        })
+        .map(|row| (row, &written.reports[&row.report_seq]))
+        .collect();
+    count_common_rows(conn, &counted)?;
+    let holders = holders
+        .into_iter()
+        .filter(|(row, _)| !common.contains(&row.value_key))
+        .collect();
+    Ok((common, holders))
+}
+
+/// An indicator one report shares with another.
+struct Found {
+    /// The report matched (its `seq`).
+    own: i64,
+    /// The other report.
+    other: Indexed,
+    /// `None` for an exact match; the PDQ distance for a near one.
+    distance: Option<u32>,
+    /// Where the value is in each report.
+    place: i32,
+    other_place: i32,
+}
+
+impl Found {
+    /// The match as analysts see it, with the `places` of both sides.
+    fn to_match(&self, places: &HashMap<i32, Place>) -> Option<IndicatorMatch> {
+        let (kind, pointer) = places.get(&self.place)?;
+        let (_, other_pointer) = places.get(&self.other_place)?;
+        Some(IndicatorMatch {
+            kind: *kind,
+            how: MatchKind::of(self.distance),
+            distance: self.distance,
+            pointer: pointer.clone(),
+            other_pointer: other_pointer.clone(),
+        })
+    }
+}
+
+/// The exact matches of `own`'s values found among `holders` (each report's rows matched
+/// within its scope).
+fn exact_found(own: &Own, holders: &[(KeyRow, Indexed)], common: &HashSet<Vec<u8>>) -> Vec<Found> {
+    let mut by_key: HashMap<&[u8], Vec<&(KeyRow, Indexed)>> = HashMap::new();
+    for holder in holders {
+        by_key
+            .entry(holder.0.value_key.as_slice())
+            .or_default()
+            .push(holder);
+    }
+    own.keys
+        .iter()
+        .filter(|row| !common.contains(&row.value_key))
+        .flat_map(|row| {
+            let report = &own.reports[&row.report_seq];
+            by_key
+                .get(row.value_key.as_slice())
+                .into_iter()
+                .flatten()
+                .filter(move |(other_row, other)| {
+                    other_row.report_seq != row.report_seq && report.reaches(other)
+                })
+                .map(move |(other_row, other)| Found {
+                    own: row.report_seq,
+                    other: other.clone(),
+                    distance: None,
+                    place: row.place,
+                    other_place: other_row.place,
+                })
+        })
+        .collect()
+}
+
+/// The near matches of `own`'s PDQ hashes (each report's within its scope).
+fn near_found(conn: &mut DbConnection, own: &Own) -> QueryResult<Vec<Found>> {
+    let sources: Vec<Pdq> = own
+        .pdqs
+        .iter()
+        .filter_map(|p| Pdq::from_bytes(&p.pdq))
+        .collect();
+    let near = near(conn, &sources)?;
+    let seqs: BTreeSet<i64> = near.iter().map(|n| n.row.report_seq).collect();
+    let others = indexed_by_seq(conn, &seqs)?;
+    Ok(near
+        .into_iter()
+        .filter_map(|near| {
+            let source = &own.pdqs[near.source];
+            let report = &own.reports[&source.report_seq];
+            let other = others.get(&near.row.report_seq)?;
+            (other.seq != report.seq && report.reaches(other)).then(|| Found {
+                own: source.report_seq,
+                other: other.clone(),
+                distance: Some(near.distance),
+                place: source.place,
+                other_place: near.row.place,
+            })
+        })
+        .collect())
+}
+
+/// Every indicator of `own` shared with another report in its scope, and its common values with
+/// their counts: what is stored is read, values common are not expanded.
+fn matched(conn: &mut DbConnection, own: &Own) -> QueryResult<(Vec<Found>, CommonCounts)> {
+    let keys = own.distinct_keys();
+    let common = common_counts(conn, &keys)?;
+    let open: Vec<Vec<u8>> = keys
+        .into_iter()
+        .filter(|k| !common.contains_key(k))
+        .collect();
+    let holders = holders(conn, &open)?;
+    let common_keys: HashSet<Vec<u8>> = common.keys().cloned().collect();
+    let mut found = exact_found(own, &holders, &common_keys);
+    found.extend(near_found(conn, own)?);
+    Ok((found, common))
 }
 
 /// How a new report correlates with the reports before it.
@@ -140,14 +579,18 @@ pub struct Correlation {
 }
 
 impl Correlation {
-    /// The counts of the reports in `found` received before report `id` (ids are time-ordered
-    /// UUIDv7s), other than `organization_id`'s for the organizations.
-    fn of_earlier(id: &str, organization_id: &str, found: &[Found]) -> Correlation {
-        let earlier = || found.iter().filter(|f| f.other.as_str() < id);
-        let reports: HashSet<&str> = earlier().map(|f| f.other.as_str()).collect();
-        let organizations: HashSet<&str> = earlier()
-            .map(|f| f.other_organization.as_str())
-            .filter(|o| *o != organization_id)
+    /// The counts of the reports in `found` received before `report` (ids are time-ordered
+    /// UUIDv7s), other than its organization's for the organizations.
+    fn of_earlier<'a>(report: &Indexed, found: impl Iterator<Item = &'a Found>) -> Correlation {
+        let earlier: Vec<&Indexed> = found
+            .map(|f| &f.other)
+            .filter(|other| other.id < report.id)
+            .collect();
+        let reports: HashSet<&str> = earlier.iter().map(|o| o.id.as_str()).collect();
+        let organizations: HashSet<&str> = earlier
+            .iter()
+            .map(|o| o.organization_id.as_str())
+            .filter(|o| *o != report.organization_id)
             .collect();
         Correlation {
             matching_reports: reports.len(),
@@ -156,31 +599,79 @@ impl Correlation {
     }
 }
 
+/// Indexes `entries` of reports (those a report has already are skipped), counts its common
+/// values and makes common those now past the threshold; answers what was written and the
+/// matches of the values not common.
+fn index_reports(
+    conn: &mut DbConnection,
+    new: &[(&Indexed, Vec<&IndexEntry>)],
+) -> QueryResult<(Own, Vec<Found>)> {
+    let written = write(conn, new)?;
+    let (common, holders) = count_common(conn, &written)?;
+    let mut found = exact_found(&written, &holders, &common);
+    found.extend(near_found(conn, &written)?);
+    Ok((written, found))
+}
+
+/// Adds `entries` to the index of report `report_id` (an amendment's), inside the caller's
+/// transaction. An entry already indexed for the report is skipped, so an amendment may repeat
+/// values.
+pub fn index(conn: &mut DbConnection, report_id: &str, entries: &[IndexEntry]) -> QueryResult<()> {
+    let report = indexed(conn, report_id)?;
+    let stored = Own::stored(conn, vec![report.clone()])?;
+    let keys: HashSet<&[u8]> = stored.keys.iter().map(|k| k.value_key.as_slice()).collect();
+    let pdqs: HashSet<&[u8]> = stored.pdqs.iter().map(|p| p.pdq.as_slice()).collect();
+    let fresh: Vec<&IndexEntry> = entries
+        .iter()
+        .filter(|entry| match entry {
+            IndexEntry::Exact { key, .. } => !keys.contains(key.as_slice()),
+            IndexEntry::Pdq { pdq, .. } => !pdqs.contains(pdq.bytes()),
+        })
+        .collect();
+    index_reports(conn, &[(&report, fresh)]).map(drop)
+}
+
 /// Indexes the `entries` of new reports, all of `organization_id` in `mode` (one multi-row
-/// insert per index, one lookup of matches for all), and records a `correlation` event on the
-/// timeline of each that shares indicators with earlier reports of other organizations, with the
-/// counts (never a value).
+/// insert per table, one lookup of matches for all), records for each that matches earlier
+/// reports the counts its notification tells (`correlation_counts`), and a `correlation` event
+/// on the timeline of each that shares indicators with earlier reports of other organizations,
+/// with the counts (never a value). Common values are counted, not matched.
 pub fn index_new_reports(
     conn: &mut DbConnection,
     organization_id: &str,
     mode: CredentialMode,
     actor: &Actor,
-    reports: &[(&str, &[IndexEntry])],
+    new: &[(&str, &[IndexEntry])],
 ) -> QueryResult<()> {
-    insert_entries(conn, organization_id, mode.as_ref(), reports)?;
-    let ids: Vec<&str> = reports.iter().map(|(id, _)| *id).collect();
-    // The new reports' own entries are those just written: matched from here, not read back.
-    let found = matches_among(
-        conn,
-        Own::of(reports),
-        &Scope::of(organization_id, mode.as_ref()),
-    )?;
-    let events: Vec<_> = ids
+    let ids: Vec<&str> = new.iter().map(|(id, _)| *id).collect();
+    let stored: HashMap<String, Indexed> = indexed_by_id(conn, &ids)?
+        .into_iter()
+        .filter(|r| r.organization_id == organization_id && r.mode == mode)
+        .map(|r| (r.id.clone(), r))
+        .collect();
+    let entries: Vec<(&Indexed, Vec<&IndexEntry>)> = new
         .iter()
-        .filter_map(|id| {
-            let correlation =
-                Correlation::of_earlier(id, organization_id, found.get(*id).map_or(&[], |f| f));
-            (correlation.other_organizations > 0).then(|| {
+        .filter_map(|(id, entries)| Some((stored.get(*id)?, entries.iter().collect())))
+        .collect();
+    let (_, found) = index_reports(conn, &entries)?;
+    let mut by_report: HashMap<i64, Vec<&Found>> = HashMap::new();
+    for one in &found {
+        by_report.entry(one.own).or_default().push(one);
+    }
+    let mut counts = Vec::new();
+    let mut events = Vec::new();
+    for (report, _) in &entries {
+        let found = by_report.get(&report.seq).map_or(&[][..], |f| f);
+        let correlation = Correlation::of_earlier(report, found.iter().copied());
+        if correlation.matching_reports > 0 {
+            counts.push((
+                correlation_counts::report_seq.eq(report.seq),
+                correlation_counts::matching_reports.eq(count(correlation.matching_reports)),
+                correlation_counts::other_organizations.eq(count(correlation.other_organizations)),
+            ));
+        }
+        if correlation.other_organizations > 0 {
+            events.push(
                 NewEvent {
                     kind: "correlation",
                     from: None,
@@ -190,272 +681,103 @@ pub fn index_new_reports(
                         "other_organizations": correlation.other_organizations,
                     })),
                 }
-                .row(id, actor)
-            })
-        })
-        .collect();
+                .row(&report.id, actor),
+            );
+        }
+    }
+    insert_rows!(conn, correlation_counts::table, &counts)?;
     insert_rows!(conn, report_events::table, &events).map(drop)
 }
 
-/// How each of the live reports `ids` correlates with the live reports received before it, for
-/// their notifications.
+/// A count as stored.
+fn count(n: usize) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+/// How each of the reports `ids` correlated with the reports received before it, as counted
+/// when it was stored (for their notifications): one read of `correlation_counts`, no matching.
+/// A report without a row matched none.
 pub fn earlier_matches(
     conn: &mut DbConnection,
     ids: &[&str],
 ) -> QueryResult<HashMap<String, Correlation>> {
-    let owners: HashMap<String, String> = reports::table
-        .filter(reports::id.eq_any(ids))
-        .select((reports::id, reports::organization_id))
-        .load(conn)?
-        .into_iter()
-        .collect();
-    let found = matches_of(conn, ids, &Scope::all(CredentialMode::Live))?;
-    Ok(owners
-        .into_iter()
-        .map(|(id, organization_id)| {
-            let found = found.get(&id).map_or(&[][..], |f| f);
-            let correlation = Correlation::of_earlier(&id, &organization_id, found);
-            (id, correlation)
-        })
-        .collect())
-}
-
-/// An indicator one report shares with another.
-struct Found {
-    other: String,
-    other_organization: String,
-    kind: IndicatorKind,
-    /// `None` for an exact match; the PDQ distance for a near one.
-    distance: Option<u32>,
-    pointer: String,
-    other_pointer: String,
-}
-
-impl Found {
-    fn to_match(&self) -> IndicatorMatch {
-        IndicatorMatch {
-            kind: self.kind,
-            how: MatchKind::of(self.distance),
-            distance: self.distance,
-            pointer: self.pointer.clone(),
-            other_pointer: self.other_pointer.clone(),
+    let mut found = HashMap::new();
+    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+        for (id, matching, others) in correlation_counts::table
+            .inner_join(reports::table.on(reports::seq.eq(correlation_counts::report_seq)))
+            .filter(reports::id.eq_any(chunk))
+            .select((
+                reports::id,
+                correlation_counts::matching_reports,
+                correlation_counts::other_organizations,
+            ))
+            .load::<(String, i32, i32)>(conn)?
+        {
+            let correlation = Correlation {
+                matching_reports: usize::try_from(matching).unwrap_or_default(),
+                other_organizations: usize::try_from(others).unwrap_or_default(),
+            };
+            found.insert(id, correlation);
         }
-    }
-}
-
-/// Every indicator report `report_id` shares with another report in `scope`.
-fn matches(conn: &mut DbConnection, report_id: &str, scope: &Scope) -> QueryResult<Vec<Found>> {
-    Ok(matches_of(conn, &[report_id], scope)?
-        .remove(report_id)
-        .unwrap_or_default())
-}
-
-/// Every indicator each of `report_ids` shares with another report in `scope`, by report: two
-/// queries (exact values, PDQ hashes) whatever the number of reports.
-fn matches_of(
-    conn: &mut DbConnection,
-    report_ids: &[&str],
-    scope: &Scope,
-) -> QueryResult<HashMap<String, Vec<Found>>> {
-    let own = Own::stored(conn, report_ids)?;
-    matches_among(conn, own, scope)
-}
-
-/// Every indicator of `own` shared with another report in `scope`, by report.
-fn matches_among(
-    conn: &mut DbConnection,
-    own: Own,
-    scope: &Scope,
-) -> QueryResult<HashMap<String, Vec<Found>>> {
-    let mut found: HashMap<String, Vec<Found>> = HashMap::new();
-    for (report_id, one) in exact_matches(conn, own.exact, scope)?
-        .into_iter()
-        .chain(near_matches(conn, own.near, scope)?)
-    {
-        found.entry(report_id).or_default().push(one);
     }
     Ok(found)
 }
 
-/// An exact value of one of the reports being matched, as indexed.
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = indicator_index, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
-struct ExactEntry {
-    value_hash: String,
-    report_id: String,
-    kind: IndicatorKind,
-    pointer: String,
-}
-
-/// An exact value of another report, found by its hash.
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = indicator_index, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
-struct SharingEntry {
-    value_hash: String,
-    report_id: String,
-    organization_id: String,
-    pointer: String,
-}
-
-/// The indexed indicators of some reports, to be matched against the others.
-struct Own {
-    /// Exact values.
-    exact: Vec<ExactEntry>,
-    /// PDQ hashes: (report id, hash, pointer).
-    near: Vec<(String, Pdq, String)>,
-}
-
-impl Own {
-    /// The entries of `reports`, as the index keeps them.
-    fn of(reports: &[(&str, &[IndexEntry])]) -> Own {
-        let mut own = Own {
-            exact: Vec::new(),
-            near: Vec::new(),
-        };
-        for (report_id, entries) in reports {
-            for entry in *entries {
-                match entry {
-                    IndexEntry::Exact {
-                        kind,
-                        hash,
-                        pointer,
-                    } => own.exact.push(ExactEntry {
-                        value_hash: hash.clone(),
-                        report_id: (*report_id).to_owned(),
-                        kind: *kind,
-                        pointer: pointer.clone(),
-                    }),
-                    IndexEntry::Pdq { pdq, pointer } => {
-                        own.near
-                            .push(((*report_id).to_owned(), *pdq, pointer.clone()))
-                    }
-                }
-            }
-        }
-        own
+/// Deletes the index rows of the reports `ids` (before the reports themselves), and takes them
+/// off the counts of common values.
+pub fn forget(conn: &mut DbConnection, ids: &[&str]) -> QueryResult<()> {
+    let reports = indexed_by_id(conn, ids)?;
+    if reports.is_empty() {
+        return Ok(());
     }
-
-    /// The indexed entries of reports `report_ids`: one query per index.
-    fn stored(conn: &mut DbConnection, report_ids: &[&str]) -> QueryResult<Own> {
-        let exact = indicator_index::table
-            .filter(indicator_index::report_id.eq_any(report_ids))
-            .select(ExactEntry::as_select())
-            .load(conn)?;
-        let near = Self::stored_near(conn, report_ids)?;
-        Ok(Own { exact, near })
+    let own = Own::stored(conn, reports)?;
+    let common: HashSet<Vec<u8>> = common_counts(conn, &own.distinct_keys())?
+        .into_keys()
+        .collect();
+    let mut taken: BTreeMap<(Vec<u8>, i32), i32> = BTreeMap::new();
+    for row in own.keys.iter().filter(|k| common.contains(&k.value_key)) {
+        let shard = own.reports[&row.report_seq].shard();
+        *taken.entry((row.value_key.clone(), shard)).or_default() -= 1;
     }
-
-    /// The indexed PDQ hashes of reports `report_ids`.
-    fn stored_near(
-        conn: &mut DbConnection,
-        report_ids: &[&str],
-    ) -> QueryResult<Vec<(String, Pdq, String)>> {
-        Ok(pdq_index::table
-            .filter(pdq_index::report_id.eq_any(report_ids))
-            .select((pdq_index::report_id, pdq_index::pdq, pdq_index::pointer))
-            .load::<(String, String, String)>(conn)?
-            .into_iter()
-            .filter_map(|(report_id, pdq, pointer)| Some((report_id, Pdq::parse(&pdq)?, pointer)))
-            .collect())
-    }
-}
-
-/// Every indicator of report `id` (404 when there is none) shared with another report.
-fn find(conn: &mut DbConnection, id: &str) -> Result<Vec<Found>, ApiError> {
-    let (organization_id, mode) = owner(conn, id)?;
-    Ok(matches(conn, id, &Scope::of(&organization_id, &mode))?)
-}
-
-/// The exact values of `own` shared with other reports in `scope`, with the report sharing it.
-/// A lookup by index of every entry with one of their hashes, joined here with `own`: a self-join in SQL lets PostgreSQL's generic plan for a prepared
-/// statement scan the whole index to hash it, once per submission.
-fn exact_matches(
-    conn: &mut DbConnection,
-    own: Vec<ExactEntry>,
-    scope: &Scope,
-) -> QueryResult<Vec<(String, Found)>> {
-    if own.is_empty() {
-        return Ok(Vec::new());
-    }
-    let hashes: Vec<&str> = own.iter().map(|entry| entry.value_hash.as_str()).collect();
-    let mut sharing: HashMap<String, Vec<SharingEntry>> = HashMap::new();
-    // In chunks: SQLite binds at most 32 766 values a statement.
-    for chunk in hashes.chunks(ROWS_PER_STATEMENT) {
-        let mut query = indicator_index::table
-            .filter(indicator_index::value_hash.eq_any(chunk))
-            .filter(indicator_index::mode.eq(scope.mode.clone()))
-            .select(SharingEntry::as_select())
-            .into_boxed::<MultiBackend>();
-        if let Some(organization_id) = &scope.organization_id {
-            query = query.filter(indicator_index::organization_id.eq(organization_id.clone()));
-        }
-        for entry in query.load::<SharingEntry>(conn)? {
-            sharing
-                .entry(entry.value_hash.clone())
-                .or_default()
-                .push(entry);
-        }
-    }
-    Ok(own
-        .into_iter()
-        .flat_map(|own| {
-            sharing
-                .get(&own.value_hash)
-                .into_iter()
-                .flatten()
-                .filter(|other| other.report_id != own.report_id)
-                .map(|other| {
-                    (
-                        own.report_id.clone(),
-                        Found {
-                            other: other.report_id.clone(),
-                            other_organization: other.organization_id.clone(),
-                            kind: own.kind,
-                            distance: None,
-                            pointer: own.pointer.clone(),
-                            other_pointer: other.pointer.clone(),
-                        },
-                    )
-                })
-                .collect::<Vec<_>>()
+    let taken: Vec<_> = taken
+        .iter()
+        .map(|((key, shard), count)| {
+            (
+                correlation_common::value_key.eq(key),
+                correlation_common::shard.eq(*shard),
+                correlation_common::count.eq(*count),
+            )
         })
-        .collect())
-}
-
-/// The PDQ hashes of other reports in `scope` within [`Pdq::NEAR`] of one of the hashes of
-/// `own`, with the report it is near.
-fn near_matches(
-    conn: &mut DbConnection,
-    own: Vec<(String, Pdq, String)>,
-    scope: &Scope,
-) -> QueryResult<Vec<(String, Found)>> {
-    let sources: Vec<Pdq> = own.iter().map(|(_, pdq, _)| *pdq).collect();
-    Ok(near(conn, &sources, scope)?
-        .into_iter()
-        .filter_map(|near| {
-            let (report_id, _, pointer) = &own[near.source];
-            (near.row.report_id != *report_id).then(|| {
-                (
-                    report_id.clone(),
-                    Found {
-                        other: near.row.report_id,
-                        other_organization: near.row.organization_id,
-                        kind: IndicatorKind::Pdq,
-                        distance: Some(near.distance),
-                        pointer: pointer.clone(),
-                        other_pointer: near.row.pointer,
-                    },
-                )
-            })
-        })
-        .collect())
-}
-
-/// A PDQ hash of the index.
-struct PdqRow {
-    report_id: String,
-    organization_id: String,
-    pointer: String,
+        .collect();
+    add_rows!(conn, correlation_common, (value_key, shard), &taken)?;
+    let seqs: Vec<i64> = own.reports.keys().copied().collect();
+    let chunk_keys: BTreeSet<i32> = own
+        .pdqs
+        .iter()
+        .filter_map(|p| Pdq::from_bytes(&p.pdq))
+        .flat_map(|pdq| pdq.chunk_keys())
+        .collect();
+    let chunk_keys: Vec<i32> = chunk_keys.into_iter().collect();
+    for seqs in seqs.chunks(ROWS_PER_STATEMENT) {
+        diesel::delete(correlation_keys::table.filter(correlation_keys::report_seq.eq_any(seqs)))
+            .execute(conn)?;
+        diesel::delete(correlation_pdq::table.filter(correlation_pdq::report_seq.eq_any(seqs)))
+            .execute(conn)?;
+        diesel::delete(
+            correlation_counts::table.filter(correlation_counts::report_seq.eq_any(seqs)),
+        )
+        .execute(conn)?;
+        // By the primary key: the chunks of the reports' hashes.
+        for keys in chunk_keys.chunks(ROWS_PER_STATEMENT) {
+            diesel::delete(
+                correlation_pdq_chunks::table
+                    .filter(correlation_pdq_chunks::chunk_key.eq_any(keys))
+                    .filter(correlation_pdq_chunks::report_seq.eq_any(seqs)),
+            )
+            .execute(conn)?;
+        }
+    }
+    Ok(())
 }
 
 /// An indexed PDQ hash near one of the hashes looked for.
@@ -466,114 +788,88 @@ struct Near {
     distance: u32,
 }
 
-/// The indexed PDQ hashes in `scope` within [`Pdq::NEAR`] of any of `sources`: the candidates
-/// (hashes with a chunk among the probes of a source's chunk) are read from the chunk indexes,
-/// verified by their full distance, and only the near ones are read from the table.
-fn near(conn: &mut DbConnection, sources: &[Pdq], scope: &Scope) -> QueryResult<Vec<Near>> {
+/// A report read from the chunk index.
+#[derive(QueryableByName)]
+struct Candidate {
+    #[diesel(sql_type = BigInt)]
+    report_seq: i64,
+}
+
+/// The indexed PDQ hashes within [`Pdq::NEAR`] of any of `sources`: the candidate reports (with
+/// a chunk among the probes of a source's chunk) are read from the chunk index, their hashes
+/// by their key, and only those near enough kept.
+fn near(conn: &mut DbConnection, sources: &[Pdq]) -> QueryResult<Vec<Near>> {
     if sources.is_empty() {
         return Ok(Vec::new());
     }
-    // hex → (which source, distance) for every candidate near enough.
-    let mut close: HashMap<String, Vec<(usize, u32)>> = HashMap::new();
-    for hex in candidates(conn, sources)? {
-        let Some(candidate) = Pdq::parse(&hex) else {
-            continue;
-        };
-        for (source, wanted) in sources.iter().enumerate() {
-            let distance = wanted.distance(&candidate);
-            if distance <= Pdq::NEAR {
-                close
-                    .entry(hex.clone())
-                    .or_default()
-                    .push((source, distance));
-            }
-        }
-    }
-    if close.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut query = pdq_index::table
-        .filter(pdq_index::pdq.eq_any(close.keys().cloned().collect::<Vec<_>>()))
-        .filter(pdq_index::mode.eq(scope.mode.clone()))
-        .select((
-            pdq_index::report_id,
-            pdq_index::organization_id,
-            pdq_index::pdq,
-            pdq_index::pointer,
-        ))
-        .into_boxed::<MultiBackend>();
-    if let Some(organization_id) = &scope.organization_id {
-        query = query.filter(pdq_index::organization_id.eq(organization_id.clone()));
-    }
+    let probes: BTreeSet<i32> = sources.iter().flat_map(Pdq::probe_keys).collect();
+    // Integers computed here, written into the statement rather than bound: 272 per hash would
+    // exceed SQLite's limit on bound parameters for a report with many images.
+    let listed: Vec<String> = probes.iter().map(i32::to_string).collect();
+    let candidates: Vec<i64> = diesel::sql_query(format!(
+        "SELECT DISTINCT report_seq FROM correlation_pdq_chunks WHERE chunk_key IN ({})",
+        listed.join(",")
+    ))
+    .load::<Candidate>(conn)?
+    .into_iter()
+    .map(|c| c.report_seq)
+    .collect();
     let mut found = Vec::new();
-    for (report_id, organization_id, pdq, pointer) in
-        query.load::<(String, String, String, String)>(conn)?
-    {
-        for &(source, distance) in close.get(&pdq).into_iter().flatten() {
-            found.push(Near {
-                source,
-                row: PdqRow {
-                    report_id: report_id.clone(),
-                    organization_id: organization_id.clone(),
-                    pointer: pointer.clone(),
-                },
-                distance,
-            });
+    for chunk in candidates.chunks(ROWS_PER_STATEMENT) {
+        for row in correlation_pdq::table
+            .filter(correlation_pdq::report_seq.eq_any(chunk))
+            .select(PdqRow::as_select())
+            .load::<PdqRow>(conn)?
+        {
+            let Some(candidate) = Pdq::from_bytes(&row.pdq) else {
+                continue;
+            };
+            for (source, wanted) in sources.iter().enumerate() {
+                let distance = wanted.distance(&candidate);
+                if distance <= Pdq::NEAR {
+                    found.push(Near {
+                        source,
+                        row: row.clone(),
+                        distance,
+                    });
+                }
+            }
         }
     }
     Ok(found)
 }
 
-/// A hash read from a chunk index.
-#[derive(QueryableByName)]
-struct Candidate {
-    #[diesel(sql_type = Text)]
-    pdq: String,
-}
-
-/// The distinct indexed hashes whose chunk `i` is one of the probes of chunk `i` of a source:
-/// one scan of each chunk's index, which holds the whole hash, so the table is not read.
-fn candidates(conn: &mut DbConnection, sources: &[Pdq]) -> QueryResult<HashSet<String>> {
-    let mut probes: [BTreeSet<i32>; Pdq::CHUNKS] = Default::default();
-    for source in sources {
-        for (wanted, values) in probes.iter_mut().zip(source.probes()) {
-            wanted.extend(values);
-        }
-    }
-    // Integers computed here, written into the statement rather than bound: 272 per hash would
-    // exceed SQLite's limit on bound parameters for a report with many images.
-    let statement = probes
-        .iter()
-        .enumerate()
-        .map(|(i, values)| {
-            let values: Vec<String> = values.iter().map(i32::to_string).collect();
-            format!(
-                "SELECT pdq FROM pdq_index WHERE c{i} IN ({})",
-                values.join(",")
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(" UNION ALL ");
-    Ok(diesel::sql_query(statement)
-        .load::<Candidate>(conn)?
-        .into_iter()
-        .map(|c| c.pdq)
-        .collect())
-}
-
 /// The reports sharing indicators with report `id` (404 when there is no such report): the
-/// strongest `limit` of them with what they share, and how many there are.
+/// strongest `limit` of them with what they share, how many there are, and the report's common
+/// values with their counts.
 pub fn related(
     conn: &mut DbConnection,
     id: &str,
     limit: usize,
 ) -> Result<RelatedReports, ApiError> {
+    let report = indexed(conn, id)?;
+    let own = Own::stored(conn, vec![report])?;
+    let (found, common) = matched(conn, &own)?;
+    let common_rows: Vec<&KeyRow> = own
+        .keys
+        .iter()
+        .filter(|k| common.contains_key(&k.value_key))
+        .collect();
+    let places = places(
+        conn,
+        found
+            .iter()
+            .flat_map(|f| [f.place, f.other_place])
+            .chain(common_rows.iter().map(|k| k.place)),
+    )?;
     let mut by_report: HashMap<String, Vec<IndicatorMatch>> = HashMap::new();
-    for found in find(conn, id)? {
-        by_report
-            .entry(found.other.clone())
-            .or_default()
-            .push(found.to_match());
+    for one in &found {
+        if let Some(matched) = one.to_match(&places) {
+            by_report
+                .entry(one.other.id.clone())
+                .or_default()
+                .push(matched);
+        }
     }
     let mut related: Vec<_> = by_report.into_iter().collect();
     strongest_first(&mut related);
@@ -589,25 +885,45 @@ pub fn related(
                 .map(|report| RelatedReport { report, matches })
         })
         .collect();
-    Ok(RelatedReports { items, total })
+    let mut common: Vec<CommonValue> = common_rows
+        .into_iter()
+        .filter_map(|row| {
+            let (kind, pointer) = places.get(&row.place)?;
+            Some(CommonValue {
+                kind: *kind,
+                pointer: pointer.clone(),
+                reports: usize::try_from(common[&row.value_key]).unwrap_or_default(),
+            })
+        })
+        .collect();
+    common.sort_by(|a, b| a.pointer.cmp(&b.pointer).then(a.kind.cmp(&b.kind)));
+    Ok(RelatedReports {
+        items,
+        total,
+        common,
+    })
 }
 
 fn by_id(summaries: Vec<ReviewSummary>) -> HashMap<String, ReviewSummary> {
     summaries.into_iter().map(|s| (s.id.clone(), s)).collect()
 }
 
-/// How many other reports share indicators with report `id`, per kind.
+/// How many other reports share indicators with report `id`, per kind (common values not
+/// expanded, so not counted).
 pub fn counts(conn: &mut DbConnection, id: &str) -> Result<RelatedCounts, ApiError> {
-    let found = find(conn, id)?;
-    Ok(RelatedCounts::of(
-        found.iter().map(|f| (f.other.as_str(), f.kind)),
-    ))
+    let report = indexed(conn, id)?;
+    let own = Own::stored(conn, vec![report])?;
+    let (found, _) = matched(conn, &own)?;
+    let kinds = places(conn, found.iter().map(|f| f.place))?;
+    Ok(RelatedCounts::of(found.iter().filter_map(|f| {
+        Some((f.other.id.as_str(), kinds.get(&f.place)?.0))
+    })))
 }
 
 /// For each live report of `page` (a page of the review list), how many other organizations
-/// reported an indicator it shares: one grouped query over the exact values and one over the
-/// PDQ hashes of the whole page, whatever its size. Test-mode reports are matched only within
-/// their organization, so they have none.
+/// reported an indicator it shares (common values aside): the index rows of the whole page and
+/// of the values they hold read at once, whatever its size. Test-mode reports are matched only
+/// within their organization, so they have none.
 pub fn other_organizations(
     conn: &mut DbConnection,
     page: &[ReviewSummary],
@@ -620,155 +936,150 @@ pub fn other_organizations(
     if live.is_empty() {
         return Ok(HashMap::new());
     }
-    let live_mode = CredentialMode::Live.as_ref();
-    let other = diesel::alias!(indicator_index as other);
-    let mut pairs: HashSet<(String, String)> = indicator_index::table
-        .inner_join(
-            other.on(other
-                .field(indicator_index::value_hash)
-                .eq(indicator_index::value_hash)),
-        )
-        .filter(indicator_index::report_id.eq_any(&live))
-        .filter(other.field(indicator_index::mode).eq(live_mode))
-        .filter(
-            other
-                .field(indicator_index::organization_id)
-                .ne(indicator_index::organization_id),
-        )
-        .select((
-            indicator_index::report_id,
-            other.field(indicator_index::organization_id),
-        ))
-        .distinct()
-        .load::<(String, String)>(conn)?
-        .into_iter()
-        .collect();
-    let own: Vec<(String, String, Pdq)> = pdq_index::table
-        .filter(pdq_index::report_id.eq_any(&live))
-        .select((
-            pdq_index::report_id,
-            pdq_index::organization_id,
-            pdq_index::pdq,
-        ))
-        .load::<(String, String, String)>(conn)?
-        .into_iter()
-        .filter_map(|(id, organization, pdq)| Some((id, organization, Pdq::parse(&pdq)?)))
-        .collect();
-    let sources: Vec<Pdq> = own.iter().map(|(_, _, pdq)| *pdq).collect();
-    for near in near(conn, &sources, &Scope::all(CredentialMode::Live))? {
-        let (report_id, organization_id, _) = &own[near.source];
-        if near.row.organization_id != *organization_id {
-            pairs.insert((report_id.clone(), near.row.organization_id));
+    let reports = indexed_by_id(conn, &live)?;
+    let own = Own::stored(conn, reports)?;
+    let (found, _) = matched(conn, &own)?;
+    let mut pairs: HashSet<(&str, &str)> = HashSet::new();
+    for one in &found {
+        let report = &own.reports[&one.own];
+        if one.other.organization_id != report.organization_id {
+            pairs.insert((&report.id, &one.other.organization_id));
         }
     }
     let mut counts = HashMap::new();
     for (report_id, _) in pairs {
-        *counts.entry(report_id).or_default() += 1;
+        *counts.entry(report_id.to_owned()).or_default() += 1;
     }
     Ok(counts)
 }
 
 /// The review list's condition "shares an indicator with report `id`" (in that report's
-/// scope); no report meets it when there is no such report. The exact matches stay a subquery,
-/// so a value shared by very many reports binds no list of ids.
+/// scope, common values aside); no report meets it when there is no such report. The exact
+/// matches stay a subquery over the report's values, so no list of ids is bound for them.
 pub fn related_to(
     conn: &mut DbConnection,
     id: &str,
 ) -> Result<Box<dyn BoxableExpression<reports::table, MultiBackend, SqlType = Bool>>, ApiError> {
-    let Some((organization_id, mode)) = owner(conn, id).optional()? else {
+    let Some(report) = indexed(conn, id).optional()? else {
         return Ok(Box::new(reports::id.eq_any(Vec::<String>::new())));
     };
-    let mine = diesel::alias!(indicator_index as mine);
-    let shared = mine
-        .filter(mine.field(indicator_index::report_id).eq(id.to_owned()))
-        .select(mine.field(indicator_index::value_hash));
-    // The scope in SQL (a subquery cannot be boxed): of the report's mode, and of its
-    // organization unless live.
-    let exact = indicator_index::table
-        .filter(indicator_index::value_hash.eq_any(shared))
-        .filter(indicator_index::mode.eq(mode.clone()))
-        .filter(
-            indicator_index::mode
-                .eq(CredentialMode::Live.as_ref())
-                .or(indicator_index::organization_id.eq(organization_id.clone())),
-        )
-        .select(indicator_index::report_id);
-    let own = Own::stored_near(conn, &[id])?;
-    let near: Vec<String> = near_matches(conn, own, &Scope::of(&organization_id, &mode))?
+    let own = Own::stored(conn, vec![report.clone()])?;
+    let keys = own.distinct_keys();
+    let common = common_counts(conn, &keys)?;
+    let open: Vec<Vec<u8>> = keys
         .into_iter()
-        .map(|(_, found)| found.other)
+        .filter(|k| !common.contains_key(k))
         .collect();
-    Ok(Box::new(reports::id.ne(id.to_owned()).and(
-        reports::id.eq_any(exact).or(reports::id.eq_any(near)),
+    let exact = correlation_keys::table
+        .filter(correlation_keys::value_key.eq_any(open))
+        .select(correlation_keys::report_seq);
+    let near: Vec<i64> = near_found(conn, &own)?
+        .into_iter()
+        .map(|found| found.other.seq)
+        .collect();
+    let in_scope = reports::mode.eq(report.mode).and(
+        reports::mode
+            .eq(CredentialMode::Live)
+            .or(reports::organization_id.eq(report.organization_id.clone())),
+    );
+    Ok(Box::new(reports::id.ne(id.to_owned()).and(in_scope).and(
+        reports::seq.eq_any(exact).or(reports::seq.eq_any(near)),
     )))
 }
 
-/// The reports of `mode` in which a searched value appears, newest first: by its keyed hashes,
-/// or for a PDQ hash every report with a hash within [`Pdq::NEAR`].
+/// The reports of `mode` in which a searched value appears, newest first: by its keys (each
+/// read newest first from the index, as far as the page goes, common values too), or for a PDQ
+/// hash every report with a hash within [`Pdq::NEAR`].
 pub fn search(
     conn: &mut DbConnection,
     lookup: &Lookup,
     mode: CredentialMode,
     page: &Page,
 ) -> Result<Paginated<IndicatorHit>, ApiError> {
-    // (report id, distance for a near match, pointer), newest first, at most one page and one.
-    let hits: Vec<(String, Option<u32>, String)> = match lookup {
-        Lookup::Exact(hashes) => {
-            let mut query = indicator_index::table
-                .into_boxed::<MultiBackend>()
-                .filter(indicator_index::value_hash.eq_any(hashes))
-                .filter(indicator_index::mode.eq(mode.as_ref().to_owned()))
-                .select(indicator_index::report_id)
-                .distinct()
-                .order(indicator_index::report_id.desc())
-                .limit(page.limit + 1);
-            if let Some(after) = &page.after {
-                query = query.filter(indicator_index::report_id.lt(after.clone()));
+    let wanted = page.limit + 1;
+    // (report id, distance for a near match, place), newest first, at most one page and one.
+    let hits: Vec<(String, Option<u32>, i32)> = match lookup {
+        Lookup::Exact(keys) => {
+            let before: Option<i64> = match &page.after {
+                Some(after) => Some(
+                    reports::table
+                        .find(after)
+                        .select(reports::seq)
+                        .first(conn)
+                        .optional()?
+                        .unwrap_or(i64::MIN),
+                ),
+                None => None,
+            };
+            let mut newest: BTreeMap<std::cmp::Reverse<i64>, (String, i32)> = BTreeMap::new();
+            for key in keys {
+                let mut query = correlation_keys::table
+                    .inner_join(reports::table.on(reports::seq.eq(correlation_keys::report_seq)))
+                    .filter(correlation_keys::value_key.eq(key.clone()))
+                    .filter(reports::mode.eq(mode))
+                    .select((
+                        correlation_keys::report_seq,
+                        reports::id,
+                        correlation_keys::place,
+                    ))
+                    .order(correlation_keys::report_seq.desc())
+                    .limit(wanted)
+                    .into_boxed::<MultiBackend>();
+                if let Some(before) = before {
+                    query = query.filter(correlation_keys::report_seq.lt(before));
+                }
+                for (seq, id, place) in query.load::<(i64, String, i32)>(conn)? {
+                    newest.entry(std::cmp::Reverse(seq)).or_insert((id, place));
+                }
             }
-            let ids: Vec<String> = query.load(conn)?;
-            let pointers: HashMap<String, String> = indicator_index::table
-                .filter(indicator_index::value_hash.eq_any(hashes))
-                .filter(indicator_index::report_id.eq_any(&ids))
-                .select((indicator_index::report_id, indicator_index::pointer))
-                .load::<(String, String)>(conn)?
-                .into_iter()
-                .collect();
-            ids.into_iter()
-                .map(|id| {
-                    let pointer = pointers.get(&id).cloned().unwrap_or_default();
-                    (id, None, pointer)
-                })
+            newest
+                .into_values()
+                .take(wanted as usize)
+                .map(|(id, place)| (id, None, place))
                 .collect()
         }
         Lookup::Near(pdq) => {
-            let mut nearest: BTreeMap<String, (u32, String)> = BTreeMap::new();
-            for near in near(conn, &[*pdq], &Scope::all(mode))? {
+            let near = near(conn, &[*pdq])?;
+            let seqs: BTreeSet<i64> = near.iter().map(|n| n.row.report_seq).collect();
+            let reports = indexed_by_seq(conn, &seqs)?;
+            let mut nearest: BTreeMap<String, (u32, i32)> = BTreeMap::new();
+            for near in near {
+                let Some(report) = reports.get(&near.row.report_seq) else {
+                    continue;
+                };
+                if report.mode != mode {
+                    continue;
+                }
                 let best = nearest
-                    .entry(near.row.report_id)
-                    .or_insert((near.distance, near.row.pointer.clone()));
+                    .entry(report.id.clone())
+                    .or_insert((near.distance, near.row.place));
                 if near.distance < best.0 {
-                    *best = (near.distance, near.row.pointer);
+                    *best = (near.distance, near.row.place);
                 }
             }
             nearest
                 .into_iter()
                 .rev()
                 .filter(|(id, _)| page.after.as_ref().is_none_or(|after| id < after))
-                .take(page.limit as usize + 1)
-                .map(|(id, (distance, pointer))| (id, Some(distance), pointer))
+                .take(wanted as usize)
+                .map(|(id, (distance, place))| (id, Some(distance), place))
                 .collect()
         }
     };
+    let places = places(conn, hits.iter().map(|(_, _, place)| *place))?;
     let ids: Vec<String> = hits.iter().map(|(id, _, _)| id.clone()).collect();
     let mut lines = by_id(summaries(conn, &ids)?);
     let items = hits
         .into_iter()
-        .filter_map(|(id, distance, pointer)| {
+        .filter_map(|(id, distance, place)| {
             lines.remove(&id).map(|report| IndicatorHit {
                 report,
                 how: MatchKind::of(distance),
                 distance,
-                pointer,
+                pointer: places
+                    .get(&place)
+                    .map(|(_, pointer)| pointer.clone())
+                    .unwrap_or_default(),
             })
         })
         .collect();

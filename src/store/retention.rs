@@ -24,8 +24,8 @@ use super::timeline::{NewEvent, record_event, record_sealed_event};
 use super::tombstones::gone_or_not_found;
 use crate::db::portable::{self, load_skipping_locked};
 use crate::db::schema::{
-    indicator_index, outbox, pdq_index, report_amendments, report_events, report_evidence,
-    report_feedback, report_holds, report_notes, report_prior_reports, report_tombstones, reports,
+    outbox, report_amendments, report_events, report_evidence, report_feedback, report_holds,
+    report_notes, report_prior_reports, report_tombstones, reports,
 };
 use crate::db::{DbConnection, MultiBackend};
 use crate::domain::retention::{Clock, LegalHold, PurgeRule, RetentionPolicy};
@@ -204,8 +204,6 @@ fn erase(
             report_amendments,
             report_evidence,
             report_feedback,
-            indicator_index,
-            pdq_index,
         ]
     );
     diesel::delete(
@@ -218,6 +216,7 @@ fn erase(
     .execute(conn)?;
     super::words::delete(conn, &ids)?;
     super::parts::delete_groups(conn, &ids)?;
+    super::correlation::forget(conn, &ids)?;
     diesel::delete(reports::table.filter(reports::id.eq_any(&ids))).execute(conn)?;
 
     let purged_at = now.naive_utc();

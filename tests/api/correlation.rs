@@ -1,12 +1,17 @@
 //! Correlation over HTTP: the same recruiter's accounts, numbers, links and media found across
 //! organizations however each platform wrote them; PDQ near matches; the indicator search; the
-//! isolation of test-mode reports; and that reporters never see any of it.
+//! isolation of test-mode reports; that reporters never see any of it; common values (past
+//! the threshold) counted and not expanded; and the notification's counts stored at submission.
 
+use diesel::prelude::*;
+use report_portal::config::SecretUrl;
+use report_portal::db::schema::{correlation_keys, correlation_pdq, reports};
 use report_portal::domain::organization::CredentialMode;
 use report_portal::domain::user::Role;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, TestReporter, expect, spawn_app, valid_report};
+use crate::helpers::{TestApp, TestReporter, expect, spawn_app, spawn_app_with, valid_report};
+use crate::smtp::SmtpServer;
 
 /// A valid report whose only account and only content item carry `account` and `content`
 /// (merged over the required fields and an account id of its own).
@@ -723,4 +728,172 @@ async fn values_added_by_an_amendment_are_matched_like_the_report_s_own() {
     let mut both = [first.as_str(), later.as_str()];
     both.sort();
     assert_eq!(hits, both);
+}
+
+/// The kinds of a report's timeline events, in order.
+fn timeline_kinds(detail: &Value) -> Vec<&str> {
+    detail["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect()
+}
+
+#[actix_web::test]
+async fn a_value_in_more_reports_than_the_threshold_is_common_counted_and_not_expanded() {
+    let app = spawn_app_with(|settings| settings.correlation_common_threshold = 3).await;
+    let (_, analyst) = app.staff(Role::Analyst).await;
+    // Five organizations report one WhatsApp number; the last two also share a handle.
+    let number = json!({"type": "whatsapp", "value": "+52 33 7777 0100"});
+    let mut submitted = Vec::new();
+    for i in 0..5 {
+        let reporter = app.reporter(CredentialMode::Live).await;
+        let mut account = json!({"contact_handles": [number.clone()]});
+        if i >= 3 {
+            account["handle"] = json!("@reclutador.comun");
+        }
+        submitted.push(submit(&app, &reporter, &report_with(account, json!({}))).await);
+    }
+    let detail = |id: &str| {
+        let path = format!("/api/v1/review/reports/{id}");
+        let app = &app;
+        let analyst = &analyst;
+        async move { expect(app.get(&path, analyst).await, 200).await }
+    };
+
+    // Up to the threshold the number is matched report by report: the third report's
+    // notification counts the two before it.
+    let third = detail(&submitted[2]).await;
+    assert_eq!(timeline_kinds(&third), ["received", "correlation"]);
+    assert_eq!(
+        third["timeline"][1]["detail"],
+        json!({"matching_reports": 2, "other_organizations": 2})
+    );
+    // The fourth made it common (four reports, more than three): no longer expanded, so the
+    // fourth matched nothing else, and the fifth only the fourth's handle.
+    assert_eq!(timeline_kinds(&detail(&submitted[3]).await), ["received"]);
+    let fifth = detail(&submitted[4]).await;
+    assert_eq!(
+        fifth["timeline"][1]["detail"],
+        json!({"matching_reports": 1, "other_organizations": 1})
+    );
+    assert_eq!(fifth["related_counts"]["reports"], 1);
+    assert_eq!(fifth["related_counts"]["by_kind"]["phone"], 0);
+    assert_eq!(fifth["related_counts"]["by_kind"]["handle"], 1);
+
+    // The related view shows it as "common, 5 reports", with where it is in the report.
+    let common = json!([{
+        "kind": "phone",
+        "pointer": "/accounts/0/contact_handles/0/value",
+        "reports": 5
+    }]);
+    let related_fifth = related(&app, &analyst, &submitted[4]).await;
+    assert_eq!(related_fifth["common"], common);
+    assert_eq!(related_fifth["total"], 1);
+    assert_eq!(ids(&related_fifth["items"]), [submitted[3].as_str()]);
+    assert_eq!(
+        related_fifth["items"][0]["matches"],
+        json!([{"kind": "handle", "match": "exact", "pointer": "/accounts/0/handle",
+                "other_pointer": "/accounts/0/handle"}])
+    );
+    let related_first = related(&app, &analyst, &submitted[0]).await;
+    assert_eq!(related_first["common"], common);
+    assert_eq!(related_first["total"], 0);
+    assert_eq!(related_first["items"], json!([]));
+
+    // Analysts still find every report with it through the search, page by page.
+    let mut found = Vec::new();
+    let mut more = "&limit=2".to_owned();
+    loop {
+        let page = expect(
+            search(&app, &analyst, "phone", "+52 33 7777 0100", &more).await,
+            200,
+        )
+        .await;
+        found.extend(ids(&page["items"]).into_iter().map(str::to_owned));
+        match page["next_cursor"].as_str() {
+            Some(cursor) => more = format!("&limit=2&cursor={cursor}"),
+            None => break,
+        }
+    }
+    let mut newest_first = submitted.clone();
+    newest_first.reverse();
+    assert_eq!(found, newest_first);
+
+    // A purged report leaves the count.
+    app.with_db(|conn| {
+        let ids = [submitted[0].as_str()];
+        let ids: Vec<&str> = ids.to_vec();
+        report_portal::store::correlation::forget(conn, &ids).unwrap();
+    });
+    let related_fifth = related(&app, &analyst, &submitted[4]).await;
+    assert_eq!(related_fifth["common"][0]["reports"], 4);
+}
+
+#[actix_web::test]
+async fn the_notification_tells_the_counts_stored_with_the_report_without_matching_again() {
+    let smtp = SmtpServer::start();
+    let app = spawn_app_with(|settings| {
+        settings.smtp_url = SecretUrl(smtp.url());
+        settings.notify_to = "desk@dhs.example".into();
+        settings.mail_worker = false;
+    })
+    .await;
+    // Two organizations report the same recruiter (the valid report's handle and number).
+    let first = submit(
+        &app,
+        &app.reporter(CredentialMode::Live).await,
+        &valid_report(),
+    )
+    .await;
+    let second = submit(
+        &app,
+        &app.reporter(CredentialMode::Live).await,
+        &valid_report(),
+    )
+    .await;
+    // The first report's index rows go before the messages do: matching again at delivery
+    // would find nothing.
+    app.with_db(|conn| {
+        let seq: i64 = reports::table
+            .find(&first)
+            .select(reports::seq)
+            .first(conn)
+            .unwrap();
+        diesel::delete(correlation_keys::table.filter(correlation_keys::report_seq.eq(seq)))
+            .execute(conn)
+            .unwrap();
+        diesel::delete(correlation_pdq::table.filter(correlation_pdq::report_seq.eq(seq)))
+            .execute(conn)
+            .unwrap();
+    });
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_report-portal"))
+        .arg("deliver")
+        .env("DATABASE_URL", app.settings.database_url())
+        .env("PORTAL_DATA_DIR", &app.settings.data_dir)
+        .env("PORTAL_SMTP_URL", smtp.url())
+        .env("PORTAL_NOTIFY_TO", "desk@dhs.example")
+        .env("PORTAL_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let messages = smtp.receive(2).await;
+    let text_of = |id: &str| {
+        messages
+            .iter()
+            .map(|m| m.text())
+            .find(|text| text.contains(id))
+            .unwrap()
+    };
+    assert!(
+        text_of(&second).contains("Correlation:   matches 1 earlier report\n"),
+        "{}",
+        text_of(&second)
+    );
+    assert!(text_of(&first).contains("Correlation:   no earlier report"));
 }

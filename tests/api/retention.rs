@@ -8,7 +8,8 @@ use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use report_portal::db::DbConnection;
 use report_portal::db::schema::{
-    indicator_index, pdq_index, report_feedback, report_tombstones, reports,
+    correlation_keys, correlation_pdq, correlation_pdq_chunks, report_feedback, report_tombstones,
+    reports,
 };
 use report_portal::domain::organization::CredentialMode;
 use report_portal::domain::retention::Retention;
@@ -79,12 +80,13 @@ pub(crate) async fn retract(app: &TestApp, token: &str, id: &str) {
     .await;
 }
 
-/// The rows of a report in the search words, the correlation index and the PDQ index.
-fn index_rows(app: &TestApp, id: &str) -> (i64, i64, i64) {
+/// The rows of a report (`seq` its integer key) in the search words, the correlation index and
+/// the PDQ index (hashes and chunks).
+fn index_rows(app: &TestApp, id: &str, seq: i64) -> (i64, i64, i64) {
     macro_rules! rows_of {
         ($conn:expr, $table:ident) => {
             $table::table
-                .filter($table::report_id.eq(id))
+                .filter($table::report_seq.eq(seq))
                 .count()
                 .get_result::<i64>($conn)
                 .unwrap()
@@ -95,8 +97,8 @@ fn index_rows(app: &TestApp, id: &str) -> (i64, i64, i64) {
             report_portal::store::words::of_report(conn, id)
                 .unwrap()
                 .len() as i64,
-            rows_of!(conn, indicator_index),
-            rows_of!(conn, pdq_index),
+            rows_of!(conn, correlation_keys),
+            rows_of!(conn, correlation_pdq) + rows_of!(conn, correlation_pdq_chunks),
         )
     })
 }
@@ -372,7 +374,14 @@ async fn a_purged_report_answers_410_with_its_tombstone_and_its_external_id_stay
     upload_evidence(&app, &live.token, &id).await;
     assert_eq!(evidence_files(&app, &id), 1);
     retract(&app, &live.token, &id).await;
-    let (words, indicators, pdqs) = index_rows(&app, &id);
+    let seq: i64 = app.with_db(|conn| {
+        reports::table
+            .find(&id)
+            .select(reports::seq)
+            .first(conn)
+            .unwrap()
+    });
+    let (words, indicators, pdqs) = index_rows(&app, &id, seq);
     assert!(words > 0 && indicators > 0 && pdqs > 0);
 
     let done = purge_at(&app, Utc::now() + Duration::days(5)).await;
@@ -380,7 +389,7 @@ async fn a_purged_report_answers_410_with_its_tombstone_and_its_external_id_stay
     assert_eq!(evidence_files(&app, &id), 0, "evidence files deleted");
     // No foreign key keeps these from outliving their report: the purge deletes them itself.
     assert_eq!(
-        index_rows(&app, &id),
+        index_rows(&app, &id, seq),
         (0, 0, 0),
         "search and correlation rows left"
     );

@@ -23,28 +23,36 @@ use crate::retention::{id_of, spawn, upload_evidence};
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
-/// Undoes migration `compact_storage` and stores every report's body and search words as the
-/// code before it did: the body sealed uncompressed, base64 text; one row per word, keyed by the
-/// word's HMAC-SHA256 in hex and the report's id. Answers how many migrations it undid (it and
-/// those after it).
-fn store_as_before_compact_storage(app: &TestApp) -> usize {
-    fn revert<C, DB>(conn: &mut C, source: EmbeddedMigrations) -> usize
+/// Undoes the migration named `name` and every one after it, newest first, on either backend.
+/// Answers how many it undid.
+fn revert_down_to(conn: &mut DbConnection, name: &str) -> usize {
+    fn revert<C, DB>(conn: &mut C, source: EmbeddedMigrations, name: &str) -> usize
     where
         DB: diesel::backend::Backend,
         C: MigrationHarness<DB>,
         EmbeddedMigrations: MigrationSource<DB>,
     {
-        // Newer migrations first, down to compact_storage itself.
         let migrations = MigrationSource::<DB>::migrations(&source).unwrap();
         let start = migrations
             .iter()
-            .position(|m| m.name().to_string().ends_with("_compact_storage"))
+            .position(|m| m.name().to_string().ends_with(&format!("_{name}")))
             .unwrap();
         for migration in migrations[start..].iter().rev() {
             conn.revert_migration(migration.as_ref()).unwrap();
         }
         migrations.len() - start
     }
+    match conn {
+        DbConnection::Sqlite(c) => revert(c, SQLITE_MIGRATIONS, name),
+        DbConnection::Postgres(c) => revert(c, POSTGRES_MIGRATIONS, name),
+    }
+}
+
+/// Undoes migration `compact_storage` and stores every report's body and search words as the
+/// code before it did: the body sealed uncompressed, base64 text; one row per word, keyed by the
+/// word's HMAC-SHA256 in hex and the report's id. Answers how many migrations it undid (it and
+/// those after it).
+fn store_as_before_compact_storage(app: &TestApp) -> usize {
     let keys = app.key_store();
     let hasher = report_portal::state::load_word_hasher(&app.settings).unwrap();
     app.with_db(|conn| {
@@ -60,10 +68,7 @@ fn store_as_before_compact_storage(app: &TestApp) -> usize {
             ))
             .load(conn)
             .unwrap();
-        let reverted = match conn {
-            DbConnection::Sqlite(c) => revert(c, SQLITE_MIGRATIONS),
-            DbConnection::Postgres(c) => revert(c, POSTGRES_MIGRATIONS),
-        };
+        let reverted = revert_down_to(conn, "compact_storage");
         for (id, sealed, key_id) in stored {
             let key = &keys.fetch(&[&key_id]).unwrap()[&key_id];
             let body = key.open_body(&sealed, &place(&id, "body")).unwrap();
@@ -191,27 +196,8 @@ async fn a_database_of_the_previous_storage_model_opens_after_the_upgrade_with_e
 /// the normalized copies of accounts, content items and locations as the code before it did
 /// (keyed by the report's id). Answers how many migrations it undid.
 fn store_as_before_body_only_copies(app: &TestApp, reports_written: &[(String, Value)]) -> usize {
-    fn revert<C, DB>(conn: &mut C, source: EmbeddedMigrations) -> usize
-    where
-        DB: diesel::backend::Backend,
-        C: MigrationHarness<DB>,
-        EmbeddedMigrations: MigrationSource<DB>,
-    {
-        let migrations = MigrationSource::<DB>::migrations(&source).unwrap();
-        let start = migrations
-            .iter()
-            .position(|m| m.name().to_string().ends_with("_body_only_copies"))
-            .unwrap();
-        for migration in migrations[start..].iter().rev() {
-            conn.revert_migration(migration.as_ref()).unwrap();
-        }
-        migrations.len() - start
-    }
     app.with_db(|conn| {
-        let reverted = match conn {
-            DbConnection::Sqlite(c) => revert(c, SQLITE_MIGRATIONS),
-            DbConnection::Postgres(c) => revert(c, POSTGRES_MIGRATIONS),
-        };
+        let reverted = revert_down_to(conn, "body_only_copies");
         let statements = |id: &str, report: &Value| {
             let mut sql = vec![format!("DELETE FROM report_groups WHERE report_id = '{id}'")];
             for code in report["suspected_groups"].as_array().unwrap() {
@@ -389,4 +375,196 @@ async fn upload_at(app: &TestApp, token: &str, report_id: &str, index: i32) -> u
         .unwrap()
         .status()
         .as_u16()
+}
+
+/// Undoes migration `compact_correlation` (and those after it) and writes the correlation index
+/// as 0c680c9 did, from the reports' bodies and amendments: one row per value with its whole
+/// HMAC-SHA256 in hex, the report's id, kind, organization, mode and pointer; one row per PDQ
+/// hash in hex with its 16 chunk columns. Answers how many migrations it undid.
+fn store_as_before_compact_correlation(app: &TestApp) -> usize {
+    use report_portal::domain::indicators::{IndicatorKind, Pdq, of_parts, of_report};
+    let keys = app.key_store();
+    let hasher = report_portal::state::load_word_hasher(&app.settings).unwrap();
+    app.with_db(|conn| {
+        let stored: Vec<(String, Vec<u8>, String, String, String)> = reports::table
+            .select((
+                reports::id,
+                reports::body,
+                reports::key_id,
+                reports::organization_id,
+                reports::mode,
+            ))
+            .load(conn)
+            .unwrap();
+        let amendments: Vec<(String, i32, String)> = report_amendments::table
+            .select((
+                report_amendments::report_id,
+                report_amendments::number,
+                report_amendments::body,
+            ))
+            .load(conn)
+            .unwrap();
+        let reverted = revert_down_to(conn, "compact_correlation");
+        // What the undoing wrote back is replaced by what the old code wrote.
+        for table in ["indicator_index", "pdq_index"] {
+            diesel::sql_query(format!("DELETE FROM {table}"))
+                .execute(conn)
+                .unwrap();
+        }
+        for (id, sealed, key_id, organization, mode) in stored {
+            let key = &keys.fetch(&[&key_id]).unwrap()[&key_id];
+            let body = key.open_body(&sealed, &place(&id, "body")).unwrap();
+            let report: NewReport = serde_json::from_str(&body).unwrap();
+            let mut indicators = of_report(&report);
+            for (_, number, sealed) in amendments.iter().filter(|a| a.0 == id) {
+                let place = place(&id, &format!("amendment/{number}"));
+                let amendment: NewAmendment =
+                    serde_json::from_str(&key.open(sealed, &place).unwrap()).unwrap();
+                indicators.extend(of_parts(
+                    &report.service,
+                    &amendment.accounts,
+                    &amendment.content,
+                    &format!("/amendments/{number}"),
+                ));
+            }
+            for indicator in indicators {
+                let (kind, pointer) = (indicator.kind.as_ref(), &indicator.pointer);
+                let statement = match (indicator.kind, Pdq::parse(&indicator.value)) {
+                    (IndicatorKind::Pdq, Some(pdq)) => {
+                        let chunks = pdq.chunks().map(|c| c.to_string()).join(", ");
+                        let hex = pdq.hex();
+                        format!(
+                            "INSERT INTO pdq_index (report_id, pdq, organization_id, mode, \
+                             pointer, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, \
+                             c14, c15) VALUES ('{id}', '{hex}', '{organization}', '{mode}', \
+                             '{pointer}', {chunks}) ON CONFLICT DO NOTHING"
+                        )
+                    }
+                    _ => {
+                        let hash = hasher.hash(&format!("{kind}:{}", indicator.value));
+                        format!(
+                            "INSERT INTO indicator_index (value_hash, report_id, kind, \
+                             organization_id, mode, pointer) VALUES ('{hash}', '{id}', '{kind}', \
+                             '{organization}', '{mode}', '{pointer}') ON CONFLICT DO NOTHING"
+                        )
+                    }
+                };
+                diesel::sql_query(statement).execute(conn).unwrap();
+            }
+        }
+        reverted
+    })
+}
+
+/// What analysts see of correlation: the related view and the counts of each of `ids`, and the
+/// search of a phone number, a handle and a PDQ hash.
+async fn correlation_shown(app: &TestApp, analyst: &str, ids: &[String], pdq: &str) -> Vec<Value> {
+    let mut shown = Vec::new();
+    for id in ids {
+        let path = format!("/api/v1/review/reports/{id}/related");
+        shown.push(expect(app.get(&path, analyst).await, 200).await);
+        let path = format!("/api/v1/review/reports/{id}");
+        let detail = expect(app.get(&path, analyst).await, 200).await;
+        shown.push(detail["related_counts"].clone());
+    }
+    for query in [
+        "type=phone&value=%2B52%2033%205555%200100".to_owned(),
+        "type=handle&value=tercera".to_owned(),
+        format!("type=pdq&value={pdq}"),
+    ] {
+        let path = format!("/api/v1/review/indicators?{query}");
+        shown.push(expect(app.get(&path, analyst).await, 200).await);
+    }
+    shown
+}
+
+#[actix_web::test]
+async fn a_correlation_index_of_0c680c9_is_matched_searched_and_counted_alike_after_the_upgrade() {
+    let app = crate::helpers::spawn_app_with(|s| {
+        s.purge_interval_seconds = 0;
+        s.mail_worker = false;
+    })
+    .await;
+    let (_, analyst) = app.staff(Role::Analyst).await;
+    let pdq = "a5".repeat(32);
+    let near = format!("5a{}", "a5".repeat(31));
+    let with_image = |hash: &str| {
+        let mut report = valid_report();
+        report["content"][0]["pdq"] = json!(hash);
+        report
+    };
+    // Two organizations report the same recruiter and nearly the same image (8 bits apart); the
+    // second's amendment adds a handle a third report has.
+    let first = id_of(
+        &app.submit(
+            &app.reporter(CredentialMode::Live).await.token,
+            &with_image(&pdq),
+        )
+        .await,
+    );
+    let second_reporter = app.reporter(CredentialMode::Live).await;
+    let second = id_of(&app.submit(&second_reporter.token, &with_image(&near)).await);
+    let amendment = json!({"note": "another handle",
+        "accounts": [{"platform_account_id": "3333", "handle": "@tercera", "role": "recruiter",
+                      "action_taken": "banned"}]});
+    let amend = format!("/api/v1/reports/{second}/amendments");
+    expect(
+        app.post_json(&amend, &second_reporter.token, &amendment)
+            .await,
+        201,
+    )
+    .await;
+    let mut third_report = valid_report();
+    third_report["accounts"] = json!([{"platform_account_id": "4444", "handle": "tercera",
+        "role": "recruiter", "action_taken": "banned"}]);
+    third_report["content"] = json!([]);
+    let third = id_of(
+        &app.submit(
+            &app.reporter(CredentialMode::Live).await.token,
+            &third_report,
+        )
+        .await,
+    );
+
+    let ids = [first.clone(), second.clone(), third.clone()];
+    let before = correlation_shown(&app, &analyst, &ids, &pdq).await;
+    let (related_first, related_second, related_third) = (&before[0], &before[2], &before[4]);
+    assert_eq!(related_first["total"], 1, "{related_first}");
+    let pdq_match = json!({"kind": "pdq", "match": "near", "distance": 8,
+        "pointer": "/content/0/pdq", "other_pointer": "/content/0/pdq"});
+    assert!(
+        related_first["items"][0]["matches"]
+            .as_array()
+            .unwrap()
+            .contains(&pdq_match)
+    );
+    assert_eq!(related_second["total"], 2, "{related_second}");
+    assert_eq!(related_third["total"], 1, "{related_third}");
+    for (found, search) in before[6..].iter().zip(["phone", "handle", "pdq"]) {
+        assert_eq!(
+            found["items"].as_array().unwrap().len(),
+            2,
+            "{search}: {found}"
+        );
+    }
+
+    let reverted = store_as_before_compact_correlation(&app);
+    let migrated = crate::cli::run(&app, &["migrate"]);
+    assert_eq!(migrated["applied"], reverted, "{migrated}");
+
+    assert_eq!(correlation_shown(&app, &analyst, &ids, &pdq).await, before);
+    // The notifications not sent yet tell the counts of the exact values (the third report
+    // matches the second's amended handle).
+    let counts = app.with_db(|conn| {
+        report_portal::store::correlation::earlier_matches(
+            conn,
+            &[first.as_str(), second.as_str(), third.as_str()],
+        )
+        .unwrap()
+    });
+    let matching = |id: &str| counts.get(id).map_or(0, |c| c.matching_reports);
+    assert_eq!(
+        (matching(&first), matching(&second), matching(&third)),
+        (0, 1, 1)
+    );
 }

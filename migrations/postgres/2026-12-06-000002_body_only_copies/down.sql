@@ -21,7 +21,6 @@ DROP TABLE report_groups;
 ALTER TABLE report_group_ids RENAME TO report_groups;
 ALTER INDEX report_group_ids_pkey RENAME TO report_groups_pkey;
 CREATE INDEX report_groups_code ON report_groups (code, report_id);
-DROP INDEX reports_by_seq;
 
 CREATE TABLE report_accounts (
     report_id TEXT NOT NULL REFERENCES reports (id),

@@ -11,9 +11,8 @@ DROP TABLE report_indicators;
 
 -- The suspected groups stay in a table of their own, for the review list's filter by group:
 -- one b-tree of (group code, report seq) that the filter reads by its first column, instead
--- of the 36-character report id with a second index by code. `reports.seq` gets the unique
--- index it lacked here, which leads from a group's entries to their reports.
-CREATE UNIQUE INDEX reports_by_seq ON reports (seq);
+-- of the 36-character report id with a second index by code. The unique index on `reports.seq`
+-- (`reports_seq_key`, made by compact_correlation) leads from a group's entries to their reports.
 CREATE TABLE report_group_seqs (
     code TEXT NOT NULL,
     report_seq BIGINT NOT NULL,
