@@ -355,6 +355,7 @@ pub fn build_app(
     app.app_data(web::Data::new(routes::methods::KnownPaths::of(&document)))
         .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", document))
         .default_service(web::to(routes::methods::not_routed))
+        .wrap(from_fn(routes::admission::middleware))
         .wrap(from_fn(routes::refusal::middleware))
         .wrap(cors)
         .wrap(from_fn(routes::request_id::middleware))
