@@ -152,58 +152,20 @@ async fn with_the_queue_full_a_request_is_refused_before_its_body_arrives() {
     .await;
     let reporter = app.reporter(CredentialMode::Live).await;
     let refused_before = metric(&app, "portal_db_admissions_total{outcome=\"refused\"}").await;
-    let release = hold_the_write_lock(&app);
-
-    // Submissions until one holds the connection (waiting for the lock) and one waits behind it.
+    // On SQLite a submission gives up waiting for the lock after its busy timeout (10 s), which
+    // empties the queue: on a loaded machine that can happen before the client below arrives,
+    // so an attempt without an answer is tried again (the old code answers none of them).
     let mut submissions = Vec::new();
-    for n in 0..4 {
-        if metric(&app, "portal_db_queue_waiting").await >= 1.0 {
+    let mut answered = None;
+    for _attempt in 0..3 {
+        let (answer, blockers) = refused_before_the_body(&app, &reporter.token).await;
+        submissions.extend(blockers);
+        if answer.is_some() {
+            answered = answer;
             break;
         }
-        let mut report = valid_report();
-        report["external_id"] = format!("blocker-{n}").into();
-        let request = app
-            .client
-            .post(format!("{}/api/v1/reports", app.address))
-            .bearer_auth(&reporter.token)
-            .json(&report)
-            .send();
-        submissions.push(actix_web::rt::spawn(request));
-        for _ in 0..50 {
-            if metric(&app, "portal_db_queue_waiting").await >= 1.0 {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
     }
-    assert_eq!(metric(&app, "portal_db_queue_waiting").await, 1.0);
-
-    // A client that sends the headers and a part of its body, and then nothing.
-    let address = app.address.trim_start_matches("http://").to_owned();
-    let mut client = tokio::net::TcpStream::connect(&address).await.unwrap();
-    let head = format!(
-        "POST /api/v1/reports HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {}\r\n\
-         Content-Type: application/json\r\nContent-Length: 20000\r\n\r\n{{\"title\": \"",
-        reporter.token
-    );
-    client.write_all(head.as_bytes()).await.unwrap();
-    let mut answer = Vec::new();
-    let read = tokio::time::timeout(Duration::from_secs(5), async {
-        let mut buffer = [0u8; 4096];
-        while !String::from_utf8_lossy(&answer).contains("\r\n\r\n") {
-            match client.read(&mut buffer).await.unwrap() {
-                0 => break,
-                n => answer.extend_from_slice(&buffer[..n]),
-            }
-        }
-    })
-    .await;
-    let answer = String::from_utf8_lossy(&answer).to_lowercase();
-    release.send(()).unwrap();
-    assert!(
-        read.is_ok(),
-        "no answer within 5 s to a request whose body never came: {answer:?}"
-    );
+    let answer = answered.expect("no answer within 5 s to a request whose body never came");
     assert!(answer.starts_with("http/1.1 429"), "{answer}");
     assert!(answer.contains("retry-after: 30\r\n"), "{answer}");
     assert!(
@@ -221,11 +183,71 @@ async fn with_the_queue_full_a_request_is_refused_before_its_body_arrives() {
         statuses.push(submission.await.unwrap().unwrap().status().as_u16());
     }
     assert!(statuses.contains(&201), "{statuses:?}");
-    assert!(
-        statuses.iter().all(|s| matches!(s, 201 | 429)),
-        "{statuses:?}"
-    );
     assert_eq!(metric(&app, "portal_db_queue_waiting").await, 0.0);
     assert!(metric(&app, "portal_db_admissions_total{outcome=\"admitted\"}").await >= 1.0);
     assert!(metric(&app, "portal_db_queue_wait_seconds_count").await >= 1.0);
+}
+
+/// With the write lock held, submissions until one holds the connection and one waits behind
+/// it (the queue of one full), then a client that sends the headers and a part of its body, and
+/// then nothing: answers what it got within 5 s (lowercase), if anything, and the submissions,
+/// once the lock is given back.
+async fn refused_before_the_body(
+    app: &TestApp,
+    token: &str,
+) -> (
+    Option<String>,
+    Vec<actix_web::rt::task::JoinHandle<reqwest::Result<reqwest::Response>>>,
+) {
+    let release = hold_the_write_lock(app);
+
+    let mut submissions = Vec::new();
+    for n in 0..4 {
+        if metric(app, "portal_db_queue_waiting").await >= 1.0 {
+            break;
+        }
+        let mut report = valid_report();
+        report["external_id"] = format!("blocker-{n}").into();
+        let request = app
+            .client
+            .post(format!("{}/api/v1/reports", app.address))
+            .bearer_auth(token)
+            .json(&report)
+            .send();
+        submissions.push(actix_web::rt::spawn(request));
+        for _ in 0..50 {
+            if metric(app, "portal_db_queue_waiting").await >= 1.0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    if metric(app, "portal_db_queue_waiting").await < 1.0 {
+        release.send(()).unwrap();
+        return (None, submissions);
+    }
+
+    // A client that sends the headers and a part of its body, and then nothing.
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let mut client = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let head = format!(
+        "POST /api/v1/reports HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: application/json\r\nContent-Length: 20000\r\n\r\n{{\"title\": \"",
+        token
+    );
+    client.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(5), async {
+        let mut buffer = [0u8; 4096];
+        while !String::from_utf8_lossy(&answer).contains("\r\n\r\n") {
+            match client.read(&mut buffer).await.unwrap() {
+                0 => break,
+                n => answer.extend_from_slice(&buffer[..n]),
+            }
+        }
+    })
+    .await;
+    let answer = String::from_utf8_lossy(&answer).to_lowercase();
+    release.send(()).unwrap();
+    (read.is_ok().then_some(answer), submissions)
 }
