@@ -7,27 +7,28 @@ use std::time::Duration;
 use actix_web::web;
 use chrono::Utc;
 
+use crate::db::background::{self, FirstRun};
+use crate::error::ApiError;
 use crate::service::credentials::{WARNING_BATCH, warn_of_expiry};
 use crate::state::AppState;
 
 /// Warns of expiring credentials on schedule until the process stops.
 pub async fn warn_on_schedule(state: web::Data<AppState>) {
-    let every = Duration::from_secs(state.settings.credential_expiry_check_seconds.max(1));
+    let period = Duration::from_secs(state.settings.credential_expiry_check_seconds.max(1));
     let warning_days = state.settings.credential_expiry_warning_days;
-    let mut ticks = actix_web::rt::time::interval(every);
-    loop {
-        ticks.tick().await;
+    let warn = || async {
         loop {
             let warned = state
                 .db(move |conn| warn_of_expiry(conn, Utc::now(), warning_days))
-                .await;
-            match warned {
-                Ok(n) if n as i64 == WARNING_BATCH => continue,
-                Ok(0) => {}
-                Ok(n) => tracing::info!(warned = n, "credential.expiring events recorded"),
-                Err(error) => tracing::warn!(%error, "could not warn of expiring credentials"),
+                .await?;
+            if warned > 0 {
+                tracing::info!(warned, "credential.expiring events recorded");
             }
-            break;
+            if warned as i64 != WARNING_BATCH {
+                return Ok::<_, ApiError>(());
+            }
         }
-    }
+    };
+    let what = "warn of expiring credentials";
+    background::every(period, FirstRun::AtStart, what, warn).await
 }

@@ -1,9 +1,13 @@
 //! Prometheus metrics: requests by route and status, latency, the database pool, reports
-//! received by mode, and refused requests; rendered in the text format at `GET /metrics`.
+//! received by mode, refused requests, and the queue for the database; rendered in the text
+//! format at `GET /metrics`.
+
+use std::time::Duration;
 
 use crate::domain::notification::OutboxDepth;
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
+    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts,
+    Registry, TextEncoder,
 };
 
 /// The process's metrics.
@@ -16,6 +20,71 @@ pub struct Metrics {
     outbox: IntGaugeVec,
     rate_limit_keys: IntGaugeVec,
     refusals: IntCounterVec,
+    queue: QueueMetrics,
+}
+
+/// What happens at the database's door ([`crate::db::admission::Admission`]): requests waiting
+/// now, requests admitted and refused, and how long the admitted ones waited. Cheap to clone (the
+/// clones count together).
+#[derive(Clone, Debug)]
+pub struct QueueMetrics {
+    waiting: IntGauge,
+    admissions: IntCounterVec,
+    wait: Histogram,
+}
+
+impl QueueMetrics {
+    /// Fresh instruments, registered by [`Metrics::new`] (unregistered elsewhere, as in unit tests).
+    pub fn new() -> Self {
+        Self {
+            waiting: IntGauge::new(
+                "portal_db_queue_waiting",
+                "Requests waiting now in the queue for a database connection",
+            )
+            .expect("valid metric"),
+            admissions: IntCounterVec::new(
+                Opts::new(
+                    "portal_db_admissions_total",
+                    "Requests given a database connection (admitted) or answered 429 by the \
+                     queue (refused), by outcome",
+                ),
+                &["outcome"],
+            )
+            .expect("valid metric"),
+            wait: Histogram::with_opts(
+                HistogramOpts::new(
+                    "portal_db_queue_wait_seconds",
+                    "Time admitted requests waited for a database connection",
+                )
+                .buckets(vec![
+                    0.0001, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+                ]),
+            )
+            .expect("valid metric"),
+        }
+    }
+
+    /// Records how many requests wait now.
+    pub fn set_waiting(&self, waiting: usize) {
+        self.waiting.set(i64::try_from(waiting).unwrap_or(i64::MAX));
+    }
+
+    /// Records a request admitted after waiting `waited`.
+    pub fn admitted(&self, waited: Duration) {
+        self.admissions.with_label_values(&["admitted"]).inc();
+        self.wait.observe(waited.as_secs_f64());
+    }
+
+    /// Records a request refused by the queue.
+    pub fn refused(&self) {
+        self.admissions.with_label_values(&["refused"]).inc();
+    }
+}
+
+impl Default for QueueMetrics {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl Metrics {
@@ -82,6 +151,7 @@ impl Metrics {
             &["audited"],
         )
         .expect("valid metric");
+        let queue = QueueMetrics::new();
         for metric in [
             Box::new(outbox.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(rate_limit_keys.clone()),
@@ -90,6 +160,9 @@ impl Metrics {
             Box::new(latency.clone()),
             Box::new(reports.clone()),
             Box::new(pool.clone()),
+            Box::new(queue.waiting.clone()),
+            Box::new(queue.admissions.clone()),
+            Box::new(queue.wait.clone()),
         ] {
             registry.register(metric).expect("unique metric names");
         }
@@ -102,7 +175,13 @@ impl Metrics {
             outbox,
             rate_limit_keys,
             refusals,
+            queue,
         }
+    }
+
+    /// The instruments of the queue for the database, for its [`crate::db::admission::Admission`].
+    pub fn queue(&self) -> QueueMetrics {
+        self.queue.clone()
     }
 
     /// Counts a refused request, `audited` or over its caller's allowance of audit events.
@@ -134,14 +213,17 @@ impl Metrics {
         }
     }
 
-    /// Everything, in the Prometheus text format, with the pool's and the outbox's current state.
-    pub fn render(&self, pool: &crate::db::DbPool, outbox: &OutboxDepth) -> String {
-        self.outbox
-            .with_label_values(&["pending"])
-            .set(outbox.pending);
-        self.outbox
-            .with_label_values(&["failed"])
-            .set(outbox.failed);
+    /// Everything, in the Prometheus text format, with the pool's current state and the outbox's
+    /// when read (else as last read).
+    pub fn render(&self, pool: &crate::db::DbPool, outbox: Option<&OutboxDepth>) -> String {
+        if let Some(outbox) = outbox {
+            self.outbox
+                .with_label_values(&["pending"])
+                .set(outbox.pending);
+            self.outbox
+                .with_label_values(&["failed"])
+                .set(outbox.failed);
+        }
         let state = pool.state();
         self.pool
             .with_label_values(&["open"])

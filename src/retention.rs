@@ -14,6 +14,7 @@ use actix_web::web;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::db::background::{self, FirstRun};
 use crate::domain::retention::{Retention, RetentionPolicy};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -124,21 +125,22 @@ pub fn plan(
     })
 }
 
-/// Purges on schedule inside the server, every `interval`, until the process stops.
+/// Purges on schedule inside the server, every `interval`, until the process stops; a purge
+/// interrupted is resumed by the next.
 pub async fn run_on_schedule(state: web::Data<AppState>, interval: Duration) {
     let retention = state.settings.retention();
     let batch = i64::from(state.settings.purge_batch_size.max(1));
-    let mut ticks = actix_web::rt::time::interval(interval);
-    loop {
-        ticks.tick().await;
-        match purge(&state, &retention, Utc::now(), batch).await {
-            Ok(done) if done.purged > 0 || done.evidence_deleted > 0 => tracing::info!(
+    let run = || async {
+        let done = purge(&state, &retention, Utc::now(), batch).await?;
+        if done.purged > 0 || done.evidence_deleted > 0 {
+            tracing::info!(
                 purged = done.purged,
                 evidence_deleted = done.evidence_deleted,
                 "purged reports past retention"
-            ),
-            Ok(_) => {}
-            Err(error) => tracing::warn!(%error, "purge interrupted; the next run resumes it"),
+            );
         }
-    }
+        Ok::<_, ApiError>(())
+    };
+    let what = "purge reports past retention";
+    background::every(interval, FirstRun::AtStart, what, run).await
 }

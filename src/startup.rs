@@ -2,7 +2,9 @@
 //! server on an address of its own, the e-mail worker beside them, and the background sealing
 //! and checkpointing of the audit log, compaction of statistics and pruning of the rate limiters.
 
+use std::cell::Cell;
 use std::net::TcpListener;
+use std::rc::Rc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -18,7 +20,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::audit_chain;
 use crate::config::Settings;
-use crate::db::background;
+use crate::db::background::{self, FirstRun};
 use crate::error::ApiError;
 use crate::mail::worker::Worker;
 use crate::openapi::ApiDoc;
@@ -73,18 +75,12 @@ impl Application {
             n => n,
         };
         let state = web::Data::new(state);
-        actix_web::rt::spawn(background::task(seal_audit_log(state.clone())));
-        actix_web::rt::spawn(background::task(compact_statistics(state.clone())));
-        actix_web::rt::spawn(background::task(prune_sign_in_limits(state.clone())));
-        actix_web::rt::spawn(background::task(routes::idempotency::prune_on_schedule(
-            state.clone(),
-        )));
-        actix_web::rt::spawn(background::task(crate::webhooks::prune_events(
-            state.clone(),
-        )));
-        actix_web::rt::spawn(background::task(
-            crate::credential_expiry::warn_on_schedule(state.clone()),
-        ));
+        actix_web::rt::spawn(seal_audit_log(state.clone()));
+        actix_web::rt::spawn(compact_statistics(state.clone()));
+        actix_web::rt::spawn(prune_sign_in_limits(state.clone()));
+        actix_web::rt::spawn(routes::idempotency::prune_on_schedule(state.clone()));
+        actix_web::rt::spawn(crate::webhooks::prune_events(state.clone()));
+        actix_web::rt::spawn(crate::credential_expiry::warn_on_schedule(state.clone()));
         let webhook_deliverer = match state.settings.webhook_worker {
             true => Some(Deliverer::new(
                 state.pool.clone(),
@@ -95,10 +91,7 @@ impl Application {
         };
         if state.settings.purge_interval_seconds > 0 {
             let interval = Duration::from_secs(state.settings.purge_interval_seconds);
-            actix_web::rt::spawn(background::task(crate::retention::run_on_schedule(
-                state.clone(),
-                interval,
-            )));
+            actix_web::rt::spawn(crate::retention::run_on_schedule(state.clone(), interval));
         }
         let metrics = match state.settings.metrics_bind.as_str() {
             "" => None,
@@ -274,58 +267,59 @@ fn metrics_server(state: web::Data<AppState>, address: &str) -> anyhow::Result<(
 /// Seals new audit events into the hash chain every second, and checkpoints the chain's head
 /// every `audit_checkpoint_seconds` (at most a minute; see [`audit_chain::checkpoint`]).
 async fn seal_audit_log(state: web::Data<AppState>) {
-    let every = Duration::from_secs(state.settings.audit_checkpoint_seconds.clamp(1, 60));
-    let mut ticks = actix_web::rt::time::interval(Duration::from_secs(1));
-    let mut checkpointed = Instant::now();
-    loop {
-        ticks.tick().await;
-        let due = checkpointed.elapsed() >= every;
+    let checkpoint_every =
+        Duration::from_secs(state.settings.audit_checkpoint_seconds.clamp(1, 60));
+    let checkpointed = Rc::new(Cell::new(Instant::now()));
+    let seal = || {
+        let due = checkpointed.get().elapsed() >= checkpoint_every;
         let (keys, witness_file) = (state.keys.clone(), state.settings.audit_witness_path());
-        let done = state
-            .db(move |conn| {
-                audit::seal(conn)?;
-                if due {
-                    audit_chain::checkpoint(conn, &keys, witness_file.as_deref())?;
-                }
-                Ok(())
-            })
-            .await;
-        match done {
-            Ok(()) if due => checkpointed = Instant::now(),
-            Ok(()) => {}
-            Err(error) => tracing::warn!(%error, "could not seal or checkpoint the audit log"),
+        let (state, checkpointed) = (state.clone(), checkpointed.clone());
+        async move {
+            state
+                .db(move |conn| {
+                    audit::seal(conn)?;
+                    if due {
+                        audit_chain::checkpoint(conn, &keys, witness_file.as_deref())?;
+                    }
+                    Ok(())
+                })
+                .await?;
+            if due {
+                checkpointed.set(Instant::now());
+            }
+            Ok::<_, ApiError>(())
         }
-    }
+    };
+    let what = "seal or checkpoint the audit log";
+    background::every(Duration::from_secs(1), FirstRun::AtStart, what, seal).await
 }
 
 /// Every `rate_limit_prune_seconds`, forgets the rate limiters' callers and addresses that are
 /// back to a full allowance, and the sign-in failure counters past their window, so that neither
 /// the memory nor the table grows with every address and e-mail address ever seen.
 async fn prune_sign_in_limits(state: web::Data<AppState>) {
-    let every = Duration::from_secs(state.settings.rate_limit_prune_seconds.max(1));
-    let mut ticks = actix_web::rt::time::interval(every);
-    loop {
-        ticks.tick().await;
+    let period = Duration::from_secs(state.settings.rate_limit_prune_seconds.max(1));
+    let prune = || async {
         state.rate_limits.forget_idle();
-        match state.db(store::users::forget_old_login_failures).await {
-            Ok(forgotten) => tracing::debug!(forgotten, "old sign-in failures forgotten"),
-            Err(error) => tracing::warn!(%error, "could not forget old sign-in failures"),
-        }
-    }
+        let forgotten = state.db(store::users::forget_old_login_failures).await?;
+        tracing::debug!(forgotten, "old sign-in failures forgotten");
+        Ok::<_, ApiError>(())
+    };
+    let what = "forget old sign-in failures";
+    background::every(period, FirstRun::AtStart, what, prune).await
 }
 
 /// Folds the statistics rollups' shards of past days into one row per key every hour (from
 /// startup on), so that reads over a year stay short; safe with many replicas doing it at once.
 async fn compact_statistics(state: web::Data<AppState>) {
-    let mut ticks = actix_web::rt::time::interval(Duration::from_secs(3600));
-    loop {
-        ticks.tick().await;
+    let compact = || async {
         let today = chrono::Utc::now().date_naive();
-        match state.db(move |conn| stats::compact(conn, today)).await {
-            Ok(days) => tracing::debug!(days, "statistics compacted"),
-            Err(error) => tracing::warn!(%error, "could not compact the statistics"),
-        }
-    }
+        let days = state.db(move |conn| stats::compact(conn, today)).await?;
+        tracing::debug!(days, "statistics compacted");
+        Ok::<_, ApiError>(())
+    };
+    let (hour, what) = (Duration::from_secs(3600), "compact the statistics");
+    background::every(hour, FirstRun::AtStart, what, compact).await
 }
 
 /// The actix application: every route, the documentation, the request-id middleware, the audit
@@ -359,6 +353,7 @@ pub fn build_app(
     app.app_data(web::Data::new(routes::methods::KnownPaths::of(&document)))
         .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", document))
         .default_service(web::to(routes::methods::not_routed))
+        .wrap(from_fn(routes::admission::middleware))
         .wrap(from_fn(routes::refusal::middleware))
         .wrap(cors)
         .wrap(from_fn(routes::request_id::middleware))

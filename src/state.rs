@@ -14,7 +14,7 @@ use crate::auth::rate_limit::RateLimits;
 use crate::auth::receipt::ReceiptSigner;
 use crate::auth::token::TokenService;
 use crate::config::Settings;
-use crate::db::admission::Admission;
+use crate::db::admission::{Admission, Admitted};
 use crate::db::{self, DbConnection, DbPool};
 use crate::domain::search::WordHasher;
 use crate::error::ApiError;
@@ -97,12 +97,14 @@ impl AppState {
         let keys = Arc::new(KeyStore::open(&settings)?);
         let word_hasher = load_word_hasher(&settings)?;
         let ttl = Duration::from_secs(settings.auth_cache_seconds);
+        let metrics = Metrics::new();
         Ok(Self {
             pool,
             admission: Admission::new(
                 settings.db_pool_size,
                 settings.db_queue_length,
                 Duration::from_secs(settings.db_queue_wait_seconds),
+                metrics.queue(),
             ),
             tokens,
             credential_cache: Cache::builder()
@@ -115,7 +117,7 @@ impl AppState {
                 .build(),
             word_hasher,
             rate_limits: RateLimits::new(&settings),
-            metrics: Metrics::new(),
+            metrics,
             mail_wakeup: Arc::default(),
             receipts,
             evidence,
@@ -142,12 +144,34 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
     {
-        let pool = self.pool.clone();
         let background = db::background::in_task();
         let admitted = match background {
             true => self.admission.wait().await,
             false => self.admission.admit().await?,
         };
+        self.run(admitted, background, work).await
+    }
+
+    /// Runs `work` as [`AppState::db`] does if a connection is free at once and nobody waits for
+    /// one, else answers `None` without waiting or queueing.
+    pub async fn db_if_free<T, F>(&self, work: F) -> Result<Option<T>, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    {
+        match self.admission.try_admit() {
+            Some(admitted) => self.run(admitted, false, work).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Runs `work` for [`AppState::db`] once `admitted`.
+    async fn run<T, F>(&self, admitted: Admitted, background: bool, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
         web::block(move || {
             let _admitted = admitted;
             let mut conn = pool.get()?;

@@ -19,6 +19,7 @@ use futures_util::future::join_all;
 use tokio::sync::watch;
 
 use crate::config::Settings;
+use crate::db::background::{self, FirstRun};
 use crate::db::{self, DbPool};
 use crate::domain::organization::CredentialMode;
 use crate::domain::webhooks::{address_allowed, sign};
@@ -322,24 +323,20 @@ fn describe(error: &reqwest::Error) -> String {
 /// Every hour (the first an hour after start-up), deletes the events older than `event_retention_days` with
 /// their deliveries, a batch per transaction; safe with many replicas doing it at once.
 pub async fn prune_events(state: web::Data<crate::state::AppState>) {
-    let every = Duration::from_secs(3600);
-    // Not at start-up: replicas starting together need not all prune at once.
-    let mut ticks =
-        actix_web::rt::time::interval_at(actix_web::rt::time::Instant::now() + every, every);
     let keep = chrono::Duration::days(i64::from(state.settings.event_retention_days));
-    loop {
-        ticks.tick().await;
+    let prune = || async {
         let before = Utc::now() - keep;
         loop {
             let pruned = state
                 .db(move |conn| crate::store::events::prune(conn, before, PRUNE_BATCH))
-                .await;
-            match pruned {
-                Ok(n) if n as i64 == PRUNE_BATCH => continue,
-                Ok(n) => tracing::debug!(pruned = n, "old events pruned"),
-                Err(error) => tracing::warn!(%error, "could not prune old events"),
+                .await?;
+            tracing::debug!(pruned, "old events pruned");
+            if pruned as i64 != PRUNE_BATCH {
+                return Ok::<_, ApiError>(());
             }
-            break;
         }
-    }
+    };
+    // Not at start-up: replicas starting together need not all prune at once.
+    let (hour, first) = (Duration::from_secs(3600), FirstRun::AfterOnePeriod);
+    background::every(hour, first, "prune old events", prune).await
 }

@@ -8,14 +8,20 @@
 //! freed goes to the longest waiter, and nobody takes one while others wait. Waiting is async, so
 //! queued requests hold no thread; the blocking thread that runs the database work is taken only
 //! once the permit is.
+//!
+//! A request with a body is turned away before the body is read when the queue is already full
+//! ([`Admission::has_room`], checked by [`crate::routes::admission`]): a flood of large bodies is
+//! then not read into memory only to be refused, and no permit is held while a slow client
+//! sends its body (the permit is taken later, by [`crate::state::AppState::db`]).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::error::ApiError;
+use crate::metrics::QueueMetrics;
 
 /// Connections the pool has beyond the admitted ones: the e-mail worker's and the webhook
 /// dispatcher's, which take theirs directly (one at a time each), so that an admitted request
@@ -29,6 +35,7 @@ pub struct Admission {
     waiting: AtomicUsize,
     queue_length: usize,
     longest_wait: Duration,
+    metrics: QueueMetrics,
 }
 
 /// The right to use one pooled connection, given back when dropped.
@@ -66,37 +73,78 @@ impl ApiError {
 
 impl Admission {
     /// A door for `connections` connections, with at most `queue_length` callers waiting, each at
-    /// most `longest_wait`.
-    pub fn new(connections: u32, queue_length: usize, longest_wait: Duration) -> Self {
+    /// most `longest_wait`; what happens at it is counted in `metrics`.
+    pub fn new(
+        connections: u32,
+        queue_length: usize,
+        longest_wait: Duration,
+        metrics: QueueMetrics,
+    ) -> Self {
         Self {
             permits: Arc::new(Semaphore::new(connections.max(1) as usize)),
             waiting: AtomicUsize::new(0),
             queue_length,
             longest_wait,
+            metrics,
         }
     }
 
     /// A request's turn: at once when a connection is free and nobody waits, else after those
     /// before it; refused when `queue_length` callers already wait, or after `longest_wait`.
     pub async fn admit(&self) -> Result<Admitted, Refused> {
+        let arrived = Instant::now();
         if let Ok(permit) = self.permits.clone().try_acquire_owned() {
+            self.metrics.admitted(arrived.elapsed());
             return Ok(Admitted { _permit: permit });
         }
-        let refused = Refused {
-            retry_after: self.longest_wait.as_secs().max(1),
-        };
         if self.waiting.fetch_add(1, Ordering::SeqCst) >= self.queue_length {
-            self.waiting.fetch_sub(1, Ordering::SeqCst);
-            return Err(refused);
+            self.leave_queue();
+            return Err(self.refuse());
         }
+        self.metrics.set_waiting(self.waiting());
         let waited = tokio::time::timeout(self.longest_wait, self.permits.clone().acquire_owned());
         let turn = waited.await;
-        self.waiting.fetch_sub(1, Ordering::SeqCst);
+        self.leave_queue();
         match turn {
-            Ok(Ok(permit)) => Ok(Admitted { _permit: permit }),
+            Ok(Ok(permit)) => {
+                self.metrics.admitted(arrived.elapsed());
+                Ok(Admitted { _permit: permit })
+            }
             // Out of time (the semaphore is never closed).
-            _ => Err(refused),
+            _ => Err(self.refuse()),
         }
+    }
+
+    /// A connection's permit at once if one is free and nobody waits, else `None` (neither
+    /// queued nor counted): for work that would rather do without the database than wait, as
+    /// `/metrics` does under load.
+    pub fn try_admit(&self) -> Option<Admitted> {
+        let permit = self.permits.clone().try_acquire_owned().ok()?;
+        Some(Admitted { _permit: permit })
+    }
+
+    /// Whether a request arriving now could be admitted or queued: `Err` (counted as a refusal)
+    /// when every connection is taken and `queue_length` callers already wait. Takes nothing, so
+    /// a request may check before reading its body and queue only once it has it.
+    pub fn has_room(&self) -> Result<(), Refused> {
+        match self.permits.available_permits() == 0 && self.waiting() >= self.queue_length {
+            true => Err(self.refuse()),
+            false => Ok(()),
+        }
+    }
+
+    /// A refusal, counted.
+    fn refuse(&self) -> Refused {
+        self.metrics.refused();
+        Refused {
+            retry_after: self.longest_wait.as_secs().max(1),
+        }
+    }
+
+    /// One caller fewer in the queue.
+    fn leave_queue(&self) {
+        self.waiting.fetch_sub(1, Ordering::SeqCst);
+        self.metrics.set_waiting(self.waiting());
     }
 
     /// Background work's turn: in the same line, but never refused (it has no client to retry).
@@ -119,7 +167,12 @@ mod tests {
 
     #[tokio::test]
     async fn waiters_beyond_the_queue_are_refused_and_the_rest_go_in_order() {
-        let admission = Arc::new(Admission::new(1, 2, Duration::from_secs(5)));
+        let admission = Arc::new(Admission::new(
+            1,
+            2,
+            Duration::from_secs(5),
+            QueueMetrics::new(),
+        ));
         let first = admission.admit().await.unwrap();
         let order = Arc::new(parking_lot::Mutex::new(Vec::new()));
         let mut queued = Vec::new();
@@ -135,6 +188,7 @@ mod tests {
                 tokio::task::yield_now().await;
             }
         }
+        assert_eq!(admission.has_room().unwrap_err().retry_after, 5);
         assert_eq!(admission.admit().await.unwrap_err().retry_after, 5);
         drop(first);
         for task in queued {
@@ -142,11 +196,12 @@ mod tests {
         }
         assert_eq!(*order.lock(), vec![0, 1]);
         assert_eq!(admission.waiting(), 0);
+        assert!(admission.has_room().is_ok());
     }
 
     #[tokio::test]
     async fn a_wait_past_the_longest_is_refused() {
-        let admission = Admission::new(1, 10, Duration::from_millis(50));
+        let admission = Admission::new(1, 10, Duration::from_millis(50), QueueMetrics::new());
         let _held = admission.admit().await.unwrap();
         assert_eq!(admission.admit().await.unwrap_err().retry_after, 1);
         assert_eq!(admission.waiting(), 0);

@@ -118,7 +118,7 @@ async fn receive(
     let (owner, rid) = (reporter.clone(), report_id.clone());
     let keys = state.keys.clone();
     let key = state
-        .db(move |conn| service::evidence::prepare_upload(conn, &keys, owner.owner(), &rid))
+        .db(move |conn| crate::store::evidence::prepare_upload(conn, &keys, owner.owner(), &rid))
         .await?;
 
     let evidence_id = crate::store::new_id();

@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::auth::caller::Principal;
+use crate::db::background;
 use crate::domain::organization::CredentialMode;
 use crate::error::ApiError;
 use crate::keys::KeyStore;
@@ -369,14 +370,9 @@ const PRUNE_BATCH: i64 = 500;
 /// Every `idempotency_prune_seconds`, deletes the keys older than `idempotency_key_seconds`
 /// and destroys the data keys that sealed their answers (safe with many replicas doing it).
 pub async fn prune_on_schedule(state: web::Data<AppState>) {
-    let every = std::time::Duration::from_secs(state.settings.idempotency_prune_seconds.max(1));
-    let mut ticks = actix_web::rt::time::interval(every);
-    loop {
-        ticks.tick().await;
-        if let Err(error) = prune(&state).await {
-            tracing::warn!(%error, "could not prune idempotency keys");
-        }
-    }
+    let period = std::time::Duration::from_secs(state.settings.idempotency_prune_seconds.max(1));
+    let (first, what) = (background::FirstRun::AtStart, "prune idempotency keys");
+    background::every(period, first, what, || prune(&state)).await
 }
 
 /// Deletes the expired keys, a batch at a time, and destroys their data keys.

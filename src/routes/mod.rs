@@ -2,6 +2,7 @@
 //! document follows from the registrations.
 
 pub mod admin;
+pub mod admission;
 pub mod audit;
 pub mod auth;
 pub mod body;

@@ -75,12 +75,14 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<Readiness>, 
 }
 
 /// Prometheus metrics (text format): requests by route and status, latency, database pool,
-/// reports received by mode, keys the rate limiters track; 503 when the database is unavailable.
+/// reports received by mode, keys the rate limiters track, the queue for the database; 503 when
+/// the database is unavailable. The outbox's figures are read only when a connection is free at
+/// once (else they stay as last read), so that a scrape neither waits nor queues under load.
 #[get("/metrics")]
 pub async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let depth = state.db(outbox::depth).await?;
+    let depth = state.db_if_free(outbox::depth).await?;
     state.metrics.rate_limit_keys(&state.rate_limits.tracked());
     Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
-        .body(state.metrics.render(&state.pool, &depth)))
+        .body(state.metrics.render(&state.pool, depth.as_ref())))
 }

@@ -1,5 +1,6 @@
-//! Evidence files: an organization's upload to one of its reports (checked before the file is
-//! stored, recorded after), and an analyst's download (audited, on the report's timeline).
+//! Evidence files: an organization's upload to one of its reports recorded (the report is checked
+//! before the file is stored by [`evidence::prepare_upload`]), and an analyst's download (audited,
+//! on the report's timeline).
 
 use crate::db::{DbConnection, portable};
 use crate::domain::evidence::Evidence;
@@ -9,18 +10,6 @@ use crate::keys::KeyStore;
 use crate::sealing::DataKey;
 use crate::store::audit::NewAuditEvent;
 use crate::store::evidence::{self, NewEvidence};
-use crate::store::owner::ReportOwner;
-
-/// Before an upload to one of `owner`'s reports (404 if not its own, 409 if retracted):
-/// answers the report's data key, which encrypts the file.
-pub fn prepare_upload(
-    conn: &mut DbConnection,
-    keys: &KeyStore,
-    owner: ReportOwner<'_>,
-    report_id: &str,
-) -> Result<DataKey, ApiError> {
-    evidence::prepare_upload(conn, keys, owner, report_id)
-}
 
 /// Records a stored file by `actor` in one transaction (see [`evidence::record`]): answers it
 /// and `true`, or the report's earlier file with the same bytes and `false` (also when a

@@ -9,8 +9,9 @@ use crate::error::ApiError;
 use crate::keys::KeyStore;
 use crate::store::retention::{self, Batch};
 
-/// Purges the next batch of at most `limit` reports that `rule` reaches after `after`, at
-/// `now`, in one transaction (see [`retention::purge_batch`]).
+/// One batch as one write transaction: what the purge commits at a time, so that a purge cut off
+/// loses at most the batch in hand and the next run resumes after the last committed one (the
+/// store's [`retention::purge_batch`] says what a batch does, inside its caller's transaction).
 pub fn purge_batch(
     conn: &mut DbConnection,
     keys: &KeyStore,

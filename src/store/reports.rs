@@ -280,13 +280,22 @@ const BODIES_PER_TRANSACTION: i64 = 500;
 /// Rewrites as bytes the bodies that a SQLite database stored as base64 text before migration
 /// `compact_storage` (which on PostgreSQL decodes them itself; SQLite has no base64 function),
 /// a batch per transaction; answers how many. Run after the migrations (by
-/// [`super::migrate`]); a body sealed uncompressed still opens ([`DataKey::open_body`]).
+/// [`super::migrate`]); a body sealed uncompressed still opens ([`DataKey::open_body`]). It looks
+/// through the reports only while migration `body_upgrade_marker`'s marker table is there, and
+/// drops it when done: later starts cost one look at the schema.
 pub fn upgrade_bodies(conn: &mut DbConnection) -> anyhow::Result<usize> {
     use base64::Engine;
     use base64::engine::general_purpose::STANDARD as BASE64;
     use diesel::dsl::sql;
-    use diesel::sql_types::Bool;
+    use diesel::sql_types::{BigInt, Bool};
     if !matches!(conn, DbConnection::Sqlite(_)) {
+        return Ok(0);
+    }
+    let marked = diesel::select(sql::<BigInt>(
+        "(SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'body_upgrade_marker')",
+    ))
+    .get_result::<i64>(conn)?;
+    if marked == 0 {
         return Ok(0);
     }
     let mut upgraded = 0;
@@ -304,6 +313,9 @@ pub fn upgrade_bodies(conn: &mut DbConnection) -> anyhow::Result<usize> {
                 diesel::update(reports::table.find(id))
                     .set(reports::body.eq(bytes))
                     .execute(conn)?;
+            }
+            if texts.is_empty() {
+                diesel::sql_query("DROP TABLE body_upgrade_marker").execute(conn)?;
             }
             anyhow::Ok(texts.len())
         })?;

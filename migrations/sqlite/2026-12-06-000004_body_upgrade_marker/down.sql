@@ -1,0 +1,1 @@
+DROP TABLE IF EXISTS body_upgrade_marker;
