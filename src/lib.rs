@@ -8,6 +8,7 @@
 
 pub mod audit_chain;
 pub mod auth;
+pub mod bulk;
 pub mod cli;
 pub mod config;
 pub mod credential_expiry;

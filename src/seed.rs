@@ -20,6 +20,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use strum::IntoEnumIterator;
 
+use crate::bulk::{REPORTS_PER_TRANSACTION, map_on_every_core};
 use crate::config::Settings;
 use crate::db::DbConnection;
 use crate::db::portable;
@@ -45,9 +46,6 @@ use crate::service;
 use crate::store;
 use crate::store::audit::NewAuditEvent;
 use crate::store::owner::Submitter;
-
-/// Reports written per transaction.
-const REPORTS_PER_TRANSACTION: usize = 1000;
 
 /// What to seed.
 #[derive(Debug, Clone)]
@@ -99,10 +97,11 @@ fn check_empty(conn: &mut DbConnection, force: bool) -> anyhow::Result<()> {
 }
 
 /// Seeds the database: creates the organizations (vetted, with a live credential each), then
-/// stores the reports in transactions of [`REPORTS_PER_TRANSACTION`] through
-/// [`service::submission::store_reports`] and moves some along the workflow with
-/// [`store::review::transition`], with a progress bar on stderr. Generation runs on a thread of
-/// its own, ahead of the writes.
+/// stores the reports in bulk transactions ([`portable::bulk_transaction`]: `COPY` on
+/// PostgreSQL) of [`REPORTS_PER_TRANSACTION`] through [`service::submission::store_reports`]
+/// and moves some along the workflow with [`store::review::transition`], with a progress bar on
+/// stderr. Generation runs on a thread of its own, ahead of the writes, and preparation on
+/// every core ([`map_on_every_core`]).
 pub fn run(
     conn: &mut DbConnection,
     key_store: &KeyStore,
@@ -133,8 +132,9 @@ pub fn run(
         let mut left = generator_options.reports;
         while left > 0 {
             let n = left.min(REPORTS_PER_TRANSACTION as u64);
-            let chunk = (0..n)
-                .map(|_| Prepared::new(generator.next_report(), &hasher))
+            let generated: Vec<_> = (0..n).map(|_| generator.next_report()).collect();
+            let chunk = map_on_every_core(generated, |g| Prepared::new(g, &hasher))
+                .into_iter()
                 .collect::<anyhow::Result<Vec<_>>>()?;
             left -= n;
             if chunks.send(chunk).is_err() {
@@ -151,7 +151,7 @@ pub fn run(
     let mut stored = 0;
     let mut transitions = 0;
     for chunk in received {
-        let (created, moved) = portable::write_transaction(conn, |conn| {
+        let (created, moved) = portable::bulk_transaction(conn, |conn| {
             store_chunk(conn, key_store, &submitters, &reviewer, chunk)
         })?;
         stored += created;
