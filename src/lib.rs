@@ -16,6 +16,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod evidence;
+pub mod import;
 pub mod keys;
 pub mod mail;
 pub mod metrics;
