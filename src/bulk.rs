@@ -10,10 +10,7 @@ pub const REPORTS_PER_TRANSACTION: usize = 5000;
 /// Answers `work` applied to every item of `items`, in order, spread over the machine's cores
 /// (scoped threads, one contiguous share each): the preparation of reports (word hashing,
 /// canonical JSON, SHA-256) costs as much CPU as storing them.
-pub fn map_on_every_core<T: Send, U: Send>(
-    items: Vec<T>,
-    work: impl Fn(T) -> U + Sync,
-) -> Vec<U> {
+pub fn map_on_every_core<T: Send, U: Send>(items: Vec<T>, work: impl Fn(T) -> U + Sync) -> Vec<U> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     if cores == 1 || items.len() < 2 {
         return items.into_iter().map(work).collect();
@@ -52,6 +49,9 @@ mod tests {
         let items: Vec<u32> = (0..1001).collect();
         let doubled = map_on_every_core(items, |n| n * 2);
         assert_eq!(doubled, (0..1001).map(|n| n * 2).collect::<Vec<_>>());
-        assert_eq!(map_on_every_core(Vec::<u32>::new(), |n| n), Vec::<u32>::new());
+        assert_eq!(
+            map_on_every_core(Vec::<u32>::new(), |n| n),
+            Vec::<u32>::new()
+        );
     }
 }

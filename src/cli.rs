@@ -98,6 +98,10 @@ pub enum Command {
         /// The random seed: the same value gives the same reports.
         #[arg(long, default_value_t = 1)]
         seed_value: u64,
+        /// Write the reports to this file as NDJSON (one `POST /v1/reports` body a line, for
+        /// `import`) instead of storing them; no database is touched. Prints `{"written": N}`.
+        #[arg(long)]
+        ndjson: Option<PathBuf>,
     },
     /// Import a platform's backlog: NDJSON, one report a line, each exactly the body of `POST
     /// /v1/reports`, submitted as the credential `--client-id` (its organization, in its mode)
@@ -235,6 +239,28 @@ pub fn run_command(command: Command, settings: &Settings) -> anyhow::Result<()> 
     if let Command::Deliver = command {
         return print(&crate::mail::worker::deliver_once(settings)?);
     }
+    if let Command::Seed {
+        ndjson: Some(path),
+        reports,
+        days,
+        organizations,
+        seed_value,
+        ..
+    } = &command
+    {
+        let options = SeedOptions {
+            reports: *reports,
+            days: *days,
+            organizations: *organizations,
+            force: false,
+            notify: false,
+            seed_value: *seed_value,
+        };
+        let file =
+            std::fs::File::create(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        let written = crate::seed::write_ndjson(&options, file)?;
+        return print(&serde_json::json!({ "written": written }));
+    }
     if let Command::Purge { dry_run: false } = command {
         return print(&purge_once(settings)?);
     }
@@ -269,6 +295,7 @@ pub fn run_command(command: Command, settings: &Settings) -> anyhow::Result<()> 
             force,
             notify,
             seed_value,
+            ndjson: _,
         } => {
             let options = SeedOptions {
                 reports,

@@ -180,11 +180,11 @@ pub fn run(
 /// The progress bar on stderr: by bytes of a file of known `size`, a spinner on standard input.
 fn progress_bar(size: Option<u64>) -> anyhow::Result<indicatif::ProgressBar> {
     Ok(match size {
-        Some(size) => indicatif::ProgressBar::new(size).with_style(
-            indicatif::ProgressStyle::with_template(
+        Some(size) => {
+            indicatif::ProgressBar::new(size).with_style(indicatif::ProgressStyle::with_template(
                 "{elapsed_precise} [{wide_bar}] {bytes}/{total_bytes}, eta {eta}: {msg}",
-            )?,
-        ),
+            )?)
+        }
         None => indicatif::ProgressBar::new_spinner().with_style(
             indicatif::ProgressStyle::with_template("{elapsed_precise} {spinner} {bytes}: {msg}")?,
         ),

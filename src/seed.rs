@@ -8,6 +8,7 @@
 //! review workflow. Accounts are `seed_` handles on `example.invalid`, phone numbers are in the
 //! fictional `555-01xx` range.
 
+use std::io::Write;
 use std::time::Instant;
 
 use anyhow::Context;
@@ -171,6 +172,20 @@ pub fn run(
         seconds,
         reports_per_second: stored as f64 / seconds,
     })
+}
+
+/// Writes `options.reports` generated reports to `out` as NDJSON, one report a line, each the
+/// body `POST /api/v1/reports` takes (what `report-portal import` reads), without touching a
+/// database: a backlog to try the import on. Answers the reports written.
+pub fn write_ndjson(options: &SeedOptions, out: impl std::io::Write) -> anyhow::Result<u64> {
+    let mut out = std::io::BufWriter::new(out);
+    let mut generator = Generator::new(options, Utc::now());
+    for _ in 0..options.reports {
+        serde_json::to_writer(&mut out, &generator.next_report().report)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(options.reports)
 }
 
 /// A generated report, ready to store.

@@ -101,7 +101,10 @@ pub fn store_chunk(
 }
 
 /// What each judgement means for an import: a replay with other content is the API's 409.
-fn outcomes(judgements: Vec<Judgement>, bodies: &[ReceivedBody]) -> Vec<Result<Imported, ApiError>> {
+fn outcomes(
+    judgements: Vec<Judgement>,
+    bodies: &[ReceivedBody],
+) -> Vec<Result<Imported, ApiError>> {
     judgements
         .into_iter()
         .zip(bodies)

@@ -183,12 +183,18 @@ async fn an_import_stores_the_valid_lines_once_each_as_if_posted_and_reports_the
         })
         .collect();
     assert_eq!(
-        rejected.iter().map(|(l, s, _)| (*l, *s)).collect::<Vec<_>>(),
+        rejected
+            .iter()
+            .map(|(l, s, _)| (*l, *s))
+            .collect::<Vec<_>>(),
         vec![(2, 422), (5, 400), (7, 409)],
         "{rejected:?}"
     );
     assert!(
-        rejected[0].2["detail"].as_str().unwrap().contains("severity")
+        rejected[0].2["detail"]
+            .as_str()
+            .unwrap()
+            .contains("severity")
             || rejected[0].2["errors"].to_string().contains("/severity"),
         "{}",
         rejected[0].2
@@ -224,7 +230,11 @@ async fn an_import_stores_the_valid_lines_once_each_as_if_posted_and_reports_the
         assert_eq!(read["external_id"], report["external_id"]);
         assert_eq!(read["status"], "received");
         assert_eq!(read["mode"], "live");
-        assert_eq!(read["receipt"].as_str().unwrap().split('.').count(), 3, "signed");
+        assert_eq!(
+            read["receipt"].as_str().unwrap().split('.').count(),
+            3,
+            "signed"
+        );
     }
     let (imported, started): (i64, i64) = app.with_db(|c| {
         let mut count = |action: &str| {
@@ -236,9 +246,16 @@ async fn an_import_stores_the_valid_lines_once_each_as_if_posted_and_reports_the
         };
         (count("report.import"), count("report.import.start"))
     });
-    assert_eq!((imported, started), (2, 1), "audited: the run and each report");
+    assert_eq!(
+        (imported, started),
+        (2, 1),
+        "audited: the run and each report"
+    );
     let outbox_after: i64 = app.with_db(|c| outbox::table.count().get_result(c).unwrap());
-    assert_eq!(outbox_after, outbox_before, "no analyst e-mail per imported report");
+    assert_eq!(
+        outbox_after, outbox_before,
+        "no analyst e-mail per imported report"
+    );
 
     // Run again (after an interruption, say): nothing is stored twice.
     let (again, rejected_again, _) = import(&app, &file, client_id);
