@@ -15,6 +15,7 @@ use crate::domain::organization::{
 };
 use crate::domain::user::{NewUser, Role};
 use crate::error::ApiError;
+use crate::import::ImportOptions;
 use crate::keys::KeyStore;
 use crate::seed::SeedOptions;
 use crate::service;
@@ -97,6 +98,28 @@ pub enum Command {
         /// The random seed: the same value gives the same reports.
         #[arg(long, default_value_t = 1)]
         seed_value: u64,
+        /// Write the reports to this file as NDJSON (one `POST /v1/reports` body a line, for
+        /// `import`) instead of storing them; no database is touched. Prints `{"written": N}`.
+        #[arg(long)]
+        ndjson: Option<PathBuf>,
+    },
+    /// Import a platform's backlog: NDJSON, one report a line, each exactly the body of `POST
+    /// /v1/reports`, submitted as the credential `--client-id` (its organization, in its mode)
+    /// through the API's rules, in bulk transactions. A line whose report is already stored
+    /// with the same content is skipped, so running it again stores nothing twice; a rejected
+    /// line is printed on stderr as `{"line": N, "problem": {..}}` (the API's problem document)
+    /// and the import goes on. No analyst e-mail is queued. Prints `{"lines": N, "stored": S,
+    /// "duplicates": D, "rejected": R, "stopped": false, "seconds": T, "reports_per_second":
+    /// P}`; exits 1 when a line was rejected.
+    Import {
+        /// The NDJSON file, or `-` for standard input.
+        file: PathBuf,
+        /// The API credential the reports are submitted as.
+        #[arg(long)]
+        client_id: String,
+        /// Stop at the first rejected line; the lines before it are stored.
+        #[arg(long)]
+        stop_on_error: bool,
     },
 }
 
@@ -216,6 +239,28 @@ pub fn run_command(command: Command, settings: &Settings) -> anyhow::Result<()> 
     if let Command::Deliver = command {
         return print(&crate::mail::worker::deliver_once(settings)?);
     }
+    if let Command::Seed {
+        ndjson: Some(path),
+        reports,
+        days,
+        organizations,
+        seed_value,
+        ..
+    } = &command
+    {
+        let options = SeedOptions {
+            reports: *reports,
+            days: *days,
+            organizations: *organizations,
+            force: false,
+            notify: false,
+            seed_value: *seed_value,
+        };
+        let file =
+            std::fs::File::create(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        let written = crate::seed::write_ndjson(&options, file)?;
+        return print(&serde_json::json!({ "written": written }));
+    }
     if let Command::Purge { dry_run: false } = command {
         return print(&purge_once(settings)?);
     }
@@ -250,6 +295,7 @@ pub fn run_command(command: Command, settings: &Settings) -> anyhow::Result<()> 
             force,
             notify,
             seed_value,
+            ndjson: _,
         } => {
             let options = SeedOptions {
                 reports,
@@ -260,6 +306,23 @@ pub fn run_command(command: Command, settings: &Settings) -> anyhow::Result<()> 
                 seed_value,
             };
             print(&crate::seed::run(conn, &keys, settings, &options)?)
+        }
+        Command::Import {
+            file,
+            client_id,
+            stop_on_error,
+        } => {
+            let options = ImportOptions {
+                file,
+                client_id,
+                stop_on_error,
+            };
+            let summary = crate::import::run(conn, &keys, settings, &options)?;
+            print(&summary)?;
+            if summary.rejected > 0 {
+                std::process::exit(1);
+            }
+            Ok(())
         }
         Command::Audit(command) => audit_command(conn, &keys, settings, command),
         Command::Partner(command) => crate::sharing_cli::run(conn, command),

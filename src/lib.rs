@@ -8,6 +8,7 @@
 
 pub mod audit_chain;
 pub mod auth;
+pub mod bulk;
 pub mod cli;
 pub mod config;
 pub mod credential_expiry;
@@ -15,6 +16,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod evidence;
+pub mod import;
 pub mod keys;
 pub mod mail;
 pub mod metrics;

@@ -8,6 +8,7 @@
 //! review workflow. Accounts are `seed_` handles on `example.invalid`, phone numbers are in the
 //! fictional `555-01xx` range.
 
+use std::io::Write;
 use std::time::Instant;
 
 use anyhow::Context;
@@ -20,6 +21,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use strum::IntoEnumIterator;
 
+use crate::bulk::{REPORTS_PER_TRANSACTION, map_on_every_core};
 use crate::config::Settings;
 use crate::db::DbConnection;
 use crate::db::portable;
@@ -45,9 +47,6 @@ use crate::service;
 use crate::store;
 use crate::store::audit::NewAuditEvent;
 use crate::store::owner::Submitter;
-
-/// Reports written per transaction.
-const REPORTS_PER_TRANSACTION: usize = 1000;
 
 /// What to seed.
 #[derive(Debug, Clone)]
@@ -99,10 +98,11 @@ fn check_empty(conn: &mut DbConnection, force: bool) -> anyhow::Result<()> {
 }
 
 /// Seeds the database: creates the organizations (vetted, with a live credential each), then
-/// stores the reports in transactions of [`REPORTS_PER_TRANSACTION`] through
-/// [`service::submission::store_reports`] and moves some along the workflow with
-/// [`store::review::transition`], with a progress bar on stderr. Generation runs on a thread of
-/// its own, ahead of the writes.
+/// stores the reports in bulk transactions ([`portable::bulk_transaction`]: `COPY` on
+/// PostgreSQL) of [`REPORTS_PER_TRANSACTION`] through [`service::submission::store_reports`]
+/// and moves some along the workflow with [`store::review::transition`], with a progress bar on
+/// stderr. Generation runs on a thread of its own, ahead of the writes, and preparation on
+/// every core ([`map_on_every_core`]).
 pub fn run(
     conn: &mut DbConnection,
     key_store: &KeyStore,
@@ -133,8 +133,9 @@ pub fn run(
         let mut left = generator_options.reports;
         while left > 0 {
             let n = left.min(REPORTS_PER_TRANSACTION as u64);
-            let chunk = (0..n)
-                .map(|_| Prepared::new(generator.next_report(), &hasher))
+            let generated: Vec<_> = (0..n).map(|_| generator.next_report()).collect();
+            let chunk = map_on_every_core(generated, |g| Prepared::new(g, &hasher))
+                .into_iter()
                 .collect::<anyhow::Result<Vec<_>>>()?;
             left -= n;
             if chunks.send(chunk).is_err() {
@@ -151,7 +152,7 @@ pub fn run(
     let mut stored = 0;
     let mut transitions = 0;
     for chunk in received {
-        let (created, moved) = portable::write_transaction(conn, |conn| {
+        let (created, moved) = portable::bulk_transaction(conn, |conn| {
             store_chunk(conn, key_store, &submitters, &reviewer, chunk)
         })?;
         stored += created;
@@ -171,6 +172,20 @@ pub fn run(
         seconds,
         reports_per_second: stored as f64 / seconds,
     })
+}
+
+/// Writes `options.reports` generated reports to `out` as NDJSON, one report a line, each the
+/// body `POST /api/v1/reports` takes (what `report-portal import` reads), without touching a
+/// database: a backlog to try the import on. Answers the reports written.
+pub fn write_ndjson(options: &SeedOptions, out: impl std::io::Write) -> anyhow::Result<u64> {
+    let mut out = std::io::BufWriter::new(out);
+    let mut generator = Generator::new(options, Utc::now());
+    for _ in 0..options.reports {
+        serde_json::to_writer(&mut out, &generator.next_report().report)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(options.reports)
 }
 
 /// A generated report, ready to store.

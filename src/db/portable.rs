@@ -268,20 +268,79 @@ pub(crate) use per_backend;
 /// 1000 rows stay under SQLite's 32766 bound parameters per statement (PostgreSQL allows 65535).
 pub const ROWS_PER_STATEMENT: usize = 1000;
 
+thread_local! {
+    /// Whether this thread is inside a [`bulk_transaction`].
+    static BULK: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Rows from which [`insert_rows`] copies instead of inserting, inside a [`bulk_transaction`]
+/// on PostgreSQL: below it one `INSERT` costs no more than a `COPY`.
+pub const ROWS_TO_COPY: usize = 64;
+
+/// Runs `work` in a write transaction ([`write_transaction`]) whose multi-row inserts without a
+/// conflict clause ([`insert_rows`]) of at least [`ROWS_TO_COPY`] rows are sent as one
+/// `COPY ... FROM STDIN (FORMAT binary)` each on PostgreSQL, which PostgreSQL parses and plans
+/// once instead of per statement of [`ROWS_PER_STATEMENT`] rows: the bulk path of the seeder
+/// and the import, whatever tables their writes reach. A unique-key violation fails the
+/// `COPY` as it fails the `INSERT`. SQLite has no `COPY`: there the bulk path is only the larger
+/// transaction its callers choose. The API's submissions stay on `INSERT`.
+pub fn bulk_transaction<T, E>(
+    conn: &mut DbConnection,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<DieselError>,
+{
+    /// Leaves bulk mode when dropped, also on a panic.
+    struct Bulk(bool);
+    impl Drop for Bulk {
+        fn drop(&mut self) {
+            BULK.set(self.0);
+        }
+    }
+    let _restore = Bulk(BULK.replace(true));
+    write_transaction(conn, work)
+}
+
+/// Whether [`insert_rows`] sends `rows` rows as a `COPY` (see [`bulk_transaction`]).
+pub fn copies(rows: usize) -> bool {
+    rows >= ROWS_TO_COPY && BULK.get()
+}
+
 /// Inserts `rows` (a slice of column tuples, `(table::column.eq(value), ...)`) into `table` in
 /// multi-row statements of at most
 /// [`ROWS_PER_STATEMENT`] rows, each with the conflict clause `on_conflict` when one is named;
-/// nothing is sent for an empty slice. Answers the rows inserted. (A derived `Insertable` struct
-/// would do for PostgreSQL, but on SQLite diesel inserts such rows one statement each and
-/// cannot add a conflict clause: single-row inserts take the typed rows, these take tuples.)
+/// nothing is sent for an empty slice. Answers the rows inserted. Inside a
+/// [`bulk_transaction`] on PostgreSQL, rows without a conflict clause go in one binary `COPY`
+/// (diesel's `copy_from`) instead: the one place where the bulk path differs from the API's.
+/// (A derived `Insertable` struct would do for PostgreSQL, but on SQLite diesel inserts such
+/// rows one statement each and cannot add a conflict clause: single-row inserts take the typed
+/// rows, these take tuples; a struct given here needs `treat_none_as_default_value = false`,
+/// since a `COPY` sends every column of every row.)
 macro_rules! insert_rows {
-    ($conn:expr, $table:expr, $rows:expr $(, $on_conflict:ident)?) => {
+    (@insert $conn:expr, $table:expr, $rows:expr $(, $on_conflict:ident)?) => {
         $rows
             .chunks($crate::db::portable::ROWS_PER_STATEMENT)
             .try_fold(0, |inserted, chunk| {
                 $crate::db::portable::per_backend!($conn, c => diesel::insert_into($table).values(chunk)$(.$on_conflict())?.execute(c))
                     .map(|n| inserted + n)
             })
+    };
+    ($conn:expr, $table:expr, $rows:expr) => {{
+        let rows = $rows;
+        let conn: &mut $crate::db::DbConnection = $conn;
+        match conn {
+            $crate::db::DbConnection::Postgres(c) if $crate::db::portable::copies(rows.len()) => {
+                diesel::prelude::ExecuteCopyFromDsl::execute(
+                    diesel::copy_from($table).from_insertable(rows),
+                    c,
+                )
+            }
+            conn => $crate::db::portable::insert_rows!(@insert conn, $table, rows),
+        }
+    }};
+    ($conn:expr, $table:expr, $rows:expr, $on_conflict:ident) => {
+        $crate::db::portable::insert_rows!(@insert $conn, $table, $rows, $on_conflict)
     };
 }
 pub(crate) use insert_rows;

@@ -9,6 +9,7 @@ pub mod admin;
 pub mod credentials;
 pub mod dry_run;
 pub mod evidence;
+pub mod import;
 pub mod lifecycle;
 pub mod notes;
 pub mod purge;

@@ -27,7 +27,7 @@ pub struct NewEvent<'a> {
 
 /// A timeline event as stored.
 #[derive(Insertable)]
-#[diesel(table_name = report_events)]
+#[diesel(table_name = report_events, treat_none_as_default_value = false)]
 pub struct EventRow {
     id: String,
     report_id: String,
