@@ -1002,12 +1002,22 @@ pub fn search(
         Lookup::Exact(keys) => {
             let before: Option<i64> = match &page.after {
                 Some(after) => Some(
-                    reports::table
+                    match reports::table
                         .find(after)
                         .select(reports::seq)
-                        .first(conn)
+                        .first::<i64>(conn)
                         .optional()?
-                        .unwrap_or(i64::MIN),
+                    {
+                        Some(seq) => seq,
+                        // Purged since the last page: go on below the newest report before it.
+                        None => reports::table
+                            .filter(reports::id.lt(after))
+                            .order(reports::id.desc())
+                            .select(reports::seq)
+                            .first::<i64>(conn)
+                            .optional()?
+                            .map_or(i64::MIN, |seq| seq + 1),
+                    },
                 ),
                 None => None,
             };
