@@ -1653,6 +1653,18 @@ export interface components {
             /** @description Its title. */
             title: string;
         };
+        /**
+         * @description A value of the report shared by so many reports that it is common ("common, N reports"), as
+         *     MISP treats over-correlating values.
+         */
+        CommonValue: {
+            /** @description What kind of value. */
+            kind: components["schemas"]["IndicatorKind"];
+            /** @description Where it appears in the report asked about. */
+            pointer: string;
+            /** @description How many reports hold it (this one included; all modes). */
+            reports: number;
+        };
         /** @description An off-platform contact detail, such as a phone number or a Telegram user name. */
         ContactHandle: {
             /** @description The kind of contact detail; `type` in JSON. */
@@ -2880,6 +2892,12 @@ export interface components {
         };
         /** @description The reports related to one report, strongest first. */
         RelatedReports: {
+            /**
+             * @description The report's common values: each in more reports than `correlation_common_threshold`,
+             *     so not matched report by report (and not in `items` or `total`); the indicator search
+             *     still finds the reports holding one.
+             */
+            common: components["schemas"]["CommonValue"][];
             /**
              * @description The strongest `limit`: most shared indicators first, then most exact ones, then the
              *     nearest PDQ match, then the newest.

@@ -17,6 +17,7 @@ from .breakdown_format import BreakdownFormat
 from .category import Category
 from .cell import Cell
 from .collection import Collection
+from .common_value import CommonValue
 from .contact_handle import ContactHandle
 from .contact_type import ContactType
 from .content_item import ContentItem
@@ -181,6 +182,7 @@ __all__ = (
     "Category",
     "Cell",
     "Collection",
+    "CommonValue",
     "ContactHandle",
     "ContactType",
     "ContentItem",
