@@ -39,6 +39,54 @@ const BODY_LEVEL: u8 = 6;
 /// The longest body that opening inflates: more than any body the portal accepts.
 const MAX_BODY: usize = 64 * 1024 * 1024;
 
+/// Appends the raw DEFLATE of `input` at [`BODY_LEVEL`] to `output`, with one compressor kept
+/// per thread: making one allocates some 300 KB, which costs more than compressing a body.
+fn deflate(whole: &[u8], output: &mut Vec<u8>) {
+    use miniz_oxide::deflate::core::{
+        CompressorOxide, TDEFLFlush, TDEFLStatus, compress, create_comp_flags_from_zip_params,
+    };
+    let new = || CompressorOxide::new(create_comp_flags_from_zip_params(BODY_LEVEL.into(), 0, 0));
+    thread_local! {
+        static COMPRESSOR: std::cell::RefCell<Option<CompressorOxide>> = const { std::cell::RefCell::new(None) };
+    }
+    COMPRESSOR.with_borrow_mut(|kept| {
+        let compressor = kept.get_or_insert_with(new);
+        compressor.reset();
+        let start = output.len();
+        let mut written = start;
+        let mut input = whole;
+        output.resize(written + (input.len() / 2).max(64), 0);
+        loop {
+            let (status, read, wrote) = compress(
+                compressor,
+                input,
+                &mut output[written..],
+                TDEFLFlush::Finish,
+            );
+            written += wrote;
+            input = &input[read..];
+            match status {
+                TDEFLStatus::Done => {
+                    output.truncate(written);
+                    return;
+                }
+                // The output is full: more room, and go on.
+                TDEFLStatus::Okay if output.len() - written < 64 => {
+                    output.resize(output.len() * 2, 0)
+                }
+                TDEFLStatus::Okay => {}
+                // Not expected of a whole input with Finish: start again with a new compressor.
+                _ => {
+                    *compressor = new();
+                    output.truncate(start);
+                    output.extend(miniz_oxide::deflate::compress_to_vec(whole, BODY_LEVEL));
+                    return;
+                }
+            }
+        }
+    })
+}
+
 /// Sealed data (a text, a file, a wrapped key) that could not be sealed or opened.
 #[derive(Debug, thiserror::Error)]
 #[error("encrypted data: {0}")]
@@ -74,10 +122,7 @@ impl DataKey {
     /// byte and raw DEFLATE, by miniz_oxide), then sealed as [`Self::seal`] does, as bytes.
     pub fn seal_body(&self, body: &str, place: &str) -> Vec<u8> {
         let mut compressed = vec![COMPRESSED];
-        compressed.extend(miniz_oxide::deflate::compress_to_vec(
-            body.as_bytes(),
-            BODY_LEVEL,
-        ));
+        deflate(body.as_bytes(), &mut compressed);
         self.seal_bytes(&compressed, place)
     }
 
@@ -360,6 +405,20 @@ mod tests {
         // As stored before: sealed uncompressed, base64 (PostgreSQL's migration decodes it).
         let earlier = BASE64.decode(key.seal(&body, "r/body")).unwrap();
         assert_eq!(key.open_body(&earlier, "r/body").unwrap(), body);
+    }
+
+    #[test]
+    fn one_compressor_deflates_bodies_one_after_another_as_a_new_one_would() {
+        // Short, repetitive, and longer than the first output guess while hardly compressible.
+        let noise: String = (0..40_000u64)
+            .map(|i| char::from(b'!' + (i.wrapping_mul(2_654_435_761) >> 7) as u8 % 90))
+            .collect();
+        for input in ["", "{}", &"abc".repeat(5000), &noise, "{}"] {
+            let mut reused = vec![COMPRESSED];
+            deflate(input.as_bytes(), &mut reused);
+            let fresh = miniz_oxide::deflate::compress_to_vec(input.as_bytes(), BODY_LEVEL);
+            assert_eq!(reused[1..], fresh[..], "{} bytes in", input.len());
+        }
     }
 
     #[test]
