@@ -83,13 +83,17 @@ limit() {
     > "$WORK/pgbench.txt" 2>&1 || { cat "$WORK/pgbench.txt" >&2; exit 1; }
   awk '/^tps = / {printf "%.0f", $3}' "$WORK/pgbench.txt"
 }
+# The replay: `limit` on the captured statements, 0 when PostgreSQL refuses them (the server now
+# inserts report keys it read from a sequence before, which a replay repeats: the next step is
+# pgbench's \gset for them); the ratios to it then print n/a.
+replay() { limit "$@" 2>/dev/null || echo 0; }
 # CPU clock ticks (user + system, with those of ended children) of the processes $@, and of the
 # throwaway PostgreSQL cluster (the postmaster, its children, and through it those that ended).
 ticks() { for pid in "$@"; do awk '{print $14 + $15 + $16 + $17}' "/proc/$pid/stat" 2>/dev/null || true; done | awk '{s += $1} END {print s + 0}'; }
 pg_ticks() { local pm; pm=$(head -1 "$PG_DATA/postmaster.pid"); ticks "$pm" $(pgrep -P "$pm"); }
 # Microseconds of CPU per report from ticks $1 to $2 over $3 reports.
-per_report() { python3 -c "import sys, os; print(round((int(sys.argv[2]) - int(sys.argv[1])) * 1e6 / os.sysconf('SC_CLK_TCK') / float(sys.argv[3])))" "$1" "$2" "$3"; }
-ratio() { python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.2f}')" "$1" "$2"; }
+per_report() { python3 -c "import sys, os; n = float(sys.argv[3]); print(round((int(sys.argv[2]) - int(sys.argv[1])) * 1e6 / os.sysconf('SC_CLK_TCK') / n) if n else 'n/a')" "$1" "$2" "$3"; }
+ratio() { python3 -c "import sys; d = float(sys.argv[2]); print(f'{float(sys.argv[1]) / d:.2f}' if d else 'n/a')" "$1" "$2"; }
 
 # Single submissions on a freshly migrated database of their own: no statistics yet.
 serve "$PG_URL/fresh" "$WORK/data-fresh"
@@ -134,9 +138,9 @@ done
 stop
 PG_RSS=$PEAK_RSS_MB
 PG_T2=$(pg_ticks)
-REPLAY=$(limit "$CONCURRENCY" "$WORK/single.sql")
+REPLAY=$(replay "$CONCURRENCY" "$WORK/single.sql")
 PG_T3=$(pg_ticks)
-BATCH_REPLAY=$(( $(limit "$BATCH_CONCURRENCY" "$WORK/batch.sql") * 100 ))
+BATCH_REPLAY=$(( $(replay "$BATCH_CONCURRENCY" "$WORK/batch.sql") * 100 ))
 # The database's own limit, in scratch tables beside the server's.
 python3 benches/pgbench_limit.py schema | psql -q "$PG_URL/bench" 2>/dev/null
 python3 benches/pgbench_limit.py script 1 > "$WORK/limit-single.sql"

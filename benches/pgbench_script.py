@@ -85,6 +85,9 @@ def script(transaction, organization_id):
         return f"(CAST(txid_current() AS text) || '-{name}')"
 
     def array(match):
+        if re.fullmatch(r"-?\d+(,-?\d+)*", match.group(1)):
+            # Numbers (the search words' keys): the literal as it was, typed by its column.
+            return match.group(0)
         elements = [
             fresh(e) if re.fullmatch(FRESH, e) else "'" + e.replace("'", "''") + "'"
             for e in match.group(1).split(",")
