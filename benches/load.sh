@@ -86,7 +86,7 @@ limit() {
 # The replay: `limit` on the captured statements, 0 when PostgreSQL refuses them (the server now
 # inserts report keys it read from a sequence before, which a replay repeats: the next step is
 # pgbench's \gset for them); the ratios to it then print n/a.
-replay() { limit "$@" 2>/dev/null || echo 0; }
+replay() { (limit "$@") 2>/dev/null || echo 0; }
 # CPU clock ticks (user + system, with those of ended children) of the processes $@, and of the
 # throwaway PostgreSQL cluster (the postmaster, its children, and through it those that ended).
 ticks() { for pid in "$@"; do awk '{print $14 + $15 + $16 + $17}' "/proc/$pid/stat" 2>/dev/null || true; done | awk '{s += $1} END {print s + 0}'; }
