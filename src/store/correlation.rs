@@ -447,11 +447,13 @@ fn count_common(
         }
         common.insert(key.to_vec());
     }
+    let open: HashSet<&[u8]> = open.iter().map(Vec::as_slice).collect();
     let counted: Vec<(&KeyRow, &Indexed)> = written
         .keys
         .iter()
         .filter(|row| {
-            let became = open.contains(&row.value_key) && !lost.contains(&row.value_key);
+            let key = row.value_key.as_slice();
+            let became = open.contains(key) && !lost.contains(key);
             common.contains(&row.value_key) && !became
         })
         .map(|row| (row, &written.reports[&row.report_seq]))
