@@ -113,6 +113,14 @@ impl<T: DeserializeOwned> JsonBody<T> {
         if let Some(pointer) = string_with_nul(&json) {
             return Err(ApiError::Invalid(vec![storable::nul_error(pointer)]));
         }
+        // Every body read this way is an object: serde would read a struct from an array too.
+        if !json.is_object() {
+            return Err(ApiError::Invalid(vec![FieldError::new(
+                String::new(),
+                "type",
+                "the body must be a JSON object".to_owned(),
+            )]));
+        }
         let canonical = canonical_json(&mut json);
         let value = read_shape(json)?;
         Ok(JsonBody { value, canonical })
