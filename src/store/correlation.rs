@@ -341,6 +341,20 @@ fn write(conn: &mut DbConnection, new: &[(&Indexed, Vec<&IndexEntry>)]) -> Query
     Ok(own)
 }
 
+/// `keys` split into the common ones, with their counts, and the others (those still matched
+/// report by report).
+fn split_common(
+    conn: &mut DbConnection,
+    keys: Vec<Vec<u8>>,
+) -> QueryResult<(CommonCounts, Vec<Vec<u8>>)> {
+    let common = common_counts(conn, &keys)?;
+    let open = keys
+        .into_iter()
+        .filter(|k| !common.contains_key(k))
+        .collect();
+    Ok((common, open))
+}
+
 /// The common values among `keys`, with how many reports hold each.
 fn common_counts(conn: &mut DbConnection, keys: &[Vec<u8>]) -> QueryResult<CommonCounts> {
     let mut counts: HashMap<Vec<u8>, i64> = HashMap::new();
@@ -421,9 +435,8 @@ fn count_common(
     conn: &mut DbConnection,
     written: &Own,
 ) -> QueryResult<(HashSet<Vec<u8>>, Holders)> {
-    let keys = written.distinct_keys();
-    let mut common: HashSet<Vec<u8>> = common_counts(conn, &keys)?.into_keys().collect();
-    let open: Vec<Vec<u8>> = keys.into_iter().filter(|k| !common.contains(k)).collect();
+    let (common, open) = split_common(conn, written.distinct_keys())?;
+    let mut common: HashSet<Vec<u8>> = common.into_keys().collect();
     let holders = holders(conn, &open)?;
     let mut held: BTreeMap<&[u8], i64> = BTreeMap::new();
     for (row, _) in &holders {
@@ -557,12 +570,7 @@ fn near_found(conn: &mut DbConnection, own: &Own) -> QueryResult<Vec<Found>> {
 /// Every indicator of `own` shared with another report in its scope, and its common values with
 /// their counts: what is stored is read, values common are not expanded.
 fn matched(conn: &mut DbConnection, own: &Own) -> QueryResult<(Vec<Found>, CommonCounts)> {
-    let keys = own.distinct_keys();
-    let common = common_counts(conn, &keys)?;
-    let open: Vec<Vec<u8>> = keys
-        .into_iter()
-        .filter(|k| !common.contains_key(k))
-        .collect();
+    let (common, open) = split_common(conn, own.distinct_keys())?;
     let holders = holders(conn, &open)?;
     let common_keys: HashSet<Vec<u8>> = common.keys().cloned().collect();
     let mut found = exact_found(own, &holders, &common_keys);
@@ -966,12 +974,7 @@ pub fn related_to(
         return Ok(Box::new(reports::id.eq_any(Vec::<String>::new())));
     };
     let own = Own::stored(conn, vec![report.clone()])?;
-    let keys = own.distinct_keys();
-    let common = common_counts(conn, &keys)?;
-    let open: Vec<Vec<u8>> = keys
-        .into_iter()
-        .filter(|k| !common.contains_key(k))
-        .collect();
+    let (_, open) = split_common(conn, own.distinct_keys())?;
     let exact = correlation_keys::table
         .filter(correlation_keys::value_key.eq_any(open))
         .select(correlation_keys::report_seq);
