@@ -83,10 +83,6 @@ limit() {
     > "$WORK/pgbench.txt" 2>&1 || { cat "$WORK/pgbench.txt" >&2; exit 1; }
   awk '/^tps = / {printf "%.0f", $3}' "$WORK/pgbench.txt"
 }
-# The replay: `limit` on the captured statements, 0 when PostgreSQL refuses them (the server now
-# inserts report keys it read from a sequence before, which a replay repeats: the next step is
-# pgbench's \gset for them); the ratios to it then print n/a.
-replay() { (limit "$@") 2>/dev/null || echo 0; }
 # CPU clock ticks (user + system, with those of ended children) of the processes $@, and of the
 # throwaway PostgreSQL cluster (the postmaster, its children, and through it those that ended).
 ticks() { for pid in "$@"; do awk '{print $14 + $15 + $16 + $17}' "/proc/$pid/stat" 2>/dev/null || true; done | awk '{s += $1} END {print s + 0}'; }
@@ -103,6 +99,8 @@ stop
 # The statements of one single submission and of one batch, as the server sends them.
 serve "$PG_URL/bench" "$WORK/data-pg"
 stop
+# Report keys from here on are recognizable in the log (see SEQ_START in pgbench_script.py).
+psql -q "$PG_URL/bench" -c "SELECT setval('reports_seq', 1000000000)" >/dev/null
 PGOPTIONS="-c log_statement=all" serve "$PG_URL/bench" "$WORK/data-pg"
 : > "$PG_LOG"
 BATCH=0 wrk -t1 -c1 -d1s -s benches/load.lua "http://$PORTAL_BIND" >/dev/null
@@ -138,9 +136,9 @@ done
 stop
 PG_RSS=$PEAK_RSS_MB
 PG_T2=$(pg_ticks)
-REPLAY=$(replay "$CONCURRENCY" "$WORK/single.sql")
+REPLAY=$(limit "$CONCURRENCY" "$WORK/single.sql")
 PG_T3=$(pg_ticks)
-BATCH_REPLAY=$(( $(replay "$BATCH_CONCURRENCY" "$WORK/batch.sql") * 100 ))
+BATCH_REPLAY=$(( $(limit "$BATCH_CONCURRENCY" "$WORK/batch.sql") * 100 ))
 # The database's own limit, in scratch tables beside the server's.
 python3 benches/pgbench_limit.py schema | psql -q "$PG_URL/bench" 2>/dev/null
 python3 benches/pgbench_limit.py script 1 > "$WORK/limit-single.sql"

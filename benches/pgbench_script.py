@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Turns the statements the server sent to PostgreSQL for one submission into a pgbench script.
+r"""Turns the statements the server sent to PostgreSQL for one submission into a pgbench script.
 
 Reads a PostgreSQL server log written with `log_statement=all` and
 `log_line_prefix='%p|'` while the server stored exactly one submission (a single report or one
@@ -7,8 +7,11 @@ batch), finds the transaction that inserted into "reports", and prints it as a p
 the same statements in the same transaction, each parameter written in as a literal, except
 that every id, external id and indicator hash becomes a value new in every transaction (built
 on txid_current()), and the rollup shard varies from one transaction to the next as the server's
-does. Run with `pgbench -M prepared`,
-pgbench sends each statement as a prepared one, as the server does.
+does. The report keys (`seq`) the server drew from the sequence `reports_seq` are drawn again in
+every transaction: the statement that drew them becomes one that draws as many and keeps a base
+(`\gset`), and each key the server then wrote (recognized by its value: the capture starts the
+sequence at SEQ_START, see benches/load.sh) becomes that base plus its offset. Run with
+`pgbench -M prepared`: pgbench sends each statement as a prepared one, as the server does.
 
     pgbench_script.py server.log ORGANIZATION_ID > single.sql
 
@@ -27,6 +30,13 @@ FRESH = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|load-[0-9
 QUOTED_FRESH = re.compile(rf"'({FRESH})'")
 ARRAY = re.compile(r"'\{([^}']*)\}'")
 SHARDS = 8
+# Where benches/load.sh starts `reports_seq` before the capture: keys from here on are the drawn
+# ones (no other number in a submission's statements comes near it).
+SEQ_START = 1_000_000_000
+DRAW = re.compile(r"SELECT nextval\('reports_seq'\) AS seq FROM generate_series\(1, '?(\d+)'?\) ORDER BY 1")
+DRAWN = re.compile(r"'?\b(1\d{9})\b'?")
+# Keys a transaction may use above its base: the base is a million times its largest drawn key.
+SPAN = 1_000_000
 
 
 def entries(lines):
@@ -114,6 +124,21 @@ def script(transaction, organization_id):
                 rf"\1CAST(txid_current() % {SHARDS} AS int)\2",
                 sql,
             )
+        drawn = DRAW.fullmatch(sql)
+        if drawn:
+            # Draws as many keys as the server did; each transaction's base is a thousand times
+            # its largest, so that no two transactions' keys (base + offset < SPAN) meet.
+            body.append(
+                f"SELECT max(seq) * {SPAN} AS seq_base FROM (SELECT nextval('reports_seq') AS seq "
+                f"FROM generate_series(1, {drawn.group(1)})) AS drawn \\gset"
+            )
+            continue
+        sql = DRAWN.sub(
+            lambda m: f"(:seq_base + {int(m.group(1)) - SEQ_START})"
+            if SEQ_START < int(m.group(1)) < SEQ_START + SPAN
+            else m.group(0),
+            sql,
+        )
         body.append(sql.replace("\n", " ") + ";")
     return "\n".join(body) + "\n"
 
