@@ -26,7 +26,8 @@
 # It prints reports/s, p50/p99 latency, 429 and 503 counts, the server's peak RSS, the ratios
 # API / limit, where a single report's CPU time goes (the server's and PostgreSQL's in the API
 # run, PostgreSQL's under the replay), and does the single and batch runs again on SQLite
-# (synchronous=FULL). Results go to benches/results/load.txt.
+# (synchronous=FULL). Results go to benches/results/load.txt. WORK_DIR=folder keeps the work
+# folder (the captured scripts single.sql and batch.sql among it) there.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 CONCURRENCY=${CONCURRENCY:-16}
@@ -38,7 +39,7 @@ RESULTS=${RESULTS:-benches/results/load.txt}
 need wrk
 need pgbench postgresql-client
 release_binary
-make_work_dir
+make_work_dir "${WORK_DIR:-}"
 start_postgres "$(mktemp -d /tmp/report-portal-pg.XXXXXX)" -c shared_buffers=512MB -c max_connections=200 \
   "-c log_line_prefix='%p|'" -c fsync=on -c synchronous_commit=on
 psql -q "$PG_URL/postgres" -c "CREATE DATABASE bench" >/dev/null

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-r"""Turns the statements the server sent to PostgreSQL for one submission into a pgbench script.
+"""Turns the statements the server sent to PostgreSQL for one submission into a pgbench script.
 
 Reads a PostgreSQL server log written with `log_statement=all` and
 `log_line_prefix='%p|'` while the server stored exactly one submission (a single report or one
@@ -9,9 +9,10 @@ that every id, external id and indicator hash becomes a value new in every trans
 on txid_current()), and the rollup shard varies from one transaction to the next as the server's
 does. The report keys (`seq`) the server drew from the sequence `reports_seq` are drawn again in
 every transaction: the statement that drew them becomes one that draws as many and keeps a base
-(`\gset`), and each key the server then wrote (recognized by its value: the capture starts the
-sequence at SEQ_START, see benches/load.sh) becomes that base plus its offset. Run with
-`pgbench -M prepared`: pgbench sends each statement as a prepared one, as the server does.
+in a setting local to the transaction, and each key the server then wrote (recognized by its
+value: the capture starts the sequence at SEQ_START, see benches/load.sh) becomes that base plus
+its offset. Run with `pgbench -M prepared`: pgbench sends each statement as a prepared one, as
+the server does.
 
     pgbench_script.py server.log ORGANIZATION_ID > single.sql
 
@@ -94,7 +95,17 @@ def script(transaction, organization_id):
         name = names.setdefault(value, len(names))
         return f"(CAST(txid_current() AS text) || '-{name}')"
 
+    def fresh_key(value):
+        """A 16-byte correlation key's stand-in, new in every transaction like `fresh`."""
+        name = names.setdefault(value, len(names))
+        return f"decode(md5(CAST(txid_current() AS text) || '-{name}'), 'hex')"
+
     def array(match):
+        keys = re.findall(r'"\\\\x([0-9a-f]{32})"', match.group(1))
+        if keys and len(keys) == match.group(1).count(",") + 1:
+            # Correlation keys (bytea): each report's own, as the benchmark's indicators mostly
+            # are, or every transaction would match every earlier one.
+            return "CAST(ARRAY[" + ", ".join(fresh_key(k) for k in keys) + "] AS bytea[])"
         if re.fullmatch(r"-?\d+(,-?\d+)*", match.group(1)):
             # Numbers (the search words' keys): the literal as it was, typed by its column.
             return match.group(0)
@@ -112,6 +123,7 @@ def script(transaction, organization_id):
         sql = re.sub(r":(?=[A-Za-z_])", "' || chr(58) || '", sql)
         sql = ARRAY.sub(array, sql)
         sql = QUOTED_FRESH.sub(lambda m: fresh(m.group(1)), sql)
+        sql = re.sub(r"'\\x([0-9a-f]{32})'", lambda m: fresh_key(m.group(1)), sql)
         if 'INSERT INTO "indicator_index"' in sql:
             # The benchmark's indicators are mostly each report's own: so are the script's, or
             # every transaction would match every earlier one.
@@ -126,15 +138,18 @@ def script(transaction, organization_id):
             )
         drawn = DRAW.fullmatch(sql)
         if drawn:
-            # Draws as many keys as the server did; each transaction's base is a thousand times
-            # its largest, so that no two transactions' keys (base + offset < SPAN) meet.
-            body.append(
-                f"SELECT max(seq) * {SPAN} AS seq_base FROM (SELECT nextval('reports_seq') AS seq "
-                f"FROM generate_series(1, {drawn.group(1)})) AS drawn \\gset"
+            # Draws as many keys as the server did and keeps a base for the transaction (a
+            # setting local to it: a pgbench variable would be one more parameter per key, and
+            # pgbench allows 255): a SPAN times the largest drawn key, so that no two
+            # transactions' keys (base + offset < SPAN) meet.
+            sql = (
+                f"SELECT set_config('bench.seq_base', CAST(max(seq) * {SPAN} AS text), true) "
+                "FROM (SELECT nextval('reports_seq') AS seq "
+                f"FROM generate_series(1, {drawn.group(1)})) AS drawn"
             )
-            continue
         sql = DRAWN.sub(
-            lambda m: f"(:seq_base + {int(m.group(1)) - SEQ_START})"
+            lambda m: "(CAST(current_setting('bench.seq_base') AS bigint) + "
+            f"{int(m.group(1)) - SEQ_START})"
             if SEQ_START < int(m.group(1)) < SEQ_START + SPAN
             else m.group(0),
             sql,
