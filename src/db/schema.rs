@@ -150,6 +150,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// The word keys of each report on SQLite (PostgreSQL has them in
+    /// [`postgres::report_words`]): what a purge deletes the report's `report_words` by.
+    report_word_lists (report_seq) {
+        /// The report's `seq`.
+        report_seq -> BigInt,
+        /// Its word keys, distinct and in order, 8 bytes each, big-endian.
+        word_keys -> Binary,
+    }
+}
+
 /// Tables whose PostgreSQL form differs from SQLite's (used only with a PostgreSQL connection).
 pub mod postgres {
     diesel::table! {
@@ -178,6 +189,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     report_events,
     report_notes,
     report_words,
+    report_word_lists,
 );
 
 diesel::table! {
@@ -455,7 +467,9 @@ diesel::table! {
         event_type -> Text,
         report_id -> Nullable<Text>,
         endpoint_id -> Nullable<Text>,
-        payload -> Text,
+        /// The event's data (JSON) without the `report_id` of its row
+        /// ([`crate::store::events`] makes the whole event from the row).
+        data -> Text,
         created_at -> Timestamp,
     }
 }

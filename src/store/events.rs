@@ -227,15 +227,14 @@ fn insert_all(
             (event, report_id)
         })
         .collect();
-    let payloads = made
+    let stored: Vec<String> = made
         .iter()
-        .map(|(event, _)| serde_json::to_string(event))
-        .collect::<Result<Vec<String>, _>>()
-        .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
+        .map(|(event, report_id)| stored_data(&event.data, *report_id))
+        .collect();
     let rows: Vec<_> = made
         .iter()
-        .zip(&payloads)
-        .map(|((event, report_id), payload)| {
+        .zip(&stored)
+        .map(|((event, report_id), data)| {
             (
                 events::id.eq(&event.id),
                 events::organization_id.eq(owner.organization_id),
@@ -243,7 +242,7 @@ fn insert_all(
                 events::event_type.eq(event_type.as_ref()),
                 events::report_id.eq(*report_id),
                 events::endpoint_id.eq(endpoint_id),
-                events::payload.eq(payload),
+                events::data.eq(data),
                 events::created_at.eq(now),
             )
         })
@@ -288,6 +287,46 @@ fn insert_all(
     Ok(made.into_iter().map(|(event, _)| event).collect())
 }
 
+/// The data an event's row keeps: its data without the `report_id` the row holds in a column
+/// of its own ([`EventRow::event`] puts it back).
+fn stored_data(data: &Value, report_id: Option<&str>) -> String {
+    let mut data = data.clone();
+    if let (Some(_), Some(fields)) = (report_id, data.as_object_mut()) {
+        fields.remove("report_id");
+    }
+    data.to_string()
+}
+
+/// An event as its row keeps it.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = events, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+pub(super) struct EventRow {
+    id: String,
+    event_type: EventType,
+    report_id: Option<String>,
+    data: String,
+    /// When the event was stored.
+    pub(super) created_at: NaiveDateTime,
+}
+
+impl EventRow {
+    /// The whole event: its data with the row's `report_id` put back (keys in order, as
+    /// `serde_json` writes them), its id, type and time from the row.
+    pub(super) fn event(self) -> QueryResult<Event> {
+        let mut data: Value = serde_json::from_str(&self.data)
+            .map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))?;
+        if let (Some(report_id), Some(fields)) = (self.report_id, data.as_object_mut()) {
+            fields.insert("report_id".to_owned(), Value::String(report_id));
+        }
+        Ok(Event {
+            id: self.id,
+            event_type: self.event_type,
+            timestamp: self.created_at.and_utc(),
+            data,
+        })
+    }
+}
+
 /// One page of `owner`'s events, oldest first, after the page's cursor (an event id); test
 /// events are not in the feed.
 pub fn feed(
@@ -301,16 +340,16 @@ pub fn feed(
         .filter(events::endpoint_id.is_null())
         .order(events::id.asc())
         .limit(page.limit + 1)
-        .select(events::payload)
+        .select(EventRow::as_select())
         .into_boxed();
     if let Some(after) = &page.after {
         query = query.filter(events::id.gt(after));
     }
     let items = query
-        .load::<String>(conn)?
-        .iter()
-        .map(|payload| serde_json::from_str(payload).map_err(|e| ApiError::Internal(e.into())))
-        .collect::<Result<Vec<Event>, _>>()?;
+        .load::<EventRow>(conn)?
+        .into_iter()
+        .map(EventRow::event)
+        .collect::<QueryResult<Vec<Event>>>()?;
     let mut paginated = Paginated::from_overfetch(items, page, |e| &e.id);
     if paginated.next_cursor.is_none() {
         // The feed goes on: the last page still says where to poll from.

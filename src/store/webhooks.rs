@@ -12,7 +12,7 @@ use diesel::prelude::*;
 use diesel::sql_types::Text;
 use serde_json::json;
 
-use super::events::{self, Owner};
+use super::events::{self, EventRow, Owner};
 use crate::db::DbConnection;
 use crate::db::portable::{self, load_skipping_locked};
 use crate::db::schema::{
@@ -149,13 +149,9 @@ struct ClaimRow {
     key_id: String,
     #[diesel(select_expression = webhook_endpoints::sealed_secret)]
     sealed_secret: String,
-    #[diesel(select_expression = event_rows::id)]
-    event_id: String,
-    #[diesel(select_expression = event_rows::payload)]
-    payload: String,
+    #[diesel(embed)]
+    event: EventRow,
     attempts: i32,
-    #[diesel(select_expression = event_rows::created_at)]
-    created_at: NaiveDateTime,
 }
 
 /// The notice of a disabled endpoint as queued.
@@ -375,7 +371,7 @@ pub struct Claimed {
     pub secret: String,
     /// The event's id, the `webhook-id`.
     pub event_id: String,
-    /// The body, as stored.
+    /// The body: the event as JSON, made from its row the same way at every attempt.
     pub payload: String,
     /// Attempts made before this one.
     pub attempts: i32,
@@ -472,16 +468,20 @@ pub fn claim(
             let secret = key
                 .open(&row.sealed_secret, &secret_place(&row.endpoint_id))
                 .map_err(anyhow::Error::from)?;
+            let created_at = row.event.created_at;
+            let event = row.event.event()?;
+            let payload =
+                serde_json::to_string(&event).map_err(|e| ApiError::Internal(e.into()))?;
             Ok(Claimed {
                 id: row.id,
                 endpoint_id: row.endpoint_id,
                 mode: row.mode,
                 url: row.url,
                 secret,
-                event_id: row.event_id,
-                payload: row.payload,
+                event_id: event.id,
+                payload,
                 attempts: row.attempts,
-                created_at: row.created_at,
+                created_at,
             })
         })
         .collect()

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use report_portal::db::DbConnection;
 use report_portal::db::schema::{
     correlation_keys, correlation_pdq, correlation_pdq_chunks, report_feedback, report_tombstones,
-    reports,
+    report_words, reports,
 };
 use report_portal::domain::organization::CredentialMode;
 use report_portal::domain::retention::Retention;
@@ -93,10 +93,15 @@ fn index_rows(app: &TestApp, id: &str, seq: i64) -> (i64, i64, i64) {
         };
     }
     app.with_db(|conn| {
-        (
-            report_portal::store::words::of_report(conn, id)
+        // SQLite's rows of (word, report) themselves, not only the report's list of its words.
+        let words = match conn {
+            DbConnection::Sqlite(_) => rows_of!(conn, report_words),
+            DbConnection::Postgres(_) => report_portal::store::words::of_report(conn, id)
                 .unwrap()
                 .len() as i64,
+        };
+        (
+            words,
             rows_of!(conn, correlation_keys),
             rows_of!(conn, correlation_pdq) + rows_of!(conn, correlation_pdq_chunks),
         )

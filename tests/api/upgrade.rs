@@ -1,11 +1,14 @@
 //! A database written before the compact storage model (migration `compact_storage`) opens after
 //! the upgrade with every report, amendment, evidence file, audit event and statistic intact, and
-//! its reports are found by the words they were indexed under.
+//! its reports are found by the words they were indexed under; so do databases of each later
+//! change of the stored form (normalized copies, the correlation index, events stored whole,
+//! SQLite's words indexed by report).
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use diesel::migration::MigrationSource;
 use diesel::prelude::*;
+use diesel::sql_types::Text;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use report_portal::db::DbConnection;
 use report_portal::db::schema::{report_amendments, reports};
@@ -14,7 +17,9 @@ use report_portal::domain::organization::CredentialMode;
 use report_portal::domain::report::NewReport;
 use report_portal::domain::search::words;
 use report_portal::domain::user::Role;
+use report_portal::domain::webhooks::Event;
 use report_portal::keys::place;
+use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, expect, valid_report};
@@ -640,4 +645,126 @@ async fn starts_after_the_bodies_were_upgraded_look_through_no_report() {
         200,
     )
     .await;
+}
+
+/// Undoes migration `event_data` (and those after it: `word_lists` gives SQLite's words back
+/// their index by report, over the same rows) and stores each of `events` whole, as the code
+/// before did. Answers how many migrations it undid.
+fn store_as_before_event_data(app: &TestApp, events: &[Event]) -> usize {
+    app.with_db(|conn| {
+        let reverted = revert_down_to(conn, "event_data");
+        for event in events {
+            diesel::sql_query("UPDATE events SET payload = $1 WHERE id = $2")
+                .bind::<Text, _>(serde_json::to_string(event).unwrap())
+                .bind::<Text, _>(&event.id)
+                .execute(conn)
+                .unwrap();
+        }
+        reverted
+    })
+}
+
+/// The ids of the test-mode reports the review list finds for `q`.
+async fn found(app: &TestApp, staff: &str, q: &str) -> Vec<String> {
+    let page = expect(
+        app.get(&format!("/api/v1/review/reports?mode=test&q={q}"), staff)
+            .await,
+        200,
+    )
+    .await;
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[actix_web::test]
+async fn events_stored_whole_and_word_rows_by_report_are_fed_delivered_and_searched_alike() {
+    let app = crate::helpers::spawn_app_with(|s| {
+        s.purge_interval_seconds = 0;
+        s.webhook_worker = false;
+    })
+    .await;
+    let (_, supervisor) = app.staff(Role::Supervisor).await;
+    let reporter = app.reporter(CredentialMode::Test).await;
+    let body = json!({"url": "http://127.0.0.1:9/hook", "event_types": ["report.received",
+        "amendment.received"]});
+    let endpoint = expect(
+        app.post_json("/api/v1/webhooks", &reporter.token, &body)
+            .await,
+        201,
+    )
+    .await;
+    let first = id_of(&app.submit(&reporter.token, &valid_report()).await);
+    let second = id_of(&app.submit(&reporter.token, &valid_report()).await);
+    let amendment = json!({"note": "a second account",
+        "accounts": [{"platform_account_id": "2222", "handle": "@segunda", "role": "recruiter",
+                      "action_taken": "banned"}],
+        "content": [{"content_type": "post", "text_excerpt": "Desde la segunda cuenta",
+                     "account_ref": "2222", "preserved": true, "removed": true}]});
+    let amend = format!("/api/v1/reports/{second}/amendments");
+    expect(
+        app.post_json(&amend, &reporter.token, &amendment).await,
+        201,
+    )
+    .await;
+    let test_event = format!("/api/v1/webhooks/{}/test", endpoint["id"].as_str().unwrap());
+    let test_event = expect(
+        app.send(Method::POST, &test_event, Some(&reporter.token), None)
+            .await,
+        202,
+    )
+    .await;
+    let feed_before = expect(app.get("/api/v1/events", &reporter.token).await, 200).await;
+    let mut events: Vec<Event> = serde_json::from_value(feed_before["items"].clone()).unwrap();
+    let about: Vec<&Value> = events.iter().map(|e| &e.data["report_id"]).collect();
+    assert_eq!(about, [&json!(first), &json!(second), &json!(second)]);
+    events.push(serde_json::from_value(test_event).unwrap());
+    let words_before = app.with_db(|conn| {
+        [&first, &second].map(|id| report_portal::store::words::of_report(conn, id).unwrap())
+    });
+    assert!(words_before.iter().all(|keys| !keys.is_empty()));
+    assert_eq!(found(&app, &supervisor, "segunda").await, [second.as_str()]);
+
+    let reverted = store_as_before_event_data(&app, &events);
+    let migrated = crate::cli::run(&app, &["migrate"]);
+    assert_eq!(migrated["applied"], reverted, "{migrated}");
+
+    // The feed shows the same events, and each delivery sends the bytes the event was stored as.
+    let feed_after = expect(app.get("/api/v1/events", &reporter.token).await, 200).await;
+    assert_eq!(feed_after, feed_before);
+    let claimed = app.with_db(|conn| {
+        let keys = app.key_store();
+        let lease = std::time::Duration::from_secs(60);
+        report_portal::store::webhooks::claim(conn, &keys, "upgrade", lease, 10).unwrap()
+    });
+    assert_eq!(claimed.len(), 3, "one due per report and the test event");
+    for delivery in claimed {
+        let event = events.iter().find(|e| e.id == delivery.event_id).unwrap();
+        assert_eq!(delivery.payload, serde_json::to_string(event).unwrap());
+    }
+    // The words are the same, found alike, amended and purged alike.
+    let words_after = app.with_db(|conn| {
+        [&first, &second].map(|id| report_portal::store::words::of_report(conn, id).unwrap())
+    });
+    assert_eq!(words_after, words_before);
+    assert_eq!(found(&app, &supervisor, "segunda").await, [second.as_str()]);
+    let amendment = json!({"note": "a third account",
+        "accounts": [{"platform_account_id": "3333", "handle": "@tercera", "role": "recruiter",
+                      "action_taken": "banned"}],
+        "content": [{"content_type": "post", "text_excerpt": "Desde la tercera cuenta",
+                     "account_ref": "3333", "preserved": true, "removed": true}]});
+    expect(
+        app.post_json(&amend, &reporter.token, &amendment).await,
+        201,
+    )
+    .await;
+    assert_eq!(found(&app, &supervisor, "tercera").await, [second.as_str()]);
+    assert_eq!(found(&app, &supervisor, "segunda").await, [second.as_str()]);
+    assert_eq!(
+        found(&app, &supervisor, "jalisco").await,
+        [second.as_str(), first.as_str()]
+    );
 }
