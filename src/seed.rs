@@ -431,8 +431,7 @@ const PHRASES: [&str; 8] = [
 ];
 
 /// The paths through the review workflow, with their weights: about one report in eight is
-/// moved on from `received` (each transition is the review API's half a dozen statements for one
-/// report, which cost more than storing the report in a batch does).
+/// moved on from `received`.
 const WORKFLOWS: [(&[ReportStatus], f64); 6] = {
     use ReportStatus::*;
     [

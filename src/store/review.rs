@@ -323,8 +323,8 @@ pub fn transition(
 /// Moves each of several reports through its requests in order (inside the caller's
 /// transaction), all at one time: what [`transition`] does for each move, with one read of the
 /// reports, one update per report, and one write of the timeline events, the feed events and
-/// each rollup for them all (the seeder's bulk path). Fails as a whole at the first move the
-/// state machine refuses or a report changed meanwhile.
+/// each rollup for them all (the seeder's bulk path); each report is named once. Fails as a
+/// whole at the first move the state machine refuses or a report changed meanwhile.
 pub fn transition_all(
     conn: &mut DbConnection,
     keys: &KeyStore,

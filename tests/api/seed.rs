@@ -358,12 +358,12 @@ async fn the_seeders_moves_store_what_the_apis_transitions_do() {
             200,
         )
         .await;
-        let path: Vec<Value> = detail["timeline"]
+        let path: Vec<String> = detail["timeline"]
             .as_array()
             .unwrap()
             .iter()
             .filter(|event| event["kind"] == "transition")
-            .map(|event| event["to"].clone())
+            .map(|event| event["to"].as_str().unwrap().to_owned())
             .collect();
         if !compared.insert(path.clone()) {
             continue;
