@@ -108,7 +108,7 @@ pub fn record_all(
     conn: &mut DbConnection,
     changes: &[(Subject<'_>, Change<'_>)],
 ) -> QueryResult<()> {
-    let mut grouped: Vec<(Owner<'_>, EventType, Vec<(Option<&str>, Value)>)> = Vec::new();
+    let mut grouped: Vec<(Owner<'_>, EventType, Items<'_>)> = Vec::new();
     for (subject, change) in changes {
         let Some((event_type, data)) = event_of(subject, *change) else {
             continue;
@@ -162,6 +162,9 @@ fn event_of(subject: &Subject<'_>, change: Change<'_>) -> Option<(EventType, Val
     };
     Some((event_type, data))
 }
+
+/// Events about to be stored: each about an optional report, with its data.
+type Items<'a> = Vec<(Option<&'a str>, Value)>;
 
 /// A stored code read back; an unreadable one is a deserialization error.
 fn stored<T: std::str::FromStr>(text: &str) -> QueryResult<T> {
@@ -245,7 +248,7 @@ fn insert_all(
     owner: Owner<'_>,
     event_type: EventType,
     endpoint_id: Option<&str>,
-    items: Vec<(Option<&str>, Value)>,
+    items: Items<'_>,
 ) -> QueryResult<Vec<Event>> {
     let now = super::now();
     let made: Vec<(Event, Option<&str>)> = items
