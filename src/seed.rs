@@ -100,9 +100,10 @@ fn check_empty(conn: &mut DbConnection, force: bool) -> anyhow::Result<()> {
 /// Seeds the database: creates the organizations (vetted, with a live credential each), then
 /// stores the reports in bulk transactions ([`portable::bulk_transaction`]: `COPY` on
 /// PostgreSQL) of [`REPORTS_PER_TRANSACTION`] through [`service::submission::store_reports`]
-/// and moves some along the workflow with [`store::review::transition_all`], with a progress bar on
-/// stderr. Generation runs on a thread of its own, ahead of the writes, and preparation on
-/// every core ([`map_on_every_core`]).
+/// and moves some along the workflow with [`store::review::transition_all`], each
+/// transaction's changes to the rollups written once ([`store::stats::holding`]), with a
+/// progress bar on stderr. Generation runs on a thread of its own, ahead of the writes, and
+/// preparation on every core ([`map_on_every_core`]).
 pub fn run(
     conn: &mut DbConnection,
     key_store: &KeyStore,
