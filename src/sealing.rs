@@ -39,6 +39,21 @@ const BODY_LEVEL: u8 = 6;
 /// The longest body that opening inflates: more than any body the portal accepts.
 const MAX_BODY: usize = 64 * 1024 * 1024;
 
+/// A report's body compressed as it is sealed: a marker byte and raw DEFLATE (by miniz_oxide).
+/// Made apart from the sealing so that it can be made before the body's data key is at hand
+/// (on the bulk path's other threads, outside the database transaction).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deflated(Vec<u8>);
+
+impl Deflated {
+    /// `body` (canonical JSON) compressed.
+    pub fn of(body: &str) -> Self {
+        let mut compressed = vec![COMPRESSED];
+        deflate(body.as_bytes(), &mut compressed);
+        Deflated(compressed)
+    }
+}
+
 /// Appends the raw DEFLATE of `input` at [`BODY_LEVEL`] to `output`, with one compressor kept
 /// per thread: making one allocates some 300 KB, which costs more than compressing a body.
 fn deflate(whole: &[u8], output: &mut Vec<u8>) {
@@ -118,12 +133,16 @@ impl DataKey {
         String::from_utf8(plaintext).map_err(|_| CryptoError("text is not UTF-8"))
     }
 
-    /// A report's body (canonical JSON) for `place`, as stored: DEFLATE-compressed (a marker
-    /// byte and raw DEFLATE, by miniz_oxide), then sealed as [`Self::seal`] does, as bytes.
+    /// A report's body (canonical JSON) for `place`, as stored: compressed ([`Deflated`]),
+    /// then sealed as [`Self::seal`] does, as bytes.
     pub fn seal_body(&self, body: &str, place: &str) -> Vec<u8> {
-        let mut compressed = vec![COMPRESSED];
-        deflate(body.as_bytes(), &mut compressed);
-        self.seal_bytes(&compressed, place)
+        self.seal_deflated(&Deflated::of(body), place)
+    }
+
+    /// A body compressed beforehand ([`Deflated::of`]) for `place`, sealed as
+    /// [`Self::seal_body`] seals it.
+    pub fn seal_deflated(&self, body: &Deflated, place: &str) -> Vec<u8> {
+        self.seal_bytes(&body.0, place)
     }
 
     /// The body that `sealed` holds for `place` (sealed by [`Self::seal_body`], or uncompressed

@@ -4,8 +4,8 @@
 //!
 //! [`Generator`] is pure (a seeded random number generator and the present): skewed categories,
 //! groups, services and organizations (Zipf-like), diurnal and weekly arrival over the last
-//! days, 1–5 accounts and 1–10 content items, and for part of the reports a path through the
-//! review workflow. Accounts are `seed_` handles on `example.invalid`, phone numbers are in the
+//! days (in time order), 1–5 accounts and 1–10 content items, and for part of the reports a path
+//! through the review workflow. Accounts are `seed_` handles on `example.invalid`, phone numbers are in the
 //! fictional `555-01xx` range.
 
 use std::io::Write;
@@ -100,9 +100,10 @@ fn check_empty(conn: &mut DbConnection, force: bool) -> anyhow::Result<()> {
 /// Seeds the database: creates the organizations (vetted, with a live credential each), then
 /// stores the reports in bulk transactions ([`portable::bulk_transaction`]: `COPY` on
 /// PostgreSQL) of [`REPORTS_PER_TRANSACTION`] through [`service::submission::store_reports`]
-/// and moves some along the workflow with [`store::review::transition`], with a progress bar on
-/// stderr. Generation runs on a thread of its own, ahead of the writes, and preparation on
-/// every core ([`map_on_every_core`]).
+/// and moves some along the workflow with [`store::review::transition_all`], each
+/// transaction's changes to the rollups written once ([`store::stats::holding`]), with a
+/// progress bar on stderr. Generation runs on a thread of its own, ahead of the writes, and
+/// preparation on every core ([`map_on_every_core`]).
 pub fn run(
     conn: &mut DbConnection,
     key_store: &KeyStore,
@@ -151,9 +152,12 @@ pub fn run(
     };
     let mut stored = 0;
     let mut transitions = 0;
+    let today = Utc::now().date_naive();
     for chunk in received {
         let (created, moved) = portable::bulk_transaction(conn, |conn| {
-            store_chunk(conn, key_store, &submitters, &reviewer, chunk)
+            store::stats::holding(conn, today, |conn| {
+                store_chunk(conn, key_store, &submitters, &reviewer, chunk)
+            })
         })?;
         stored += created;
         transitions += moved;
@@ -163,7 +167,7 @@ pub fn run(
         .join()
         .map_err(|_| anyhow::anyhow!("the report generator panicked"))??;
     progress.finish();
-    store::stats::compact(conn, Utc::now().date_naive())?;
+    store::stats::compact(conn, today)?;
     let seconds = started.elapsed().as_secs_f64();
     Ok(Seeded {
         reports: stored,
@@ -209,8 +213,8 @@ impl Prepared {
 }
 
 /// Stores one chunk (inside the caller's transaction): each organization's reports in one
-/// submission, then the workflow of those newly stored. Answers the reports stored and the
-/// transitions made.
+/// submission, then the workflow of all those newly stored at once
+/// ([`store::review::transition_all`]). Answers the reports stored and the transitions made.
 fn store_chunk(
     conn: &mut DbConnection,
     key_store: &KeyStore,
@@ -225,22 +229,30 @@ fn store_chunk(
         bodies.push(prepared.body);
         workflows.push(prepared.workflow);
     }
-    let (mut created, mut moved) = (0, 0);
+    let mut created = 0;
+    let mut moving = Vec::new();
     for ((bodies, workflows), submitter) in by_organization.iter().zip(submitters) {
         let data_keys = key_store.take(bodies.len())?;
         let judgements = service::submission::store_reports(conn, submitter, bodies, &data_keys)?;
         for (judgement, workflow) in judgements.into_iter().zip(workflows) {
             let (stored, new) = judgement?;
-            if !new {
-                continue;
-            }
-            created += 1;
-            for request in workflow {
-                store::review::transition(conn, key_store, &stored.id, reviewer, request)?;
-                moved += 1;
+            if new {
+                created += 1;
+                if !workflow.is_empty() {
+                    moving.push((stored.id, workflow.as_slice()));
+                }
             }
         }
     }
+    let moves: Vec<(&str, &[TransitionRequest])> = moving
+        .iter()
+        .map(|(id, workflow)| (id.as_str(), *workflow))
+        .collect();
+    store::review::transition_all(conn, key_store, reviewer, &moves)?;
+    let moved = moves
+        .iter()
+        .map(|(_, workflow)| workflow.len() as u64)
+        .sum();
     Ok((created, moved))
 }
 
@@ -420,8 +432,7 @@ const PHRASES: [&str; 8] = [
 ];
 
 /// The paths through the review workflow, with their weights: about one report in eight is
-/// moved on from `received` (each transition is the review API's half a dozen statements for one
-/// report, which cost more than storing the report in a batch does).
+/// moved on from `received`.
 const WORKFLOWS: [(&[ReportStatus], f64); 6] = {
     use ReportStatus::*;
     [
@@ -456,6 +467,14 @@ pub struct Generator {
     workflows: WeightedIndex<f64>,
     /// Accounts that recur across reports (and so correlate them): the pool's size.
     recurring_accounts: u64,
+    /// The reports planned, spread over the days.
+    planned: u64,
+    /// Days whose arrivals were drawn.
+    day: u32,
+    /// The weight of those days since the oldest.
+    share: f64,
+    /// Arrivals drawn and not yet given, in time order.
+    arrivals: std::collections::VecDeque<DateTime<Utc>>,
 }
 
 impl Generator {
@@ -482,30 +501,60 @@ impl Generator {
             workflows: WeightedIndex::new(WORKFLOWS.map(|(_, weight)| weight))
                 .expect("positive weights"),
             recurring_accounts: (options.reports / 20).max(1),
+            planned: options.reports.max(1),
+            day: 0,
+            share: 0.0,
+            arrivals: Default::default(),
         }
     }
 
-    /// A time within the last `days` whole UTC days before today: weekdays busier than
-    /// weekends, afternoons (in the Americas) busier than nights.
+    /// The next arrival, in time order: the reports of each of the last `days` whole UTC days
+    /// before today in turn, oldest first, at times drawn then sorted (so that a chunk of
+    /// reports reaches the rollup counters of a few days, each once, as a backlog sent in the
+    /// order it arose would); weekdays busier than weekends, afternoons (in the Americas) busier
+    /// than nights. After the last day (more reports than planned) it starts again.
     fn arrival(&mut self) -> DateTime<Utc> {
-        use chrono::Datelike;
-        loop {
-            let day =
-                self.now.date_naive() - Duration::days(self.rng.gen_range(1..=self.days) as i64);
-            let weekend = day.weekday().number_from_monday() >= 6;
-            if weekend && self.rng.gen_bool(0.3) {
-                continue;
-            }
-            let hour = self.hours.sample(&mut self.rng) as u32;
-            let time = NaiveTime::from_hms_micro_opt(
-                hour,
-                self.rng.gen_range(0..60),
-                self.rng.gen_range(0..60),
-                self.rng.gen_range(0..1_000_000),
-            )
-            .expect("a valid time");
-            return day.and_time(time).and_utc();
+        while self.arrivals.is_empty() {
+            self.arrivals = self.next_day();
         }
+        self.arrivals.pop_front().expect("a day with arrivals")
+    }
+
+    /// The arrivals of the next day, sorted: its share of the reports (weekend days weigh 0.7 of
+    /// a weekday), rounded so that the days' counts add up to the reports planned.
+    fn next_day(&mut self) -> std::collections::VecDeque<DateTime<Utc>> {
+        use chrono::Datelike;
+        let days_back = self.days - self.day % self.days;
+        if self.day % self.days == 0 {
+            self.share = 0.0;
+        }
+        self.day += 1;
+        let day = self.now.date_naive() - Duration::days(days_back as i64);
+        let weight = |day: chrono::NaiveDate| match day.weekday().number_from_monday() >= 6 {
+            true => 0.7,
+            false => 1.0,
+        };
+        let total: f64 = (1..=self.days)
+            .map(|back| weight(self.now.date_naive() - Duration::days(back as i64)))
+            .sum();
+        let before = (self.share * self.planned as f64 / total).round();
+        self.share += weight(day);
+        let count = (self.share * self.planned as f64 / total).round() - before;
+        let mut times: Vec<DateTime<Utc>> = (0..count as u64)
+            .map(|_| {
+                let hour = self.hours.sample(&mut self.rng) as u32;
+                let time = NaiveTime::from_hms_micro_opt(
+                    hour,
+                    self.rng.gen_range(0..60),
+                    self.rng.gen_range(0..60),
+                    self.rng.gen_range(0..1_000_000),
+                )
+                .expect("a valid time");
+                day.and_time(time).and_utc()
+            })
+            .collect();
+        times.sort();
+        times.into()
     }
 
     /// The next report.

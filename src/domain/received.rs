@@ -13,6 +13,7 @@ use super::lifecycle::NewAmendment;
 use super::refusal::FieldError;
 use super::report::NewReport;
 use super::search::WordHasher;
+use crate::sealing::Deflated;
 
 /// Rewrites `json` in canonical form and answers its text: object keys sorted, every number
 /// with a zero fraction that fits an `i64` (`12.0`) written as that integer (as JSON Schema
@@ -53,6 +54,8 @@ pub struct ReceivedBody {
     pub word_keys: Vec<i64>,
     /// The report's indicators, as the correlation index keeps them.
     pub indicators: Vec<IndexEntry>,
+    /// `canonical` compressed, ready to seal.
+    pub deflated: Deflated,
 }
 
 impl ReceivedBody {
@@ -69,6 +72,7 @@ impl ReceivedBody {
             word_keys: hasher.word_keys(report.searchable_texts()),
             indicators: indicators::index_entries(&report, hasher),
             received_at: received_at.naive_utc().trunc_subsecs(6),
+            deflated: Deflated::of(&canonical),
             report,
             canonical,
         }

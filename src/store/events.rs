@@ -99,6 +99,39 @@ pub fn record_for(
     subject: &Subject<'_>,
     change: Change<'_>,
 ) -> QueryResult<()> {
+    record_all(conn, &[(*subject, change)])
+}
+
+/// As [`record_for`], for several changes (each of a report the caller has): one insert of the
+/// events and of their deliveries per owner and type of event.
+pub fn record_all(
+    conn: &mut DbConnection,
+    changes: &[(Subject<'_>, Change<'_>)],
+) -> QueryResult<()> {
+    let mut grouped: Vec<(Owner<'_>, EventType, Items<'_>)> = Vec::new();
+    for (subject, change) in changes {
+        let Some((event_type, data)) = event_of(subject, *change) else {
+            continue;
+        };
+        let item = (Some(subject.report_id), data);
+        let owner = subject.owner;
+        let same = |(o, t, _): &&mut (Owner<'_>, EventType, _)| {
+            o.organization_id == owner.organization_id && o.mode == owner.mode && *t == event_type
+        };
+        match grouped.iter_mut().find(same) {
+            Some((_, _, items)) => items.push(item),
+            None => grouped.push((owner, event_type, vec![item])),
+        }
+    }
+    for (owner, event_type, items) in grouped {
+        insert_all(conn, owner, event_type, None, items)?;
+    }
+    Ok(())
+}
+
+/// The type and data of the event of `change` about `subject`; `None` for a move the submitter
+/// cannot see.
+fn event_of(subject: &Subject<'_>, change: Change<'_>) -> Option<(EventType, Value)> {
     let report_id = subject.report_id;
     let status = subject.status.for_submitter();
     let external_id = subject.external_id;
@@ -107,7 +140,7 @@ pub fn record_for(
         Change::Received => EventType::ReportReceived,
         Change::Moved { from, to } => {
             if from.for_submitter() == to.for_submitter() {
-                return Ok(());
+                return None;
             }
             data["previous_status"] = json!(from.for_submitter());
             EventType::ReportStatusChanged
@@ -127,8 +160,11 @@ pub fn record_for(
             EventType::ReportFeedback
         }
     };
-    insert(conn, subject.owner, event_type, Some(report_id), None, data).map(drop)
+    Some((event_type, data))
 }
+
+/// Events about to be stored: each about an optional report, with its data.
+type Items<'a> = Vec<(Option<&'a str>, Value)>;
 
 /// A stored code read back; an unreadable one is a deserialization error.
 fn stored<T: std::str::FromStr>(text: &str) -> QueryResult<T> {
@@ -212,7 +248,7 @@ fn insert_all(
     owner: Owner<'_>,
     event_type: EventType,
     endpoint_id: Option<&str>,
-    items: Vec<(Option<&str>, Value)>,
+    items: Items<'_>,
 ) -> QueryResult<Vec<Event>> {
     let now = super::now();
     let made: Vec<(Event, Option<&str>)> = items

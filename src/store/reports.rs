@@ -159,7 +159,7 @@ pub fn insert(
                 reports::languages.eq(report.languages.join(",")),
                 reports::status.eq(ReportStatus::Received.as_ref()),
                 reports::received_at.eq(body.received_at),
-                reports::body.eq(key.seal_body(&body.canonical, &place(id, "body"))),
+                reports::body.eq(key.seal_deflated(&body.deflated, &place(id, "body"))),
                 reports::body_sha256.eq(&body.sha256),
                 reports::key_id.eq(key_id),
             )

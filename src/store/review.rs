@@ -4,10 +4,12 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::events::{Change, Owner, Subject};
 use super::sealed::FreeText;
-use super::stats::Milestones;
+use super::stats::{CountedMove, Milestones};
 use super::summaries::SummaryRow;
-use super::timeline::{NewEvent, record_event, record_sealed_event};
+use super::timeline::{NewEvent, record_event, sealed_event};
+use crate::db::portable::insert_rows;
 use crate::db::schema::{
     organizations, report_events, report_groups, report_notes, reports, users,
 };
@@ -67,11 +69,10 @@ struct TimelineRow {
     sealed_detail: Option<String>,
 }
 
-/// What a change of a report starts from: its status, version, assignee and data key id.
+/// What an assignment or a note starts from: the report's version, assignee and data key id.
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = reports, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
 struct Current {
-    status: ReportStatus,
     version: i32,
     assignee_id: Option<String>,
     key_id: String,
@@ -273,7 +274,7 @@ fn received_event(report_id: &str, client_id: String, received_at: NaiveDateTime
     }
 }
 
-/// The report's status, version, assignee and data key id, locked for this transaction where
+/// The report's version, assignee and data key id, locked for this transaction where
 /// the backend locks rows; 410 when it was purged.
 fn current(conn: &mut DbConnection, id: &str) -> Result<Current, ApiError> {
     let found = reports::table
@@ -290,8 +291,25 @@ fn current(conn: &mut DbConnection, id: &str) -> Result<Current, ApiError> {
     })
 }
 
-/// Moves a report along the state machine (inside the caller's transaction); 409 with the allowed moves for any other, and 409
-/// when another change got there first.
+/// What a report's moves start from: the state they change, and what their events and counts
+/// say of the report.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = reports, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct Moving {
+    id: String,
+    status: ReportStatus,
+    version: i32,
+    first_reviewed_at: Option<NaiveDateTime>,
+    closed_at: Option<NaiveDateTime>,
+    key_id: String,
+    organization_id: String,
+    mode: CredentialMode,
+    external_id: String,
+    received_at: NaiveDateTime,
+}
+
+/// Moves a report along the state machine (inside the caller's transaction); 409 with the
+/// allowed moves for any other, and 409 when another change got there first.
 pub fn transition(
     conn: &mut DbConnection,
     keys: &KeyStore,
@@ -299,38 +317,123 @@ pub fn transition(
     actor: &Actor,
     request: &TransitionRequest,
 ) -> Result<(), ApiError> {
-    {
-        let Current {
-            status: from,
-            version,
-            key_id,
-            ..
-        } = current(conn, id)?;
-        let allowed = next_statuses(from, actor.role);
-        if !allowed.contains(&request.to) {
-            return Err(ApiError::InvalidTransition {
-                from: from.as_ref().to_owned(),
-                to: request.to.as_ref().to_owned(),
-                allowed: allowed.iter().map(|s| s.as_ref().to_owned()).collect(),
-            });
-        }
-        let now = super::now();
-        let to = request.to;
-        let key = keys.one(&key_id)?;
-        let referral = match &request.referral {
-            Some(referral) => Some(FreeText::Referral.seal(
-                &key,
-                id,
-                &serde_json::to_string(referral).map_err(|e| ApiError::Internal(e.into()))?,
-            )),
-            None => None,
+    transition_all(conn, keys, actor, &[(id, std::slice::from_ref(request))])
+}
+
+/// Moves each of several reports through its requests in order (inside the caller's
+/// transaction), all at one time: what [`transition`] does for each move, with one read of the
+/// reports, one update per report, and one write of the timeline events, the feed events and
+/// each rollup for them all (the seeder's bulk path); each report is named once. Fails as a
+/// whole at the first move the state machine refuses or a report changed meanwhile.
+pub fn transition_all(
+    conn: &mut DbConnection,
+    keys: &KeyStore,
+    actor: &Actor,
+    moves: &[(&str, &[TransitionRequest])],
+) -> Result<(), ApiError> {
+    let ids: Vec<&str> = moves.iter().map(|(id, _)| *id).collect();
+    let mut rows: std::collections::HashMap<String, Moving> = std::collections::HashMap::new();
+    for chunk in ids.chunks(crate::db::portable::ROWS_PER_STATEMENT) {
+        let found = reports::table
+            .filter(reports::id.eq_any(chunk))
+            .select(Moving::as_select())
+            .load(conn)?;
+        rows.extend(found.into_iter().map(|row| (row.id.clone(), row)));
+    }
+    let key_ids: Vec<&str> = rows.values().map(|row| row.key_id.as_str()).collect();
+    let data_keys = keys.fetch(&key_ids)?;
+    let now = super::now();
+    let mut timeline = Vec::new();
+    let mut changes = Vec::new();
+    let mut counted = Vec::new();
+    let mut feedback = Vec::new();
+    for (id, requests) in moves {
+        let Some(row) = rows.get(*id) else {
+            return Err(super::tombstones::gone_or_not_found(
+                conn,
+                None,
+                &super::owner::ReportKey::Id((*id).to_owned()),
+            ));
         };
-        let changed = diesel::update(reports::table.find(id).filter(reports::version.eq(version)))
+        let key = data_keys.get(&row.key_id).ok_or_else(|| {
+            ApiError::Internal(anyhow::anyhow!("the data key of report {id} is gone"))
+        })?;
+        let (mut status, mut first_reviewed_at, mut closed_at) =
+            (row.status, row.first_reviewed_at, row.closed_at);
+        let (mut resolution, mut referral) = (None, None);
+        for request in *requests {
+            let from = status;
+            let allowed = next_statuses(from, actor.role);
+            if !allowed.contains(&request.to) {
+                return Err(ApiError::InvalidTransition {
+                    from: from.as_ref().to_owned(),
+                    to: request.to.as_ref().to_owned(),
+                    allowed: allowed.iter().map(|s| s.as_ref().to_owned()).collect(),
+                });
+            }
+            let to = request.to;
+            let milestones = Milestones {
+                first_review: from == ReportStatus::Received && first_reviewed_at.is_none(),
+                first_closure: to == ReportStatus::Closed && closed_at.is_none(),
+            };
+            if milestones.first_review {
+                first_reviewed_at = Some(now);
+            }
+            if to == ReportStatus::Closed {
+                closed_at = Some(now);
+            }
+            status = to;
+            resolution = request.resolution;
+            referral = match &request.referral {
+                Some(given) => Some(FreeText::Referral.seal(
+                    key,
+                    id,
+                    &serde_json::to_string(given).map_err(|e| ApiError::Internal(e.into()))?,
+                )),
+                None => None,
+            };
+            if row.mode == CredentialMode::Live {
+                counted.push(CountedMove {
+                    received_at: row.received_at,
+                    from,
+                    to,
+                    milestones,
+                });
+            }
+            let subject = Subject {
+                report_id: id,
+                owner: Owner {
+                    organization_id: &row.organization_id,
+                    mode: row.mode,
+                },
+                external_id: &row.external_id,
+                status: to,
+            };
+            changes.push((subject, Change::Moved { from, to }));
+            if let Some(given) = &request.feedback {
+                feedback.push((*id, given));
+            }
+            let detail =
+                serde_json::json!({"referral": request.referral, "resolution": request.resolution});
+            let event = NewEvent {
+                kind: "transition",
+                from: Some(from),
+                to: Some(to),
+                detail: Some(detail),
+            };
+            timeline.push(sealed_event(key, id, actor, event, &request.reason));
+        }
+        let moved = reports::table
+            .find(id)
+            .filter(reports::version.eq(row.version));
+        let changed = diesel::update(moved)
             .set((
-                reports::status.eq(to),
-                reports::version.eq(version + 1),
-                reports::resolution.eq(request.resolution),
+                reports::status.eq(status),
+                reports::version.eq(row.version + requests.len() as i32),
+                reports::resolution.eq(resolution),
                 reports::sealed_referral.eq(referral),
+                reports::first_reviewed_at.eq(first_reviewed_at),
+                reports::closed_at.eq(closed_at),
                 // A release is for the status it was given in: any move withdraws it.
                 reports::released_at.eq(None::<NaiveDateTime>),
             ))
@@ -342,49 +445,14 @@ pub fn transition(
                 existing_id: None,
             });
         }
-        let mut milestones = Milestones::default();
-        if from == ReportStatus::Received {
-            let unreviewed = reports::table
-                .find(id)
-                .filter(reports::first_reviewed_at.is_null());
-            milestones.first_review = diesel::update(unreviewed)
-                .set(reports::first_reviewed_at.eq(now))
-                .execute(conn)?
-                == 1;
-        }
-        if to == ReportStatus::Closed {
-            // The row is ours since the versioned update above: read, then write once.
-            let closed_before: Option<NaiveDateTime> = reports::table
-                .find(id)
-                .select(reports::closed_at)
-                .first(conn)?;
-            milestones.first_closure = closed_before.is_none();
-            diesel::update(reports::table.find(id))
-                .set(reports::closed_at.eq(now))
-                .execute(conn)?;
-        }
-        super::stats::count_transition(conn, id, from, to, milestones)?;
-        super::events::record(conn, id, super::events::Change::Moved { from, to })?;
-        if let Some(feedback) = &request.feedback {
-            super::feedback::record(conn, id, feedback)?;
-        }
-        let detail =
-            serde_json::json!({"referral": request.referral, "resolution": request.resolution});
-        record_sealed_event(
-            conn,
-            &key,
-            id,
-            actor,
-            NewEvent {
-                kind: "transition",
-                from: Some(from),
-                to: Some(to),
-                detail: Some(detail),
-            },
-            &request.reason,
-        )?;
-        Ok(())
     }
+    super::stats::count_moves(conn, &counted, now)?;
+    super::events::record_all(conn, &changes)?;
+    for (id, given) in feedback {
+        super::feedback::record(conn, id, given)?;
+    }
+    insert_rows!(conn, report_events::table, &timeline)?;
+    Ok(())
 }
 
 /// Assigns a report (or unassigns it with `None`), inside the caller's transaction. An analyst may only take an unassigned report

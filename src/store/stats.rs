@@ -96,6 +96,71 @@ fn apply_triage(conn: &mut DbConnection, deltas: &TriageDeltas, shard: i32) -> Q
     add_rows!(conn, triage_histogram, (day, metric, bucket, shard), rows)
 }
 
+thread_local! {
+    /// The counts held in memory by [`holding`] on this thread, written when it ends.
+    static HELD: std::cell::RefCell<Option<(Deltas, TriageDeltas)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Adds the changes of one write to the rollups: to a random shard of each, or, inside
+/// [`holding`], to the changes it holds.
+fn add_counts(conn: &mut DbConnection, deltas: Deltas, triage: TriageDeltas) -> QueryResult<()> {
+    let held = HELD.with_borrow_mut(|held| match held {
+        Some((held_deltas, held_triage)) => {
+            for (key, delta) in deltas.iter() {
+                *held_deltas.entry(key.clone()).or_default() += delta;
+            }
+            for (key, delta) in triage.iter() {
+                *held_triage.entry(key.clone()).or_default() += delta;
+            }
+            true
+        }
+        None => false,
+    });
+    if held {
+        return Ok(());
+    }
+    apply(conn, &deltas, any_shard())?;
+    apply_triage(conn, &triage, any_shard())
+}
+
+/// Runs `work` (inside the caller's transaction) holding the rollups' changes of all its
+/// writes in memory, then writes them with one upsert per rollup, each counter once: the bulk
+/// path's, which would otherwise add to the same counters once per organization and per
+/// transition. The days before `today` go straight to the folded rows that [`compact`] would
+/// make of them (a bulk writer is the only writer to those counters in its transaction, so it
+/// contends with no one there), today's to a shard.
+pub fn holding<T, E: From<diesel::result::Error>>(
+    conn: &mut DbConnection,
+    today: NaiveDate,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E> {
+    /// Stops holding when dropped, also on an error or a panic.
+    struct Hold;
+    impl Drop for Hold {
+        fn drop(&mut self) {
+            HELD.set(None);
+        }
+    }
+    let _hold = Hold;
+    HELD.set(Some(Default::default()));
+    let done = work(conn)?;
+    let (deltas, triage) = HELD.take().unwrap_or_default();
+    let today = day_key(today);
+    let shard = any_shard();
+    let (past, present): (Deltas, Deltas) = deltas
+        .into_iter()
+        .partition(|((day, _, _), _)| *day < today);
+    apply(conn, &past, FOLDED)?;
+    apply(conn, &present, shard)?;
+    let (past, present): (TriageDeltas, TriageDeltas) = triage
+        .into_iter()
+        .partition(|((day, _, _), _)| *day < today);
+    apply_triage(conn, &past, FOLDED)?;
+    apply_triage(conn, &present, shard)?;
+    Ok(done)
+}
+
 /// Counts newly stored live reports of `organization_id`, each with the time it was received,
 /// under every dimension on the day it was received: one upsert for all of them.
 pub fn count_new_reports<'a>(
@@ -113,7 +178,7 @@ pub fn count_new_reports<'a>(
             ReportStatus::Received,
         );
     }
-    apply(conn, &deltas, any_shard())
+    add_counts(conn, deltas, TriageDeltas::new())
 }
 
 /// Adds one report, in `status`, to `deltas` under every dimension.
@@ -163,6 +228,19 @@ pub struct Milestones {
     pub first_closure: bool,
 }
 
+/// A live report's move from one status to another, as the rollups count it.
+#[derive(Debug, Clone, Copy)]
+pub struct CountedMove {
+    /// When the report was received (its rollup day, and where its triage times start).
+    pub received_at: NaiveDateTime,
+    /// The status before.
+    pub from: ReportStatus,
+    /// The status after.
+    pub to: ReportStatus,
+    /// Whether its first review or first closure happens with this move.
+    pub milestones: Milestones,
+}
+
 /// Moves a live report's count from one status to another, and records its triage times at
 /// its first review and its first closure.
 pub fn count_transition(
@@ -172,18 +250,47 @@ pub fn count_transition(
     to: ReportStatus,
     milestones: Milestones,
 ) -> QueryResult<()> {
-    let Some((day, received_at)) = live_report_day(conn, report_id)? else {
+    let Some((_, received_at)) = live_report_day(conn, report_id)? else {
         return Ok(());
     };
-    move_count(conn, &day, Dimension::Status, from.as_ref(), to.as_ref())?;
-    let elapsed = (super::now() - received_at).num_seconds();
-    if milestones.first_review {
-        record_triage(conn, &day, "first_review", elapsed)?;
+    let counted = CountedMove {
+        received_at,
+        from,
+        to,
+        milestones,
+    };
+    count_moves(conn, &[counted], super::now())
+}
+
+/// Counts moves of live reports made at `now` ([`CountedMove`]): one upsert of the status
+/// counts and one of the triage histogram for all of them.
+pub fn count_moves(
+    conn: &mut DbConnection,
+    moves: &[CountedMove],
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let mut deltas = Deltas::new();
+    let mut triage = TriageDeltas::new();
+    for counted in moves {
+        let day = day_key(counted.received_at.date());
+        let status = Dimension::Status.as_ref();
+        for (key, delta) in [(counted.from, -1), (counted.to, 1)] {
+            *deltas
+                .entry((day.clone(), status.to_owned(), key.as_ref().to_owned()))
+                .or_default() += delta;
+        }
+        let bucket = bucket_of((now - counted.received_at).num_seconds());
+        let milestones = counted.milestones;
+        for (reached, metric) in [
+            (milestones.first_review, "first_review"),
+            (milestones.first_closure, "closure"),
+        ] {
+            if reached {
+                *triage.entry((day.clone(), metric, bucket)).or_default() += 1;
+            }
+        }
     }
-    if milestones.first_closure {
-        record_triage(conn, &day, "closure", elapsed)?;
-    }
-    Ok(())
+    add_counts(conn, deltas, triage)
 }
 
 /// Moves a live report's count under `dimension` from `from` to `to` (e.g. a severity raised by
@@ -232,17 +339,7 @@ fn move_count(
     *deltas
         .entry((day.to_owned(), dimension.as_ref().to_owned(), to.to_owned()))
         .or_default() += 1;
-    apply(conn, &deltas, any_shard())
-}
-
-fn record_triage(
-    conn: &mut DbConnection,
-    day: &str,
-    metric: &'static str,
-    seconds: i64,
-) -> QueryResult<()> {
-    let deltas = TriageDeltas::from([((day.to_owned(), metric, bucket_of(seconds)), 1)]);
-    apply_triage(conn, &deltas, any_shard())
+    add_counts(conn, deltas, TriageDeltas::new())
 }
 
 /// `SUM(count)` as a 64-bit integer on both backends (diesel types a bare `SUM` as `NUMERIC`).

@@ -75,23 +75,35 @@ pub fn record_event(
 }
 
 /// Appends an event that carries free text to a report's timeline (inside the caller's
-/// transaction): `reason`, and the event's detail (a transition's names the referral), are
-/// sealed under the report's `key`.
+/// transaction): see [`sealed_event`].
 pub fn record_sealed_event(
     conn: &mut DbConnection,
     key: &DataKey,
     report_id: &str,
     actor: &Actor,
-    mut event: NewEvent<'_>,
+    event: NewEvent<'_>,
     reason: &str,
 ) -> QueryResult<()> {
+    diesel::insert_into(report_events::table)
+        .values(sealed_event(key, report_id, actor, event, reason))
+        .execute(conn)
+        .map(drop)
+}
+
+/// The row of an event that carries free text, of `report_id` by `actor`, happening now:
+/// `reason`, and the event's detail (a transition's names the referral), are sealed under the
+/// report's `key`.
+pub fn sealed_event(
+    key: &DataKey,
+    report_id: &str,
+    actor: &Actor,
+    mut event: NewEvent<'_>,
+    reason: &str,
+) -> EventRow {
     let detail = event.detail.take();
     let mut row = event.row(report_id, actor);
     row.sealed_reason = Some(FreeText::EventReason(&row.id).seal(key, report_id, reason));
     row.sealed_detail = detail
         .map(|detail| FreeText::EventDetail(&row.id).seal(key, report_id, &detail.to_string()));
-    diesel::insert_into(report_events::table)
-        .values(row)
-        .execute(conn)
-        .map(drop)
+    row
 }

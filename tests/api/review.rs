@@ -490,6 +490,7 @@ fn store_directly(
                 report: serde_json::from_value::<NewReport>(json.clone()).unwrap(),
                 received_at: chrono::Utc::now().naive_utc(),
                 canonical: json.to_string(),
+                deflated: report_portal::sealing::Deflated::of(&json.to_string()),
                 sha256: "0".into(),
                 word_keys: Vec::new(),
                 indicators: Vec::new(),

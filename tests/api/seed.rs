@@ -7,7 +7,7 @@ use std::process::{Command, Output};
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use report_portal::db::schema::{outbox, reports};
+use report_portal::db::schema::{events, outbox, reports};
 use report_portal::domain::organization::CredentialMode;
 use report_portal::domain::report::NewReport;
 use report_portal::domain::user::Role;
@@ -270,4 +270,129 @@ async fn seeding_queues_no_email_unless_asked() {
         ],
     ));
     assert_eq!(queued(), 30);
+}
+
+/// What the review detail and the feed say about a report's moves, without ids, times and
+/// actors: the status and resolution, the referral, the timeline, the report's version and
+/// triage milestones, and the feed's events.
+fn moves_as_stored(app: &TestApp, detail: &Value) -> Value {
+    let id = detail["id"].as_str().unwrap();
+    let timeline: Vec<Value> = detail["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|event| event["kind"] == "transition")
+        .map(|event| {
+            serde_json::json!([
+                event["actor_role"],
+                event["from"],
+                event["to"],
+                event["reason"],
+                event["detail"]
+            ])
+        })
+        .collect();
+    let (version, first_reviewed, closed, released): (i32, bool, bool, bool) =
+        app.with_db(|conn| {
+            reports::table
+                .find(id)
+                .select((
+                    reports::version,
+                    reports::first_reviewed_at.is_not_null(),
+                    reports::closed_at.is_not_null(),
+                    reports::released_at.is_not_null(),
+                ))
+                .first(conn)
+                .unwrap()
+        });
+    let feed: Vec<Value> = app.with_db(|conn| {
+        events::table
+            .filter(events::report_id.eq(id))
+            .order(events::id.asc())
+            .select((events::event_type, events::payload))
+            .load::<(String, String)>(conn)
+            .unwrap()
+            .into_iter()
+            .map(|(event_type, payload)| {
+                let data = serde_json::from_str::<Value>(&payload).unwrap()["data"].clone();
+                serde_json::json!([event_type, data["status"], data["previous_status"]])
+            })
+            .collect()
+    });
+    serde_json::json!({
+        "status": detail["status"],
+        "resolution": detail["resolution"],
+        "referral": detail["referral"],
+        "timeline": timeline,
+        "version": version,
+        "first_reviewed": first_reviewed,
+        "closed": closed,
+        "released": released,
+        "feed": feed,
+    })
+}
+
+#[actix_web::test]
+async fn the_seeders_moves_store_what_the_apis_transitions_do() {
+    // The seeder moves a chunk's reports all at once (`store::review::transition_all`): each of
+    // them must end as the same moves, one request at a time over HTTP, leave a report.
+    let app = spawn_app().await;
+    succeeded(&seed(
+        &app,
+        &["--reports", "300", "--organizations", "3", "--days", "30"],
+    ));
+    let (_, supervisor) = app.staff(Role::Supervisor).await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    let mut compared = BTreeSet::new();
+    let seeded: Vec<String> = app.with_db(|conn| {
+        reports::table
+            .filter(reports::status.ne("received"))
+            .select(reports::id)
+            .load(conn)
+            .unwrap()
+    });
+    for id in seeded {
+        let detail = expect(
+            app.get(&format!("/api/v1/review/reports/{id}"), &supervisor)
+                .await,
+            200,
+        )
+        .await;
+        let path: Vec<String> = detail["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|event| event["kind"] == "transition")
+            .map(|event| event["to"].as_str().unwrap().to_owned())
+            .collect();
+        if !compared.insert(path.clone()) {
+            continue;
+        }
+        let receipt = app.submit(&reporter.token, &valid_report()).await;
+        let moved = receipt["id"].as_str().unwrap();
+        for to in &path {
+            let mut body = serde_json::json!({"to": to, "reason": "seeded review"});
+            if to == "referred" {
+                body["referral"] = serde_json::json!({"agency": "HSI", "reference": "SEED-REF"});
+            }
+            if to == "closed" {
+                body["resolution"] = "no_action".into();
+            }
+            app.move_report(&supervisor, moved, body).await;
+        }
+        let by_api = expect(
+            app.get(&format!("/api/v1/review/reports/{moved}"), &supervisor)
+                .await,
+            200,
+        )
+        .await;
+        let mut expected = moves_as_stored(&app, &by_api);
+        let mut seeded = moves_as_stored(&app, &detail);
+        // The API's report was received by the API, the seeded one by the seeder: both say so.
+        for stored in [&mut expected, &mut seeded] {
+            stored["feed"].as_array_mut().unwrap().remove(0);
+        }
+        assert_eq!(seeded, expected, "{path:?}");
+    }
+    assert!(compared.len() >= 4, "the workflow's paths: {compared:?}");
 }
