@@ -309,12 +309,12 @@ fn moves_as_stored(app: &TestApp, detail: &Value) -> Value {
         events::table
             .filter(events::report_id.eq(id))
             .order(events::id.asc())
-            .select((events::event_type, events::payload))
+            .select((events::event_type, events::data))
             .load::<(String, String)>(conn)
             .unwrap()
             .into_iter()
-            .map(|(event_type, payload)| {
-                let data = serde_json::from_str::<Value>(&payload).unwrap()["data"].clone();
+            .map(|(event_type, data)| {
+                let data = serde_json::from_str::<Value>(&data).unwrap();
                 serde_json::json!([event_type, data["status"], data["previous_status"]])
             })
             .collect()
