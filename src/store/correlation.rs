@@ -24,7 +24,7 @@ use super::timeline::NewEvent;
 use crate::db::portable::{ROWS_PER_STATEMENT, add_rows, insert_rows};
 use crate::db::schema::{
     correlation_common, correlation_counts, correlation_keys, correlation_pdq,
-    correlation_pdq_chunks, correlation_places, correlation_settings, report_events, reports,
+    correlation_pdq_chunks, correlation_places, report_events, reports,
 };
 use crate::db::{DbConnection, MultiBackend};
 use crate::domain::correlation::{IndicatorMatch, MatchKind, RelatedCounts, strongest_first};
@@ -423,25 +423,6 @@ fn holders(conn: &mut DbConnection, keys: &[Vec<u8>]) -> QueryResult<Holders> {
     Ok(found)
 }
 
-/// The threshold past which a value is common (`correlation_common_threshold`).
-fn common_threshold(conn: &mut DbConnection) -> QueryResult<i64> {
-    correlation_settings::table
-        .find(1)
-        .select(correlation_settings::common_threshold)
-        .first::<i32>(conn)
-        .map(i64::from)
-}
-
-/// Records `threshold` (the setting `correlation_common_threshold`) as the one submissions
-/// compare with: called at start.
-pub fn set_common_threshold(conn: &mut DbConnection, threshold: u32) -> QueryResult<()> {
-    let threshold = i32::try_from(threshold).unwrap_or(i32::MAX);
-    diesel::update(correlation_settings::table.find(1))
-        .set(correlation_settings::common_threshold.eq(threshold))
-        .execute(conn)
-        .map(drop)
-}
-
 /// Adds 1 to the count of each common value in `rows` per row, each in its report's shard: one
 /// statement, its rows in key order (so that concurrent writers lock them in the same order).
 fn count_common_rows(conn: &mut DbConnection, rows: &[(&Vec<u8>, &Indexed)]) -> QueryResult<()> {
@@ -463,11 +444,11 @@ fn count_common_rows(conn: &mut DbConnection, rows: &[(&Vec<u8>, &Indexed)]) -> 
 }
 
 /// Indexes `written` (just inserted) as to common values: a row of a common value adds to its
-/// count; a value now in more reports than the threshold becomes common, its count the reports
+/// count; a value now in more reports than `threshold` becomes common, its count the reports
 /// seen now (a concurrent writer that made it common first is added to instead). The same for
 /// PDQ hashes, counted by the reports holding the very same hash. Answers the matches of the
 /// values of `written` not common.
-fn count_common(conn: &mut DbConnection, written: &Own) -> QueryResult<Vec<Found>> {
+fn count_common(conn: &mut DbConnection, written: &Own, threshold: u32) -> QueryResult<Vec<Found>> {
     let (common, open) = split_common(conn, written)?;
     let mut common: HashSet<Vec<u8>> = common.into_keys().collect();
     let holders = holders(conn, &open)?;
@@ -480,7 +461,7 @@ fn count_common(conn: &mut DbConnection, written: &Own) -> QueryResult<Vec<Found
         held: held_pdqs,
     } = near_found(conn, written, &common)?;
     held.extend(held_pdqs);
-    let threshold = common_threshold(conn)?;
+    let threshold = i64::from(threshold);
     let mut lost = HashSet::new();
     // In key order, before any count is added to: concurrent writers wait on each other in one
     // order.
@@ -674,21 +655,26 @@ impl Correlation {
 }
 
 /// Indexes `entries` of reports (those a report has already are skipped), counts its common
-/// values and makes common those now past the threshold; answers what was written and the
-/// matches of the values not common.
+/// values and makes common those now in more than `threshold` reports; answers the matches of
+/// the values not common.
 fn index_reports(
     conn: &mut DbConnection,
     new: &[(&Indexed, Vec<&IndexEntry>)],
-) -> QueryResult<(Own, Vec<Found>)> {
+    threshold: u32,
+) -> QueryResult<Vec<Found>> {
     let written = write(conn, new)?;
-    let found = count_common(conn, &written)?;
-    Ok((written, found))
+    count_common(conn, &written, threshold)
 }
 
 /// Adds `entries` to the index of report `report_id` (an amendment's), inside the caller's
-/// transaction. An entry already indexed for the report is skipped, so an amendment may repeat
-/// values.
-pub fn index(conn: &mut DbConnection, report_id: &str, entries: &[IndexEntry]) -> QueryResult<()> {
+/// transaction, values in more than `threshold` reports being common. An entry already indexed
+/// for the report is skipped, so an amendment may repeat values.
+pub fn index(
+    conn: &mut DbConnection,
+    report_id: &str,
+    entries: &[IndexEntry],
+    threshold: u32,
+) -> QueryResult<()> {
     let report = indexed(conn, report_id)?;
     let stored = Own::stored(conn, vec![report.clone()])?;
     let keys: HashSet<&[u8]> = stored.keys.iter().map(|k| k.value_key.as_slice()).collect();
@@ -700,20 +686,22 @@ pub fn index(conn: &mut DbConnection, report_id: &str, entries: &[IndexEntry]) -
             IndexEntry::Pdq { pdq, .. } => !pdqs.contains(pdq.bytes()),
         })
         .collect();
-    index_reports(conn, &[(&report, fresh)]).map(drop)
+    index_reports(conn, &[(&report, fresh)], threshold).map(drop)
 }
 
 /// Indexes the `entries` of new reports, all of `organization_id` in `mode` (one multi-row
 /// insert per table, one lookup of matches for all), records for each that matches earlier
 /// reports the counts its notification tells (`correlation_counts`), and a `correlation` event
 /// on the timeline of each that shares indicators with earlier reports of other organizations,
-/// with the counts (never a value). Common values are counted, not matched.
+/// with the counts (never a value). Values in more than `threshold` reports are common:
+/// counted, not matched.
 pub fn index_new_reports(
     conn: &mut DbConnection,
     organization_id: &str,
     mode: CredentialMode,
     actor: &Actor,
     new: &[(&str, &[IndexEntry])],
+    threshold: u32,
 ) -> QueryResult<()> {
     let ids: Vec<&str> = new.iter().map(|(id, _)| *id).collect();
     let stored: HashMap<String, Indexed> = indexed_by_id(conn, &ids)?
@@ -725,7 +713,7 @@ pub fn index_new_reports(
         .iter()
         .filter_map(|(id, entries)| Some((stored.get(*id)?, entries.iter().collect())))
         .collect();
-    let (_, found) = index_reports(conn, &entries)?;
+    let found = index_reports(conn, &entries, threshold)?;
     let mut by_report: HashMap<i64, Vec<&Found>> = HashMap::new();
     for one in &found {
         by_report.entry(one.own).or_default().push(one);
