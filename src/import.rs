@@ -97,7 +97,8 @@ pub fn run(
         let size = file.metadata()?.len();
         (Box::new(file), Some(size))
     };
-    let submitter = service::import::importer(conn, &options.client_id)
+    let threshold = settings.correlation_common_threshold;
+    let submitter = service::import::importer(conn, &options.client_id, threshold)
         .map_err(|e| anyhow::anyhow!("credential {}: {e}", options.client_id))?;
     let progress = progress_bar(size)?;
 

@@ -119,7 +119,7 @@ pub fn run(
     let started = Instant::now();
     let hasher = crate::state::load_word_hasher(settings)?;
     let submitters = (0..options.organizations)
-        .map(|i| create_submitter(conn, options, i))
+        .map(|i| create_submitter(conn, options, settings, i))
         .collect::<anyhow::Result<Vec<_>>>()?;
 
     let progress = indicatif::ProgressBar::new(options.reports).with_style(
@@ -261,6 +261,7 @@ fn store_chunk(
 fn create_submitter(
     conn: &mut DbConnection,
     options: &SeedOptions,
+    settings: &Settings,
     index: u32,
 ) -> anyhow::Result<Submitter> {
     let seed_value = options.seed_value;
@@ -295,6 +296,7 @@ fn create_submitter(
         mode: CredentialMode::Live,
         audit: NewAuditEvent::command_line("report.submit", ""),
         notify: options.notify,
+        common_threshold: settings.correlation_common_threshold,
     })
 }
 

@@ -57,10 +57,6 @@ impl Application {
         if applied > 0 {
             tracing::info!(applied, "applied database migrations");
         }
-        crate::store::correlation::set_common_threshold(
-            &mut *state.pool.get()?,
-            state.settings.correlation_common_threshold,
-        )?;
         let mail_worker = if state.settings.mail_worker {
             Some(Worker::new(state.pool.clone(), &state.settings)?)
         } else {

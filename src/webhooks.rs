@@ -25,6 +25,7 @@ use crate::domain::organization::CredentialMode;
 use crate::domain::webhooks::{address_allowed, sign};
 use crate::error::ApiError;
 use crate::keys::KeyStore;
+use crate::store::queue::{self, Lease, Queue, Schedule};
 use crate::store::webhooks::{self, Claimed, Outcome};
 
 /// Deliveries claimed at a time (sent concurrently).
@@ -124,7 +125,8 @@ pub struct Deliverer {
     worker: String,
     lease: Duration,
     poll: Duration,
-    retries: Vec<Duration>,
+    /// When a failed delivery is tried again.
+    schedule: Schedule,
     live: reqwest::Client,
     test: reqwest::Client,
 }
@@ -143,11 +145,13 @@ impl Deliverer {
             worker: uuid::Uuid::new_v4().to_string(),
             lease: seconds("webhook_lease_seconds", settings.webhook_lease_seconds)?,
             poll: seconds("webhook_poll_seconds", settings.webhook_poll_seconds)?,
-            retries: settings
-                .webhook_retry_seconds
-                .iter()
-                .map(|wait| seconds("webhook_retry_seconds", *wait))
-                .collect::<anyhow::Result<_>>()?,
+            schedule: Schedule::Waits(
+                settings
+                    .webhook_retry_seconds
+                    .iter()
+                    .map(|wait| seconds("webhook_retry_seconds", *wait))
+                    .collect::<anyhow::Result<_>>()?,
+            ),
             live: client(CredentialMode::Live, timeout)?,
             test: client(CredentialMode::Test, timeout)?,
         })
@@ -190,7 +194,7 @@ impl Deliverer {
             }
         }
         if let Err(error) = this
-            .db(|this, conn| webhooks::release(conn, &this.worker))
+            .db(|this, conn| queue::release(conn, Queue::Webhooks, &this.worker))
             .await
         {
             tracing::warn!(%error, "could not give back claimed webhook deliveries");
@@ -204,7 +208,8 @@ impl Deliverer {
                 if !webhooks::any_due(conn)? {
                     return Ok(Vec::new());
                 }
-                webhooks::claim(conn, &this.keys, &this.worker, this.lease, BATCH)
+                let lease = Lease::new(&this.worker, this.lease)?;
+                webhooks::claim(conn, &this.keys, &lease, BATCH)
             })
             .await?;
         if batch.is_empty() {
@@ -272,13 +277,8 @@ impl Deliverer {
     /// A failed attempt: retried after the next wait of the schedule, or failed for good after
     /// the last.
     fn failed(&self, delivery: &Claimed, status: Option<u16>, error: String) -> Outcome {
-        match self.retries.get(delivery.attempts.max(0) as usize) {
-            Some(wait) => Outcome::Retry {
-                status,
-                error,
-                at: crate::store::now()
-                    + chrono::Duration::from_std(*wait).unwrap_or(chrono::Duration::hours(1)),
-            },
+        match self.schedule.retry_at(delivery.attempts.max(0) + 1) {
+            Some(at) => Outcome::Retry { status, error, at },
             None => Outcome::Failed { status, error },
         }
     }

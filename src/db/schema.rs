@@ -325,22 +325,12 @@ diesel::table! {
     /// The reports of each common value (one in more reports than the threshold), in rows that
     /// add up: shard 16 the base, 0 to 15 the reports indexed since (`seq % 16`).
     correlation_common (value_key, shard) {
-        /// The value's key.
+        /// The value's key (16 bytes), or a PDQ hash (its 32).
         value_key -> Binary,
         /// Which part of the count.
         shard -> Integer,
         /// Reports counted in this part.
         count -> Integer,
-    }
-}
-
-diesel::table! {
-    /// The common-value threshold in force (one row, written at start).
-    correlation_settings (id) {
-        /// Always 1.
-        id -> Integer,
-        /// `correlation_common_threshold`.
-        common_threshold -> Integer,
     }
 }
 

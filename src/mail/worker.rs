@@ -11,7 +11,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use actix_web::web;
-use rand::Rng;
 use serde::Serialize;
 use tokio::sync::{Notify, watch};
 
@@ -21,6 +20,7 @@ use crate::config::Settings;
 use crate::db::{self, DbPool};
 use crate::error::ApiError;
 use crate::store::outbox::{self, Attempt, Attempted, Claimed};
+use crate::store::queue::{self, Lease, Queue, Schedule};
 
 /// Notifications claimed at a time.
 const BATCH: i64 = 20;
@@ -31,8 +31,6 @@ const FAIL_BATCH: i64 = 200;
 /// then claims, sends and records many notifications a round, so that delivery costs two
 /// commits a batch instead of two a report. Nobody notices 50 ms on an e-mail.
 const GATHER: Duration = Duration::from_millis(50);
-/// The longest wait between two attempts.
-const MAX_BACKOFF: Duration = Duration::from_secs(3600);
 
 /// What a round of delivery did, as `report-portal deliver` prints it.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -55,8 +53,8 @@ pub struct Worker {
     owner: String,
     lease: Duration,
     poll: Duration,
-    max_attempts: i32,
-    backoff: Duration,
+    /// When a transient failure is tried again.
+    schedule: Schedule,
     /// Whether the worker found nobody to receive notifications and said so in the log (once,
     /// until recipients appear).
     no_recipients_logged: AtomicBool,
@@ -76,8 +74,10 @@ impl Worker {
             owner: uuid::Uuid::new_v4().to_string(),
             lease: seconds("mail_lease_seconds", settings.mail_lease_seconds)?,
             poll: seconds("mail_poll_seconds", settings.mail_poll_seconds)?,
-            max_attempts: settings.mail_max_attempts.max(1),
-            backoff: seconds("mail_backoff_seconds", settings.mail_backoff_seconds)?,
+            schedule: Schedule::Backoff {
+                base: seconds("mail_backoff_seconds", settings.mail_backoff_seconds)?,
+                attempts: settings.mail_max_attempts.max(1),
+            },
             no_recipients_logged: AtomicBool::new(false),
         })
     }
@@ -116,7 +116,8 @@ impl Worker {
             } else {
                 self.no_recipients_logged.store(false, Ordering::Relaxed);
             }
-            let batch = outbox::claim(&mut conn, &self.owner, self.lease, BATCH)?;
+            let lease = Lease::new(&self.owner, self.lease)?;
+            let batch = outbox::claim(&mut conn, &lease, BATCH)?;
             if batch.is_empty() {
                 break;
             }
@@ -148,7 +149,7 @@ impl Worker {
                 );
             }
             if attempts.len() < batch.len() {
-                outbox::release(&mut conn, &self.owner)?;
+                queue::release(&mut conn, Queue::Mail, &self.owner)?;
             }
         }
         Ok(tally)
@@ -184,7 +185,8 @@ impl Worker {
             }
         }
         let this = worker.clone();
-        let released = web::block(move || outbox::release(&mut *this.pool.get()?, &this.owner));
+        let released =
+            web::block(move || queue::release(&mut *this.pool.get()?, Queue::Mail, &this.owner));
         if let Ok(Err(error)) = released.await {
             tracing::warn!(%error, "could not give back claimed e-mail; it is sent after the lease");
         }
@@ -198,33 +200,18 @@ impl Worker {
             .composer
             .compose(notification, &to)
             .and_then(|message| self.transport.send(&notification.id, &message));
-        let attempts = notification.attempts + 1;
         let attempt = match sent {
             Ok(()) => Attempt::Sent,
-            Err(SendError::Transient(error)) if attempts < self.max_attempts => Attempt::Retry {
-                error,
-                at: crate::store::now()
-                    + chrono::Duration::milliseconds(
-                        backoff(attempts, self.backoff).as_millis() as i64
-                    ),
-            },
-            Err(SendError::Transient(error) | SendError::Permanent(error)) => {
-                Attempt::Failed { error }
+            Err(SendError::Transient(error)) => {
+                match self.schedule.retry_at(notification.attempts + 1) {
+                    Some(at) => Attempt::Retry { error, at },
+                    None => Attempt::Failed { error },
+                }
             }
+            Err(SendError::Permanent(error)) => Attempt::Failed { error },
         };
         (recipients, attempt)
     }
-}
-
-/// The wait after failed attempt number `attempt` (1 for the first): `base` doubled for each
-/// earlier attempt, at most an hour, less a random part of up to half, so that messages that
-/// failed together are not all tried again at the same moment.
-fn backoff(attempt: i32, base: Duration) -> Duration {
-    let doublings = attempt.clamp(1, 32) as u32 - 1;
-    let full = base
-        .saturating_mul(2u32.saturating_pow(doublings))
-        .min(MAX_BACKOFF);
-    full.mul_f64(rand::thread_rng().gen_range(0.5..=1.0))
 }
 
 /// `report-portal deliver`: applies pending migrations, then delivers every notification due
@@ -237,21 +224,4 @@ pub fn deliver_once(settings: &Settings) -> anyhow::Result<Tally> {
     )?;
     db::run_migrations(&mut *pool.get()?)?;
     Ok(Worker::new(pool, settings)?.drain()?)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_doubles_with_jitter_up_to_an_hour() {
-        let base = Duration::from_secs(30);
-        for (attempt, full) in [(1, 30), (2, 60), (3, 120), (8, 3600), (30, 3600)] {
-            let full = Duration::from_secs(full);
-            for _ in 0..50 {
-                let wait = backoff(attempt, base);
-                assert!(wait >= full / 2 && wait <= full, "{attempt}: {wait:?}");
-            }
-        }
-    }
 }

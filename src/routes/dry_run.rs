@@ -48,7 +48,12 @@ pub async fn validate(
     body: JsonBody<NewReport>,
 ) -> Result<web::Json<Verdict>, ApiError> {
     let body = received(body, Utc::now(), &state.word_hasher)?;
-    let judged = judge(&state, submitter(reporter, &meta), vec![body]).await?;
+    let judged = judge(
+        &state,
+        submitter(reporter, &meta, &state.settings),
+        vec![body],
+    )
+    .await?;
     let verdict = merge(vec![Ok(())], judged)
         .pop()
         .unwrap_or_else(|| Err(missing_result()))?;
@@ -86,7 +91,12 @@ pub async fn validate_batch(
     payload: web::Payload,
 ) -> Result<web::Json<BatchVerdicts>, ApiError> {
     let batch = ReceivedBatch::read(&state, &req, payload).await?;
-    let judged = judge(&state, submitter(reporter, &meta), batch.bodies).await?;
+    let judged = judge(
+        &state,
+        submitter(reporter, &meta, &state.settings),
+        batch.bodies,
+    )
+    .await?;
     let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone());
     let results = merge(batch.verdicts, judged)
         .into_iter()

@@ -49,7 +49,7 @@ pub async fn amend(
 ) -> Result<HttpResponse, ApiError> {
     let received = ReceivedAmendment::new(body.value, body.canonical, &state.word_hasher);
     let event = meta.event(Some(&reporter.actor()), "report.amend", Some(&id));
-    let submitter = submitter(reporter, &meta);
+    let submitter = submitter(reporter, &meta, &state.settings);
     let signer = state.receipts.clone();
     let hasher = state.word_hasher.clone();
     let keys = state.keys.clone();
@@ -100,7 +100,7 @@ pub async fn retract(
 ) -> Result<web::Json<SubmittedReport>, ApiError> {
     body.value.check()?;
     let event = meta.event(Some(&reporter.actor()), "report.retract", Some(&id));
-    let submitter = submitter(reporter, &meta);
+    let submitter = submitter(reporter, &meta, &state.settings);
     let signer = state.receipts.clone();
     let keys = state.keys.clone();
     let report = state

@@ -13,6 +13,7 @@ use super::query::Query;
 use super::request_id::RequestId;
 use super::responses::JsonErrors;
 use crate::auth::caller::Reporter;
+use crate::config::Settings;
 use crate::domain::pagination::{Page, PageParams, Paginated};
 use crate::domain::received::ReceivedBody;
 use crate::domain::report::NewReport;
@@ -71,7 +72,7 @@ pub async fn submit(
     body: JsonBody<NewReport>,
 ) -> Result<HttpResponse, ApiError> {
     let body = received(body, Utc::now(), &state.word_hasher)?;
-    let submitter = submitter(reporter, &meta);
+    let submitter = submitter(reporter, &meta, &state.settings);
     let signer = state.receipts.clone();
     let keys = state.keys.clone();
     let submission = state
@@ -130,7 +131,7 @@ pub async fn submit_batch(
     payload: web::Payload,
 ) -> Result<web::Json<BatchResults>, ApiError> {
     let batch = ReceivedBatch::read(&state, &req, payload).await?;
-    let submitter = submitter(reporter, &meta);
+    let submitter = submitter(reporter, &meta, &state.settings);
     let signer = state.receipts.clone();
     let keys = state.keys.clone();
     let bodies = batch.bodies;
@@ -251,14 +252,15 @@ fn batch_result(
     }
 }
 
-/// The store's view of the calling API client.
-pub(super) fn submitter(reporter: Reporter, meta: &RequestMeta) -> Submitter {
+/// The store's view of the calling API client, storing as `settings` say.
+pub(super) fn submitter(reporter: Reporter, meta: &RequestMeta, settings: &Settings) -> Submitter {
     Submitter {
         audit: meta.event(Some(&reporter.actor()), "report.submit", None),
         organization_id: reporter.organization_id,
         client_id: reporter.client_id,
         mode: reporter.mode,
         notify: true,
+        common_threshold: settings.correlation_common_threshold,
     }
 }
 

@@ -28,8 +28,13 @@ pub enum Imported {
 /// refused as the API refuses the credential's tokens (unknown or expired, revoked, the
 /// organization not vetted). Records `report.import.start` (the command line's, targeting the
 /// credential) in the audit log; each report stored is then recorded as `report.import`. No
-/// analyst e-mail per report (`notify` false): a backlog is not news report by report.
-pub fn importer(conn: &mut DbConnection, client_id: &str) -> Result<Submitter, ApiError> {
+/// analyst e-mail per report (`notify` false): a backlog is not news report by report. Values
+/// shared by more than `common_threshold` reports are common.
+pub fn importer(
+    conn: &mut DbConnection,
+    client_id: &str,
+    common_threshold: u32,
+) -> Result<Submitter, ApiError> {
     let access = store::organizations::credential_access(conn, client_id)?
         .ok_or_else(|| ApiError::Unauthenticated("no such credential, or it has expired".into()))?;
     if access.revoked {
@@ -51,6 +56,7 @@ pub fn importer(conn: &mut DbConnection, client_id: &str) -> Result<Submitter, A
         mode: access.mode,
         audit: NewAuditEvent::command_line("report.import", ""),
         notify: false,
+        common_threshold,
     })
 }
 

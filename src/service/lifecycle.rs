@@ -127,7 +127,7 @@ fn store_amendment(
         &format!("/amendments/{number}"),
     );
     let entries: Vec<_> = found.iter().map(|i| i.entry(hasher)).collect();
-    correlation::index(conn, report_id, &entries)?;
+    correlation::index(conn, report_id, &entries, submitter.common_threshold)?;
     if let Some(raised) = amendment.severity {
         let from = report.severity.as_ref();
         stats::count_change(conn, report_id, Dimension::Severity, from, raised.as_ref())?;

@@ -215,6 +215,7 @@ fn record_new(
         submitter.mode,
         &submitter_actor,
         &entries,
+        submitter.common_threshold,
     )?;
     if submitter.notify {
         let severities: Vec<_> = new

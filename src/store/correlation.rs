@@ -9,7 +9,10 @@
 //! comes from the report the row points at. A value in more reports than the configured
 //! threshold is common (`correlation_common`, as MISP does with over-correlating values): it is
 //! no longer expanded report by report, only counted, so what is done per report never reads
-//! more than the threshold's worth of sharers of a value.
+//! more than the threshold's worth of sharers of a value. A PDQ hash held as such by more
+//! reports than the threshold is common in the same way (its 32 bytes are its key there); its
+//! near copies are hashes of their own, still matched. Known limit: several submissions that
+//! make a value common at once may leave its count off by a few.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -21,7 +24,7 @@ use super::timeline::NewEvent;
 use crate::db::portable::{ROWS_PER_STATEMENT, add_rows, insert_rows};
 use crate::db::schema::{
     correlation_common, correlation_counts, correlation_keys, correlation_pdq,
-    correlation_pdq_chunks, correlation_places, correlation_settings, report_events, reports,
+    correlation_pdq_chunks, correlation_places, report_events, reports,
 };
 use crate::db::{DbConnection, MultiBackend};
 use crate::domain::correlation::{IndicatorMatch, MatchKind, RelatedCounts, strongest_first};
@@ -107,35 +110,65 @@ fn indexed_by_seq(
 /// A place: what kind of value, and where it is in its report.
 type Place = (IndicatorKind, String);
 
+/// Which stored places to read.
+enum PlacesBy<'a> {
+    /// Those with these ids.
+    Ids(&'a [i32]),
+    /// Those at these pointers (of any kind).
+    Pointers(&'a [&'a str]),
+}
+
+/// The stored places `by` picks, each with its id: one query per chunk.
+fn stored_places(conn: &mut DbConnection, by: PlacesBy) -> QueryResult<Vec<(i32, Place)>> {
+    let query = || {
+        correlation_places::table
+            .select((
+                correlation_places::id,
+                correlation_places::kind,
+                correlation_places::pointer,
+            ))
+            .into_boxed::<MultiBackend>()
+    };
+    let queries: Vec<_> = match by {
+        PlacesBy::Ids(ids) => ids
+            .chunks(ROWS_PER_STATEMENT)
+            .map(|chunk| query().filter(correlation_places::id.eq_any(chunk)))
+            .collect(),
+        PlacesBy::Pointers(pointers) => pointers
+            .chunks(ROWS_PER_STATEMENT)
+            .map(|chunk| query().filter(correlation_places::pointer.eq_any(chunk)))
+            .collect(),
+    };
+    let mut found = Vec::new();
+    for query in queries {
+        found.extend(
+            query
+                .load::<(i32, IndicatorKind, String)>(conn)?
+                .into_iter()
+                .map(|(id, kind, pointer)| (id, (kind, pointer))),
+        );
+    }
+    Ok(found)
+}
+
 /// The ids of the places `wanted`, made for those not stored yet (read first, so that the
 /// identity of `correlation_places` is drawn only for new places).
 fn place_ids(
     conn: &mut DbConnection,
     wanted: &BTreeSet<Place>,
 ) -> QueryResult<HashMap<Place, i32>> {
-    fn read(conn: &mut DbConnection, wanted: &BTreeSet<Place>) -> QueryResult<HashMap<Place, i32>> {
-        let pointers: BTreeSet<&str> = wanted.iter().map(|(_, p)| p.as_str()).collect();
-        let pointers: Vec<&str> = pointers.into_iter().collect();
-        let mut ids = HashMap::new();
-        for chunk in pointers.chunks(ROWS_PER_STATEMENT) {
-            for (id, kind, pointer) in correlation_places::table
-                .filter(correlation_places::pointer.eq_any(chunk))
-                .select((
-                    correlation_places::id,
-                    correlation_places::kind,
-                    correlation_places::pointer,
-                ))
-                .load::<(i32, IndicatorKind, String)>(conn)?
-            {
-                ids.insert((kind, pointer), id);
-            }
-        }
-        Ok(ids)
-    }
+    let pointers: BTreeSet<&str> = wanted.iter().map(|(_, p)| p.as_str()).collect();
+    let pointers: Vec<&str> = pointers.into_iter().collect();
+    let read = |conn: &mut DbConnection| -> QueryResult<HashMap<Place, i32>> {
+        Ok(stored_places(conn, PlacesBy::Pointers(&pointers))?
+            .into_iter()
+            .map(|(id, place)| (place, id))
+            .collect())
+    };
     if wanted.is_empty() {
         return Ok(HashMap::new());
     }
-    let ids = read(conn, wanted)?;
+    let ids = read(conn)?;
     let missing: Vec<_> = wanted
         .iter()
         .filter(|place| !ids.contains_key(*place))
@@ -155,7 +188,7 @@ fn place_ids(
         &missing,
         on_conflict_do_nothing
     )?;
-    read(conn, wanted)
+    read(conn)
 }
 
 /// The places `ids`.
@@ -168,21 +201,9 @@ fn places(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let mut found = HashMap::new();
-    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
-        for (id, kind, pointer) in correlation_places::table
-            .filter(correlation_places::id.eq_any(chunk))
-            .select((
-                correlation_places::id,
-                correlation_places::kind,
-                correlation_places::pointer,
-            ))
-            .load::<(i32, IndicatorKind, String)>(conn)?
-        {
-            found.insert(id, (kind, pointer));
-        }
-    }
-    Ok(found)
+    Ok(stored_places(conn, PlacesBy::Ids(&ids))?
+        .into_iter()
+        .collect())
 }
 
 /// Index rows of values, each with the report it points at.
@@ -250,6 +271,24 @@ impl Own {
     fn distinct_keys(&self) -> Vec<Vec<u8>> {
         let keys: BTreeSet<&Vec<u8>> = self.keys.iter().map(|k| &k.value_key).collect();
         keys.into_iter().cloned().collect()
+    }
+
+    /// Its values as to being common: each exact value's key and each PDQ hash (its 32 bytes,
+    /// never the length of a key), with the report holding it and its place there.
+    fn values(&self) -> impl Iterator<Item = (&Vec<u8>, &Indexed, i32)> {
+        let keys = self
+            .keys
+            .iter()
+            .map(|k| (&k.value_key, k.report_seq, k.place));
+        let pdqs = self.pdqs.iter().map(|p| (&p.pdq, p.report_seq, p.place));
+        keys.chain(pdqs)
+            .map(|(value, seq, place)| (value, &self.reports[&seq], place))
+    }
+
+    /// Its distinct [`Own::values`].
+    fn distinct_values(&self) -> Vec<Vec<u8>> {
+        let values: BTreeSet<&Vec<u8>> = self.values().map(|(value, _, _)| value).collect();
+        values.into_iter().cloned().collect()
     }
 }
 
@@ -341,14 +380,12 @@ fn write(conn: &mut DbConnection, new: &[(&Indexed, Vec<&IndexEntry>)]) -> Query
     Ok(own)
 }
 
-/// `keys` split into the common ones, with their counts, and the others (those still matched
-/// report by report).
-fn split_common(
-    conn: &mut DbConnection,
-    keys: Vec<Vec<u8>>,
-) -> QueryResult<(CommonCounts, Vec<Vec<u8>>)> {
-    let common = common_counts(conn, &keys)?;
-    let open = keys
+/// `own`'s common values (exact ones and PDQ hashes), with their counts, and the keys of its
+/// other exact values (those still matched report by report).
+fn split_common(conn: &mut DbConnection, own: &Own) -> QueryResult<(CommonCounts, Vec<Vec<u8>>)> {
+    let common = common_counts(conn, &own.distinct_values())?;
+    let open = own
+        .distinct_keys()
         .into_iter()
         .filter(|k| !common.contains_key(k))
         .collect();
@@ -386,33 +423,12 @@ fn holders(conn: &mut DbConnection, keys: &[Vec<u8>]) -> QueryResult<Holders> {
     Ok(found)
 }
 
-/// The threshold past which a value is common (`correlation_common_threshold`).
-fn common_threshold(conn: &mut DbConnection) -> QueryResult<i64> {
-    correlation_settings::table
-        .find(1)
-        .select(correlation_settings::common_threshold)
-        .first::<i32>(conn)
-        .map(i64::from)
-}
-
-/// Records `threshold` (the setting `correlation_common_threshold`) as the one submissions
-/// compare with: called at start.
-pub fn set_common_threshold(conn: &mut DbConnection, threshold: u32) -> QueryResult<()> {
-    let threshold = i32::try_from(threshold).unwrap_or(i32::MAX);
-    diesel::update(correlation_settings::table.find(1))
-        .set(correlation_settings::common_threshold.eq(threshold))
-        .execute(conn)
-        .map(drop)
-}
-
 /// Adds 1 to the count of each common value in `rows` per row, each in its report's shard: one
 /// statement, its rows in key order (so that concurrent writers lock them in the same order).
-fn count_common_rows(conn: &mut DbConnection, rows: &[(&KeyRow, &Indexed)]) -> QueryResult<()> {
+fn count_common_rows(conn: &mut DbConnection, rows: &[(&Vec<u8>, &Indexed)]) -> QueryResult<()> {
     let mut added: BTreeMap<(Vec<u8>, i32), i32> = BTreeMap::new();
-    for (row, report) in rows {
-        *added
-            .entry((row.value_key.clone(), report.shard()))
-            .or_default() += 1;
+    for (value, report) in rows {
+        *added.entry(((*value).clone(), report.shard())).or_default() += 1;
     }
     let rows: Vec<_> = added
         .iter()
@@ -428,61 +444,63 @@ fn count_common_rows(conn: &mut DbConnection, rows: &[(&KeyRow, &Indexed)]) -> Q
 }
 
 /// Indexes `written` (just inserted) as to common values: a row of a common value adds to its
-/// count; a value now in more reports than the threshold becomes common, its count the reports
-/// seen now (a concurrent writer that made it common first is added to instead). Answers the
-/// values of `written` that are common and what is known of the others: the rows holding them.
-fn count_common(
-    conn: &mut DbConnection,
-    written: &Own,
-) -> QueryResult<(HashSet<Vec<u8>>, Holders)> {
-    let (common, open) = split_common(conn, written.distinct_keys())?;
+/// count; a value now in more reports than `threshold` becomes common, its count the reports
+/// seen now (a concurrent writer that made it common first is added to instead). The same for
+/// PDQ hashes, counted by the reports holding the very same hash. Answers the matches of the
+/// values of `written` not common.
+fn count_common(conn: &mut DbConnection, written: &Own, threshold: u32) -> QueryResult<Vec<Found>> {
+    let (common, open) = split_common(conn, written)?;
     let mut common: HashSet<Vec<u8>> = common.into_keys().collect();
     let holders = holders(conn, &open)?;
-    let mut held: BTreeMap<&[u8], i64> = BTreeMap::new();
+    let mut held: BTreeMap<Vec<u8>, i64> = BTreeMap::new();
     for (row, _) in &holders {
-        *held.entry(row.value_key.as_slice()).or_default() += 1;
+        *held.entry(row.value_key.clone()).or_default() += 1;
     }
-    let threshold = common_threshold(conn)?;
+    let NearFound {
+        found: near,
+        held: held_pdqs,
+    } = near_found(conn, written, &common)?;
+    held.extend(held_pdqs);
+    let threshold = i64::from(threshold);
     let mut lost = HashSet::new();
     // In key order, before any count is added to: concurrent writers wait on each other in one
     // order.
-    for (key, count) in held.iter().filter(|(_, count)| **count > threshold) {
+    for (value, count) in held.iter().filter(|(_, count)| **count > threshold) {
         let marked = diesel::insert_into(correlation_common::table)
             .values((
-                correlation_common::value_key.eq(key.to_vec()),
+                correlation_common::value_key.eq(value),
                 correlation_common::shard.eq(BASE_SHARD),
                 correlation_common::count.eq(i32::try_from(*count).unwrap_or(i32::MAX)),
             ))
             .on_conflict_do_nothing();
         let inserted = crate::db::portable::per_backend!(conn, c => marked.execute(c))?;
         if inserted == 0 {
-            lost.insert(key.to_vec());
+            lost.insert(value.clone());
         }
-        common.insert(key.to_vec());
+        common.insert(value.clone());
     }
-    let open: HashSet<&[u8]> = open.iter().map(Vec::as_slice).collect();
-    let counted: Vec<(&KeyRow, &Indexed)> = written
-        .keys
-        .iter()
-        .filter(|row| {
-            let key = row.value_key.as_slice();
-            let became = open.contains(key) && !lost.contains(key);
-            common.contains(&row.value_key) && !became
+    // A value made common here was counted with `written`'s rows.
+    let counted: Vec<(&Vec<u8>, &Indexed)> = written
+        .values()
+        .filter(|(value, _, _)| {
+            let became = held.contains_key(*value) && !lost.contains(*value);
+            common.contains(*value) && !became
         })
-        .map(|row| (row, &written.reports[&row.report_seq]))
+        .map(|(value, report, _)| (value, report))
         .collect();
     count_common_rows(conn, &counted)?;
-    let holders = holders
-        .into_iter()
-        .filter(|(row, _)| !common.contains(&row.value_key))
-        .collect();
-    Ok((common, holders))
+    let mut found = exact_found(written, &holders);
+    found.extend(near);
+    found.retain(|f| !common.contains(&f.value));
+    Ok(found)
 }
 
 /// An indicator one report shares with another.
 struct Found {
     /// The report matched (its `seq`).
     own: i64,
+    /// The value shared: an exact value's key, or the matched report's PDQ hash.
+    value: Vec<u8>,
     /// The other report.
     other: Indexed,
     /// `None` for an exact match; the PDQ distance for a near one.
@@ -509,7 +527,7 @@ impl Found {
 
 /// The exact matches of `own`'s values found among `holders` (each report's rows matched
 /// within its scope).
-fn exact_found(own: &Own, holders: &[(KeyRow, Indexed)], common: &HashSet<Vec<u8>>) -> Vec<Found> {
+fn exact_found(own: &Own, holders: &[(KeyRow, Indexed)]) -> Vec<Found> {
     let mut by_key: HashMap<&[u8], Vec<&(KeyRow, Indexed)>> = HashMap::new();
     for holder in holders {
         by_key
@@ -519,7 +537,6 @@ fn exact_found(own: &Own, holders: &[(KeyRow, Indexed)], common: &HashSet<Vec<u8
     }
     own.keys
         .iter()
-        .filter(|row| !common.contains(&row.value_key))
         .flat_map(|row| {
             let report = &own.reports[&row.report_seq];
             by_key
@@ -531,6 +548,7 @@ fn exact_found(own: &Own, holders: &[(KeyRow, Indexed)], common: &HashSet<Vec<u8
                 })
                 .map(move |(other_row, other)| Found {
                     own: row.report_seq,
+                    value: row.value_key.clone(),
                     other: other.clone(),
                     distance: None,
                     place: row.place,
@@ -540,41 +558,68 @@ fn exact_found(own: &Own, holders: &[(KeyRow, Indexed)], common: &HashSet<Vec<u8
         .collect()
 }
 
-/// The near matches of `own`'s PDQ hashes (each report's within its scope).
-fn near_found(conn: &mut DbConnection, own: &Own) -> QueryResult<Vec<Found>> {
-    let sources: Vec<Pdq> = own
+/// What the PDQ hashes of some reports were found near.
+struct NearFound {
+    /// The near matches (each report's within its scope).
+    found: Vec<Found>,
+    /// How many reports hold each hash looked for, the very same hash.
+    held: BTreeMap<Vec<u8>, i64>,
+}
+
+/// The near matches of `own`'s PDQ hashes, those `common` aside.
+fn near_found(
+    conn: &mut DbConnection,
+    own: &Own,
+    common: &HashSet<Vec<u8>>,
+) -> QueryResult<NearFound> {
+    let looked: Vec<(&PdqRow, Pdq)> = own
         .pdqs
         .iter()
-        .filter_map(|p| Pdq::from_bytes(&p.pdq))
+        .filter(|p| !common.contains(&p.pdq))
+        .filter_map(|p| Some((p, Pdq::from_bytes(&p.pdq)?)))
         .collect();
+    let sources: Vec<Pdq> = looked.iter().map(|(_, pdq)| *pdq).collect();
     let near = near(conn, &sources)?;
+    let mut holders: BTreeMap<Vec<u8>, BTreeSet<i64>> = BTreeMap::new();
+    for one in near.iter().filter(|n| n.distance == 0) {
+        holders
+            .entry(looked[one.source].0.pdq.clone())
+            .or_default()
+            .insert(one.row.report_seq);
+    }
     let seqs: BTreeSet<i64> = near.iter().map(|n| n.row.report_seq).collect();
     let others = indexed_by_seq(conn, &seqs)?;
-    Ok(near
+    let found = near
         .into_iter()
         .filter_map(|near| {
-            let source = &own.pdqs[near.source];
+            let source = looked[near.source].0;
             let report = &own.reports[&source.report_seq];
             let other = others.get(&near.row.report_seq)?;
             (other.seq != report.seq && report.reaches(other)).then(|| Found {
                 own: source.report_seq,
+                value: source.pdq.clone(),
                 other: other.clone(),
                 distance: Some(near.distance),
                 place: source.place,
                 other_place: near.row.place,
             })
         })
-        .collect())
+        .collect();
+    let held = holders
+        .into_iter()
+        .map(|(pdq, reports)| (pdq, reports.len() as i64))
+        .collect();
+    Ok(NearFound { found, held })
 }
 
 /// Every indicator of `own` shared with another report in its scope, and its common values with
 /// their counts: what is stored is read, values common are not expanded.
 fn matched(conn: &mut DbConnection, own: &Own) -> QueryResult<(Vec<Found>, CommonCounts)> {
-    let (common, open) = split_common(conn, own.distinct_keys())?;
+    let (common, open) = split_common(conn, own)?;
     let holders = holders(conn, &open)?;
-    let common_keys: HashSet<Vec<u8>> = common.keys().cloned().collect();
-    let mut found = exact_found(own, &holders, &common_keys);
-    found.extend(near_found(conn, own)?);
+    let common_values: HashSet<Vec<u8>> = common.keys().cloned().collect();
+    let mut found = exact_found(own, &holders);
+    found.extend(near_found(conn, own, &common_values)?.found);
     Ok((found, common))
 }
 
@@ -610,23 +655,26 @@ impl Correlation {
 }
 
 /// Indexes `entries` of reports (those a report has already are skipped), counts its common
-/// values and makes common those now past the threshold; answers what was written and the
-/// matches of the values not common.
+/// values and makes common those now in more than `threshold` reports; answers the matches of
+/// the values not common.
 fn index_reports(
     conn: &mut DbConnection,
     new: &[(&Indexed, Vec<&IndexEntry>)],
-) -> QueryResult<(Own, Vec<Found>)> {
+    threshold: u32,
+) -> QueryResult<Vec<Found>> {
     let written = write(conn, new)?;
-    let (common, holders) = count_common(conn, &written)?;
-    let mut found = exact_found(&written, &holders, &common);
-    found.extend(near_found(conn, &written)?);
-    Ok((written, found))
+    count_common(conn, &written, threshold)
 }
 
 /// Adds `entries` to the index of report `report_id` (an amendment's), inside the caller's
-/// transaction. An entry already indexed for the report is skipped, so an amendment may repeat
-/// values.
-pub fn index(conn: &mut DbConnection, report_id: &str, entries: &[IndexEntry]) -> QueryResult<()> {
+/// transaction, values in more than `threshold` reports being common. An entry already indexed
+/// for the report is skipped, so an amendment may repeat values.
+pub fn index(
+    conn: &mut DbConnection,
+    report_id: &str,
+    entries: &[IndexEntry],
+    threshold: u32,
+) -> QueryResult<()> {
     let report = indexed(conn, report_id)?;
     let stored = Own::stored(conn, vec![report.clone()])?;
     let keys: HashSet<&[u8]> = stored.keys.iter().map(|k| k.value_key.as_slice()).collect();
@@ -638,20 +686,22 @@ pub fn index(conn: &mut DbConnection, report_id: &str, entries: &[IndexEntry]) -
             IndexEntry::Pdq { pdq, .. } => !pdqs.contains(pdq.bytes()),
         })
         .collect();
-    index_reports(conn, &[(&report, fresh)]).map(drop)
+    index_reports(conn, &[(&report, fresh)], threshold).map(drop)
 }
 
 /// Indexes the `entries` of new reports, all of `organization_id` in `mode` (one multi-row
 /// insert per table, one lookup of matches for all), records for each that matches earlier
 /// reports the counts its notification tells (`correlation_counts`), and a `correlation` event
 /// on the timeline of each that shares indicators with earlier reports of other organizations,
-/// with the counts (never a value). Common values are counted, not matched.
+/// with the counts (never a value). Values in more than `threshold` reports are common:
+/// counted, not matched.
 pub fn index_new_reports(
     conn: &mut DbConnection,
     organization_id: &str,
     mode: CredentialMode,
     actor: &Actor,
     new: &[(&str, &[IndexEntry])],
+    threshold: u32,
 ) -> QueryResult<()> {
     let ids: Vec<&str> = new.iter().map(|(id, _)| *id).collect();
     let stored: HashMap<String, Indexed> = indexed_by_id(conn, &ids)?
@@ -663,7 +713,7 @@ pub fn index_new_reports(
         .iter()
         .filter_map(|(id, entries)| Some((stored.get(*id)?, entries.iter().collect())))
         .collect();
-    let (_, found) = index_reports(conn, &entries)?;
+    let found = index_reports(conn, &entries, threshold)?;
     let mut by_report: HashMap<i64, Vec<&Found>> = HashMap::new();
     for one in &found {
         by_report.entry(one.own).or_default().push(one);
@@ -741,13 +791,10 @@ pub fn forget(conn: &mut DbConnection, ids: &[&str]) -> QueryResult<()> {
         return Ok(());
     }
     let own = Own::stored(conn, reports)?;
-    let common: HashSet<Vec<u8>> = common_counts(conn, &own.distinct_keys())?
-        .into_keys()
-        .collect();
+    let (common, _) = split_common(conn, &own)?;
     let mut taken: BTreeMap<(Vec<u8>, i32), i32> = BTreeMap::new();
-    for row in own.keys.iter().filter(|k| common.contains(&k.value_key)) {
-        let shard = own.reports[&row.report_seq].shard();
-        *taken.entry((row.value_key.clone(), shard)).or_default() -= 1;
+    for (value, report, _) in own.values().filter(|(v, _, _)| common.contains_key(*v)) {
+        *taken.entry((value.clone(), report.shard())).or_default() -= 1;
     }
     let taken: Vec<_> = taken
         .iter()
@@ -860,17 +907,17 @@ pub fn related(
     let report = indexed(conn, id)?;
     let own = Own::stored(conn, vec![report])?;
     let (found, common) = matched(conn, &own)?;
-    let common_rows: Vec<&KeyRow> = own
-        .keys
-        .iter()
-        .filter(|k| common.contains_key(&k.value_key))
+    let common_rows: Vec<(&Vec<u8>, i32)> = own
+        .values()
+        .filter(|(value, _, _)| common.contains_key(*value))
+        .map(|(value, _, place)| (value, place))
         .collect();
     let places = places(
         conn,
         found
             .iter()
             .flat_map(|f| [f.place, f.other_place])
-            .chain(common_rows.iter().map(|k| k.place)),
+            .chain(common_rows.iter().map(|(_, place)| *place)),
     )?;
     let mut by_report: HashMap<String, Vec<IndicatorMatch>> = HashMap::new();
     for one in &found {
@@ -897,12 +944,12 @@ pub fn related(
         .collect();
     let mut common: Vec<CommonValue> = common_rows
         .into_iter()
-        .filter_map(|row| {
-            let (kind, pointer) = places.get(&row.place)?;
+        .filter_map(|(value, place)| {
+            let (kind, pointer) = places.get(&place)?;
             Some(CommonValue {
                 kind: *kind,
                 pointer: pointer.clone(),
-                reports: usize::try_from(common[&row.value_key]).unwrap_or_default(),
+                reports: usize::try_from(common[value]).unwrap_or_default(),
             })
         })
         .collect();
@@ -974,11 +1021,13 @@ pub fn related_to(
         return Ok(Box::new(reports::id.eq_any(Vec::<String>::new())));
     };
     let own = Own::stored(conn, vec![report.clone()])?;
-    let (_, open) = split_common(conn, own.distinct_keys())?;
+    let (common, open) = split_common(conn, &own)?;
     let exact = correlation_keys::table
         .filter(correlation_keys::value_key.eq_any(open))
         .select(correlation_keys::report_seq);
-    let near: Vec<i64> = near_found(conn, &own)?
+    let common: HashSet<Vec<u8>> = common.into_keys().collect();
+    let near: Vec<i64> = near_found(conn, &own, &common)?
+        .found
         .into_iter()
         .map(|found| found.other.seq)
         .collect();

@@ -15,6 +15,7 @@ pub mod organizations;
 pub mod outbox;
 pub mod owner;
 pub mod parts;
+pub mod queue;
 pub mod refresh_tokens;
 pub mod reports;
 pub mod retention;

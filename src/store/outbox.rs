@@ -1,16 +1,12 @@
 //! The e-mail outbox: notifications queued in the transaction of the change they tell of (a new
 //! report, a staff enrollment), claimed by delivery workers under a lease, the record of every
-//! attempt, and what admins see.
-//!
-//! A claim pushes the row's `next_attempt_at` to the end of the lease and names the worker in
-//! `lease_owner`: no other worker takes the row meanwhile, and if its worker dies the row simply
-//! falls due again when the lease ends.
-
-use std::time::Duration;
+//! attempt, and what admins see. The queue itself (leases, attempts, release) is
+//! [`super::queue`]'s.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
+use super::queue::{self, Lease, Queue};
 use crate::auth::secret;
 use crate::db::DbConnection;
 use crate::db::portable::{self, insert_rows, load_skipping_locked};
@@ -230,47 +226,30 @@ struct ClaimedEnrollmentRow {
     role: Role,
 }
 
-/// Claims up to `limit` due notifications for worker `owner` for the time `lease`: urgent ones
-/// first, then the oldest. Workers claiming at once get different rows (PostgreSQL skips rows
-/// another claim has locked; SQLite lets one writer in at a time).
-pub fn claim(
-    conn: &mut DbConnection,
-    owner: &str,
-    lease: Duration,
-    limit: i64,
-) -> Result<Vec<Claimed>, ApiError> {
-    let now = super::now();
-    let lease_end = now
-        + chrono::Duration::from_std(lease)
-            .map_err(|e| ApiError::Internal(anyhow::anyhow!("lease too long: {e}")))?;
-    portable::write_transaction(conn, |conn| {
+/// Claims up to `limit` due notifications under `lease`: urgent ones first, then the oldest
+/// (see [`queue::claim`]).
+pub fn claim(conn: &mut DbConnection, lease: &Lease, limit: i64) -> Result<Vec<Claimed>, ApiError> {
+    let due = |conn: &mut DbConnection, now: NaiveDateTime| {
         let due = outbox::table
             .filter(outbox::status.eq(NotificationStatus::Pending))
             .filter(outbox::next_attempt_at.le(now))
             .order((outbox::urgent.desc(), outbox::id.asc()))
             .limit(limit)
             .select(outbox::id);
-        let ids: Vec<String> = load_skipping_locked!(conn, due)?;
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
-            .set((
-                outbox::lease_owner.eq(owner),
-                outbox::next_attempt_at.eq(lease_end),
-            ))
-            .execute(conn)?;
+        load_skipping_locked!(conn, due)
+    };
+    queue::claim(conn, Queue::Mail, lease, due, |conn, ids| {
         let reports = outbox::table
             .inner_join(reports::table.inner_join(organizations::table))
-            .filter(outbox::id.eq_any(&ids))
+            .filter(outbox::id.eq_any(ids))
             .select(ClaimedReportRow::as_select())
             .load(conn)?
             .into_iter()
             .map(Claimed::from)
             .collect();
         let mut claimed = with_earlier_matches(conn, reports)?;
-        claimed.extend(claim_enrollments(conn, &ids)?);
-        claimed.extend(disabled_notices(conn, &ids)?);
+        claimed.extend(claim_enrollments(conn, ids)?);
+        claimed.extend(disabled_notices(conn, ids)?);
         claimed.sort_by(|a, b| b.urgent.cmp(&a.urgent).then_with(|| a.id.cmp(&b.id)));
         Ok(claimed)
     })
@@ -408,24 +387,15 @@ pub struct Attempted<'a> {
     pub attempt: Attempt,
 }
 
-/// Records the attempts worker `owner` made, in one transaction (one commit for a whole claimed
-/// batch, not one a message), and ends their leases. Answers the ids whose lease `owner` no
-/// longer held (it ran out and another worker took the notification): nothing is recorded for
-/// those, and their messages may go out twice.
+/// Records the attempts worker `owner` made and ends their leases (see
+/// [`queue::record_attempts`]); answers the ids whose lease it no longer held.
 pub fn record_attempts<'a>(
     conn: &mut DbConnection,
     owner: &str,
     attempts: &'a [Attempted<'a>],
 ) -> Result<Vec<&'a str>, ApiError> {
-    portable::write_transaction(conn, |conn| {
-        let mut lost = Vec::new();
-        for attempted in attempts {
-            if !record_attempt(conn, owner, attempted)? {
-                lost.push(attempted.id);
-            }
-        }
-        Ok(lost)
-    })
+    let attempts = attempts.iter().map(|attempted| (attempted.id, attempted));
+    queue::record_attempts(conn, owner, attempts, record_attempt)
 }
 
 /// Records one attempt; `false` when `owner` no longer held its lease.
@@ -470,20 +440,6 @@ fn record_attempt(
             .execute(conn)?,
     };
     Ok(updated == 1)
-}
-
-/// Gives back every notification worker `owner` holds and has not attempted: due again at once.
-pub fn release(conn: &mut DbConnection, owner: &str) -> Result<usize, ApiError> {
-    Ok(diesel::update(
-        outbox::table
-            .filter(outbox::lease_owner.eq(owner))
-            .filter(outbox::status.eq(NotificationStatus::Pending)),
-    )
-    .set((
-        outbox::lease_owner.eq(None::<String>),
-        outbox::next_attempt_at.eq(super::now()),
-    ))
-    .execute(conn)?)
 }
 
 /// What admins see of a notification, from the outbox left-joined with the enrollments.
@@ -566,19 +522,9 @@ pub fn get(conn: &mut DbConnection, id: &str) -> Result<Notification, ApiError> 
 /// Queues a failed notification again, due at once, with a fresh round of attempts; 409 unless
 /// it is failed (a pending one is queued already, a sent one would arrive twice).
 pub fn retry(conn: &mut DbConnection, id: &str) -> Result<Notification, ApiError> {
-    let updated = diesel::update(
-        outbox::table
-            .filter(outbox::id.eq(id))
-            .filter(outbox::status.eq(NotificationStatus::Failed)),
-    )
-    .set((
-        outbox::status.eq(NotificationStatus::Pending),
-        outbox::attempts.eq(0),
-        outbox::next_attempt_at.eq(super::now()),
-    ))
-    .execute(conn)?;
+    let requeued = queue::requeue(conn, Queue::Mail, id)?;
     let current = get(conn, id)?;
-    if updated == 0 {
+    if !requeued {
         return Err(ApiError::Conflict {
             detail: format!(
                 "only a failed notification can be retried; this one is {}",

@@ -44,6 +44,9 @@ pub struct Submitter {
     /// Whether analysts are e-mailed about its new live reports (`seed`'s synthetic ones are
     /// news to nobody unless asked for).
     pub notify: bool,
+    /// Past how many reports a value its reports share is common
+    /// (`correlation_common_threshold`).
+    pub common_threshold: u32,
 }
 
 impl Submitter {

@@ -1,8 +1,6 @@
 //! Webhook endpoints (registration with a sealed signing secret, listing, removal) and their
 //! deliveries: the organization's view of them, a test event, a retry, and the delivery
-//! workers' claims under a lease (as the e-mail outbox's), in order per report.
-
-use std::time::Duration;
+//! workers' claims in order per report, through the queue of both outboxes ([`super::queue`]).
 
 use chrono::NaiveDateTime;
 use diesel::backend::Backend;
@@ -13,8 +11,9 @@ use diesel::sql_types::Text;
 use serde_json::json;
 
 use super::events::{self, EventRow, Owner};
+use super::queue::{self, Lease, Queue};
 use crate::db::DbConnection;
-use crate::db::portable::{self, load_skipping_locked};
+use crate::db::portable::load_skipping_locked;
 use crate::db::schema::{
     events as event_rows, organizations, outbox, webhook_deliveries, webhook_endpoints,
 };
@@ -327,20 +326,15 @@ pub fn retry(
     let of_endpoint = webhook_deliveries::table
         .filter(webhook_deliveries::id.eq(delivery_id))
         .filter(webhook_deliveries::endpoint_id.eq(endpoint_id));
-    let status: DeliveryStatus = of_endpoint.select(webhook_deliveries::status).first(conn)?;
-    if status == DeliveryStatus::Pending {
+    of_endpoint
+        .select(webhook_deliveries::id)
+        .first::<String>(conn)?;
+    if !queue::requeue(conn, Queue::Webhooks, delivery_id)? {
         return Err(ApiError::Conflict {
             detail: "the delivery is pending already".into(),
             existing_id: None,
         });
     }
-    diesel::update(of_endpoint)
-        .set((
-            webhook_deliveries::status.eq(DeliveryStatus::Pending),
-            webhook_deliveries::attempts.eq(0),
-            webhook_deliveries::next_attempt_at.eq(super::now()),
-        ))
-        .execute(conn)?;
     diesel::update(webhook_endpoints::table.find(endpoint_id))
         .set((
             webhook_endpoints::status.eq(EndpointStatus::Active),
@@ -389,21 +383,16 @@ pub fn any_due(conn: &mut DbConnection) -> Result<bool, ApiError> {
     .get_result(conn)?)
 }
 
-/// Claims up to `limit` due deliveries of active endpoints for worker `worker` for the time
-/// `lease`, oldest first, at most the earliest pending one per endpoint and report, so that a
-/// report's events arrive in order. Workers claiming at once get different rows.
+/// Claims up to `limit` due deliveries of active endpoints under `lease`, oldest first, at most
+/// the earliest pending one per endpoint and report, so that a report's events arrive in order
+/// (see [`queue::claim`]).
 pub fn claim(
     conn: &mut DbConnection,
     keys: &KeyStore,
-    worker: &str,
-    lease: Duration,
+    lease: &Lease,
     limit: i64,
 ) -> Result<Vec<Claimed>, ApiError> {
-    let now = super::now();
-    let lease_end = now
-        + chrono::Duration::from_std(lease)
-            .map_err(|e| ApiError::Internal(anyhow::anyhow!("lease too long: {e}")))?;
-    let rows = portable::write_transaction(conn, |conn| {
+    let due = |conn: &mut DbConnection, now: NaiveDateTime| {
         let earlier = diesel::alias!(webhook_deliveries as earlier);
         let active = webhook_endpoints::table
             .filter(webhook_endpoints::status.eq(EndpointStatus::Active))
@@ -438,25 +427,16 @@ pub fn claim(
             .order(webhook_deliveries::id.asc())
             .limit(limit)
             .select(webhook_deliveries::id);
-        let ids: Vec<String> = load_skipping_locked!(conn, due)?;
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        diesel::update(webhook_deliveries::table.filter(webhook_deliveries::id.eq_any(&ids)))
-            .set((
-                webhook_deliveries::lease_owner.eq(worker),
-                webhook_deliveries::next_attempt_at.eq(lease_end),
-            ))
-            .execute(conn)?;
-        Ok::<_, ApiError>(
-            webhook_deliveries::table
-                .inner_join(webhook_endpoints::table)
-                .inner_join(event_rows::table)
-                .filter(webhook_deliveries::id.eq_any(&ids))
-                .order(webhook_deliveries::id.asc())
-                .select(ClaimRow::as_select())
-                .load(conn)?,
-        )
+        load_skipping_locked!(conn, due)
+    };
+    let rows = queue::claim(conn, Queue::Webhooks, lease, due, |conn, ids| {
+        Ok(webhook_deliveries::table
+            .inner_join(webhook_endpoints::table)
+            .inner_join(event_rows::table)
+            .filter(webhook_deliveries::id.eq_any(ids))
+            .order(webhook_deliveries::id.asc())
+            .select(ClaimRow::as_select())
+            .load(conn)?)
     })?;
     let key_ids: Vec<&str> = rows.iter().map(|row| row.key_id.as_str()).collect();
     let data_keys = keys.fetch(&key_ids)?;
@@ -513,18 +493,23 @@ pub enum Outcome {
     },
 }
 
-/// Records the attempts worker `worker` made, in one transaction, and ends their leases; a
-/// failed delivery disables its endpoint and queues the e-mail telling its organization (once).
-/// Answers the ids whose lease `worker` no longer held (nothing is recorded for those).
+/// Records the attempts worker `worker` made and ends their leases (see
+/// [`queue::record_attempts`]); a failed delivery disables its endpoint and queues the e-mail
+/// telling its organization (once). Answers the ids whose lease `worker` no longer held.
 pub fn record_attempts<'a>(
     conn: &mut DbConnection,
     worker: &str,
     attempts: &'a [(&'a Claimed, Outcome)],
 ) -> Result<Vec<&'a str>, ApiError> {
     let now = super::now();
-    portable::write_transaction(conn, |conn| {
-        let mut lost = Vec::new();
-        for (claimed, outcome) in attempts {
+    let attempts = attempts
+        .iter()
+        .map(|(claimed, outcome)| (claimed.id.as_str(), (*claimed, outcome)));
+    queue::record_attempts(
+        conn,
+        worker,
+        attempts,
+        |conn, worker, (claimed, outcome)| {
             let held = webhook_deliveries::table
                 .filter(webhook_deliveries::id.eq(&claimed.id))
                 .filter(webhook_deliveries::lease_owner.eq(worker));
@@ -552,14 +537,14 @@ pub fn record_attempts<'a>(
                         .eq((status == DeliveryStatus::Delivered).then_some(now)),
                 ))
                 .execute(conn)?;
-            if updated == 0 {
-                lost.push(claimed.id.as_str());
-            } else if let Outcome::Failed { error, .. } = outcome {
-                disable(conn, &claimed.endpoint_id, error)?;
+            if updated == 1 {
+                if let Outcome::Failed { error, .. } = outcome {
+                    disable(conn, &claimed.endpoint_id, error)?;
+                }
             }
-        }
-        Ok(lost)
-    })
+            Ok(updated == 1)
+        },
+    )
 }
 
 /// Disables an active endpoint after persistent failure, and queues the e-mail that tells its
@@ -595,18 +580,4 @@ fn disable(conn: &mut DbConnection, endpoint_id: &str, error: &str) -> Result<()
             .execute(conn)?;
     }
     Ok(())
-}
-
-/// Gives back every delivery worker `worker` holds and has not attempted: due again at once.
-pub fn release(conn: &mut DbConnection, worker: &str) -> Result<usize, ApiError> {
-    Ok(diesel::update(
-        webhook_deliveries::table
-            .filter(webhook_deliveries::lease_owner.eq(worker))
-            .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending)),
-    )
-    .set((
-        webhook_deliveries::lease_owner.eq(None::<String>),
-        webhook_deliveries::next_attempt_at.eq(super::now()),
-    ))
-    .execute(conn)?)
 }

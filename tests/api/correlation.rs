@@ -832,6 +832,61 @@ async fn a_value_in_more_reports_than_the_threshold_is_common_counted_and_not_ex
 }
 
 #[actix_web::test]
+async fn an_image_hash_in_more_reports_than_the_threshold_is_common_and_not_expanded() {
+    let app = spawn_app_with(|settings| settings.correlation_common_threshold = 3).await;
+    let (_, analyst) = app.staff(Role::Analyst).await;
+    let image = json!({"pdq": "a5".repeat(32)});
+    let mut submitted = Vec::new();
+    for _ in 0..5 {
+        let reporter = app.reporter(CredentialMode::Live).await;
+        submitted.push(submit(&app, &reporter, &report_with(json!({}), image.clone())).await);
+    }
+    // A near copy (one bit off) is still matched with the reports before the hash was common.
+    let near = flipped(&"a5".repeat(32), [0]);
+    let reporter = app.reporter(CredentialMode::Live).await;
+    let copy = submit(
+        &app,
+        &reporter,
+        &report_with(json!({}), json!({"pdq": near})),
+    )
+    .await;
+
+    let timeline = |id: String| {
+        let path = format!("/api/v1/review/reports/{id}");
+        let (app, analyst) = (&app, &analyst);
+        async move { expect(app.get(&path, analyst).await, 200).await["timeline"].clone() }
+    };
+    // The third report matched the two before it; the fourth made the hash common (four
+    // reports, more than three), so it and the fifth matched nothing by it.
+    let third = timeline(submitted[2].clone()).await;
+    assert_eq!(
+        third[1]["detail"],
+        json!({"matching_reports": 2, "other_organizations": 2})
+    );
+    for id in &submitted[3..] {
+        assert_eq!(timeline(id.clone()).await.as_array().unwrap().len(), 1);
+    }
+    // The related view says so on each of them, and expands none.
+    let common = json!([{"kind": "pdq", "pointer": "/content/0/pdq", "reports": 5}]);
+    for id in &submitted {
+        let found = related(&app, &analyst, id).await;
+        assert_eq!(found["common"], common, "{id}");
+        assert_eq!(found["total"], 0, "{id}");
+    }
+    // The near copy is a hash of its own, not common: it finds the reports with the common one.
+    let found = related(&app, &analyst, &copy).await;
+    assert_eq!(found["common"], json!([]));
+    assert_eq!(found["total"], 5);
+
+    // A purged report leaves the count.
+    app.with_db(|conn| {
+        report_portal::store::correlation::forget(conn, &[submitted[0].as_str()]).unwrap();
+    });
+    let found = related(&app, &analyst, &submitted[4]).await;
+    assert_eq!(found["common"][0]["reports"], 4);
+}
+
+#[actix_web::test]
 async fn the_notification_tells_the_counts_stored_with_the_report_without_matching_again() {
     let smtp = SmtpServer::start();
     let app = spawn_app_with(|settings| {

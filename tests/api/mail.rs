@@ -13,6 +13,7 @@ use report_portal::domain::organization::CredentialMode;
 use report_portal::domain::user::{NewUser, Role};
 use report_portal::mail::worker::{Tally, Worker};
 use report_portal::service;
+use report_portal::store::queue::Lease;
 use report_portal::store::{self, outbox};
 use serde_json::{Value, json};
 use tokio::sync::{Notify, watch};
@@ -383,7 +384,7 @@ async fn messages_claimed_by_a_worker_that_died_are_delivered_after_its_lease() 
     let id = submit(&app, CredentialMode::Live, "high").await;
     let lease = Duration::from_millis(1500);
     let claimed = app
-        .with_db(|conn| outbox::claim(conn, "a-worker-that-dies", lease, 10))
+        .with_db(|conn| outbox::claim(conn, &Lease::new("a-worker-that-dies", lease)?, 10))
         .unwrap();
     assert_eq!(claimed.len(), 1);
 
@@ -429,7 +430,10 @@ async fn a_stopping_worker_finishes_its_message_and_gives_back_the_rest() {
     );
 
     let given_back = app
-        .with_db(|conn| outbox::claim(conn, "another-worker", Duration::from_secs(60), 10))
+        .with_db(|conn| {
+            let lease = Lease::new("another-worker", Duration::from_secs(60))?;
+            outbox::claim(conn, &lease, 10)
+        })
         .unwrap();
     assert_eq!(given_back.len(), 2, "the rest is free to claim at once");
 }

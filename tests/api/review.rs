@@ -480,6 +480,7 @@ fn store_directly(
             request_id: None,
         },
         notify: true,
+        common_threshold: app.settings.correlation_common_threshold,
     };
     let keys = SigningKeys::load_or_create(&app.signing_key_path()).unwrap();
     let signer = ReceiptSigner::new(&keys, "report-portal");

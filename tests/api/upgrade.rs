@@ -574,6 +574,48 @@ async fn a_correlation_index_of_0c680c9_is_matched_searched_and_counted_alike_af
     );
 }
 
+#[actix_web::test]
+async fn image_hashes_past_the_threshold_stored_before_are_common_after_the_upgrade() {
+    let app = crate::helpers::spawn_app_with(|s| {
+        s.correlation_common_threshold = 2;
+        s.mail_worker = false;
+    })
+    .await;
+    let (_, analyst) = app.staff(Role::Analyst).await;
+    let mut report = valid_report();
+    report["content"][0]["pdq"] = json!("3c".repeat(32));
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        let reporter = app.reporter(CredentialMode::Live).await;
+        ids.push(id_of(&app.submit(&reporter.token, &report).await));
+    }
+    let related = |id: String| {
+        let (app, analyst) = (&app, &analyst);
+        let path = format!("/api/v1/review/reports/{id}/related");
+        async move { expect(app.get(&path, analyst).await, 200).await }
+    };
+    let before = related(ids[0].clone()).await;
+    let pdq = json!({"kind": "pdq", "pointer": "/content/0/pdq", "reports": 3});
+    assert!(
+        before["common"].as_array().unwrap().contains(&pdq),
+        "{before}"
+    );
+
+    // The database as the code before kept it: no hash common, the threshold in force (written
+    // at start) in its table.
+    let reverted = app.with_db(|conn| {
+        let reverted = revert_down_to(conn, "pdq_common");
+        diesel::sql_query("UPDATE correlation_settings SET common_threshold = 2")
+            .execute(conn)
+            .unwrap();
+        reverted
+    });
+    let migrated = crate::cli::run(&app, &["migrate"]);
+    assert_eq!(migrated["applied"], reverted, "{migrated}");
+
+    assert_eq!(related(ids[0].clone()).await, before);
+}
+
 /// Whether the SQLite database has the marker table of migration `body_upgrade_marker`.
 fn body_upgrade_marked(conn: &mut DbConnection) -> bool {
     diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
@@ -737,8 +779,10 @@ async fn events_stored_whole_and_word_rows_by_report_are_fed_delivered_and_searc
     assert_eq!(feed_after, feed_before);
     let claimed = app.with_db(|conn| {
         let keys = app.key_store();
-        let lease = std::time::Duration::from_secs(60);
-        report_portal::store::webhooks::claim(conn, &keys, "upgrade", lease, 10).unwrap()
+        let lease =
+            report_portal::store::queue::Lease::new("upgrade", std::time::Duration::from_secs(60))
+                .unwrap();
+        report_portal::store::webhooks::claim(conn, &keys, &lease, 10).unwrap()
     });
     assert_eq!(claimed.len(), 3, "one due per report and the test event");
     for delivery in claimed {
