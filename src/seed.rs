@@ -127,7 +127,10 @@ pub fn run(
             "{elapsed_precise} [{wide_bar}] {human_pos}/{human_len} reports, {per_sec}, eta {eta}",
         )?,
     );
-    let (chunks, received) = std::sync::mpsc::sync_channel::<Vec<Prepared>>(4);
+    // One chunk waits while one is written and the next prepared: the writes are the slower
+    // side, so a longer queue only holds more prepared reports in memory (about 25 KB each:
+    // four waiting chunks took the peak RSS from 276 MB at 10 000 reports to 750 MB at 100 000).
+    let (chunks, received) = std::sync::mpsc::sync_channel::<Vec<Prepared>>(1);
     let generator_options = options.clone();
     let generator = std::thread::spawn(move || {
         let mut generator = Generator::new(&generator_options, Utc::now());
