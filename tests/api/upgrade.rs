@@ -111,6 +111,21 @@ fn store_as_before_compact_storage(app: &TestApp) -> usize {
     })
 }
 
+/// Submits two reports as `token`'s reporter and amends the second with an account and a
+/// post of its own ("@segunda", "Desde la segunda cuenta"); answers their ids.
+async fn two_reports_the_second_amended(app: &TestApp, token: &str) -> (String, String) {
+    let first = id_of(&app.submit(token, &valid_report()).await);
+    let second = id_of(&app.submit(token, &valid_report()).await);
+    let amendment = json!({"note": "a second account",
+        "accounts": [{"platform_account_id": "2222", "handle": "@segunda", "role": "recruiter",
+                      "action_taken": "banned"}],
+        "content": [{"content_type": "post", "text_excerpt": "Desde la segunda cuenta",
+                     "account_ref": "2222", "preserved": true, "removed": true}]});
+    let amend = format!("/api/v1/reports/{second}/amendments");
+    expect(app.post_json(&amend, token, &amendment).await, 201).await;
+    (first, second)
+}
+
 /// What the analysts, auditors and statistics readers see of the database.
 async fn everything_shown(app: &TestApp, ids: &[String], staff: &str) -> Vec<Value> {
     let mut shown = Vec::new();
@@ -147,19 +162,7 @@ async fn a_database_of_the_previous_storage_model_opens_after_the_upgrade_with_e
     let (_, supervisor) = app.staff(Role::Supervisor).await;
     let (_, auditor) = app.staff(Role::Auditor).await;
     let reporter = app.reporter(CredentialMode::Live).await;
-    let first = id_of(&app.submit(&reporter.token, &valid_report()).await);
-    let second = id_of(&app.submit(&reporter.token, &valid_report()).await);
-    let amendment = json!({"note": "a second account",
-        "accounts": [{"platform_account_id": "2222", "handle": "@segunda", "role": "recruiter",
-                      "action_taken": "banned"}],
-        "content": [{"content_type": "post", "text_excerpt": "Desde la segunda cuenta",
-                     "account_ref": "2222", "preserved": true, "removed": true}]});
-    let amend = format!("/api/v1/reports/{second}/amendments");
-    expect(
-        app.post_json(&amend, &reporter.token, &amendment).await,
-        201,
-    )
-    .await;
+    let (first, second) = two_reports_the_second_amended(&app, &reporter.token).await;
     upload_evidence(&app, &reporter.token, &second).await;
     let ids = [first.clone(), second.clone()];
     let before = everything_shown(&app, &ids, &supervisor).await;
@@ -739,19 +742,7 @@ async fn events_stored_whole_and_word_rows_by_report_are_fed_delivered_and_searc
         201,
     )
     .await;
-    let first = id_of(&app.submit(&reporter.token, &valid_report()).await);
-    let second = id_of(&app.submit(&reporter.token, &valid_report()).await);
-    let amendment = json!({"note": "a second account",
-        "accounts": [{"platform_account_id": "2222", "handle": "@segunda", "role": "recruiter",
-                      "action_taken": "banned"}],
-        "content": [{"content_type": "post", "text_excerpt": "Desde la segunda cuenta",
-                     "account_ref": "2222", "preserved": true, "removed": true}]});
-    let amend = format!("/api/v1/reports/{second}/amendments");
-    expect(
-        app.post_json(&amend, &reporter.token, &amendment).await,
-        201,
-    )
-    .await;
+    let (first, second) = two_reports_the_second_amended(&app, &reporter.token).await;
     let test_event = format!("/api/v1/webhooks/{}/test", endpoint["id"].as_str().unwrap());
     let test_event = expect(
         app.send(Method::POST, &test_event, Some(&reporter.token), None)
@@ -800,6 +791,7 @@ async fn events_stored_whole_and_word_rows_by_report_are_fed_delivered_and_searc
                       "action_taken": "banned"}],
         "content": [{"content_type": "post", "text_excerpt": "Desde la tercera cuenta",
                      "account_ref": "3333", "preserved": true, "removed": true}]});
+    let amend = format!("/api/v1/reports/{second}/amendments");
     expect(
         app.post_json(&amend, &reporter.token, &amendment).await,
         201,
