@@ -711,18 +711,7 @@ fn store_as_before_event_data(app: &TestApp, events: &[Event]) -> usize {
 
 /// The ids of the test-mode reports the review list finds for `q`.
 async fn found(app: &TestApp, staff: &str, q: &str) -> Vec<String> {
-    let page = expect(
-        app.get(&format!("/api/v1/review/reports?mode=test&q={q}"), staff)
-            .await,
-        200,
-    )
-    .await;
-    page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_str().unwrap().to_owned())
-        .collect()
+    listed(app, staff, &format!("mode=test&q={q}")).await
 }
 
 #[actix_web::test]
