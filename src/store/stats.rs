@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use rand::Rng;
+use strum::IntoEnumIterator;
 
 use crate::db::DbConnection;
 use crate::db::portable::{self, add_rows, per_backend};
@@ -458,10 +459,19 @@ pub fn compact(conn: &mut DbConnection, today: NaiveDate) -> Result<usize, ApiEr
 }
 
 /// Moves the counts of `day`'s shard rows into its folded rows (inside the caller's transaction).
+/// Every dimension and metric is named so that both backends find the rows through the primary
+/// key (dimension or metric first).
 fn fold_day(conn: &mut DbConnection, day: &str) -> QueryResult<()> {
     portable::short_lock_waits(conn)?;
+    let dimensions: Vec<Dimension> = Dimension::iter().collect();
+    let dimensions: Vec<&str> = dimensions
+        .iter()
+        .map(AsRef::as_ref)
+        .chain([RECEIVED])
+        .collect();
     let removed: Vec<(String, String, i64)> = per_backend!(conn, c => diesel::delete(
             report_counts::table
+                .filter(report_counts::dimension.eq_any(&dimensions))
                 .filter(report_counts::day.eq(day))
                 .filter(report_counts::shard.ge(0)),
         )
@@ -474,6 +484,7 @@ fn fold_day(conn: &mut DbConnection, day: &str) -> QueryResult<()> {
     apply(conn, &deltas, FOLDED)?;
     let removed: Vec<(String, i32, i64)> = per_backend!(conn, c => diesel::delete(
             triage_histogram::table
+                .filter(triage_histogram::metric.eq_any(METRICS))
                 .filter(triage_histogram::day.eq(day))
                 .filter(triage_histogram::shard.ge(0)),
         )

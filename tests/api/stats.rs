@@ -16,7 +16,7 @@ use crate::helpers::{TestApp, TestReporter, expect, spawn_app, valid_report};
 const WIDE: &str = "from=2020-01-01&to=2030-01-01";
 
 /// A varied report: the `n`th of a seeded set.
-fn varied(n: usize) -> Value {
+pub(crate) fn varied(n: usize) -> Value {
     let mut report = valid_report();
     report["category"] = json!(["recruitment", "threat", "extortion"][n % 3]);
     report["severity"] = json!(["low", "medium", "high", "critical"][n % 4]);

@@ -2,7 +2,7 @@
 //! the upgrade with every report, amendment, evidence file, audit event and statistic intact, and
 //! its reports are found by the words they were indexed under; so do databases of each later
 //! change of the stored form (normalized copies, the correlation index, events stored whole,
-//! SQLite's words indexed by report).
+//! SQLite's words indexed by report, the rollups keyed by dimension).
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -791,5 +791,116 @@ async fn events_stored_whole_and_word_rows_by_report_are_fed_delivered_and_searc
     assert_eq!(
         found(&app, &supervisor, "jalisco").await,
         [second.as_str(), first.as_str()]
+    );
+}
+
+/// The unfolded rows of the rollups: counts and triage buckets in shards 0 and up.
+fn shard_rows(app: &TestApp) -> (i64, i64) {
+    use report_portal::db::schema::{report_counts, triage_histogram};
+    app.with_db(|conn| {
+        let counts = report_counts::table
+            .filter(report_counts::shard.ge(0))
+            .count()
+            .get_result(conn)
+            .unwrap();
+        let triage = triage_histogram::table
+            .filter(triage_histogram::shard.ge(0))
+            .count()
+            .get_result(conn)
+            .unwrap();
+        (counts, triage)
+    })
+}
+
+#[actix_web::test]
+async fn rollups_keyed_by_day_and_histories_by_report_and_event_read_alike_after_the_upgrade() {
+    let app = crate::helpers::spawn_app().await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    let analyst = app.staff_token(Role::Analyst).await;
+    let mut ids = Vec::new();
+    for n in 0..6 {
+        let report = crate::stats::varied(n);
+        let stored = expect(app.post_report(&reporter.token, &report).await, 201).await;
+        ids.push(stored["id"].as_str().unwrap().to_owned());
+    }
+    let moves = [
+        json!({"to": "in_review", "reason": "triage"}),
+        json!({"to": "closed", "reason": "done", "resolution": "no_action"}),
+    ];
+    let move_path = format!("/api/v1/review/reports/{}/transitions", ids[0]);
+    for to in &moves {
+        expect(
+            app.send(Method::POST, &move_path, Some(&analyst), Some(to))
+                .await,
+            200,
+        )
+        .await;
+    }
+    let mut paths: Vec<String> = [
+        "summary?",
+        "triage?",
+        "timeseries?interval=month&dimension=group&",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .chain(
+        [
+            "category",
+            "severity",
+            "status",
+            "group",
+            "organization",
+            "service",
+            "country",
+            "indicator",
+        ]
+        .map(|d| format!("breakdown?dimension={d}&")),
+    )
+    .map(|query| format!("/api/v1/stats/{query}from=2020-01-01&to=2030-01-01"))
+    .collect();
+    paths.push(format!("/api/v1/review/reports/{}", ids[0]));
+    let mut before = Vec::new();
+    for path in &paths {
+        before.push(expect(app.get(path, &analyst).await, 200).await);
+    }
+    let (counts, triage) = shard_rows(&app);
+    assert!(counts > 0 && triage > 0, "{counts} {triage}");
+
+    let history = &before.last().unwrap()["timeline"];
+    assert_eq!(history.as_array().unwrap().len(), 3, "{history}");
+
+    let reverted = app.with_db(|conn| revert_down_to(conn, "rollups_by_dimension"));
+    let migrated = crate::cli::run(&app, &["migrate"]);
+    assert_eq!(migrated["applied"], reverted, "{migrated}");
+
+    let same_figures = || async {
+        for (path, before) in paths.iter().zip(&before) {
+            assert_eq!(
+                &expect(app.get(path, &analyst).await, 200).await,
+                before,
+                "{path}"
+            );
+        }
+    };
+    same_figures().await;
+    assert_eq!(shard_rows(&app), (counts, triage));
+    // A compaction folds every dimension's and metric's shards, and the figures stay.
+    let tomorrow = chrono::Utc::now().date_naive() + chrono::Duration::days(1);
+    app.with_db(|conn| report_portal::store::stats::compact(conn, tomorrow).unwrap());
+    assert_eq!(shard_rows(&app), (0, 0));
+    same_figures().await;
+    // New counts still add up on the folded rows.
+    expect(
+        app.post_report(&reporter.token, &crate::stats::varied(0))
+            .await,
+        201,
+    )
+    .await;
+    let summary = expect(app.get(&paths[0], &analyst).await, 200).await;
+    let received = &before[0]["received"]["count"];
+    assert_eq!(
+        summary["received"]["count"],
+        received.as_i64().unwrap() + 1,
+        "{summary}"
     );
 }
