@@ -5,7 +5,8 @@
 //! Exact values are rows of a 16-byte key, the report's integer key `seq` and the place of the
 //! value in it (`correlation_keys`, primary key first on the key); PDQ hashes are found through
 //! their 16 chunk keys (`correlation_pdq_chunks`, see [`Pdq`]) and verified by their full
-//! distance (`correlation_pdq`). A match's scope (live with live; test within one organization)
+//! distance (`correlation_pdq`). New reports are matched against the stored rows before their
+//! own are inserted, and against each other in memory. A match's scope (live with live; test within one organization)
 //! comes from the report the row points at. A value in more reports than the configured
 //! threshold is common (`correlation_common`, as MISP does with over-correlating values): it is
 //! no longer expanded report by report, only counted, so what is done per report never reads
@@ -349,6 +350,16 @@ enum Writing {
     Amendment,
 }
 
+/// Inserts `$rows` into `$table` as [`Writing`] `$writing` asks.
+macro_rules! insert_as {
+    ($writing:expr, $conn:expr, $table:expr, $rows:expr) => {
+        match $writing {
+            Writing::NewReports => insert_rows!($conn, $table, $rows),
+            Writing::Amendment => insert_rows!($conn, $table, $rows, on_conflict_do_nothing),
+        }
+    };
+}
+
 /// Inserts `own`'s rows (made by [`rows`]), with the chunk keys of its PDQ hashes: one
 /// multi-row insert per table.
 fn write(conn: &mut DbConnection, own: &Own, writing: Writing) -> QueryResult<()> {
@@ -389,24 +400,9 @@ fn write(conn: &mut DbConnection, own: &Own, writing: Writing) -> QueryResult<()
             )
         })
         .collect();
-    match writing {
-        Writing::NewReports => {
-            insert_rows!(conn, correlation_keys::table, &keys)?;
-            insert_rows!(conn, correlation_pdq::table, &pdqs)?;
-            insert_rows!(conn, correlation_pdq_chunks::table, &chunks)?;
-        }
-        Writing::Amendment => {
-            insert_rows!(conn, correlation_keys::table, &keys, on_conflict_do_nothing)?;
-            insert_rows!(conn, correlation_pdq::table, &pdqs, on_conflict_do_nothing)?;
-            insert_rows!(
-                conn,
-                correlation_pdq_chunks::table,
-                &chunks,
-                on_conflict_do_nothing
-            )?;
-        }
-    }
-    Ok(())
+    insert_as!(writing, conn, correlation_keys::table, &keys)?;
+    insert_as!(writing, conn, correlation_pdq::table, &pdqs)?;
+    insert_as!(writing, conn, correlation_pdq_chunks::table, &chunks).map(drop)
 }
 
 /// `own`'s common values (exact ones and PDQ hashes), with their counts, and the keys of its
