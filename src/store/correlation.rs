@@ -6,14 +6,14 @@
 //! value in it (`correlation_keys`, primary key first on the key); PDQ hashes are found through
 //! their 16 chunk keys (`correlation_pdq_chunks`, see [`Pdq`]) and verified by their full
 //! distance (`correlation_pdq`). New reports are matched against the stored rows before their
-//! own are inserted, and against each other in memory. A match's scope (live with live; test within one organization)
-//! comes from the report the row points at. A value in more reports than the configured
-//! threshold is common (`correlation_common`, as MISP does with over-correlating values): it is
-//! no longer expanded report by report, only counted, so what is done per report never reads
-//! more than the threshold's worth of sharers of a value. A PDQ hash held as such by more
-//! reports than the threshold is common in the same way (its 32 bytes are its key there); its
-//! near copies are hashes of their own, still matched. Known limit: several submissions that
-//! make a value common at once may leave its count off by a few.
+//! own are inserted, and against each other in memory. A match's scope (live with live; test
+//! within one organization) comes from the report the row points at. A value in more reports
+//! than the configured threshold is common (`correlation_common`, as MISP does with
+//! over-correlating values): it is no longer expanded report by report, only counted, so what is
+//! done per report never reads more than the threshold's worth of sharers of a value. A PDQ hash
+//! held as such by more reports than the threshold is common in the same way (its 32 bytes are
+//! its key there); its near copies are hashes of their own, still matched. Known limit: several
+//! submissions that make a value common at once may leave its count off by a few.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
