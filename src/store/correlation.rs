@@ -5,14 +5,15 @@
 //! Exact values are rows of a 16-byte key, the report's integer key `seq` and the place of the
 //! value in it (`correlation_keys`, primary key first on the key); PDQ hashes are found through
 //! their 16 chunk keys (`correlation_pdq_chunks`, see [`Pdq`]) and verified by their full
-//! distance (`correlation_pdq`). A match's scope (live with live; test within one organization)
-//! comes from the report the row points at. A value in more reports than the configured
-//! threshold is common (`correlation_common`, as MISP does with over-correlating values): it is
-//! no longer expanded report by report, only counted, so what is done per report never reads
-//! more than the threshold's worth of sharers of a value. A PDQ hash held as such by more
-//! reports than the threshold is common in the same way (its 32 bytes are its key there); its
-//! near copies are hashes of their own, still matched. Known limit: several submissions that
-//! make a value common at once may leave its count off by a few.
+//! distance (`correlation_pdq`). New reports are matched against the stored rows before their
+//! own are inserted, and against each other in memory. A match's scope (live with live; test
+//! within one organization) comes from the report the row points at. A value in more reports
+//! than the configured threshold is common (`correlation_common`, as MISP does with
+//! over-correlating values): it is no longer expanded report by report, only counted, so what is
+//! done per report never reads more than the threshold's worth of sharers of a value. A PDQ hash
+//! held as such by more reports than the threshold is common in the same way (its 32 bytes are
+//! its key there); its near copies are hashes of their own, still matched. Known limit: several
+//! submissions that make a value common at once may leave its count off by a few.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -292,9 +293,9 @@ impl Own {
     }
 }
 
-/// Writes the index rows of `entries` of each report (`(report, entries)`), skipping what a
-/// report already has: one multi-row insert per table. Answers what was written.
-fn write(conn: &mut DbConnection, new: &[(&Indexed, Vec<&IndexEntry>)]) -> QueryResult<Own> {
+/// The index rows of `entries` of each report (`(report, entries)`), each value once a report,
+/// built in memory (the places are stored as needed). Nothing is written yet: see [`write`].
+fn rows(conn: &mut DbConnection, new: &[(&Indexed, Vec<&IndexEntry>)]) -> QueryResult<Own> {
     let wanted: BTreeSet<Place> = new
         .iter()
         .flat_map(|(_, entries)| entries.iter())
@@ -311,7 +312,6 @@ fn write(conn: &mut DbConnection, new: &[(&Indexed, Vec<&IndexEntry>)]) -> Query
     };
     let mut seen_keys = HashSet::new();
     let mut seen_pdqs = HashSet::new();
-    let mut chunks = BTreeSet::new();
     for (report, entries) in new {
         own.reports.insert(report.seq, (*report).clone());
         for entry in entries {
@@ -332,12 +332,37 @@ fn write(conn: &mut DbConnection, new: &[(&Indexed, Vec<&IndexEntry>)]) -> Query
                             pdq: pdq.bytes().to_vec(),
                             place: place_ids[&(IndicatorKind::Pdq, pointer.clone())],
                         });
-                        chunks.extend(pdq.chunk_keys().map(|key| (key, report.seq)));
                     }
                 }
             }
         }
     }
+    Ok(own)
+}
+
+/// Whose index rows [`write`] writes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Writing {
+    /// New reports': none stored yet, so plain inserts (a `COPY` in the bulk path, see
+    /// [`crate::db::portable::bulk_transaction`]).
+    NewReports,
+    /// An amendment's: a row its report has already (a chunk of an earlier hash) is skipped.
+    Amendment,
+}
+
+/// Inserts `$rows` into `$table` as [`Writing`] `$writing` asks.
+macro_rules! insert_as {
+    ($writing:expr, $conn:expr, $table:expr, $rows:expr) => {
+        match $writing {
+            Writing::NewReports => insert_rows!($conn, $table, $rows),
+            Writing::Amendment => insert_rows!($conn, $table, $rows, on_conflict_do_nothing),
+        }
+    };
+}
+
+/// Inserts `own`'s rows (made by [`rows`]), with the chunk keys of its PDQ hashes: one
+/// multi-row insert per table.
+fn write(conn: &mut DbConnection, own: &Own, writing: Writing) -> QueryResult<()> {
     let keys: Vec<_> = own
         .keys
         .iter()
@@ -349,7 +374,6 @@ fn write(conn: &mut DbConnection, new: &[(&Indexed, Vec<&IndexEntry>)]) -> Query
             )
         })
         .collect();
-    insert_rows!(conn, correlation_keys::table, &keys, on_conflict_do_nothing)?;
     let pdqs: Vec<_> = own
         .pdqs
         .iter()
@@ -361,7 +385,12 @@ fn write(conn: &mut DbConnection, new: &[(&Indexed, Vec<&IndexEntry>)]) -> Query
             )
         })
         .collect();
-    insert_rows!(conn, correlation_pdq::table, &pdqs, on_conflict_do_nothing)?;
+    let chunks: BTreeSet<(i32, i64)> = own
+        .pdqs
+        .iter()
+        .filter_map(|p| Some((Pdq::from_bytes(&p.pdq)?, p.report_seq)))
+        .flat_map(|(pdq, seq)| pdq.chunk_keys().map(|key| (key, seq)))
+        .collect();
     let chunks: Vec<_> = chunks
         .into_iter()
         .map(|(key, seq)| {
@@ -371,13 +400,9 @@ fn write(conn: &mut DbConnection, new: &[(&Indexed, Vec<&IndexEntry>)]) -> Query
             )
         })
         .collect();
-    insert_rows!(
-        conn,
-        correlation_pdq_chunks::table,
-        &chunks,
-        on_conflict_do_nothing
-    )?;
-    Ok(own)
+    insert_as!(writing, conn, correlation_keys::table, &keys)?;
+    insert_as!(writing, conn, correlation_pdq::table, &pdqs)?;
+    insert_as!(writing, conn, correlation_pdq_chunks::table, &chunks).map(drop)
 }
 
 /// `own`'s common values (exact ones and PDQ hashes), with their counts, and the keys of its
@@ -443,15 +468,24 @@ fn count_common_rows(conn: &mut DbConnection, rows: &[(&Vec<u8>, &Indexed)]) -> 
     add_rows!(conn, correlation_common, (value_key, shard), &rows)
 }
 
-/// Indexes `written` (just inserted) as to common values: a row of a common value adds to its
-/// count; a value now in more reports than `threshold` becomes common, its count the reports
-/// seen now (a concurrent writer that made it common first is added to instead). The same for
-/// PDQ hashes, counted by the reports holding the very same hash. Answers the matches of the
-/// values of `written` not common.
+/// Indexes `written` (about to be inserted, see [`write`]) as to common values: a row of a
+/// common value adds to its count; a value now in more reports than `threshold` becomes common,
+/// its count the reports seen now, `written`'s included (a concurrent writer that made it common
+/// first is added to instead). The same for PDQ hashes, counted by the reports holding the very
+/// same hash. Answers the matches of the values of `written` not common: with the stored rows,
+/// read before `written`'s are inserted, and with each other, matched here.
 fn count_common(conn: &mut DbConnection, written: &Own, threshold: u32) -> QueryResult<Vec<Found>> {
     let (common, open) = split_common(conn, written)?;
     let mut common: HashSet<Vec<u8>> = common.into_keys().collect();
-    let holders = holders(conn, &open)?;
+    let mut holders = holders(conn, &open)?;
+    let open: HashSet<&Vec<u8>> = open.iter().collect();
+    holders.extend(
+        written
+            .keys
+            .iter()
+            .filter(|row| open.contains(&row.value_key))
+            .map(|row| (row.clone(), written.reports[&row.report_seq].clone())),
+    );
     let mut held: BTreeMap<Vec<u8>, i64> = BTreeMap::new();
     for (row, _) in &holders {
         *held.entry(row.value_key.clone()).or_default() += 1;
@@ -459,7 +493,7 @@ fn count_common(conn: &mut DbConnection, written: &Own, threshold: u32) -> Query
     let NearFound {
         found: near,
         held: held_pdqs,
-    } = near_found(conn, written, &common)?;
+    } = near_found(conn, written, &common, &written.pdqs)?;
     held.extend(held_pdqs);
     let threshold = i64::from(threshold);
     let mut lost = HashSet::new();
@@ -566,11 +600,13 @@ struct NearFound {
     held: BTreeMap<Vec<u8>, i64>,
 }
 
-/// The near matches of `own`'s PDQ hashes, those `common` aside.
+/// The near matches of `own`'s PDQ hashes, those `common` aside, among the stored hashes and
+/// `unstored`.
 fn near_found(
     conn: &mut DbConnection,
     own: &Own,
     common: &HashSet<Vec<u8>>,
+    unstored: &[PdqRow],
 ) -> QueryResult<NearFound> {
     let looked: Vec<(&PdqRow, Pdq)> = own
         .pdqs
@@ -579,7 +615,7 @@ fn near_found(
         .filter_map(|p| Some((p, Pdq::from_bytes(&p.pdq)?)))
         .collect();
     let sources: Vec<Pdq> = looked.iter().map(|(_, pdq)| *pdq).collect();
-    let near = near(conn, &sources)?;
+    let near = near(conn, &sources, unstored)?;
     let mut holders: BTreeMap<Vec<u8>, BTreeSet<i64>> = BTreeMap::new();
     for one in near.iter().filter(|n| n.distance == 0) {
         holders
@@ -619,7 +655,7 @@ fn matched(conn: &mut DbConnection, own: &Own) -> QueryResult<(Vec<Found>, Commo
     let holders = holders(conn, &open)?;
     let common_values: HashSet<Vec<u8>> = common.keys().cloned().collect();
     let mut found = exact_found(own, &holders);
-    found.extend(near_found(conn, own, &common_values)?.found);
+    found.extend(near_found(conn, own, &common_values, &[])?.found);
     Ok((found, common))
 }
 
@@ -654,16 +690,19 @@ impl Correlation {
     }
 }
 
-/// Indexes `entries` of reports (those a report has already are skipped), counts its common
-/// values and makes common those now in more than `threshold` reports; answers the matches of
-/// the values not common.
+/// Indexes `entries` of reports, counts their common values and makes common those now in more
+/// than `threshold` reports; answers the matches of the values not common. The stored rows are
+/// looked up before the new ones are inserted, so the lookup never reads them back.
 fn index_reports(
     conn: &mut DbConnection,
     new: &[(&Indexed, Vec<&IndexEntry>)],
     threshold: u32,
+    writing: Writing,
 ) -> QueryResult<Vec<Found>> {
-    let written = write(conn, new)?;
-    count_common(conn, &written, threshold)
+    let own = rows(conn, new)?;
+    let found = count_common(conn, &own, threshold)?;
+    write(conn, &own, writing)?;
+    Ok(found)
 }
 
 /// Adds `entries` to the index of report `report_id` (an amendment's), inside the caller's
@@ -686,7 +725,7 @@ pub fn index(
             IndexEntry::Pdq { pdq, .. } => !pdqs.contains(pdq.bytes()),
         })
         .collect();
-    index_reports(conn, &[(&report, fresh)], threshold).map(drop)
+    index_reports(conn, &[(&report, fresh)], threshold, Writing::Amendment).map(drop)
 }
 
 /// Indexes the `entries` of new reports, all of `organization_id` in `mode` (one multi-row
@@ -713,7 +752,7 @@ pub fn index_new_reports(
         .iter()
         .filter_map(|(id, entries)| Some((stored.get(*id)?, entries.iter().collect())))
         .collect();
-    let found = index_reports(conn, &entries, threshold)?;
+    let found = index_reports(conn, &entries, threshold, Writing::NewReports)?;
     let mut by_report: HashMap<i64, Vec<&Found>> = HashMap::new();
     for one in &found {
         by_report.entry(one.own).or_default().push(one);
@@ -852,10 +891,11 @@ struct Candidate {
     report_seq: i64,
 }
 
-/// The indexed PDQ hashes within [`Pdq::NEAR`] of any of `sources`: the candidate reports (with
-/// a chunk among the probes of a source's chunk) are read from the chunk index, their hashes
-/// by their key, and only those near enough kept.
-fn near(conn: &mut DbConnection, sources: &[Pdq]) -> QueryResult<Vec<Near>> {
+/// The PDQ hashes within [`Pdq::NEAR`] of any of `sources`, among those indexed and `unstored`
+/// (rows not inserted yet): the candidate reports (with a chunk among the probes of a source's
+/// chunk) are read from the chunk index, their hashes by their key (those of `unstored` are
+/// picked alike in memory), and only those near enough kept.
+fn near(conn: &mut DbConnection, sources: &[Pdq], unstored: &[PdqRow]) -> QueryResult<Vec<Near>> {
     if sources.is_empty() {
         return Ok(Vec::new());
     }
@@ -871,25 +911,40 @@ fn near(conn: &mut DbConnection, sources: &[Pdq]) -> QueryResult<Vec<Near>> {
     .into_iter()
     .map(|c| c.report_seq)
     .collect();
-    let mut found = Vec::new();
+    let mut rows = Vec::new();
     for chunk in candidates.chunks(ROWS_PER_STATEMENT) {
-        for row in correlation_pdq::table
-            .filter(correlation_pdq::report_seq.eq_any(chunk))
-            .select(PdqRow::as_select())
-            .load::<PdqRow>(conn)?
-        {
-            let Some(candidate) = Pdq::from_bytes(&row.pdq) else {
-                continue;
-            };
-            for (source, wanted) in sources.iter().enumerate() {
-                let distance = wanted.distance(&candidate);
-                if distance <= Pdq::NEAR {
-                    found.push(Near {
-                        source,
-                        row: row.clone(),
-                        distance,
-                    });
-                }
+        rows.extend(
+            correlation_pdq::table
+                .filter(correlation_pdq::report_seq.eq_any(chunk))
+                .select(PdqRow::as_select())
+                .load::<PdqRow>(conn)?,
+        );
+    }
+    let probed: HashSet<i64> = unstored
+        .iter()
+        .filter_map(|row| Some((row.report_seq, Pdq::from_bytes(&row.pdq)?)))
+        .filter(|(_, pdq)| pdq.chunk_keys().iter().any(|key| probes.contains(key)))
+        .map(|(seq, _)| seq)
+        .collect();
+    rows.extend(
+        unstored
+            .iter()
+            .filter(|row| probed.contains(&row.report_seq))
+            .cloned(),
+    );
+    let mut found = Vec::new();
+    for row in rows {
+        let Some(candidate) = Pdq::from_bytes(&row.pdq) else {
+            continue;
+        };
+        for (source, wanted) in sources.iter().enumerate() {
+            let distance = wanted.distance(&candidate);
+            if distance <= Pdq::NEAR {
+                found.push(Near {
+                    source,
+                    row: row.clone(),
+                    distance,
+                });
             }
         }
     }
@@ -1026,7 +1081,7 @@ pub fn related_to(
         .filter(correlation_keys::value_key.eq_any(open))
         .select(correlation_keys::report_seq);
     let common: HashSet<Vec<u8>> = common.into_keys().collect();
-    let near: Vec<i64> = near_found(conn, &own, &common)?
+    let near: Vec<i64> = near_found(conn, &own, &common, &[])?
         .found
         .into_iter()
         .map(|found| found.other.seq)
@@ -1103,7 +1158,7 @@ pub fn search(
                 .collect()
         }
         Lookup::Near(pdq) => {
-            let near = near(conn, &[*pdq])?;
+            let near = near(conn, &[*pdq], &[])?;
             let seqs: BTreeSet<i64> = near.iter().map(|n| n.row.report_seq).collect();
             let reports = indexed_by_seq(conn, &seqs)?;
             let mut nearest: BTreeMap<String, (u32, i32)> = BTreeMap::new();

@@ -619,6 +619,33 @@ async fn image_hashes_past_the_threshold_stored_before_are_common_after_the_upgr
     assert_eq!(related(ids[0].clone()).await, before);
 }
 
+#[actix_web::test]
+async fn exact_values_in_the_wider_rows_are_matched_searched_and_counted_alike_after_the_upgrade() {
+    let app = crate::helpers::spawn_app_with(|s| s.mail_worker = false).await;
+    let (_, analyst) = app.staff(Role::Analyst).await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    let (first, second) = two_reports_the_second_amended(&app, &reporter.token).await;
+    let mut third = valid_report();
+    third["accounts"][0]["handle"] = json!("segunda");
+    let other = app.reporter(CredentialMode::Live).await;
+    let third = id_of(&app.submit(&other.token, &third).await);
+    let ids = [first, second, third];
+    let pdq = "a5".repeat(32);
+    let before = correlation_shown(&app, &analyst, &ids, &pdq).await;
+    let totals: Vec<&Value> = before
+        .iter()
+        .step_by(2)
+        .take(3)
+        .map(|r| &r["total"])
+        .collect();
+    assert_eq!(totals, [&json!(2), &json!(2), &json!(2)], "{before:?}");
+
+    let reverted = app.with_db(|conn| revert_down_to(conn, "key_rows_narrower"));
+    let migrated = crate::cli::run(&app, &["migrate"]);
+    assert_eq!(migrated["applied"], reverted, "{migrated}");
+    assert_eq!(correlation_shown(&app, &analyst, &ids, &pdq).await, before);
+}
+
 /// Whether the SQLite database has the marker table of migration `body_upgrade_marker`.
 fn body_upgrade_marked(conn: &mut DbConnection) -> bool {
     diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
