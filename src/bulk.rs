@@ -57,6 +57,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_prepared_chunk_is_handed_over_never_queued() {
+        let (chunks, _received) = handover::<u32>();
+        assert!(matches!(
+            chunks.try_send(vec![1]),
+            Err(std::sync::mpsc::TrySendError::Full(_))
+        ));
+    }
+
+    #[test]
     fn every_item_is_mapped_once_and_in_order() {
         let items: Vec<u32> = (0..1001).collect();
         let doubled = map_on_every_core(items, |n| n * 2);
