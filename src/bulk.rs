@@ -2,10 +2,22 @@
 //! reports on every core while the database stores the previous chunk. The writes themselves go
 //! through the API's code in a bulk transaction (`crate::db::portable::bulk_transaction`).
 
+use std::sync::mpsc::{Receiver, SyncSender};
+
 /// Reports per bulk transaction: large enough that each organization's share of a chunk makes
 /// `COPY`s of thousands of rows and that SQLite commits (and syncs) rarely, small enough that a
 /// chunk in memory stays in the tens of megabytes.
 pub const REPORTS_PER_TRANSACTION: usize = 5000;
+
+/// The channel from the thread that prepares chunks of reports to the one that writes them: a
+/// rendezvous (no buffer). A prepared chunk is handed over once the writer is done with the
+/// previous one, and the next is prepared while it is written, so that two chunks at most are in
+/// memory. The writes are the slower side: a buffer only holds one more prepared chunk (about
+/// 25 KB a report), which took the seeder's peak RSS from 339 MB to 421 MB at 30 000 reports on
+/// SQLite, at the same rate.
+pub fn handover<T>() -> (SyncSender<Vec<T>>, Receiver<Vec<T>>) {
+    std::sync::mpsc::sync_channel(0)
+}
 
 /// Answers `work` applied to every item of `items`, in order, spread over the machine's cores
 /// (scoped threads, one contiguous share each): the preparation of reports (word hashing,
@@ -43,6 +55,15 @@ pub fn map_on_every_core<T: Send, U: Send>(items: Vec<T>, work: impl Fn(T) -> U 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_prepared_chunk_is_handed_over_never_queued() {
+        let (chunks, _received) = handover::<u32>();
+        assert!(matches!(
+            chunks.try_send(vec![1]),
+            Err(std::sync::mpsc::TrySendError::Full(_))
+        ));
+    }
 
     #[test]
     fn every_item_is_mapped_once_and_in_order() {

@@ -17,7 +17,7 @@ use std::time::Instant;
 use chrono::Utc;
 use serde::Serialize;
 
-use crate::bulk::{REPORTS_PER_TRANSACTION, map_on_every_core};
+use crate::bulk::{REPORTS_PER_TRANSACTION, handover, map_on_every_core};
 use crate::config::Settings;
 use crate::db::DbConnection;
 use crate::domain::received::ReceivedBody;
@@ -103,7 +103,7 @@ pub fn run(
     let progress = progress_bar(size)?;
 
     let limit = settings.max_body_bytes;
-    let (chunks, prepared) = std::sync::mpsc::sync_channel::<Vec<PreparedLine>>(1);
+    let (chunks, prepared) = handover::<PreparedLine>();
     let reader_progress = progress.clone();
     let reader = std::thread::spawn(move || {
         let mut lines = LineReader::new(BufReader::new(input), limit);

@@ -21,7 +21,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use strum::IntoEnumIterator;
 
-use crate::bulk::{REPORTS_PER_TRANSACTION, map_on_every_core};
+use crate::bulk::{REPORTS_PER_TRANSACTION, handover, map_on_every_core};
 use crate::config::Settings;
 use crate::db::DbConnection;
 use crate::db::portable;
@@ -102,8 +102,8 @@ fn check_empty(conn: &mut DbConnection, force: bool) -> anyhow::Result<()> {
 /// PostgreSQL) of [`REPORTS_PER_TRANSACTION`] through [`service::submission::store_reports`]
 /// and moves some along the workflow with [`store::review::transition_all`], each
 /// transaction's changes to the rollups written once ([`store::stats::holding`]), with a
-/// progress bar on stderr. Generation runs on a thread of its own, ahead of the writes, and
-/// preparation on every core ([`map_on_every_core`]).
+/// progress bar on stderr. Generation runs on a thread of its own, one chunk ahead of the writes
+/// ([`handover`]), and preparation on every core ([`map_on_every_core`]).
 pub fn run(
     conn: &mut DbConnection,
     key_store: &KeyStore,
@@ -127,10 +127,7 @@ pub fn run(
             "{elapsed_precise} [{wide_bar}] {human_pos}/{human_len} reports, {per_sec}, eta {eta}",
         )?,
     );
-    // One chunk waits while one is written and the next prepared: the writes are the slower
-    // side, so a longer queue only holds more prepared reports in memory (about 25 KB each:
-    // four waiting chunks took the peak RSS from 276 MB at 10 000 reports to 750 MB at 100 000).
-    let (chunks, received) = std::sync::mpsc::sync_channel::<Vec<Prepared>>(1);
+    let (chunks, received) = handover::<Prepared>();
     let generator_options = options.clone();
     let generator = std::thread::spawn(move || {
         let mut generator = Generator::new(&generator_options, Utc::now());
