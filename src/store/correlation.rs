@@ -42,6 +42,8 @@ use crate::read_model::review::ReviewSummary;
 const BASE_SHARD: i32 = 16;
 /// How many shards the later reports of a common value are counted in.
 const COMMON_SHARDS: i64 = 16;
+/// Chunk keys probed in one statement (written into it as integers, see [`near`]).
+const PROBES_PER_STATEMENT: usize = 4096;
 
 /// A report as the index sees it.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -896,21 +898,34 @@ struct Candidate {
 /// chunk) are read from the chunk index, their hashes by their key (those of `unstored` are
 /// picked alike in memory), and only those near enough kept.
 fn near(conn: &mut DbConnection, sources: &[Pdq], unstored: &[PdqRow]) -> QueryResult<Vec<Near>> {
-    if sources.is_empty() {
-        return Ok(Vec::new());
+    // Which sources probe each chunk key: a candidate is compared only with the sources that
+    // probed one of its chunks (a hash within [`Pdq::NEAR`] shares one within a bit), so a bulk
+    // chunk's thousands of hashes are not each compared with every candidate of the others.
+    let mut probing: HashMap<i32, Vec<usize>> = HashMap::new();
+    for (source, pdq) in sources.iter().enumerate() {
+        for key in pdq.probe_keys() {
+            probing.entry(key).or_default().push(source);
+        }
     }
-    let probes: BTreeSet<i32> = sources.iter().flat_map(Pdq::probe_keys).collect();
+    let probes: BTreeSet<i32> = probing.keys().copied().collect();
+    let probes: Vec<i32> = probes.into_iter().collect();
+    let mut candidates = BTreeSet::new();
     // Integers computed here, written into the statement rather than bound: 272 per hash would
-    // exceed SQLite's limit on bound parameters for a report with many images.
-    let listed: Vec<String> = probes.iter().map(i32::to_string).collect();
-    let candidates: Vec<i64> = diesel::sql_query(format!(
-        "SELECT DISTINCT report_seq FROM correlation_pdq_chunks WHERE chunk_key IN ({})",
-        listed.join(",")
-    ))
-    .load::<Candidate>(conn)?
-    .into_iter()
-    .map(|c| c.report_seq)
-    .collect();
+    // exceed SQLite's limit on bound parameters for a report with many images. In pieces of a
+    // bounded size, so that a bulk chunk's probes never make one statement of megabytes.
+    for piece in probes.chunks(PROBES_PER_STATEMENT) {
+        let listed: Vec<String> = piece.iter().map(i32::to_string).collect();
+        candidates.extend(
+            diesel::sql_query(format!(
+                "SELECT DISTINCT report_seq FROM correlation_pdq_chunks WHERE chunk_key IN ({})",
+                listed.join(",")
+            ))
+            .load::<Candidate>(conn)?
+            .into_iter()
+            .map(|c| c.report_seq),
+        );
+    }
+    let candidates: Vec<i64> = candidates.into_iter().collect();
     let mut rows = Vec::new();
     for chunk in candidates.chunks(ROWS_PER_STATEMENT) {
         rows.extend(
@@ -923,7 +938,7 @@ fn near(conn: &mut DbConnection, sources: &[Pdq], unstored: &[PdqRow]) -> QueryR
     let probed: HashSet<i64> = unstored
         .iter()
         .filter_map(|row| Some((row.report_seq, Pdq::from_bytes(&row.pdq)?)))
-        .filter(|(_, pdq)| pdq.chunk_keys().iter().any(|key| probes.contains(key)))
+        .filter(|(_, pdq)| pdq.chunk_keys().iter().any(|key| probing.contains_key(key)))
         .map(|(seq, _)| seq)
         .collect();
     rows.extend(
@@ -937,8 +952,15 @@ fn near(conn: &mut DbConnection, sources: &[Pdq], unstored: &[PdqRow]) -> QueryR
         let Some(candidate) = Pdq::from_bytes(&row.pdq) else {
             continue;
         };
-        for (source, wanted) in sources.iter().enumerate() {
-            let distance = wanted.distance(&candidate);
+        let compared: BTreeSet<usize> = candidate
+            .chunk_keys()
+            .iter()
+            .filter_map(|key| probing.get(key))
+            .flatten()
+            .copied()
+            .collect();
+        for source in compared {
+            let distance = sources[source].distance(&candidate);
             if distance <= Pdq::NEAR {
                 found.push(Near {
                     source,
