@@ -100,7 +100,7 @@ fn inflate(deflated: &[u8], dictionary: Option<&[u8]>) -> Result<Vec<u8>, Crypto
             // Room was left, so the input ended before the stream did.
             _ if text.len() < text.capacity() => return Err(broken()),
             _ if text.len() >= MAX_BODY => return Err(CryptoError("body inflates past its limit")),
-            _ => text.reserve_exact(text.len().min(MAX_BODY - text.len())),
+            _ => text.reserve_exact(text.len().max(1024).min(MAX_BODY - text.len())),
         }
     }
 }
@@ -202,6 +202,8 @@ mod tests {
         let mut exactly = vec![DEFLATED_V1];
         deflate(&zeros[1..], &mut exactly);
         assert_eq!(inflated(exactly).unwrap().len(), MAX_BODY);
+        assert!(inflated(vec![DEFLATED_V1]).is_err());
+        assert!(inflated(vec![DEFLATED]).is_err());
         let whole = Deflated::of(&body()).0;
         let cut = sealed(&key, &whole[..whole.len() - 3], "r/body");
         assert!(key.open_body(&cut, "r/body").is_err());
