@@ -20,6 +20,9 @@ use aes_gcm::{Aes256Gcm, Key, Nonce};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
+mod body;
+pub use body::Deflated;
+
 /// Plaintext bytes per sealed chunk.
 pub const CHUNK: usize = 64 * 1024;
 /// The authentication tag each sealed chunk carries.
@@ -30,77 +33,6 @@ const MAGIC: &[u8; 4] = b"RPE1";
 const NONCE_PREFIX: usize = 7;
 /// The stored header: magic and nonce prefix.
 const HEADER: usize = MAGIC.len() + NONCE_PREFIX;
-
-/// What a compressed body starts with once opened: a byte no JSON text starts with (a body
-/// sealed before compression came opens to its JSON, which starts with `{`).
-const COMPRESSED: u8 = 0;
-/// The DEFLATE level bodies are compressed at (miniz_oxide's levels run 0 to 10).
-const BODY_LEVEL: u8 = 6;
-/// The longest body that opening inflates: more than any body the portal accepts.
-const MAX_BODY: usize = 64 * 1024 * 1024;
-
-/// A report's body compressed as it is sealed: a marker byte and raw DEFLATE (by miniz_oxide).
-/// Made apart from the sealing so that it can be made before the body's data key is at hand
-/// (on the bulk path's other threads, outside the database transaction).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Deflated(Vec<u8>);
-
-impl Deflated {
-    /// `body` (canonical JSON) compressed.
-    pub fn of(body: &str) -> Self {
-        let mut compressed = vec![COMPRESSED];
-        deflate(body.as_bytes(), &mut compressed);
-        Deflated(compressed)
-    }
-}
-
-/// Appends the raw DEFLATE of `input` at [`BODY_LEVEL`] to `output`, with one compressor kept
-/// per thread: making one allocates some 300 KB, which costs more than compressing a body.
-fn deflate(whole: &[u8], output: &mut Vec<u8>) {
-    use miniz_oxide::deflate::core::{
-        CompressorOxide, TDEFLFlush, TDEFLStatus, compress, create_comp_flags_from_zip_params,
-    };
-    let new = || CompressorOxide::new(create_comp_flags_from_zip_params(BODY_LEVEL.into(), 0, 0));
-    thread_local! {
-        static COMPRESSOR: std::cell::RefCell<Option<CompressorOxide>> = const { std::cell::RefCell::new(None) };
-    }
-    COMPRESSOR.with_borrow_mut(|kept| {
-        let compressor = kept.get_or_insert_with(new);
-        compressor.reset();
-        let start = output.len();
-        let mut written = start;
-        let mut input = whole;
-        output.resize(written + (input.len() / 2).max(64), 0);
-        loop {
-            let (status, read, wrote) = compress(
-                compressor,
-                input,
-                &mut output[written..],
-                TDEFLFlush::Finish,
-            );
-            written += wrote;
-            input = &input[read..];
-            match status {
-                TDEFLStatus::Done => {
-                    output.truncate(written);
-                    return;
-                }
-                // The output is full: more room, and go on.
-                TDEFLStatus::Okay if output.len() - written < 64 => {
-                    output.resize(output.len() * 2, 0)
-                }
-                TDEFLStatus::Okay => {}
-                // Not expected of a whole input with Finish: start again with a new compressor.
-                _ => {
-                    *compressor = new();
-                    output.truncate(start);
-                    output.extend(miniz_oxide::deflate::compress_to_vec(whole, BODY_LEVEL));
-                    return;
-                }
-            }
-        }
-    })
-}
 
 /// Sealed data (a text, a file, a wrapped key) that could not be sealed or opened.
 #[derive(Debug, thiserror::Error)]
@@ -145,17 +77,10 @@ impl DataKey {
         self.seal_bytes(&body.0, place)
     }
 
-    /// The body that `sealed` holds for `place` (sealed by [`Self::seal_body`], or uncompressed
-    /// by an earlier version).
+    /// The body that `sealed` holds for `place` (sealed by [`Self::seal_body`], or as an
+    /// earlier version sealed it: compressed without the dictionary, or uncompressed).
     pub fn open_body(&self, sealed: &[u8], place: &str) -> Result<String, CryptoError> {
-        let opened = self.open_bytes(sealed, place)?;
-        let text = match opened.split_first() {
-            Some((&COMPRESSED, deflated)) => {
-                miniz_oxide::inflate::decompress_to_vec_with_limit(deflated, MAX_BODY)
-                    .map_err(|_| CryptoError("body does not inflate"))?
-            }
-            _ => opened,
-        };
+        let text = body::inflated(self.open_bytes(sealed, place)?)?;
         String::from_utf8(text).map_err(|_| CryptoError("text is not UTF-8"))
     }
 
@@ -410,34 +335,6 @@ mod tests {
 
     fn same_key(key: &DataKey) -> DataKey {
         DataKey(key.0)
-    }
-
-    #[test]
-    fn bodies_are_compressed_then_sealed_and_earlier_ones_still_open() {
-        let key = DataKey::generate();
-        let body = format!("{{\"summary\":\"{}\"}}", "the same words again ".repeat(50));
-        let sealed = key.seal_body(&body, "r/body");
-        assert!(sealed.len() < body.len() / 4, "{} bytes", sealed.len());
-        assert_eq!(key.open_body(&sealed, "r/body").unwrap(), body);
-        assert!(key.open_body(&sealed, "other/body").is_err());
-        assert!(DataKey::generate().open_body(&sealed, "r/body").is_err());
-        // As stored before: sealed uncompressed, base64 (PostgreSQL's migration decodes it).
-        let earlier = BASE64.decode(key.seal(&body, "r/body")).unwrap();
-        assert_eq!(key.open_body(&earlier, "r/body").unwrap(), body);
-    }
-
-    #[test]
-    fn one_compressor_deflates_bodies_one_after_another_as_a_new_one_would() {
-        // Short, repetitive, and longer than the first output guess while hardly compressible.
-        let noise: String = (0..40_000u64)
-            .map(|i| char::from(b'!' + (i.wrapping_mul(2_654_435_761) >> 7) as u8 % 90))
-            .collect();
-        for input in ["", "{}", &"abc".repeat(5000), &noise, "{}"] {
-            let mut reused = vec![COMPRESSED];
-            deflate(input.as_bytes(), &mut reused);
-            let fresh = miniz_oxide::deflate::compress_to_vec(input.as_bytes(), BODY_LEVEL);
-            assert_eq!(reused[1..], fresh[..], "{} bytes in", input.len());
-        }
     }
 
     #[test]
