@@ -42,8 +42,10 @@ use crate::read_model::review::ReviewSummary;
 const BASE_SHARD: i32 = 16;
 /// How many shards the later reports of a common value are counted in.
 const COMMON_SHARDS: i64 = 16;
-/// Chunk keys probed in one statement (written into it as integers, see [`near`]).
-const PROBES_PER_STATEMENT: usize = 4096;
+/// Chunk keys probed in one statement (written into it as integers, see [`near`]): a bulk chunk's
+/// probes in one or a few statements (on PostgreSQL a statement of 4 096 keys took about 4 ms,
+/// so smaller pieces cost more than they save), never one of megabytes.
+const PROBES_PER_STATEMENT: usize = 65_536;
 
 /// A report as the index sees it.
 #[derive(Debug, Clone, Queryable, Selectable)]
