@@ -15,6 +15,18 @@ use crate::helpers::{TestApp, TestReporter, expect, spawn_app, valid_report};
 
 const WIDE: &str = "from=2020-01-01&to=2030-01-01";
 
+/// Every dimension the statistics break reports down by.
+pub const DIMENSIONS: [&str; 8] = [
+    "category",
+    "severity",
+    "status",
+    "group",
+    "organization",
+    "service",
+    "country",
+    "indicator",
+];
+
 /// A varied report: the `n`th of a seeded set.
 pub(crate) fn varied(n: usize) -> Value {
     let mut report = valid_report();
@@ -114,16 +126,7 @@ async fn every_dimension_agrees_with_a_direct_count_and_test_reports_are_left_ou
     seed(&app, &[&tester], 3).await;
     let analyst = app.staff_token(Role::Analyst).await;
 
-    for dimension in [
-        "category",
-        "severity",
-        "status",
-        "group",
-        "organization",
-        "service",
-        "country",
-        "indicator",
-    ] {
+    for dimension in DIMENSIONS {
         let body = expect(
             app.get(
                 &format!("/api/v1/stats/breakdown?dimension={dimension}&{WIDE}"),

@@ -870,19 +870,7 @@ async fn rollups_keyed_by_day_and_histories_by_report_and_event_read_alike_after
     ]
     .into_iter()
     .map(str::to_owned)
-    .chain(
-        [
-            "category",
-            "severity",
-            "status",
-            "group",
-            "organization",
-            "service",
-            "country",
-            "indicator",
-        ]
-        .map(|d| format!("breakdown?dimension={d}&")),
-    )
+    .chain(crate::stats::DIMENSIONS.map(|d| format!("breakdown?dimension={d}&")))
     .map(|query| format!("/api/v1/stats/{query}from=2020-01-01&to=2030-01-01"))
     .collect();
     paths.push(format!("/api/v1/review/reports/{}", ids[0]));
