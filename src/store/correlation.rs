@@ -42,9 +42,9 @@ use crate::read_model::review::ReviewSummary;
 const BASE_SHARD: i32 = 16;
 /// How many shards the later reports of a common value are counted in.
 const COMMON_SHARDS: i64 = 16;
-/// Chunk keys probed in one statement (written into it as integers, see [`near`]): a bulk chunk's
-/// probes in one or a few statements (on PostgreSQL a statement of 4 096 keys took about 4 ms,
-/// so smaller pieces cost more than they save), never one of megabytes.
+/// Chunk keys probed in one statement (bound as one array, see [`chunk_holders`]): a bulk
+/// chunk's probes in one or a few statements (on PostgreSQL a statement of 4 096 keys took about
+/// 4 ms, so smaller pieces cost more than they save), never one of megabytes.
 const PROBES_PER_STATEMENT: usize = 65_536;
 
 /// A report as the index sees it.
@@ -880,6 +880,73 @@ pub fn forget(conn: &mut DbConnection, ids: &[&str]) -> QueryResult<()> {
     Ok(())
 }
 
+/// Which of the hashes looked for probe each chunk key: a candidate is compared only with the
+/// sources that probed one of its chunks (a hash within [`Pdq::NEAR`] shares one within a bit),
+/// so a bulk chunk's thousands of hashes are not each compared with every candidate of the
+/// others. One sorted list of `(key, source)` rather than a map of lists: a bulk chunk probes
+/// some 170 000 keys, and a list each cost more in allocations than the lookups themselves.
+struct Probing(Vec<(i32, usize)>);
+
+impl Probing {
+    fn of(sources: &[Pdq]) -> Probing {
+        let mut probing: Vec<(i32, usize)> = sources
+            .iter()
+            .enumerate()
+            .flat_map(|(source, pdq)| pdq.probe_keys().into_iter().map(move |key| (key, source)))
+            .collect();
+        probing.sort_unstable();
+        probing.dedup();
+        Probing(probing)
+    }
+
+    /// The keys probed, each once, in order.
+    fn keys(&self) -> Vec<i32> {
+        let mut keys: Vec<i32> = self.0.iter().map(|(key, _)| *key).collect();
+        keys.dedup();
+        keys
+    }
+
+    /// The sources that probe `key`.
+    fn sources(&self, key: i32) -> impl Iterator<Item = usize> + '_ {
+        let start = self.0.partition_point(|(probed, _)| *probed < key);
+        self.0[start..]
+            .iter()
+            .take_while(move |(probed, _)| *probed == key)
+            .map(|(_, source)| *source)
+    }
+
+    /// Whether any source probes `key`.
+    fn probes(&self, key: i32) -> bool {
+        self.sources(key).next().is_some()
+    }
+}
+
+/// The reports holding one of the chunk keys `probed` (at most [`PROBES_PER_STATEMENT`]), from
+/// the chunk index: bound as one array on PostgreSQL (`= ANY($1)`), and as one JSON array on
+/// SQLite (`json_each`), whose bound parameters are limited and whose parser took as long over a
+/// list of tens of thousands of integers written into the statement as the lookups.
+fn chunk_holders(conn: &mut DbConnection, probed: &[i32]) -> QueryResult<Vec<i64>> {
+    match conn {
+        DbConnection::Postgres(_) => correlation_pdq_chunks::table
+            .filter(correlation_pdq_chunks::chunk_key.eq_any(probed))
+            .select(correlation_pdq_chunks::report_seq)
+            .distinct()
+            .load(conn),
+        DbConnection::Sqlite(_) => {
+            let listed = serde_json::to_string(probed).expect("integers serialize");
+            Ok(diesel::sql_query(
+                "SELECT DISTINCT report_seq FROM correlation_pdq_chunks \
+                 WHERE chunk_key IN (SELECT value FROM json_each(?))",
+            )
+            .bind::<diesel::sql_types::Text, _>(listed)
+            .load::<Candidate>(conn)?
+            .into_iter()
+            .map(|c| c.report_seq)
+            .collect())
+        }
+    }
+}
+
 /// An indexed PDQ hash near one of the hashes looked for.
 struct Near {
     /// Which of the hashes looked for.
@@ -900,32 +967,10 @@ struct Candidate {
 /// chunk) are read from the chunk index, their hashes by their key (those of `unstored` are
 /// picked alike in memory), and only those near enough kept.
 fn near(conn: &mut DbConnection, sources: &[Pdq], unstored: &[PdqRow]) -> QueryResult<Vec<Near>> {
-    // Which sources probe each chunk key: a candidate is compared only with the sources that
-    // probed one of its chunks (a hash within [`Pdq::NEAR`] shares one within a bit), so a bulk
-    // chunk's thousands of hashes are not each compared with every candidate of the others.
-    let mut probing: HashMap<i32, Vec<usize>> = HashMap::new();
-    for (source, pdq) in sources.iter().enumerate() {
-        for key in pdq.probe_keys() {
-            probing.entry(key).or_default().push(source);
-        }
-    }
-    let probes: BTreeSet<i32> = probing.keys().copied().collect();
-    let probes: Vec<i32> = probes.into_iter().collect();
+    let probing = Probing::of(sources);
     let mut candidates = BTreeSet::new();
-    // Integers computed here, written into the statement rather than bound: 272 per hash would
-    // exceed SQLite's limit on bound parameters for a report with many images. In pieces of a
-    // bounded size, so that a bulk chunk's probes never make one statement of megabytes.
-    for piece in probes.chunks(PROBES_PER_STATEMENT) {
-        let listed: Vec<String> = piece.iter().map(i32::to_string).collect();
-        candidates.extend(
-            diesel::sql_query(format!(
-                "SELECT DISTINCT report_seq FROM correlation_pdq_chunks WHERE chunk_key IN ({})",
-                listed.join(",")
-            ))
-            .load::<Candidate>(conn)?
-            .into_iter()
-            .map(|c| c.report_seq),
-        );
+    for piece in probing.keys().chunks(PROBES_PER_STATEMENT) {
+        candidates.extend(chunk_holders(conn, piece)?);
     }
     let candidates: Vec<i64> = candidates.into_iter().collect();
     let mut rows = Vec::new();
@@ -940,7 +985,7 @@ fn near(conn: &mut DbConnection, sources: &[Pdq], unstored: &[PdqRow]) -> QueryR
     let probed: HashSet<i64> = unstored
         .iter()
         .filter_map(|row| Some((row.report_seq, Pdq::from_bytes(&row.pdq)?)))
-        .filter(|(_, pdq)| pdq.chunk_keys().iter().any(|key| probing.contains_key(key)))
+        .filter(|(_, pdq)| pdq.chunk_keys().iter().any(|key| probing.probes(*key)))
         .map(|(seq, _)| seq)
         .collect();
     rows.extend(
@@ -957,9 +1002,7 @@ fn near(conn: &mut DbConnection, sources: &[Pdq], unstored: &[PdqRow]) -> QueryR
         let compared: BTreeSet<usize> = candidate
             .chunk_keys()
             .iter()
-            .filter_map(|key| probing.get(key))
-            .flatten()
-            .copied()
+            .flat_map(|key| probing.sources(*key))
             .collect();
         for source in compared {
             let distance = sources[source].distance(&candidate);
