@@ -21,9 +21,6 @@ pub(super) type Indexed<'a> = (i64, &'a str, &'a [i64]);
 /// `-(seq << AMENDMENT_BITS | n)`: a report's amendments take a range of rowids of their own.
 const AMENDMENT_BITS: u32 = 20;
 
-/// The report (`seq`) of an SQLite document, by its rowid, in SQL.
-const SEQ_OF_ROWID: &str = "CASE WHEN rowid > 0 THEN rowid ELSE -rowid >> 20 END";
-
 /// The digits of the tokens, in order (base32, so that a key is 13 of them).
 const DIGITS: &[u8; 32] = b"0123456789abcdefghijklmnopqrstuv";
 
@@ -233,21 +230,38 @@ pub fn containing_all(conn: &DbConnection, keys: &[i64]) -> SqlLiteral<Bool> {
                  WHERE word_keys @> ARRAY[{listed}]::bigint[])"
             )
         }
-        // A report's words may be in several documents (its own and its amendments'): the
-        // reports of each key, then those of all of them.
+        // A report's words may be in several documents. One full-text query finds the reports
+        // whose own document has all the keys; a report with one of them in an amendment's
+        // (rowids below zero, first in each token's list) is checked key by key, in its own
+        // document or its amendments'.
         DbConnection::Sqlite(_) => {
-            let each = keys
+            let quoted: Vec<String> = keys
+                .iter()
+                .map(|key| format!("\"{}\"", token(*key)))
+                .collect();
+            let (bits, last) = (AMENDMENT_BITS, (1 << AMENDMENT_BITS) - 1);
+            let each = quoted
                 .iter()
                 .map(|key| {
                     format!(
-                        "SELECT {SEQ_OF_ROWID} FROM report_words \
-                         WHERE report_words MATCH '\"{}\"'",
-                        token(*key)
+                        "(EXISTS (SELECT 1 FROM report_words WHERE report_words MATCH '{key}' \
+                           AND rowid = amended.seq) \
+                         OR EXISTS (SELECT 1 FROM report_words WHERE report_words MATCH '{key}' \
+                           AND rowid BETWEEN -(amended.seq << {bits} | {last}) \
+                           AND -(amended.seq << {bits} | 1)))"
                     )
                 })
                 .collect::<Vec<_>>()
-                .join(" INTERSECT ");
-            format!("reports.seq IN ({each})")
+                .join(" AND ");
+            format!(
+                "reports.seq IN (SELECT rowid FROM report_words \
+                   WHERE report_words MATCH '{all}' AND rowid > 0 \
+                 UNION SELECT amended.seq FROM (SELECT DISTINCT -rowid >> {bits} AS seq \
+                   FROM report_words WHERE report_words MATCH '{any}' AND rowid < 0) AS amended \
+                 WHERE {each})",
+                all = quoted.join(" AND "),
+                any = quoted.join(" OR "),
+            )
         }
     })
 }
@@ -281,6 +295,5 @@ mod tests {
         assert_eq!((-first) >> AMENDMENT_BITS, 7);
         assert_eq!((-last) >> AMENDMENT_BITS, 7);
         assert!(amendment_rowids(8).1 < first);
-        assert!(SEQ_OF_ROWID.ends_with(&format!(">> {AMENDMENT_BITS} END")));
     }
 }

@@ -1006,9 +1006,26 @@ async fn words_stored_as_rows_are_found_amended_and_purged_alike_from_the_full_t
         201,
     )
     .await;
-    for q in ["tercera", "segunda%20tercera", "jalisco%20tercera"] {
+    let fourth = json!({"note": "a fourth account",
+        "accounts": [{"platform_account_id": "4444", "handle": "@cuarta", "role": "recruiter",
+                      "action_taken": "banned"}],
+        "content": [{"content_type": "post", "text_excerpt": "Desde la cuarta cuenta",
+                     "account_ref": "4444", "preserved": true, "removed": true}]});
+    expect(app.post_json(&amend, &reporter.token, &fourth).await, 201).await;
+    for q in [
+        "tercera",
+        "segunda%20tercera",
+        "jalisco%20tercera",
+        "tercera%20cuarta",
+        "jalisco%20segunda%20tercera%20cuarta",
+    ] {
         assert_eq!(found(&app, &supervisor, q).await, [second.as_str()], "{q}");
     }
+    assert!(
+        found(&app, &supervisor, "cuarta%20nowhere")
+            .await
+            .is_empty()
+    );
     assert_eq!(found(&app, &supervisor, "jalisco").await, before[0]);
     assert!(words()[1].len() > words_before[1].len());
 
