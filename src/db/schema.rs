@@ -140,24 +140,16 @@ diesel::table! {
 }
 
 diesel::table! {
-    /// Search words on SQLite (a table without rowid): one row per word key and report. On
-    /// PostgreSQL the table has another form, [`postgres::report_words`].
-    report_words (word_key, report_seq) {
-        /// [`crate::domain::search::WordHasher::word_key`].
-        word_key -> BigInt,
-        /// The report's `seq`.
-        report_seq -> BigInt,
-    }
-}
-
-diesel::table! {
-    /// The word keys of each report on SQLite (PostgreSQL has them in
-    /// [`postgres::report_words`]): what a purge deletes the report's `report_words` by.
-    report_word_lists (report_seq) {
-        /// The report's `seq`.
-        report_seq -> BigInt,
-        /// Its word keys, distinct and in order, 8 bytes each, big-endian.
-        word_keys -> Binary,
+    /// Search words on SQLite: a contentless FTS5 index (`detail=none`, no text kept), one
+    /// document per report (`rowid` its `seq`) and one per amendment that brought words (a
+    /// `rowid` below zero, [`crate::store::words`]). On PostgreSQL the table has another form,
+    /// [`postgres::report_words`].
+    report_words (rowid) {
+        /// The report's `seq`, or an amendment's row.
+        rowid -> BigInt,
+        /// The word keys ([`crate::domain::search::WordHasher::word_key`]) as tokens of
+        /// base32 digits, separated by spaces (written only: the index gives no text back).
+        word_keys -> Text,
     }
 }
 
@@ -189,7 +181,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     report_events,
     report_notes,
     report_words,
-    report_word_lists,
 );
 
 diesel::table! {

@@ -1,20 +1,28 @@
 //! The search words of reports, as 64-bit keys ([`crate::domain::search::WordHasher::word_key`]):
-//! on PostgreSQL one row per report with its keys in a GIN-indexed array, on SQLite one row of
-//! two integers per word and report (`reports.seq`) in a table without rowid, for the search,
-//! and one row per report with its keys in a blob, for the purge. Written in the transaction of
-//! the submission or amendment that brings the words, deleted in the purge's.
+//! on PostgreSQL one row per report with its keys in a GIN-indexed array; on SQLite a
+//! contentless FTS5 index (`detail=none`: rowids only, delta-encoded) whose tokens are the keys
+//! in base32, one document per report (`rowid` its `seq`) and one per amendment that brought
+//! words (the index cannot give a document's tokens back to merge new ones in). Written in the
+//! transaction of the submission or amendment that brings the words, deleted in the purge's.
 
 use diesel::dsl::sql;
 use diesel::expression::SqlLiteral;
 use diesel::prelude::*;
-use diesel::sql_types::Bool;
+use diesel::sql_types::{BigInt, Bool, Text};
 
 use crate::db::DbConnection;
 use crate::db::portable::insert_rows;
-use crate::db::schema::{postgres, report_word_lists, report_words, reports};
+use crate::db::schema::{postgres, report_words, reports};
 
 /// A report to index: its `seq`, its id and its word keys.
 pub(super) type Indexed<'a> = (i64, &'a str, &'a [i64]);
+
+/// On SQLite the `n`th amendment with words (from 1) of report `seq` is the document of rowid
+/// `-(seq << AMENDMENT_BITS | n)`: a report's amendments take a range of rowids of their own.
+const AMENDMENT_BITS: u32 = 20;
+
+/// The digits of the tokens, in order (base32, so that a key is 13 of them).
+const DIGITS: &[u8; 32] = b"0123456789abcdefghijklmnopqrstuv";
 
 /// Indexes new reports under their words, each report once.
 pub(super) fn index(conn: &mut DbConnection, new: &[Indexed<'_>]) -> QueryResult<()> {
@@ -40,27 +48,15 @@ pub(super) fn index(conn: &mut DbConnection, new: &[Indexed<'_>]) -> QueryResult
         DbConnection::Sqlite(_) => {
             let rows: Vec<_> = new
                 .iter()
-                .flat_map(|(seq, _, keys)| {
-                    keys.iter().map(move |key| {
-                        (
-                            report_words::word_key.eq(*key),
-                            report_words::report_seq.eq(*seq),
-                        )
-                    })
-                })
-                .collect();
-            insert_rows!(conn, report_words::table, &rows, on_conflict_do_nothing)?;
-            let lists: Vec<_> = new
-                .iter()
                 .filter(|(_, _, keys)| !keys.is_empty())
                 .map(|(seq, _, keys)| {
                     (
-                        report_word_lists::report_seq.eq(*seq),
-                        report_word_lists::word_keys.eq(packed(keys)),
+                        report_words::rowid.eq(*seq),
+                        report_words::word_keys.eq(tokens(keys)),
                     )
                 })
                 .collect();
-            insert_rows!(conn, report_word_lists::table, &lists).map(drop)
+            insert_rows!(conn, report_words::table, &rows).map(drop)
         }
     }
 }
@@ -79,23 +75,34 @@ pub(super) fn add(conn: &mut DbConnection, report_id: &str, keys: &[i64]) -> Que
                    SELECT DISTINCT k FROM unnest(report_words.word_keys || excluded.word_keys) AS k \
                    ORDER BY k)",
             )
-            .bind::<diesel::sql_types::Text, _>(report_id)
-            .bind::<diesel::sql_types::Array<diesel::sql_types::BigInt>, _>(keys)
+            .bind::<Text, _>(report_id)
+            .bind::<diesel::sql_types::Array<BigInt>, _>(keys)
             .execute(c)
             .map(drop)
         }
         DbConnection::Sqlite(_) => {
-            // The report's list is made again with the new keys; its rows already there stay.
+            // A document of its own, the next in the report's range of amendments.
             let seq = reports::table
                 .find(report_id)
                 .select(reports::seq)
                 .first(conn)?;
-            let mut merged = listed(conn, &[seq])?
-                .pop()
-                .map_or_else(Vec::new, |(_, k)| k);
-            merged.extend_from_slice(keys);
-            diesel::delete(report_word_lists::table.find(seq)).execute(conn)?;
-            index(conn, &[(seq, report_id, &merged)])
+            let (first, last) = amendment_rowids(seq);
+            let taken: i64 = report_words::table
+                .filter(report_words::rowid.between(first, last))
+                .count()
+                .get_result(conn)?;
+            if taken > last - first {
+                return Err(diesel::result::Error::QueryBuilderError(
+                    format!("report {report_id} has no room left for an amendment's words").into(),
+                ));
+            }
+            diesel::insert_into(report_words::table)
+                .values((
+                    report_words::rowid.eq(last - taken),
+                    report_words::word_keys.eq(tokens(keys)),
+                ))
+                .execute(conn)
+                .map(drop)
         }
     }
 }
@@ -113,24 +120,23 @@ pub(super) fn delete(conn: &mut DbConnection, ids: &[&str]) -> QueryResult<()> {
                 .filter(reports::id.eq_any(ids))
                 .select(reports::seq)
                 .load(conn)?;
-            for (seq, keys) in listed(conn, &seqs)? {
+            diesel::delete(report_words::table.filter(report_words::rowid.eq_any(&seqs)))
+                .execute(conn)?;
+            for seq in seqs {
+                let (first, last) = amendment_rowids(seq);
                 diesel::delete(
-                    report_words::table
-                        .filter(report_words::word_key.eq_any(keys))
-                        .filter(report_words::report_seq.eq(seq)),
+                    report_words::table.filter(report_words::rowid.between(first, last)),
                 )
                 .execute(conn)?;
             }
-            diesel::delete(
-                report_word_lists::table.filter(report_word_lists::report_seq.eq_any(&seqs)),
-            )
-            .execute(conn)
-            .map(drop)
+            Ok(())
         }
     }
 }
 
-/// The word keys `report_id` is indexed under, sorted (none for a report purged or absent).
+/// The word keys `report_id` is indexed under, sorted (none for a report purged or absent). On
+/// SQLite this reads the whole index (a contentless index lists its tokens only by token): for
+/// checks and tests, not for requests.
 pub fn of_report(conn: &mut DbConnection, report_id: &str) -> QueryResult<Vec<i64>> {
     let mut keys = match conn {
         DbConnection::Postgres(c) => postgres::report_words::table
@@ -140,69 +146,154 @@ pub fn of_report(conn: &mut DbConnection, report_id: &str) -> QueryResult<Vec<i6
             .optional()?
             .unwrap_or_default(),
         DbConnection::Sqlite(_) => {
-            let seq = reports::table
+            let Some(seq) = reports::table
                 .find(report_id)
                 .select(reports::seq)
                 .first::<i64>(conn)
-                .optional()?;
-            let listed = listed(conn, &Vec::from_iter(seq))?;
-            listed.into_iter().flat_map(|(_, keys)| keys).collect()
+                .optional()?
+            else {
+                return Ok(Vec::new());
+            };
+            let (first, last) = amendment_rowids(seq);
+            diesel::sql_query(
+                "SELECT DISTINCT term FROM report_word_instances \
+                 WHERE doc = ? OR doc BETWEEN ? AND ?",
+            )
+            .bind::<BigInt, _>(seq)
+            .bind::<BigInt, _>(first)
+            .bind::<BigInt, _>(last)
+            .load::<Term>(conn)?
+            .iter()
+            .map(|t| key_of(&t.term))
+            .collect()
         }
     };
     keys.sort_unstable();
     Ok(keys)
 }
 
-/// The word keys of the reports `seqs` on SQLite, by report (none for a report without words).
-fn listed(conn: &mut DbConnection, seqs: &[i64]) -> QueryResult<Vec<(i64, Vec<i64>)>> {
-    Ok(report_word_lists::table
-        .filter(report_word_lists::report_seq.eq_any(seqs))
-        .load::<(i64, Vec<u8>)>(conn)?
-        .into_iter()
-        .map(|(seq, blob)| (seq, unpacked(&blob)))
-        .collect())
+/// A token of SQLite's index, as `fts5vocab` lists it.
+#[derive(QueryableByName)]
+struct Term {
+    /// The token.
+    #[diesel(sql_type = Text)]
+    term: String,
 }
 
-/// Word keys as one blob: distinct, in order, 8 bytes each, big-endian (SQLite's list of a
-/// report's keys; the migration `word_lists` writes the same form).
-fn packed(keys: &[i64]) -> Vec<u8> {
-    let mut keys = keys.to_vec();
-    keys.sort_unstable();
-    keys.dedup();
-    keys.iter().flat_map(|key| key.to_be_bytes()).collect()
+/// The rowids of the documents of report `seq`'s amendments on SQLite, first and last.
+fn amendment_rowids(seq: i64) -> (i64, i64) {
+    let base = seq << AMENDMENT_BITS;
+    (-(base | ((1 << AMENDMENT_BITS) - 1)), -(base | 1))
 }
 
-/// The keys of a blob [`packed`] made.
-fn unpacked(blob: &[u8]) -> Vec<i64> {
-    blob.chunks_exact(8)
-        .map(|chunk| {
-            let mut bytes = [0; 8];
-            bytes.copy_from_slice(chunk);
-            i64::from_be_bytes(bytes)
-        })
+/// The token of a key: its 64 bits as 13 base32 digits, most significant first (the migration
+/// `words_in_fts5` writes the same).
+fn token(key: i64) -> String {
+    let bits = key as u64;
+    (0..13)
+        .map(|i| char::from(DIGITS[((bits >> (60 - 5 * i)) & 31) as usize]))
         .collect()
 }
 
+/// The key of a [`token`].
+fn key_of(token: &str) -> i64 {
+    token.bytes().fold(0u64, |bits, digit| {
+        let value = DIGITS.iter().position(|d| *d == digit).unwrap_or(0) as u64;
+        (bits << 5) | value
+    }) as i64
+}
+
+/// The tokens of `keys`, separated by spaces: one document's text.
+fn tokens(keys: &[i64]) -> String {
+    keys.iter()
+        .map(|key| token(*key))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// A condition on `reports`: the report is indexed under every one of `keys` (not empty). The
-/// keys are integers the portal computed, written into the statement as literals.
+/// keys are integers the portal computed, written into the statement as literals (on SQLite as
+/// quoted tokens of a full-text query).
 pub fn containing_all(conn: &DbConnection, keys: &[i64]) -> SqlLiteral<Bool> {
     let mut keys = keys.to_vec();
     keys.sort_unstable();
     keys.dedup();
-    let listed = keys
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
     sql(&match conn {
-        DbConnection::Postgres(_) => format!(
-            "reports.id IN (SELECT report_id FROM report_words \
-             WHERE word_keys @> ARRAY[{listed}]::bigint[])"
-        ),
-        DbConnection::Sqlite(_) => format!(
-            "reports.seq IN (SELECT report_seq FROM report_words WHERE word_key IN ({listed}) \
-             GROUP BY report_seq HAVING count(*) = {})",
-            keys.len()
-        ),
+        DbConnection::Postgres(_) => {
+            let listed = keys
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(",");
+            format!(
+                "reports.id IN (SELECT report_id FROM report_words \
+                 WHERE word_keys @> ARRAY[{listed}]::bigint[])"
+            )
+        }
+        // A report's words may be in several documents. One full-text query finds the reports
+        // whose own document has all the keys; a report with one of them in an amendment's
+        // (rowids below zero, first in each token's list) is checked key by key, in its own
+        // document or its amendments'.
+        DbConnection::Sqlite(_) => {
+            let quoted: Vec<String> = keys
+                .iter()
+                .map(|key| format!("\"{}\"", token(*key)))
+                .collect();
+            let (bits, last) = (AMENDMENT_BITS, (1 << AMENDMENT_BITS) - 1);
+            let each = quoted
+                .iter()
+                .map(|key| {
+                    format!(
+                        "(EXISTS (SELECT 1 FROM report_words WHERE report_words MATCH '{key}' \
+                           AND rowid = amended.seq) \
+                         OR EXISTS (SELECT 1 FROM report_words WHERE report_words MATCH '{key}' \
+                           AND rowid BETWEEN -(amended.seq << {bits} | {last}) \
+                           AND -(amended.seq << {bits} | 1)))"
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" AND ");
+            format!(
+                "reports.seq IN (SELECT rowid FROM report_words \
+                   WHERE report_words MATCH '{all}' AND rowid > 0 \
+                 UNION SELECT amended.seq FROM (SELECT DISTINCT -rowid >> {bits} AS seq \
+                   FROM report_words WHERE report_words MATCH '{any}' AND rowid < 0) AS amended \
+                 WHERE {each})",
+                all = quoted.join(" AND "),
+                any = quoted.join(" OR "),
+            )
+        }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_13_base32_digits_in_the_keys_order_and_give_the_keys_back() {
+        let keys = [i64::MIN, -1, 0, 1, 0x1234_5678_9abc_def0, i64::MAX];
+        let tokens: Vec<String> = keys.iter().map(|k| token(*k)).collect();
+        assert_eq!(tokens[2], "0000000000000");
+        assert_eq!(tokens[1], "fvvvvvvvvvvvv");
+        for (key, token) in keys.iter().zip(&tokens) {
+            assert_eq!(token.len(), 13);
+            assert_eq!(key_of(token), *key);
+        }
+        let unsigned: Vec<u64> = keys.iter().map(|k| *k as u64).collect();
+        let mut by_token = unsigned.clone();
+        by_token.sort_by_key(|k| token(*k as i64));
+        let mut sorted = unsigned;
+        sorted.sort_unstable();
+        assert_eq!(by_token, sorted);
+    }
+
+    #[test]
+    fn amendments_take_rowids_below_zero_that_map_back_to_their_report() {
+        let (first, last) = amendment_rowids(7);
+        assert!(first < last && last < 0);
+        assert_eq!((-first) >> AMENDMENT_BITS, 7);
+        assert_eq!((-last) >> AMENDMENT_BITS, 7);
+        assert!(amendment_rowids(8).1 < first);
+    }
 }

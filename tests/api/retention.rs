@@ -6,10 +6,11 @@
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use diesel::sql_types::BigInt;
 use report_portal::db::DbConnection;
 use report_portal::db::schema::{
     correlation_keys, correlation_pdq, correlation_pdq_chunks, report_feedback, report_tombstones,
-    report_words, reports,
+    reports,
 };
 use report_portal::domain::organization::CredentialMode;
 use report_portal::domain::retention::Retention;
@@ -93,9 +94,15 @@ fn index_rows(app: &TestApp, id: &str, seq: i64) -> (i64, i64, i64) {
         };
     }
     app.with_db(|conn| {
-        // SQLite's rows of (word, report) themselves, not only the report's list of its words.
         let words = match conn {
-            DbConnection::Sqlite(_) => rows_of!(conn, report_words),
+            // Every (token, document) SQLite's index lists for the report: its own document
+            // or an amendment's (a rowid below zero, `store::words`).
+            DbConnection::Sqlite(_) => diesel::select(diesel::dsl::sql::<BigInt>(&format!(
+                "(SELECT count(*) FROM report_word_instances \
+                 WHERE CASE WHEN doc > 0 THEN doc ELSE -doc >> 20 END = {seq})"
+            )))
+            .get_result(conn)
+            .unwrap(),
             DbConnection::Postgres(_) => report_portal::store::words::of_report(conn, id)
                 .unwrap()
                 .len() as i64,

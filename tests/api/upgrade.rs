@@ -919,3 +919,125 @@ async fn rollups_keyed_by_day_and_histories_by_report_and_event_read_alike_after
         "{summary}"
     );
 }
+
+/// How many of SQLite's full-text rows are about report `seq`: the (token, document) pairs
+/// `fts5vocab` lists and the documents' sizes, its own document or an amendment's (a rowid
+/// below zero, `store::words`).
+fn full_text_rows(conn: &mut DbConnection, seq: i64) -> (i64, i64) {
+    let count = |conn: &mut DbConnection, table: &str, rowid: &str| {
+        diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(&format!(
+            "(SELECT count(*) FROM {table} \
+             WHERE CASE WHEN {rowid} > 0 THEN {rowid} ELSE -{rowid} >> 20 END = {seq})"
+        )))
+        .get_result(conn)
+        .unwrap()
+    };
+    (
+        count(conn, "report_word_instances", "doc"),
+        count(conn, "report_words_docsize", "id"),
+    )
+}
+
+#[actix_web::test]
+async fn words_stored_as_rows_are_found_amended_and_purged_alike_from_the_full_text_index() {
+    let app = crate::retention::spawn().await;
+    let (_, supervisor) = app.staff(Role::Supervisor).await;
+    let reporter = app.reporter(CredentialMode::Test).await;
+    let (first, second) = two_reports_the_second_amended(&app, &reporter.token).await;
+    let words = || {
+        app.with_db(|conn| {
+            [&first, &second].map(|id| report_portal::store::words::of_report(conn, id).unwrap())
+        })
+    };
+    let words_before = words();
+    assert!(
+        words_before[0].len() < words_before[1].len(),
+        "{words_before:?}"
+    );
+    let searches = ["jalisco", "segunda", "jalisco%20segunda", "nowhere"];
+    let mut before = Vec::new();
+    for q in searches {
+        before.push(found(&app, &supervisor, q).await);
+    }
+    assert_eq!(before[1], [second.as_str()]);
+    assert_eq!(before[2], [second.as_str()]);
+
+    let reverted = app.with_db(|conn| {
+        let reverted = revert_down_to(conn, "words_in_fts5");
+        // SQLite's rows of (word, report) again, the amendment's words among the second's.
+        if let DbConnection::Sqlite(_) = conn {
+            let rows: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+                "(SELECT count(*) FROM report_words)",
+            ))
+            .get_result(conn)
+            .unwrap();
+            assert_eq!(rows as usize, words_before[0].len() + words_before[1].len());
+        }
+        reverted
+    });
+    let migrated = crate::cli::run(&app, &["migrate"]);
+    assert_eq!(migrated["applied"], reverted, "{migrated}");
+
+    assert_eq!(words(), words_before);
+    for (q, before) in searches.into_iter().zip(&before) {
+        assert_eq!(&found(&app, &supervisor, q).await, before, "{q}");
+    }
+    // An amendment's words are found with those stored before, in the report's other documents.
+    let amendment = json!({"note": "a third account",
+        "accounts": [{"platform_account_id": "3333", "handle": "@tercera", "role": "recruiter",
+                      "action_taken": "banned"}],
+        "content": [{"content_type": "post", "text_excerpt": "Desde la tercera cuenta",
+                     "account_ref": "3333", "preserved": true, "removed": true}]});
+    let amend = format!("/api/v1/reports/{second}/amendments");
+    expect(
+        app.post_json(&amend, &reporter.token, &amendment).await,
+        201,
+    )
+    .await;
+    let fourth = json!({"note": "a fourth account",
+        "accounts": [{"platform_account_id": "4444", "handle": "@cuarta", "role": "recruiter",
+                      "action_taken": "banned"}],
+        "content": [{"content_type": "post", "text_excerpt": "Desde la cuarta cuenta",
+                     "account_ref": "4444", "preserved": true, "removed": true}]});
+    expect(app.post_json(&amend, &reporter.token, &fourth).await, 201).await;
+    for q in [
+        "tercera",
+        "segunda%20tercera",
+        "jalisco%20tercera",
+        "tercera%20cuarta",
+        "jalisco%20segunda%20tercera%20cuarta",
+    ] {
+        assert_eq!(found(&app, &supervisor, q).await, [second.as_str()], "{q}");
+    }
+    assert!(
+        found(&app, &supervisor, "cuarta%20nowhere")
+            .await
+            .is_empty()
+    );
+    assert_eq!(found(&app, &supervisor, "jalisco").await, before[0]);
+    assert!(words()[1].len() > words_before[1].len());
+
+    // A purge leaves nothing of them: no search finds them, no row is left about them.
+    let seqs: Vec<i64> = app.with_db(|conn| {
+        reports::table
+            .filter(reports::id.eq_any([&first, &second]))
+            .select(reports::seq)
+            .load(conn)
+            .unwrap()
+    });
+    if app.with_db(|conn| matches!(conn, DbConnection::Sqlite(_))) {
+        assert!(app.with_db(|conn| seqs.iter().all(|seq| full_text_rows(conn, *seq).0 > 0)));
+    }
+    let now = chrono::Utc::now() + chrono::Duration::days(8);
+    assert_eq!(crate::retention::purge_at(&app, now).await.purged, 2);
+    for q in ["jalisco", "segunda", "tercera"] {
+        assert!(found(&app, &supervisor, q).await.is_empty(), "{q}");
+    }
+    app.with_db(|conn| {
+        if let DbConnection::Sqlite(_) = conn {
+            for seq in &seqs {
+                assert_eq!(full_text_rows(conn, *seq), (0, 0), "{seq}");
+            }
+        }
+    });
+}
