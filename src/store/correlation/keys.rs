@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Binary, Bool};
+use diesel::sql_types::{Array, Binary, Bool};
 use diesel::upsert::excluded;
 
 use super::{Writing, indexed_by_seq, insert_as};
@@ -129,16 +129,20 @@ pub(super) fn newest_holding(
 ) -> QueryResult<Vec<(i64, String, i32)>> {
     let sets = match conn {
         DbConnection::Postgres(c) => {
-            // Without a `LIMIT`, so that the planner never walks the primary key backwards in
-            // the hope of finding a rare key soon: the holders (at most the threshold's worth for
-            // a value not common) are read from the index, then sorted.
+            // The holders (at most the threshold's worth for a value not common) read from the
+            // index alone, then sorted: with a `LIMIT` the planner may walk the primary key
+            // backwards in the hope of meeting a rare key soon, and with a bound on `report_seq`
+            // (before the table's first statistics) intersect the key's few rows with most of
+            // the primary key; `before` is applied here instead.
             diesel::sql_query(
                 "SELECT report_seq, places, value_keys FROM correlation_key_sets \
-                 WHERE value_keys @> ARRAY[$1] AND report_seq < $2 ORDER BY report_seq DESC",
+                 WHERE value_keys @> ARRAY[$1] ORDER BY report_seq DESC",
             )
             .bind::<Binary, _>(key)
-            .bind::<BigInt, _>(before.unwrap_or(i64::MAX))
             .load::<KeySet>(c)?
+            .into_iter()
+            .filter(|set| before.is_none_or(|before| set.report_seq < before))
+            .collect::<Vec<_>>()
         }
         DbConnection::Sqlite(_) => {
             let mut query = correlation_keys::table
