@@ -416,21 +416,6 @@ fn common_counts(conn: &mut DbConnection, keys: &[Vec<u8>]) -> QueryResult<Commo
     Ok(counts)
 }
 
-/// Every index row with one of `keys` (values not common, so at most the threshold's worth
-/// each), with the report it points at.
-fn holders(conn: &mut DbConnection, keys: &[Vec<u8>]) -> QueryResult<Holders> {
-    let rows = keys::holding(conn, keys)?;
-    let seqs: BTreeSet<i64> = rows.iter().map(|row| row.report_seq).collect();
-    let reports = indexed_by_seq(conn, &seqs)?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|row| {
-            let report = reports.get(&row.report_seq)?.clone();
-            Some((row, report))
-        })
-        .collect())
-}
-
 /// Adds 1 to the count of each common value in `rows` per row, each in its report's shard: one
 /// statement, its rows in key order (so that concurrent writers lock them in the same order).
 fn count_common_rows(conn: &mut DbConnection, rows: &[(&Vec<u8>, &Indexed)]) -> QueryResult<()> {
@@ -460,7 +445,7 @@ fn count_common_rows(conn: &mut DbConnection, rows: &[(&Vec<u8>, &Indexed)]) -> 
 fn count_common(conn: &mut DbConnection, written: &Own, threshold: u32) -> QueryResult<Vec<Found>> {
     let (common, open) = split_common(conn, written)?;
     let mut common: HashSet<Vec<u8>> = common.into_keys().collect();
-    let mut holders = holders(conn, &open)?;
+    let mut holders = keys::holding(conn, &open)?;
     let open: HashSet<&Vec<u8>> = open.iter().collect();
     holders.extend(
         written
@@ -635,7 +620,7 @@ fn near_found(
 /// their counts: what is stored is read, values common are not expanded.
 fn matched(conn: &mut DbConnection, own: &Own) -> QueryResult<(Vec<Found>, CommonCounts)> {
     let (common, open) = split_common(conn, own)?;
-    let holders = holders(conn, &open)?;
+    let holders = keys::holding(conn, &open)?;
     let common_values: HashSet<Vec<u8>> = common.keys().cloned().collect();
     let mut found = exact_found(own, &holders);
     found.extend(near_found(conn, own, &common_values, &[])?.found);
