@@ -96,8 +96,8 @@ INSERT INTO correlation_places (kind, pointer) VALUES
     ('sha256', '/content/0/sha256'), ('pdq', '/content/0/pdq')
 ON CONFLICT DO NOTHING;
 
-INSERT INTO correlation_keys (value_key, report_seq, place)
-SELECT pg_temp.keyed(v.kind, v.value), s.seq, p.id
+CREATE TEMP TABLE bench_keys AS
+SELECT pg_temp.keyed(v.kind, v.value) AS value_key, s.seq AS report_seq, p.id AS place
 FROM seqs s
 CROSS JOIN LATERAL (VALUES
     ('account', '11:bench video:acct-' || s.g, '/accounts/0/platform_account_id'),
@@ -107,6 +107,18 @@ CROSS JOIN LATERAL (VALUES
     ('sha256', encode(sha256(convert_to('media' || (s.g / 2), 'UTF8')), 'hex'), '/content/0/sha256')
 ) AS v (kind, value, pointer)
 JOIN correlation_places p ON p.kind = v.kind AND p.pointer = v.pointer;
+-- Into the layout the server's migrations made: on PostgreSQL one row per report since migration
+-- `correlation_key_sets`, one per value and report before.
+DO $$ BEGIN
+  IF to_regclass('correlation_key_sets') IS NOT NULL THEN
+    INSERT INTO correlation_key_sets (report_seq, places, value_keys)
+    SELECT report_seq, array_agg(place ORDER BY place), array_agg(value_key ORDER BY place)
+    FROM bench_keys GROUP BY report_seq ORDER BY report_seq;
+  ELSE
+    INSERT INTO correlation_keys (value_key, report_seq, place)
+    SELECT value_key, report_seq, place FROM bench_keys;
+  END IF;
+END $$;
 
 -- A family of 3 images per 3 reports: the hash, 6 bits off it, and 21 bits off it.
 INSERT INTO correlation_pdq (report_seq, pdq, place)
@@ -124,12 +136,14 @@ SELECT DISTINCT (i << 16) | (get_byte(q.pdq, 2 * i) * 256 + get_byte(q.pdq, 2 * 
 FROM correlation_pdq q CROSS JOIN generate_series(0, 15) AS i;
 SQL
 echo "$(date +%T) vacuum and analyze"
-psql -q "$DATABASE_URL" -c "VACUUM ANALYZE reports" -c "VACUUM ANALYZE correlation_keys" \
+KEYS=$(psql -Atc "SELECT coalesce(to_regclass('correlation_key_sets')::text, 'correlation_keys')" "$DATABASE_URL")
+psql -q "$DATABASE_URL" -c "VACUUM ANALYZE reports" -c "VACUUM ANALYZE $KEYS" \
   -c "VACUUM ANALYZE correlation_pdq" -c "VACUUM ANALYZE correlation_pdq_chunks"
 fi
-psql -q -t -A "$DATABASE_URL" <<'SQL'
-SELECT 'index rows: ' || (SELECT count(*) FROM correlation_keys) || ' exact, ' || (SELECT count(*) FROM correlation_pdq) || ' PDQ; size '
-    || pg_size_pretty(pg_total_relation_size('correlation_keys') + pg_total_relation_size('correlation_pdq')
+KEYS=$(psql -Atc "SELECT coalesce(to_regclass('correlation_key_sets')::text, 'correlation_keys')" "$DATABASE_URL")
+psql -q -t -A -v keys="$KEYS" "$DATABASE_URL" <<'SQL'
+SELECT 'index rows: ' || (SELECT count(*) FROM :keys) || ' ' || :'keys' || ', ' || (SELECT count(*) FROM correlation_pdq) || ' PDQ; size '
+    || pg_size_pretty(pg_total_relation_size(:'keys') + pg_total_relation_size('correlation_pdq')
        + pg_total_relation_size('correlation_pdq_chunks'));
 SQL
 

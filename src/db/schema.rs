@@ -164,6 +164,22 @@ pub mod postgres {
             word_keys -> Array<BigInt>,
         }
     }
+
+    diesel::table! {
+        /// The correlation index's exact values on PostgreSQL: one row per report, its values'
+        /// keys in a GIN-indexed array and their places in a parallel one (SQLite keeps a row per
+        /// value and report, `correlation_keys`).
+        correlation_key_sets (report_seq) {
+            /// The report (`reports.seq`).
+            report_seq -> BigInt,
+            /// Where each value is in the report (`correlation_places.id`), in the order of
+            /// `value_keys`.
+            places -> Array<Integer>,
+            /// The first 16 bytes of each value's keyed hash ([`crate::domain::indicators`]),
+            /// distinct.
+            value_keys -> Array<Binary>,
+        }
+    }
 }
 
 diesel::joinable!(credentials -> organizations (organization_id));
@@ -289,7 +305,8 @@ diesel::table! {
 }
 
 diesel::table! {
-    /// The correlation index's exact values: one row per value and report.
+    /// The correlation index's exact values on SQLite: one row per value and report (PostgreSQL
+    /// keeps one row per report, [`postgres::correlation_key_sets`]).
     correlation_keys (value_key, report_seq) {
         /// The first 16 bytes of the value's keyed hash ([`crate::domain::indicators`]).
         value_key -> Binary,

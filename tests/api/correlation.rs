@@ -3,9 +3,7 @@
 //! isolation of test-mode reports; that reporters never see any of it; common values (past
 //! the threshold) counted and not expanded; and the notification's counts stored at submission.
 
-use diesel::prelude::*;
 use report_portal::config::SecretUrl;
-use report_portal::db::schema::{correlation_keys, correlation_pdq, reports};
 use report_portal::domain::organization::CredentialMode;
 use report_portal::domain::user::Role;
 use serde_json::{Value, json};
@@ -911,17 +909,7 @@ async fn the_notification_tells_the_counts_stored_with_the_report_without_matchi
     // The first report's index rows go before the messages do: matching again at delivery
     // would find nothing.
     app.with_db(|conn| {
-        let seq: i64 = reports::table
-            .find(&first)
-            .select(reports::seq)
-            .first(conn)
-            .unwrap();
-        diesel::delete(correlation_keys::table.filter(correlation_keys::report_seq.eq(seq)))
-            .execute(conn)
-            .unwrap();
-        diesel::delete(correlation_pdq::table.filter(correlation_pdq::report_seq.eq(seq)))
-            .execute(conn)
-            .unwrap();
+        report_portal::store::correlation::forget(conn, &[first.as_str()]).unwrap();
     });
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_report-portal"))
         .arg("deliver")

@@ -107,9 +107,23 @@ fn index_rows(app: &TestApp, id: &str, seq: i64) -> (i64, i64, i64) {
                 .unwrap()
                 .len() as i64,
         };
+        // PostgreSQL's exact values are one row per report: its keys counted.
+        let keys = match conn {
+            DbConnection::Sqlite(_) => rows_of!(conn, correlation_keys),
+            DbConnection::Postgres(c) => {
+                use report_portal::db::schema::postgres::correlation_key_sets as sets;
+                sets::table
+                    .find(seq)
+                    .select(sets::value_keys)
+                    .first::<Vec<Vec<u8>>>(c)
+                    .optional()
+                    .unwrap()
+                    .map_or(0, |keys| keys.len() as i64)
+            }
+        };
         (
             words,
-            rows_of!(conn, correlation_keys),
+            keys,
             rows_of!(conn, correlation_pdq) + rows_of!(conn, correlation_pdq_chunks),
         )
     })

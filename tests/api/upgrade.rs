@@ -619,17 +619,24 @@ async fn image_hashes_past_the_threshold_stored_before_are_common_after_the_upgr
     assert_eq!(related(ids[0].clone()).await, before);
 }
 
-#[actix_web::test]
-async fn exact_values_in_the_wider_rows_are_matched_searched_and_counted_alike_after_the_upgrade() {
-    let app = crate::helpers::spawn_app_with(|s| s.mail_worker = false).await;
+/// Three correlated reports: two of one organization, the second amended with "@segunda"
+/// ([`two_reports_the_second_amended`]), and one of another organization with that handle
+/// instead of the valid report's; answers their ids and an analyst's token.
+async fn three_correlated_reports(app: &TestApp) -> ([String; 3], String) {
     let (_, analyst) = app.staff(Role::Analyst).await;
     let reporter = app.reporter(CredentialMode::Live).await;
-    let (first, second) = two_reports_the_second_amended(&app, &reporter.token).await;
+    let (first, second) = two_reports_the_second_amended(app, &reporter.token).await;
     let mut third = valid_report();
     third["accounts"][0]["handle"] = json!("segunda");
     let other = app.reporter(CredentialMode::Live).await;
     let third = id_of(&app.submit(&other.token, &third).await);
-    let ids = [first, second, third];
+    ([first, second, third], analyst)
+}
+
+#[actix_web::test]
+async fn exact_values_in_the_wider_rows_are_matched_searched_and_counted_alike_after_the_upgrade() {
+    let app = crate::helpers::spawn_app_with(|s| s.mail_worker = false).await;
+    let (ids, analyst) = three_correlated_reports(&app).await;
     let pdq = "a5".repeat(32);
     let before = correlation_shown(&app, &analyst, &ids, &pdq).await;
     let totals: Vec<&Value> = before
@@ -1040,4 +1047,78 @@ async fn words_stored_as_rows_are_found_amended_and_purged_alike_from_the_full_t
             }
         }
     });
+}
+
+/// What analysts see of correlation ([`correlation_shown`]) and the review list of the reports
+/// related to each of `ids`.
+async fn correlation_and_list_shown(app: &TestApp, analyst: &str, ids: &[String]) -> Vec<Value> {
+    let mut shown = correlation_shown(app, analyst, ids, &"a5".repeat(32)).await;
+    for id in ids {
+        let related = listed(app, analyst, &format!("related_to={id}")).await;
+        shown.push(json!(related));
+    }
+    shown
+}
+
+#[actix_web::test]
+async fn exact_values_in_rows_by_value_are_matched_searched_counted_and_purged_alike_after_the_upgrade()
+ {
+    let app = crate::helpers::spawn_app_with(|s| {
+        s.correlation_common_threshold = 2;
+        s.mail_worker = false;
+    })
+    .await;
+    // The valid report's number is in all three reports, so common; its handle in the first
+    // two; "segunda" in the second (by its amendment) and the third, of another organization.
+    let (ids, analyst) = three_correlated_reports(&app).await;
+    let before = correlation_and_list_shown(&app, &analyst, &ids).await;
+    let phone = json!({"kind": "phone", "pointer": "/accounts/0/contact_handles/0/value",
+        "reports": 3});
+    assert!(
+        before[0]["common"].as_array().unwrap().contains(&phone),
+        "{}",
+        before[0]
+    );
+    let totals: Vec<&Value> = before
+        .iter()
+        .step_by(2)
+        .take(3)
+        .map(|r| &r["total"])
+        .collect();
+    assert_eq!(totals, [&json!(1), &json!(2), &json!(1)], "{before:?}");
+    assert_eq!(
+        before[6]["items"].as_array().unwrap().len(),
+        3,
+        "{}",
+        before[6]
+    );
+    assert_eq!(
+        before[9..],
+        [json!([ids[1]]), json!([ids[2], ids[0]]), json!([ids[1]])]
+    );
+
+    // The index as the rows of one value and report the code before kept.
+    let reverted = app.with_db(|conn| revert_down_to(conn, "correlation_key_sets"));
+    let migrated = crate::cli::run(&app, &["migrate"]);
+    assert_eq!(migrated["applied"], reverted, "{migrated}");
+    assert_eq!(
+        correlation_and_list_shown(&app, &analyst, &ids).await,
+        before
+    );
+
+    // Purged, the reports' values are found no more, and the common value counts them no more.
+    app.with_db(|conn| {
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        report_portal::store::correlation::forget(conn, &ids).unwrap();
+    });
+    let after = correlation_and_list_shown(&app, &analyst, &ids).await;
+    for (id, related) in ids.iter().zip(after.iter().step_by(2)) {
+        assert_eq!(related["total"], 0, "{id}: {related}");
+        assert_eq!(related["common"], json!([]), "{id}: {related}");
+    }
+    assert_eq!(after[6]["items"], json!([]), "{}", after[6]);
+    assert!(
+        after[9..].iter().all(|list| list == &json!([])),
+        "{after:?}"
+    );
 }

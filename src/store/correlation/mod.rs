@@ -2,8 +2,8 @@
 //! report (or an amendment), and read for the related reports, the indicator search, the counts
 //! of the review detail and the review list.
 //!
-//! Exact values are rows of a 16-byte key, the report's integer key `seq` and the place of the
-//! value in it (`correlation_keys`, primary key first on the key); PDQ hashes are found through
+//! Exact values are 16-byte keys, each with the report's integer key `seq` and the place of the
+//! value in it, stored per backend ([`keys`]); PDQ hashes are found through
 //! their 16 chunk keys (`correlation_pdq_chunks`, see [`Pdq`]) and verified by their full
 //! distance (`correlation_pdq`). New reports are matched against the stored rows before their
 //! own are inserted, and against each other in memory. A match's scope (live with live; test
@@ -20,12 +20,13 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool};
 
+use self::keys::KeyRow;
 use super::summaries::summaries;
 use super::timeline::NewEvent;
 use crate::db::portable::{ROWS_PER_STATEMENT, add_rows, insert_rows};
 use crate::db::schema::{
-    correlation_common, correlation_counts, correlation_keys, correlation_pdq,
-    correlation_pdq_chunks, correlation_places, report_events, reports,
+    correlation_common, correlation_counts, correlation_pdq, correlation_pdq_chunks,
+    correlation_places, report_events, reports,
 };
 use crate::db::{DbConnection, MultiBackend};
 use crate::domain::correlation::{IndicatorMatch, MatchKind, RelatedCounts, strongest_first};
@@ -36,6 +37,8 @@ use crate::domain::user::Actor;
 use crate::error::ApiError;
 use crate::read_model::correlation::{CommonValue, IndicatorHit, RelatedReport, RelatedReports};
 use crate::read_model::review::ReviewSummary;
+
+mod keys;
 
 /// The shard of `correlation_common` holding a value's count when it became common; the reports
 /// indexed after add to shard `seq % COMMON_SHARDS`.
@@ -217,15 +220,6 @@ type Holders = Vec<(KeyRow, Indexed)>;
 /// Common values with how many reports hold each.
 type CommonCounts = HashMap<Vec<u8>, i64>;
 
-/// An exact value of a report.
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = correlation_keys, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
-struct KeyRow {
-    value_key: Vec<u8>,
-    report_seq: i64,
-    place: i32,
-}
-
 /// A PDQ hash of a report.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = correlation_pdq, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
@@ -246,18 +240,12 @@ struct Own {
 }
 
 impl Own {
-    /// What the index holds of `reports`: one query per table.
+    /// What the index holds of `reports`: one query per table (per chunk of reports).
     fn stored(conn: &mut DbConnection, reports: Vec<Indexed>) -> QueryResult<Own> {
         let seqs: Vec<i64> = reports.iter().map(|r| r.seq).collect();
-        let mut keys = Vec::new();
+        let keys = keys::of_reports(conn, &seqs)?;
         let mut pdqs = Vec::new();
         for chunk in seqs.chunks(ROWS_PER_STATEMENT) {
-            keys.extend(
-                correlation_keys::table
-                    .filter(correlation_keys::report_seq.eq_any(chunk))
-                    .select(KeyRow::as_select())
-                    .load(conn)?,
-            );
             pdqs.extend(
                 correlation_pdq::table
                     .filter(correlation_pdq::report_seq.eq_any(chunk))
@@ -358,26 +346,18 @@ enum Writing {
 macro_rules! insert_as {
     ($writing:expr, $conn:expr, $table:expr, $rows:expr) => {
         match $writing {
-            Writing::NewReports => insert_rows!($conn, $table, $rows),
-            Writing::Amendment => insert_rows!($conn, $table, $rows, on_conflict_do_nothing),
+            Writing::NewReports => $crate::db::portable::insert_rows!($conn, $table, $rows),
+            Writing::Amendment => {
+                $crate::db::portable::insert_rows!($conn, $table, $rows, on_conflict_do_nothing)
+            }
         }
     };
 }
+use insert_as;
 
 /// Inserts `own`'s rows (made by [`rows`]), with the chunk keys of its PDQ hashes: one
 /// multi-row insert per table.
 fn write(conn: &mut DbConnection, own: &Own, writing: Writing) -> QueryResult<()> {
-    let keys: Vec<_> = own
-        .keys
-        .iter()
-        .map(|k| {
-            (
-                correlation_keys::value_key.eq(&k.value_key),
-                correlation_keys::report_seq.eq(k.report_seq),
-                correlation_keys::place.eq(k.place),
-            )
-        })
-        .collect();
     let pdqs: Vec<_> = own
         .pdqs
         .iter()
@@ -404,7 +384,7 @@ fn write(conn: &mut DbConnection, own: &Own, writing: Writing) -> QueryResult<()
             )
         })
         .collect();
-    insert_as!(writing, conn, correlation_keys::table, &keys)?;
+    keys::write(conn, &own.keys, writing)?;
     insert_as!(writing, conn, correlation_pdq::table, &pdqs)?;
     insert_as!(writing, conn, correlation_pdq_chunks::table, &chunks).map(drop)
 }
@@ -436,22 +416,6 @@ fn common_counts(conn: &mut DbConnection, keys: &[Vec<u8>]) -> QueryResult<Commo
     Ok(counts)
 }
 
-/// Every index row with one of `keys` (values not common, so at most the threshold's worth
-/// each), with the report it points at.
-fn holders(conn: &mut DbConnection, keys: &[Vec<u8>]) -> QueryResult<Holders> {
-    let mut found = Vec::new();
-    for chunk in keys.chunks(ROWS_PER_STATEMENT) {
-        found.extend(
-            correlation_keys::table
-                .inner_join(reports::table.on(reports::seq.eq(correlation_keys::report_seq)))
-                .filter(correlation_keys::value_key.eq_any(chunk))
-                .select((KeyRow::as_select(), Indexed::as_select()))
-                .load::<(KeyRow, Indexed)>(conn)?,
-        );
-    }
-    Ok(found)
-}
-
 /// Adds 1 to the count of each common value in `rows` per row, each in its report's shard: one
 /// statement, its rows in key order (so that concurrent writers lock them in the same order).
 fn count_common_rows(conn: &mut DbConnection, rows: &[(&Vec<u8>, &Indexed)]) -> QueryResult<()> {
@@ -481,7 +445,7 @@ fn count_common_rows(conn: &mut DbConnection, rows: &[(&Vec<u8>, &Indexed)]) -> 
 fn count_common(conn: &mut DbConnection, written: &Own, threshold: u32) -> QueryResult<Vec<Found>> {
     let (common, open) = split_common(conn, written)?;
     let mut common: HashSet<Vec<u8>> = common.into_keys().collect();
-    let mut holders = holders(conn, &open)?;
+    let mut holders = keys::holding(conn, &open)?;
     let open: HashSet<&Vec<u8>> = open.iter().collect();
     holders.extend(
         written
@@ -656,7 +620,7 @@ fn near_found(
 /// their counts: what is stored is read, values common are not expanded.
 fn matched(conn: &mut DbConnection, own: &Own) -> QueryResult<(Vec<Found>, CommonCounts)> {
     let (common, open) = split_common(conn, own)?;
-    let holders = holders(conn, &open)?;
+    let holders = keys::holding(conn, &open)?;
     let common_values: HashSet<Vec<u8>> = common.keys().cloned().collect();
     let mut found = exact_found(own, &holders);
     found.extend(near_found(conn, own, &common_values, &[])?.found);
@@ -859,8 +823,7 @@ pub fn forget(conn: &mut DbConnection, ids: &[&str]) -> QueryResult<()> {
         .collect();
     let chunk_keys: Vec<i32> = chunk_keys.into_iter().collect();
     for seqs in seqs.chunks(ROWS_PER_STATEMENT) {
-        diesel::delete(correlation_keys::table.filter(correlation_keys::report_seq.eq_any(seqs)))
-            .execute(conn)?;
+        keys::forget(conn, seqs)?;
         diesel::delete(correlation_pdq::table.filter(correlation_pdq::report_seq.eq_any(seqs)))
             .execute(conn)?;
         diesel::delete(
@@ -1144,9 +1107,7 @@ pub fn related_to(
     };
     let own = Own::stored(conn, vec![report.clone()])?;
     let (common, open) = split_common(conn, &own)?;
-    let exact = correlation_keys::table
-        .filter(correlation_keys::value_key.eq_any(open))
-        .select(correlation_keys::report_seq);
+    let exact = keys::holding_any(conn, open);
     let common: HashSet<Vec<u8>> = common.into_keys().collect();
     let near: Vec<i64> = near_found(conn, &own, &common, &[])?
         .found
@@ -1158,9 +1119,12 @@ pub fn related_to(
             .eq(CredentialMode::Live)
             .or(reports::organization_id.eq(report.organization_id.clone())),
     );
-    Ok(Box::new(reports::id.ne(id.to_owned()).and(in_scope).and(
-        reports::seq.eq_any(exact).or(reports::seq.eq_any(near)),
-    )))
+    Ok(Box::new(
+        reports::id
+            .ne(id.to_owned())
+            .and(in_scope)
+            .and(exact.or(reports::seq.eq_any(near))),
+    ))
 }
 
 /// The reports of `mode` in which a searched value appears, newest first: by its keys (each
@@ -1199,22 +1163,7 @@ pub fn search(
             };
             let mut newest: BTreeMap<std::cmp::Reverse<i64>, (String, i32)> = BTreeMap::new();
             for key in keys {
-                let mut query = correlation_keys::table
-                    .inner_join(reports::table.on(reports::seq.eq(correlation_keys::report_seq)))
-                    .filter(correlation_keys::value_key.eq(key.clone()))
-                    .filter(reports::mode.eq(mode))
-                    .select((
-                        correlation_keys::report_seq,
-                        reports::id,
-                        correlation_keys::place,
-                    ))
-                    .order(correlation_keys::report_seq.desc())
-                    .limit(wanted)
-                    .into_boxed::<MultiBackend>();
-                if let Some(before) = before {
-                    query = query.filter(correlation_keys::report_seq.lt(before));
-                }
-                for (seq, id, place) in query.load::<(i64, String, i32)>(conn)? {
+                for (seq, id, place) in keys::newest_holding(conn, key, mode, before, wanted)? {
                     newest.entry(std::cmp::Reverse(seq)).or_insert((id, place));
                 }
             }
