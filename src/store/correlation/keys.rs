@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{Array, Binary, Bool};
+use diesel::sql_types::{Array, BigInt, Binary, Bool, Integer};
 use diesel::upsert::excluded;
 
 use super::{Holders, Indexed, Writing, indexed_by_seq, insert_as};
@@ -137,22 +137,24 @@ pub(super) fn newest_holding(
     before: Option<i64>,
     limit: i64,
 ) -> QueryResult<Vec<(i64, String, i32)>> {
-    let sets = match conn {
+    let holders: Vec<Holding> = match conn {
         DbConnection::Postgres(c) => {
-            // The holders (at most the threshold's worth for a value not common) read from the
-            // index alone, then sorted: with a `LIMIT` the planner may walk the primary key
-            // backwards in the hope of meeting a rare key soon, and with a bound on `report_seq`
-            // (before the table's first statistics) intersect the key's few rows with most of
-            // the primary key; `before` is applied here instead.
+            // Each holder's `seq` and the value's place there, read from the index alone in a
+            // subquery that nothing is pushed into (`OFFSET 0`), then bounded and sorted: with a
+            // `LIMIT` or a bound on `report_seq` in it, the planner (which keeps no statistics of
+            // keys this rare) may walk the primary key backwards in the hope of meeting the key
+            // soon, or intersect its few rows with most of the primary key. The arrays stay in
+            // the database: a value common to 15 000 reports took 0.5 s to send with them and
+            // 0.06 s without (the seeded 20 000 reports, `psql`).
             diesel::sql_query(
-                "SELECT report_seq, places, value_keys FROM correlation_key_sets \
-                 WHERE value_keys @> ARRAY[$1] ORDER BY report_seq DESC",
+                "SELECT report_seq, place FROM ( \
+                   SELECT report_seq, places[array_position(value_keys, $1)] AS place \
+                   FROM correlation_key_sets WHERE value_keys @> ARRAY[$1] OFFSET 0 \
+                 ) AS holders WHERE report_seq < $2 ORDER BY report_seq DESC",
             )
             .bind::<Binary, _>(key)
-            .load::<KeySet>(c)?
-            .into_iter()
-            .filter(|set| before.is_none_or(|before| set.report_seq < before))
-            .collect::<Vec<_>>()
+            .bind::<BigInt, _>(before.unwrap_or(i64::MAX))
+            .load::<Holding>(c)?
         }
         DbConnection::Sqlite(_) => {
             let mut query = correlation_keys::table
@@ -173,31 +175,31 @@ pub(super) fn newest_holding(
             return query.load(conn);
         }
     };
-    // The reports of the sets read a page's worth at a time, until the page is full.
-    let wanted = HashSet::from([key]);
+    // The reports of the holders read a page's worth at a time, until the page is full.
     let mut found = Vec::new();
-    for piece in sets.chunks(usize::try_from(limit).unwrap_or(1).max(1)) {
-        let seqs: BTreeSet<i64> = piece.iter().map(|set| set.report_seq).collect();
+    for piece in holders.chunks(usize::try_from(limit).unwrap_or(1).max(1)) {
+        let seqs: BTreeSet<i64> = piece.iter().map(|holder| holder.report_seq).collect();
         let reports = indexed_by_seq(conn, &seqs)?;
-        for set in piece {
-            let Some(report) = reports.get(&set.report_seq).filter(|r| r.mode == mode) else {
+        for holder in piece {
+            let Some(report) = reports.get(&holder.report_seq).filter(|r| r.mode == mode) else {
                 continue;
             };
-            let place = set
-                .value_keys
-                .iter()
-                .zip(&set.places)
-                .find(|(k, _)| wanted.contains(k.as_slice()))
-                .map(|(_, place)| *place);
-            if let Some(place) = place {
-                found.push((set.report_seq, report.id.clone(), place));
-            }
+            found.push((holder.report_seq, report.id.clone(), holder.place));
             if found.len() as i64 == limit {
                 return Ok(found);
             }
         }
     }
     Ok(found)
+}
+
+/// A report holding a value on PostgreSQL, and the value's place there.
+#[derive(QueryableByName)]
+struct Holding {
+    #[diesel(sql_type = BigInt)]
+    report_seq: i64,
+    #[diesel(sql_type = Integer)]
+    place: i32,
 }
 
 /// The review list's condition "holds one of `keys`": a subquery over the index, so no list of
