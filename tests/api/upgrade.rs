@@ -809,11 +809,7 @@ async fn events_stored_whole_and_word_rows_by_report_are_fed_delivered_and_searc
     });
     assert_eq!(words_after, words_before);
     assert_eq!(found(&app, &supervisor, "segunda").await, [second.as_str()]);
-    let amendment = json!({"note": "a third account",
-        "accounts": [{"platform_account_id": "3333", "handle": "@tercera", "role": "recruiter",
-                      "action_taken": "banned"}],
-        "content": [{"content_type": "post", "text_excerpt": "Desde la tercera cuenta",
-                     "account_ref": "3333", "preserved": true, "removed": true}]});
+    let amendment = third_account();
     let amend = format!("/api/v1/reports/{second}/amendments");
     expect(
         app.post_json(&amend, &reporter.token, &amendment).await,
@@ -990,11 +986,7 @@ async fn words_stored_as_rows_are_found_amended_and_purged_alike_from_the_full_t
         assert_eq!(&found(&app, &supervisor, q).await, before, "{q}");
     }
     // An amendment's words are found with those stored before, in the report's other documents.
-    let amendment = json!({"note": "a third account",
-        "accounts": [{"platform_account_id": "3333", "handle": "@tercera", "role": "recruiter",
-                      "action_taken": "banned"}],
-        "content": [{"content_type": "post", "text_excerpt": "Desde la tercera cuenta",
-                     "account_ref": "3333", "preserved": true, "removed": true}]});
+    let amendment = third_account();
     let amend = format!("/api/v1/reports/{second}/amendments");
     expect(
         app.post_json(&amend, &reporter.token, &amendment).await,
@@ -1121,4 +1113,13 @@ async fn exact_values_in_rows_by_value_are_matched_searched_counted_and_purged_a
         after[9..].iter().all(|list| list == &json!([])),
         "{after:?}"
     );
+}
+
+/// An amendment adding a third account, with the word "tercera".
+fn third_account() -> Value {
+    json!({"note": "a third account",
+        "accounts": [{"platform_account_id": "3333", "handle": "@tercera", "role": "recruiter",
+                      "action_taken": "banned"}],
+        "content": [{"content_type": "post", "text_excerpt": "Desde la tercera cuenta",
+                     "account_ref": "3333", "preserved": true, "removed": true}]})
 }

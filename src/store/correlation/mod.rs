@@ -423,6 +423,15 @@ fn count_common_rows(conn: &mut DbConnection, rows: &[(&Vec<u8>, &Indexed)]) -> 
     for (value, report) in rows {
         *added.entry(((*value).clone(), report.shard())).or_default() += 1;
     }
+    add_to_common_counts(conn, &added)
+}
+
+/// Adds each count of `added` (negative to take away) to its common value's count in its shard,
+/// `(value key, shard)`: one statement, in key order.
+fn add_to_common_counts(
+    conn: &mut DbConnection,
+    added: &BTreeMap<(Vec<u8>, i32), i32>,
+) -> QueryResult<()> {
     let rows: Vec<_> = added
         .iter()
         .map(|((key, shard), count)| {
@@ -803,17 +812,7 @@ pub fn forget(conn: &mut DbConnection, ids: &[&str]) -> QueryResult<()> {
     for (value, report, _) in own.values().filter(|(v, _, _)| common.contains_key(*v)) {
         *taken.entry((value.clone(), report.shard())).or_default() -= 1;
     }
-    let taken: Vec<_> = taken
-        .iter()
-        .map(|((key, shard), count)| {
-            (
-                correlation_common::value_key.eq(key),
-                correlation_common::shard.eq(*shard),
-                correlation_common::count.eq(*count),
-            )
-        })
-        .collect();
-    add_rows!(conn, correlation_common, (value_key, shard), &taken)?;
+    add_to_common_counts(conn, &taken)?;
     let seqs: Vec<i64> = own.reports.keys().copied().collect();
     let chunk_keys: BTreeSet<i32> = own
         .pdqs
