@@ -107,6 +107,11 @@ def script(transaction, organization_id):
             # are, or every transaction would match every earlier one.
             return "CAST(ARRAY[" + ", ".join(fresh_key(k) for k in keys) + "] AS bytea[])"
         if re.fullmatch(r"-?\d+(,-?\d+)*", match.group(1)):
+            numbers = match.group(1).split(",")
+            if any(SEQ_START < int(n) < SEQ_START + SPAN for n in numbers):
+                # Reports' keys drawn in the transaction (read back by `seq = ANY(...)`): an
+                # array of numbers that `DRAWN` below turns into the transaction's own.
+                return "CAST(ARRAY[" + ", ".join(numbers) + "] AS bigint[])"
             # Numbers (the search words' keys): the literal as it was, typed by its column.
             return match.group(0)
         elements = [
@@ -119,8 +124,8 @@ def script(transaction, organization_id):
     body = []
     for sql in transaction:
         # pgbench reads `:name` anywhere as a variable, even inside a string ("preserved":true
-        # in a report's body): such colons are written as chr(58).
-        sql = re.sub(r":(?=[A-Za-z_])", "' || chr(58) || '", sql)
+        # in a report's body): such colons are written as chr(58); a cast (`$1::bytea[]`) stays.
+        sql = re.sub(r"(?<!:):(?=[A-Za-z_])", "' || chr(58) || '", sql)
         sql = ARRAY.sub(array, sql)
         sql = QUOTED_FRESH.sub(lambda m: fresh(m.group(1)), sql)
         sql = re.sub(r"'\\x([0-9a-f]{32})'", lambda m: fresh_key(m.group(1)), sql)
