@@ -111,6 +111,19 @@ impl ApiError {
         ApiError::Invalid(vec![FieldError::new(pointer, code, message)])
     }
 
+    /// This answer again, for another request that shared its fate (single submissions stored
+    /// together): a refusal or the database's unavailability as it is, anything else as the
+    /// fault of ours it is.
+    pub fn again(&self) -> Self {
+        match self {
+            ApiError::TooManyRequests { retry_after } => ApiError::TooManyRequests {
+                retry_after: *retry_after,
+            },
+            ApiError::Unavailable => ApiError::Unavailable,
+            other => ApiError::Internal(anyhow::anyhow!("{other}")),
+        }
+    }
+
     fn slug(&self) -> &'static str {
         match self {
             ApiError::BadRequest(_) => "malformed-request",

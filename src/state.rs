@@ -1,6 +1,6 @@
 //! What every request handler shares: settings, the database pool, the token service, the
-//! receipt signer, the evidence store, the key store, the short-lived cache of API credential status, and the
-//! e-mail worker's wake-up call.
+//! receipt signer, the evidence store, the key store, the short-lived cache of API credential status, the
+//! e-mail worker's wake-up call, and the single submissions waiting to be stored together.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,14 +15,20 @@ use crate::auth::receipt::ReceiptSigner;
 use crate::auth::token::TokenService;
 use crate::config::Settings;
 use crate::db::admission::{Admission, Admitted};
+use crate::db::group_commit::GroupCommit;
 use crate::db::{self, DbConnection, DbPool};
 use crate::domain::search::WordHasher;
 use crate::error::ApiError;
 use crate::evidence::EvidenceStore;
 use crate::keys::KeyStore;
 use crate::metrics::Metrics;
+use crate::service::submission::{Single, Submission};
 use crate::store::organizations::CredentialAccess;
 use crate::store::users::StaffAccess;
+
+/// Transactions storing single submissions at once: two, so that one group gathers while the
+/// other is written; more would only split the groups.
+pub const SINGLE_WRITERS: usize = 2;
 
 /// The application's shared state, one per process.
 pub struct AppState {
@@ -32,6 +38,10 @@ pub struct AppState {
     pub pool: DbPool,
     /// The queue for the pool's connections that [`AppState::db`] goes through.
     pub admission: Admission,
+    /// Single submissions waiting to be stored together (`routes::submission`): at most
+    /// [`SINGLE_WRITERS`] transactions at once, each of up to `MAX_BATCH_REPORTS` reports, and
+    /// as many waiting as `db_queue_length`.
+    pub singles: GroupCommit<Single, Result<Submission, ApiError>>,
     /// Issues and verifies access tokens.
     pub tokens: TokenService,
     /// Credential status by client id (`None`: no such credential), reused for
@@ -105,6 +115,11 @@ impl AppState {
                 settings.db_queue_length,
                 Duration::from_secs(settings.db_queue_wait_seconds),
                 metrics.queue(),
+            ),
+            singles: GroupCommit::new(
+                SINGLE_WRITERS,
+                crate::domain::submission::MAX_BATCH_REPORTS,
+                settings.db_queue_length,
             ),
             tokens,
             credential_cache: Cache::builder()

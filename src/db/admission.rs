@@ -133,8 +133,9 @@ impl Admission {
         }
     }
 
-    /// A refusal, counted.
-    fn refuse(&self) -> Refused {
+    /// A refusal, counted: also that of work turned away before it came here (single
+    /// submissions beyond the queue in which they wait to be stored together).
+    pub fn refuse(&self) -> Refused {
         self.metrics.refused();
         Refused {
             retry_after: self.longest_wait.as_secs().max(1),

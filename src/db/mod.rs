@@ -10,6 +10,8 @@ pub mod admission;
 #[warn(missing_docs)]
 pub mod background;
 #[warn(missing_docs)]
+pub mod group_commit;
+#[warn(missing_docs)]
 pub mod portable;
 pub mod schema;
 

@@ -11,13 +11,14 @@ use super::body::JsonBody;
 use super::meta::RequestMeta;
 use super::request_id::RequestId;
 use super::responses::JsonErrors;
-use super::submission::{ReceivedBatch, merge, missing_result, received, submitter};
+use super::submission::{ReceivedBatch, merge, received, submitter};
 use crate::auth::caller::Reporter;
 use crate::domain::received::ReceivedBody;
 use crate::domain::report::NewReport;
 use crate::domain::submission::BatchRequest;
 use crate::error::{ApiError, Problem};
 use crate::service::dry_run::{self, Verdict as Judged};
+use crate::service::submission::missing_result;
 use crate::state::AppState;
 use crate::store::owner::Submitter;
 

@@ -24,7 +24,7 @@ use crate::domain::submission::{
 };
 use crate::domain::taxonomy::Taxonomy;
 use crate::error::{ApiError, Problem};
-use crate::service::submission::{self as use_case, Submission};
+use crate::service::submission::{self as use_case, Single, Submission, missing_result};
 use crate::state::AppState;
 use crate::store::owner::{ReportKey, Submitter};
 use crate::store::reports;
@@ -73,20 +73,7 @@ pub async fn submit(
 ) -> Result<HttpResponse, ApiError> {
     let body = received(body, Utc::now(), &state.word_hasher)?;
     let submitter = submitter(reporter, &meta, &state.settings);
-    let signer = state.receipts.clone();
-    let keys = state.keys.clone();
-    let submission = state
-        .db(move |conn| {
-            let mut results = use_case::submit(
-                conn,
-                &keys,
-                &submitter,
-                &signer,
-                std::slice::from_ref(&body),
-            )?;
-            results.pop().unwrap_or_else(|| Err(missing_result()))
-        })
-        .await?;
+    let submission = stored_together(&state, Single { submitter, body }).await?;
     announce(&state, &submission);
     let location = format!("/api/v1/reports/{}", submission.receipt.id);
     let mut response = if submission.replayed {
@@ -206,6 +193,47 @@ pub(super) fn merge<T>(
         .collect()
 }
 
+/// Stores `single` in one transaction with the single submissions that arrive with it (a group
+/// commit, [`crate::db::group_commit`]): what [`use_case::submit`] would answer for it alone.
+/// 429 when `db_queue_length` submissions already wait.
+async fn stored_together(
+    state: &web::Data<AppState>,
+    single: Single,
+) -> Result<Submission, ApiError> {
+    let queued = state
+        .singles
+        .queue(single)
+        .ok_or_else(|| state.admission.refuse())?;
+    if queued.start_writer {
+        actix_web::rt::spawn(write_singles(state.clone()));
+    }
+    queued
+        .result
+        .await
+        .map_err(|_| ApiError::Internal(anyhow::anyhow!("the writer of a submission stopped")))?
+}
+
+/// Writes the groups of single submissions waiting, until none waits. When the database
+/// cannot be had (429 from its queue, 503), each submission of the group gets that answer.
+async fn write_singles(state: web::Data<AppState>) {
+    while let Some(group) = state.singles.next_group() {
+        let (singles, replies): (Vec<Single>, Vec<_>) = group.into_iter().unzip();
+        let (keys, signer) = (state.keys.clone(), state.receipts.clone());
+        let written = state
+            .db(move |conn| Ok(use_case::submit_together(conn, &keys, &signer, singles)))
+            .await;
+        match written {
+            Ok(outcomes) => replies
+                .into_iter()
+                .zip(outcomes)
+                .for_each(|(reply, outcome)| drop(reply.send(outcome))),
+            Err(error) => replies
+                .into_iter()
+                .for_each(|reply| drop(reply.send(Err(error.again())))),
+        }
+    }
+}
+
 /// Counts a newly stored report in `portal_reports_received_total` and wakes the mail worker
 /// (a critical report is told at once); a replay is neither.
 fn announce(state: &AppState, submission: &Submission) {
@@ -262,13 +290,6 @@ pub(super) fn submitter(reporter: Reporter, meta: &RequestMeta, settings: &Setti
         notify: true,
         common_threshold: settings.correlation_common_threshold,
     }
-}
-
-/// A store that answered fewer results than it was given reports (a bug, logged as such).
-pub(super) fn missing_result() -> ApiError {
-    ApiError::Internal(anyhow::anyhow!(
-        "the store answered fewer results than reports"
-    ))
 }
 
 /// `?status=` of the report list.

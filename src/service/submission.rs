@@ -67,21 +67,166 @@ pub fn submit(
         return Ok(judged?
             .into_iter()
             .zip(bodies)
-            .map(|(judgement, body)| {
-                let (row, created) = judgement?;
-                if !created {
-                    check_resubmission(&row.id, &row.external_id, &row.body_sha256, &body.sha256)?;
-                }
-                Ok(Submission {
-                    receipt: signed(row, &submitter.organization_id, signer)?,
-                    replayed: !created,
-                })
-            })
+            .map(|(judgement, body)| outcome(judgement, body, submitter, signer))
             .collect());
     }
-    Err(ApiError::Internal(anyhow::anyhow!(
+    Err(kept_colliding())
+}
+
+/// One single submission waiting to be stored with others that arrived with it.
+pub struct Single {
+    /// Who submits it; its `audit` is its own request's.
+    pub submitter: Submitter,
+    /// The report.
+    pub body: ReceivedBody,
+}
+
+/// Stores single submissions that arrived together in one transaction (a group commit): those
+/// of one credential with one multi-row insert per table, each judged in arrival order as if
+/// submitted alone and audited as its own request. Answers one outcome per submission, in
+/// order: what [`submit`] would have answered for it alone. If the transaction fails for
+/// another reason than concurrent inserts of their `external_id`s, each is then submitted
+/// alone, so that none can fail the others.
+pub fn submit_together(
+    conn: &mut DbConnection,
+    keys: &KeyStore,
+    signer: &ReceiptSigner,
+    singles: Vec<Single>,
+) -> Vec<Result<Submission, ApiError>> {
+    let count = singles.len();
+    let groups = by_credential(singles);
+    let mut outcomes: Vec<Result<Submission, ApiError>> =
+        (0..count).map(|_| Err(missing_result())).collect();
+    match store_groups(conn, keys, &groups) {
+        Ok(judged) => {
+            for (group, judgements) in groups.iter().zip(judged) {
+                for ((judgement, body), index) in judgements
+                    .into_iter()
+                    .zip(&group.bodies)
+                    .zip(&group.indexes)
+                {
+                    outcomes[*index] = outcome(judgement, body, &group.submitter, signer);
+                }
+            }
+        }
+        Err(error) => {
+            tracing::warn!(error = %error, "submissions stored together failed: each is stored alone");
+            for group in &groups {
+                for ((body, audit), index) in
+                    group.bodies.iter().zip(&group.audits).zip(&group.indexes)
+                {
+                    let alone = Submitter {
+                        audit: audit.clone(),
+                        ..group.submitter.clone()
+                    };
+                    outcomes[*index] =
+                        submit(conn, keys, &alone, signer, std::slice::from_ref(body)).and_then(
+                            |mut outcome| outcome.pop().unwrap_or_else(|| Err(missing_result())),
+                        );
+                }
+            }
+        }
+    }
+    outcomes
+}
+
+/// Single submissions of one credential, stored together.
+struct Group {
+    /// The credential (with the first one's audit event).
+    submitter: Submitter,
+    /// The reports, in arrival order.
+    bodies: Vec<ReceivedBody>,
+    /// The audit event of each one's request.
+    audits: Vec<NewAuditEvent>,
+    /// Where each one is among the submissions.
+    indexes: Vec<usize>,
+}
+
+/// `singles` by credential, each group in arrival order.
+fn by_credential(singles: Vec<Single>) -> Vec<Group> {
+    let mut groups: Vec<Group> = Vec::new();
+    for (index, Single { submitter, body }) in singles.into_iter().enumerate() {
+        let same = |group: &&mut Group| {
+            group.submitter.client_id == submitter.client_id
+                && group.submitter.mode == submitter.mode
+        };
+        match groups.iter_mut().find(same) {
+            Some(group) => {
+                group.bodies.push(body);
+                group.audits.push(submitter.audit);
+                group.indexes.push(index);
+            }
+            None => groups.push(Group {
+                audits: vec![submitter.audit.clone()],
+                submitter,
+                bodies: vec![body],
+                indexes: vec![index],
+            }),
+        }
+    }
+    groups
+}
+
+/// Stores `groups` in one transaction (judged again when a concurrent submission stored one of
+/// their `external_id`s first, as [`submit`] does); answers each group's judgements.
+fn store_groups(
+    conn: &mut DbConnection,
+    keys: &KeyStore,
+    groups: &[Group],
+) -> Result<Vec<Vec<Judgement>>, ApiError> {
+    let count = groups.iter().map(|group| group.bodies.len()).sum();
+    let data_keys = keys.take(count)?;
+    for _ in 0..=count {
+        let judged = portable::write_transaction(conn, |conn| {
+            let mut left = data_keys.as_slice();
+            groups
+                .iter()
+                .map(|group| {
+                    let (taken, rest) = left.split_at(group.bodies.len());
+                    left = rest;
+                    let audits: Vec<&NewAuditEvent> = group.audits.iter().collect();
+                    store_audited(conn, &group.submitter, &group.bodies, &audits, taken)
+                })
+                .collect::<Result<Vec<_>, _>>()
+        });
+        if portable::is_unique_violation(&judged) {
+            continue;
+        }
+        return Ok(judged?);
+    }
+    Err(kept_colliding())
+}
+
+/// What a submission answers for `body` once judged.
+fn outcome(
+    judgement: Judgement,
+    body: &ReceivedBody,
+    submitter: &Submitter,
+    signer: &ReceiptSigner,
+) -> Result<Submission, ApiError> {
+    let (row, created) = judgement?;
+    if !created {
+        check_resubmission(&row.id, &row.external_id, &row.body_sha256, &body.sha256)?;
+    }
+    Ok(Submission {
+        receipt: signed(row, &submitter.organization_id, signer)?,
+        replayed: !created,
+    })
+}
+
+/// Submissions that kept hitting the unique key of concurrent ones (each retry sees more of
+/// them stored, so this takes as many concurrent writers as reports).
+fn kept_colliding() -> ApiError {
+    ApiError::Internal(anyhow::anyhow!(
         "submissions kept colliding with concurrent ones"
-    )))
+    ))
+}
+
+/// A store that answered fewer results than it was given reports (a bug, logged as such).
+pub fn missing_result() -> ApiError {
+    ApiError::Internal(anyhow::anyhow!(
+        "the store answered fewer results than reports"
+    ))
 }
 
 /// Judges and stores reports inside the caller's transaction (what [`submit`] does in its
@@ -95,10 +240,29 @@ pub fn store_reports(
     bodies: &[ReceivedBody],
     data_keys: &[NewKey],
 ) -> Result<Vec<Judgement>, diesel::result::Error> {
+    let audits = vec![&submitter.audit; bodies.len()];
+    store_audited(conn, submitter, bodies, &audits, data_keys)
+}
+
+/// [`store_reports`] with the audit event of each body's own request (`audits`, one a body)
+/// instead of the submitter's: how single submissions arriving together are stored at once.
+fn store_audited(
+    conn: &mut DbConnection,
+    submitter: &Submitter,
+    bodies: &[ReceivedBody],
+    audits: &[&NewAuditEvent],
+    data_keys: &[NewKey],
+) -> Result<Vec<Judgement>, diesel::result::Error> {
     let (judgements, new) = read_and_judge(conn, submitter, bodies)?;
     if !new.is_empty() {
+        let new_audits: Vec<&NewAuditEvent> = judgements
+            .iter()
+            .zip(audits)
+            .filter(|(judgement, _)| matches!(judgement, Ok((_, true))))
+            .map(|(_, audit)| *audit)
+            .collect();
         reports::insert(conn, submitter, &new, data_keys)?;
-        record_new(conn, submitter, &new)?;
+        record_new(conn, submitter, &new, &new_audits)?;
     }
     Ok(judgements)
 }
@@ -191,6 +355,7 @@ fn record_new(
     conn: &mut DbConnection,
     submitter: &Submitter,
     new: &[(String, &ReceivedBody)],
+    audits: &[&NewAuditEvent],
 ) -> diesel::QueryResult<()> {
     let submitter_actor = Actor {
         id: submitter.client_id.clone(),
@@ -233,9 +398,10 @@ fn record_new(
     }
     let stored: Vec<NewAuditEvent> = new
         .iter()
-        .map(|(id, _)| NewAuditEvent {
+        .zip(audits)
+        .map(|((id, _), audit)| NewAuditEvent {
             target: Some(id.clone()),
-            ..submitter.audit.clone()
+            ..(*audit).clone()
         })
         .collect();
     audit::append_all(conn, &stored)

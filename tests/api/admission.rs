@@ -6,13 +6,11 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use diesel::RunQueryDsl;
-use report_portal::db::{self, DbConnection};
 use report_portal::domain::organization::CredentialMode;
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::helpers::{TestApp, expect, spawn_app_with, valid_report};
+use crate::helpers::{TestApp, expect, hold_the_write_lock, spawn_app_with, valid_report};
 
 /// Concurrent submissions in the flood: far more than one connection and a queue of two.
 const FLOOD: usize = 120;
@@ -95,31 +93,6 @@ async fn a_flood_beyond_the_queue_gets_429_with_retry_after_and_no_503() {
     let mut report = valid_report();
     report["external_id"] = "after-the-flood".into();
     expect(app.post_report(&reporter.token, &report).await, 201).await;
-}
-
-/// Holds the write lock of the application's database (the `reports` table on PostgreSQL, the
-/// whole file on SQLite) from another connection until told to let go, so that a submission that
-/// gets a connection waits there, holding its place at the door. Answers once the lock is held.
-fn hold_the_write_lock(app: &TestApp) -> std::sync::mpsc::Sender<()> {
-    let url = app.settings.database_url();
-    let (held, holding) = std::sync::mpsc::channel();
-    let (release, released) = std::sync::mpsc::channel::<()>();
-    std::thread::spawn(move || {
-        let pool = db::connect(&url, 1, Duration::from_secs(5)).unwrap();
-        let mut conn = pool.get().unwrap();
-        let lock = match *conn {
-            DbConnection::Postgres(_) => "BEGIN; LOCK TABLE reports IN EXCLUSIVE MODE",
-            DbConnection::Sqlite(_) => "BEGIN IMMEDIATE",
-        };
-        for statement in lock.split("; ") {
-            diesel::sql_query(statement).execute(&mut *conn).unwrap();
-        }
-        held.send(()).unwrap();
-        let _ = released.recv();
-        diesel::sql_query("ROLLBACK").execute(&mut *conn).unwrap();
-    });
-    holding.recv().unwrap();
-    release
 }
 
 /// The value of the metric sample `name` (with its labels, as written) at `/metrics`.

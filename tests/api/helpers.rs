@@ -525,3 +525,28 @@ impl TestApp {
         page["items"].as_array().unwrap().clone()
     }
 }
+
+/// Holds the write lock of the application's database (the `reports` table on PostgreSQL, the
+/// whole file on SQLite) from another connection until told to let go, so that a submission that
+/// gets a connection waits there, holding its place at the door. Answers once the lock is held.
+pub fn hold_the_write_lock(app: &TestApp) -> std::sync::mpsc::Sender<()> {
+    let url = app.settings.database_url();
+    let (held, holding) = std::sync::mpsc::channel();
+    let (release, released) = std::sync::mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        let pool = db::connect(&url, 1, std::time::Duration::from_secs(5)).unwrap();
+        let mut conn = pool.get().unwrap();
+        let lock = match *conn {
+            DbConnection::Postgres(_) => "BEGIN; LOCK TABLE reports IN EXCLUSIVE MODE",
+            DbConnection::Sqlite(_) => "BEGIN IMMEDIATE",
+        };
+        for statement in lock.split("; ") {
+            diesel::sql_query(statement).execute(&mut *conn).unwrap();
+        }
+        held.send(()).unwrap();
+        let _ = released.recv();
+        diesel::sql_query("ROLLBACK").execute(&mut *conn).unwrap();
+    });
+    holding.recv().unwrap();
+    release
+}

@@ -4,10 +4,11 @@
 
 use futures_util::future::join_all;
 use report_portal::domain::organization::{CredentialMode, OrganizationStatus};
+use report_portal::domain::user::Role;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::helpers::{TestApp, expect, spawn_app, valid_report};
+use crate::helpers::{TestApp, expect, hold_the_write_lock, spawn_app, valid_report};
 
 #[actix_web::test]
 async fn a_report_is_stored_and_read_back_exactly_as_submitted() {
@@ -422,5 +423,96 @@ async fn the_taxonomy_lists_every_code() {
         "detection_methods",
     ] {
         assert!(!taxonomy[list].as_array().unwrap().is_empty(), "{list}");
+    }
+}
+
+/// Single submissions that arrive together are stored together (one transaction for those
+/// waiting while others are written), yet each answers as if it came alone: its own report for
+/// its own organization, and its own request (id, client) in the audit log.
+#[actix_web::test]
+async fn single_submissions_arriving_together_each_answer_and_are_audited_as_if_alone() {
+    let app = spawn_app().await;
+    let reporters = [
+        app.reporter(CredentialMode::Live).await,
+        app.reporter(CredentialMode::Live).await,
+    ];
+    const EACH: usize = 10;
+    // While the write lock is held, the first submissions wait on it and the others gather
+    // behind them; let go, the gathered ones are written together.
+    let release = hold_the_write_lock(&app);
+    let sends = (0..2 * EACH).map(|n| {
+        let reporter = &reporters[n % 2];
+        let mut report = valid_report();
+        // Both organizations use the same external ids: each is judged within its own.
+        report["external_id"] = format!("together-{}", n / 2).into();
+        let request_id = format!("together-request-{n}");
+        let request = app
+            .client
+            .post(format!("{}/api/v1/reports", app.address))
+            .bearer_auth(&reporter.token)
+            .header("X-Request-Id", &request_id)
+            .json(&report)
+            .send();
+        async move { (n, request_id, request.await.unwrap()) }
+    });
+    let let_go = async {
+        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        release.send(()).unwrap();
+    };
+    let (sent, ()) = futures_util::join!(join_all(sends), let_go);
+    let mut answered = Vec::new();
+    for (n, request_id, response) in sent {
+        assert_eq!(response.status().as_u16(), 201, "submission {n}");
+        let receipt: Value = response.json().await.unwrap();
+        answered.push((n, request_id, receipt["id"].as_str().unwrap().to_owned()));
+    }
+    for (i, reporter) in reporters.iter().enumerate() {
+        let list = expect(
+            app.get("/api/v1/reports?limit=100", &reporter.token).await,
+            200,
+        )
+        .await;
+        let mut listed: Vec<&str> = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| item["id"].as_str().unwrap())
+            .collect();
+        let mut own: Vec<&str> = answered
+            .iter()
+            .filter(|(n, ..)| n % 2 == i)
+            .map(|(.., id)| id.as_str())
+            .collect();
+        listed.sort_unstable();
+        own.sort_unstable();
+        assert_eq!(
+            listed, own,
+            "organization {i} lists exactly its own reports"
+        );
+    }
+    let auditor = app.staff_token(Role::Auditor).await;
+    let log = expect(
+        app.get("/api/v1/audit/events?limit=200", &auditor).await,
+        200,
+    )
+    .await;
+    for (n, request_id, id) in &answered {
+        let submitted: Vec<&Value> = log["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "report.submit" && e["target"] == id.as_str())
+            .collect();
+        assert_eq!(submitted.len(), 1, "one audit event for report {id}");
+        assert_eq!(
+            submitted[0]["request_id"],
+            request_id.as_str(),
+            "submission {n}"
+        );
+        assert_eq!(
+            submitted[0]["actor"],
+            reporters[n % 2].credential.client_id.as_str(),
+            "submission {n}"
+        );
     }
 }
