@@ -70,15 +70,6 @@ const SQLITE_PRAGMAS: &str = "PRAGMA page_size = 8192; PRAGMA journal_mode = WAL
      PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA cache_size = -8192; \
      PRAGMA temp_store = MEMORY;";
 
-/// Settings of every PostgreSQL connection: plan each execution of a prepared statement for its
-/// parameters and the tables as they are now. With the default (`auto`), after five executions
-/// a connection keeps a generic plan when it looks no dearer; on a freshly migrated database those
-/// five run on empty tables, so the correlation lookup kept a plan that scans a whole index (about
-/// 2 ms a report, growing with the table) until autovacuum's first ANALYZE of the table
-/// invalidated it. The statements are short, so planning each costs little (`benches/load.sh`
-/// compares a fresh database with an analyzed one).
-const POSTGRES_SETTINGS: &str = "SET plan_cache_mode = force_custom_plan";
-
 /// Which backend a URL selects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -140,10 +131,15 @@ impl ManageConnection for DbManager {
     fn connect(&self) -> Result<DbConnection, r2d2::Error> {
         match self.backend {
             Backend::Postgres => {
-                let mut conn =
+                // PostgreSQL's own plan caching (`plan_cache_mode = auto`): the query builder's
+                // statements, prepared once a connection, keep a generic plan after five runs.
+                // Those whose best plan depends on their parameters or on the tables' size (the
+                // correlation lookups) are SQL text that diesel does not cache, so they are
+                // planned for each run. Forcing a plan for each run of every statement, as
+                // before, cost about a fifth of PostgreSQL's CPU a submission
+                // (`benches/results/2026-12-10-merged.md`).
+                let conn =
                     PgConnection::establish(&self.url).map_err(r2d2::Error::ConnectionError)?;
-                conn.batch_execute(POSTGRES_SETTINGS)
-                    .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConnection::Postgres(conn))
             }
             Backend::Sqlite => {
