@@ -131,20 +131,29 @@ CROSS JOIN LATERAL (SELECT CASE s.g % 3
     ELSE set_byte(set_byte(set_byte(base, 1, get_byte(base, 1) # 127), 9, get_byte(base, 9) # 127),
                   17, get_byte(base, 17) # 127)
     END AS p) AS v;
-INSERT INTO correlation_pdq_chunks (chunk_key, report_seq)
-SELECT DISTINCT (i << 16) | (get_byte(q.pdq, 2 * i) * 256 + get_byte(q.pdq, 2 * i + 1)), q.report_seq
-FROM correlation_pdq q CROSS JOIN generate_series(0, 15) AS i;
+-- The chunk keys: rows of their own before migration `pdq_chunk_keys_in_rows`; since, PostgreSQL
+-- computes them in each hash's row.
+DO $$ BEGIN
+  IF to_regclass('correlation_pdq_chunks') IS NOT NULL THEN
+    INSERT INTO correlation_pdq_chunks (chunk_key, report_seq)
+    SELECT DISTINCT (i << 16) | (get_byte(q.pdq, 2 * i) * 256 + get_byte(q.pdq, 2 * i + 1)), q.report_seq
+    FROM correlation_pdq q CROSS JOIN generate_series(0, 15) AS i;
+  END IF;
+END $$;
 SQL
 echo "$(date +%T) vacuum and analyze"
 KEYS=$(psql -Atc "SELECT coalesce(to_regclass('correlation_key_sets')::text, 'correlation_keys')" "$DATABASE_URL")
 psql -q "$DATABASE_URL" -c "VACUUM ANALYZE reports" -c "VACUUM ANALYZE $KEYS" \
-  -c "VACUUM ANALYZE correlation_pdq" -c "VACUUM ANALYZE correlation_pdq_chunks"
+  -c "VACUUM ANALYZE correlation_pdq"
+if [ "$(psql -Atc "SELECT to_regclass('correlation_pdq_chunks') IS NOT NULL" "$DATABASE_URL")" = t ]; then
+  psql -q "$DATABASE_URL" -c "VACUUM ANALYZE correlation_pdq_chunks"
+fi
 fi
 KEYS=$(psql -Atc "SELECT coalesce(to_regclass('correlation_key_sets')::text, 'correlation_keys')" "$DATABASE_URL")
 psql -q -t -A -v keys="$KEYS" "$DATABASE_URL" <<'SQL'
 SELECT 'index rows: ' || (SELECT count(*) FROM :keys) || ' ' || :'keys' || ', ' || (SELECT count(*) FROM correlation_pdq) || ' PDQ; size '
     || pg_size_pretty(pg_total_relation_size(:'keys') + pg_total_relation_size('correlation_pdq')
-       + pg_total_relation_size('correlation_pdq_chunks'));
+       + coalesce(pg_total_relation_size(to_regclass('correlation_pdq_chunks')), 0));
 SQL
 
 # Read the tables and indexes the lookups use into the page cache (pg_prewarm), as a server in

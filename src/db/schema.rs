@@ -371,7 +371,9 @@ diesel::table! {
 diesel::allow_tables_to_appear_in_same_query!(reports, report_amendments, report_evidence,);
 
 diesel::table! {
-    /// The PDQ hashes of reports, for the distance check.
+    /// The PDQ hashes of reports, for the distance check. On PostgreSQL each row also holds its
+    /// hash's 16 chunk keys, `chunk_keys INTEGER[]` (GIN-indexed), a column the database
+    /// generates from `pdq` (see `store::correlation::pdq`).
     correlation_pdq (report_seq, pdq) {
         /// The report (`reports.seq`).
         report_seq -> BigInt,
@@ -383,7 +385,8 @@ diesel::table! {
 }
 
 diesel::table! {
-    /// The 16 chunks of each indexed PDQ hash as keys (`position << 16 | chunk`).
+    /// The 16 chunks of each indexed PDQ hash as keys (`position << 16 | chunk`): SQLite only
+    /// (PostgreSQL holds them in `correlation_pdq`'s rows).
     correlation_pdq_chunks (chunk_key, report_seq) {
         /// [`crate::domain::indicators::Pdq::chunk_keys`].
         chunk_key -> Integer,

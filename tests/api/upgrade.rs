@@ -1123,3 +1123,85 @@ fn third_account() -> Value {
         "content": [{"content_type": "post", "text_excerpt": "Desde la tercera cuenta",
                      "account_ref": "3333", "preserved": true, "removed": true}]})
 }
+
+/// The distances of the near image matches of a related view, smallest first.
+fn near_image_distances(related: &Value) -> Vec<i64> {
+    let mut distances: Vec<i64> = related["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|item| item["matches"].as_array().unwrap())
+        .filter(|found| found["kind"] == "pdq")
+        .map(|found| found["distance"].as_i64().unwrap())
+        .collect();
+    distances.sort_unstable();
+    distances
+}
+
+/// How many rows the PDQ index holds: hashes, and on SQLite their chunk keys' rows.
+fn pdq_index_rows(conn: &mut DbConnection) -> i64 {
+    let tables = match conn {
+        DbConnection::Sqlite(_) => {
+            "(SELECT count(*) FROM correlation_pdq) \
+             + (SELECT count(*) FROM correlation_pdq_chunks)"
+        }
+        DbConnection::Postgres(_) => "(SELECT count(*) FROM correlation_pdq)",
+    };
+    diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(tables))
+        .get_result(conn)
+        .unwrap()
+}
+
+#[actix_web::test]
+async fn image_hashes_with_chunk_rows_are_matched_searched_and_purged_alike_after_the_upgrade() {
+    let app = crate::helpers::spawn_app_with(|s| s.mail_worker = false).await;
+    let (_, analyst) = app.staff(Role::Analyst).await;
+    // Three images, each pair 8 or 16 bits apart; the third is reported after the upgrade.
+    let pdq = "a5".repeat(32);
+    let near = format!("5a{}", "a5".repeat(31));
+    let nearer_last = format!("{}5a", "a5".repeat(31));
+    let submit_image = |hash: String| {
+        let app = &app;
+        async move {
+            let mut report = valid_report();
+            report["content"][0]["pdq"] = json!(hash);
+            let reporter = app.reporter(CredentialMode::Live).await;
+            id_of(&app.submit(&reporter.token, &report).await)
+        }
+    };
+    let mut ids = vec![submit_image(pdq.clone()).await, submit_image(near).await];
+    let before = correlation_shown(&app, &analyst, &ids, &pdq).await;
+    assert_eq!(near_image_distances(&before[0]), [8], "{}", before[0]);
+    assert_eq!(
+        before[6]["items"].as_array().unwrap().len(),
+        2,
+        "{}",
+        before[6]
+    );
+
+    // The hashes' chunk keys as the rows the code before kept.
+    let reverted = app.with_db(|conn| revert_down_to(conn, "pdq_chunk_keys_in_rows"));
+    let migrated = crate::cli::run(&app, &["migrate"]);
+    assert_eq!(migrated["applied"], reverted, "{migrated}");
+    assert_eq!(correlation_shown(&app, &analyst, &ids, &pdq).await, before);
+
+    // A new report's image is matched with both stored before, and all three are searched.
+    ids.push(submit_image(nearer_last).await);
+    let after = correlation_shown(&app, &analyst, &ids, &pdq).await;
+    assert_eq!(near_image_distances(&after[4]), [8, 16], "{}", after[4]);
+    assert_eq!(
+        after[8]["items"].as_array().unwrap().len(),
+        3,
+        "{}",
+        after[8]
+    );
+
+    // Purged, the reports leave no row of the PDQ index and are found by their image no more.
+    app.with_db(|conn| {
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        report_portal::store::correlation::forget(conn, &ids).unwrap();
+        assert_eq!(pdq_index_rows(conn), 0);
+    });
+    let purged = correlation_shown(&app, &analyst, &ids, &pdq).await;
+    assert_eq!(purged[8]["items"], json!([]), "{}", purged[8]);
+}

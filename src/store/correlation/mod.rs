@@ -4,8 +4,8 @@
 //!
 //! Exact values are 16-byte keys, each with the report's integer key `seq` and the place of the
 //! value in it, stored per backend ([`keys`]); PDQ hashes are found through
-//! their 16 chunk keys (`correlation_pdq_chunks`, see [`Pdq`]) and verified by their full
-//! distance (`correlation_pdq`). New reports are matched against the stored rows before their
+//! their 16 chunk keys (see [`Pdq`]), stored per backend ([`pdq`]), and verified by their full
+//! distance. New reports are matched against the stored rows before their
 //! own are inserted, and against each other in memory. A match's scope (live with live; test
 //! within one organization) comes from the report the row points at. A value in more reports
 //! than the configured threshold is common (`correlation_common`, as MISP does with
@@ -18,15 +18,15 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool};
+use diesel::sql_types::Bool;
 
 use self::keys::KeyRow;
+use self::pdq::PdqRow;
 use super::summaries::summaries;
 use super::timeline::NewEvent;
 use crate::db::portable::{ROWS_PER_STATEMENT, add_rows, insert_rows};
 use crate::db::schema::{
-    correlation_common, correlation_counts, correlation_pdq, correlation_pdq_chunks,
-    correlation_places, report_events, reports,
+    correlation_common, correlation_counts, correlation_places, report_events, reports,
 };
 use crate::db::{DbConnection, MultiBackend};
 use crate::domain::correlation::{IndicatorMatch, MatchKind, RelatedCounts, strongest_first};
@@ -39,16 +39,13 @@ use crate::read_model::correlation::{CommonValue, IndicatorHit, RelatedReport, R
 use crate::read_model::review::ReviewSummary;
 
 mod keys;
+mod pdq;
 
 /// The shard of `correlation_common` holding a value's count when it became common; the reports
 /// indexed after add to shard `seq % COMMON_SHARDS`.
 const BASE_SHARD: i32 = 16;
 /// How many shards the later reports of a common value are counted in.
 const COMMON_SHARDS: i64 = 16;
-/// Chunk keys probed in one statement (bound as one array, see [`chunk_holders`]): a bulk
-/// chunk's probes in one or a few statements (on PostgreSQL a statement of 4 096 keys took about
-/// 4 ms, so smaller pieces cost more than they save), never one of megabytes.
-const PROBES_PER_STATEMENT: usize = 65_536;
 
 /// A report as the index sees it.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -220,15 +217,6 @@ type Holders = Vec<(KeyRow, Indexed)>;
 /// Common values with how many reports hold each.
 type CommonCounts = HashMap<Vec<u8>, i64>;
 
-/// A PDQ hash of a report.
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = correlation_pdq, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
-struct PdqRow {
-    report_seq: i64,
-    pdq: Vec<u8>,
-    place: i32,
-}
-
 /// The indexed values of some reports, to be matched against the others.
 struct Own {
     /// The reports, by `seq`.
@@ -243,20 +231,10 @@ impl Own {
     /// What the index holds of `reports`: one query per table (per chunk of reports).
     fn stored(conn: &mut DbConnection, reports: Vec<Indexed>) -> QueryResult<Own> {
         let seqs: Vec<i64> = reports.iter().map(|r| r.seq).collect();
-        let keys = keys::of_reports(conn, &seqs)?;
-        let mut pdqs = Vec::new();
-        for chunk in seqs.chunks(ROWS_PER_STATEMENT) {
-            pdqs.extend(
-                correlation_pdq::table
-                    .filter(correlation_pdq::report_seq.eq_any(chunk))
-                    .select(PdqRow::as_select())
-                    .load(conn)?,
-            );
-        }
         Ok(Own {
+            keys: keys::of_reports(conn, &seqs)?,
+            pdqs: pdq::of_reports(conn, &seqs)?,
             reports: reports.into_iter().map(|r| (r.seq, r)).collect(),
-            keys,
-            pdqs,
         })
     }
 
@@ -355,38 +333,10 @@ macro_rules! insert_as {
 }
 use insert_as;
 
-/// Inserts `own`'s rows (made by [`rows`]), with the chunk keys of its PDQ hashes: one
-/// multi-row insert per table.
+/// Inserts `own`'s rows (made by [`rows`]): one multi-row insert per table.
 fn write(conn: &mut DbConnection, own: &Own, writing: Writing) -> QueryResult<()> {
-    let pdqs: Vec<_> = own
-        .pdqs
-        .iter()
-        .map(|p| {
-            (
-                correlation_pdq::report_seq.eq(p.report_seq),
-                correlation_pdq::pdq.eq(&p.pdq),
-                correlation_pdq::place.eq(p.place),
-            )
-        })
-        .collect();
-    let chunks: BTreeSet<(i32, i64)> = own
-        .pdqs
-        .iter()
-        .filter_map(|p| Some((Pdq::from_bytes(&p.pdq)?, p.report_seq)))
-        .flat_map(|(pdq, seq)| pdq.chunk_keys().map(|key| (key, seq)))
-        .collect();
-    let chunks: Vec<_> = chunks
-        .into_iter()
-        .map(|(key, seq)| {
-            (
-                correlation_pdq_chunks::chunk_key.eq(key),
-                correlation_pdq_chunks::report_seq.eq(seq),
-            )
-        })
-        .collect();
     keys::write(conn, &own.keys, writing)?;
-    insert_as!(writing, conn, correlation_pdq::table, &pdqs)?;
-    insert_as!(writing, conn, correlation_pdq_chunks::table, &chunks).map(drop)
+    pdq::write(conn, &own.pdqs, writing)
 }
 
 /// `own`'s common values (exact ones and PDQ hashes), with their counts, and the keys of its
@@ -814,30 +764,13 @@ pub fn forget(conn: &mut DbConnection, ids: &[&str]) -> QueryResult<()> {
     }
     add_to_common_counts(conn, &taken)?;
     let seqs: Vec<i64> = own.reports.keys().copied().collect();
-    let chunk_keys: BTreeSet<i32> = own
-        .pdqs
-        .iter()
-        .filter_map(|p| Pdq::from_bytes(&p.pdq))
-        .flat_map(|pdq| pdq.chunk_keys())
-        .collect();
-    let chunk_keys: Vec<i32> = chunk_keys.into_iter().collect();
     for seqs in seqs.chunks(ROWS_PER_STATEMENT) {
         keys::forget(conn, seqs)?;
-        diesel::delete(correlation_pdq::table.filter(correlation_pdq::report_seq.eq_any(seqs)))
-            .execute(conn)?;
+        pdq::forget(conn, seqs, &own.pdqs)?;
         diesel::delete(
             correlation_counts::table.filter(correlation_counts::report_seq.eq_any(seqs)),
         )
         .execute(conn)?;
-        // By the primary key: the chunks of the reports' hashes.
-        for keys in chunk_keys.chunks(ROWS_PER_STATEMENT) {
-            diesel::delete(
-                correlation_pdq_chunks::table
-                    .filter(correlation_pdq_chunks::chunk_key.eq_any(keys))
-                    .filter(correlation_pdq_chunks::report_seq.eq_any(seqs)),
-            )
-            .execute(conn)?;
-        }
     }
     Ok(())
 }
@@ -883,32 +816,6 @@ impl Probing {
     }
 }
 
-/// The reports holding one of the chunk keys `probed` (at most [`PROBES_PER_STATEMENT`]), from
-/// the chunk index: bound as one array on PostgreSQL (`= ANY($1)`), and as one JSON array on
-/// SQLite (`json_each`), whose bound parameters are limited and whose parser took as long over a
-/// list of tens of thousands of integers written into the statement as the lookups.
-fn chunk_holders(conn: &mut DbConnection, probed: &[i32]) -> QueryResult<Vec<i64>> {
-    match conn {
-        DbConnection::Postgres(_) => correlation_pdq_chunks::table
-            .filter(correlation_pdq_chunks::chunk_key.eq_any(probed))
-            .select(correlation_pdq_chunks::report_seq)
-            .distinct()
-            .load(conn),
-        DbConnection::Sqlite(_) => {
-            let listed = serde_json::to_string(probed).expect("integers serialize");
-            Ok(diesel::sql_query(
-                "SELECT DISTINCT report_seq FROM correlation_pdq_chunks \
-                 WHERE chunk_key IN (SELECT value FROM json_each(?))",
-            )
-            .bind::<diesel::sql_types::Text, _>(listed)
-            .load::<Candidate>(conn)?
-            .into_iter()
-            .map(|c| c.report_seq)
-            .collect())
-        }
-    }
-}
-
 /// An indexed PDQ hash near one of the hashes looked for.
 struct Near {
     /// Which of the hashes looked for.
@@ -917,33 +824,13 @@ struct Near {
     distance: u32,
 }
 
-/// A report read from the chunk index.
-#[derive(QueryableByName)]
-struct Candidate {
-    #[diesel(sql_type = BigInt)]
-    report_seq: i64,
-}
-
 /// The PDQ hashes within [`Pdq::NEAR`] of any of `sources`, among those indexed and `unstored`
-/// (rows not inserted yet): the candidate reports (with a chunk among the probes of a source's
-/// chunk) are read from the chunk index, their hashes by their key (those of `unstored` are
-/// picked alike in memory), and only those near enough kept.
+/// (rows not inserted yet): the candidates (with a chunk among the probes of a source's chunk)
+/// are read by their chunk keys ([`pdq::holding`]; those of `unstored` are picked alike in
+/// memory), and only those near enough kept.
 fn near(conn: &mut DbConnection, sources: &[Pdq], unstored: &[PdqRow]) -> QueryResult<Vec<Near>> {
     let probing = Probing::of(sources);
-    let mut candidates = BTreeSet::new();
-    for piece in probing.keys().chunks(PROBES_PER_STATEMENT) {
-        candidates.extend(chunk_holders(conn, piece)?);
-    }
-    let candidates: Vec<i64> = candidates.into_iter().collect();
-    let mut rows = Vec::new();
-    for chunk in candidates.chunks(ROWS_PER_STATEMENT) {
-        rows.extend(
-            correlation_pdq::table
-                .filter(correlation_pdq::report_seq.eq_any(chunk))
-                .select(PdqRow::as_select())
-                .load::<PdqRow>(conn)?,
-        );
-    }
+    let mut rows = pdq::holding(conn, &probing.keys())?;
     let probed: HashSet<i64> = unstored
         .iter()
         .filter_map(|row| Some((row.report_seq, Pdq::from_bytes(&row.pdq)?)))
