@@ -1,28 +1,30 @@
 //! The exact values of the correlation index as each backend stores them, read and written as the
-//! same rows: on SQLite one row per value and report (`correlation_keys`, a table without rowid
-//! keyed by the value first); on PostgreSQL one row per report (`correlation_key_sets`), its
-//! values' keys in a GIN-indexed array and their places in a parallel one. PostgreSQL keeps no
-//! statistics of keys this rare, so it would guess that an overlap (`&&`) with many keys holds
-//! for most rows and scan the table: its lookups probe the index one key at a time instead
-//! (`unnest` of the keys joined with `@>`), a plan that stays an index scan at any size.
+//! same rows: one row per report on both (`correlation_key_sets`), its values' keys and their
+//! places. On PostgreSQL the keys are a GIN-indexed array and the places a parallel one.
+//! PostgreSQL keeps no statistics of keys this rare, so it would guess that an overlap (`&&`)
+//! with many keys holds for most rows and scan the table: its lookups probe the index one key at
+//! a time instead (`unnest` of the keys joined with `@>`), a plan that stays an index scan at any
+//! size. On SQLite the keys are concatenated in one blob in key order and the places packed as
+//! varints in another; the reports holding a value are the rows by value (`correlation_keys`, a
+//! table without rowid of `(value_key, report_seq)`), and a holder's place is read from its set.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Binary, Bool, Integer};
+use diesel::sql_types::{Array, BigInt, Binary, Bool, Text};
 use diesel::upsert::excluded;
 
-use super::{Holders, Indexed, Writing, indexed_by_seq, insert_as};
-use crate::db::portable::{ROWS_PER_STATEMENT, copies};
+use super::{Holders, Writing, indexed_by_seq, insert_as};
+use crate::db::DbConnection;
+use crate::db::portable::{ROWS_PER_STATEMENT, copies, insert_rows, per_backend};
 use crate::db::schema::postgres::correlation_key_sets;
+use crate::db::schema::sqlite::correlation_key_sets as packed_sets;
 use crate::db::schema::{correlation_keys, reports};
-use crate::db::{DbConnection, MultiBackend};
 use crate::domain::organization::CredentialMode;
 
 /// An exact value of a report.
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = correlation_keys, check_for_backend(diesel::sqlite::Sqlite))]
+#[derive(Debug, Clone)]
 pub(super) struct KeyRow {
     /// The first 16 bytes of its keyed hash.
     pub value_key: Vec<u8>,
@@ -32,8 +34,8 @@ pub(super) struct KeyRow {
     pub place: i32,
 }
 
-/// A report's exact values on PostgreSQL.
-#[derive(Debug, Queryable, QueryableByName, Selectable)]
+/// A report's exact values, as PostgreSQL stores them (and SQLite's [`Packed`] unpacked).
+#[derive(Debug, Default, Queryable, QueryableByName, Selectable)]
 #[diesel(table_name = correlation_key_sets, check_for_backend(diesel::pg::Pg))]
 struct KeySet {
     report_seq: i64,
@@ -58,6 +60,77 @@ impl KeySet {
             })
             .collect()
     }
+
+    /// The sets of `rows`, by report, each's values in the order of `rows`.
+    fn of_rows<'a>(rows: impl IntoIterator<Item = &'a KeyRow>) -> BTreeMap<i64, KeySet> {
+        let mut sets: BTreeMap<i64, KeySet> = BTreeMap::new();
+        for row in rows {
+            let set = sets.entry(row.report_seq).or_default();
+            set.report_seq = row.report_seq;
+            set.places.push(row.place);
+            set.value_keys.push(row.value_key.clone());
+        }
+        sets
+    }
+}
+
+/// A report's exact values as SQLite stores them: the keys (each [`KEY_BYTES`] long) concatenated
+/// in key order, their places as unsigned LEB128 varints in the same order.
+#[derive(Debug, Queryable, QueryableByName, Selectable)]
+#[diesel(table_name = packed_sets, check_for_backend(diesel::sqlite::Sqlite))]
+struct Packed {
+    report_seq: i64,
+    value_keys: Vec<u8>,
+    places: Vec<u8>,
+}
+
+/// The length of a key.
+const KEY_BYTES: usize = crate::domain::indicators::KEY_BYTES;
+
+impl Packed {
+    /// `set` packed, its values (distinct) sorted by key.
+    fn of(set: KeySet) -> Packed {
+        let sorted: BTreeMap<Vec<u8>, i32> = set.value_keys.into_iter().zip(set.places).collect();
+        let mut packed = Packed {
+            report_seq: set.report_seq,
+            value_keys: Vec::with_capacity(sorted.len() * KEY_BYTES),
+            places: Vec::with_capacity(sorted.len()),
+        };
+        for (key, place) in sorted {
+            packed.value_keys.extend(key);
+            // Places are ids of `correlation_places`, never negative.
+            let mut left = place as u32;
+            while left >= 0x80 {
+                packed.places.push((left & 0x7f) as u8 | 0x80);
+                left >>= 7;
+            }
+            packed.places.push(left as u8);
+        }
+        packed
+    }
+
+    /// The set it packs.
+    fn unpacked(self) -> KeySet {
+        let mut places = Vec::new();
+        let (mut place, mut shift) = (0u32, 0);
+        for byte in self.places {
+            place |= u32::from(byte & 0x7f) << shift;
+            shift += 7;
+            if byte < 0x80 {
+                places.push(place as i32);
+                (place, shift) = (0, 0);
+            }
+        }
+        KeySet {
+            report_seq: self.report_seq,
+            places,
+            value_keys: self
+                .value_keys
+                .chunks(KEY_BYTES)
+                .map(<[u8]>::to_vec)
+                .collect(),
+        }
+    }
 }
 
 /// The sets holding one of the keys bound as `$1`, each as often as it holds one: the index probed
@@ -66,8 +139,8 @@ const HOLDING: &str = "SELECT s.report_seq, s.places, s.value_keys \
      FROM unnest($1::bytea[]) AS w (key) \
      JOIN correlation_key_sets s ON s.value_keys @> ARRAY[w.key]";
 
-/// The exact values of the reports `seqs`.
-pub(super) fn of_reports(conn: &mut DbConnection, seqs: &[i64]) -> QueryResult<Vec<KeyRow>> {
+/// The sets of the reports `seqs` (those holding any value).
+fn sets_of(conn: &mut DbConnection, seqs: &[i64]) -> QueryResult<Vec<KeySet>> {
     let mut found = Vec::new();
     for chunk in seqs.chunks(ROWS_PER_STATEMENT) {
         match conn {
@@ -75,55 +148,67 @@ pub(super) fn of_reports(conn: &mut DbConnection, seqs: &[i64]) -> QueryResult<V
                 correlation_key_sets::table
                     .filter(correlation_key_sets::report_seq.eq_any(chunk))
                     .select(KeySet::as_select())
-                    .load(c)?
-                    .into_iter()
-                    .flat_map(|set| set.rows(None)),
+                    .load(c)?,
             ),
             DbConnection::Sqlite(c) => found.extend(
-                correlation_keys::table
-                    .filter(correlation_keys::report_seq.eq_any(chunk))
-                    .select(KeyRow::as_select())
-                    .load(c)?,
+                packed_sets::table
+                    .filter(packed_sets::report_seq.eq_any(chunk))
+                    .select(Packed::as_select())
+                    .load(c)?
+                    .into_iter()
+                    .map(Packed::unpacked),
             ),
         }
     }
     Ok(found)
 }
 
+/// The exact values of the reports `seqs`.
+pub(super) fn of_reports(conn: &mut DbConnection, seqs: &[i64]) -> QueryResult<Vec<KeyRow>> {
+    Ok(sets_of(conn, seqs)?
+        .into_iter()
+        .flat_map(|set| set.rows(None))
+        .collect())
+}
+
 /// Every exact value with one of `keys` (values not common, so at most the threshold's worth
-/// each), with the report holding it. PostgreSQL's reports are
-/// read apart, by `seq`: joined, the planner guesses the probe of 1 000 keys matches thousands of
-/// sets and hashes all of `reports`.
+/// each), with the report holding it: the sets holding one, then their reports, read apart by
+/// `seq` (joined, PostgreSQL's planner guesses the probe of 1 000 keys matches thousands of
+/// sets and hashes all of `reports`).
 pub(super) fn holding(conn: &mut DbConnection, keys: &[Vec<u8>]) -> QueryResult<Holders> {
     let mut found = Vec::new();
     for chunk in keys.chunks(ROWS_PER_STATEMENT) {
-        match conn {
-            DbConnection::Postgres(c) => {
-                let wanted: HashSet<&[u8]> = chunk.iter().map(Vec::as_slice).collect();
-                let mut seen = HashSet::new();
-                let mut rows = Vec::new();
-                for set in diesel::sql_query(HOLDING)
-                    .bind::<Array<Binary>, _>(chunk)
-                    .load::<KeySet>(c)?
-                {
-                    if seen.insert(set.report_seq) {
-                        rows.extend(set.rows(Some(&wanted)));
-                    }
-                }
-                let reports = indexed_by_seq(conn, &seen.into_iter().collect())?;
-                found.extend(rows.into_iter().filter_map(|row| {
-                    let report = reports.get(&row.report_seq)?.clone();
-                    Some((row, report))
-                }));
+        let sets: Vec<KeySet> = match conn {
+            DbConnection::Postgres(c) => diesel::sql_query(HOLDING)
+                .bind::<Array<Binary>, _>(chunk)
+                .load(c)?,
+            DbConnection::Sqlite(c) => packed_sets::table
+                .filter(
+                    packed_sets::report_seq.eq_any(
+                        correlation_keys::table
+                            .filter(correlation_keys::value_key.eq_any(chunk))
+                            .select(correlation_keys::report_seq),
+                    ),
+                )
+                .select(Packed::as_select())
+                .load(c)?
+                .into_iter()
+                .map(Packed::unpacked)
+                .collect(),
+        };
+        let wanted: HashSet<&[u8]> = chunk.iter().map(Vec::as_slice).collect();
+        let mut seen = BTreeSet::new();
+        let mut rows = Vec::new();
+        for set in sets {
+            if seen.insert(set.report_seq) {
+                rows.extend(set.rows(Some(&wanted)));
             }
-            DbConnection::Sqlite(c) => found.extend(
-                correlation_keys::table
-                    .inner_join(reports::table.on(reports::seq.eq(correlation_keys::report_seq)))
-                    .filter(correlation_keys::value_key.eq_any(chunk))
-                    .select((KeyRow::as_select(), Indexed::as_select()))
-                    .load::<(KeyRow, Indexed)>(c)?,
-            ),
         }
+        let reports = indexed_by_seq(conn, &seen)?;
+        found.extend(rows.into_iter().filter_map(|row| {
+            let report = reports.get(&row.report_seq)?.clone();
+            Some((row, report))
+        }));
     }
     Ok(found)
 }
@@ -156,23 +241,30 @@ pub(super) fn newest_holding(
             .bind::<BigInt, _>(before.unwrap_or(i64::MAX))
             .load::<Holding>(c)?
         }
-        DbConnection::Sqlite(_) => {
-            let mut query = correlation_keys::table
-                .inner_join(reports::table.on(reports::seq.eq(correlation_keys::report_seq)))
-                .filter(correlation_keys::value_key.eq(key))
-                .filter(reports::mode.eq(mode))
-                .select((
-                    correlation_keys::report_seq,
-                    reports::id,
-                    correlation_keys::place,
-                ))
-                .order(correlation_keys::report_seq.desc())
-                .limit(limit)
-                .into_boxed::<MultiBackend>();
-            if let Some(before) = before {
-                query = query.filter(correlation_keys::report_seq.lt(before));
-            }
-            return query.load(conn);
+        DbConnection::Sqlite(c) => {
+            // The holders of the page from the rows by value, newest first; the value's place in
+            // each from its set.
+            let found = diesel::sql_query(
+                "SELECT s.report_seq, s.value_keys, s.places, r.id \
+                 FROM correlation_keys k \
+                 JOIN reports r ON r.seq = k.report_seq \
+                 JOIN correlation_key_sets s ON s.report_seq = k.report_seq \
+                 WHERE k.value_key = ? AND r.mode = ? AND k.report_seq < ? \
+                 ORDER BY k.report_seq DESC LIMIT ?",
+            )
+            .bind::<Binary, _>(key)
+            .bind::<Text, _>(mode)
+            .bind::<BigInt, _>(before.unwrap_or(i64::MAX))
+            .bind::<BigInt, _>(limit)
+            .load::<PackedHolder>(c)?;
+            return Ok(found
+                .into_iter()
+                .filter_map(|holder| {
+                    let set = holder.set.unpacked();
+                    let at = set.value_keys.iter().position(|k| k == key)?;
+                    Some((set.report_seq, holder.id, set.places[at]))
+                })
+                .collect());
         }
     };
     // The reports of the holders read a page's worth at a time, until the page is full.
@@ -198,8 +290,17 @@ pub(super) fn newest_holding(
 struct Holding {
     #[diesel(sql_type = BigInt)]
     report_seq: i64,
-    #[diesel(sql_type = Integer)]
+    #[diesel(sql_type = diesel::sql_types::Integer)]
     place: i32,
+}
+
+/// A report holding a value on SQLite: its set, and its id.
+#[derive(QueryableByName)]
+struct PackedHolder {
+    #[diesel(embed)]
+    set: Packed,
+    #[diesel(sql_type = Text)]
+    id: String,
 }
 
 /// The review list's condition "holds one of `keys`": a subquery over the index, so no list of
@@ -208,7 +309,7 @@ struct Holding {
 pub(super) fn holding_any(
     conn: &DbConnection,
     keys: Vec<Vec<u8>>,
-) -> Box<dyn BoxableExpression<reports::table, MultiBackend, SqlType = Bool>> {
+) -> Box<dyn BoxableExpression<reports::table, crate::db::MultiBackend, SqlType = Bool>> {
     match conn {
         DbConnection::Postgres(_) => {
             let listed: Vec<String> = keys
@@ -231,36 +332,62 @@ pub(super) fn holding_any(
     }
 }
 
-/// Stores `rows` (each value once a report) as [`Writing`] `writing` asks: on PostgreSQL one row
-/// per report, or for an amendment its values added to its report's row (those it holds already
-/// were left out by the caller).
+/// Stores `rows` (each value once a report) as [`Writing`] `writing` asks: one set per report,
+/// or for an amendment its values added to its report's set (those it holds already were left
+/// out by the caller). On SQLite each value also gets its row by value, and an amendment's set is
+/// read, merged (kept in key order) and written back: SQLite lets one writer in at a time.
 pub(super) fn write(conn: &mut DbConnection, rows: &[KeyRow], writing: Writing) -> QueryResult<()> {
+    let mut sets = KeySet::of_rows(rows);
     let DbConnection::Postgres(c) = conn else {
-        let rows: Vec<_> = rows
+        if writing == Writing::Amendment {
+            let seqs: Vec<i64> = sets.keys().copied().collect();
+            for stored in sets_of(conn, &seqs)? {
+                let set = sets.entry(stored.report_seq).or_default();
+                set.places.extend(stored.places);
+                set.value_keys.extend(stored.value_keys);
+            }
+        }
+        let sets: Vec<_> = sets
+            .into_values()
+            .map(Packed::of)
+            .map(|set| {
+                (
+                    packed_sets::report_seq.eq(set.report_seq),
+                    packed_sets::value_keys.eq(set.value_keys),
+                    packed_sets::places.eq(set.places),
+                )
+            })
+            .collect();
+        match writing {
+            Writing::NewReports => insert_rows!(conn, packed_sets::table, &sets)?,
+            Writing::Amendment => per_backend!(conn, c => diesel::insert_into(packed_sets::table)
+                .values(&sets)
+                .on_conflict(packed_sets::report_seq)
+                .do_update()
+                .set((
+                    packed_sets::value_keys.eq(excluded(packed_sets::value_keys)),
+                    packed_sets::places.eq(excluded(packed_sets::places)),
+                ))
+                .execute(c))?,
+        };
+        let by_value: Vec<_> = rows
             .iter()
             .map(|k| {
                 (
                     correlation_keys::value_key.eq(&k.value_key),
                     correlation_keys::report_seq.eq(k.report_seq),
-                    correlation_keys::place.eq(k.place),
                 )
             })
             .collect();
-        return insert_as!(writing, conn, correlation_keys::table, &rows).map(drop);
+        return insert_as!(writing, conn, correlation_keys::table, &by_value).map(drop);
     };
-    let mut sets: BTreeMap<i64, (Vec<i32>, Vec<&Vec<u8>>)> = BTreeMap::new();
-    for row in rows {
-        let (places, keys) = sets.entry(row.report_seq).or_default();
-        places.push(row.place);
-        keys.push(&row.value_key);
-    }
     let sets: Vec<_> = sets
-        .into_iter()
-        .map(|(seq, (places, keys))| {
+        .into_values()
+        .map(|set| {
             (
-                correlation_key_sets::report_seq.eq(seq),
-                correlation_key_sets::places.eq(places),
-                correlation_key_sets::value_keys.eq(keys),
+                correlation_key_sets::report_seq.eq(set.report_seq),
+                correlation_key_sets::places.eq(set.places),
+                correlation_key_sets::value_keys.eq(set.value_keys),
             )
         })
         .collect();
@@ -293,17 +420,68 @@ pub(super) fn write(conn: &mut DbConnection, rows: &[KeyRow], writing: Writing) 
     }
 }
 
-/// Deletes the exact values of the reports `seqs`.
+/// Deletes the exact values of the reports `seqs`: on SQLite their rows by value too, found by
+/// their keys (read from their sets).
 pub(super) fn forget(conn: &mut DbConnection, seqs: &[i64]) -> QueryResult<()> {
-    match conn {
-        DbConnection::Postgres(c) => diesel::delete(
+    if let DbConnection::Postgres(c) = conn {
+        return diesel::delete(
             correlation_key_sets::table.filter(correlation_key_sets::report_seq.eq_any(seqs)),
         )
-        .execute(c),
-        DbConnection::Sqlite(c) => diesel::delete(
-            correlation_keys::table.filter(correlation_keys::report_seq.eq_any(seqs)),
-        )
-        .execute(c),
+        .execute(c)
+        .map(drop);
     }
-    .map(drop)
+    let keys: BTreeSet<Vec<u8>> = sets_of(conn, seqs)?
+        .into_iter()
+        .flat_map(|set| set.value_keys)
+        .collect();
+    let keys: Vec<Vec<u8>> = keys.into_iter().collect();
+    for keys in keys.chunks(ROWS_PER_STATEMENT) {
+        diesel::delete(
+            correlation_keys::table
+                .filter(correlation_keys::value_key.eq_any(keys))
+                .filter(correlation_keys::report_seq.eq_any(seqs)),
+        )
+        .execute(conn)?;
+    }
+    diesel::delete(packed_sets::table.filter(packed_sets::report_seq.eq_any(seqs)))
+        .execute(conn)
+        .map(drop)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_set_packed_is_sorted_by_key_and_unpacks_to_its_values_places_of_every_size() {
+        let places = [
+            300_000_000,
+            0,
+            127,
+            128,
+            16_383,
+            16_384,
+            2_097_152,
+            i32::MAX,
+        ];
+        let keys: Vec<Vec<u8>> = (0..places.len() as u8).rev().map(|k| vec![k; 16]).collect();
+        let set = KeySet {
+            report_seq: 7,
+            places: places.to_vec(),
+            value_keys: keys.clone(),
+        };
+        let packed = Packed::of(set);
+        assert_eq!(packed.value_keys.len(), 16 * places.len());
+        assert_eq!(packed.places.len(), 5 + 1 + 1 + 2 + 2 + 3 + 4 + 5);
+        let unpacked = packed.unpacked();
+        assert_eq!(unpacked.report_seq, 7);
+        let mut expected: Vec<(Vec<u8>, i32)> = keys.into_iter().zip(places).collect();
+        expected.sort();
+        let found: Vec<(Vec<u8>, i32)> = unpacked
+            .value_keys
+            .into_iter()
+            .zip(unpacked.places)
+            .collect();
+        assert_eq!(found, expected);
+    }
 }
