@@ -167,17 +167,20 @@ pub mod postgres {
 
     diesel::table! {
         /// The correlation index's exact values on PostgreSQL: one row per report, its values'
-        /// keys in a GIN-indexed array and their places in a parallel one (SQLite packs them in
-        /// blobs, `sqlite::correlation_key_sets`, and keeps rows by value, `correlation_keys`).
+        /// 16-byte keys as two parallel arrays of their halves (the first GIN-indexed) and their
+        /// places in a third (SQLite packs them in blobs, `sqlite::correlation_key_sets`, and
+        /// keeps rows by value, `correlation_keys`).
         correlation_key_sets (report_seq) {
             /// The report (`reports.seq`).
             report_seq -> BigInt,
             /// Where each value is in the report (`correlation_places.id`), in the order of
-            /// `value_keys`.
+            /// `key_heads`.
             places -> Array<Integer>,
-            /// The first 16 bytes of each value's keyed hash ([`crate::domain::indicators`]),
-            /// distinct.
-            value_keys -> Array<Binary>,
+            /// The first 8 bytes of each value's key ([`crate::domain::indicators::KEY_BYTES`]
+            /// of its keyed hash), a big-endian signed integer: what the GIN index holds.
+            key_heads -> Array<BigInt>,
+            /// The last 8 bytes of each value's key, likewise, in the order of `key_heads`.
+            key_tails -> Array<BigInt>,
         }
     }
 }

@@ -117,8 +117,8 @@ fn index_rows(app: &TestApp, id: &str, seq: i64) -> (i64, i64, i64) {
                 use report_portal::db::schema::postgres::correlation_key_sets as sets;
                 sets::table
                     .find(seq)
-                    .select(sets::value_keys)
-                    .first::<Vec<Vec<u8>>>(c)
+                    .select(sets::key_heads)
+                    .first::<Vec<i64>>(c)
                     .optional()
                     .unwrap()
                     .map_or(0, |keys| keys.len() as i64)

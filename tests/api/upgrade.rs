@@ -1142,7 +1142,8 @@ async fn exact_values_in_rows_with_places_are_matched_searched_counted_amended_a
     let before = correlation_and_list_shown(&app, &analyst, &ids).await;
 
     // The index as the rows of one value and report with its place the code before kept on
-    // SQLite, the places' ids moved to need from one to five bytes each as varints.
+    // SQLite, the places' ids moved to need from one to five bytes each as varints (on
+    // PostgreSQL, its keys whole in `bytea` arrays: migration `key_halves` undone too).
     let reverted = app.with_db(|conn| {
         let reverted = revert_down_to(conn, "sqlite_key_sets");
         if let DbConnection::Sqlite(_) = conn {

@@ -1,12 +1,15 @@
 //! The exact values of the correlation index as each backend stores them, read and written as the
 //! same rows: one row per report on both (`correlation_key_sets`), its values' keys and their
-//! places. On PostgreSQL the keys are a GIN-indexed array and the places a parallel one.
-//! PostgreSQL keeps no statistics of keys this rare, so it would guess that an overlap (`&&`)
-//! with many keys holds for most rows and scan the table: its lookups probe the index one key at
-//! a time instead (`unnest` of the keys joined with `@>`), a plan that stays an index scan at any
-//! size. On SQLite the keys are concatenated in one blob in key order and the places packed as
-//! varints in another; the reports holding a value are the rows by value (`correlation_keys`, a
-//! table without rowid of `(value_key, report_seq)`), and a holder's place is read from its set.
+//! places. On PostgreSQL each 16-byte key is kept as its two 8-byte halves in two parallel
+//! `bigint` arrays, the first GIN-indexed (fixed-size entries: about two thirds of an index of
+//! `bytea` keys), the second compared where the first is found, so all 128 bits are matched; the
+//! places are a third array. PostgreSQL keeps no statistics of keys this rare, so it would guess
+//! that an overlap (`&&`) with many keys holds for most rows and scan the table: its lookups probe
+//! the index one key at a time instead (`unnest` of the keys joined with `@>`), a plan that stays
+//! an index scan at any size. On SQLite the keys are concatenated in one blob in key order and the
+//! places packed as varints in another; the reports holding a value are the rows by value
+//! (`correlation_keys`, a table without rowid of `(value_key, report_seq)`), and a holder's place
+//! is read from its set.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
@@ -34,9 +37,8 @@ pub(super) struct KeyRow {
     pub place: i32,
 }
 
-/// A report's exact values, as PostgreSQL stores them (and SQLite's [`Packed`] unpacked).
-#[derive(Debug, Default, Queryable, QueryableByName, Selectable)]
-#[diesel(table_name = correlation_key_sets, check_for_backend(diesel::pg::Pg))]
+/// A report's exact values, as both backends' sets hold them ([`Halves`] and [`Packed`] as read).
+#[derive(Debug, Default)]
 struct KeySet {
     report_seq: i64,
     places: Vec<i32>,
@@ -71,6 +73,51 @@ impl KeySet {
             set.value_keys.push(row.value_key.clone());
         }
         sets
+    }
+}
+
+/// A report's exact values as PostgreSQL stores them: each key as its two halves, big-endian
+/// signed integers.
+#[derive(Debug, Queryable, QueryableByName, Selectable)]
+#[diesel(table_name = correlation_key_sets, check_for_backend(diesel::pg::Pg))]
+struct Halves {
+    report_seq: i64,
+    places: Vec<i32>,
+    key_heads: Vec<i64>,
+    key_tails: Vec<i64>,
+}
+
+/// The halves of `key` (16 bytes), as PostgreSQL stores them.
+fn halves(key: &[u8]) -> (i64, i64) {
+    let half = |bytes: &[u8]| i64::from_be_bytes(bytes.try_into().unwrap_or_default());
+    (half(&key[..KEY_BYTES / 2]), half(&key[KEY_BYTES / 2..]))
+}
+
+impl Halves {
+    /// `set` as halves, its values in their order.
+    fn of(set: KeySet) -> Halves {
+        let (key_heads, key_tails) = set.value_keys.iter().map(|key| halves(key)).unzip();
+        Halves {
+            report_seq: set.report_seq,
+            places: set.places,
+            key_heads,
+            key_tails,
+        }
+    }
+
+    /// The set it holds.
+    fn joined(self) -> KeySet {
+        let value_keys = self
+            .key_heads
+            .into_iter()
+            .zip(self.key_tails)
+            .map(|(head, tail)| [head.to_be_bytes(), tail.to_be_bytes()].concat())
+            .collect();
+        KeySet {
+            report_seq: self.report_seq,
+            places: self.places,
+            value_keys,
+        }
     }
 }
 
@@ -133,11 +180,12 @@ impl Packed {
     }
 }
 
-/// The sets holding one of the keys bound as `$1`, each as often as it holds one: the index probed
-/// key by key (see the module's documentation).
-const HOLDING: &str = "SELECT s.report_seq, s.places, s.value_keys \
-     FROM unnest($1::bytea[]) AS w (key) \
-     JOIN correlation_key_sets s ON s.value_keys @> ARRAY[w.key]";
+/// The sets holding one of the keys' first halves bound as `$1`, each as often as it holds one:
+/// the index probed key by key (see the module's documentation). Their second halves are compared
+/// by the caller.
+const HOLDING: &str = "SELECT s.report_seq, s.places, s.key_heads, s.key_tails \
+     FROM unnest($1::int8[]) AS w (head) \
+     JOIN correlation_key_sets s ON s.key_heads @> ARRAY[w.head]";
 
 /// The sets of the reports `seqs` (those holding any value).
 fn sets_of(conn: &mut DbConnection, seqs: &[i64]) -> QueryResult<Vec<KeySet>> {
@@ -147,8 +195,10 @@ fn sets_of(conn: &mut DbConnection, seqs: &[i64]) -> QueryResult<Vec<KeySet>> {
             DbConnection::Postgres(c) => found.extend(
                 correlation_key_sets::table
                     .filter(correlation_key_sets::report_seq.eq_any(chunk))
-                    .select(KeySet::as_select())
-                    .load(c)?,
+                    .select(Halves::as_select())
+                    .load(c)?
+                    .into_iter()
+                    .map(Halves::joined),
             ),
             DbConnection::Sqlite(c) => found.extend(
                 packed_sets::table
@@ -179,9 +229,15 @@ pub(super) fn holding(conn: &mut DbConnection, keys: &[Vec<u8>]) -> QueryResult<
     let mut found = Vec::new();
     for chunk in keys.chunks(ROWS_PER_STATEMENT) {
         let sets: Vec<KeySet> = match conn {
-            DbConnection::Postgres(c) => diesel::sql_query(HOLDING)
-                .bind::<Array<Binary>, _>(chunk)
-                .load(c)?,
+            DbConnection::Postgres(c) => {
+                let heads: Vec<i64> = chunk.iter().map(|key| halves(key).0).collect();
+                diesel::sql_query(HOLDING)
+                    .bind::<Array<BigInt>, _>(heads)
+                    .load::<Halves>(c)?
+                    .into_iter()
+                    .map(Halves::joined)
+                    .collect()
+            }
             DbConnection::Sqlite(c) => packed_sets::table
                 .filter(
                     packed_sets::report_seq.eq_any(
@@ -231,13 +287,17 @@ pub(super) fn newest_holding(
             // soon, or intersect its few rows with most of the primary key. The arrays stay in
             // the database: a value common to 15 000 reports took 0.5 s to send with them and
             // 0.06 s without (the seeded 20 000 reports, `psql`).
+            // The key's second half is compared there too.
+            let (head, tail) = halves(key);
             diesel::sql_query(
                 "SELECT report_seq, place FROM ( \
-                   SELECT report_seq, places[array_position(value_keys, $1)] AS place \
-                   FROM correlation_key_sets WHERE value_keys @> ARRAY[$1] OFFSET 0 \
-                 ) AS holders WHERE report_seq < $2 ORDER BY report_seq DESC",
+                   SELECT report_seq, places[array_position(key_heads, $1)] AS place, \
+                     key_tails[array_position(key_heads, $1)] AS tail \
+                   FROM correlation_key_sets WHERE key_heads @> ARRAY[$1] OFFSET 0 \
+                 ) AS holders WHERE tail = $2 AND report_seq < $3 ORDER BY report_seq DESC",
             )
-            .bind::<Binary, _>(key)
+            .bind::<BigInt, _>(head)
+            .bind::<BigInt, _>(tail)
             .bind::<BigInt, _>(before.unwrap_or(i64::MAX))
             .load::<Holding>(c)?
         }
@@ -304,22 +364,26 @@ struct PackedHolder {
 }
 
 /// The review list's condition "holds one of `keys`": a subquery over the index, so no list of
-/// reports is bound. On PostgreSQL the keys (16-byte hashes the portal computed) are written into
-/// it as literals.
+/// reports is bound. On PostgreSQL the keys' halves (of hashes the portal computed) are written
+/// into it as literals, the second compared where the first is found.
 pub(super) fn holding_any(
     conn: &DbConnection,
     keys: Vec<Vec<u8>>,
 ) -> Box<dyn BoxableExpression<reports::table, crate::db::MultiBackend, SqlType = Bool>> {
     match conn {
         DbConnection::Postgres(_) => {
-            let listed: Vec<String> = keys
+            let (heads, tails): (Vec<String>, Vec<String>) = keys
                 .iter()
-                .map(|key| format!("'\\x{}'::bytea", hex::encode(key)))
-                .collect();
+                .map(|key| halves(key))
+                .map(|(head, tail)| (head.to_string(), tail.to_string()))
+                .unzip();
             Box::new(sql::<Bool>(&format!(
-                "reports.seq IN (SELECT s.report_seq FROM unnest(ARRAY[{}]::bytea[]) AS w (key) \
-                 JOIN correlation_key_sets s ON s.value_keys @> ARRAY[w.key])",
-                listed.join(",")
+                "reports.seq IN (SELECT s.report_seq \
+                 FROM unnest(ARRAY[{}]::int8[], ARRAY[{}]::int8[]) AS w (head, tail) \
+                 JOIN correlation_key_sets s ON s.key_heads @> ARRAY[w.head] \
+                 AND s.key_tails[array_position(s.key_heads, w.head)] = w.tail)",
+                heads.join(","),
+                tails.join(",")
             )))
         }
         DbConnection::Sqlite(_) => Box::new(
@@ -383,11 +447,13 @@ pub(super) fn write(conn: &mut DbConnection, rows: &[KeyRow], writing: Writing) 
     };
     let sets: Vec<_> = sets
         .into_values()
+        .map(Halves::of)
         .map(|set| {
             (
                 correlation_key_sets::report_seq.eq(set.report_seq),
                 correlation_key_sets::places.eq(set.places),
-                correlation_key_sets::value_keys.eq(set.value_keys),
+                correlation_key_sets::key_heads.eq(set.key_heads),
+                correlation_key_sets::key_tails.eq(set.key_tails),
             )
         })
         .collect();
@@ -405,14 +471,15 @@ pub(super) fn write(conn: &mut DbConnection, rows: &[KeyRow], writing: Writing) 
                 .map(drop)
         }),
         Writing::Amendment => sets.into_iter().try_for_each(|set| {
-            use correlation_key_sets::{places, value_keys};
+            use correlation_key_sets::{key_heads, key_tails, places};
             diesel::insert_into(correlation_key_sets::table)
                 .values(set)
                 .on_conflict(correlation_key_sets::report_seq)
                 .do_update()
                 .set((
                     places.eq(places.concat(excluded(places))),
-                    value_keys.eq(value_keys.concat(excluded(value_keys))),
+                    key_heads.eq(key_heads.concat(excluded(key_heads))),
+                    key_tails.eq(key_tails.concat(excluded(key_tails))),
                 ))
                 .execute(c)
                 .map(drop)
