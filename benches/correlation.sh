@@ -108,9 +108,17 @@ CROSS JOIN LATERAL (VALUES
 ) AS v (kind, value, pointer)
 JOIN correlation_places p ON p.kind = v.kind AND p.pointer = v.pointer;
 -- Into the layout the server's migrations made: on PostgreSQL one row per report since migration
--- `correlation_key_sets`, one per value and report before.
+-- `correlation_key_sets` (each key as two halves since `key_halves`), one per value and report
+-- before.
 DO $$ BEGIN
-  IF to_regclass('correlation_key_sets') IS NOT NULL THEN
+  IF EXISTS (SELECT 1 FROM information_schema.columns
+             WHERE table_name = 'correlation_key_sets' AND column_name = 'key_heads') THEN
+    INSERT INTO correlation_key_sets (report_seq, places, key_heads, key_tails)
+    SELECT report_seq, array_agg(place ORDER BY place),
+      array_agg(('x' || encode(substr(value_key, 1, 8), 'hex'))::bit(64)::bigint ORDER BY place),
+      array_agg(('x' || encode(substr(value_key, 9, 8), 'hex'))::bit(64)::bigint ORDER BY place)
+    FROM bench_keys GROUP BY report_seq ORDER BY report_seq;
+  ELSIF to_regclass('correlation_key_sets') IS NOT NULL THEN
     INSERT INTO correlation_key_sets (report_seq, places, value_keys)
     SELECT report_seq, array_agg(place ORDER BY place), array_agg(value_key ORDER BY place)
     FROM bench_keys GROUP BY report_seq ORDER BY report_seq;

@@ -167,23 +167,48 @@ pub mod postgres {
 
     diesel::table! {
         /// The correlation index's exact values on PostgreSQL: one row per report, its values'
-        /// keys in a GIN-indexed array and their places in a parallel one (SQLite keeps a row per
-        /// value and report, `correlation_keys`).
+        /// 16-byte keys as two parallel arrays of their halves (the first GIN-indexed) and their
+        /// places in a third (SQLite packs them in blobs, `sqlite::correlation_key_sets`, and
+        /// keeps rows by value, `correlation_keys`).
         correlation_key_sets (report_seq) {
             /// The report (`reports.seq`).
             report_seq -> BigInt,
             /// Where each value is in the report (`correlation_places.id`), in the order of
-            /// `value_keys`.
+            /// `key_heads`.
             places -> Array<Integer>,
-            /// The first 16 bytes of each value's keyed hash ([`crate::domain::indicators`]),
-            /// distinct.
-            value_keys -> Array<Binary>,
+            /// The first 8 bytes of each value's key ([`crate::domain::indicators::KEY_BYTES`]
+            /// of its keyed hash), a big-endian signed integer: what the GIN index holds.
+            key_heads -> Array<BigInt>,
+            /// The last 8 bytes of each value's key, likewise, in the order of `key_heads`.
+            key_tails -> Array<BigInt>,
         }
     }
 }
 
 diesel::joinable!(credentials -> organizations (organization_id));
 diesel::joinable!(reports -> organizations (organization_id));
+
+/// Tables whose SQLite form differs from PostgreSQL's (used only with a SQLite connection).
+pub mod sqlite {
+    diesel::table! {
+        /// The correlation index's exact values on SQLite by report: one row per report (a rowid
+        /// table), its values' keys and their places packed in two blobs
+        /// (`store::correlation::keys`).
+        correlation_key_sets (report_seq) {
+            /// The report (`reports.seq`).
+            report_seq -> BigInt,
+            /// The first 16 bytes of each value's keyed hash ([`crate::domain::indicators`]),
+            /// distinct, concatenated in key order.
+            value_keys -> Binary,
+            /// Where each value is in the report (`correlation_places.id`), in the order of
+            /// `value_keys`: unsigned LEB128 varints.
+            places -> Binary,
+        }
+    }
+
+    use super::correlation_keys;
+    diesel::allow_tables_to_appear_in_same_query!(correlation_key_sets, correlation_keys);
+}
 
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
@@ -305,15 +330,15 @@ diesel::table! {
 }
 
 diesel::table! {
-    /// The correlation index's exact values on SQLite: one row per value and report (PostgreSQL
-    /// keeps one row per report, [`postgres::correlation_key_sets`]).
+    /// The correlation index's exact values on SQLite by value: one row per value and report, the
+    /// reports holding a value (a report's values and their places are in
+    /// [`sqlite::correlation_key_sets`]; PostgreSQL keeps only its sets,
+    /// [`postgres::correlation_key_sets`]).
     correlation_keys (value_key, report_seq) {
         /// The first 16 bytes of the value's keyed hash ([`crate::domain::indicators`]).
         value_key -> Binary,
         /// The report (`reports.seq`).
         report_seq -> BigInt,
-        /// Where the value is in the report (`correlation_places.id`).
-        place -> Integer,
     }
 }
 

@@ -3,7 +3,9 @@
 //! isolation of test-mode reports; that reporters never see any of it; common values (past
 //! the threshold) counted and not expanded; and the notification's counts stored at submission.
 
+use diesel::RunQueryDsl;
 use report_portal::config::SecretUrl;
+use report_portal::db::DbConnection;
 use report_portal::domain::organization::CredentialMode;
 use report_portal::domain::user::Role;
 use serde_json::{Value, json};
@@ -939,4 +941,49 @@ async fn the_notification_tells_the_counts_stored_with_the_report_without_matchi
         text_of(&second)
     );
     assert!(text_of(&first).contains("Correlation:   no earlier report"));
+}
+
+#[actix_web::test]
+async fn a_report_holding_a_key_s_first_half_with_another_second_half_does_not_match_it() {
+    let app = spawn_app().await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    let (_, analyst) = app.staff(Role::Analyst).await;
+    let number = json!({"contact_handles": [{"type": "signal", "value": "+52 55 1234 5678"}]});
+    let first = submit(&app, &reporter, &report_with(number, json!({}))).await;
+    let other = submit(&app, &reporter, &report_with(json!({}), json!({}))).await;
+    // PostgreSQL indexes the first halves of the keys only: the other report is given those of the
+    // first's keys, each with another second half.
+    let postgres = app.with_db(|conn| {
+        let DbConnection::Postgres(_) = conn else {
+            return false;
+        };
+        let updated = diesel::sql_query(format!(
+            "UPDATE correlation_key_sets o SET places = o.places || f.places, \
+             key_heads = o.key_heads || f.key_heads, \
+             key_tails = o.key_tails || ARRAY(SELECT t # 1 FROM unnest(f.key_tails) AS t) \
+             FROM correlation_key_sets f \
+             WHERE o.report_seq = (SELECT seq FROM reports WHERE id = '{other}') \
+             AND f.report_seq = (SELECT seq FROM reports WHERE id = '{first}')"
+        ))
+        .execute(conn)
+        .unwrap();
+        assert_eq!(updated, 1);
+        true
+    });
+    if !postgres {
+        return;
+    }
+    for id in [&first, &other] {
+        let shown = related(&app, &analyst, id).await;
+        assert_eq!(shown["total"], 0, "{shown}");
+        let path = format!("/api/v1/review/reports?related_to={id}");
+        let list = expect(app.get(&path, &analyst).await, 200).await;
+        assert_eq!(list["items"], json!([]), "{list}");
+    }
+    let found = expect(
+        search(&app, &analyst, "phone", "55 1234 5678", "").await,
+        200,
+    )
+    .await;
+    assert_eq!(ids(&found["items"]), [first.as_str()]);
 }

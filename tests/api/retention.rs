@@ -107,15 +107,18 @@ fn index_rows(app: &TestApp, id: &str, seq: i64) -> (i64, i64, i64) {
                 .unwrap()
                 .len() as i64,
         };
-        // PostgreSQL's exact values are one row per report: its keys counted.
+        // The exact values are one row per report (its keys counted), and SQLite's by value.
         let keys = match conn {
-            DbConnection::Sqlite(_) => rows_of!(conn, correlation_keys),
+            DbConnection::Sqlite(_) => {
+                use report_portal::db::schema::sqlite::correlation_key_sets as sets;
+                rows_of!(conn, correlation_keys) + rows_of!(conn, sets)
+            }
             DbConnection::Postgres(c) => {
                 use report_portal::db::schema::postgres::correlation_key_sets as sets;
                 sets::table
                     .find(seq)
-                    .select(sets::value_keys)
-                    .first::<Vec<Vec<u8>>>(c)
+                    .select(sets::key_heads)
+                    .first::<Vec<i64>>(c)
                     .optional()
                     .unwrap()
                     .map_or(0, |keys| keys.len() as i64)

@@ -623,9 +623,14 @@ async fn image_hashes_past_the_threshold_stored_before_are_common_after_the_upgr
 /// ([`two_reports_the_second_amended`]), and one of another organization with that handle
 /// instead of the valid report's; answers their ids and an analyst's token.
 async fn three_correlated_reports(app: &TestApp) -> ([String; 3], String) {
-    let (_, analyst) = app.staff(Role::Analyst).await;
     let reporter = app.reporter(CredentialMode::Live).await;
-    let (first, second) = two_reports_the_second_amended(app, &reporter.token).await;
+    three_correlated_reports_sent_with(app, &reporter.token).await
+}
+
+/// [`three_correlated_reports`], the first two sent with the reporter's `token`.
+async fn three_correlated_reports_sent_with(app: &TestApp, token: &str) -> ([String; 3], String) {
+    let (_, analyst) = app.staff(Role::Analyst).await;
+    let (first, second) = two_reports_the_second_amended(app, token).await;
     let mut third = valid_report();
     third["accounts"][0]["handle"] = json!("segunda");
     let other = app.reporter(CredentialMode::Live).await;
@@ -1204,4 +1209,109 @@ async fn image_hashes_with_chunk_rows_are_matched_searched_and_purged_alike_afte
     });
     let purged = correlation_shown(&app, &analyst, &ids, &pdq).await;
     assert_eq!(purged[8]["items"], json!([]), "{}", purged[8]);
+}
+
+#[actix_web::test]
+async fn exact_values_in_rows_with_places_are_matched_searched_counted_amended_and_purged_alike_after_the_upgrade()
+ {
+    let app = crate::helpers::spawn_app_with(|s| {
+        s.correlation_common_threshold = 2;
+        s.mail_worker = false;
+    })
+    .await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    let (ids, analyst) = three_correlated_reports_sent_with(&app, &reporter.token).await;
+    let before = correlation_and_list_shown(&app, &analyst, &ids).await;
+
+    // The index as the rows of one value and report with its place the code before kept on
+    // SQLite, the places' ids moved to need from one to five bytes each as varints (on
+    // PostgreSQL, its keys whole in `bytea` arrays: migration `key_halves` undone too).
+    let reverted = app.with_db(|conn| {
+        let reverted = revert_down_to(conn, "sqlite_key_sets");
+        if let DbConnection::Sqlite(_) = conn {
+            let moved = "CASE %id % 5 WHEN 0 THEN %id WHEN 1 THEN %id + 200 \
+                WHEN 2 THEN %id + 20000 WHEN 3 THEN %id + 3000000 ELSE %id + 300000000 END";
+            for (table, column) in [
+                ("correlation_places", "id"),
+                ("correlation_keys", "place"),
+                ("correlation_pdq", "place"),
+            ] {
+                let moved = moved.replace("%id", column);
+                diesel::sql_query(format!("UPDATE {table} SET {column} = {moved}"))
+                    .execute(conn)
+                    .unwrap();
+            }
+            let places: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+                "(SELECT count(DISTINCT place) FROM correlation_keys WHERE place > 300000000)",
+            ))
+            .get_result(conn)
+            .unwrap();
+            assert!(places > 0);
+        }
+        reverted
+    });
+    let migrated = crate::cli::run(&app, &["migrate"]);
+    assert_eq!(migrated["applied"], reverted, "{migrated}");
+    assert_eq!(
+        correlation_and_list_shown(&app, &analyst, &ids).await,
+        before
+    );
+
+    // Amended with "@segunda", the first is its third holder: the value becomes common, counted
+    // from the rows stored before, and the second and third share nothing else.
+    let mut amendment = third_account();
+    amendment["accounts"][0]["handle"] = json!("@segunda");
+    let amend = format!("/api/v1/reports/{}/amendments", ids[0]);
+    expect(
+        app.post_json(&amend, &reporter.token, &amendment).await,
+        201,
+    )
+    .await;
+    let amended = correlation_and_list_shown(&app, &analyst, &ids).await;
+    let totals: Vec<&Value> = amended
+        .iter()
+        .step_by(2)
+        .take(3)
+        .map(|r| &r["total"])
+        .collect();
+    assert_eq!(totals, [&json!(1), &json!(1), &json!(0)], "{amended:?}");
+    for related in amended.iter().step_by(2).take(3) {
+        let handles: Vec<&Value> = related["common"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|common| common["kind"] == "handle")
+            .map(|common| &common["reports"])
+            .collect();
+        assert_eq!(handles, [&json!(3)], "{related}");
+    }
+    let path = "/api/v1/review/indicators?type=handle&value=segunda";
+    let found = expect(app.get(path, &analyst).await, 200).await;
+    assert_eq!(found["items"].as_array().unwrap().len(), 3, "{found}");
+
+    // Purged, the reports' values are found no more, and no row is left of them.
+    app.with_db(|conn| {
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        report_portal::store::correlation::forget(conn, &ids).unwrap();
+    });
+    let after = correlation_and_list_shown(&app, &analyst, &ids).await;
+    for related in after.iter().step_by(2).take(3) {
+        assert_eq!(related["total"], 0, "{related}");
+        assert_eq!(related["common"], json!([]), "{related}");
+    }
+    assert!(
+        after[9..].iter().all(|list| list == &json!([])),
+        "{after:?}"
+    );
+    app.with_db(|conn| {
+        if let DbConnection::Sqlite(_) = conn {
+            let rows: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+                "(SELECT count(*) FROM correlation_keys) + \
+                 (SELECT count(*) FROM correlation_key_sets)",
+            ))
+            .get_result(conn)
+            .unwrap();
+            assert_eq!(rows, 0);
+        }
+    });
 }

@@ -1,0 +1,2 @@
+-- Nothing here: see up.sql.
+SELECT 1;
