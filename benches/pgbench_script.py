@@ -100,6 +100,14 @@ def script(transaction, organization_id):
         name = names.setdefault(value, len(names))
         return f"decode(md5(CAST(txid_current() AS text) || '-{name}'), 'hex')"
 
+    def fresh_half(value):
+        """A 64-bit half of a correlation key's stand-in, new in every transaction like `fresh`."""
+        name = names.setdefault(value, len(names))
+        return (
+            "CAST(CAST('x' || substr(md5(CAST(txid_current() AS text) || "
+            f"'-{name}'), 1, 16) AS bit(64)) AS bigint)"
+        )
+
     def array(match):
         keys = re.findall(r'"\\\\x([0-9a-f]{32})"', match.group(1))
         if keys and len(keys) == match.group(1).count(",") + 1:
@@ -108,6 +116,10 @@ def script(transaction, organization_id):
             return "CAST(ARRAY[" + ", ".join(fresh_key(k) for k in keys) + "] AS bytea[])"
         if re.fullmatch(r"-?\d+(,-?\d+)*", match.group(1)):
             numbers = match.group(1).split(",")
+            if correlation_keys and all(abs(int(n)) >= 2**32 for n in numbers):
+                # Halves of correlation keys (PostgreSQL's `key_heads` and `key_tails`): new in
+                # every transaction too, each half the same wherever it recurs.
+                return "CAST(ARRAY[" + ", ".join(fresh_half(n) for n in numbers) + "] AS bigint[])"
             if any(SEQ_START < int(n) < SEQ_START + SPAN for n in numbers):
                 # Reports' keys drawn in the transaction (read back by `seq = ANY(...)`): an
                 # array of numbers that `DRAWN` below turns into the transaction's own.
@@ -126,6 +138,7 @@ def script(transaction, organization_id):
         # pgbench reads `:name` anywhere as a variable, even inside a string ("preserved":true
         # in a report's body): such colons are written as chr(58); a cast (`$1::bytea[]`) stays.
         sql = re.sub(r"(?<!:):(?=[A-Za-z_])", "' || chr(58) || '", sql)
+        correlation_keys = "correlation_key_sets" in sql
         sql = ARRAY.sub(array, sql)
         sql = QUOTED_FRESH.sub(lambda m: fresh(m.group(1)), sql)
         sql = re.sub(r"'\\x([0-9a-f]{32})'", lambda m: fresh_key(m.group(1)), sql)

@@ -220,7 +220,7 @@ async fn write_singles(state: web::Data<AppState>) {
         let (singles, replies): (Vec<Single>, Vec<_>) = group.into_iter().unzip();
         let (keys, signer) = (state.keys.clone(), state.receipts.clone());
         let written = state
-            .db(move |conn| Ok(use_case::submit_together(conn, &keys, &signer, singles)))
+            .db(move |conn| use_case::submit_together(conn, &keys, &signer, singles))
             .await;
         match written {
             Ok(outcomes) => replies

@@ -86,13 +86,14 @@ pub struct Single {
 /// submitted alone and audited as its own request. Answers one outcome per submission, in
 /// order: what [`submit`] would have answered for it alone. If the transaction fails for
 /// another reason than concurrent inserts of their `external_id`s, each is then submitted
-/// alone, so that none can fail the others.
+/// alone, so that none can fail the others; if it fails because the database went away, the
+/// error is the answer for all (503, as for one alone).
 pub fn submit_together(
     conn: &mut DbConnection,
     keys: &KeyStore,
     signer: &ReceiptSigner,
     singles: Vec<Single>,
-) -> Vec<Result<Submission, ApiError>> {
+) -> Result<Vec<Result<Submission, ApiError>>, ApiError> {
     let count = singles.len();
     let groups = by_credential(singles);
     let mut outcomes: Vec<Result<Submission, ApiError>> =
@@ -109,6 +110,9 @@ pub fn submit_together(
                 }
             }
         }
+        // The database went away: each submission gets what one alone would (503 from
+        // `AppState::db`, which finds it gone).
+        Err(error) if crate::db::ping(conn).is_err() => return Err(error),
         Err(error) => {
             tracing::warn!(error = %error, "submissions stored together failed: each is stored alone");
             for group in &groups {
@@ -127,7 +131,18 @@ pub fn submit_together(
             }
         }
     }
-    outcomes
+    // Lost while each was stored alone: those not stored are as unavailable as the database.
+    if outcomes.iter().any(is_internal) && crate::db::ping(conn).is_err() {
+        for outcome in outcomes.iter_mut().filter(|outcome| is_internal(outcome)) {
+            *outcome = Err(ApiError::Unavailable);
+        }
+    }
+    Ok(outcomes)
+}
+
+/// Whether `outcome` is a fault of ours (perhaps the database's going away).
+fn is_internal(outcome: &Result<Submission, ApiError>) -> bool {
+    matches!(outcome, Err(ApiError::Internal(_)))
 }
 
 /// Single submissions of one credential, stored together.

@@ -460,6 +460,12 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Amends report `id` with `amendment` (201 expected); answers its receipt.
+    pub async fn amend(&self, token: &str, id: &str, amendment: &Value) -> Value {
+        let path = format!("/api/v1/reports/{id}/amendments");
+        expect(self.post_json(&path, token, amendment).await, 201).await
+    }
+
     /// Submits `report` (201 expected); answers its receipt.
     pub async fn submit(&self, token: &str, report: &Value) -> Value {
         expect(self.post_report(token, report).await, 201).await

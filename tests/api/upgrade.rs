@@ -121,8 +121,7 @@ async fn two_reports_the_second_amended(app: &TestApp, token: &str) -> (String, 
                       "action_taken": "banned"}],
         "content": [{"content_type": "post", "text_excerpt": "Desde la segunda cuenta",
                      "account_ref": "2222", "preserved": true, "removed": true}]});
-    let amend = format!("/api/v1/reports/{second}/amendments");
-    expect(app.post_json(&amend, token, &amendment).await, 201).await;
+    app.amend(token, &second, &amendment).await;
     (first, second)
 }
 
@@ -273,16 +272,11 @@ async fn reports_stored_with_normalized_copies_filter_amend_and_take_evidence_af
         stored.push((id, report.clone()));
     }
     let (first, second) = (stored[0].0.clone(), stored[1].0.clone());
-    let amend = format!("/api/v1/reports/{first}/amendments");
     let amendment = json!({"note": "a second account",
         "accounts": [{"platform_account_id": "2222", "role": "recruiter", "action_taken": "banned"}],
         "content": [{"content_type": "post", "account_ref": "2222", "preserved": true,
                      "removed": false}]});
-    expect(
-        app.post_json(&amend, &reporter.token, &amendment).await,
-        201,
-    )
-    .await;
+    app.amend(&reporter.token, &first, &amendment).await;
     let shown = |id: &str| format!("/api/v1/review/reports/{id}");
     let mut before = Vec::new();
     for id in [&first, &second] {
@@ -337,12 +331,9 @@ async fn reports_stored_with_normalized_copies_filter_amend_and_take_evidence_af
                             "removed": false}]})
     };
     for known in ["1234567890", "2222"] {
-        expect(
-            app.post_json(&amend, &reporter.token, &naming(known)).await,
-            201,
-        )
-        .await;
+        app.amend(&reporter.token, &first, &naming(known)).await;
     }
+    let amend = format!("/api/v1/reports/{first}/amendments");
     let refused = expect(
         app.post_json(&amend, &reporter.token, &naming("9999"))
             .await,
@@ -515,13 +506,7 @@ async fn a_correlation_index_of_0c680c9_is_matched_searched_and_counted_alike_af
     let amendment = json!({"note": "another handle",
         "accounts": [{"platform_account_id": "3333", "handle": "@tercera", "role": "recruiter",
                       "action_taken": "banned"}]});
-    let amend = format!("/api/v1/reports/{second}/amendments");
-    expect(
-        app.post_json(&amend, &second_reporter.token, &amendment)
-            .await,
-        201,
-    )
-    .await;
+    app.amend(&second_reporter.token, &second, &amendment).await;
     let mut third_report = valid_report();
     third_report["accounts"] = json!([{"platform_account_id": "4444", "handle": "tercera",
         "role": "recruiter", "action_taken": "banned"}]);
@@ -815,12 +800,7 @@ async fn events_stored_whole_and_word_rows_by_report_are_fed_delivered_and_searc
     assert_eq!(words_after, words_before);
     assert_eq!(found(&app, &supervisor, "segunda").await, [second.as_str()]);
     let amendment = third_account();
-    let amend = format!("/api/v1/reports/{second}/amendments");
-    expect(
-        app.post_json(&amend, &reporter.token, &amendment).await,
-        201,
-    )
-    .await;
+    app.amend(&reporter.token, &second, &amendment).await;
     assert_eq!(found(&app, &supervisor, "tercera").await, [second.as_str()]);
     assert_eq!(found(&app, &supervisor, "segunda").await, [second.as_str()]);
     assert_eq!(
@@ -992,18 +972,13 @@ async fn words_stored_as_rows_are_found_amended_and_purged_alike_from_the_full_t
     }
     // An amendment's words are found with those stored before, in the report's other documents.
     let amendment = third_account();
-    let amend = format!("/api/v1/reports/{second}/amendments");
-    expect(
-        app.post_json(&amend, &reporter.token, &amendment).await,
-        201,
-    )
-    .await;
+    app.amend(&reporter.token, &second, &amendment).await;
     let fourth = json!({"note": "a fourth account",
         "accounts": [{"platform_account_id": "4444", "handle": "@cuarta", "role": "recruiter",
                       "action_taken": "banned"}],
         "content": [{"content_type": "post", "text_excerpt": "Desde la cuarta cuenta",
                      "account_ref": "4444", "preserved": true, "removed": true}]});
-    expect(app.post_json(&amend, &reporter.token, &fourth).await, 201).await;
+    app.amend(&reporter.token, &second, &fourth).await;
     for q in [
         "tercera",
         "segunda%20tercera",
@@ -1261,12 +1236,7 @@ async fn exact_values_in_rows_with_places_are_matched_searched_counted_amended_a
     // from the rows stored before, and the second and third share nothing else.
     let mut amendment = third_account();
     amendment["accounts"][0]["handle"] = json!("@segunda");
-    let amend = format!("/api/v1/reports/{}/amendments", ids[0]);
-    expect(
-        app.post_json(&amend, &reporter.token, &amendment).await,
-        201,
-    )
-    .await;
+    app.amend(&reporter.token, &ids[0], &amendment).await;
     let amended = correlation_and_list_shown(&app, &analyst, &ids).await;
     let totals: Vec<&Value> = amended
         .iter()
