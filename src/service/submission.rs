@@ -57,20 +57,34 @@ pub fn submit(
     }
     // A key for each body, taken before the transaction: those of replays go unused.
     let data_keys = keys.take(bodies.len())?;
-    for _ in 0..=bodies.len() {
-        let judged = portable::write_transaction(conn, |conn| {
-            store_reports(conn, submitter, bodies, &data_keys)
-        });
+    let judged = judged_again_on_collision(conn, bodies.len(), |conn| {
+        store_reports(conn, submitter, bodies, &data_keys)
+    })?;
+    Ok(judged
+        .into_iter()
+        .zip(bodies)
+        .map(|(judgement, body)| outcome(judgement, body, submitter, signer))
+        .collect())
+}
+
+/// Runs `store` in a write transaction, and again while it hits the unique key of a concurrent
+/// submission of one of its `reports` reports' `external_id`s: each time, the other's report is
+/// then seen as stored, so `reports + 1` tries are enough.
+fn judged_again_on_collision<T>(
+    conn: &mut DbConnection,
+    reports: usize,
+    mut store: impl FnMut(&mut DbConnection) -> diesel::QueryResult<T>,
+) -> Result<T, ApiError> {
+    for _ in 0..=reports {
+        let judged = portable::write_transaction(conn, &mut store);
         if portable::is_unique_violation(&judged) {
             continue;
         }
-        return Ok(judged?
-            .into_iter()
-            .zip(bodies)
-            .map(|(judgement, body)| outcome(judgement, body, submitter, signer))
-            .collect());
+        return Ok(judged?);
     }
-    Err(kept_colliding())
+    Err(ApiError::Internal(anyhow::anyhow!(
+        "submissions kept colliding with concurrent ones"
+    )))
 }
 
 /// One single submission waiting to be stored with others that arrived with it.
@@ -182,8 +196,8 @@ fn by_credential(singles: Vec<Single>) -> Vec<Group> {
     groups
 }
 
-/// Stores `groups` in one transaction (judged again when a concurrent submission stored one of
-/// their `external_id`s first, as [`submit`] does); answers each group's judgements.
+/// Stores `groups` in one transaction ([`judged_again_on_collision`], as [`submit`] does);
+/// answers each group's judgements.
 fn store_groups(
     conn: &mut DbConnection,
     keys: &KeyStore,
@@ -191,25 +205,18 @@ fn store_groups(
 ) -> Result<Vec<Vec<Judgement>>, ApiError> {
     let count = groups.iter().map(|group| group.bodies.len()).sum();
     let data_keys = keys.take(count)?;
-    for _ in 0..=count {
-        let judged = portable::write_transaction(conn, |conn| {
-            let mut left = data_keys.as_slice();
-            groups
-                .iter()
-                .map(|group| {
-                    let (taken, rest) = left.split_at(group.bodies.len());
-                    left = rest;
-                    let audits: Vec<&NewAuditEvent> = group.audits.iter().collect();
-                    store_audited(conn, &group.submitter, &group.bodies, &audits, taken)
-                })
-                .collect::<Result<Vec<_>, _>>()
-        });
-        if portable::is_unique_violation(&judged) {
-            continue;
-        }
-        return Ok(judged?);
-    }
-    Err(kept_colliding())
+    judged_again_on_collision(conn, count, |conn| {
+        let mut left = data_keys.as_slice();
+        groups
+            .iter()
+            .map(|group| {
+                let (taken, rest) = left.split_at(group.bodies.len());
+                left = rest;
+                let audits: Vec<&NewAuditEvent> = group.audits.iter().collect();
+                store_audited(conn, &group.submitter, &group.bodies, &audits, taken)
+            })
+            .collect()
+    })
 }
 
 /// What a submission answers for `body` once judged.
@@ -227,14 +234,6 @@ fn outcome(
         receipt: signed(row, &submitter.organization_id, signer)?,
         replayed: !created,
     })
-}
-
-/// Submissions that kept hitting the unique key of concurrent ones (each retry sees more of
-/// them stored, so this takes as many concurrent writers as reports).
-fn kept_colliding() -> ApiError {
-    ApiError::Internal(anyhow::anyhow!(
-        "submissions kept colliding with concurrent ones"
-    ))
 }
 
 /// A store that answered fewer results than it was given reports (a bug, logged as such).
