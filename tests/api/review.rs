@@ -481,6 +481,7 @@ fn store_directly(
         },
         notify: true,
         common_threshold: app.settings.correlation_common_threshold,
+        feed_since: None,
     };
     let keys = SigningKeys::load_or_create(&app.signing_key_path()).unwrap();
     let signer = ReceiptSigner::new(&keys, "report-portal");
