@@ -493,7 +493,7 @@ fn store_directly(
                 received_at: chrono::Utc::now().naive_utc(),
                 canonical: json.to_string(),
                 deflated: report_portal::sealing::Deflated::of(&json.to_string()),
-                sha256: "0".into(),
+                sha256: "0".repeat(64),
                 word_keys: Vec::new(),
                 indicators: Vec::new(),
             }
