@@ -297,6 +297,7 @@ fn create_submitter(
         audit: NewAuditEvent::command_line("report.submit", ""),
         notify: options.notify,
         common_threshold: settings.correlation_common_threshold,
+        feed_since: Some(Utc::now() - Duration::days(i64::from(settings.event_retention_days))),
     })
 }
 

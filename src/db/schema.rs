@@ -45,7 +45,8 @@ diesel::table! {
         received_at -> Timestamp,
         /// The body as received: compressed, then sealed ([`crate::sealing::DataKey::seal_body`]).
         body -> Binary,
-        body_sha256 -> Text,
+        /// SHA-256 of the canonical body: its 32 bytes ([`crate::store::reports::HexDigest`]).
+        body_sha256 -> Binary,
         assignee_id -> Nullable<Text>,
         version -> Integer,
         resolution -> Nullable<Text>,

@@ -289,6 +289,7 @@ pub(super) fn submitter(reporter: Reporter, meta: &RequestMeta, settings: &Setti
         mode: reporter.mode,
         notify: true,
         common_threshold: settings.correlation_common_threshold,
+        feed_since: None,
     }
 }
 

@@ -57,6 +57,7 @@ pub fn importer(
         audit: NewAuditEvent::command_line("report.import", ""),
         notify: false,
         common_threshold,
+        feed_since: None,
     })
 }
 

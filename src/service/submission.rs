@@ -375,15 +375,22 @@ fn record_new(
         id: submitter.client_id.clone(),
         role: Role::Reporter,
     };
-    let received: Vec<(&str, &str)> = new
+    let received: Vec<(&str, &str, _)> = new
         .iter()
-        .map(|(id, body)| (id.as_str(), body.report.external_id.as_str()))
+        .map(|(id, body)| {
+            (
+                id.as_str(),
+                body.report.external_id.as_str(),
+                body.received_at,
+            )
+        })
         .collect();
     let owner = events::Owner {
         organization_id: &submitter.organization_id,
         mode: submitter.mode,
     };
-    events::record_received(conn, owner, &received)?;
+    let since = submitter.feed_since.map(|since| since.naive_utc());
+    events::record_received(conn, owner, &received, since)?;
     let entries: Vec<(&str, &[IndexEntry])> = new
         .iter()
         .map(|(id, body)| (id.as_str(), body.indicators.as_slice()))

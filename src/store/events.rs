@@ -108,12 +108,13 @@ pub fn record_all(
     conn: &mut DbConnection,
     changes: &[(Subject<'_>, Change<'_>)],
 ) -> QueryResult<()> {
+    let now = super::now();
     let mut grouped: Vec<(Owner<'_>, EventType, Items<'_>)> = Vec::new();
     for (subject, change) in changes {
         let Some((event_type, data)) = event_of(subject, *change) else {
             continue;
         };
-        let item = (Some(subject.report_id), data);
+        let item = (Some(subject.report_id), data, now);
         let owner = subject.owner;
         let same = |(o, t, _): &&mut (Owner<'_>, EventType, _)| {
             o.organization_id == owner.organization_id && o.mode == owner.mode && *t == event_type
@@ -163,8 +164,8 @@ fn event_of(subject: &Subject<'_>, change: Change<'_>) -> Option<(EventType, Val
     Some((event_type, data))
 }
 
-/// Events about to be stored: each about an optional report, with its data.
-type Items<'a> = Vec<(Option<&'a str>, Value)>;
+/// Events about to be stored: each about an optional report, with its data and its time.
+type Items<'a> = Vec<(Option<&'a str>, Value, NaiveDateTime)>;
 
 /// A stored code read back; an unreadable one is a deserialization error.
 fn stored<T: std::str::FromStr>(text: &str) -> QueryResult<T> {
@@ -184,24 +185,31 @@ pub struct Owner<'a> {
     pub mode: CredentialMode,
 }
 
-/// Records the `report.received` events of reports `new` (id and external id), just stored for
-/// `owner`, inside the caller's transaction and queues their deliveries: one insert of the
-/// events, one read of the subscribed endpoints and one insert of the deliveries, whatever the
-/// number of reports (a batch of 100 costs what one report does).
+/// Records the `report.received` events of reports `new` (id, external id and when each was
+/// received: the event's time), just stored for `owner`, inside the caller's transaction and
+/// queues their deliveries: one insert of the events, one read of the subscribed endpoints and
+/// one insert of the deliveries, whatever the number of reports (a batch of 100 costs what one
+/// report does). Reports received before `since` get none: the seed's reports of past days,
+/// whose events a running server would have pruned by now ([`prune`]).
 pub fn record_received(
     conn: &mut DbConnection,
     owner: Owner<'_>,
-    new: &[(&str, &str)],
+    new: &[(&str, &str, NaiveDateTime)],
+    since: Option<NaiveDateTime>,
 ) -> QueryResult<()> {
     let status = ReportStatus::Received.for_submitter();
-    let items = new
+    let items: Items<'_> = new
         .iter()
-        .map(|(report_id, external_id)| {
+        .filter(|(_, _, received_at)| since.is_none_or(|since| *received_at >= since))
+        .map(|(report_id, external_id, received_at)| {
             let data =
                 json!({"report_id": report_id, "external_id": external_id, "status": status});
-            (Some(*report_id), data)
+            (Some(*report_id), data, *received_at)
         })
         .collect();
+    if items.is_empty() {
+        return Ok(());
+    }
     insert_all(conn, owner, EventType::ReportReceived, None, items).map(drop)
 }
 
@@ -234,12 +242,12 @@ pub(super) fn insert(
         owner,
         event_type,
         endpoint_id,
-        vec![(report_id, data)],
+        vec![(report_id, data, super::now())],
     )?;
     made.pop().ok_or(diesel::result::Error::NotFound)
 }
 
-/// Stores events of one type (each about an optional report, with its data) and queues one
+/// Stores events of one type (each about an optional report, with its data and time) and queues one
 /// delivery of each to every active endpoint of `owner` subscribed to the type (only to
 /// `endpoint_id` when named); deliveries of one report share its order key, so that they go
 /// out in order. Answers the events, in order.
@@ -253,11 +261,11 @@ fn insert_all(
     let now = super::now();
     let made: Vec<(Event, Option<&str>)> = items
         .into_iter()
-        .map(|(report_id, data)| {
+        .map(|(report_id, data, at)| {
             let event = Event {
                 id: super::new_id(),
                 event_type,
-                timestamp: now.and_utc(),
+                timestamp: at.and_utc(),
                 data,
             };
             (event, report_id)
@@ -279,7 +287,7 @@ fn insert_all(
                 events::report_id.eq(*report_id),
                 events::endpoint_id.eq(endpoint_id),
                 events::data.eq(data),
-                events::created_at.eq(now),
+                events::created_at.eq(event.timestamp.naive_utc()),
             )
         })
         .collect();

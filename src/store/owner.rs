@@ -47,6 +47,10 @@ pub struct Submitter {
     /// Past how many reports a value its reports share is common
     /// (`correlation_common_threshold`).
     pub common_threshold: u32,
+    /// Only reports received at or after this time get a `report.received` event in the feed:
+    /// `seed`'s reports of past days leave out those a running server would have pruned by now
+    /// (older than `event_retention_days`). `None` on the API, whose reports arrive now.
+    pub feed_since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Submitter {

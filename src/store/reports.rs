@@ -38,7 +38,34 @@ pub struct StoredReceipt {
     /// When the portal stored it.
     pub received_at: NaiveDateTime,
     /// SHA-256 (hex) of its canonical body.
+    #[diesel(deserialize_as = HexDigest)]
     pub body_sha256: String,
+}
+
+/// A report's `body_sha256` as stored, the 32 bytes of the digest, read as the 64 lowercase hex
+/// characters that receipts and the review detail show.
+#[derive(diesel::deserialize::FromSqlRow)]
+pub struct HexDigest(String);
+
+impl<DB: diesel::backend::Backend> diesel::deserialize::FromSql<diesel::sql_types::Binary, DB>
+    for HexDigest
+where
+    Vec<u8>: diesel::deserialize::FromSql<diesel::sql_types::Binary, DB>,
+{
+    fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
+        Vec::<u8>::from_sql(bytes).map(|digest| HexDigest(hex::encode(digest)))
+    }
+}
+
+impl From<HexDigest> for String {
+    fn from(digest: HexDigest) -> String {
+        digest.0
+    }
+}
+
+/// The bytes stored of the digest `hex_digest` (64 hex characters).
+fn digest_bytes(hex_digest: &str) -> QueryResult<Vec<u8>> {
+    hex::decode(hex_digest).map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))
 }
 
 impl StoredReceipt {
@@ -136,11 +163,16 @@ pub fn insert(
         return Ok(());
     }
     let seqs = next_report_seqs(conn, new.len())?;
+    let digests = new
+        .iter()
+        .map(|(_, body)| digest_bytes(&body.sha256))
+        .collect::<QueryResult<Vec<_>>>()?;
     let rows: Vec<_> = new
         .iter()
         .zip(data_keys)
         .zip(&seqs)
-        .map(|(((id, body), (key_id, key)), seq)| {
+        .zip(&digests)
+        .map(|((((id, body), (key_id, key)), seq), digest)| {
             let report = &body.report;
             (
                 reports::id.eq(id),
@@ -160,7 +192,7 @@ pub fn insert(
                 reports::status.eq(ReportStatus::Received.as_ref()),
                 reports::received_at.eq(body.received_at),
                 reports::body.eq(key.seal_deflated(&body.deflated, &place(id, "body"))),
-                reports::body_sha256.eq(&body.sha256),
+                reports::body_sha256.eq(digest),
                 reports::key_id.eq(key_id),
             )
         })

@@ -33,6 +33,7 @@ struct DetailRow {
     summary: SummaryRow,
     #[diesel(select_expression = organizations::name)]
     organization_name: String,
+    #[diesel(deserialize_as = super::reports::HexDigest)]
     body_sha256: String,
     body: Vec<u8>,
     resolution: Option<Resolution>,

@@ -481,6 +481,7 @@ fn store_directly(
         },
         notify: true,
         common_threshold: app.settings.correlation_common_threshold,
+        feed_since: None,
     };
     let keys = SigningKeys::load_or_create(&app.signing_key_path()).unwrap();
     let signer = ReceiptSigner::new(&keys, "report-portal");
@@ -492,7 +493,7 @@ fn store_directly(
                 received_at: chrono::Utc::now().naive_utc(),
                 canonical: json.to_string(),
                 deflated: report_portal::sealing::Deflated::of(&json.to_string()),
-                sha256: "0".into(),
+                sha256: "0".repeat(64),
                 word_keys: Vec::new(),
                 indicators: Vec::new(),
             }

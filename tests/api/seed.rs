@@ -388,11 +388,52 @@ async fn the_seeders_moves_store_what_the_apis_transitions_do() {
         .await;
         let mut expected = moves_as_stored(&app, &by_api);
         let mut seeded = moves_as_stored(&app, &detail);
-        // The API's report was received by the API, the seeded one by the seeder: both say so.
+        // The API's report was received by the API, the seeded one by the seeder: both say so
+        // (the seeder not for a report received before the feed's period, whose event a
+        // running server would have pruned).
         for stored in [&mut expected, &mut seeded] {
-            stored["feed"].as_array_mut().unwrap().remove(0);
+            let feed = stored["feed"].as_array_mut().unwrap();
+            feed.retain(|event| event[0] != "report.received");
         }
         assert_eq!(seeded, expected, "{path:?}");
     }
     assert!(compared.len() >= 4, "the workflow's paths: {compared:?}");
+}
+
+#[actix_web::test]
+async fn the_feed_of_a_seeded_year_holds_what_a_running_server_would_have_kept() {
+    // Over 90 days, the reports of the last 30 (`event_retention_days`) have their
+    // `report.received` event, dated when each was received; the older ones have none, as a
+    // server that ran those days would have pruned them.
+    let app = spawn_app().await;
+    succeeded(&seed(
+        &app,
+        &["--reports", "60", "--organizations", "2", "--days", "90"],
+    ));
+    let kept_since = Utc::now().naive_utc() - Duration::days(30);
+    let received: Vec<(String, NaiveDateTime)> = app.with_db(|conn| {
+        reports::table
+            .select((reports::id, reports::received_at))
+            .load(conn)
+            .unwrap()
+    });
+    let fed: Vec<(Option<String>, NaiveDateTime)> = app.with_db(|conn| {
+        events::table
+            .filter(events::event_type.eq("report.received"))
+            .select((events::report_id, events::created_at))
+            .load(conn)
+            .unwrap()
+    });
+    let recent: BTreeMap<String, NaiveDateTime> = received
+        .iter()
+        .filter(|(_, at)| *at >= kept_since)
+        .cloned()
+        .collect();
+    assert!(
+        !recent.is_empty() && recent.len() < received.len(),
+        "{received:?}"
+    );
+    let fed: BTreeMap<String, NaiveDateTime> =
+        fed.into_iter().map(|(id, at)| (id.unwrap(), at)).collect();
+    assert_eq!(fed, recent);
 }

@@ -1285,3 +1285,87 @@ async fn exact_values_in_rows_with_places_are_matched_searched_counted_amended_a
         }
     });
 }
+
+/// The stored `body_sha256` of every report, as text: the hex it was before migration
+/// `body_digest_bytes`, the hex of its bytes after.
+fn stored_digests(conn: &mut DbConnection) -> Vec<String> {
+    let digests = match conn {
+        DbConnection::Sqlite(_) => {
+            "(SELECT group_concat(CASE typeof(body_sha256) WHEN 'blob' \
+             THEN lower(hex(body_sha256)) ELSE body_sha256 END, ',') FROM reports)"
+        }
+        // A `bytea` as text is `\x` and its hex.
+        DbConnection::Postgres(_) => {
+            "(SELECT string_agg(ltrim(body_sha256::text, '\\x'), ',') FROM reports)"
+        }
+    };
+    let digests = diesel::dsl::sql::<Text>(digests);
+    let mut listed: Vec<String> = diesel::select(digests)
+        .get_result::<String>(conn)
+        .unwrap()
+        .split(',')
+        .map(str::to_owned)
+        .collect();
+    listed.sort();
+    listed
+}
+
+#[actix_web::test]
+async fn digests_stored_as_hex_are_shown_replayed_and_refused_alike_after_the_upgrade() {
+    let app = crate::helpers::spawn_app_with(|s| s.mail_worker = false).await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    let (_, analyst) = app.staff(Role::Analyst).await;
+    let reports: Vec<Value> = (0..2).map(|_| valid_report()).collect();
+    let mut ids = Vec::new();
+    for report in &reports {
+        ids.push(id_of(&app.submit(&reporter.token, report).await));
+    }
+    let shown = || async {
+        let mut shown = Vec::new();
+        for id in &ids {
+            let own = format!("/api/v1/reports/{id}");
+            shown.push(expect(app.get(&own, &reporter.token).await, 200).await);
+            let detail = format!("/api/v1/review/reports/{id}");
+            shown.push(expect(app.get(&detail, &analyst).await, 200).await);
+        }
+        shown
+    };
+    let before = shown().await;
+    let digests: Vec<&Value> = before.iter().map(|r| &r["body_sha256"]).collect();
+    assert_eq!(digests[0].as_str().unwrap().len(), 64, "{before:?}");
+    assert_eq!(digests[0], digests[1]);
+    assert_ne!(digests[0], digests[2]);
+
+    // The digests as the hex text the code before stored.
+    let reverted = app.with_db(|conn| revert_down_to(conn, "body_digest_bytes"));
+    app.with_db(|conn| {
+        let column_type = match conn {
+            DbConnection::Sqlite(_) => "(SELECT min(typeof(body_sha256)) FROM reports)",
+            DbConnection::Postgres(_) => "(SELECT min(pg_typeof(body_sha256)::text) FROM reports)",
+        };
+        let stored: String = diesel::select(diesel::dsl::sql::<Text>(column_type))
+            .get_result(conn)
+            .unwrap();
+        assert_eq!(stored, "text");
+    });
+    let as_text = app.with_db(stored_digests);
+    let migrated = crate::cli::run(&app, &["migrate"]);
+    assert_eq!(migrated["applied"], reverted, "{migrated}");
+    assert_eq!(app.with_db(stored_digests), as_text);
+    assert_eq!(shown().await, before);
+
+    // The same body again is a replay of the receipt; another under the same external id is
+    // refused; a new report is stored and shown with its digest.
+    let replay = expect(app.post_report(&reporter.token, &reports[0]).await, 200).await;
+    assert_eq!(replay["id"], json!(ids[0]));
+    assert_eq!(replay["body_sha256"], *digests[0]);
+    let mut changed = reports[1].clone();
+    changed["severity"] = json!("critical");
+    let conflict = expect(app.post_report(&reporter.token, &changed).await, 409).await;
+    assert_eq!(conflict["existing_id"], json!(ids[1]));
+    let third = app.submit(&reporter.token, &valid_report()).await;
+    let read = format!("/api/v1/reports/{}", id_of(&third));
+    let read = expect(app.get(&read, &reporter.token).await, 200).await;
+    assert_eq!(read["body_sha256"], third["body_sha256"]);
+    assert_eq!(app.with_db(stored_digests).len(), 3);
+}
