@@ -289,9 +289,6 @@ pub const ROWS_TO_COPY: usize = 64;
 /// and the import, whatever tables their writes reach. A unique-key violation fails the
 /// `COPY` as it fails the `INSERT`. SQLite has no `COPY`: there the bulk path is only the larger
 /// transaction its callers choose. The API's submissions stay on `INSERT`.
-///
-/// On PostgreSQL the GIN indexes of [`DEFERRED_GIN`] also take the transaction's new entries in
-/// their pending list and merge them in one sorted pass before it commits (see there).
 pub fn bulk_transaction<T, E>(
     conn: &mut DbConnection,
     work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
@@ -307,45 +304,7 @@ where
         }
     }
     let _restore = Bulk(BULK.replace(true));
-    write_transaction(conn, |conn| {
-        defer_gin(conn, true)?;
-        let done = work(conn)?;
-        defer_gin(conn, false)?;
-        Ok(done)
-    })
-}
-
-/// GIN indexes that nothing reads inside a [`bulk_transaction`] (the search words: searches
-/// run in transactions of their own). Their `fastupdate = off` (chosen for the searches'
-/// latency) makes each new entry a descent of the index; inside a bulk transaction they are
-/// switched to `fastupdate = on`, so that the new entries go to the pending list, and before
-/// the commit the list is merged into the index in one sorted pass (`gin_clean_pending_list`)
-/// and the switch turned back. The switch is part of the transaction: no other transaction
-/// ever sees it (a concurrent submission still inserts entry by entry), and after the commit
-/// the index holds the same entries with an empty pending list, as if inserted one by one.
-/// The words of 5 000 seeded reports in `psql`: 609 ms one by one, 66 + 56 ms so.
-const DEFERRED_GIN: &[&str] = &["report_words_keys"];
-
-/// Switches the indexes of [`DEFERRED_GIN`] to their pending list (`deferring`), or merges
-/// their pending list and switches them back, on PostgreSQL.
-fn defer_gin(conn: &mut DbConnection, deferring: bool) -> QueryResult<()> {
-    if !matches!(conn, DbConnection::Postgres(_)) {
-        return Ok(());
-    }
-    for index in DEFERRED_GIN {
-        if !deferring {
-            diesel::sql_query(format!(
-                "SELECT gin_clean_pending_list('{index}'::regclass)"
-            ))
-            .execute(conn)?;
-        }
-        diesel::sql_query(format!(
-            "ALTER INDEX {index} SET (fastupdate = {})",
-            if deferring { "on" } else { "off" }
-        ))
-        .execute(conn)?;
-    }
-    Ok(())
+    write_transaction(conn, work)
 }
 
 /// Whether this thread is inside a [`bulk_transaction`].
