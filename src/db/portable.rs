@@ -307,9 +307,14 @@ where
     write_transaction(conn, work)
 }
 
+/// Whether this thread is inside a [`bulk_transaction`].
+pub fn in_bulk() -> bool {
+    BULK.get()
+}
+
 /// Whether [`insert_rows`] sends `rows` rows as a `COPY` (see [`bulk_transaction`]).
 pub fn copies(rows: usize) -> bool {
-    rows >= ROWS_TO_COPY && BULK.get()
+    rows >= ROWS_TO_COPY && in_bulk()
 }
 
 /// Inserts `rows` (a slice of column tuples, `(table::column.eq(value), ...)`) into `table` in

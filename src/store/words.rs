@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text};
 
 use crate::db::DbConnection;
-use crate::db::portable::insert_rows;
+use crate::db::portable::{self, insert_rows};
 use crate::db::schema::{postgres, report_words, reports};
 
 /// A report to index: its `seq`, its id and its word keys.
@@ -25,6 +25,15 @@ const AMENDMENT_BITS: u32 = 20;
 const DIGITS: &[u8; 32] = b"0123456789abcdefghijklmnopqrstuv";
 
 /// Indexes new reports under their words, each report once.
+///
+/// On PostgreSQL inside a bulk transaction ([`portable::in_bulk`]) the index takes them in its
+/// pending list (`fastupdate = on`), then merges the list in one sorted pass
+/// (`gin_clean_pending_list`), each word's new reports at once, and is switched back to
+/// `fastupdate = off` (chosen for the searches' latency): the switch is part of the transaction,
+/// so no other ever sees it, and after it the index holds the same entries, as if inserted one
+/// by one. Seeded words are shared by many reports: 250 seeded reports' words, twenty times in
+/// one transaction, took 538 ms one by one and 144 ms so (`psql`, 15 000 reports indexed), the
+/// index keeping one batch's pending pages (about 200 KB) for the next.
 pub(super) fn index(conn: &mut DbConnection, new: &[Indexed<'_>]) -> QueryResult<()> {
     match conn {
         DbConnection::Postgres(c) => {
@@ -38,9 +47,20 @@ pub(super) fn index(conn: &mut DbConnection, new: &[Indexed<'_>]) -> QueryResult
                     )
                 })
                 .collect();
-            for chunk in rows.chunks(crate::db::portable::ROWS_PER_STATEMENT) {
+            let merging = portable::in_bulk() && !rows.is_empty();
+            if merging {
+                diesel::sql_query("ALTER INDEX report_words_keys SET (fastupdate = on)")
+                    .execute(c)?;
+            }
+            for chunk in rows.chunks(portable::ROWS_PER_STATEMENT) {
                 diesel::insert_into(postgres::report_words::table)
                     .values(chunk)
+                    .execute(c)?;
+            }
+            if merging {
+                diesel::sql_query("SELECT gin_clean_pending_list('report_words_keys'::regclass)")
+                    .execute(c)?;
+                diesel::sql_query("ALTER INDEX report_words_keys SET (fastupdate = off)")
                     .execute(c)?;
             }
             Ok(())

@@ -292,3 +292,88 @@ async fn an_import_for_an_unknown_credential_stores_nothing() {
     let stored: i64 = app.with_db(|c| reports::table.count().get_result(c).unwrap());
     assert_eq!(stored, 0);
 }
+
+#[actix_web::test]
+async fn an_import_finds_the_near_images_of_reports_stored_before_and_of_its_own_lines() {
+    let app = spawn_app().await;
+    let (other, importer) = (
+        app.reporter(CredentialMode::Live).await,
+        app.reporter(CredentialMode::Live).await,
+    );
+    let (_, analyst) = app.staff(Role::Analyst).await;
+    let flipped = |bits: &[usize]| {
+        let mut bytes = [0x3c_u8; 32];
+        for bit in bits {
+            bytes[bit / 8] ^= 0x80 >> (bit % 8);
+        }
+        hex::encode(bytes)
+    };
+    let with_image = |pdq: String| {
+        let mut report = valid_report();
+        report["accounts"] = json!([{
+            "platform_account_id": format!("acct-{}", uuid::Uuid::new_v4().simple()),
+            "role": "recruiter",
+            "action_taken": "banned"
+        }]);
+        report["content"] =
+            json!([{"content_type": "image", "preserved": true, "removed": false, "pdq": pdq}]);
+        report
+    };
+    // Stored before: the image itself. Imported: 5 bits off it, 6 bits off it (11 off the
+    // first line), and 32 bits off it with two in every chunk (near none of them).
+    let original = app.submit(&other.token, &with_image(flipped(&[]))).await;
+    let lines = [
+        with_image(flipped(&[0, 1, 2, 3, 4])),
+        with_image(flipped(&[100, 101, 102, 103, 104, 105])),
+        with_image(flipped(
+            &(0..16)
+                .flat_map(|c| [16 * c, 16 * c + 8])
+                .collect::<Vec<_>>(),
+        )),
+    ];
+    let file = app.settings.data_dir.join("images.ndjson");
+    let text: Vec<String> = lines.iter().map(Value::to_string).collect();
+    std::fs::write(&file, text.join("\n") + "\n").unwrap();
+    let (summary, _, success) = import(&app, &file, &importer.credential.client_id);
+    assert!(success, "{summary}");
+
+    let mut timelines = Vec::new();
+    for line in &lines {
+        let path = format!(
+            "/api/v1/reports/by-external-id/{}",
+            line["external_id"].as_str().unwrap()
+        );
+        let id = expect(app.get(&path, &importer.token).await, 200).await["id"].clone();
+        let path = format!("/api/v1/review/reports/{}", id.as_str().unwrap());
+        timelines.push(expect(app.get(&path, &analyst).await, 200).await["timeline"].clone());
+    }
+    // The first line matched the stored report; the second that one and the first line, of
+    // its own organization; the third nothing.
+    assert_eq!(
+        timelines[0][1]["detail"],
+        json!({"matching_reports": 1, "other_organizations": 1})
+    );
+    assert_eq!(
+        timelines[1][1]["detail"],
+        json!({"matching_reports": 2, "other_organizations": 1})
+    );
+    assert_eq!(
+        timelines[2].as_array().unwrap().len(),
+        1,
+        "{}",
+        timelines[2]
+    );
+    let related = expect(
+        app.get(
+            &format!(
+                "/api/v1/review/reports/{}/related",
+                original["id"].as_str().unwrap()
+            ),
+            &analyst,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(related["items"].as_array().unwrap().len(), 2, "{related}");
+}

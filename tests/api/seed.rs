@@ -437,3 +437,49 @@ async fn the_feed_of_a_seeded_year_holds_what_a_running_server_would_have_kept()
         fed.into_iter().map(|(id, at)| (id.unwrap(), at)).collect();
     assert_eq!(fed, recent);
 }
+
+/// What PostgreSQL's index of the search words says of itself: its storage options, and the
+/// pages of its pending list (merged by the call, which answers how many it merged).
+#[derive(diesel::QueryableByName)]
+struct WordsIndex {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    options: String,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pending_pages: i64,
+}
+
+#[actix_web::test]
+async fn seeded_reports_are_found_by_their_words_and_leave_the_words_index_as_it_was() {
+    let app = spawn_app().await;
+    succeeded(&seed(
+        &app,
+        &["--reports", "150", "--organizations", "2", "--days", "30"],
+    ));
+    let analyst = app.staff_token(Role::Analyst).await;
+    let page = expect(
+        app.get("/api/v1/review/reports?q=synthetic&limit=200", &analyst)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(page["items"].as_array().unwrap().len(), 150);
+    let index = app.with_db(|conn| match conn {
+        report_portal::db::DbConnection::Postgres(c) => Some(
+            diesel::sql_query(
+                "SELECT array_to_string(c.reloptions, ',') AS options, \
+                 gin_clean_pending_list('report_words_keys')::bigint AS pending_pages \
+                 FROM pg_class c WHERE c.relname = 'report_words_keys'",
+            )
+            .get_result::<WordsIndex>(c)
+            .unwrap(),
+        ),
+        report_portal::db::DbConnection::Sqlite(_) => None,
+    });
+    if let Some(index) = index {
+        assert_eq!(
+            (index.options.as_str(), index.pending_pages),
+            ("fastupdate=off", 0),
+            "the seed's words merged into the index, and its option back"
+        );
+    }
+}
