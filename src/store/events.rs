@@ -207,9 +207,6 @@ pub fn record_received(
             (Some(*report_id), data, *received_at)
         })
         .collect();
-    if items.is_empty() {
-        return Ok(());
-    }
     insert_all(conn, owner, EventType::ReportReceived, None, items).map(drop)
 }
 
@@ -247,10 +244,10 @@ pub(super) fn insert(
     made.pop().ok_or(diesel::result::Error::NotFound)
 }
 
-/// Stores events of one type (each about an optional report, with its data and time) and queues one
-/// delivery of each to every active endpoint of `owner` subscribed to the type (only to
+/// Stores events of one type (each about an optional report, with its data and time) and queues
+/// one delivery of each to every active endpoint of `owner` subscribed to the type (only to
 /// `endpoint_id` when named); deliveries of one report share its order key, so that they go
-/// out in order. Answers the events, in order.
+/// out in order. Answers the events, in order; none stored and nothing read when there are none.
 fn insert_all(
     conn: &mut DbConnection,
     owner: Owner<'_>,
@@ -258,6 +255,9 @@ fn insert_all(
     endpoint_id: Option<&str>,
     items: Items<'_>,
 ) -> QueryResult<Vec<Event>> {
+    if items.is_empty() {
+        return Ok(Vec::new());
+    }
     let now = super::now();
     let made: Vec<(Event, Option<&str>)> = items
         .into_iter()

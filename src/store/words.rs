@@ -33,7 +33,8 @@ const DIGITS: &[u8; 32] = b"0123456789abcdefghijklmnopqrstuv";
 /// so no other ever sees it, and after it the index holds the same entries, as if inserted one
 /// by one. Seeded words are shared by many reports: 250 seeded reports' words, twenty times in
 /// one transaction, took 538 ms one by one and 144 ms so (`psql`, 15 000 reports indexed), the
-/// index keeping one batch's pending pages (about 200 KB) for the next.
+/// index keeping the pending pages of its largest merge for the next (about 1 MB in a seed: the
+/// largest organization's share of a chunk).
 pub(super) fn index(conn: &mut DbConnection, new: &[Indexed<'_>]) -> QueryResult<()> {
     match conn {
         DbConnection::Postgres(c) => {
