@@ -10,6 +10,7 @@ use crate::error::ApiError;
 use crate::keys::KeyStore;
 use crate::store;
 use crate::store::audit::NewAuditEvent;
+use crate::store::correlation::HeldImages;
 use crate::store::owner::Submitter;
 
 use super::submission::{Judgement, read_and_judge, store_reports};
@@ -59,6 +60,12 @@ pub fn importer(
         common_threshold,
         feed_since: None,
     })
+}
+
+/// Holds the stored PDQ hashes in this thread's memory for the near-image lookups of the chunks
+/// stored until it is dropped ([`HeldImages`]): what an import takes before its first chunk.
+pub fn hold_images() -> HeldImages {
+    HeldImages::start()
 }
 
 /// Judges and stores `bodies` in order, as a batch submission would, in one bulk transaction:

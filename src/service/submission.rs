@@ -13,7 +13,6 @@ use crate::domain::status::{ReportStatus, SubmitterStatus};
 use crate::domain::submission::{
     Receipt, SubmittedReport, check_prior_reports, check_resubmission, taken_in_other_mode,
 };
-use crate::domain::user::{Actor, Role};
 use crate::error::ApiError;
 use crate::keys::{KeyStore, NewKey};
 use crate::store::audit::{self, NewAuditEvent};
@@ -371,10 +370,6 @@ fn record_new(
     new: &[(String, &ReceivedBody)],
     audits: &[&NewAuditEvent],
 ) -> diesel::QueryResult<()> {
-    let submitter_actor = Actor {
-        id: submitter.client_id.clone(),
-        role: Role::Reporter,
-    };
     let received: Vec<(&str, &str, _)> = new
         .iter()
         .map(|(id, body)| {
@@ -399,7 +394,6 @@ fn record_new(
         conn,
         &submitter.organization_id,
         submitter.mode,
-        &submitter_actor,
         &entries,
         submitter.common_threshold,
     )?;

@@ -187,6 +187,7 @@ pub fn detail(
             })
         })
         .collect::<Result<_, ApiError>>()?;
+    let stored = stored_events(conn, id, row.client_id, row.received_at)?;
     Ok(ReviewDetail {
         summary: row.summary.into(),
         organization_name: row.organization_name,
@@ -197,24 +198,20 @@ pub fn detail(
         amendments: super::lifecycle::amendments(conn, id, &key)?,
         evidence: super::evidence::list(conn, id, &key)?,
         notes,
-        timeline: timeline(
-            conn,
-            id,
-            &key,
-            received_event(id, row.client_id, row.received_at),
-        )?,
+        timeline: timeline(conn, id, &key, stored)?,
         related_counts: super::correlation::counts(conn, id)?,
         legal_hold,
         released_at,
     })
 }
 
-/// The report's timeline, its sealed reasons and details opened with the report's `key`.
+/// The report's timeline, its sealed reasons and details opened with the report's `key`, and
+/// the events of its storing (`stored`) where no row holds them.
 fn timeline(
     conn: &mut DbConnection,
     report_id: &str,
     key: &DataKey,
-    received: TimelineEvent,
+    stored: StoredEvents,
 ) -> Result<Vec<TimelineEvent>, ApiError> {
     let mut events = report_events::table
         .filter(report_events::report_id.eq(report_id))
@@ -249,9 +246,59 @@ fn timeline(
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
     if !events.iter().any(|e| e.kind == RECEIVED) {
-        events.insert(0, received);
+        events.insert(0, stored.received);
+    }
+    if let Some(correlated) = stored.correlated
+        && !events.iter().any(|e| e.kind == CORRELATION)
+    {
+        let received = events.iter().position(|e| e.kind == RECEIVED);
+        events.insert(received.map_or(0, |i| i + 1), correlated);
     }
     Ok(events)
+}
+
+/// The kind of the event of a report sharing indicators with earlier reports of other
+/// organizations.
+const CORRELATION: &str = "correlation";
+
+/// The events of a report's storing, told by its own rows rather than rows of the timeline.
+struct StoredEvents {
+    /// It was received ([`received_event`]).
+    received: TimelineEvent,
+    /// It shares indicators with earlier reports of other organizations: what
+    /// `correlation_counts` counted as it was stored. Reports stored before migration
+    /// `correlation_events_from_counts` keep the row written then where the counts differ.
+    correlated: Option<TimelineEvent>,
+}
+
+/// The events of storing report `report_id`, sent by API client `client_id` at `received_at`.
+fn stored_events(
+    conn: &mut DbConnection,
+    report_id: &str,
+    client_id: String,
+    received_at: NaiveDateTime,
+) -> QueryResult<StoredEvents> {
+    let counted = super::correlation::earlier_matches(conn, &[report_id])?.remove(report_id);
+    let correlated = counted
+        .filter(|c| c.other_organizations > 0)
+        .map(|c| TimelineEvent {
+            id: format!("{report_id}:{CORRELATION}"),
+            at: received_at.and_utc(),
+            actor_id: Some(client_id.clone()),
+            actor_role: Role::Reporter,
+            kind: CORRELATION.to_owned(),
+            from: None,
+            to: None,
+            reason: None,
+            detail: Some(serde_json::json!({
+                "matching_reports": c.matching_reports,
+                "other_organizations": c.other_organizations,
+            })),
+        });
+    Ok(StoredEvents {
+        received: received_event(report_id, client_id, received_at),
+        correlated,
+    })
 }
 
 /// The kind of a report's first timeline event: it was stored.

@@ -1369,3 +1369,91 @@ async fn digests_stored_as_hex_are_shown_replayed_and_refused_alike_after_the_up
     assert_eq!(read["body_sha256"], third["body_sha256"]);
     assert_eq!(app.with_db(stored_digests).len(), 3);
 }
+
+/// The `correlation` rows of the reports' timelines.
+fn correlation_rows(conn: &mut DbConnection) -> Vec<(String, Option<String>)> {
+    use report_portal::db::schema::report_events;
+    report_events::table
+        .filter(report_events::kind.eq("correlation"))
+        .order(report_events::report_id)
+        .select((report_events::report_id, report_events::detail))
+        .load(conn)
+        .unwrap()
+}
+
+#[actix_web::test]
+async fn correlation_events_stored_as_rows_are_shown_alike_after_the_upgrade() {
+    let app = crate::helpers::spawn_app_with(|s| s.mail_worker = false).await;
+    let (first, second, third) = (
+        app.reporter(CredentialMode::Live).await,
+        app.reporter(CredentialMode::Live).await,
+        app.reporter(CredentialMode::Live).await,
+    );
+    let (_, analyst) = app.staff(Role::Analyst).await;
+    // The same report from three organizations: the second matches the first, the third both.
+    let report = valid_report();
+    let mut ids = Vec::new();
+    for reporter in [&first, &second, &third] {
+        ids.push(id_of(&app.submit(&reporter.token, &report).await));
+    }
+    let timelines = || async {
+        let mut shown = Vec::new();
+        for id in &ids {
+            let path = format!("/api/v1/review/reports/{id}");
+            shown.push(expect(app.get(&path, &analyst).await, 200).await["timeline"].clone());
+        }
+        shown
+    };
+    let before = timelines().await;
+    let kinds: Vec<Vec<&str>> = before
+        .iter()
+        .map(|t| {
+            let events = t.as_array().unwrap();
+            events.iter().map(|e| e["kind"].as_str().unwrap()).collect()
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            vec!["received"],
+            vec!["received", "correlation"],
+            vec!["received", "correlation"]
+        ]
+    );
+    assert_eq!(
+        before[2][1]["detail"],
+        json!({"matching_reports": 2, "other_organizations": 2})
+    );
+    assert_eq!(before[2][1]["actor_id"], before[2][0]["actor_id"]);
+    assert_eq!(app.with_db(correlation_rows), []);
+
+    // As the code before stored them: a row each; the third's counts differ from its row's.
+    let reverted = app.with_db(|conn| revert_down_to(conn, "correlation_events_from_counts"));
+    let rows = app.with_db(correlation_rows);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(timelines().await, before);
+    let differing = r#"{"matching_reports":2,"other_organizations":1}"#;
+    app.with_db(|conn| {
+        use report_portal::db::schema::report_events;
+        diesel::update(report_events::table.filter(report_events::report_id.eq(&ids[2])))
+            .filter(report_events::kind.eq("correlation"))
+            .set(report_events::detail.eq(differing))
+            .execute(conn)
+            .unwrap();
+    });
+    let migrated = crate::cli::run(&app, &["migrate"]);
+    assert_eq!(migrated["applied"], reverted, "{migrated}");
+
+    // The agreeing row is gone and its event shown alike; the other row stays, shown once.
+    assert_eq!(
+        app.with_db(correlation_rows),
+        [(ids[2].clone(), Some(differing.to_owned()))]
+    );
+    let after = timelines().await;
+    assert_eq!(after[..2], before[..2]);
+    assert_eq!(
+        after[2][1]["detail"],
+        json!({"matching_reports": 2, "other_organizations": 1})
+    );
+    assert_eq!(after[2].as_array().unwrap().len(), 2, "{}", after[2]);
+}

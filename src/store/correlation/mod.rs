@@ -23,23 +23,22 @@ use diesel::sql_types::Bool;
 use self::keys::KeyRow;
 use self::pdq::PdqRow;
 use super::summaries::summaries;
-use super::timeline::NewEvent;
 use crate::db::portable::{ROWS_PER_STATEMENT, add_rows, insert_rows};
-use crate::db::schema::{
-    correlation_common, correlation_counts, correlation_places, report_events, reports,
-};
+use crate::db::schema::{correlation_common, correlation_counts, correlation_places, reports};
 use crate::db::{DbConnection, MultiBackend};
 use crate::domain::correlation::{IndicatorMatch, MatchKind, RelatedCounts, strongest_first};
 use crate::domain::indicators::{IndexEntry, IndicatorKind, Lookup, Pdq};
 use crate::domain::organization::CredentialMode;
 use crate::domain::pagination::{Page, Paginated};
-use crate::domain::user::Actor;
 use crate::error::ApiError;
 use crate::read_model::correlation::{CommonValue, IndicatorHit, RelatedReport, RelatedReports};
 use crate::read_model::review::ReviewSummary;
 
+mod held;
 mod keys;
 mod pdq;
+
+pub use self::held::HeldImages;
 
 /// The shard of `correlation_common` holding a value's count when it became common; the reports
 /// indexed after add to shard `seq % COMMON_SHARDS`.
@@ -656,16 +655,14 @@ pub fn index(
 }
 
 /// Indexes the `entries` of new reports, all of `organization_id` in `mode` (one multi-row
-/// insert per table, one lookup of matches for all), records for each that matches earlier
-/// reports the counts its notification tells (`correlation_counts`), and a `correlation` event
-/// on the timeline of each that shares indicators with earlier reports of other organizations,
-/// with the counts (never a value). Values in more than `threshold` reports are common:
+/// insert per table, one lookup of matches for all), and records for each that matches earlier
+/// reports the counts its notification and its timeline's `correlation` event tell
+/// (`correlation_counts`, never a value). Values in more than `threshold` reports are common:
 /// counted, not matched.
 pub fn index_new_reports(
     conn: &mut DbConnection,
     organization_id: &str,
     mode: CredentialMode,
-    actor: &Actor,
     new: &[(&str, &[IndexEntry])],
     threshold: u32,
 ) -> QueryResult<()> {
@@ -685,7 +682,6 @@ pub fn index_new_reports(
         by_report.entry(one.own).or_default().push(one);
     }
     let mut counts = Vec::new();
-    let mut events = Vec::new();
     for (report, _) in &entries {
         let found = by_report.get(&report.seq).map_or(&[][..], |f| f);
         let correlation = Correlation::of_earlier(report, found.iter().copied());
@@ -696,23 +692,8 @@ pub fn index_new_reports(
                 correlation_counts::other_organizations.eq(count(correlation.other_organizations)),
             ));
         }
-        if correlation.other_organizations > 0 {
-            events.push(
-                NewEvent {
-                    kind: "correlation",
-                    from: None,
-                    to: None,
-                    detail: Some(serde_json::json!({
-                        "matching_reports": correlation.matching_reports,
-                        "other_organizations": correlation.other_organizations,
-                    })),
-                }
-                .row(&report.id, actor),
-            );
-        }
     }
-    insert_rows!(conn, correlation_counts::table, &counts)?;
-    insert_rows!(conn, report_events::table, &events).map(drop)
+    insert_rows!(conn, correlation_counts::table, &counts).map(drop)
 }
 
 /// A count as stored.
@@ -809,11 +790,6 @@ impl Probing {
             .take_while(move |(probed, _)| *probed == key)
             .map(|(_, source)| *source)
     }
-
-    /// Whether any source probes `key`.
-    fn probes(&self, key: i32) -> bool {
-        self.sources(key).next().is_some()
-    }
 }
 
 /// An indexed PDQ hash near one of the hashes looked for.
@@ -825,26 +801,24 @@ struct Near {
 }
 
 /// The PDQ hashes within [`Pdq::NEAR`] of any of `sources`, among those indexed and `unstored`
-/// (rows not inserted yet): the candidates (with a chunk among the probes of a source's chunk)
-/// are read by their chunk keys ([`pdq::holding`]; those of `unstored` are picked alike in
-/// memory), and only those near enough kept.
+/// (rows not inserted yet): the stored ones from the hashes a bulk writer holds in memory
+/// ([`held`]), or else read by their chunk keys ([`pdq::holding`]: the candidates, with a chunk
+/// among the probes of a source's chunk); those of `unstored` are picked alike in memory, and
+/// only the candidates near enough kept.
 fn near(conn: &mut DbConnection, sources: &[Pdq], unstored: &[PdqRow]) -> QueryResult<Vec<Near>> {
     let probing = Probing::of(sources);
-    let mut rows = pdq::holding(conn, &probing.keys())?;
-    let probed: HashSet<i64> = unstored
-        .iter()
-        .filter_map(|row| Some((row.report_seq, Pdq::from_bytes(&row.pdq)?)))
-        .filter(|(_, pdq)| pdq.chunk_keys().iter().any(|key| probing.probes(*key)))
-        .map(|(seq, _)| seq)
-        .collect();
-    rows.extend(
-        unstored
-            .iter()
-            .filter(|row| probed.contains(&row.report_seq))
-            .cloned(),
-    );
+    let mut found = match held::near(conn, sources)? {
+        Some(found) => found,
+        None => compared(sources, &probing, pdq::holding(conn, &probing.keys())?),
+    };
+    found.extend(compared(sources, &probing, unstored.to_vec()));
+    Ok(found)
+}
+
+/// The `candidates` within [`Pdq::NEAR`] of the sources that probed one of their chunks.
+fn compared(sources: &[Pdq], probing: &Probing, candidates: Vec<PdqRow>) -> Vec<Near> {
     let mut found = Vec::new();
-    for row in rows {
+    for row in candidates {
         let Some(candidate) = Pdq::from_bytes(&row.pdq) else {
             continue;
         };
@@ -864,7 +838,7 @@ fn near(conn: &mut DbConnection, sources: &[Pdq], unstored: &[PdqRow]) -> QueryR
             }
         }
     }
-    Ok(found)
+    found
 }
 
 /// The reports sharing indicators with report `id` (404 when there is no such report): the

@@ -14,7 +14,7 @@ use diesel::sql_types::{Array, BigInt, Integer, Text};
 
 use super::{Writing, insert_as};
 use crate::db::DbConnection;
-use crate::db::portable::{self, ROWS_PER_STATEMENT};
+use crate::db::portable::ROWS_PER_STATEMENT;
 use crate::db::schema::{correlation_pdq, correlation_pdq_chunks};
 use crate::domain::indicators::Pdq;
 
@@ -42,52 +42,6 @@ const HOLDING: &str = "SELECT DISTINCT q.report_seq, q.pdq, q.place \
      FROM unnest((SELECT $1::integer[])) AS w (key) \
      JOIN correlation_pdq q ON q.chunk_keys @> ARRAY[w.key]";
 
-/// How many probes of the GIN cost as much as reading one page of `correlation_pdq` (about 49
-/// hashes) and comparing their chunk keys here. In `psql` at 20 000 seeded reports a probe took
-/// about 2 µs (43 068 keys: 81 ms) and reading every hash 0.1 µs (14 336: 1.4 ms); the transfer
-/// and the comparison cost more than that: with 8 here, a seed of 200 000 reports read 41
-/// million hashes in 649 scans, 17 s of PostgreSQL's time and more of the seeder's.
-const PROBES_PER_PAGE: i64 = 32;
-
-/// The size of `correlation_pdq`'s table, in bytes.
-#[derive(QueryableByName)]
-struct TableSize {
-    #[diesel(sql_type = BigInt)]
-    bytes: i64,
-}
-
-/// Whether reading every stored hash costs less than probing the GIN for the keys `probed`:
-/// on the bulk path, whose chunks probe tens of thousands of keys at once, as long as the table
-/// holds fewer than a few hundred thousand hashes. Every hash holding a probed key is found
-/// either way, each once.
-fn scanning_is_cheaper(c: &mut diesel::PgConnection, probed: &[i32]) -> QueryResult<bool> {
-    let size: TableSize =
-        diesel::sql_query("SELECT pg_relation_size('correlation_pdq') AS bytes").get_result(c)?;
-    let pages = size.bytes / 8192;
-    Ok(pages * PROBES_PER_PAGE < probed.len() as i64)
-}
-
-/// Every stored hash holding one of the chunk keys `probed`, each once: all read, and picked
-/// here by their keys.
-fn scanned(c: &mut diesel::PgConnection, probed: &[i32]) -> QueryResult<Vec<PdqRow>> {
-    // One flag for every chunk key there can be (16 positions of 16 bits).
-    let mut wanted = vec![false; Pdq::CHUNKS << 16];
-    for key in probed {
-        if let Some(flag) = usize::try_from(*key).ok().and_then(|k| wanted.get_mut(k)) {
-            *flag = true;
-        }
-    }
-    let holds = |key: &i32| usize::try_from(*key).is_ok_and(|k| wanted.get(k) == Some(&true));
-    Ok(correlation_pdq::table
-        .select(PdqRow::as_select())
-        .load(c)?
-        .into_iter()
-        .filter(|row| {
-            Pdq::from_bytes(&row.pdq).is_some_and(|pdq| pdq.chunk_keys().iter().any(holds))
-        })
-        .collect())
-}
-
 /// A report read from SQLite's chunk rows.
 #[derive(QueryableByName)]
 struct Candidate {
@@ -110,8 +64,7 @@ pub(super) fn of_reports(conn: &mut DbConnection, seqs: &[i64]) -> QueryResult<V
 }
 
 /// The stored hashes that may hold one of the chunk keys `probed`, each once: on PostgreSQL
-/// those that hold one (in a bulk transaction, all read and picked here when that is cheaper:
-/// [`scanning_is_cheaper`]); on SQLite every hash of the reports holding one, read by their key
+/// those that hold one; on SQLite every hash of the reports holding one, read by their key
 /// after the chunk rows (bound as one JSON array, `json_each`: SQLite's bound parameters are
 /// limited, and its parser took as long over tens of thousands of integers written into the
 /// statement as the lookups). The caller compares each with the hashes that probed its chunks.
@@ -119,9 +72,6 @@ pub(super) fn holding(conn: &mut DbConnection, probed: &[i32]) -> QueryResult<Ve
     let pieces = probed.chunks(PROBES_PER_STATEMENT);
     match conn {
         DbConnection::Postgres(c) => {
-            if portable::in_bulk() && scanning_is_cheaper(c, probed)? {
-                return scanned(c, probed);
-            }
             let mut seen = HashSet::new();
             let mut found = Vec::new();
             for piece in pieces {
