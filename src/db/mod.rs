@@ -138,8 +138,17 @@ impl ManageConnection for DbManager {
                 // planned for each run. Forcing a plan for each run of every statement, as
                 // before, cost about a fifth of PostgreSQL's CPU a submission
                 // (`benches/results/2026-12-10-merged.md`).
-                let conn =
+                //
+                // JIT compilation is off: it pays for itself only on long analytical queries,
+                // and none of ours is one. Once autovacuum had analyzed a seeded
+                // `correlation_key_sets` of 1.2 million reports, the planner's estimate for the
+                // exact-value lookup passed `jit_above_cost`, and the lookup took 29 ms with its
+                // compilation against 2.5 ms without (`benches/results/2026-12-12-held.md`): the
+                // seed's rate halved at once.
+                let mut conn =
                     PgConnection::establish(&self.url).map_err(r2d2::Error::ConnectionError)?;
+                conn.batch_execute("SET jit = off")
+                    .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConnection::Postgres(conn))
             }
             Backend::Sqlite => {
