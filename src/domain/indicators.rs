@@ -393,8 +393,9 @@ pub fn hex_digest(value: &str, len: usize) -> Option<String> {
 /// Exact chunk matches alone would need 32 chunks of 8 bits (an exact chunk is only guaranteed
 /// when the distance is below the number of chunks), whose 256 values each hold N / 256 hashes:
 /// thirty times the candidates. A BK-tree would need the whole set in each replica's memory.
+/// Held as four big-endian words, so that a distance is four XORs and counts of bits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Pdq([u8; 32]);
+pub struct Pdq([u64; 4]);
 
 impl Pdq {
     /// The largest Hamming distance at which two PDQ hashes match.
@@ -404,24 +405,31 @@ impl Pdq {
 
     /// Reads 64 hex digits, either case.
     pub fn parse(value: &str) -> Option<Pdq> {
-        let mut bits = [0u8; 32];
-        hex::decode_to_slice(value.trim(), &mut bits).ok()?;
-        Some(Pdq(bits))
+        let mut bytes = [0u8; 32];
+        hex::decode_to_slice(value.trim(), &mut bytes).ok()?;
+        Pdq::from_bytes(&bytes)
     }
 
     /// The hash as 64 lower-case hex digits.
     pub fn hex(&self) -> String {
-        hex::encode(self.0)
+        hex::encode(self.to_bytes())
     }
 
     /// The hash's 32 bytes, as the index stores them.
-    pub fn bytes(&self) -> &[u8] {
-        &self.0
+    pub fn to_bytes(&self) -> [u8; 32] {
+        let mut bytes = [0u8; 32];
+        for (to, word) in bytes.chunks_exact_mut(8).zip(self.0) {
+            to.copy_from_slice(&word.to_be_bytes());
+        }
+        bytes
     }
 
     /// Reads the 32 bytes the index stores.
     pub fn from_bytes(bytes: &[u8]) -> Option<Pdq> {
-        Some(Pdq(bytes.try_into().ok()?))
+        let bytes: &[u8; 32] = bytes.try_into().ok()?;
+        Some(Pdq(std::array::from_fn(|i| {
+            u64::from_be_bytes(bytes[8 * i..8 * i + 8].try_into().expect("8 bytes"))
+        })))
     }
 
     /// The index's key of each chunk: its position and value, `position << 16 | chunk`.
@@ -451,7 +459,7 @@ impl Pdq {
 
     /// The 16 chunks of 16 bits, as stored in the index's chunk columns.
     pub fn chunks(&self) -> [i32; Pdq::CHUNKS] {
-        std::array::from_fn(|i| i32::from(u16::from_be_bytes([self.0[2 * i], self.0[2 * i + 1]])))
+        std::array::from_fn(|i| i32::from((self.0[i / 4] >> (48 - 16 * (i % 4))) as u16))
     }
 
     /// For each chunk, the chunk values of every hash that may lie within [`Pdq::NEAR`]: the
@@ -578,24 +586,25 @@ mod tests {
 
     /// `pdq` with the first `bits` bits flipped.
     fn flipped(pdq: &Pdq, bits: usize) -> Pdq {
-        let mut other = *pdq;
+        let mut bytes = pdq.to_bytes();
         for bit in 0..bits {
-            other.0[bit / 8] ^= 0x80 >> (bit % 8);
+            bytes[bit / 8] ^= 0x80 >> (bit % 8);
         }
-        other
+        Pdq::from_bytes(&bytes).unwrap()
     }
 
     #[test]
     fn every_hash_within_the_distance_shares_a_probed_chunk() {
         let pdq = Pdq::parse(&"a5".repeat(32)).unwrap();
         // The hardest case for the index: the differing bits spread two per chunk but one.
-        let mut spread = pdq;
+        let mut bytes = pdq.to_bytes();
         for chunk in 0..16 {
             let bits = if chunk == 0 { 1 } else { 2 };
             for bit in 0..bits {
-                spread.0[2 * chunk + bit] ^= 1;
+                bytes[2 * chunk + bit] ^= 1;
             }
         }
+        let spread = Pdq::from_bytes(&bytes).unwrap();
         assert_eq!(pdq.distance(&spread), 31);
         let probes = pdq.probes();
         let found = |other: &Pdq| {

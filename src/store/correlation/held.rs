@@ -6,7 +6,7 @@
 //! 250 000 hashes that was about 3 ms of PostgreSQL a hash, and a seed's rate fell from 540 to
 //! 155 reports a second by 370 000 reports (`benches/results/2026-12-11-370k.md`). Here the same
 //! multi-index hashing runs over the hashes in memory: 16 tables of 65 536 buckets, and the
-//! hashes as four machine words each, so a candidate costs a few nanoseconds.
+//! hashes as [`Pdq`]s (four machine words each), so a candidate costs a few nanoseconds.
 //!
 //! The database stays the truth. Before each lookup the writer reads the rows stored since the
 //! last one (by `report_seq`, which only grows: its own chunks and other writers' reports alike),
@@ -87,29 +87,9 @@ pub(super) fn near(conn: &mut DbConnection, sources: &[Pdq]) -> QueryResult<Opti
     })
 }
 
-/// A hash as four words, to compare with a few instructions.
-type Words = [u64; 4];
-
-fn words(pdq: &Pdq) -> Words {
-    let bytes = pdq.bytes();
-    std::array::from_fn(|i| u64::from_be_bytes(bytes[8 * i..8 * i + 8].try_into().expect("8")))
-}
-
-fn distance(a: &Words, b: &Words) -> u32 {
-    (a[0] ^ b[0]).count_ones()
-        + (a[1] ^ b[1]).count_ones()
-        + (a[2] ^ b[2]).count_ones()
-        + (a[3] ^ b[3]).count_ones()
-}
-
-/// Chunk `position` (of 16 bits) of `hash`.
-fn chunk(hash: &Words, position: usize) -> u16 {
-    (hash[position / 4] >> (48 - 16 * (position % 4))) as u16
-}
-
 /// The hashes read, each once a report, and their multi-index.
 struct HeldHashes {
-    hashes: Vec<Words>,
+    hashes: Vec<Pdq>,
     /// Each hash's report (`report_seq`) and place.
     owners: Vec<(i64, i32)>,
     /// For each chunk key (`position << 16 | chunk`), the hashes (their index) holding it.
@@ -174,7 +154,7 @@ impl HeldHashes {
         for key in pdq.chunk_keys() {
             self.buckets[key as usize].push(index);
         }
-        self.hashes.push(words(&pdq));
+        self.hashes.push(pdq);
         self.owners.push((row.report_seq, row.place));
     }
 
@@ -194,16 +174,16 @@ impl HeldHashes {
     /// the first chunk that finds it.
     fn near_one(&self, source: usize, pdq: &Pdq) -> Vec<Near> {
         let mut found = Vec::new();
-        let looked = words(pdq);
+        let chunks = pdq.chunks();
         for (position, probes) in pdq.probes().iter().enumerate() {
             for probe in probes {
                 let key = (position << 16) | *probe as usize;
                 for &index in &self.buckets[key] {
                     let held = &self.hashes[index as usize];
-                    let apart = distance(&looked, held);
+                    let apart = pdq.distance(held);
                     let found_before = || {
-                        (0..position)
-                            .any(|p| (chunk(&looked, p) ^ chunk(held, p)).count_ones() <= 1)
+                        let held = held.chunks();
+                        (0..position).any(|p| (chunks[p] ^ held[p]).count_ones() <= 1)
                     };
                     if apart <= Pdq::NEAR && !found_before() {
                         let (report_seq, place) = self.owners[index as usize];
@@ -211,7 +191,7 @@ impl HeldHashes {
                             source,
                             row: PdqRow {
                                 report_seq,
-                                pdq: held.iter().flat_map(|w| w.to_be_bytes()).collect(),
+                                pdq: held.to_bytes().to_vec(),
                                 place,
                             },
                             distance: apart,
@@ -245,7 +225,7 @@ mod tests {
         diesel::insert_into(correlation_pdq::table)
             .values((
                 correlation_pdq::report_seq.eq(report_seq),
-                correlation_pdq::pdq.eq(pdq.bytes()),
+                correlation_pdq::pdq.eq(pdq.to_bytes().to_vec()),
                 correlation_pdq::place.eq(7),
             ))
             .execute(conn)
@@ -254,7 +234,7 @@ mod tests {
 
     /// `pdq` with bits `bits` flipped.
     fn flipped(pdq: &Pdq, bits: impl IntoIterator<Item = usize>) -> Pdq {
-        let mut bytes = pdq.bytes().to_vec();
+        let mut bytes = pdq.to_bytes();
         for bit in bits {
             bytes[bit / 8] ^= 0x80 >> (bit % 8);
         }

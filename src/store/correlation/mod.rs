@@ -298,7 +298,7 @@ fn rows(conn: &mut DbConnection, new: &[(&Indexed, Vec<&IndexEntry>)]) -> QueryR
                     if seen_pdqs.insert((report.seq, *pdq)) {
                         own.pdqs.push(PdqRow {
                             report_seq: report.seq,
-                            pdq: pdq.bytes().to_vec(),
+                            pdq: pdq.to_bytes().to_vec(),
                             place: place_ids[&(IndicatorKind::Pdq, pointer.clone())],
                         });
                     }
@@ -648,7 +648,7 @@ pub fn index(
         .iter()
         .filter(|entry| match entry {
             IndexEntry::Exact { key, .. } => !keys.contains(key.as_slice()),
-            IndexEntry::Pdq { pdq, .. } => !pdqs.contains(pdq.bytes()),
+            IndexEntry::Pdq { pdq, .. } => !pdqs.contains(pdq.to_bytes().as_slice()),
         })
         .collect();
     index_reports(conn, &[(&report, fresh)], threshold, Writing::Amendment).map(drop)
@@ -809,14 +809,14 @@ fn near(conn: &mut DbConnection, sources: &[Pdq], unstored: &[PdqRow]) -> QueryR
     let probing = Probing::of(sources);
     let mut found = match held::near(conn, sources)? {
         Some(found) => found,
-        None => compared(sources, &probing, pdq::holding(conn, &probing.keys())?),
+        None => compared(sources, &probing, &pdq::holding(conn, &probing.keys())?),
     };
-    found.extend(compared(sources, &probing, unstored.to_vec()));
+    found.extend(compared(sources, &probing, unstored));
     Ok(found)
 }
 
 /// The `candidates` within [`Pdq::NEAR`] of the sources that probed one of their chunks.
-fn compared(sources: &[Pdq], probing: &Probing, candidates: Vec<PdqRow>) -> Vec<Near> {
+fn compared(sources: &[Pdq], probing: &Probing, candidates: &[PdqRow]) -> Vec<Near> {
     let mut found = Vec::new();
     for row in candidates {
         let Some(candidate) = Pdq::from_bytes(&row.pdq) else {
