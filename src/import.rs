@@ -9,8 +9,8 @@
 //! `max_body_bytes`, 422), reported on stderr with its line number. Memory stays bounded
 //! whatever the file's size: lines are read in chunks of at most [`REPORTS_PER_TRANSACTION`]
 //! lines and [`MAX_CHUNK_BYTES`] bytes, prepared on every core while the previous chunk is stored.
-//! The stored PDQ hashes are held in memory for the near-image lookups
-//! ([`service::import::hold_images`]).
+//! Part of the stored correlation index is held in memory for the lookups
+//! ([`service::import::hold_index`]).
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
@@ -122,7 +122,7 @@ pub fn run(
     });
 
     let mut summary = ImportSummary::default();
-    let _held = service::import::hold_images();
+    let _held = service::import::hold_index();
     for chunk in prepared {
         summary.lines += chunk.len() as u64;
         let mut bodies = Vec::with_capacity(chunk.len());

@@ -102,7 +102,7 @@ fn check_empty(conn: &mut DbConnection, force: bool) -> anyhow::Result<()> {
 /// PostgreSQL) of [`REPORTS_PER_TRANSACTION`] through [`service::submission::store_reports`]
 /// and moves some along the workflow with [`store::review::transition_all`], each
 /// transaction's changes to the rollups written once ([`store::stats::holding`]) and the stored
-/// PDQ hashes held in memory ([`store::correlation::HeldImages`]), with a progress bar on stderr. Generation runs on a thread of its own, one chunk ahead of the writes
+/// correlation index held in memory ([`store::correlation::HeldIndex`]), with a progress bar on stderr. Generation runs on a thread of its own, one chunk ahead of the writes
 /// ([`handover`]), and preparation on every core ([`map_on_every_core`]).
 pub fn run(
     conn: &mut DbConnection,
@@ -153,7 +153,7 @@ pub fn run(
     let mut stored = 0;
     let mut transitions = 0;
     let today = Utc::now().date_naive();
-    let _held = store::correlation::HeldImages::start();
+    let _held = store::correlation::HeldIndex::start();
     for chunk in received {
         let (created, moved) = portable::bulk_transaction(conn, |conn| {
             store::stats::holding(conn, today, |conn| {

@@ -10,7 +10,7 @@ use crate::error::ApiError;
 use crate::keys::KeyStore;
 use crate::store;
 use crate::store::audit::NewAuditEvent;
-use crate::store::correlation::HeldImages;
+use crate::store::correlation::HeldIndex;
 use crate::store::owner::Submitter;
 
 use super::submission::{Judgement, read_and_judge, store_reports};
@@ -62,10 +62,10 @@ pub fn importer(
     })
 }
 
-/// Holds the stored PDQ hashes in this thread's memory for the near-image lookups of the chunks
-/// stored until it is dropped ([`HeldImages`]): what an import takes before its first chunk.
-pub fn hold_images() -> HeldImages {
-    HeldImages::start()
+/// Holds the stored correlation index in this thread's memory for the lookups of the chunks
+/// stored until it is dropped ([`HeldIndex`]): what an import takes before its first chunk.
+pub fn hold_index() -> HeldIndex {
+    HeldIndex::start()
 }
 
 /// Judges and stores `bodies` in order, as a batch submission would, in one bulk transaction:

@@ -294,6 +294,60 @@ async fn an_import_for_an_unknown_credential_stores_nothing() {
 }
 
 #[actix_web::test]
+async fn an_import_finds_the_reports_stored_before_that_share_a_value_with_its_lines() {
+    let app = spawn_app().await;
+    let (other, importer) = (
+        app.reporter(CredentialMode::Live).await,
+        app.reporter(CredentialMode::Live).await,
+    );
+    let (_, analyst) = app.staff(Role::Analyst).await;
+    let with_account = |account: &str| {
+        let mut report = valid_report();
+        report["accounts"] = json!([{
+            "platform_account_id": account,
+            "role": "recruiter",
+            "action_taken": "banned"
+        }]);
+        report["content"] = json!([]);
+        report
+    };
+    let shared = format!("acct-{}", uuid::Uuid::new_v4().simple());
+    let new = format!("acct-{}", uuid::Uuid::new_v4().simple());
+    // Stored before, by another organization: the shared account. Imported: the shared account
+    // (the filter of stored values must let it through), then an account stored nowhere.
+    app.submit(&other.token, &with_account(&shared)).await;
+    let lines = [with_account(&shared), with_account(&new)];
+    let file = app.settings.data_dir.join("shared.ndjson");
+    let text: Vec<String> = lines.iter().map(Value::to_string).collect();
+    std::fs::write(&file, text.join("\n") + "\n").unwrap();
+    let (summary, _, success) = import(&app, &file, &importer.credential.client_id);
+    assert!(success, "{summary}");
+
+    let mut timelines = Vec::new();
+    for line in &lines {
+        let path = format!(
+            "/api/v1/reports/by-external-id/{}",
+            line["external_id"].as_str().unwrap()
+        );
+        let id = expect(app.get(&path, &importer.token).await, 200).await["id"].clone();
+        let path = format!("/api/v1/review/reports/{}", id.as_str().unwrap());
+        timelines.push(expect(app.get(&path, &analyst).await, 200).await["timeline"].clone());
+    }
+    assert_eq!(
+        timelines[0][1]["detail"],
+        json!({"matching_reports": 1, "other_organizations": 1}),
+        "{}",
+        timelines[0]
+    );
+    assert_eq!(
+        timelines[1].as_array().unwrap().len(),
+        1,
+        "{}",
+        timelines[1]
+    );
+}
+
+#[actix_web::test]
 async fn an_import_finds_the_near_images_of_reports_stored_before_and_of_its_own_lines() {
     let app = spawn_app().await;
     let (other, importer) = (

@@ -1,72 +1,90 @@
-//! The stored PDQ hashes held in a bulk writer's memory (`report-portal seed` and `import`), so
-//! that its near-image lookups cost memory reads instead of a database row for every candidate.
+//! What a bulk writer (`report-portal seed` and `import`) holds of the stored correlation index in
+//! its memory, so that its lookups cost memory reads instead of database work for every key:
+//! the PDQ hashes, and a filter of the exact values.
 //!
-//! The database's index (see [`super::pdq`]) finds a hash's candidates by its 16 chunks of 16
-//! bits: with S hashes stored, a lookup reads about 272 × S ÷ 65 536 of them, a row each. At
-//! 250 000 hashes that was about 3 ms of PostgreSQL a hash, and a seed's rate fell from 540 to
-//! 155 reports a second by 370 000 reports (`benches/results/2026-12-11-370k.md`). Here the same
-//! multi-index hashing runs over the hashes in memory: 16 tables of 65 536 buckets, and the
-//! hashes as [`Pdq`]s (four machine words each), so a candidate costs a few nanoseconds.
+//! **PDQ hashes.** The database's index (see [`super::pdq`]) finds a hash's candidates by its 16
+//! chunks of 16 bits: with S hashes stored, a lookup reads about 272 × S ÷ 65 536 of them, a row
+//! each. At 250 000 hashes that was about 3 ms of PostgreSQL a hash, and a seed's rate fell from
+//! 540 to 155 reports a second by 370 000 reports (`benches/results/2026-12-11-370k.md`). Here the
+//! same multi-index hashing runs over the hashes in memory: 16 tables of 65 536 buckets, and the
+//! hashes as [`Pdq`]s (four machine words each), so a candidate costs a few nanoseconds. About
+//! 112 bytes a hash (some 800 MB at the 7.2 million hashes of 10 million seeded reports).
 //!
-//! The database stays the truth. Before each lookup the writer reads the rows stored since the
-//! last one (by `report_seq`, which only grows: its own chunks and other writers' reports alike),
-//! and every match found in memory is read again from the database before it counts, so a
-//! report purged or rolled back meanwhile is never matched. Known limit: a row committed by
-//! another writer with a `report_seq` below the newest already read (a transaction that began
-//! before the previous lookup and ended after it), or an amendment's new hash of an older report,
-//! is not seen by this writer until it starts again. It costs about 112 bytes of memory a hash
-//! (some 800 MB at the 7.2 million hashes of 10 million seeded reports).
+//! **Exact values.** A report's 19 or so value keys were each probed in PostgreSQL's GIN (about
+//! 3.7 µs a key, 23 % of the database's time in a seed of 300 000 reports,
+//! `benches/results/2026-12-13-seed-2m.md`), though most values are new. A Bloom filter of the
+//! stored keys ([`HeldValues`], about 10 bits a key: some 230 MB at 10 million reports) lets
+//! through every stored key and about one in a hundred of the others; only those are looked up.
+//!
+//! The database stays the truth. Before each lookup the writer reads what was stored since the
+//! last one (by `report_seq`, which only grows: its own chunks and other writers' reports alike).
+//! Every match found in memory is read again from the database before it counts, so a report
+//! purged or rolled back meanwhile is never matched; the filter only decides which keys to look
+//! up. Known limit: a row committed by another writer with a `report_seq` below the newest
+//! already read (a transaction that began before the previous lookup and ended after it), or an
+//! amendment's new hash or value of an older report, is not seen by this writer until it starts
+//! again.
 
 use std::cell::RefCell;
 use std::collections::HashSet;
 
 use diesel::prelude::*;
+use fastbloom::BloomFilter;
 
 use super::Near;
+use super::keys;
 use super::pdq::{self, PdqRow};
 use crate::bulk::map_on_every_core;
 use crate::db::DbConnection;
 use crate::db::schema::correlation_pdq;
 use crate::domain::indicators::Pdq;
 
-/// Rows read in one statement while catching up: a first read of millions of hashes goes in
-/// pages, never all in memory as rows at once.
+/// Rows read in one statement while catching up: a first read of millions of hashes or sets goes
+/// in pages, never all in memory as rows at once.
 const ROWS_PER_PAGE: i64 = 100_000;
 
 thread_local! {
-    /// The hashes this thread holds, while a [`HeldImages`] lives.
-    static HELD: RefCell<Option<HeldHashes>> = const { RefCell::new(None) };
+    /// What this thread holds, while a [`HeldIndex`] lives.
+    static HELD: RefCell<Option<Held>> = const { RefCell::new(None) };
 }
 
-/// While it lives, this thread's near-image lookups use the stored hashes held in its memory
-/// (read from the database at the first lookup, then only those stored since): what a bulk
-/// writer takes before its first chunk and drops after its last.
-#[must_use = "the hashes are held only while this lives"]
-pub struct HeldImages(());
+/// What a bulk writer holds of the stored correlation index.
+#[derive(Default)]
+struct Held {
+    images: HeldHashes,
+    values: HeldValues,
+}
 
-impl HeldImages {
+/// While it lives, this thread's correlation lookups use what it holds of the stored index in
+/// memory (read from the database at the first lookup, then only what was stored since): the
+/// PDQ hashes, and a filter of the exact values. What a bulk writer takes before its first
+/// chunk and drops after its last.
+#[must_use = "the index is held only while this lives"]
+pub struct HeldIndex(());
+
+impl HeldIndex {
     /// Starts holding, with nothing read yet.
-    pub fn start() -> HeldImages {
-        HELD.set(Some(HeldHashes::default()));
-        HeldImages(())
+    pub fn start() -> HeldIndex {
+        HELD.set(Some(Held::default()));
+        HeldIndex(())
     }
 }
 
-impl Drop for HeldImages {
+impl Drop for HeldIndex {
     fn drop(&mut self) {
         HELD.set(None);
     }
 }
 
 /// The stored hashes within [`Pdq::NEAR`] of each of `sources`, when this thread holds the
-/// hashes ([`HeldImages`]); `None` when it does not.
+/// index ([`HeldIndex`]); `None` when it does not.
 pub(super) fn near(conn: &mut DbConnection, sources: &[Pdq]) -> QueryResult<Option<Vec<Near>>> {
     HELD.with_borrow_mut(|held| {
         let Some(held) = held else {
             return Ok(None);
         };
-        held.catch_up(conn, ROWS_PER_PAGE)?;
-        let found = held.near(sources);
+        held.images.catch_up(conn, ROWS_PER_PAGE)?;
+        let found = held.images.near(sources);
         // Only what the database still holds counts.
         let seqs: Vec<i64> = found
             .iter()
@@ -85,6 +103,100 @@ pub(super) fn near(conn: &mut DbConnection, sources: &[Pdq]) -> QueryResult<Opti
                 .collect(),
         ))
     })
+}
+
+/// The value keys among `keys` that may be stored, when this thread holds the index
+/// ([`HeldIndex`]): every one stored, and about one in a hundred of the others, so that only
+/// those are looked up in the database; `None` when it does not hold it.
+pub(super) fn maybe_stored(
+    conn: &mut DbConnection,
+    keys: &[Vec<u8>],
+) -> QueryResult<Option<Vec<Vec<u8>>>> {
+    HELD.with_borrow_mut(|held| {
+        let Some(held) = held else {
+            return Ok(None);
+        };
+        held.values.catch_up(conn, ROWS_PER_PAGE)?;
+        Ok(Some(
+            keys.iter()
+                .filter(|key| held.values.may_hold(keys::head(key)))
+                .cloned()
+                .collect(),
+        ))
+    })
+}
+
+/// Value keys a filter is first made for; each next one for twice as many as the last.
+const FIRST_FILTER_KEYS: usize = 1 << 20;
+
+/// The share of keys not stored that a filter lets through when full.
+const FALSE_POSITIVES: f64 = 0.01;
+
+/// A Bloom filter of the stored value keys' first halves ([`keys::head`]), about 10 bits a key.
+/// A filter cannot grow: when the last is full a new one, twice its size, takes the next keys,
+/// and a key may be in any.
+struct HeldValues {
+    /// Each filter, with how many keys it was made for and how many it has taken.
+    filters: Vec<(BloomFilter, usize, usize)>,
+    /// How many keys the first filter is made for.
+    first: usize,
+    /// The highest `report_seq` read.
+    newest: i64,
+}
+
+impl Default for HeldValues {
+    fn default() -> HeldValues {
+        HeldValues::made_for(FIRST_FILTER_KEYS)
+    }
+}
+
+impl HeldValues {
+    fn made_for(first: usize) -> HeldValues {
+        HeldValues {
+            filters: Vec::new(),
+            first,
+            newest: i64::MIN,
+        }
+    }
+
+    /// Reads the sets stored since the last read, `rows_per_page` a statement in the order of
+    /// their key.
+    fn catch_up(&mut self, conn: &mut DbConnection, rows_per_page: i64) -> QueryResult<()> {
+        loop {
+            let page = keys::heads_after(conn, self.newest, rows_per_page)?;
+            for head in page.iter().flat_map(|(_, heads)| heads) {
+                self.add(*head);
+            }
+            if let Some((seq, _)) = page.last() {
+                self.newest = *seq;
+            }
+            if (page.len() as i64) < rows_per_page {
+                return Ok(());
+            }
+        }
+    }
+
+    fn add(&mut self, head: i64) {
+        let full = self
+            .filters
+            .last()
+            .is_none_or(|(_, made_for, taken)| taken >= made_for);
+        if full {
+            let made_for = self.filters.last().map_or(self.first, |(_, n, _)| 2 * n);
+            let filter = BloomFilter::with_false_pos(FALSE_POSITIVES).expected_items(made_for);
+            self.filters.push((filter, made_for, 0));
+        }
+        if let Some((filter, _, taken)) = self.filters.last_mut() {
+            filter.insert(&head);
+            *taken += 1;
+        }
+    }
+
+    fn may_hold(&self, head: i64) -> bool {
+        self.filters
+            .iter()
+            .any(|(filter, _, _)| filter.contains(&head))
+    }
 }
 
 /// The hashes read, each once a report, and their multi-index.
@@ -268,7 +380,7 @@ mod tests {
         store(&mut conn, 3, &far);
         assert_eq!(found(&mut conn, &image), None, "nothing held yet");
 
-        let held = HeldImages::start();
+        let held = HeldIndex::start();
         assert_eq!(found(&mut conn, &image), Some(vec![(1, 0), (2, 31)]));
         // Stored after the first lookup: read at the next; deleted: no longer matched.
         store(&mut conn, 4, &flipped(&image, [3, 70, 140]));
@@ -278,6 +390,67 @@ mod tests {
         assert_eq!(found(&mut conn, &image), Some(vec![(2, 31), (4, 3)]));
         drop(held);
         assert_eq!(found(&mut conn, &image), None);
+    }
+
+    /// Value key `i`: 16 bytes as uniform as a keyed hash's.
+    fn value_key(i: u32) -> Vec<u8> {
+        use sha2::Digest;
+        sha2::Sha256::digest(i.to_be_bytes())[..16].to_vec()
+    }
+
+    /// Stores report `seq` holding the value keys `keys`.
+    fn store_values(conn: &mut DbConnection, seq: i64, keys: std::ops::Range<u32>) {
+        let rows: Vec<keys::KeyRow> = keys
+            .map(|i| keys::KeyRow {
+                value_key: value_key(i),
+                report_seq: seq,
+                place: 1,
+            })
+            .collect();
+        keys::write(conn, &rows, super::super::Writing::NewReports).unwrap();
+    }
+
+    #[test]
+    fn the_filter_of_values_lets_through_every_stored_key_and_few_others() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = database(&dir);
+        store_values(&mut conn, 1, 0..50);
+        store_values(&mut conn, 2, 50..100);
+        let looked: Vec<Vec<u8>> = (0..2000).map(value_key).collect();
+        assert_eq!(
+            maybe_stored(&mut conn, &looked).unwrap(),
+            None,
+            "nothing held"
+        );
+
+        let held = HeldIndex::start();
+        let passed = maybe_stored(&mut conn, &looked).unwrap().unwrap();
+        assert_eq!(passed[..100], looked[..100], "every stored key");
+        assert!(
+            passed.len() < 100 + 40,
+            "{} of 1 900 others",
+            passed.len() - 100
+        );
+        // Stored after the first lookup: let through at the next.
+        store_values(&mut conn, 3, 5000..5010);
+        let later: Vec<Vec<u8>> = (5000..5010).map(value_key).collect();
+        assert_eq!(maybe_stored(&mut conn, &later).unwrap().unwrap(), later);
+        drop(held);
+    }
+
+    #[test]
+    fn a_full_filter_is_followed_by_a_larger_one_and_no_key_is_lost() {
+        let mut values = HeldValues::made_for(8);
+        for head in 0..1000 {
+            values.add(head * 7919);
+        }
+        let sizes: Vec<usize> = values
+            .filters
+            .iter()
+            .map(|(_, made_for, _)| *made_for)
+            .collect();
+        assert_eq!(sizes, [8, 16, 32, 64, 128, 256, 512]);
+        assert!((0..1000).all(|head| values.may_hold(head * 7919)));
     }
 
     #[test]

@@ -87,6 +87,11 @@ struct Halves {
     key_tails: Vec<i64>,
 }
 
+/// The first half of `key`: what PostgreSQL indexes, and a bulk writer's filter holds.
+pub(super) fn head(key: &[u8]) -> i64 {
+    halves(key).0
+}
+
 /// The halves of `key` (16 bytes), as PostgreSQL stores them.
 fn halves(key: &[u8]) -> (i64, i64) {
     let half = |bytes: &[u8]| i64::from_be_bytes(bytes.try_into().unwrap_or_default());
@@ -213,6 +218,40 @@ fn sets_of(conn: &mut DbConnection, seqs: &[i64]) -> QueryResult<Vec<KeySet>> {
     Ok(found)
 }
 
+/// The first halves ([`head`]) of the keys of at most `limit` reports after report `after`, in
+/// the order of their `seq`, each report's with its `seq`.
+pub(super) fn heads_after(
+    conn: &mut DbConnection,
+    after: i64,
+    limit: i64,
+) -> QueryResult<Vec<(i64, Vec<i64>)>> {
+    match conn {
+        DbConnection::Postgres(c) => correlation_key_sets::table
+            .filter(correlation_key_sets::report_seq.gt(after))
+            .order(correlation_key_sets::report_seq)
+            .limit(limit)
+            .select((
+                correlation_key_sets::report_seq,
+                correlation_key_sets::key_heads,
+            ))
+            .load(c),
+        DbConnection::Sqlite(c) => Ok(packed_sets::table
+            .filter(packed_sets::report_seq.gt(after))
+            .order(packed_sets::report_seq)
+            .limit(limit)
+            .select(Packed::as_select())
+            .load(c)?
+            .into_iter()
+            .map(|set| {
+                (
+                    set.report_seq,
+                    set.value_keys.chunks(KEY_BYTES).map(head).collect(),
+                )
+            })
+            .collect()),
+    }
+}
+
 /// The exact values of the reports `seqs`.
 pub(super) fn of_reports(conn: &mut DbConnection, seqs: &[i64]) -> QueryResult<Vec<KeyRow>> {
     Ok(sets_of(conn, seqs)?
@@ -230,7 +269,7 @@ pub(super) fn holding(conn: &mut DbConnection, keys: &[Vec<u8>]) -> QueryResult<
     for chunk in keys.chunks(ROWS_PER_STATEMENT) {
         let sets: Vec<KeySet> = match conn {
             DbConnection::Postgres(c) => {
-                let heads: Vec<i64> = chunk.iter().map(|key| halves(key).0).collect();
+                let heads: Vec<i64> = chunk.iter().map(|key| head(key)).collect();
                 diesel::sql_query(HOLDING)
                     .bind::<Array<BigInt>, _>(heads)
                     .load::<Halves>(c)?

@@ -38,7 +38,7 @@ mod held;
 mod keys;
 mod pdq;
 
-pub use self::held::HeldImages;
+pub use self::held::HeldIndex;
 
 /// The shard of `correlation_common` holding a value's count when it became common; the reports
 /// indexed after add to shard `seq % COMMON_SHARDS`.
@@ -403,7 +403,8 @@ fn add_to_common_counts(
 fn count_common(conn: &mut DbConnection, written: &Own, threshold: u32) -> QueryResult<Vec<Found>> {
     let (common, open) = split_common(conn, written)?;
     let mut common: HashSet<Vec<u8>> = common.into_keys().collect();
-    let mut holders = keys::holding(conn, &open)?;
+    let maybe_stored = held::maybe_stored(conn, &open)?;
+    let mut holders = keys::holding(conn, maybe_stored.as_deref().unwrap_or(&open))?;
     let open: HashSet<&Vec<u8>> = open.iter().collect();
     holders.extend(
         written
