@@ -13,8 +13,9 @@
 //! **Exact values.** A report's 19 or so value keys were each probed in PostgreSQL's GIN (about
 //! 3.7 µs a key, 23 % of the database's time in a seed of 300 000 reports,
 //! `benches/results/2026-12-13-seed-2m.md`), though most values are new. A Bloom filter of the
-//! stored keys ([`HeldValues`], about 10 bits a key: some 230 MB at 10 million reports) lets
-//! through every stored key and about one in a hundred of the others; only those are looked up.
+//! stored keys ([`HeldValues`]: about 10 bits a key, grown by doubling, some 40 MB at a million
+//! reports and 300 MB at ten million) lets through every stored key and a few in a hundred of the
+//! others; only those are looked up.
 //!
 //! The database stays the truth. Before each lookup the writer reads what was stored since the
 //! last one (by `report_seq`, which only grows: its own chunks and other writers' reports alike).
@@ -106,7 +107,7 @@ pub(super) fn near(conn: &mut DbConnection, sources: &[Pdq]) -> QueryResult<Opti
 }
 
 /// The value keys among `keys` that may be stored, when this thread holds the index
-/// ([`HeldIndex`]): every one stored, and about one in a hundred of the others, so that only
+/// ([`HeldIndex`]): every one stored, and a few in a hundred of the others, so that only
 /// those are looked up in the database; `None` when it does not hold it.
 pub(super) fn maybe_stored(
     conn: &mut DbConnection,
@@ -134,7 +135,8 @@ const FALSE_POSITIVES: f64 = 0.01;
 
 /// A Bloom filter of the stored value keys' first halves ([`keys::head`]), about 10 bits a key.
 /// A filter cannot grow: when the last is full a new one, twice its size, takes the next keys,
-/// and a key may be in any.
+/// and a key may be in any. Each full filter lets through one in a hundred of the keys not
+/// stored: seven of them (127 million keys, some 6.7 million reports), seven in a hundred.
 struct HeldValues {
     /// Each filter, with how many keys it was made for and how many it has taken.
     filters: Vec<(BloomFilter, usize, usize)>,
