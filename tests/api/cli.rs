@@ -9,7 +9,7 @@ use report_portal::domain::organization::CredentialMode;
 use report_portal::domain::user::Role;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, expect, spawn_app, valid_report};
+use crate::helpers::{TestApp, TestReporter, expect, spawn_app, valid_report};
 
 /// Runs the binary with `args` against `app`'s databases and data folder; answers the one JSON
 /// line it prints, after asserting it succeeded.
@@ -132,6 +132,32 @@ fn import(app: &TestApp, file: &std::path::Path, client_id: &str) -> (Value, Vec
         .filter(|line| line.get("line").is_some())
         .collect();
     (summary, rejected, output.status.success())
+}
+
+/// Imports `lines` (as an NDJSON file) with `importer`'s credential, asserting that the import
+/// succeeded, and answers each line's review timeline as `analyst` reads it.
+async fn imported_timelines(
+    app: &TestApp,
+    importer: &TestReporter,
+    analyst: &str,
+    lines: &[Value],
+) -> Vec<Value> {
+    let file = app.settings.data_dir.join("lines.ndjson");
+    let text: Vec<String> = lines.iter().map(Value::to_string).collect();
+    std::fs::write(&file, text.join("\n") + "\n").unwrap();
+    let (summary, _, success) = import(app, &file, &importer.credential.client_id);
+    assert!(success, "{summary}");
+    let mut timelines = Vec::new();
+    for line in lines {
+        let path = format!(
+            "/api/v1/reports/by-external-id/{}",
+            line["external_id"].as_str().unwrap()
+        );
+        let id = expect(app.get(&path, &importer.token).await, 200).await["id"].clone();
+        let path = format!("/api/v1/review/reports/{}", id.as_str().unwrap());
+        timelines.push(expect(app.get(&path, analyst).await, 200).await["timeline"].clone());
+    }
+    timelines
 }
 
 #[actix_web::test]
@@ -317,22 +343,7 @@ async fn an_import_finds_the_reports_stored_before_that_share_a_value_with_its_l
     // (the filter of stored values must let it through), then an account stored nowhere.
     app.submit(&other.token, &with_account(&shared)).await;
     let lines = [with_account(&shared), with_account(&new)];
-    let file = app.settings.data_dir.join("shared.ndjson");
-    let text: Vec<String> = lines.iter().map(Value::to_string).collect();
-    std::fs::write(&file, text.join("\n") + "\n").unwrap();
-    let (summary, _, success) = import(&app, &file, &importer.credential.client_id);
-    assert!(success, "{summary}");
-
-    let mut timelines = Vec::new();
-    for line in &lines {
-        let path = format!(
-            "/api/v1/reports/by-external-id/{}",
-            line["external_id"].as_str().unwrap()
-        );
-        let id = expect(app.get(&path, &importer.token).await, 200).await["id"].clone();
-        let path = format!("/api/v1/review/reports/{}", id.as_str().unwrap());
-        timelines.push(expect(app.get(&path, &analyst).await, 200).await["timeline"].clone());
-    }
+    let timelines = imported_timelines(&app, &importer, &analyst, &lines).await;
     assert_eq!(
         timelines[0][1]["detail"],
         json!({"matching_reports": 1, "other_organizations": 1}),
@@ -385,22 +396,7 @@ async fn an_import_finds_the_near_images_of_reports_stored_before_and_of_its_own
                 .collect::<Vec<_>>(),
         )),
     ];
-    let file = app.settings.data_dir.join("images.ndjson");
-    let text: Vec<String> = lines.iter().map(Value::to_string).collect();
-    std::fs::write(&file, text.join("\n") + "\n").unwrap();
-    let (summary, _, success) = import(&app, &file, &importer.credential.client_id);
-    assert!(success, "{summary}");
-
-    let mut timelines = Vec::new();
-    for line in &lines {
-        let path = format!(
-            "/api/v1/reports/by-external-id/{}",
-            line["external_id"].as_str().unwrap()
-        );
-        let id = expect(app.get(&path, &importer.token).await, 200).await["id"].clone();
-        let path = format!("/api/v1/review/reports/{}", id.as_str().unwrap());
-        timelines.push(expect(app.get(&path, &analyst).await, 200).await["timeline"].clone());
-    }
+    let timelines = imported_timelines(&app, &importer, &analyst, &lines).await;
     // The first line matched the stored report; the second that one and the first line, of
     // its own organization; the third nothing.
     assert_eq!(

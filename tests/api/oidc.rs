@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use diesel::prelude::*;
 use report_portal::auth::oidc::OidcProvider;
@@ -40,9 +41,19 @@ impl TestProvider {
         Self::start_with_clock(port, clients, 0)
     }
 
-    /// Like [`TestProvider::start`], with the provider's clock `offset` seconds off.
+    /// Like [`TestProvider::start`], with the provider's clock `offset` seconds off. Node was
+    /// once seen (in CI) to hang before it listened, its main thread waiting on a lock: a start
+    /// that does not say `ready` within 30 seconds is killed and tried again, three times at most.
     fn start_with_clock(port: Option<u16>, clients: &str, offset: i64) -> Self {
         let port = port.unwrap_or_else(unused_port);
+        (0..3)
+            .find_map(|_| Self::try_start(port, clients, offset))
+            .expect("the provider said ready within 30 seconds in one of three starts")
+    }
+
+    /// One start of the provider on `port`: `None` when it says nothing within 30 seconds (it
+    /// is killed then).
+    fn try_start(port: u16, clients: &str, offset: i64) -> Option<Self> {
         let script = concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/tests/oidc-provider/provider.mjs"
@@ -58,21 +69,26 @@ impl TestProvider {
             .expect("node runs (.ci/oidc.sh installs the provider)");
         let stdout = child.stdout.take().unwrap();
         let process = ServerProcess(child);
-        let mut stdout = BufReader::new(stdout);
-        let mut line = String::new();
-        stdout.read_line(&mut line).unwrap();
-        // Whatever else it prints is read and dropped (a closed pipe would stop it).
-        std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+        let (first_line, read) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut stdout = BufReader::new(stdout);
+            let mut line = String::new();
+            stdout.read_line(&mut line).unwrap();
+            let _ = first_line.send(line);
+            // Whatever else it prints is read and dropped (a closed pipe would stop it).
+            std::io::copy(&mut stdout, &mut std::io::sink())
+        });
+        let line = read.recv_timeout(Duration::from_secs(30)).ok()?;
         assert!(
             line.starts_with("ready "),
             "the provider did not start: {line:?}"
         );
-        TestProvider {
+        Some(TestProvider {
             issuer: line["ready ".len()..].trim().to_owned(),
             port,
             clients: clients.to_owned(),
             _process: process,
-        }
+        })
     }
 
     /// The same provider started again on its port, with a new signing key.
