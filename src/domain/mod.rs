@@ -8,6 +8,7 @@ pub mod evidence;
 pub mod feedback;
 pub mod indicators;
 pub mod lifecycle;
+pub mod near_images;
 pub mod notification;
 pub mod organization;
 pub mod pagination;

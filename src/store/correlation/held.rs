@@ -39,6 +39,7 @@ use crate::bulk::map_on_every_core;
 use crate::db::DbConnection;
 use crate::db::schema::correlation_pdq;
 use crate::domain::indicators::Pdq;
+use crate::domain::near_images::NearImages;
 
 /// Rows read in one statement while catching up: a first read of millions of hashes or sets goes
 /// in pages, never all in memory as rows at once.
@@ -201,13 +202,11 @@ impl HeldValues {
     }
 }
 
-/// The hashes read, each once a report, and their multi-index.
+/// The hashes read, each once a report, in their index.
 struct HeldHashes {
-    hashes: Vec<Pdq>,
-    /// Each hash's report (`report_seq`) and place.
+    index: NearImages,
+    /// Each hash's report (`report_seq`) and place, by its index.
     owners: Vec<(i64, i32)>,
-    /// For each chunk key (`position << 16 | chunk`), the hashes (their index) holding it.
-    buckets: Vec<Vec<u32>>,
     /// The highest `report_seq` read.
     newest: i64,
 }
@@ -215,9 +214,8 @@ struct HeldHashes {
 impl Default for HeldHashes {
     fn default() -> HeldHashes {
         HeldHashes {
-            hashes: Vec::new(),
+            index: NearImages::default(),
             owners: Vec::new(),
-            buckets: vec![Vec::new(); Pdq::CHUNKS << 16],
             newest: i64::MIN,
         }
     }
@@ -259,62 +257,38 @@ impl HeldHashes {
     }
 
     fn add(&mut self, row: &PdqRow) {
-        let Some(pdq) = Pdq::from_bytes(&row.pdq) else {
-            return;
-        };
-        let Ok(index) = u32::try_from(self.hashes.len()) else {
-            return;
-        };
-        for key in pdq.chunk_keys() {
-            self.buckets[key as usize].push(index);
+        if let Some(pdq) = Pdq::from_bytes(&row.pdq)
+            && self.index.add(pdq).is_some()
+        {
+            self.owners.push((row.report_seq, row.place));
         }
-        self.hashes.push(pdq);
-        self.owners.push((row.report_seq, row.place));
     }
 
     /// The held hashes within [`Pdq::NEAR`] of each of `sources`, each once a source, the
     /// sources shared among the machine's cores (a bulk chunk looks for thousands).
     fn near(&self, sources: &[Pdq]) -> Vec<Near> {
         let looked: Vec<(usize, &Pdq)> = sources.iter().enumerate().collect();
-        map_on_every_core(looked, |(source, pdq)| self.near_one(source, pdq))
-            .into_iter()
-            .flatten()
-            .collect()
-    }
-
-    /// The held hashes within [`Pdq::NEAR`] of `pdq`, source `source`: one within that distance
-    /// has a chunk within one bit of the source's (16 chunks, 31 bits), so the candidates are
-    /// those in the buckets of each chunk and its 16 one-bit neighbours, and a match is kept at
-    /// the first chunk that finds it.
-    fn near_one(&self, source: usize, pdq: &Pdq) -> Vec<Near> {
-        let mut found = Vec::new();
-        let chunks = pdq.chunks();
-        for (position, probes) in pdq.probes().iter().enumerate() {
-            for probe in probes {
-                let key = (position << 16) | *probe as usize;
-                for &index in &self.buckets[key] {
-                    let held = &self.hashes[index as usize];
-                    let apart = pdq.distance(held);
-                    let found_before = || {
-                        let held = held.chunks();
-                        (0..position).any(|p| (chunks[p] ^ held[p]).count_ones() <= 1)
-                    };
-                    if apart <= Pdq::NEAR && !found_before() {
-                        let (report_seq, place) = self.owners[index as usize];
-                        found.push(Near {
-                            source,
-                            row: PdqRow {
-                                report_seq,
-                                pdq: held.to_bytes().to_vec(),
-                                place,
-                            },
-                            distance: apart,
-                        });
+        map_on_every_core(looked, |(source, pdq)| {
+            self.index
+                .near(pdq)
+                .into_iter()
+                .map(|(index, distance)| {
+                    let (report_seq, place) = self.owners[index as usize];
+                    Near {
+                        source,
+                        row: PdqRow {
+                            report_seq,
+                            pdq: self.index.hash(index).to_bytes().to_vec(),
+                            place,
+                        },
+                        distance,
                     }
-                }
-            }
-        }
-        found
+                })
+                .collect::<Vec<_>>()
+        })
+        .into_iter()
+        .flatten()
+        .collect()
     }
 }
 

@@ -1,0 +1,130 @@
+//! An index of PDQ hashes in memory ([`NearImages`]): which of the hashes it holds lie within
+//! [`Pdq::NEAR`] of a hash looked for, what a bulk writer asks for every image of every report.
+//!
+//! Multi-index hashing over the 16 chunks of 16 bits the database indexes ([`Pdq::chunks`]):
+//! one list of hashes for each chunk key (65 536 for each of the 16 positions). A hash within
+//! 31 bits has a chunk within one bit of the one looked for, so a lookup reads the lists of each
+//! chunk and its 16 one-bit neighbours: 272 lists of about S ÷ 65 536 hashes each, S the hashes
+//! held.
+
+use super::indicators::Pdq;
+
+/// The hashes held and their multi-index.
+pub struct NearImages {
+    hashes: Vec<Pdq>,
+    /// For each chunk key (`position << 16 | chunk`), the hashes (their index) holding it.
+    lists: Vec<Vec<u32>>,
+}
+
+impl Default for NearImages {
+    fn default() -> NearImages {
+        NearImages {
+            hashes: Vec::new(),
+            lists: vec![Vec::new(); Pdq::CHUNKS << 16],
+        }
+    }
+}
+
+impl NearImages {
+    /// Holds `pdq`; answers its index (the order in which hashes were added, from 0), or `None`
+    /// when the index is full (2³² hashes).
+    pub fn add(&mut self, pdq: Pdq) -> Option<u32> {
+        let index = u32::try_from(self.hashes.len()).ok()?;
+        for key in pdq.chunk_keys() {
+            self.lists[key as usize].push(index);
+        }
+        self.hashes.push(pdq);
+        Some(index)
+    }
+
+    /// How many hashes are held.
+    pub fn len(&self) -> usize {
+        self.hashes.len()
+    }
+
+    /// Whether no hash is held.
+    pub fn is_empty(&self) -> bool {
+        self.hashes.is_empty()
+    }
+
+    /// The hash of index `index`.
+    pub fn hash(&self, index: u32) -> &Pdq {
+        &self.hashes[index as usize]
+    }
+
+    /// The held hashes within [`Pdq::NEAR`] of `pdq`, each once: `(index, distance)`. A match
+    /// is kept at the first position whose chunk is within one bit of `pdq`'s.
+    pub fn near(&self, pdq: &Pdq) -> Vec<(u32, u32)> {
+        let mut found = Vec::new();
+        let chunks = pdq.chunks();
+        for (position, probes) in pdq.probes().iter().enumerate() {
+            for probe in probes {
+                let key = (position << 16) | *probe as usize;
+                for &index in &self.lists[key] {
+                    let held = &self.hashes[index as usize];
+                    let apart = pdq.distance(held);
+                    let found_before = || {
+                        let held = held.chunks();
+                        (0..position).any(|p| (chunks[p] ^ held[p]).count_ones() <= 1)
+                    };
+                    if apart <= Pdq::NEAR && !found_before() {
+                        found.push((index, apart));
+                    }
+                }
+            }
+        }
+        found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `pdq` with bits `bits` flipped.
+    fn flipped(pdq: &Pdq, bits: impl IntoIterator<Item = usize>) -> Pdq {
+        let mut bytes = pdq.to_bytes();
+        for bit in bits {
+            bytes[bit / 8] ^= 0x80 >> (bit % 8);
+        }
+        Pdq::from_bytes(&bytes).unwrap()
+    }
+
+    /// A hash as random as an image's, from `seed`.
+    fn random(seed: u64) -> Pdq {
+        use sha2::Digest;
+        Pdq::from_bytes(&sha2::Sha256::digest(seed.to_be_bytes())).unwrap()
+    }
+
+    #[test]
+    fn every_hash_within_31_bits_is_found_once_and_none_further() {
+        let mut index = NearImages::default();
+        let looked = random(0);
+        let mut expected = Vec::new();
+        // Hashes at every distance from 0 to 40, the flipped bits spread or bunched.
+        for distance in 0..=40usize {
+            for (i, bits) in [
+                (0..distance).map(|b| b * 256 / 41).collect::<Vec<_>>(),
+                (0..distance).map(|b| (b * 7) % 256).collect(),
+                (0..distance).collect(),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                let held = flipped(&looked, bits);
+                let index_of = index.add(held).unwrap();
+                assert_eq!(held.distance(&looked), distance as u32, "case {i}");
+                if distance <= Pdq::NEAR as usize {
+                    expected.push((index_of, distance as u32));
+                }
+            }
+        }
+        for seed in 1..2000 {
+            index.add(random(seed)).unwrap();
+        }
+        let mut found = index.near(&looked);
+        found.sort_unstable();
+        assert_eq!(found, expected);
+        assert_eq!(index.len(), 123 + 1999);
+    }
+}
