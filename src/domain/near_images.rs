@@ -5,7 +5,14 @@
 //! one list of hashes for each chunk key (65 536 for each of the 16 positions). A hash within
 //! 31 bits has a chunk within one bit of the one looked for, so a lookup reads the lists of each
 //! chunk and its 16 one-bit neighbours: 272 lists of about S ÷ 65 536 hashes each, S the hashes
-//! held.
+//! held, each compared whole.
+//!
+//! Measured and rejected (`benches/results/2026-12-14-near-images.md`): chunks as wide as the
+//! index is deep (11 of 23 or 24 bits, which the textbook prescribes at millions of hashes) were
+//! slower at every size up to 7.2 million hashes. Such a chunk is only guaranteed within two bits,
+//! so a lookup reads 1 507 lists instead of 272, and each list costs a cache miss, as a candidate
+//! does. Copies of the hashes inside the lists were up to four times faster, in seven times the
+//! memory.
 
 use super::indicators::Pdq;
 
@@ -82,10 +89,10 @@ mod tests {
     use super::*;
 
     /// `pdq` with bits `bits` flipped.
-    fn flipped(pdq: &Pdq, bits: impl IntoIterator<Item = usize>) -> Pdq {
+    fn flipped(pdq: &Pdq, bits: impl IntoIterator<Item = u32>) -> Pdq {
         let mut bytes = pdq.to_bytes();
         for bit in bits {
-            bytes[bit / 8] ^= 0x80 >> (bit % 8);
+            bytes[bit as usize / 8] ^= 0x80 >> (bit % 8);
         }
         Pdq::from_bytes(&bytes).unwrap()
     }
@@ -96,35 +103,53 @@ mod tests {
         Pdq::from_bytes(&sha2::Sha256::digest(seed.to_be_bytes())).unwrap()
     }
 
+    /// `pdq` with `flips[i]` bits flipped in chunk `i`, spread over the chunk.
+    fn flipped_by_chunk(pdq: &Pdq, flips: [u32; Pdq::CHUNKS]) -> Pdq {
+        flipped(
+            pdq,
+            (0..16u32)
+                .zip(flips)
+                .flat_map(|(chunk, n)| (0..n).map(move |b| 16 * chunk + b * 16 / n)),
+        )
+    }
+
     #[test]
     fn every_hash_within_31_bits_is_found_once_and_none_further() {
         let mut index = NearImages::default();
         let looked = random(0);
         let mut expected = Vec::new();
+        let mut hold = |index: &mut NearImages, held: Pdq| {
+            let distance = held.distance(&looked);
+            let at = index.add(held).unwrap();
+            if distance <= Pdq::NEAR {
+                expected.push((at, distance));
+            }
+            distance
+        };
         // Hashes at every distance from 0 to 40, the flipped bits spread or bunched.
-        for distance in 0..=40usize {
-            for (i, bits) in [
-                (0..distance).map(|b| b * 256 / 41).collect::<Vec<_>>(),
-                (0..distance).map(|b| (b * 7) % 256).collect(),
-                (0..distance).collect(),
-            ]
-            .into_iter()
-            .enumerate()
-            {
-                let held = flipped(&looked, bits);
-                let index_of = index.add(held).unwrap();
-                assert_eq!(held.distance(&looked), distance as u32, "case {i}");
-                if distance <= Pdq::NEAR as usize {
-                    expected.push((index_of, distance as u32));
-                }
+        for distance in 0..=40u32 {
+            let spread = flipped(&looked, (0..distance).map(|b| b * 256 / 41));
+            let bunched = flipped(&looked, 0..distance);
+            let strided = flipped(&looked, (0..distance).map(|b| (b * 7) % 256));
+            for held in [spread, bunched, strided] {
+                assert_eq!(hold(&mut index, held), distance);
             }
         }
+        // At the edge: two bits off in every chunk but one, which is one bit off (31 bits,
+        // found), or two (32, not found).
+        for near in 0..Pdq::CHUNKS {
+            let mut flips = [2; Pdq::CHUNKS];
+            flips[near] = 1;
+            assert_eq!(hold(&mut index, flipped_by_chunk(&looked, flips)), 31);
+        }
+        let far = flipped_by_chunk(&looked, [2; Pdq::CHUNKS]);
+        assert_eq!(hold(&mut index, far), 32);
         for seed in 1..2000 {
-            index.add(random(seed)).unwrap();
+            hold(&mut index, random(seed));
         }
         let mut found = index.near(&looked);
         found.sort_unstable();
         assert_eq!(found, expected);
-        assert_eq!(index.len(), 123 + 1999);
+        assert_eq!(index.len(), 123 + Pdq::CHUNKS + 1 + 1999);
     }
 }
