@@ -3,6 +3,8 @@
 //! attempt, and what admins see. The queue itself (leases, attempts, release) is
 //! [`super::queue`]'s.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
@@ -388,58 +390,93 @@ pub struct Attempted<'a> {
 }
 
 /// Records the attempts worker `owner` made and ends their leases (see
-/// [`queue::record_attempts`]); answers the ids whose lease it no longer held.
+/// [`queue::record_attempts`]); answers the ids whose lease it no longer held. The messages sent
+/// to the same addresses (every new-report e-mail goes to the same desk) are recorded by one
+/// statement: one a message was a tenth of PostgreSQL's statement time under single
+/// submissions.
 pub fn record_attempts<'a>(
     conn: &mut DbConnection,
     owner: &str,
     attempts: &'a [Attempted<'a>],
 ) -> Result<Vec<&'a str>, ApiError> {
-    let attempts = attempts.iter().map(|attempted| (attempted.id, attempted));
-    queue::record_attempts(conn, owner, attempts, record_attempt)
+    let mut sent: BTreeMap<&'a [String], Vec<&'a str>> = BTreeMap::new();
+    let mut unsent = Vec::new();
+    for attempted in attempts {
+        match attempted.attempt {
+            Attempt::Sent => sent
+                .entry(attempted.recipients.as_slice())
+                .or_default()
+                .push(attempted.id),
+            _ => unsent.push(Recorded::One(attempted)),
+        }
+    }
+    let recorded = sent
+        .into_iter()
+        .map(|(recipients, ids)| Recorded::Sent(recipients, ids))
+        .chain(unsent);
+    queue::record_attempts(conn, owner, recorded, record)
 }
 
-/// Records one attempt; `false` when `owner` no longer held its lease.
-fn record_attempt(
+/// Attempts recorded by one statement.
+enum Recorded<'a> {
+    /// Messages sent, each to these addresses.
+    Sent(&'a [String], Vec<&'a str>),
+    /// One attempt.
+    One(&'a Attempted<'a>),
+}
+
+/// Records attempts; answers the ids among them whose lease `owner` no longer held.
+fn record<'a>(
     conn: &mut DbConnection,
     owner: &str,
-    Attempted {
-        id,
-        recipients,
-        attempt,
-    }: &Attempted,
-) -> Result<bool, ApiError> {
+    recorded: Recorded<'a>,
+) -> Result<Vec<&'a str>, ApiError> {
+    let (ids, recipients, attempt) = match recorded {
+        Recorded::Sent(recipients, ids) => (ids, recipients, &Attempt::Sent),
+        Recorded::One(attempted) => (
+            vec![attempted.id],
+            attempted.recipients.as_slice(),
+            &attempted.attempt,
+        ),
+    };
     let held = outbox::table
-        .filter(outbox::id.eq(*id))
+        .filter(outbox::id.eq_any(&ids))
         .filter(outbox::lease_owner.eq(owner));
     let attempted = (
         outbox::attempts.eq(outbox::attempts + 1),
         outbox::lease_owner.eq(None::<String>),
         outbox::recipients.eq((!recipients.is_empty()).then(|| recipients.join(","))),
     );
-    let updated = match attempt {
+    let updated: Vec<String> = match attempt {
         Attempt::Sent => diesel::update(held)
             .set((
                 attempted,
                 outbox::status.eq(NotificationStatus::Sent),
                 outbox::sent_at.eq(super::now()),
             ))
-            .execute(conn)?,
+            .returning(outbox::id)
+            .get_results(conn)?,
         Attempt::Retry { error, at } => diesel::update(held)
             .set((
                 attempted,
                 outbox::next_attempt_at.eq(at),
                 outbox::last_error.eq(error),
             ))
-            .execute(conn)?,
+            .returning(outbox::id)
+            .get_results(conn)?,
         Attempt::Failed { error } => diesel::update(held)
             .set((
                 attempted,
                 outbox::status.eq(NotificationStatus::Failed),
                 outbox::last_error.eq(error),
             ))
-            .execute(conn)?,
+            .returning(outbox::id)
+            .get_results(conn)?,
     };
-    Ok(updated == 1)
+    Ok(ids
+        .into_iter()
+        .filter(|id| !updated.iter().any(|held| held == id))
+        .collect())
 }
 
 /// What admins see of a notification, from the outbox left-joined with the enrollments.
@@ -609,4 +646,86 @@ fn disabled_notices(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<Claim
             },
         )
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::r2d2::ManageConnection;
+
+    use super::*;
+    use crate::db::{DbManager, run_migrations};
+
+    /// Row `id` of the outbox, pending and leased to `owner`.
+    fn leased(conn: &mut DbConnection, id: &str, owner: &str) {
+        let now = crate::store::now();
+        diesel::insert_into(outbox::table)
+            .values((
+                outbox::id.eq(id),
+                outbox::kind.eq(NotificationKind::StaffEnrollment),
+                outbox::enrollment_id.eq(format!("enrollment-{id}")),
+                outbox::urgent.eq(false),
+                outbox::status.eq(NotificationStatus::Pending),
+                outbox::attempts.eq(0),
+                outbox::next_attempt_at.eq(now),
+                outbox::lease_owner.eq(owner),
+                outbox::created_at.eq(now),
+            ))
+            .execute(conn)
+            .unwrap();
+    }
+
+    fn status(conn: &mut DbConnection, id: &str) -> (NotificationStatus, i32, Option<String>) {
+        outbox::table
+            .find(id)
+            .select((outbox::status, outbox::attempts, outbox::lease_owner))
+            .first(conn)
+            .unwrap()
+    }
+
+    #[test]
+    fn attempts_are_recorded_only_where_the_worker_still_holds_the_lease() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("outbox.db");
+        let mut conn = DbManager::new(path.to_str().unwrap())
+            .unwrap()
+            .connect()
+            .unwrap();
+        run_migrations(&mut conn).unwrap();
+        // The rows' enrollments are not the point here.
+        diesel::sql_query("PRAGMA foreign_keys = OFF")
+            .execute(&mut conn)
+            .unwrap();
+        for (id, owner) in [("a", "w1"), ("b", "w1"), ("c", "w2"), ("d", "w1")] {
+            leased(&mut conn, id, owner);
+        }
+        let desk = vec!["desk@dhs.example".to_string()];
+        let attempts: Vec<Attempted> = ["a", "b", "c"]
+            .into_iter()
+            .map(|id| Attempted {
+                id,
+                recipients: desk.clone(),
+                attempt: Attempt::Sent,
+            })
+            .chain([Attempted {
+                id: "d",
+                recipients: desk.clone(),
+                attempt: Attempt::Retry {
+                    error: "421".into(),
+                    at: crate::store::now(),
+                },
+            }])
+            .collect();
+        let lost = record_attempts(&mut conn, "w1", &attempts).unwrap();
+        assert_eq!(lost, ["c"]);
+        assert_eq!(status(&mut conn, "a"), (NotificationStatus::Sent, 1, None));
+        assert_eq!(status(&mut conn, "b"), (NotificationStatus::Sent, 1, None));
+        assert_eq!(
+            status(&mut conn, "c"),
+            (NotificationStatus::Pending, 0, Some("w2".into()))
+        );
+        assert_eq!(
+            status(&mut conn, "d"),
+            (NotificationStatus::Pending, 1, None)
+        );
+    }
 }

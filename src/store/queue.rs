@@ -105,22 +105,21 @@ pub fn claim<T>(
     })
 }
 
-/// Records the `attempts` (each with its row's id) of worker `owner` in one transaction (one
-/// commit for a whole claimed batch): `record` writes one, ending its lease, and answers whether
-/// `owner` still held it. Answers the ids it no longer held (the lease ran out and another
-/// worker took the row): nothing is recorded for those, and they may be sent twice.
+/// Records the `attempts` of worker `owner` in one transaction (one commit for a whole claimed
+/// batch): `record` writes one (one row's, or several rows' recorded alike), ending their
+/// leases, and answers the ids among them whose lease `owner` no longer held (the lease ran out
+/// and another worker took the row): nothing is recorded for those, and they may be sent twice.
+/// Answers all such ids.
 pub fn record_attempts<'a, A: 'a>(
     conn: &mut DbConnection,
     owner: &str,
-    attempts: impl IntoIterator<Item = (&'a str, A)>,
-    mut record: impl FnMut(&mut DbConnection, &str, A) -> Result<bool, ApiError>,
+    attempts: impl IntoIterator<Item = A>,
+    mut record: impl FnMut(&mut DbConnection, &str, A) -> Result<Vec<&'a str>, ApiError>,
 ) -> Result<Vec<&'a str>, ApiError> {
     portable::write_transaction(conn, |conn| {
         let mut lost = Vec::new();
-        for (id, attempt) in attempts {
-            if !record(conn, owner, attempt)? {
-                lost.push(id);
-            }
+        for attempt in attempts {
+            lost.extend(record(conn, owner, attempt)?);
         }
         Ok(lost)
     })

@@ -502,14 +502,11 @@ pub fn record_attempts<'a>(
     attempts: &'a [(&'a Claimed, Outcome)],
 ) -> Result<Vec<&'a str>, ApiError> {
     let now = super::now();
-    let attempts = attempts
-        .iter()
-        .map(|(claimed, outcome)| (claimed.id.as_str(), (*claimed, outcome)));
     queue::record_attempts(
         conn,
         worker,
         attempts,
-        |conn, worker, (claimed, outcome)| {
+        |conn, worker, (claimed, outcome): &'a (&'a Claimed, Outcome)| {
             let held = webhook_deliveries::table
                 .filter(webhook_deliveries::id.eq(&claimed.id))
                 .filter(webhook_deliveries::lease_owner.eq(worker));
@@ -537,12 +534,13 @@ pub fn record_attempts<'a>(
                         .eq((status == DeliveryStatus::Delivered).then_some(now)),
                 ))
                 .execute(conn)?;
-            if updated == 1 {
-                if let Outcome::Failed { error, .. } = outcome {
-                    disable(conn, &claimed.endpoint_id, error)?;
-                }
+            if updated == 0 {
+                return Ok(vec![claimed.id.as_str()]);
             }
-            Ok(updated == 1)
+            if let Outcome::Failed { error, .. } = outcome {
+                disable(conn, &claimed.endpoint_id, error)?;
+            }
+            Ok(Vec::new())
         },
     )
 }
