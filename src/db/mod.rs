@@ -218,6 +218,16 @@ pub fn migrations_current(conn: &mut DbConnection, migrations: Migrations) -> an
         .map_err(|e| anyhow::anyhow!("cannot read migrations: {e}"))
 }
 
+/// A SQLite database file at `path`, opened as the server opens it and migrated: what the unit
+/// tests of the store run on.
+#[cfg(test)]
+pub(crate) fn migrated_sqlite(path: &Path) -> DbConnection {
+    let manager = DbManager::new(path.to_str().expect("a UTF-8 path")).expect("a SQLite file");
+    let mut conn = manager.connect().expect("a SQLite file opens");
+    run_migrations(&mut conn).expect("the migrations run");
+    conn
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,11 +236,8 @@ mod tests {
     fn a_new_sqlite_database_has_pages_of_8_kib_and_one_made_before_keeps_its_own() {
         let dir = tempfile::tempdir().unwrap();
         let page_size = |path: &Path| {
-            let manager = DbManager::new(path.to_str().unwrap()).unwrap();
-            let mut conn = manager.connect().unwrap();
-            run_migrations(&mut conn).unwrap();
             diesel::sql_query("PRAGMA page_size")
-                .load::<PageSize>(&mut conn)
+                .load::<PageSize>(&mut migrated_sqlite(path))
                 .unwrap()[0]
                 .page_size
         };

@@ -473,6 +473,18 @@ impl Pdq {
     }
 }
 
+#[cfg(test)]
+impl Pdq {
+    /// This hash with bits `bits` flipped (counted from the first).
+    pub(crate) fn flipped(&self, bits: impl IntoIterator<Item = u32>) -> Pdq {
+        let mut bytes = self.to_bytes();
+        for bit in bits {
+            bytes[bit as usize / 8] ^= 0x80 >> (bit % 8);
+        }
+        Pdq::from_bytes(&bytes).expect("32 bytes")
+    }
+}
+
 /// The key of chunk `position` of value `chunk`.
 fn chunk_key(position: usize, chunk: i32) -> i32 {
     ((position as i32) << 16) | chunk
@@ -584,15 +596,6 @@ mod tests {
         assert_eq!(Pdq::parse("abc"), None);
     }
 
-    /// `pdq` with the first `bits` bits flipped.
-    fn flipped(pdq: &Pdq, bits: usize) -> Pdq {
-        let mut bytes = pdq.to_bytes();
-        for bit in 0..bits {
-            bytes[bit / 8] ^= 0x80 >> (bit % 8);
-        }
-        Pdq::from_bytes(&bytes).unwrap()
-    }
-
     #[test]
     fn every_hash_within_the_distance_shares_a_probed_chunk() {
         let pdq = Pdq::parse(&"a5".repeat(32)).unwrap();
@@ -616,8 +619,8 @@ mod tests {
         };
         assert!(found(&spread));
         for bits in [0, 1, 16, 31] {
-            assert_eq!(pdq.distance(&flipped(&pdq, bits)), bits as u32);
-            assert!(found(&flipped(&pdq, bits)), "{bits}");
+            assert_eq!(pdq.distance(&pdq.flipped(0..bits)), bits);
+            assert!(found(&pdq.flipped(0..bits)), "{bits}");
         }
         assert_eq!(probes.iter().map(Vec::len).sum::<usize>(), 272);
     }

@@ -88,15 +88,6 @@ impl NearImages {
 mod tests {
     use super::*;
 
-    /// `pdq` with bits `bits` flipped.
-    fn flipped(pdq: &Pdq, bits: impl IntoIterator<Item = u32>) -> Pdq {
-        let mut bytes = pdq.to_bytes();
-        for bit in bits {
-            bytes[bit as usize / 8] ^= 0x80 >> (bit % 8);
-        }
-        Pdq::from_bytes(&bytes).unwrap()
-    }
-
     /// A hash as random as an image's, from `seed`.
     fn random(seed: u64) -> Pdq {
         use sha2::Digest;
@@ -105,8 +96,7 @@ mod tests {
 
     /// `pdq` with `flips[i]` bits flipped in chunk `i`, spread over the chunk.
     fn flipped_by_chunk(pdq: &Pdq, flips: [u32; Pdq::CHUNKS]) -> Pdq {
-        flipped(
-            pdq,
+        pdq.flipped(
             (0..16u32)
                 .zip(flips)
                 .flat_map(|(chunk, n)| (0..n).map(move |b| 16 * chunk + b * 16 / n)),
@@ -128,9 +118,9 @@ mod tests {
         };
         // Hashes at every distance from 0 to 40, the flipped bits spread or bunched.
         for distance in 0..=40u32 {
-            let spread = flipped(&looked, (0..distance).map(|b| b * 256 / 41));
-            let bunched = flipped(&looked, 0..distance);
-            let strided = flipped(&looked, (0..distance).map(|b| (b * 7) % 256));
+            let spread = looked.flipped((0..distance).map(|b| b * 256 / 41));
+            let bunched = looked.flipped(0..distance);
+            let strided = looked.flipped((0..distance).map(|b| (b * 7) % 256));
             for held in [spread, bunched, strided] {
                 assert_eq!(hold(&mut index, held), distance);
             }

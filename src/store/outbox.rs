@@ -650,10 +650,8 @@ fn disabled_notices(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<Claim
 
 #[cfg(test)]
 mod tests {
-    use diesel::r2d2::ManageConnection;
-
     use super::*;
-    use crate::db::{DbManager, run_migrations};
+    use crate::db::migrated_sqlite;
 
     /// Row `id` of the outbox, pending and leased to `owner`.
     fn leased(conn: &mut DbConnection, id: &str, owner: &str) {
@@ -685,12 +683,7 @@ mod tests {
     #[test]
     fn attempts_are_recorded_only_where_the_worker_still_holds_the_lease() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("outbox.db");
-        let mut conn = DbManager::new(path.to_str().unwrap())
-            .unwrap()
-            .connect()
-            .unwrap();
-        run_migrations(&mut conn).unwrap();
+        let mut conn = migrated_sqlite(&dir.path().join("outbox.db"));
         // The rows' enrollments are not the point here.
         diesel::sql_query("PRAGMA foreign_keys = OFF")
             .execute(&mut conn)

@@ -294,19 +294,11 @@ impl HeldHashes {
 
 #[cfg(test)]
 mod tests {
-    use diesel::r2d2::ManageConnection;
-
     use super::*;
-    use crate::db::{DbManager, run_migrations};
+    use crate::db::migrated_sqlite;
 
     fn database(dir: &tempfile::TempDir) -> DbConnection {
-        let path = dir.path().join("held.db");
-        let mut conn = DbManager::new(path.to_str().unwrap())
-            .unwrap()
-            .connect()
-            .unwrap();
-        run_migrations(&mut conn).unwrap();
-        conn
+        migrated_sqlite(&dir.path().join("held.db"))
     }
 
     fn store(conn: &mut DbConnection, report_seq: i64, pdq: &Pdq) {
@@ -318,15 +310,6 @@ mod tests {
             ))
             .execute(conn)
             .unwrap();
-    }
-
-    /// `pdq` with bits `bits` flipped.
-    fn flipped(pdq: &Pdq, bits: impl IntoIterator<Item = usize>) -> Pdq {
-        let mut bytes = pdq.to_bytes();
-        for bit in bits {
-            bytes[bit / 8] ^= 0x80 >> (bit % 8);
-        }
-        Pdq::from_bytes(&bytes).unwrap()
     }
 
     /// The reports found near `pdq`, with their distance, in order.
@@ -346,11 +329,8 @@ mod tests {
         let mut conn = database(&dir);
         let image = Pdq::parse(&"5a".repeat(32)).unwrap();
         // 31 bits off with only the last chunk within one bit; 32 off with two in every chunk.
-        let edge = flipped(
-            &image,
-            (0..15).flat_map(|c| [16 * c, 16 * c + 9]).chain([250]),
-        );
-        let far = flipped(&image, (0..16).flat_map(|c| [16 * c, 16 * c + 9]));
+        let edge = image.flipped((0..15).flat_map(|c| [16 * c, 16 * c + 9]).chain([250]));
+        let far = image.flipped((0..16).flat_map(|c| [16 * c, 16 * c + 9]));
         store(&mut conn, 1, &image);
         store(&mut conn, 2, &edge);
         store(&mut conn, 3, &far);
@@ -359,7 +339,7 @@ mod tests {
         let held = HeldIndex::start();
         assert_eq!(found(&mut conn, &image), Some(vec![(1, 0), (2, 31)]));
         // Stored after the first lookup: read at the next; deleted: no longer matched.
-        store(&mut conn, 4, &flipped(&image, [3, 70, 140]));
+        store(&mut conn, 4, &image.flipped([3, 70, 140]));
         diesel::delete(correlation_pdq::table.filter(correlation_pdq::report_seq.eq(1)))
             .execute(&mut conn)
             .unwrap();
