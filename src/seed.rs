@@ -9,6 +9,7 @@
 //! fictional `555-01xx` range.
 
 use std::io::Write;
+use std::sync::mpsc::SyncSender;
 use std::time::Instant;
 
 use anyhow::Context;
@@ -42,7 +43,7 @@ use crate::domain::taxonomy::{
     Severity, SuspectedGroup,
 };
 use crate::domain::user::{Actor, Role};
-use crate::keys::KeyStore;
+use crate::keys::{KeyStore, NewKey};
 use crate::service;
 use crate::store;
 use crate::store::audit::NewAuditEvent;
@@ -102,8 +103,10 @@ fn check_empty(conn: &mut DbConnection, force: bool) -> anyhow::Result<()> {
 /// PostgreSQL) of [`REPORTS_PER_TRANSACTION`] through [`service::submission::store_reports`]
 /// and moves some along the workflow with [`store::review::transition_all`], each
 /// transaction's changes to the rollups written once ([`store::stats::holding`]) and the stored
-/// correlation index held in memory ([`store::correlation::HeldIndex`]), with a progress bar on stderr. Generation runs on a thread of its own, one chunk ahead of the writes
-/// ([`handover`]), and preparation on every core ([`map_on_every_core`]).
+/// correlation index held in memory ([`store::correlation::HeldIndex`]), with a progress bar on
+/// stderr. Generation and the key store's writes run on a thread of their own, one chunk ahead
+/// of the database's writes ([`generate`], [`handover`]), and preparation on every core
+/// ([`map_on_every_core`]).
 pub fn run(
     conn: &mut DbConnection,
     key_store: &KeyStore,
@@ -127,25 +130,6 @@ pub fn run(
             "{elapsed_precise} [{wide_bar}] {human_pos}/{human_len} reports, {per_sec}, eta {eta}",
         )?,
     );
-    let (chunks, received) = handover::<Prepared>();
-    let generator_options = options.clone();
-    let generator = std::thread::spawn(move || {
-        let mut generator = Generator::new(&generator_options, Utc::now());
-        let mut left = generator_options.reports;
-        while left > 0 {
-            let n = left.min(REPORTS_PER_TRANSACTION as u64);
-            let generated: Vec<_> = (0..n).map(|_| generator.next_report()).collect();
-            let chunk = map_on_every_core(generated, |g| Prepared::new(g, &hasher))
-                .into_iter()
-                .collect::<anyhow::Result<Vec<_>>>()?;
-            left -= n;
-            if chunks.send(chunk).is_err() {
-                break;
-            }
-        }
-        anyhow::Ok(())
-    });
-
     let reviewer = Actor {
         id: "seed".into(),
         role: Role::Supervisor,
@@ -153,20 +137,24 @@ pub fn run(
     let mut stored = 0;
     let mut transitions = 0;
     let today = Utc::now().date_naive();
-    let _held = store::correlation::HeldIndex::start();
-    for chunk in received {
-        let (created, moved) = portable::bulk_transaction(conn, |conn| {
-            store::stats::holding(conn, today, |conn| {
-                store_chunk(conn, key_store, &submitters, &reviewer, chunk)
-            })
-        })?;
-        stored += created;
-        transitions += moved;
-        progress.inc(created);
-    }
-    generator
-        .join()
-        .map_err(|_| anyhow::anyhow!("the report generator panicked"))??;
+    let (chunks, received) = handover::<Prepared>();
+    std::thread::scope(|scope| {
+        let generator = scope.spawn(|| generate(options, &hasher, key_store, chunks));
+        let _held = store::correlation::HeldIndex::start();
+        for chunk in received {
+            let (created, moved) = portable::bulk_transaction(conn, |conn| {
+                store::stats::holding(conn, today, |conn| {
+                    store_chunk(conn, key_store, &submitters, &reviewer, chunk)
+                })
+            })?;
+            stored += created;
+            transitions += moved;
+            progress.inc(created);
+        }
+        generator
+            .join()
+            .map_err(|_| anyhow::anyhow!("the report generator panicked"))?
+    })?;
     progress.finish();
     store::stats::compact(conn, today)?;
     let seconds = started.elapsed().as_secs_f64();
@@ -193,21 +181,56 @@ pub fn write_ndjson(options: &SeedOptions, out: impl std::io::Write) -> anyhow::
     Ok(options.reports)
 }
 
+/// Generates `options.reports` reports and sends them to the writer in chunks of
+/// [`REPORTS_PER_TRANSACTION`], each prepared on every core and given its data keys: the key
+/// store's writes then run beside the database's, not between them. Stops early when the writer
+/// has stopped receiving.
+fn generate(
+    options: &SeedOptions,
+    hasher: &WordHasher,
+    key_store: &KeyStore,
+    chunks: SyncSender<Vec<Prepared>>,
+) -> anyhow::Result<()> {
+    let mut generator = Generator::new(options, Utc::now());
+    let mut left = options.reports;
+    while left > 0 {
+        let n = left.min(REPORTS_PER_TRANSACTION as u64);
+        let generated: Vec<_> = (0..n).map(|_| generator.next_report()).collect();
+        let data_keys = key_store.take(generated.len())?;
+        let chunk = map_on_every_core(generated.into_iter().zip(data_keys).collect(), |(g, k)| {
+            Prepared::new(g, k, hasher)
+        })
+        .into_iter()
+        .collect::<anyhow::Result<Vec<_>>>()?;
+        left -= n;
+        if chunks.send(chunk).is_err() {
+            break;
+        }
+    }
+    Ok(())
+}
+
 /// A generated report, ready to store.
 struct Prepared {
     organization: usize,
     body: ReceivedBody,
+    data_key: NewKey,
     workflow: Vec<TransitionRequest>,
 }
 
 impl Prepared {
     /// Checks the report by the API's rules and prepares its body as the API does.
-    fn new(generated: GeneratedReport, hasher: &WordHasher) -> anyhow::Result<Self> {
+    fn new(
+        generated: GeneratedReport,
+        data_key: NewKey,
+        hasher: &WordHasher,
+    ) -> anyhow::Result<Self> {
         let body = ReceivedBody::generated(generated.report, generated.received_at, hasher)
             .map_err(|errors| anyhow::anyhow!("a generated report is invalid: {errors:?}"))?;
         Ok(Prepared {
             organization: generated.organization,
             body,
+            data_key,
             workflow: generated.workflow,
         })
     }
@@ -223,18 +246,18 @@ fn store_chunk(
     reviewer: &Actor,
     chunk: Vec<Prepared>,
 ) -> anyhow::Result<(u64, u64)> {
-    let mut by_organization: Vec<(Vec<ReceivedBody>, Vec<Vec<TransitionRequest>>)> =
+    let mut by_organization: Vec<(Vec<ReceivedBody>, Vec<NewKey>, Vec<Vec<TransitionRequest>>)> =
         submitters.iter().map(|_| Default::default()).collect();
     for prepared in chunk {
-        let (bodies, workflows) = &mut by_organization[prepared.organization];
+        let (bodies, data_keys, workflows) = &mut by_organization[prepared.organization];
         bodies.push(prepared.body);
+        data_keys.push(prepared.data_key);
         workflows.push(prepared.workflow);
     }
     let mut created = 0;
     let mut moving = Vec::new();
-    for ((bodies, workflows), submitter) in by_organization.iter().zip(submitters) {
-        let data_keys = key_store.take(bodies.len())?;
-        let judgements = service::submission::store_reports(conn, submitter, bodies, &data_keys)?;
+    for ((bodies, data_keys, workflows), submitter) in by_organization.iter().zip(submitters) {
+        let judgements = service::submission::store_reports(conn, submitter, bodies, data_keys)?;
         for (judgement, workflow) in judgements.into_iter().zip(workflows) {
             let (stored, new) = judgement?;
             if new {
