@@ -6,9 +6,10 @@
 //! chunks of 16 bits: with S hashes stored, a lookup reads about 272 × S ÷ 65 536 of them, a row
 //! each. At 250 000 hashes that was about 3 ms of PostgreSQL a hash, and a seed's rate fell from
 //! 540 to 155 reports a second by 370 000 reports (`benches/results/2026-12-11-370k.md`). Here the
-//! same multi-index hashing runs over the hashes in memory ([`NearImages`]): a lookup takes about
-//! 0.2 ms of one core at a million hashes and 1.3 ms at the 7.2 million of ten million seeded
-//! reports, in about 126 bytes a hash (some 900 MB; `benches/near_images.rs`).
+//! same multi-index hashing runs over the hashes in memory ([`NearImages`], with copies of the
+//! hashes in its lists): a lookup takes about 0.17 ms of one core at a million hashes and 0.35 ms
+//! at the 7.2 million of ten million seeded reports, in about 835 bytes a hash (some 6 GB there;
+//! `benches/near_images.rs`).
 //!
 //! **Exact values.** A report's 19 or so value keys were each probed in PostgreSQL's GIN (about
 //! 3.7 µs a key, 23 % of the database's time in a seed of 300 000 reports,
