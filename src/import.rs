@@ -14,6 +14,7 @@
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
+use std::sync::mpsc::SyncSender;
 use std::time::Instant;
 
 use chrono::Utc;
@@ -26,7 +27,7 @@ use crate::domain::received::ReceivedBody;
 use crate::domain::report::NewReport;
 use crate::domain::search::WordHasher;
 use crate::error::{ApiError, Problem};
-use crate::keys::KeyStore;
+use crate::keys::{KeyStore, NewKey};
 use crate::routes::body::JsonBody;
 use crate::routes::submission::received;
 use crate::service;
@@ -81,6 +82,36 @@ type Line = (u64, Result<Vec<u8>, ApiError>);
 /// A line prepared: its number and its body ready to store, or its refusal.
 type PreparedLine = (u64, Result<ReceivedBody, ApiError>);
 
+/// A chunk of lines prepared, with a data key for each body ready to store, in order.
+type PreparedChunk = (Vec<PreparedLine>, Vec<NewKey>);
+
+/// Reads `input` in chunks of lines of at most `limit` bytes, prepares each chunk
+/// ([`prepare`]), takes a data key for each body ready to store (one key-store transaction a
+/// chunk, beside the database's writes rather than inside them) and sends it to the writer.
+/// Stops early when the writer has stopped receiving.
+fn read(
+    input: Box<dyn Read + Send>,
+    limit: usize,
+    hasher: &WordHasher,
+    keys: &KeyStore,
+    progress: &indicatif::ProgressBar,
+    chunks: SyncSender<PreparedChunk>,
+) -> anyhow::Result<()> {
+    let mut lines = LineReader::new(BufReader::new(input), limit);
+    loop {
+        let chunk = lines.next_chunk()?;
+        progress.set_position(lines.bytes_read);
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        let prepared = prepare(chunk, hasher);
+        let data_keys = keys.take(prepared.iter().filter(|(_, body)| body.is_ok()).count())?;
+        if chunks.send((prepared, data_keys)).is_err() {
+            return Ok(());
+        }
+    }
+}
+
 /// Imports `options.file` for credential `options.client_id`, with a progress bar on stderr;
 /// answers the summary. Fails before storing anything when the credential may not submit.
 pub fn run(
@@ -105,76 +136,70 @@ pub fn run(
     let progress = progress_bar(size)?;
 
     let limit = settings.max_body_bytes;
-    let (chunks, prepared) = handover::<PreparedLine>();
-    let reader_progress = progress.clone();
-    let reader = std::thread::spawn(move || {
-        let mut lines = LineReader::new(BufReader::new(input), limit);
-        loop {
-            let chunk = lines.next_chunk()?;
-            reader_progress.set_position(lines.bytes_read);
-            if chunk.is_empty() {
-                return anyhow::Ok(());
-            }
-            if chunks.send(prepare(chunk, &hasher)).is_err() {
-                return Ok(());
-            }
-        }
-    });
-
+    let (chunks, prepared) = handover::<PreparedChunk>();
     let mut summary = ImportSummary::default();
-    let _held = service::import::hold_index();
-    for chunk in prepared {
-        summary.lines += chunk.len() as u64;
-        let mut bodies = Vec::with_capacity(chunk.len());
-        let mut numbers = Vec::with_capacity(chunk.len());
-        let mut refused = Vec::new();
-        for (line, prepared) in chunk {
-            match prepared {
-                Ok(body) => {
-                    bodies.push(body);
-                    numbers.push(line);
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(|| read(input, limit, &hasher, keys, &progress, chunks));
+        let _held = service::import::hold_index();
+        for (chunk, mut data_keys) in prepared {
+            summary.lines += chunk.len() as u64;
+            let mut bodies = Vec::with_capacity(chunk.len());
+            let mut numbers = Vec::with_capacity(chunk.len());
+            let mut refused = Vec::new();
+            for (line, prepared) in chunk {
+                match prepared {
+                    Ok(body) => {
+                        bodies.push(body);
+                        numbers.push(line);
+                    }
+                    Err(error) => refused.push((line, error)),
                 }
-                Err(error) => refused.push((line, error)),
             }
-        }
-        if options.stop_on_error {
-            // Only the lines before the first refused one count.
-            if let Some(&(first, _)) = refused.first() {
-                let before = numbers.partition_point(|&n| n < first);
-                bodies.truncate(before);
-                numbers.truncate(before);
+            if options.stop_on_error {
+                // Only the lines before the first refused one count.
+                if let Some(&(first, _)) = refused.first() {
+                    let before = numbers.partition_point(|&n| n < first);
+                    bodies.truncate(before);
+                    numbers.truncate(before);
+                    data_keys.truncate(before);
+                    refused.truncate(1);
+                }
+            }
+            let outcomes = service::import::store_chunk(
+                conn,
+                &submitter,
+                &bodies,
+                &data_keys,
+                options.stop_on_error,
+            )?;
+            for (line, outcome) in numbers.into_iter().zip(outcomes) {
+                match outcome {
+                    Ok(Imported::Stored) => summary.stored += 1,
+                    Ok(Imported::Duplicate) => summary.duplicates += 1,
+                    Err(error) => refused.push((line, error)),
+                }
+            }
+            refused.sort_by_key(|(line, _)| *line);
+            if options.stop_on_error {
                 refused.truncate(1);
             }
-        }
-        let outcomes =
-            service::import::store_chunk(conn, keys, &submitter, &bodies, options.stop_on_error)?;
-        for (line, outcome) in numbers.into_iter().zip(outcomes) {
-            match outcome {
-                Ok(Imported::Stored) => summary.stored += 1,
-                Ok(Imported::Duplicate) => summary.duplicates += 1,
-                Err(error) => refused.push((line, error)),
+            for (line, error) in &refused {
+                report_rejected(&progress, *line, error)?;
+            }
+            summary.rejected += refused.len() as u64;
+            progress.set_message(format!(
+                "{} stored, {} duplicates, {} rejected",
+                summary.stored, summary.duplicates, summary.rejected
+            ));
+            if options.stop_on_error && !refused.is_empty() {
+                summary.stopped = true;
+                break;
             }
         }
-        refused.sort_by_key(|(line, _)| *line);
-        if options.stop_on_error {
-            refused.truncate(1);
-        }
-        for (line, error) in &refused {
-            report_rejected(&progress, *line, error)?;
-        }
-        summary.rejected += refused.len() as u64;
-        progress.set_message(format!(
-            "{} stored, {} duplicates, {} rejected",
-            summary.stored, summary.duplicates, summary.rejected
-        ));
-        if options.stop_on_error && !refused.is_empty() {
-            summary.stopped = true;
-            break;
-        }
-    }
-    reader
-        .join()
-        .map_err(|_| anyhow::anyhow!("the line reader panicked"))??;
+        reader
+            .join()
+            .map_err(|_| anyhow::anyhow!("the line reader panicked"))?
+    })?;
     progress.finish();
     summary.seconds = started.elapsed().as_secs_f64();
     summary.reports_per_second = summary.stored as f64 / summary.seconds;

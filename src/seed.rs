@@ -137,7 +137,7 @@ pub fn run(
     let mut stored = 0;
     let mut transitions = 0;
     let today = Utc::now().date_naive();
-    let (chunks, received) = handover::<Prepared>();
+    let (chunks, received) = handover::<Vec<Prepared>>();
     std::thread::scope(|scope| {
         let generator = scope.spawn(|| generate(options, &hasher, key_store, chunks));
         let _held = store::correlation::HeldIndex::start();
@@ -236,6 +236,14 @@ impl Prepared {
     }
 }
 
+/// One organization's share of a chunk: its reports' bodies, data keys and workflows, in order.
+#[derive(Default)]
+struct Share {
+    bodies: Vec<ReceivedBody>,
+    data_keys: Vec<NewKey>,
+    workflows: Vec<Vec<TransitionRequest>>,
+}
+
 /// Stores one chunk (inside the caller's transaction): each organization's reports in one
 /// submission, then the workflow of all those newly stored at once
 /// ([`store::review::transition_all`]). Answers the reports stored and the transitions made.
@@ -246,19 +254,19 @@ fn store_chunk(
     reviewer: &Actor,
     chunk: Vec<Prepared>,
 ) -> anyhow::Result<(u64, u64)> {
-    let mut by_organization: Vec<(Vec<ReceivedBody>, Vec<NewKey>, Vec<Vec<TransitionRequest>>)> =
-        submitters.iter().map(|_| Default::default()).collect();
+    let mut by_organization: Vec<Share> = submitters.iter().map(|_| Share::default()).collect();
     for prepared in chunk {
-        let (bodies, data_keys, workflows) = &mut by_organization[prepared.organization];
-        bodies.push(prepared.body);
-        data_keys.push(prepared.data_key);
-        workflows.push(prepared.workflow);
+        let share = &mut by_organization[prepared.organization];
+        share.bodies.push(prepared.body);
+        share.data_keys.push(prepared.data_key);
+        share.workflows.push(prepared.workflow);
     }
     let mut created = 0;
     let mut moving = Vec::new();
-    for ((bodies, data_keys, workflows), submitter) in by_organization.iter().zip(submitters) {
-        let judgements = service::submission::store_reports(conn, submitter, bodies, data_keys)?;
-        for (judgement, workflow) in judgements.into_iter().zip(workflows) {
+    for (share, submitter) in by_organization.iter().zip(submitters) {
+        let judgements =
+            service::submission::store_reports(conn, submitter, &share.bodies, &share.data_keys)?;
+        for (judgement, workflow) in judgements.into_iter().zip(&share.workflows) {
             let (stored, new) = judgement?;
             if new {
                 created += 1;

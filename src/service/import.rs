@@ -7,7 +7,7 @@ use crate::domain::organization::OrganizationStatus;
 use crate::domain::received::ReceivedBody;
 use crate::domain::submission::check_resubmission;
 use crate::error::ApiError;
-use crate::keys::KeyStore;
+use crate::keys::NewKey;
 use crate::store;
 use crate::store::audit::NewAuditEvent;
 use crate::store::correlation::HeldIndex;
@@ -68,22 +68,22 @@ pub fn hold_index() -> HeldIndex {
     HeldIndex::start()
 }
 
-/// Judges and stores `bodies` in order, as a batch submission would, in one bulk transaction:
-/// one outcome per body, or the refusal the API would have answered (409 for different content
+/// Judges and stores `bodies` in order, each new one under its data key of `data_keys` (taken
+/// beforehand, one a body), as a batch submission would, in one bulk transaction: one outcome
+/// per body, or the refusal the API would have answered (409 for different content
 /// under a stored `external_id` or one of the other mode, 410 for a purged one, 422 for unknown
 /// `prior_report_ids`). With `stop_at_refusal`, nothing after the first refused body is stored
 /// and the outcomes end with its refusal.
 pub fn store_chunk(
     conn: &mut DbConnection,
-    keys: &KeyStore,
     submitter: &Submitter,
     bodies: &[ReceivedBody],
+    data_keys: &[NewKey],
     stop_at_refusal: bool,
 ) -> Result<Vec<Result<Imported, ApiError>>, ApiError> {
     if bodies.is_empty() {
         return Ok(Vec::new());
     }
-    let data_keys = keys.take(bodies.len())?;
     // A concurrent submission of one of the external ids hits the unique key: judged again, it
     // is then seen as stored (as `submission::submit` does).
     for _ in 0..=bodies.len().min(3) {
@@ -98,7 +98,7 @@ pub fn store_chunk(
                     refused = outcomes.into_iter().skip(first).take(1).collect();
                 }
             }
-            let judgements = store_reports(conn, submitter, &bodies[..end], &data_keys)?;
+            let judgements = store_reports(conn, submitter, &bodies[..end], data_keys)?;
             Ok::<_, diesel::result::Error>((judgements, refused))
         });
         if portable::is_unique_violation(&judged) {
