@@ -32,6 +32,7 @@ use crate::routes::body::JsonBody;
 use crate::routes::submission::received;
 use crate::service;
 use crate::service::import::Imported;
+use crate::store::owner::Submitter;
 
 /// The most bytes of lines read ahead into one chunk.
 pub const MAX_CHUNK_BYTES: usize = 64 * 1024 * 1024;
@@ -141,57 +142,8 @@ pub fn run(
     std::thread::scope(|scope| {
         let reader = scope.spawn(|| read(input, limit, &hasher, keys, &progress, chunks));
         let _held = service::import::hold_index();
-        for (chunk, mut data_keys) in prepared {
-            summary.lines += chunk.len() as u64;
-            let mut bodies = Vec::with_capacity(chunk.len());
-            let mut numbers = Vec::with_capacity(chunk.len());
-            let mut refused = Vec::new();
-            for (line, prepared) in chunk {
-                match prepared {
-                    Ok(body) => {
-                        bodies.push(body);
-                        numbers.push(line);
-                    }
-                    Err(error) => refused.push((line, error)),
-                }
-            }
-            if options.stop_on_error {
-                // Only the lines before the first refused one count.
-                if let Some(&(first, _)) = refused.first() {
-                    let before = numbers.partition_point(|&n| n < first);
-                    bodies.truncate(before);
-                    numbers.truncate(before);
-                    data_keys.truncate(before);
-                    refused.truncate(1);
-                }
-            }
-            let outcomes = service::import::store_chunk(
-                conn,
-                &submitter,
-                &bodies,
-                &data_keys,
-                options.stop_on_error,
-            )?;
-            for (line, outcome) in numbers.into_iter().zip(outcomes) {
-                match outcome {
-                    Ok(Imported::Stored) => summary.stored += 1,
-                    Ok(Imported::Duplicate) => summary.duplicates += 1,
-                    Err(error) => refused.push((line, error)),
-                }
-            }
-            refused.sort_by_key(|(line, _)| *line);
-            if options.stop_on_error {
-                refused.truncate(1);
-            }
-            for (line, error) in &refused {
-                report_rejected(&progress, *line, error)?;
-            }
-            summary.rejected += refused.len() as u64;
-            progress.set_message(format!(
-                "{} stored, {} duplicates, {} rejected",
-                summary.stored, summary.duplicates, summary.rejected
-            ));
-            if options.stop_on_error && !refused.is_empty() {
+        for chunk in prepared {
+            if store_prepared(conn, &submitter, options, &progress, &mut summary, chunk)? {
                 summary.stopped = true;
                 break;
             }
@@ -204,6 +156,63 @@ pub fn run(
     summary.seconds = started.elapsed().as_secs_f64();
     summary.reports_per_second = summary.stored as f64 / summary.seconds;
     Ok(summary)
+}
+
+/// Stores one prepared chunk for `submitter`, counts it into `summary` and prints its rejected
+/// lines; answers whether `--stop-on-error` stops the import at one of them.
+fn store_prepared(
+    conn: &mut DbConnection,
+    submitter: &Submitter,
+    options: &ImportOptions,
+    progress: &indicatif::ProgressBar,
+    summary: &mut ImportSummary,
+    (chunk, mut data_keys): PreparedChunk,
+) -> anyhow::Result<bool> {
+    summary.lines += chunk.len() as u64;
+    let mut bodies = Vec::with_capacity(chunk.len());
+    let mut numbers = Vec::with_capacity(chunk.len());
+    let mut refused = Vec::new();
+    for (line, prepared) in chunk {
+        match prepared {
+            Ok(body) => {
+                bodies.push(body);
+                numbers.push(line);
+            }
+            Err(error) => refused.push((line, error)),
+        }
+    }
+    if options.stop_on_error {
+        // Only the lines before the first refused one count.
+        if let Some(&(first, _)) = refused.first() {
+            let before = numbers.partition_point(|&n| n < first);
+            bodies.truncate(before);
+            numbers.truncate(before);
+            data_keys.truncate(before);
+            refused.truncate(1);
+        }
+    }
+    let outcomes =
+        service::import::store_chunk(conn, submitter, &bodies, &data_keys, options.stop_on_error)?;
+    for (line, outcome) in numbers.into_iter().zip(outcomes) {
+        match outcome {
+            Ok(Imported::Stored) => summary.stored += 1,
+            Ok(Imported::Duplicate) => summary.duplicates += 1,
+            Err(error) => refused.push((line, error)),
+        }
+    }
+    refused.sort_by_key(|(line, _)| *line);
+    if options.stop_on_error {
+        refused.truncate(1);
+    }
+    for (line, error) in &refused {
+        report_rejected(progress, *line, error)?;
+    }
+    summary.rejected += refused.len() as u64;
+    progress.set_message(format!(
+        "{} stored, {} duplicates, {} rejected",
+        summary.stored, summary.duplicates, summary.rejected
+    ));
+    Ok(options.stop_on_error && !refused.is_empty())
 }
 
 /// The progress bar on stderr: by bytes of a file of known `size`, a spinner on standard input.
