@@ -7,7 +7,7 @@
 //! chunk and its 16 one-bit neighbours: 272 lists of about S ÷ 65 536 hashes each, S the hashes
 //! held, each compared whole. The lists hold copies of the hashes, not their indexes alone, so
 //! that a lookup sweeps each list instead of taking a cache miss for every candidate: about
-//! four times faster at 7.2 million hashes, in about 900 bytes a hash instead of 126.
+//! four times faster at 7.2 million hashes, in about 835 bytes a hash instead of 126.
 //!
 //! Measured and rejected (`benches/results/2026-12-14-near-images.md`): chunks as wide as the
 //! index is deep (11 of 23 or 24 bits, which the textbook prescribes at millions of hashes) were
