@@ -6,7 +6,9 @@
 //! groups, services and organizations (Zipf-like), diurnal and weekly arrival over the last
 //! days (in time order), 1–5 accounts and 1–10 content items, and for part of the reports a path
 //! through the review workflow. Accounts are `seed_` handles on `example.invalid`, phone numbers are in the
-//! fictional `555-01xx` range.
+//! fictional `555-01xx` range. A report's own accounts, content and hashes are named after the
+//! seed value and its number, so that seeds with other values (a database built in pieces) share
+//! only the phone numbers with it.
 
 use std::io::Write;
 use std::sync::mpsc::SyncSender;
@@ -696,11 +698,12 @@ impl Generator {
     fn account(&mut self, n: u64, i: usize, host: &str, before: DateTime<Utc>) -> Account {
         let name = if i == 0 && self.rng.gen_bool(0.05) {
             format!(
-                "seed_recurring_{}",
+                "seed_{}_recurring_{}",
+                self.seed_value,
                 self.rng.gen_range(0..self.recurring_accounts)
             )
         } else {
-            format!("seed_{n}_{i}")
+            format!("seed_{}_{n}_{i}", self.seed_value)
         };
         let contact_handles = (0..self.rng.gen_range(0..=2))
             .map(|k| {
@@ -745,11 +748,15 @@ impl Generator {
         let content_type = pick(&mut self.rng, &CONTENT_TYPES, &self.content_types);
         let image = matches!(content_type, ContentType::Image | ContentType::Video);
         let media = image || self.rng.gen_bool(0.2);
-        let digest =
-            |algorithm: &str| hex::encode(Sha256::digest(format!("seed {algorithm} {n} {i}")));
+        let seed_value = self.seed_value;
+        let digest = |algorithm: &str| {
+            hex::encode(Sha256::digest(format!(
+                "seed {seed_value} {algorithm} {n} {i}"
+            )))
+        };
         ContentItem {
             content_type,
-            url: Some(format!("https://{host}/p/seed_{n}_{i}")),
+            url: Some(format!("https://{host}/p/seed_{}_{n}_{i}", self.seed_value)),
             posted_at: Some(before - Duration::minutes(self.rng.gen_range(1..30 * 24 * 60))),
             text_excerpt: Some(PHRASES[self.rng.gen_range(0..PHRASES.len())].to_owned()),
             language: Some("es".into()),
@@ -836,6 +843,46 @@ mod tests {
             }
             assert!(report.summary.starts_with("SYNTHETIC SEED REPORT"));
         }
+    }
+
+    /// The values of `reports` that correlate them, phone numbers aside.
+    fn own_values(reports: &[GeneratedReport]) -> std::collections::HashSet<String> {
+        reports
+            .iter()
+            .flat_map(|g| {
+                let accounts = g.report.accounts.iter().flat_map(|a| {
+                    let handles = a.contact_handles.iter();
+                    let telegram = handles.filter(|h| h.kind != ContactType::Whatsapp);
+                    [
+                        Some(&a.platform_account_id),
+                        a.handle.as_ref(),
+                        a.profile_url.as_ref(),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .chain(telegram.map(|h| &h.value))
+                });
+                let content = g.report.content.iter().flat_map(|c| {
+                    [c.url.as_ref(), c.sha256.as_ref(), c.pdq.as_ref()]
+                        .into_iter()
+                        .flatten()
+                });
+                accounts.chain(content).cloned().collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn seeds_with_other_values_share_only_phone_numbers() {
+        let (one, two) = (generate(1, 2000), generate(2, 2000));
+        let (one, two) = (own_values(&one), own_values(&two));
+        assert!(one.len() > 10_000, "{}", one.len());
+        assert_eq!(one.intersection(&two).count(), 0);
+        assert_eq!(
+            own_values(&generate(1, 2000)),
+            one,
+            "the same seed, the same values"
+        );
     }
 
     #[test]
