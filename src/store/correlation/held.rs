@@ -16,26 +16,32 @@
 //! `benches/results/2026-12-13-seed-2m.md`), though most values are new. A Bloom filter of the
 //! stored keys ([`HeldValues`]: about 10 bits a key, grown by doubling, some 40 MB at a million
 //! reports and 300 MB at ten million) lets through every stored key and a few in a hundred of the
-//! others; only those are looked up.
+//! others; only those are looked up. A value looked up has its holders read once and kept
+//! (16 bytes a holder, until the value is common): at 2.8 million reports, reading every stored
+//! value's holders and their reports again for every chunk took 42 % of the database's time
+//! (`benches/results/2026-12-15-seed-keys.md`). The holders' reports (id, organization, mode)
+//! are kept too ([`HeldReports`]).
 //!
 //! The database stays the truth. Before each lookup the writer reads what was stored since the
-//! last one (by `report_seq`, which only grows: its own chunks and other writers' reports alike).
-//! Every match found in memory is read again from the database before it counts, so a report
-//! purged or rolled back meanwhile is never matched; the filter only decides which keys to look
-//! up. Known limit: a row committed by another writer with a `report_seq` below the newest
-//! already read (a transaction that began before the previous lookup and ended after it), or an
+//! last one (by `report_seq`, which only grows: its own chunks and other writers' reports alike),
+//! adding to the holders it keeps. Every match found in memory is checked against the database
+//! before it counts (the hash still stored, the holder still holding values), so a report purged
+//! or rolled back meanwhile is never matched; the filter only decides which keys to look up.
+//! Known limit: a row committed by another writer with a `report_seq` below the newest already
+//! read (a transaction that began before the previous lookup and ended after it), or an
 //! amendment's new hash or value of an older report, is not seen by this writer until it starts
 //! again.
 
 use std::cell::RefCell;
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use diesel::prelude::*;
 use fastbloom::BloomFilter;
 
-use super::Near;
-use super::keys;
+use super::keys::{self, KeyRow};
 use super::pdq::{self, PdqRow};
+use super::{Indexed, Near};
 use crate::bulk::map_on_every_core;
 use crate::db::DbConnection;
 use crate::db::schema::correlation_pdq;
@@ -56,6 +62,7 @@ thread_local! {
 struct Held {
     images: HeldHashes,
     values: HeldValues,
+    reports: HeldReports,
 }
 
 /// While it lives, this thread's correlation lookups use what it holds of the stored index in
@@ -108,25 +115,137 @@ pub(super) fn near(conn: &mut DbConnection, sources: &[Pdq]) -> QueryResult<Opti
     })
 }
 
-/// The value keys among `keys` that may be stored, when this thread holds the index
-/// ([`HeldIndex`]): every one stored, and a few in a hundred of the others, so that only
-/// those are looked up in the database; `None` when it does not hold it.
-pub(super) fn maybe_stored(
+/// How the database answers for some keys what this thread may hold in memory.
+type Read<K, T> = fn(&mut DbConnection, &[K]) -> QueryResult<T>;
+
+/// Every exact value with one of `keys`: when this thread holds the index ([`HeldIndex`]),
+/// the keys its filter lets through, each one's holders read by `read` the first time it is
+/// looked up and from memory after, kept current from the sets stored since, and only those of
+/// reports that still hold values (a purge may have taken some); else all read by `read`.
+pub(super) fn holding(
     conn: &mut DbConnection,
     keys: &[Vec<u8>],
-) -> QueryResult<Option<Vec<Vec<u8>>>> {
+    read: Read<Vec<u8>, Vec<KeyRow>>,
+) -> QueryResult<Vec<KeyRow>> {
     HELD.with_borrow_mut(|held| {
         let Some(held) = held else {
-            return Ok(None);
+            return read(conn, keys);
         };
-        held.values.catch_up(conn, ROWS_PER_PAGE)?;
-        Ok(Some(
-            keys.iter()
-                .filter(|key| held.values.may_hold(keys::head(key)))
-                .cloned()
-                .collect(),
-        ))
+        let values = &mut held.values;
+        values.catch_up(conn, ROWS_PER_PAGE)?;
+        let looked: Vec<&Vec<u8>> = keys
+            .iter()
+            .filter(|key| values.may_hold(keys::head(key)))
+            .collect();
+        let unread: Vec<Vec<u8>> = looked
+            .iter()
+            .filter(|key| !values.holders.contains_key(&value(key)))
+            .map(|key| (*key).clone())
+            .collect();
+        let read_now = read(conn, &unread)?;
+        for key in &unread {
+            values.holders.insert(value(key), Vec::new());
+        }
+        for row in read_now {
+            if let Some(holders) = values.holders.get_mut(&value(&row.value_key)) {
+                holders.push((row.report_seq, row.place));
+            }
+        }
+        let mut rows = Vec::new();
+        for key in looked {
+            // A set read by `read` may be read again by the next catch-up: each holder once.
+            let mut seen = HashSet::new();
+            for (seq, place) in &values.holders[&value(key)] {
+                if seen.insert(*seq) {
+                    rows.push(KeyRow {
+                        value_key: key.clone(),
+                        report_seq: *seq,
+                        place: *place,
+                    });
+                }
+            }
+        }
+        let seqs: Vec<i64> = rows
+            .iter()
+            .map(|row| row.report_seq)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let stored = keys::still_stored(conn, &seqs)?;
+        rows.retain(|row| stored.contains(&row.report_seq));
+        Ok(rows)
     })
+}
+
+/// Stops holding the holders of `common` values (never looked up again), when this thread holds
+/// the index.
+pub(super) fn forget_holders<'a>(common: impl IntoIterator<Item = &'a Vec<u8>>) {
+    HELD.with_borrow_mut(|held| {
+        if let Some(held) = held {
+            for key in common {
+                held.values.holders.remove(&value(key));
+            }
+        }
+    });
+}
+
+/// A value key (16 bytes) as the key of [`HeldValues::holders`].
+fn value(key: &[u8]) -> u128 {
+    u128::from_be_bytes(key.try_into().unwrap_or_default())
+}
+
+/// The reports `seqs`, by `seq`: when this thread holds the index ([`HeldIndex`]), those read
+/// before from memory and only the others by `read`; else all by `read`.
+pub(super) fn reports(
+    conn: &mut DbConnection,
+    seqs: &BTreeSet<i64>,
+    read: Read<i64, HashMap<i64, Indexed>>,
+) -> QueryResult<HashMap<i64, Indexed>> {
+    HELD.with_borrow_mut(|held| {
+        let Some(held) = held else {
+            return read(conn, &seqs.iter().copied().collect::<Vec<_>>());
+        };
+        let missing: Vec<i64> = seqs
+            .iter()
+            .filter(|seq| !held.reports.by_seq.contains_key(seq))
+            .copied()
+            .collect();
+        for (seq, report) in read(conn, &missing)? {
+            held.reports.add(seq, report);
+        }
+        Ok(seqs
+            .iter()
+            .filter_map(|seq| Some((*seq, held.reports.by_seq.get(seq)?.clone())))
+            .collect())
+    })
+}
+
+/// The reports a bulk writer has read (the holders of the values and hashes it matched), by
+/// `seq`: a report's id, organization and mode never change, and its `seq` is never another
+/// report's, so what is read once holds for the writer's life. About 130 bytes a report (its id,
+/// and the entry; each organization's id is kept once), some 1.3 GB if all of ten million were
+/// read. Which reports hold a value is still read from the database every time. Known limit:
+/// on SQLite, whose `seq` is the next after the greatest, a newest report erased while a bulk
+/// writer runs leaves its `seq` to the next report stored, which this writer then takes for the
+/// erased one.
+#[derive(Default)]
+struct HeldReports {
+    by_seq: HashMap<i64, Indexed>,
+    /// Each organization's id, kept once.
+    organizations: HashSet<Arc<str>>,
+}
+
+impl HeldReports {
+    fn add(&mut self, seq: i64, mut report: Indexed) {
+        match self.organizations.get(&report.organization_id) {
+            Some(kept) => report.organization_id = Arc::clone(kept),
+            None => {
+                self.organizations
+                    .insert(Arc::clone(&report.organization_id));
+            }
+        }
+        self.by_seq.insert(seq, report);
+    }
 }
 
 /// Value keys a filter is first made for; each next one for twice as many as the last.
@@ -135,15 +254,19 @@ const FIRST_FILTER_KEYS: usize = 1 << 20;
 /// The share of keys not stored that a filter lets through when full.
 const FALSE_POSITIVES: f64 = 0.01;
 
-/// A Bloom filter of the stored value keys' first halves ([`keys::head`]), about 10 bits a key.
-/// A filter cannot grow: when the last is full a new one, twice its size, takes the next keys,
-/// and a key may be in any. Each full filter lets through one in a hundred of the keys not
-/// stored: seven of them (127 million keys, some 6.7 million reports), seven in a hundred.
+/// A Bloom filter of the stored value keys' first halves ([`keys::head`]), about 10 bits a key,
+/// and the holders of the values looked up. A filter cannot grow: when the last is full a new
+/// one, twice its size, takes the next keys, and a key may be in any. Each full filter lets
+/// through one in a hundred of the keys not stored: seven of them (127 million keys, some 6.7
+/// million reports), seven in a hundred.
 struct HeldValues {
     /// Each filter, with how many keys it was made for and how many it has taken.
     filters: Vec<(BloomFilter, usize, usize)>,
     /// How many keys the first filter is made for.
     first: usize,
+    /// The reports (`seq`) holding each value looked up (not common) and the value's place
+    /// there: 16 bytes a holder, at most the common threshold's worth a value.
+    holders: HashMap<u128, Vec<(i64, i32)>>,
     /// The highest `report_seq` read.
     newest: i64,
 }
@@ -159,6 +282,7 @@ impl HeldValues {
         HeldValues {
             filters: Vec::new(),
             first,
+            holders: HashMap::new(),
             newest: i64::MIN,
         }
     }
@@ -167,12 +291,17 @@ impl HeldValues {
     /// their key.
     fn catch_up(&mut self, conn: &mut DbConnection, rows_per_page: i64) -> QueryResult<()> {
         loop {
-            let page = keys::heads_after(conn, self.newest, rows_per_page)?;
-            for head in page.iter().flat_map(|(_, heads)| heads) {
-                self.add(*head);
+            let page = keys::sets_after(conn, self.newest, rows_per_page)?;
+            for set in &page {
+                for (key, place) in set.value_keys.iter().zip(&set.places) {
+                    self.add(keys::head(key));
+                    if let Some(holders) = self.holders.get_mut(&value(key)) {
+                        holders.push((set.report_seq, *place));
+                    }
+                }
             }
-            if let Some((seq, _)) = page.last() {
-                self.newest = *seq;
+            if let Some(set) = page.last() {
+                self.newest = set.report_seq;
             }
             if (page.len() as i64) < rows_per_page {
                 return Ok(());
@@ -373,26 +502,52 @@ mod tests {
         let mut conn = database(&dir);
         store_values(&mut conn, 1, 0..50);
         store_values(&mut conn, 2, 50..100);
-        let looked: Vec<Vec<u8>> = (0..2000).map(value_key).collect();
+        let mut values = HeldValues::default();
+        values.catch_up(&mut conn, ROWS_PER_PAGE).unwrap();
+        let passed: Vec<u32> = (0..2000)
+            .filter(|i| values.may_hold(keys::head(&value_key(*i))))
+            .collect();
         assert_eq!(
-            maybe_stored(&mut conn, &looked).unwrap(),
-            None,
-            "nothing held"
+            passed[..100],
+            (0..100).collect::<Vec<_>>(),
+            "every stored key"
         );
-
-        let held = HeldIndex::start();
-        let passed = maybe_stored(&mut conn, &looked).unwrap().unwrap();
-        assert_eq!(passed[..100], looked[..100], "every stored key");
         assert!(
             passed.len() < 100 + 40,
             "{} of 1 900 others",
             passed.len() - 100
         );
-        // Stored after the first lookup: let through at the next.
-        store_values(&mut conn, 3, 5000..5010);
-        let later: Vec<Vec<u8>> = (5000..5010).map(value_key).collect();
-        assert_eq!(maybe_stored(&mut conn, &later).unwrap().unwrap(), later);
+    }
+
+    /// The reports holding value `i`, each as `(seq, place)`, in order.
+    fn holders(conn: &mut DbConnection, i: u32) -> Vec<(i64, i32)> {
+        let mut found: Vec<(i64, i32)> = holding(conn, &[value_key(i)], keys::read_holding)
+            .unwrap()
+            .into_iter()
+            .map(|row| (row.report_seq, row.place))
+            .collect();
+        found.sort_unstable();
+        found
+    }
+
+    #[test]
+    fn held_holders_follow_the_database_as_reports_are_stored_and_purged() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = database(&dir);
+        store_values(&mut conn, 1, 0..50);
+        store_values(&mut conn, 2, 40..60);
+        let held = HeldIndex::start();
+        assert_eq!(holders(&mut conn, 45), [(1, 1), (2, 1)]);
+        assert_eq!(holders(&mut conn, 5000), [], "never stored");
+        // Stored after the first lookup: among the holders at the next; purged: no longer.
+        store_values(&mut conn, 3, 45..46);
+        store_values(&mut conn, 4, 5000..5001);
+        keys::forget(&mut conn, &[1]).unwrap();
+        assert_eq!(holders(&mut conn, 45), [(2, 1), (3, 1)]);
+        assert_eq!(holders(&mut conn, 5000), [(4, 1)]);
+        // What the database answers without the held index.
         drop(held);
+        assert_eq!(holders(&mut conn, 45), [(2, 1), (3, 1)]);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Binary, Bool, Text};
 use diesel::upsert::excluded;
 
-use super::{Holders, Writing, indexed_by_seq, insert_as};
+use super::{Holders, Writing, held, indexed_by_seq, insert_as};
 use crate::db::DbConnection;
 use crate::db::portable::{ROWS_PER_STATEMENT, copies, insert_rows, per_backend};
 use crate::db::schema::postgres::correlation_key_sets;
@@ -39,10 +39,10 @@ pub(super) struct KeyRow {
 
 /// A report's exact values, as both backends' sets hold them ([`Halves`] and [`Packed`] as read).
 #[derive(Debug, Default)]
-struct KeySet {
-    report_seq: i64,
-    places: Vec<i32>,
-    value_keys: Vec<Vec<u8>>,
+pub(super) struct KeySet {
+    pub report_seq: i64,
+    pub places: Vec<i32>,
+    pub value_keys: Vec<Vec<u8>>,
 }
 
 impl KeySet {
@@ -218,23 +218,22 @@ fn sets_of(conn: &mut DbConnection, seqs: &[i64]) -> QueryResult<Vec<KeySet>> {
     Ok(found)
 }
 
-/// The first halves ([`head`]) of the keys of at most `limit` reports after report `after`, in
-/// the order of their `seq`, each report's with its `seq`.
-pub(super) fn heads_after(
+/// The sets of at most `limit` reports after report `after`, in the order of their `seq`.
+pub(super) fn sets_after(
     conn: &mut DbConnection,
     after: i64,
     limit: i64,
-) -> QueryResult<Vec<(i64, Vec<i64>)>> {
+) -> QueryResult<Vec<KeySet>> {
     match conn {
-        DbConnection::Postgres(c) => correlation_key_sets::table
+        DbConnection::Postgres(c) => Ok(correlation_key_sets::table
             .filter(correlation_key_sets::report_seq.gt(after))
             .order(correlation_key_sets::report_seq)
             .limit(limit)
-            .select((
-                correlation_key_sets::report_seq,
-                correlation_key_sets::key_heads,
-            ))
-            .load(c),
+            .select(Halves::as_select())
+            .load(c)?
+            .into_iter()
+            .map(Halves::joined)
+            .collect()),
         DbConnection::Sqlite(c) => Ok(packed_sets::table
             .filter(packed_sets::report_seq.gt(after))
             .order(packed_sets::report_seq)
@@ -242,14 +241,27 @@ pub(super) fn heads_after(
             .select(Packed::as_select())
             .load(c)?
             .into_iter()
-            .map(|set| {
-                (
-                    set.report_seq,
-                    set.value_keys.chunks(KEY_BYTES).map(head).collect(),
-                )
-            })
+            .map(Packed::unpacked)
             .collect()),
     }
+}
+
+/// Which of the reports `seqs` still hold exact values (a set of theirs is stored).
+pub(super) fn still_stored(conn: &mut DbConnection, seqs: &[i64]) -> QueryResult<HashSet<i64>> {
+    let mut found = HashSet::new();
+    for chunk in seqs.chunks(ROWS_PER_STATEMENT) {
+        found.extend(match conn {
+            DbConnection::Postgres(c) => correlation_key_sets::table
+                .filter(correlation_key_sets::report_seq.eq_any(chunk))
+                .select(correlation_key_sets::report_seq)
+                .load::<i64>(c)?,
+            DbConnection::Sqlite(c) => packed_sets::table
+                .filter(packed_sets::report_seq.eq_any(chunk))
+                .select(packed_sets::report_seq)
+                .load::<i64>(c)?,
+        });
+    }
+    Ok(found)
 }
 
 /// The exact values of the reports `seqs`.
@@ -261,11 +273,26 @@ pub(super) fn of_reports(conn: &mut DbConnection, seqs: &[i64]) -> QueryResult<V
 }
 
 /// Every exact value with one of `keys` (values not common, so at most the threshold's worth
-/// each), with the report holding it: the sets holding one, then their reports, read apart by
-/// `seq` (joined, PostgreSQL's planner guesses the probe of 1 000 keys matches thousands of
-/// sets and hashes all of `reports`).
+/// each), with the report holding it: from a bulk writer's memory when it holds the index
+/// ([`held::holding`]), else read ([`read_holding`]); then the reports, apart, by `seq`.
 pub(super) fn holding(conn: &mut DbConnection, keys: &[Vec<u8>]) -> QueryResult<Holders> {
-    let mut found = Vec::new();
+    let rows = held::holding(conn, keys, read_holding)?;
+    let seqs: BTreeSet<i64> = rows.iter().map(|row| row.report_seq).collect();
+    let reports = indexed_by_seq(conn, &seqs)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            let report = reports.get(&row.report_seq)?.clone();
+            Some((row, report))
+        })
+        .collect())
+}
+
+/// Every exact value with one of `keys`, read from the database: the sets holding one, each
+/// report's once (joined with `reports`, PostgreSQL's planner guesses the probe of 1 000 keys
+/// matches thousands of sets and hashes all of `reports`, so the reports are read apart).
+pub(super) fn read_holding(conn: &mut DbConnection, keys: &[Vec<u8>]) -> QueryResult<Vec<KeyRow>> {
+    let mut rows = Vec::new();
     for chunk in keys.chunks(ROWS_PER_STATEMENT) {
         let sets: Vec<KeySet> = match conn {
             DbConnection::Postgres(c) => {
@@ -293,19 +320,13 @@ pub(super) fn holding(conn: &mut DbConnection, keys: &[Vec<u8>]) -> QueryResult<
         };
         let wanted: HashSet<&[u8]> = chunk.iter().map(Vec::as_slice).collect();
         let mut seen = BTreeSet::new();
-        let mut rows = Vec::new();
         for set in sets {
             if seen.insert(set.report_seq) {
                 rows.extend(set.rows(Some(&wanted)));
             }
         }
-        let reports = indexed_by_seq(conn, &seen)?;
-        found.extend(rows.into_iter().filter_map(|row| {
-            let report = reports.get(&row.report_seq)?.clone();
-            Some((row, report))
-        }));
     }
-    Ok(found)
+    Ok(rows)
 }
 
 /// The newest reports of `mode` holding `key`, below the report `before` when given: at most
@@ -375,7 +396,7 @@ pub(super) fn newest_holding(
             let Some(report) = reports.get(&holder.report_seq).filter(|r| r.mode == mode) else {
                 continue;
             };
-            found.push((holder.report_seq, report.id.clone(), holder.place));
+            found.push((holder.report_seq, report.id.to_string(), holder.place));
             if found.len() as i64 == limit {
                 return Ok(found);
             }

@@ -16,6 +16,7 @@
 //! submissions that make a value common at once may leave its count off by a few.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use diesel::prelude::*;
 use diesel::sql_types::Bool;
@@ -46,13 +47,16 @@ const BASE_SHARD: i32 = 16;
 /// How many shards the later reports of a common value are counted in.
 const COMMON_SHARDS: i64 = 16;
 
-/// A report as the index sees it.
+/// A report as the index sees it: cheap to copy (its strings shared), since each match holds
+/// the report matched.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = reports, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
 struct Indexed {
-    id: String,
+    #[diesel(deserialize_as = String)]
+    id: Arc<str>,
     seq: i64,
-    organization_id: String,
+    #[diesel(deserialize_as = String)]
+    organization_id: Arc<str>,
     mode: CredentialMode,
 }
 
@@ -92,12 +96,17 @@ fn indexed_by_id(conn: &mut DbConnection, ids: &[&str]) -> QueryResult<Vec<Index
     Ok(found)
 }
 
-/// The reports whose `seq` is among `seqs`, by `seq`.
+/// The reports whose `seq` is among `seqs`, by `seq`: from a bulk writer's memory for those it
+/// has read before ([`held::reports`]).
 fn indexed_by_seq(
     conn: &mut DbConnection,
     seqs: &BTreeSet<i64>,
 ) -> QueryResult<HashMap<i64, Indexed>> {
-    let seqs: Vec<i64> = seqs.iter().copied().collect();
+    held::reports(conn, seqs, read_by_seq)
+}
+
+/// The reports whose `seq` is among `seqs`, by `seq`, read from the database.
+fn read_by_seq(conn: &mut DbConnection, seqs: &[i64]) -> QueryResult<HashMap<i64, Indexed>> {
     let mut found = HashMap::new();
     for chunk in seqs.chunks(ROWS_PER_STATEMENT) {
         for report in reports::table
@@ -403,8 +412,7 @@ fn add_to_common_counts(
 fn count_common(conn: &mut DbConnection, written: &Own, threshold: u32) -> QueryResult<Vec<Found>> {
     let (common, open) = split_common(conn, written)?;
     let mut common: HashSet<Vec<u8>> = common.into_keys().collect();
-    let maybe_stored = held::maybe_stored(conn, &open)?;
-    let mut holders = keys::holding(conn, maybe_stored.as_deref().unwrap_or(&open))?;
+    let mut holders = keys::holding(conn, &open)?;
     let open: HashSet<&Vec<u8>> = open.iter().collect();
     holders.extend(
         written
@@ -450,6 +458,7 @@ fn count_common(conn: &mut DbConnection, written: &Own, threshold: u32) -> Query
         .map(|(value, report, _)| (value, report))
         .collect();
     count_common_rows(conn, &counted)?;
+    held::forget_holders(&common);
     let mut found = exact_found(written, &holders);
     found.extend(near);
     found.retain(|f| !common.contains(&f.value));
@@ -604,11 +613,11 @@ impl Correlation {
             .map(|f| &f.other)
             .filter(|other| other.id < report.id)
             .collect();
-        let reports: HashSet<&str> = earlier.iter().map(|o| o.id.as_str()).collect();
+        let reports: HashSet<&str> = earlier.iter().map(|o| &*o.id).collect();
         let organizations: HashSet<&str> = earlier
             .iter()
-            .map(|o| o.organization_id.as_str())
-            .filter(|o| *o != report.organization_id)
+            .map(|o| &*o.organization_id)
+            .filter(|o| **o != *report.organization_id)
             .collect();
         Correlation {
             matching_reports: reports.len(),
@@ -670,8 +679,8 @@ pub fn index_new_reports(
     let ids: Vec<&str> = new.iter().map(|(id, _)| *id).collect();
     let stored: HashMap<String, Indexed> = indexed_by_id(conn, &ids)?
         .into_iter()
-        .filter(|r| r.organization_id == organization_id && r.mode == mode)
-        .map(|r| (r.id.clone(), r))
+        .filter(|r| &*r.organization_id == organization_id && r.mode == mode)
+        .map(|r| (r.id.to_string(), r))
         .collect();
     let entries: Vec<(&Indexed, Vec<&IndexEntry>)> = new
         .iter()
@@ -869,7 +878,7 @@ pub fn related(
     for one in &found {
         if let Some(matched) = one.to_match(&places) {
             by_report
-                .entry(one.other.id.clone())
+                .entry(one.other.id.to_string())
                 .or_default()
                 .push(matched);
         }
@@ -919,7 +928,7 @@ pub fn counts(conn: &mut DbConnection, id: &str) -> Result<RelatedCounts, ApiErr
     let (found, _) = matched(conn, &own)?;
     let kinds = places(conn, found.iter().map(|f| f.place))?;
     Ok(RelatedCounts::of(found.iter().filter_map(|f| {
-        Some((f.other.id.as_str(), kinds.get(&f.place)?.0))
+        Some((&*f.other.id, kinds.get(&f.place)?.0))
     })))
 }
 
@@ -978,7 +987,7 @@ pub fn related_to(
     let in_scope = reports::mode.eq(report.mode).and(
         reports::mode
             .eq(CredentialMode::Live)
-            .or(reports::organization_id.eq(report.organization_id.clone())),
+            .or(reports::organization_id.eq(report.organization_id.to_string())),
     );
     Ok(Box::new(
         reports::id
@@ -1047,7 +1056,7 @@ pub fn search(
                     continue;
                 }
                 let best = nearest
-                    .entry(report.id.clone())
+                    .entry(report.id.to_string())
                     .or_insert((near.distance, near.row.place));
                 if near.distance < best.0 {
                     *best = (near.distance, near.row.place);
