@@ -29,7 +29,11 @@
 # The database must be empty (a fresh one) and may be given the pgcrypto extension (for the
 # keys) and pg_prewarm (to read the index into memory first); psql must be on PATH. N may be set. With BENCH_DIR=folder the server's data
 # folder (keys included) is kept there, and a later run with the same BENCH_DIR and database
-# measures again without seeding.
+# measures again without seeding. A database seeded by `report-portal seed` is measured as it is
+# with BENCH_DIR set to the seed's data folder (its search.key), the phone numbers searched then
+# being the seed's:
+#
+#   BENCH_DIR=/work/pg10m/portal DATABASE_URL=postgres://postgres@127.0.0.1:55610/postgres benches/correlation.sh
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 if [ "${1:-}" = sharers ]; then
@@ -175,12 +179,27 @@ start_server
 TOKEN=$(staff_token bench@dhs.example analyst "orbit-Lantern-97-quietly")
 export TOKEN
 
-psql -q -t -A "$DATABASE_URL" -o "$WORK/related" \
-  -c "SELECT '/api/v1/review/reports/' || id || '/related' FROM reports ORDER BY random() LIMIT 1000"
-psql -q -t -A -v n="$N" "$DATABASE_URL" -o "$WORK/phone" <<'SQL'
+# Reports drawn by their `seq` (dense), not by sorting millions of rows.
+psql -q -t -A "$DATABASE_URL" -o "$WORK/related" <<'SQL'
+SELECT '/api/v1/review/reports/' || id || '/related' FROM reports
+WHERE seq = ANY (ARRAY(SELECT 1 + (random() * (SELECT max(seq) - 1 FROM reports))::bigint
+                       FROM generate_series(1, 1100)))
+LIMIT 1000;
+SQL
+if [ "$(psql -Atc "SELECT EXISTS (SELECT 1 FROM reports WHERE external_id LIKE 'seed-%')" "$DATABASE_URL")" = t ]; then
+  # Reports of `report-portal seed` (e.g. the pieces of benches/seed_pieces.sh, measured with
+  # BENCH_DIR set to their PORTAL_DATA_DIR): its WhatsApp numbers, +1 NXX 555 01XX.
+  psql -q -t -A "$DATABASE_URL" -o "$WORK/phone" <<'SQL'
+SELECT '/api/v1/review/indicators?type=phone&value=%2B1%20' || (201 + (random() * 788)::int)
+    || '%20555%2001' || lpad((random() * 99)::int::text, 2, '0')
+FROM generate_series(1, 1000);
+SQL
+else
+  psql -q -t -A -v n="$N" "$DATABASE_URL" -o "$WORK/phone" <<'SQL'
 SELECT '/api/v1/review/indicators?type=phone&value=%2B52%2055%20' || (10000000 + (random() * :n)::int / 4)
 FROM generate_series(1, 1000);
 SQL
+fi
 psql -q -t -A "$DATABASE_URL" -o "$WORK/pdq" <<'SQL'
 SELECT '/api/v1/review/indicators?type=pdq&value='
     || encode(set_byte(pdq, 30, get_byte(pdq, 30) # 5), 'hex')
