@@ -224,10 +224,9 @@ pub(super) fn reports(
 /// `seq`: a report's id, organization and mode never change, and its `seq` is never another
 /// report's, so what is read once holds for the writer's life. About 130 bytes a report (its id,
 /// and the entry; each organization's id is kept once), some 1.3 GB if all of ten million were
-/// read. Which reports hold a value is still read from the database every time. Known limit:
-/// on SQLite, whose `seq` is the next after the greatest, a newest report erased while a bulk
-/// writer runs leaves its `seq` to the next report stored, which this writer then takes for the
-/// erased one.
+/// read. Known limit: on SQLite, whose `seq` is the next after the greatest, a newest report
+/// erased while a bulk writer runs leaves its `seq` to the next report stored, which this writer
+/// then takes for the erased one.
 #[derive(Default)]
 struct HeldReports {
     by_seq: HashMap<i64, Indexed>,

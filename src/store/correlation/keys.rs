@@ -289,8 +289,9 @@ pub(super) fn holding(conn: &mut DbConnection, keys: &[Vec<u8>]) -> QueryResult<
 }
 
 /// Every exact value with one of `keys`, read from the database: the sets holding one, each
-/// report's once (joined with `reports`, PostgreSQL's planner guesses the probe of 1 000 keys
-/// matches thousands of sets and hashes all of `reports`, so the reports are read apart).
+/// report's once. Their reports are not joined here ([`holding`] reads them apart by `seq`):
+/// joined, PostgreSQL's planner guesses the probe of 1 000 keys matches thousands of sets and
+/// hashes all of `reports`.
 pub(super) fn read_holding(conn: &mut DbConnection, keys: &[Vec<u8>]) -> QueryResult<Vec<KeyRow>> {
     let mut rows = Vec::new();
     for chunk in keys.chunks(ROWS_PER_STATEMENT) {
