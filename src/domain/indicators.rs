@@ -134,7 +134,7 @@ pub fn lookup(
             account(service, value).into_iter().collect()
         }
         IndicatorKind::Handle => handle(value).into_iter().collect(),
-        IndicatorKind::Phone => phone_numbers(value),
+        IndicatorKind::Phone => phone_readings(value),
         IndicatorKind::Email => email(value).into_iter().collect(),
         IndicatorKind::Url => url(value).into_iter().collect(),
         IndicatorKind::Sha256 => hex_digest(value, 64).into_iter().collect(),
@@ -142,16 +142,20 @@ pub fn lookup(
     };
     if values.is_empty() {
         return Err(unreadable(match kind {
-            IndicatorKind::Phone => "a phone number (with country code, or Mexican or US)",
+            IndicatorKind::Phone => "a phone number (digits, spaces and +()-., at least 7 digits)",
             IndicatorKind::Url => "an absolute http or https URL",
             IndicatorKind::Sha256 => "a SHA-256 (64 hex digits)",
             IndicatorKind::Md5 => "an MD5 (32 hex digits)",
             _ => "a non-empty value",
         }));
     }
-    Ok(Lookup::Exact(
-        values.iter().map(|v| value_key(hasher, kind, v)).collect(),
-    ))
+    let mut keys: Vec<Vec<u8>> = values.iter().map(|v| value_key(hasher, kind, v)).collect();
+    if kind == IndicatorKind::Phone && phone_numbers(value).is_empty() {
+        // A number that the numbering plans do not know is indexed as a handle in a Telegram or
+        // other contact (and was in every contact until December 2026): look for it as written.
+        keys.extend(handle(value).map(|h| value_key(hasher, IndicatorKind::Handle, &h)));
+    }
+    Ok(Lookup::Exact(keys))
 }
 
 /// The index entries of a report's indicators, keyed under `hasher`.
@@ -249,16 +253,23 @@ fn of_content(item: &ContentItem, base: &str, found: &mut Vec<Indicator>) {
     }));
 }
 
-/// How a contact handle is indexed: an e-mail address as e-mail; anything else that reads as
-/// a phone number (a WhatsApp or Signal number, say) as phone; the rest as a handle.
+/// How a contact handle is indexed: an e-mail address as e-mail; a phone, WhatsApp or Signal
+/// contact shaped as a number as phone ([`phone_readings`]), and any other contact that reads as
+/// a valid number likewise (a Telegram id of digits alone stays a handle); the rest as a handle.
 fn contact_handle(contact: &ContactHandle) -> (IndicatorKind, Vec<String>) {
-    if contact.kind == ContactType::Email {
-        return (
-            IndicatorKind::Email,
-            email(&contact.value).into_iter().collect(),
-        );
-    }
-    match phone_numbers(&contact.value) {
+    let numbers = match contact.kind {
+        ContactType::Email => {
+            return (
+                IndicatorKind::Email,
+                email(&contact.value).into_iter().collect(),
+            );
+        }
+        ContactType::Phone | ContactType::Whatsapp | ContactType::Signal => {
+            phone_readings(&contact.value)
+        }
+        ContactType::Telegram | ContactType::Other => phone_numbers(&contact.value),
+    };
+    match numbers {
         numbers if !numbers.is_empty() => (IndicatorKind::Phone, numbers),
         _ => (
             IndicatorKind::Handle,
@@ -295,27 +306,40 @@ pub fn email(value: &str) -> Option<String> {
 /// The countries a phone number without country code is read in, most likely first.
 const HOME_COUNTRIES: [Country; 2] = [Country::MX, Country::US];
 
-/// The E.164 readings of a phone number written with digits, spaces and `+()-.` only (at least
-/// 7 digits). With a country code (`+52 …`, or an international prefix such as `00 52 …`) the
-/// one number it names (a Mexican mobile number's old `1` dropped); without one, each valid reading as a Mexican and as a US number, so that
-/// `33 5555 0100` matches `+52 33 5555 0100`. Nothing when it is not a number.
-pub fn phone_numbers(value: &str) -> Vec<String> {
+/// The digits of a value written as a phone number (digits, spaces and `+()-.` only, at least
+/// 7 digits), with `+` first when it is written with a country code (`+52 …`), and a Mexican
+/// mobile number's old `1` after `+52` dropped. Nothing when it is not shaped as a number.
+fn phone_digits(value: &str) -> Option<String> {
     let shaped = value
         .chars()
         .all(|c| c.is_ascii_digit() || " +()-.".contains(c));
-    if !shaped || value.chars().filter(char::is_ascii_digit).count() < 7 {
-        return Vec::new();
+    let digits: String = value.chars().filter(char::is_ascii_digit).collect();
+    if !shaped || digits.len() < 7 {
+        return None;
     }
+    if !value.trim_start().starts_with('+') {
+        return Some(digits);
+    }
+    // Mexican mobile numbers used to take a `1` after the country code, and WhatsApp still
+    // writes them so: `+52 1 33 5555 0100` is `+52 33 5555 0100`.
+    Some(match digits.strip_prefix("521") {
+        Some(national) if national.len() == 10 => format!("+52{national}"),
+        _ => format!("+{digits}"),
+    })
+}
+
+/// The E.164 readings of a phone number written with digits, spaces and `+()-.` only (at least
+/// 7 digits). With a country code (`+52 …`, or an international prefix such as `00 52 …`) the
+/// one number it names (a Mexican mobile number's old `1` dropped); without one, each valid
+/// reading as a Mexican and as a US number, so that `33 5555 0100` matches `+52 33 5555 0100`.
+/// Nothing when it is not a number, or names none that the numbering plans know.
+pub fn phone_numbers(value: &str) -> Vec<String> {
+    let Some(digits) = phone_digits(value) else {
+        return Vec::new();
+    };
     let e164 = |n: phonenumber::PhoneNumber| n.format().mode(phonenumber::Mode::E164).to_string();
-    if value.trim_start().starts_with('+') {
-        let digits: String = value.chars().filter(char::is_ascii_digit).collect();
-        // Mexican mobile numbers used to take a `1` after the country code, and WhatsApp still
-        // writes them so: `+52 1 33 5555 0100` is `+52 33 5555 0100`.
-        let digits = match digits.strip_prefix("521") {
-            Some(national) if national.len() == 10 => format!("52{national}"),
-            _ => digits,
-        };
-        return phonenumber::parse(None, format!("+{digits}"))
+    if digits.starts_with('+') {
+        return phonenumber::parse(None, digits)
             .ok()
             .filter(phonenumber::PhoneNumber::is_valid)
             .map(e164)
@@ -324,12 +348,23 @@ pub fn phone_numbers(value: &str) -> Vec<String> {
     }
     let mut readings: Vec<String> = HOME_COUNTRIES
         .iter()
-        .filter_map(|country| phonenumber::parse(Some(*country), value).ok())
+        .filter_map(|country| phonenumber::parse(Some(*country), &digits).ok())
         .filter(phonenumber::PhoneNumber::is_valid)
         .map(e164)
         .collect();
     readings.dedup();
     readings
+}
+
+/// How a value given as a phone number is indexed and searched: its [`phone_numbers`], or, when
+/// the numbering plans know none (an area code not yet in service, a new virtual range), its
+/// [`phone_digits`] unchecked, so that a number a report holds can always be looked up, however
+/// it is spaced. Nothing when it is not shaped as a number.
+pub fn phone_readings(value: &str) -> Vec<String> {
+    match phone_numbers(value) {
+        numbers if numbers.is_empty() => phone_digits(value).into_iter().collect(),
+        numbers => numbers,
+    }
 }
 
 /// Query parameters that only track where a click came from.
@@ -517,6 +552,37 @@ mod tests {
         ];
         for (raw, expected) in cases {
             assert_eq!(phone_numbers(raw), *expected, "{raw}");
+        }
+    }
+
+    #[test]
+    fn a_number_no_plan_knows_is_read_as_its_digits_in_a_phone_contact_only() {
+        // 311 is no area code: the plans know no such number.
+        assert_eq!(phone_numbers("+1 311 555 0100"), Vec::<String>::new());
+        assert_eq!(phone_readings("+1 (311) 555-0100"), vec!["+13115550100"]);
+        assert_eq!(phone_readings("+52 1 99 0000 0000"), vec!["+529900000000"]);
+        assert_eq!(phone_readings("000 555 0100"), vec!["0005550100"]);
+        assert_eq!(phone_readings("33 5555 0100"), vec!["+523355550100"]);
+        assert_eq!(phone_readings("55 1234"), Vec::<String>::new());
+        let indexed = |kind, value: &str| {
+            contact_handle(&ContactHandle {
+                kind,
+                value: value.into(),
+            })
+        };
+        for kind in [
+            ContactType::Phone,
+            ContactType::Whatsapp,
+            ContactType::Signal,
+        ] {
+            let phone = (IndicatorKind::Phone, vec!["+13115550100".to_string()]);
+            assert_eq!(indexed(kind, "+1 311 555 0100"), phone);
+        }
+        for kind in [ContactType::Telegram, ContactType::Other] {
+            let written = (IndicatorKind::Handle, vec!["+1 311 555 0100".to_string()]);
+            assert_eq!(indexed(kind, "+1 311 555 0100"), written);
+            let valid = (IndicatorKind::Phone, vec!["+12025550143".to_string()]);
+            assert_eq!(indexed(kind, "+1 202 555 0143"), valid);
         }
     }
 

@@ -216,6 +216,62 @@ async fn values_are_found_however_each_platform_wrote_them() {
 }
 
 #[actix_web::test]
+async fn a_number_the_numbering_plans_do_not_know_can_still_be_looked_up() {
+    let app = spawn_app().await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    let (_, analyst) = app.staff(Role::Analyst).await;
+    // 311 is not an area code (N11 codes are service numbers), so no numbering plan reads these.
+    let id = submit(
+        &app,
+        &reporter,
+        &report_with(
+            json!({
+                "contact_handles": [
+                    {"type": "whatsapp", "value": "+1 311 555 0100"},
+                    {"type": "telegram", "value": "+1 311 555 0199"},
+                    {"type": "telegram", "value": "123456789"}
+                ]
+            }),
+            json!({}),
+        ),
+    )
+    .await;
+    let cases = [
+        (
+            "phone",
+            "+1 311 555 0100",
+            "/accounts/0/contact_handles/0/value",
+        ),
+        (
+            "phone",
+            "+1-311-555-0100",
+            "/accounts/0/contact_handles/0/value",
+        ),
+        (
+            "phone",
+            "+13115550100",
+            "/accounts/0/contact_handles/0/value",
+        ),
+        (
+            "phone",
+            "+1 311 555 0199",
+            "/accounts/0/contact_handles/1/value",
+        ),
+        ("handle", "123456789", "/accounts/0/contact_handles/2/value"),
+        ("phone", "+1 311 555 0101", ""),
+    ];
+    for (kind, value, pointer) in cases {
+        let page = expect(search(&app, &analyst, kind, value, "").await, 200).await;
+        if pointer.is_empty() {
+            assert_eq!(page["items"], json!([]), "{kind} {value} must not match");
+        } else {
+            assert_eq!(ids(&page["items"]), [id.as_str()], "{kind} {value}");
+            assert_eq!(page["items"][0]["pointer"], pointer, "{kind} {value}");
+        }
+    }
+}
+
+#[actix_web::test]
 async fn reports_from_two_organizations_sharing_a_recruiter_are_related() {
     let app = spawn_app().await;
     let video = app.reporter(CredentialMode::Live).await;
