@@ -72,9 +72,7 @@ pub fn checkpoint(
         (None, None) => return Ok(Checkpointed::Empty),
     };
     let signed = keys.checkpoint_key().sign(Checkpoint::of(&head))?;
-    if keys.keep_checkpoint(&signed)? {
-        publish(&signed, witness_file);
-    }
+    keys.keep_checkpoint(&signed, |kept| publish(kept, witness_file))?;
     Ok(Checkpointed::Signed(signed))
 }
 

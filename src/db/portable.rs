@@ -149,12 +149,27 @@ pub fn with_migration_lock<T>(
     result
 }
 
-/// Takes the audit sealer's lock until the end of the current transaction: on PostgreSQL a
-/// transaction-scoped advisory lock, so that one sealer at a time extends the hash chain across
-/// all replicas; SQLite's `BEGIN IMMEDIATE` (see [`write_transaction`]) already serializes.
-pub fn lock_audit_sealer(conn: &mut DbConnection) -> QueryResult<()> {
+/// What one writer at a time does, across all replicas ([`lock_until_commit`]).
+#[derive(Debug, Clone, Copy)]
+pub enum OneAtATime {
+    /// Extending the audit hash chain, so that it never forks.
+    AuditSealer,
+    /// Keeping and publishing checkpoints, so that they never go back to an older head.
+    AuditCheckpoints,
+}
+
+/// Takes the lock of `what` until the end of the current transaction: on PostgreSQL a
+/// transaction-scoped advisory lock; SQLite's `BEGIN IMMEDIATE` (see [`write_transaction`])
+/// already serializes.
+pub fn lock_until_commit(conn: &mut DbConnection, what: OneAtATime) -> QueryResult<()> {
+    let key: i64 = match what {
+        OneAtATime::AuditSealer => 7_201_640_312,
+        OneAtATime::AuditCheckpoints => 7_201_640_313,
+    };
     if matches!(conn, DbConnection::Postgres(_)) {
-        diesel::sql_query("SELECT pg_advisory_xact_lock(7201640312)").execute(conn)?;
+        diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+            .bind::<diesel::sql_types::BigInt, _>(key)
+            .execute(conn)?;
     }
     Ok(())
 }

@@ -150,8 +150,15 @@ impl KeyStore {
         Ok(jws.map(|jws| self.checkpoint_key.open(&jws)))
     }
 
-    /// Keeps `signed` unless a checkpoint of that head is already kept; answers whether it was.
-    pub fn keep_checkpoint(&self, signed: &SignedCheckpoint) -> Result<bool, ApiError> {
+    /// Keeps `signed` and then `publish`es it, unless a checkpoint of that head or of a later one
+    /// is kept already; answers whether it was kept. One checkpointer at a time across replicas
+    /// (until the keeping commits), so that neither the log nor what `publish` writes (the
+    /// witness file) ever goes back to an older head, however checkpointers interleave.
+    pub fn keep_checkpoint(
+        &self,
+        signed: &SignedCheckpoint,
+        publish: impl FnOnce(&SignedCheckpoint),
+    ) -> Result<bool, ApiError> {
         let conn = &mut *self.pool.get()?;
         let c = &signed.checkpoint;
         let row = (
@@ -161,13 +168,18 @@ impl KeyStore {
             audit_checkpoints::at.eq(c.at.naive_utc()),
             audit_checkpoints::jws.eq(&signed.jws),
         );
-        let kept = portable::insert_rows!(
-            conn,
-            audit_checkpoints::table,
-            &[row],
-            on_conflict_do_nothing
-        )?;
-        Ok(kept > 0)
+        portable::write_transaction(conn, |conn| -> Result<bool, ApiError> {
+            portable::lock_until_commit(conn, portable::OneAtATime::AuditCheckpoints)?;
+            let latest: Option<i64> = audit_checkpoints::table
+                .select(diesel::dsl::max(audit_checkpoints::seq))
+                .first(conn)?;
+            if latest.is_some_and(|latest| latest >= c.seq) {
+                return Ok(false);
+            }
+            portable::insert_rows!(conn, audit_checkpoints::table, &[row])?;
+            publish(signed);
+            Ok(true)
+        })
     }
 
     /// Witnesses `links` (those already witnessed are left as they are).

@@ -241,7 +241,7 @@ pub fn seal(conn: &mut DbConnection) -> Result<usize, ApiError> {
     let mut sealed = 0;
     loop {
         let batch = portable::write_transaction(conn, |conn| -> Result<usize, ApiError> {
-            portable::lock_audit_sealer(conn)?;
+            portable::lock_until_commit(conn, portable::OneAtATime::AuditSealer)?;
             let head: Option<(Option<i64>, Option<String>)> = audit_events::table
                 .filter(audit_events::seq.is_not_null())
                 .order(audit_events::seq.desc())

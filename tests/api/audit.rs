@@ -6,7 +6,7 @@ use std::process::Command;
 
 use diesel::RunQueryDsl;
 use report_portal::audit_chain::{Checkpointed, checkpoint};
-use report_portal::domain::audit::{AuditEvent, Checkpoint, GENESIS_HASH, SignedCheckpoint};
+use report_portal::domain::audit::{AuditEvent, Checkpoint, GENESIS_HASH, Link, SignedCheckpoint};
 use report_portal::domain::organization::CredentialMode;
 use report_portal::domain::user::Role;
 use report_portal::store;
@@ -504,11 +504,29 @@ async fn checkpoints_are_published_logged_witnessed_and_kept_once_per_head() {
         .lines()
         .map(|line| serde_json::from_str(line).unwrap())
         .collect();
-    let mut heads: Vec<i64> = witnessed.iter().map(|c| c.checkpoint.seq).collect();
-    heads.dedup();
-    assert_eq!(heads.len(), witnessed.len(), "one line per head: {lines}");
+    let heads: Vec<i64> = witnessed.iter().map(|c| c.checkpoint.seq).collect();
+    assert!(
+        heads.windows(2).all(|pair| pair[0] < pair[1]),
+        "one line per head, in chain order: {lines}"
+    );
     let last = witnessed.last().unwrap();
     assert_eq!(last.checkpoint.seq, head);
+
+    // A checkpointer that walked the chain before a later head was kept comes too late: its
+    // older head is neither kept nor published, so the witness file never goes back.
+    let first = &chain(&app)[0];
+    let older = Link {
+        seq: first.seq.unwrap(),
+        event_id: first.id.clone(),
+        hash: first.hash.clone().unwrap(),
+    };
+    let keys = app.key_store();
+    let late = keys.checkpoint_key().sign(Checkpoint::of(&older)).unwrap();
+    let mut published = false;
+    assert!(!keys.keep_checkpoint(&late, |_| published = true).unwrap());
+    assert!(!published, "an older head is not published");
+    let latest = keys.latest_checkpoint().unwrap().unwrap().unwrap();
+    assert_eq!(latest.seq, head);
 
     // Anyone can check a checkpoint with the key published for it (not the tokens' key).
     let jwks = expect(
