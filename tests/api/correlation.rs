@@ -89,6 +89,20 @@ fn flipped(base: &str, positions: impl IntoIterator<Item = usize>) -> String {
     hex::encode(bytes)
 }
 
+/// Searches each `(type, value as an analyst types it, pointer)`: report `id` is the one found,
+/// at that pointer, or nothing when the pointer is empty.
+async fn expect_found(app: &TestApp, analyst: &str, id: &str, cases: &[(&str, &str, &str)]) {
+    for (kind, value, pointer) in cases {
+        let page = expect(search(app, analyst, kind, value, "").await, 200).await;
+        if pointer.is_empty() {
+            assert_eq!(page["items"], json!([]), "{kind} {value} must not match");
+        } else {
+            assert_eq!(ids(&page["items"]), [id], "{kind} {value}");
+            assert_eq!(page["items"][0]["pointer"], *pointer, "{kind} {value}");
+        }
+    }
+}
+
 #[actix_web::test]
 async fn values_are_found_however_each_platform_wrote_them() {
     let app = spawn_app().await;
@@ -184,15 +198,7 @@ async fn values_are_found_however_each_platform_wrote_them() {
         ("phone", "+52 33 5555 0101", ""),
         ("handle", "trabajo.seguro2", ""),
     ];
-    for (kind, value, pointer) in cases {
-        let page = expect(search(&app, &analyst, kind, value, "").await, 200).await;
-        if pointer.is_empty() {
-            assert_eq!(page["items"], json!([]), "{kind} {value} must not match");
-        } else {
-            assert_eq!(ids(&page["items"]), [id.as_str()], "{kind} {value}");
-            assert_eq!(page["items"][0]["pointer"], pointer, "{kind} {value}");
-        }
-    }
+    expect_found(&app, &analyst, &id, &cases).await;
     let account = "&service=example%20video";
     let found = expect(
         search(&app, &analyst, "account", "UC-7781", account).await,
@@ -260,15 +266,7 @@ async fn a_number_the_numbering_plans_do_not_know_can_still_be_looked_up() {
         ("handle", "123456789", "/accounts/0/contact_handles/2/value"),
         ("phone", "+1 311 555 0101", ""),
     ];
-    for (kind, value, pointer) in cases {
-        let page = expect(search(&app, &analyst, kind, value, "").await, 200).await;
-        if pointer.is_empty() {
-            assert_eq!(page["items"], json!([]), "{kind} {value} must not match");
-        } else {
-            assert_eq!(ids(&page["items"]), [id.as_str()], "{kind} {value}");
-            assert_eq!(page["items"][0]["pointer"], pointer, "{kind} {value}");
-        }
-    }
+    expect_found(&app, &analyst, &id, &cases).await;
 }
 
 #[actix_web::test]
