@@ -16,6 +16,10 @@
 # measured for DURATION seconds (default 15) at CONNECTIONS connections (default 2) after a
 # 3 s warm-up. REPORTS=0 measures the database as it is (e.g. seeded by an earlier run, with
 # DATABASE_URL or KEEP_PG=1). The results are printed and written to benches/results/stats.txt.
+# With BENCH_DIR=folder the server's data folder is that folder: give a seeded database's own
+# (e.g. `benches/seed_pieces.sh`'s PG_DIR/portal, after `report-portal audit checkpoint`), so
+# that the server's audit checkpoints go on from its latest instead of walking the whole chain
+# of millions of events from the first while it is measured.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 REPORTS=${REPORTS:-10000000}
@@ -27,7 +31,7 @@ need wrk
 need pgbench postgresql-client
 need psql postgresql-client
 release_binary
-make_work_dir
+make_work_dir "${BENCH_DIR:-}"
 if [ -z "${DATABASE_URL:-}" ]; then
   start_postgres "${PG_DIR:-$(mktemp -d /tmp/stats-bench-pg.XXXXXX)}" \
     -c shared_buffers="${PG_SHARED_BUFFERS:-1GB}" -c max_wal_size=8GB -c fsync=on -c synchronous_commit=on
