@@ -140,7 +140,17 @@ pub fn lookup(
         IndicatorKind::Sha256 => hex_digest(value, 64).into_iter().collect(),
         IndicatorKind::Md5 => hex_digest(value, 32).into_iter().collect(),
     };
-    if values.is_empty() {
+    let mut keys: Vec<Vec<u8>> = values.iter().map(|v| value_key(hasher, kind, v)).collect();
+    if kind == IndicatorKind::Phone
+        && phone_numbers(value).is_empty()
+        && phone_digits(value).is_some()
+    {
+        // A number that the numbering plans do not know is a handle, as written, in a Telegram
+        // or other contact, when written without a country code, and in every contact stored
+        // before December 2026: look for it as written too.
+        keys.extend(handle(value).map(|h| value_key(hasher, IndicatorKind::Handle, &h)));
+    }
+    if keys.is_empty() {
         return Err(unreadable(match kind {
             IndicatorKind::Phone => "a phone number (digits, spaces and +()-., at least 7 digits)",
             IndicatorKind::Url => "an absolute http or https URL",
@@ -148,12 +158,6 @@ pub fn lookup(
             IndicatorKind::Md5 => "an MD5 (32 hex digits)",
             _ => "a non-empty value",
         }));
-    }
-    let mut keys: Vec<Vec<u8>> = values.iter().map(|v| value_key(hasher, kind, v)).collect();
-    if kind == IndicatorKind::Phone && phone_numbers(value).is_empty() {
-        // A number that the numbering plans do not know is indexed as a handle in a Telegram or
-        // other contact (and was in every contact until December 2026): look for it as written.
-        keys.extend(handle(value).map(|h| value_key(hasher, IndicatorKind::Handle, &h)));
     }
     Ok(Lookup::Exact(keys))
 }
@@ -254,8 +258,9 @@ fn of_content(item: &ContentItem, base: &str, found: &mut Vec<Indicator>) {
 }
 
 /// How a contact handle is indexed: an e-mail address as e-mail; a phone, WhatsApp or Signal
-/// contact shaped as a number as phone ([`phone_readings`]), and any other contact that reads as
-/// a valid number likewise (a Telegram id of digits alone stays a handle); the rest as a handle.
+/// contact that reads as a number, or is written as one with a country code, as phone
+/// ([`phone_readings`]); any other contact that reads as a valid number likewise (a Telegram id
+/// of digits alone stays a handle); the rest as a handle, as written.
 fn contact_handle(contact: &ContactHandle) -> (IndicatorKind, Vec<String>) {
     let numbers = match contact.kind {
         ContactType::Email => {
@@ -357,12 +362,16 @@ pub fn phone_numbers(value: &str) -> Vec<String> {
 }
 
 /// How a value given as a phone number is indexed and searched: its [`phone_numbers`], or, when
-/// the numbering plans know none (an area code not yet in service, a new virtual range), its
-/// [`phone_digits`] unchecked, so that a number a report holds can always be looked up, however
-/// it is spaced. Nothing when it is not shaped as a number.
+/// the numbering plans know none (an area code not yet in service, a new virtual range) and it
+/// is written with a country code, its [`phone_digits`] unchecked (still E.164 in form), so
+/// that such a number can be looked up however it is spaced. Nothing when it is not shaped as
+/// a number, or is a national number no plan knows (its country unknown: kept as written).
 pub fn phone_readings(value: &str) -> Vec<String> {
     match phone_numbers(value) {
-        numbers if numbers.is_empty() => phone_digits(value).into_iter().collect(),
+        numbers if numbers.is_empty() => phone_digits(value)
+            .filter(|digits| digits.starts_with('+'))
+            .into_iter()
+            .collect(),
         numbers => numbers,
     }
 }
@@ -556,12 +565,12 @@ mod tests {
     }
 
     #[test]
-    fn a_number_no_plan_knows_is_read_as_its_digits_in_a_phone_contact_only() {
+    fn a_number_no_plan_knows_with_a_country_code_is_read_as_its_digits_in_a_phone_contact() {
         // 311 is no area code: the plans know no such number.
         assert_eq!(phone_numbers("+1 311 555 0100"), Vec::<String>::new());
         assert_eq!(phone_readings("+1 (311) 555-0100"), vec!["+13115550100"]);
         assert_eq!(phone_readings("+52 1 99 0000 0000"), vec!["+529900000000"]);
-        assert_eq!(phone_readings("000 555 0100"), vec!["0005550100"]);
+        assert_eq!(phone_readings("000 555 0100"), Vec::<String>::new());
         assert_eq!(phone_readings("33 5555 0100"), vec!["+523355550100"]);
         assert_eq!(phone_readings("55 1234"), Vec::<String>::new());
         let indexed = |kind, value: &str| {
@@ -577,6 +586,8 @@ mod tests {
         ] {
             let phone = (IndicatorKind::Phone, vec!["+13115550100".to_string()]);
             assert_eq!(indexed(kind, "+1 311 555 0100"), phone);
+            let national = (IndicatorKind::Handle, vec!["000 555 0100".to_string()]);
+            assert_eq!(indexed(kind, "000 555 0100"), national);
         }
         for kind in [ContactType::Telegram, ContactType::Other] {
             let written = (IndicatorKind::Handle, vec!["+1 311 555 0100".to_string()]);

@@ -235,7 +235,8 @@ async fn a_number_the_numbering_plans_do_not_know_can_still_be_looked_up() {
                 "contact_handles": [
                     {"type": "whatsapp", "value": "+1 311 555 0100"},
                     {"type": "telegram", "value": "+1 311 555 0199"},
-                    {"type": "telegram", "value": "123456789"}
+                    {"type": "telegram", "value": "123456789"},
+                    {"type": "whatsapp", "value": "000 555 0123"}
                 ]
             }),
             json!({}),
@@ -264,6 +265,12 @@ async fn a_number_the_numbering_plans_do_not_know_can_still_be_looked_up() {
             "/accounts/0/contact_handles/1/value",
         ),
         ("handle", "123456789", "/accounts/0/contact_handles/2/value"),
+        // Without a country code: no country to read it in, so kept and found as written.
+        (
+            "phone",
+            "000 555 0123",
+            "/accounts/0/contact_handles/3/value",
+        ),
         ("phone", "+1 311 555 0101", ""),
     ];
     expect_found(&app, &analyst, &id, &cases).await;
