@@ -278,18 +278,18 @@ fn transactions_open_only_in_the_use_cases_and_the_background_work() {
     // Each with why it may: none of them is a request's use case.
     let allowed: BTreeMap<String, usize> = [
         ("db/portable.rs", 2),       // write_transaction and bulk_transaction
-        ("keys/checkpoints.rs", 2), // the key store, a database of its own: witnessing, keeping a checkpoint
-        ("keys/mod.rs", 3),         // likewise
-        ("seed.rs", 1),             // the seeder, a command of its own
-        ("store/audit.rs", 1),      // the audit chain's sealing, in the background
-        ("store/events.rs", 1),     // the hourly prune of old events
+        ("keys/checkpoints.rs", 2),  // the key store's own database: witness rows, checkpoints
+        ("keys/mod.rs", 3),          // likewise
+        ("seed.rs", 1),              // the seeder, a command of its own
+        ("store/audit.rs", 1),       // the audit chain's sealing, in the background
+        ("store/events.rs", 1),      // the hourly prune of old events
         ("store/idempotency.rs", 2), // the Idempotency-Key middleware's claim, and its prune
-        ("store/outbox.rs", 1),     // the e-mail worker's failing of undeliverable reports
-        ("store/queue.rs", 2),      // both delivery workers' claim and record
-        ("store/reports.rs", 1),    // rewriting bodies stored before compact storage, at start-up
-        ("store/sealed.rs", 1),     // sealing what a migration set aside, at start-up
-        ("store/stats.rs", 2),      // the daily fold of the counts, and `stats rebuild`
-        ("store/users.rs", 1),      // the prune of old sign-in failures
+        ("store/outbox.rs", 1),      // the e-mail worker's failing of undeliverable reports
+        ("store/queue.rs", 2),       // both delivery workers' claim and record
+        ("store/reports.rs", 1),     // rewriting bodies stored before compact storage, at start-up
+        ("store/sealed.rs", 1),      // sealing what a migration set aside, at start-up
+        ("store/stats.rs", 2),       // the daily fold of the counts, and `stats rebuild`
+        ("store/users.rs", 1),       // the prune of old sign-in failures
     ]
     .into_iter()
     .map(|(path, count)| (path.to_owned(), count))
