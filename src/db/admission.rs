@@ -44,6 +44,18 @@ pub struct Admitted {
     _permit: OwnedSemaphorePermit,
 }
 
+/// A caller's place in the queue, left when dropped: also when the caller gives up waiting (its
+/// request's future dropped, as when the client goes away), which otherwise would leave the
+/// queue a place shorter for good.
+struct InQueue<'a>(&'a Admission);
+
+impl Drop for InQueue<'_> {
+    fn drop(&mut self) {
+        self.0.waiting.fetch_sub(1, Ordering::SeqCst);
+        self.0.metrics.set_waiting(self.0.waiting());
+    }
+}
+
 /// Refused admission: the queue was full, or the wait in it ran out. Nothing was done; the
 /// same request later may succeed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,14 +109,16 @@ impl Admission {
             self.metrics.admitted(arrived.elapsed());
             return Ok(Admitted { _permit: permit });
         }
-        if self.waiting.fetch_add(1, Ordering::SeqCst) >= self.queue_length {
-            self.leave_queue();
+        let ahead = self.waiting.fetch_add(1, Ordering::SeqCst);
+        let in_queue = InQueue(self);
+        if ahead >= self.queue_length {
+            drop(in_queue);
             return Err(self.refuse());
         }
         self.metrics.set_waiting(self.waiting());
         let waited = tokio::time::timeout(self.longest_wait, self.permits.clone().acquire_owned());
         let turn = waited.await;
-        self.leave_queue();
+        drop(in_queue);
         match turn {
             Ok(Ok(permit)) => {
                 self.metrics.admitted(arrived.elapsed());
@@ -140,12 +154,6 @@ impl Admission {
         Refused {
             retry_after: self.longest_wait.as_secs().max(1),
         }
-    }
-
-    /// One caller fewer in the queue.
-    fn leave_queue(&self) {
-        self.waiting.fetch_sub(1, Ordering::SeqCst);
-        self.metrics.set_waiting(self.waiting());
     }
 
     /// Background work's turn: in the same line, but never refused (it has no client to retry).
@@ -198,6 +206,27 @@ mod tests {
         assert_eq!(*order.lock(), vec![0, 1]);
         assert_eq!(admission.waiting(), 0);
         assert!(admission.has_room().is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_caller_that_stops_waiting_leaves_the_queue() {
+        let admission = Arc::new(Admission::new(
+            1,
+            1,
+            Duration::from_secs(5),
+            QueueMetrics::new(),
+        ));
+        let _held = admission.admit().await.unwrap();
+        let door = admission.clone();
+        let queued = tokio::spawn(async move { door.admit().await.map(drop) });
+        while admission.waiting() == 0 {
+            tokio::task::yield_now().await;
+        }
+        assert!(admission.has_room().is_err(), "the one place is taken");
+        queued.abort();
+        assert!(queued.await.unwrap_err().is_cancelled());
+        assert_eq!(admission.waiting(), 0);
+        assert!(admission.has_room().is_ok(), "its place is free again");
     }
 
     #[tokio::test]
