@@ -131,20 +131,34 @@ where
     }
 }
 
+/// The keys of PostgreSQL's advisory locks, one for each thing done one at a time, all in this
+/// one place so that no two share a key (two did, the checkpoints' and the key wrapping's, from
+/// bb8a53c until 2026-12-06).
+mod advisory_key {
+    pub const MIGRATION: i64 = 7_201_640_311;
+    pub const AUDIT_SEALER: i64 = 7_201_640_312;
+    pub const KEY_WRAPPING: i64 = 7_201_640_313;
+    pub const AUDIT_CHECKPOINTS: i64 = 7_201_640_314;
+}
+
+/// `SELECT function(key)` on PostgreSQL, for an advisory lock's `function`.
+fn advisory(conn: &mut DbConnection, function: &str, key: i64) -> QueryResult<usize> {
+    diesel::sql_query(format!("SELECT {function}($1)"))
+        .bind::<diesel::sql_types::BigInt, _>(key)
+        .execute(conn)
+}
+
 /// Runs `work` while holding a cluster-wide lock on PostgreSQL, so that replicas starting at
 /// once apply migrations one after the other (SQLite serializes writers by itself).
 pub fn with_migration_lock<T>(
     conn: &mut DbConnection,
     work: impl FnOnce(&mut DbConnection) -> T,
 ) -> T {
-    const KEY: &str = "7201640311";
     let locked = matches!(conn, DbConnection::Postgres(_))
-        && diesel::sql_query(format!("SELECT pg_advisory_lock({KEY})"))
-            .execute(conn)
-            .is_ok();
+        && advisory(conn, "pg_advisory_lock", advisory_key::MIGRATION).is_ok();
     let result = work(conn);
     if locked {
-        let _ = diesel::sql_query(format!("SELECT pg_advisory_unlock({KEY})")).execute(conn);
+        let _ = advisory(conn, "pg_advisory_unlock", advisory_key::MIGRATION);
     }
     result
 }
@@ -162,14 +176,12 @@ pub enum OneAtATime {
 /// transaction-scoped advisory lock; SQLite's `BEGIN IMMEDIATE` (see [`write_transaction`])
 /// already serializes.
 pub fn lock_until_commit(conn: &mut DbConnection, what: OneAtATime) -> QueryResult<()> {
-    let key: i64 = match what {
-        OneAtATime::AuditSealer => 7_201_640_312,
-        OneAtATime::AuditCheckpoints => 7_201_640_313,
+    let key = match what {
+        OneAtATime::AuditSealer => advisory_key::AUDIT_SEALER,
+        OneAtATime::AuditCheckpoints => advisory_key::AUDIT_CHECKPOINTS,
     };
     if matches!(conn, DbConnection::Postgres(_)) {
-        diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
-            .bind::<diesel::sql_types::BigInt, _>(key)
-            .execute(conn)?;
+        advisory(conn, "pg_advisory_xact_lock", key)?;
     }
     Ok(())
 }
@@ -212,7 +224,7 @@ pub fn lock_key_wrapping(conn: &mut DbConnection, exclusive: bool) -> QueryResul
         } else {
             "pg_advisory_xact_lock_shared"
         };
-        diesel::sql_query(format!("SELECT {lock}(7201640313)")).execute(conn)?;
+        advisory(conn, lock, advisory_key::KEY_WRAPPING)?;
     }
     Ok(())
 }
