@@ -38,17 +38,43 @@ pub struct TestApp {
     _data_dir: tempfile::TempDir,
 }
 
+/// The longest a test waits for an answer, or for its application to stop: a hang fails the
+/// test (with the threads' stacks, see [`TestApp`]'s drop) instead of holding up the whole run.
+pub const LONGEST_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
+
 /// Stops the application at the end of the test, so that its threads and database
 /// connections do not outlive it; then the pool closes and the test's database is dropped.
+/// An application that has not stopped after [`LONGEST_WAIT`] fails the test, with every
+/// thread's stack when `gdb` is at hand: what it waits for is then in the test's output.
 impl Drop for TestApp {
     fn drop(&mut self) {
-        if let Some((handle, thread)) = self.server.take() {
-            let stop = std::thread::spawn(move || {
-                actix_web::rt::System::new().block_on(handle.stop(false))
-            });
-            let _ = stop.join();
+        let Some((handle, thread)) = self.server.take() else {
+            return;
+        };
+        let (stopped, stopping) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(handle.stop(false));
             let _ = thread.join();
+            let _ = stopped.send(());
+        });
+        if stopping.recv_timeout(LONGEST_WAIT).is_ok() || std::thread::panicking() {
+            return;
         }
+        // Into a file: gdb stops this process while it writes, so a pipe read here would fill.
+        let file = tempfile::NamedTempFile::new().expect("a file for the stacks");
+        let stacks = std::process::Command::new("gdb")
+            .args(["-p", &std::process::id().to_string(), "-batch"])
+            .args(["-ex", "thread apply all bt"])
+            .stdout(file.reopen().expect("the stacks' file"))
+            .status()
+            .map(|_| std::fs::read_to_string(file.path()).unwrap_or_default())
+            .unwrap_or_else(|error| format!("(no stacks: gdb: {error})"));
+        let logs = captured_logs();
+        let recent = String::from_utf8_lossy(&logs.as_bytes()[logs.len().saturating_sub(20_000)..]);
+        panic!(
+            "the application did not stop within {LONGEST_WAIT:?}\n\
+             == its threads:\n{stacks}\n== the last of the process's log:\n{recent}"
+        );
     }
 }
 
@@ -152,7 +178,10 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         address: format!("http://127.0.0.1:{port}"),
         metrics_address: format!("http://127.0.0.1:{}", metrics_port.unwrap_or_default()),
         settings,
-        client: reqwest::Client::new(),
+        client: reqwest::Client::builder()
+            .timeout(LONGEST_WAIT)
+            .build()
+            .expect("an HTTP client"),
         server: Some((handle, thread)),
         pool,
         _database: database,
