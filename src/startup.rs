@@ -305,13 +305,14 @@ async fn prune_sign_in_limits(state: web::Data<AppState>) {
     background::every(period, FirstRun::AtStart, what, prune).await
 }
 
-/// Folds the statistics rollups' shards of past days into one row per key every hour (from
-/// startup on), so that reads over a year stay short; safe with many replicas doing it at once.
+/// Folds the statistics rollups' shards of past days into one row per key, and past months into
+/// one row per key, every hour (from startup on), so that reads over a year stay short; safe
+/// with many replicas doing it at once.
 async fn compact_statistics(state: web::Data<AppState>) {
     let compact = || async {
         let today = chrono::Utc::now().date_naive();
-        let days = state.db(move |conn| stats::compact(conn, today)).await?;
-        tracing::debug!(days, "statistics compacted");
+        let compacted = state.db(move |conn| stats::compact(conn, today)).await?;
+        tracing::debug!(compacted.days, compacted.months, "statistics compacted");
         Ok::<_, ApiError>(())
     };
     let (hour, what) = (Duration::from_secs(3600), "compact the statistics");

@@ -117,7 +117,40 @@ where
             None
         }
     };
-    match work(conn) {
+    let done = work(conn);
+    end_transaction(conn, done)
+}
+
+/// Runs `work` in a read-only transaction whose statements all see one snapshot of the
+/// database: `REPEATABLE READ` on PostgreSQL; on SQLite a deferred transaction, whose first read
+/// fixes the snapshot. Inside another transaction it is a savepoint of that one.
+pub fn read_snapshot<T, E>(
+    conn: &mut DbConnection,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<DieselError>,
+{
+    let nested = DbConnection::transaction_manager_status_mut(conn)
+        .transaction_depth()?
+        .is_some();
+    match conn {
+        DbConnection::Postgres(c) if !nested => AnsiTransactionManager::begin_transaction_sql(
+            c,
+            "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        )?,
+        _ => DbConnection::begin_transaction(conn)?,
+    }
+    let done = work(conn);
+    end_transaction(conn, done)
+}
+
+/// Commits the current transaction if `done` is a success, else rolls it back.
+fn end_transaction<T, E>(conn: &mut DbConnection, done: Result<T, E>) -> Result<T, E>
+where
+    E: From<DieselError>,
+{
+    match done {
         Ok(value) => {
             DbConnection::commit_transaction(conn)?;
             Ok(value)
@@ -139,6 +172,7 @@ mod advisory_key {
     pub const AUDIT_SEALER: i64 = 7_201_640_312;
     pub const KEY_WRAPPING: i64 = 7_201_640_313;
     pub const AUDIT_CHECKPOINTS: i64 = 7_201_640_314;
+    pub const ROLLUP_FOLDING: i64 = 7_201_640_315;
 }
 
 /// `SELECT function(key)` on PostgreSQL, for an advisory lock's `function`.
@@ -218,13 +252,43 @@ pub fn link_audit_events(conn: &mut DbConnection, links: &str) -> QueryResult<us
 /// every later one sees the new version. On PostgreSQL a transaction-scoped advisory lock;
 /// SQLite's `BEGIN IMMEDIATE` (see [`write_transaction`]) already serializes.
 pub fn lock_key_wrapping(conn: &mut DbConnection, exclusive: bool) -> QueryResult<()> {
+    lock_shared_or_not(conn, advisory_key::KEY_WRAPPING, exclusive)
+}
+
+/// Takes the statistics rollups' folding lock until the end of the current transaction:
+/// shared (`exclusive` false) by a bulk writer adding to folded rows, so that a compaction
+/// ([`try_lock_rollup_folding`]) never folds a month from rows someone is adding to unseen;
+/// exclusive by a rebuild, which replaces them all. On PostgreSQL a transaction-scoped advisory
+/// lock; SQLite's `BEGIN IMMEDIATE` (see [`write_transaction`]) already serializes.
+pub fn lock_rollup_folding(conn: &mut DbConnection, exclusive: bool) -> QueryResult<()> {
+    lock_shared_or_not(conn, advisory_key::ROLLUP_FOLDING, exclusive)
+}
+
+/// Takes the statistics rollups' folding lock, exclusive, until the end of the current
+/// transaction if no one holds it: answers whether it did. A compaction folds only while it
+/// holds it; one that finds it taken (another replica compacting, or a bulk writer) leaves the
+/// folding to the next.
+pub fn try_lock_rollup_folding(conn: &mut DbConnection) -> QueryResult<bool> {
+    match conn {
+        DbConnection::Postgres(c) => diesel::select(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("pg_try_advisory_xact_lock(")
+                .bind::<diesel::sql_types::BigInt, _>(advisory_key::ROLLUP_FOLDING)
+                .sql(")"),
+        )
+        .get_result(c),
+        DbConnection::Sqlite(_) => Ok(true),
+    }
+}
+
+/// A transaction-scoped advisory lock on `key` on PostgreSQL, exclusive or shared.
+fn lock_shared_or_not(conn: &mut DbConnection, key: i64, exclusive: bool) -> QueryResult<()> {
     if matches!(conn, DbConnection::Postgres(_)) {
         let lock = if exclusive {
             "pg_advisory_xact_lock"
         } else {
             "pg_advisory_xact_lock_shared"
         };
-        advisory(conn, lock, advisory_key::KEY_WRAPPING)?;
+        advisory(conn, lock, key)?;
     }
     Ok(())
 }

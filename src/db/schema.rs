@@ -253,6 +253,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    report_counts_monthly (dimension, month, key) {
+        dimension -> Text,
+        month -> Text,
+        key -> Text,
+        count -> BigInt,
+    }
+}
+
+diesel::table! {
     triage_histogram (day, metric, bucket, shard) {
         day -> Text,
         metric -> Text,

@@ -92,23 +92,17 @@ async fn period_totals(
     state: &AppState,
     periods: Vec<DayRange>,
     dimensions: Vec<String>,
-) -> Result<BTreeMap<String, Vec<Vec<(String, i64)>>>, ApiError> {
+) -> Result<stats::PeriodTotals, ApiError> {
     state
         .db(move |conn| {
             let dimensions: Vec<&str> = dimensions.iter().map(String::as_str).collect();
-            let mut by_dimension: BTreeMap<String, Vec<Vec<(String, i64)>>> = BTreeMap::new();
-            for period in &periods {
-                for (dimension, counts) in stats::totals(conn, &dimensions, period)? {
-                    by_dimension.entry(dimension).or_default().push(counts);
-                }
-            }
-            Ok(by_dimension)
+            stats::totals_per_period(conn, &dimensions, &periods)
         })
         .await
 }
 
 /// Each period's count of every report, out of [`period_totals`].
-fn received_per_period(totals: &mut BTreeMap<String, Vec<Vec<(String, i64)>>>) -> Vec<i64> {
+fn received_per_period(totals: &mut stats::PeriodTotals) -> Vec<i64> {
     totals
         .remove(RECEIVED)
         .unwrap_or_default()

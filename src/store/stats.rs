@@ -11,11 +11,14 @@ use strum::IntoEnumIterator;
 use crate::db::DbConnection;
 use crate::db::portable::{self, add_rows, per_backend};
 use crate::db::schema::{
-    purged_counts, purged_triage, report_counts, report_tombstones, reports, triage_histogram,
+    purged_counts, purged_triage, report_counts, report_counts_monthly, report_tombstones, reports,
+    triage_histogram,
 };
 use crate::domain::organization::CredentialMode;
 use crate::domain::report::NewReport;
-use crate::domain::stats::{DayRange, Dimension, RECEIVED, bucket_of, day_key};
+use crate::domain::stats::{
+    DayRange, Dimension, Interval, RECEIVED, bucket_of, day_key, month_key,
+};
 use crate::domain::status::ReportStatus;
 use crate::domain::taxonomy::Severity;
 use crate::error::ApiError;
@@ -97,6 +100,69 @@ fn apply_triage(conn: &mut DbConnection, deltas: &TriageDeltas, shard: i32) -> Q
     add_rows!(conn, triage_histogram, (day, metric, bucket, shard), rows)
 }
 
+/// Adds `deltas` to the folded rows of their days and, for the days of months already folded,
+/// to those months' rows too (inside a transaction holding the folding lock, see
+/// [`portable::lock_rollup_folding`]).
+fn add_folded(conn: &mut DbConnection, deltas: &Deltas) -> QueryResult<()> {
+    apply(conn, deltas, FOLDED)?;
+    let months: BTreeSet<&str> = deltas.keys().map(|(day, _, _)| month_of(day)).collect();
+    if months.is_empty() {
+        return Ok(());
+    }
+    let folded = folded_months(conn, months)?;
+    let mut monthly = Deltas::new();
+    for ((day, dimension, key), delta) in deltas {
+        let month = month_of(day);
+        if folded.contains(month) {
+            *monthly
+                .entry((month.to_owned(), dimension.clone(), key.clone()))
+                .or_default() += delta;
+        }
+    }
+    apply_monthly(conn, &monthly)
+}
+
+/// The month key (`YYYY-MM`) of a day key (`YYYY-MM-DD`).
+fn month_of(day: &str) -> &str {
+    day.get(..7).unwrap_or(day)
+}
+
+/// Which of `months` are folded: those with their row of all reports in the monthly rollup.
+fn folded_months<'a>(
+    conn: &mut DbConnection,
+    months: impl IntoIterator<Item = &'a str>,
+) -> QueryResult<HashSet<String>> {
+    let months: Vec<&str> = months.into_iter().collect();
+    if months.is_empty() {
+        return Ok(HashSet::new());
+    }
+    Ok(report_counts_monthly::table
+        .filter(report_counts_monthly::dimension.eq(RECEIVED))
+        .filter(report_counts_monthly::month.eq_any(months))
+        .filter(report_counts_monthly::key.eq(""))
+        .select(report_counts_monthly::month)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect())
+}
+
+/// Adds `deltas`, keyed by (month, dimension, key), to the monthly rollup.
+fn apply_monthly(conn: &mut DbConnection, deltas: &Deltas) -> QueryResult<()> {
+    let rows: Vec<_> = deltas
+        .iter()
+        .filter(|(_, delta)| **delta != 0)
+        .map(|((month, dimension, key), delta)| {
+            (
+                report_counts_monthly::dimension.eq(dimension),
+                report_counts_monthly::month.eq(month),
+                report_counts_monthly::key.eq(key),
+                report_counts_monthly::count.eq(*delta),
+            )
+        })
+        .collect();
+    add_rows!(conn, report_counts_monthly, (dimension, month, key), rows)
+}
+
 thread_local! {
     /// The counts held in memory by [`holding`] on this thread, written when it ends.
     static HELD: std::cell::RefCell<Option<(Deltas, TriageDeltas)>> =
@@ -129,8 +195,8 @@ fn add_counts(conn: &mut DbConnection, deltas: Deltas, triage: TriageDeltas) -> 
 /// writes in memory, then writes them with one upsert per rollup, each counter once: the bulk
 /// path's, which would otherwise add to the same counters once per organization and per
 /// transition. The days before `today` go straight to the folded rows that [`compact`] would
-/// make of them (a bulk writer is the only writer to those counters in its transaction, so it
-/// contends with no one there), today's to a shard.
+/// make of them, and to their months' rows when folded (a bulk writer is the only writer to
+/// those counters in its transaction, so it contends with no one there), today's to a shard.
 pub fn holding<T, E: From<diesel::result::Error>>(
     conn: &mut DbConnection,
     today: NaiveDate,
@@ -152,7 +218,8 @@ pub fn holding<T, E: From<diesel::result::Error>>(
     let (past, present): (Deltas, Deltas) = deltas
         .into_iter()
         .partition(|((day, _, _), _)| *day < today);
-    apply(conn, &past, FOLDED)?;
+    portable::lock_rollup_folding(conn, false)?;
+    add_folded(conn, &past)?;
     apply(conn, &present, shard)?;
     let (past, present): (TriageDeltas, TriageDeltas) = triage
         .into_iter()
@@ -375,26 +442,101 @@ pub fn daily_counts(
         .collect()
 }
 
-/// Totals per key of each of `dimensions` in `range`, summed in the database in one query:
-/// by dimension, the keys with a count, largest first.
-pub fn totals(
+/// By dimension, per period, the counts per key (largest first).
+pub type PeriodTotals = BTreeMap<String, Vec<Vec<(String, i64)>>>;
+
+/// Totals per key of each of `dimensions` in each of `periods`, read in one snapshot, so that a
+/// compaction folding at the same time is seen before or after, not half done: by dimension,
+/// per period, the keys with a count, largest first.
+pub fn totals_per_period(
+    conn: &mut DbConnection,
+    dimensions: &[&str],
+    periods: &[DayRange],
+) -> Result<PeriodTotals, ApiError> {
+    portable::read_snapshot(conn, |conn| {
+        let months: Vec<String> = periods
+            .iter()
+            .flat_map(whole_months)
+            .map(|month| month_key(month.from))
+            .collect();
+        let folded = folded_months(conn, months.iter().map(String::as_str))?;
+        let mut by_dimension = PeriodTotals::new();
+        for period in periods {
+            let mut months = whole_months(period);
+            months.retain(|month| folded.contains(&month_key(month.from)));
+            for (dimension, counts) in totals(conn, dimensions, period, &months)? {
+                by_dimension.entry(dimension).or_default().push(counts);
+            }
+        }
+        Ok(by_dimension)
+    })
+}
+
+/// Totals per key of each of `dimensions` in `range`, summed in the database: by dimension,
+/// the keys with a count, largest first. The whole months of `range` that are `folded` (in
+/// order) are read from their monthly rows and the counts still in shards, the other days from
+/// their day rows.
+fn totals(
     conn: &mut DbConnection,
     dimensions: &[&str],
     range: &DayRange,
+    folded: &[DayRange],
 ) -> Result<BTreeMap<String, Vec<(String, i64)>>, ApiError> {
-    let rows: Vec<(String, String, Option<i64>)> = report_counts::table
-        .filter(report_counts::dimension.eq_any(dimensions))
-        .filter(report_counts::day.ge(day_key(range.from)))
-        .filter(report_counts::day.lt(day_key(range.to)))
-        .group_by((report_counts::dimension, report_counts::key))
-        .select((report_counts::dimension, report_counts::key, summed_count()))
-        .load(conn)?;
+    let mut sums: BTreeMap<(String, String), i64> = BTreeMap::new();
+    let mut add = |rows: Vec<(String, String, Option<i64>)>| {
+        for (dimension, key, count) in rows {
+            *sums.entry((dimension, key)).or_default() += count.unwrap_or(0);
+        }
+    };
+    let in_dimensions = report_counts::dimension.eq_any(dimensions);
+    if folded.is_empty() {
+        add(report_counts::table
+            .filter(in_dimensions)
+            .filter(report_counts::day.ge(day_key(range.from)))
+            .filter(report_counts::day.lt(day_key(range.to)))
+            .group_by((report_counts::dimension, report_counts::key))
+            .select((report_counts::dimension, report_counts::key, summed_count()))
+            .load(conn)?);
+    } else {
+        let months: Vec<String> = folded.iter().map(|m| month_key(m.from)).collect();
+        add(report_counts_monthly::table
+            .filter(report_counts_monthly::dimension.eq_any(dimensions))
+            .filter(report_counts_monthly::month.eq_any(&months))
+            .group_by((report_counts_monthly::dimension, report_counts_monthly::key))
+            .select((
+                report_counts_monthly::dimension,
+                report_counts_monthly::key,
+                summed_count(),
+            ))
+            .load(conn)?);
+        // Written as a constant, so that both backends see it implies the partial index's
+        // condition (`report_counts_unfolded`).
+        let unfolded = diesel::dsl::sql::<diesel::sql_types::Bool>("shard >= 0");
+        add(report_counts::table
+            .filter(in_dimensions.clone())
+            .filter(report_counts::day.ge(day_key(range.from)))
+            .filter(report_counts::day.lt(day_key(range.to)))
+            .filter(unfolded)
+            .group_by((report_counts::dimension, report_counts::key))
+            .select((report_counts::dimension, report_counts::key, summed_count()))
+            .load(conn)?);
+        for span in days_outside(range, folded) {
+            add(report_counts::table
+                .filter(in_dimensions.clone())
+                .filter(report_counts::day.ge(day_key(span.from)))
+                .filter(report_counts::day.lt(day_key(span.to)))
+                .filter(report_counts::shard.eq(FOLDED))
+                .group_by((report_counts::dimension, report_counts::key))
+                .select((report_counts::dimension, report_counts::key, summed_count()))
+                .load(conn)?);
+        }
+    }
     let mut totals: BTreeMap<String, Vec<(String, i64)>> = dimensions
         .iter()
         .map(|d| (d.to_string(), Vec::new()))
         .collect();
-    for (dimension, key, count) in rows {
-        if let Some(count) = count.filter(|c| *c != 0) {
+    for ((dimension, key), count) in sums {
+        if count != 0 {
             totals.entry(dimension).or_default().push((key, count));
         }
     }
@@ -402,6 +544,40 @@ pub fn totals(
         counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     }
     Ok(totals)
+}
+
+/// The whole calendar months inside `range`, in order.
+fn whole_months(range: &DayRange) -> Vec<DayRange> {
+    let mut months = Vec::new();
+    let mut from = Interval::Month.start_of(range.from);
+    if from < range.from {
+        from = Interval::Month.next(from);
+    }
+    while Interval::Month.next(from) <= range.to {
+        let to = Interval::Month.next(from);
+        months.push(DayRange { from, to });
+        from = to;
+    }
+    months
+}
+
+/// The spans of `range` outside `months` (in order, inside `range`).
+fn days_outside(range: &DayRange, months: &[DayRange]) -> Vec<DayRange> {
+    let mut spans = Vec::new();
+    let mut from = range.from;
+    for month in months {
+        if from < month.from {
+            spans.push(DayRange {
+                from,
+                to: month.from,
+            });
+        }
+        from = month.to;
+    }
+    if from < range.to {
+        spans.push(DayRange { from, to: range.to });
+    }
+    spans
 }
 
 /// The triage histogram of `metric` in `range`: (bucket, count) by bucket.
@@ -424,17 +600,28 @@ pub fn triage(
         .collect())
 }
 
+/// What a compaction folded.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Compacted {
+    /// Days whose shards were folded into one row per key.
+    pub days: usize,
+    /// Months folded into one row per key.
+    pub months: usize,
+}
+
 /// Folds the shards of every day before `today` into one row per key (shard [`FOLDED`]), in
 /// both rollups, a day per transaction, so that a year reads about 365 rows per key instead of
-/// up to eight times as many; answers the days folded.
+/// up to eight times as many; then every month before `today`'s into one row per key of the
+/// counts (`report_counts_monthly`), a month per transaction, so that it reads about 12.
 ///
-/// Safe with concurrent writers and with other replicas compacting at once: a day's shard rows
-/// are deleted and what the delete returns is added to the folded rows, so a count written
-/// concurrently is either in a deleted row (as it was when deleted) or stays in a shard row of
-/// its own, and a row two compactions both reach is deleted, and counted, by one of them. On
-/// PostgreSQL a compaction gives up after a short lock wait rather than hold up a writer (the
-/// day is folded by the next one).
-pub fn compact(conn: &mut DbConnection, today: NaiveDate) -> Result<usize, ApiError> {
+/// Safe with concurrent writers: a day's shard rows are deleted and what the delete returns is
+/// added to the folded rows (and to its month's, once folded), so a count written concurrently
+/// is either in a deleted row (as it was when deleted) or stays in a shard row of its own, which
+/// readers add. A month is folded from its days' folded rows, which only holders of the folding
+/// lock write. One compaction at a time holds it: one that finds it taken stops, and the next
+/// folds the rest. On PostgreSQL a compaction also gives up after a short lock wait rather than
+/// hold up a writer.
+pub fn compact(conn: &mut DbConnection, today: NaiveDate) -> Result<Compacted, ApiError> {
     let before = day_key(today);
     let mut days: BTreeSet<String> = report_counts::table
         .filter(report_counts::shard.ge(0))
@@ -452,23 +639,39 @@ pub fn compact(conn: &mut DbConnection, today: NaiveDate) -> Result<usize, ApiEr
             .distinct()
             .load::<String>(conn)?,
     );
+    let mut compacted = Compacted::default();
     for day in &days {
-        portable::write_transaction(conn, |conn| fold_day(conn, day))?;
+        if !portable::write_transaction(conn, |conn| fold_day(conn, day))? {
+            return Ok(compacted);
+        }
+        compacted.days += 1;
     }
-    Ok(days.len())
+    for month in months_to_fold(conn, today)? {
+        if !portable::write_transaction(conn, |conn| fold_month(conn, &month))? {
+            break;
+        }
+        compacted.months += 1;
+    }
+    Ok(compacted)
 }
 
-/// Moves the counts of `day`'s shard rows into its folded rows (inside the caller's transaction).
-/// Every dimension and metric is named so that both backends find the rows through the primary
-/// key (dimension or metric first).
-fn fold_day(conn: &mut DbConnection, day: &str) -> QueryResult<()> {
-    portable::short_lock_waits(conn)?;
-    let dimensions: Vec<Dimension> = Dimension::iter().collect();
-    let dimensions: Vec<&str> = dimensions
-        .iter()
-        .map(AsRef::as_ref)
+/// Every dimension's name, and [`RECEIVED`]: named in full so that both backends find the rows
+/// through the primary keys (dimension first).
+fn every_dimension() -> Vec<&'static str> {
+    Dimension::iter()
+        .map(|d| -> &'static str { d.into() })
         .chain([RECEIVED])
-        .collect();
+        .collect()
+}
+
+/// Moves the counts of `day`'s shard rows into its folded rows (inside the caller's transaction),
+/// if this transaction gets the folding lock: answers whether it did.
+fn fold_day(conn: &mut DbConnection, day: &str) -> QueryResult<bool> {
+    portable::short_lock_waits(conn)?;
+    if !portable::try_lock_rollup_folding(conn)? {
+        return Ok(false);
+    }
+    let dimensions = every_dimension();
     let removed: Vec<(String, String, i64)> = per_backend!(conn, c => diesel::delete(
             report_counts::table
                 .filter(report_counts::dimension.eq_any(&dimensions))
@@ -481,7 +684,7 @@ fn fold_day(conn: &mut DbConnection, day: &str) -> QueryResult<()> {
     for (dimension, key, count) in removed {
         *deltas.entry((day.to_owned(), dimension, key)).or_default() += count;
     }
-    apply(conn, &deltas, FOLDED)?;
+    add_folded(conn, &deltas)?;
     let removed: Vec<(String, i32, i64)> = per_backend!(conn, c => diesel::delete(
             triage_histogram::table
                 .filter(triage_histogram::metric.eq_any(METRICS))
@@ -496,7 +699,70 @@ fn fold_day(conn: &mut DbConnection, day: &str) -> QueryResult<()> {
             .entry((day.to_owned(), metric_name(&metric)?, bucket))
             .or_default() += count;
     }
-    apply_triage(conn, &deltas, FOLDED)
+    apply_triage(conn, &deltas, FOLDED)?;
+    Ok(true)
+}
+
+/// The months (`YYYY-MM`) before `today`'s that have counts and are not folded yet.
+fn months_to_fold(conn: &mut DbConnection, today: NaiveDate) -> QueryResult<BTreeSet<String>> {
+    let this_month = day_key(Interval::Month.start_of(today));
+    let days: Vec<String> = report_counts::table
+        .filter(report_counts::dimension.eq(RECEIVED))
+        .filter(report_counts::day.lt(this_month))
+        .select(report_counts::day)
+        .distinct()
+        .load(conn)?;
+    let mut months: BTreeSet<String> = days.iter().map(|d| month_of(d).to_owned()).collect();
+    for folded in folded_months(conn, months.iter().map(String::as_str))? {
+        months.remove(&folded);
+    }
+    Ok(months)
+}
+
+/// Adds up the folded day rows of `month` (`YYYY-MM`) into its monthly rows, with its row of
+/// all reports even when zero, which marks it folded (inside the caller's transaction), if this
+/// transaction gets the folding lock: answers whether it did. Counts still in shards are left
+/// there: readers add them, and [`fold_day`] adds them to the month when it folds them.
+fn fold_month(conn: &mut DbConnection, month: &str) -> QueryResult<bool> {
+    portable::short_lock_waits(conn)?;
+    if !portable::try_lock_rollup_folding(conn)? {
+        return Ok(false);
+    }
+    if !folded_months(conn, [month])?.is_empty() {
+        return Ok(true);
+    }
+    let first = format!("{month}-01");
+    let next: NaiveDate = first
+        .parse()
+        .map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))?;
+    let next = day_key(Interval::Month.next(next));
+    let dimensions = every_dimension();
+    let sums: Vec<(String, String, Option<i64>)> = report_counts::table
+        .filter(report_counts::dimension.eq_any(&dimensions))
+        .filter(report_counts::day.ge(&first))
+        .filter(report_counts::day.lt(&next))
+        .filter(report_counts::shard.eq(FOLDED))
+        .group_by((report_counts::dimension, report_counts::key))
+        .select((report_counts::dimension, report_counts::key, summed_count()))
+        .load(conn)?;
+    let mut monthly = Deltas::new();
+    for (dimension, key, count) in sums {
+        monthly.insert((month.to_owned(), dimension, key), count.unwrap_or(0));
+    }
+    apply_monthly(conn, &monthly)?;
+    let marker = (
+        report_counts_monthly::dimension.eq(RECEIVED),
+        report_counts_monthly::month.eq(month),
+        report_counts_monthly::key.eq(""),
+        report_counts_monthly::count.eq(0),
+    );
+    add_rows!(
+        conn,
+        report_counts_monthly,
+        (dimension, month, key),
+        [marker]
+    )
+    .map(|()| true)
 }
 
 /// The triage metrics.
@@ -650,8 +916,8 @@ pub fn keep_purged(
 }
 
 /// Recounts every rollup from the reports themselves, plus what purged reports had added (kept
-/// when they were purged, see [`keep_purged`]), and replaces the stored ones, reporting the
-/// counters that differed. Refuses while any live report purged before that contribution was
+/// when they were purged, see [`keep_purged`]), and replaces the stored ones (by day; the next
+/// [`compact`] folds the months again), reporting the counters that differed. Refuses while any live report purged before that contribution was
 /// kept has a tombstone: recounting would drop it from figures already published.
 pub fn rebuild(conn: &mut DbConnection, keys: &KeyStore) -> Result<Rebuild, ApiError> {
     portable::write_transaction(conn, |conn| {
@@ -740,6 +1006,8 @@ pub fn rebuild(conn: &mut DbConnection, keys: &KeyStore) -> Result<Rebuild, ApiE
                 (was != now).then_some((key.0, key.1, key.2, was, now))
             })
             .collect();
+        portable::lock_rollup_folding(conn, true)?;
+        diesel::delete(report_counts_monthly::table).execute(conn)?;
         diesel::delete(report_counts::table).execute(conn)?;
         diesel::delete(triage_histogram::table).execute(conn)?;
         apply(conn, &recount.counts, FOLDED)?;

@@ -399,7 +399,7 @@ const FREE_TEXT: &str = "=HYPERLINK(\"http://x\",\"y\")";
 
 /// Writes counts straight into the rollups the statistics are read from: `(day, dimension,
 /// key, count)`.
-fn put_counts(app: &TestApp, rows: &[(String, &str, &str, i64)]) {
+pub(crate) fn put_counts(app: &TestApp, rows: &[(String, &str, &str, i64)]) {
     app.with_db(|conn| {
         for (day, dimension, key, count) in rows {
             diesel::sql_query(format!(
@@ -414,7 +414,7 @@ fn put_counts(app: &TestApp, rows: &[(String, &str, &str, i64)]) {
 
 /// The rollup rows of `received` reports on `day`, `small` of them from the free-text service
 /// and `closed` of them closed.
-fn month_rows(
+pub(crate) fn month_rows(
     day: String,
     received: i64,
     small: i64,
@@ -707,4 +707,85 @@ async fn retraction_and_a_severity_raised_by_amendment_move_the_counts_and_criti
         app.with_db(|conn| report_portal::store::stats::rebuild(conn, &keys).unwrap())
     };
     assert_eq!(rebuilt.differences, 0, "{rebuilt:?}");
+}
+
+/// The reports received in each of `ranges` (`from`, `to`), as an analyst's summary says.
+pub(crate) async fn received_in(app: &TestApp, token: &str, ranges: &[(&str, &str)]) -> Vec<i64> {
+    let mut counts = Vec::new();
+    for (from, to) in ranges {
+        let path = format!("/api/v1/stats/summary?from={from}&to={to}");
+        let body = expect(app.get(&path, token).await, 200).await;
+        counts.push(body["received"]["count"].as_i64().unwrap());
+    }
+    counts
+}
+
+/// The months folded into the monthly rollup.
+pub(crate) fn folded_months(app: &TestApp) -> Vec<String> {
+    app.with_db(|conn| {
+        use diesel::prelude::*;
+        use report_portal::db::schema::report_counts_monthly as monthly;
+        monthly::table
+            .filter(monthly::dimension.eq("received"))
+            .select(monthly::month)
+            .order(monthly::month.asc())
+            .load(conn)
+            .unwrap()
+    })
+}
+
+#[actix_web::test]
+async fn folded_months_count_alike_with_the_days_around_them_and_the_writes_after_the_fold() {
+    let app = spawn_app().await;
+    let mut rows = month_rows("2025-01-15".into(), 149, 0, 0);
+    rows.extend(month_rows("2025-02-05".into(), 4, 0, 0));
+    rows.extend(month_rows("2025-02-20".into(), 10, 0, 0));
+    rows.extend(month_rows("2025-03-03".into(), 7, 0, 0));
+    put_counts(&app, &rows);
+    let analyst = app.staff_token(Role::Analyst).await;
+    // Whole months, ranges that cut them, and a range with no whole month.
+    let ranges = [
+        ("2025-01-01", "2025-02-01"),
+        ("2025-01-01", "2025-02-10"),
+        ("2025-01-20", "2025-03-01"),
+        ("2024-12-01", "2025-04-01"),
+        ("2025-02-06", "2025-03-04"),
+        ("2025-01-15", "2025-01-16"),
+    ];
+    let by_days = received_in(&app, &analyst, &ranges).await;
+    assert_eq!(by_days, [149, 153, 14, 170, 17, 149]);
+    let auditor = app.staff_token(Role::Auditor).await;
+    let auditor_sees = || async {
+        let path = "/api/v1/stats/breakdown?dimension=service&from=2025-01-01&to=2025-04-01";
+        expect(app.get(path, &auditor).await, 200).await
+    };
+    let auditor_saw = auditor_sees().await;
+
+    let today = chrono::Utc::now().date_naive();
+    // (The server's own compaction at start may have folded them first.)
+    app.with_db(|conn| report_portal::store::stats::compact(conn, today).unwrap());
+    assert_eq!(folded_months(&app), ["2025-01", "2025-02", "2025-03"]);
+    assert_eq!(received_in(&app, &analyst, &ranges).await, by_days);
+    assert_eq!(
+        auditor_sees().await,
+        auditor_saw,
+        "an auditor's months read alike"
+    );
+
+    // A writer's count for a day of a folded month, in a shard of its own, counts at once.
+    app.with_db(|conn| {
+        diesel::sql_query(
+            "INSERT INTO report_counts (day, dimension, key, shard, count) \
+             VALUES ('2025-02-05', 'received', '', 3, 2)",
+        )
+        .execute(conn)
+        .unwrap();
+    });
+    let with_late = [149, 155, 16, 172, 17, 149];
+    assert_eq!(received_in(&app, &analyst, &ranges).await, with_late);
+    // The next compaction folds it into its day and its month, and the figures stay.
+    let compacted = app.with_db(|conn| report_portal::store::stats::compact(conn, today).unwrap());
+    assert_eq!((compacted.days, compacted.months), (1, 0));
+    assert_eq!(crate::upgrade::shard_rows(&app), (0, 0));
+    assert_eq!(received_in(&app, &analyst, &ranges).await, with_late);
 }

@@ -2,7 +2,7 @@
 //! the upgrade with every report, amendment, evidence file, audit event and statistic intact, and
 //! its reports are found by the words they were indexed under; so do databases of each later
 //! change of the stored form (normalized copies, the correlation index, events stored whole,
-//! SQLite's words indexed by report, the rollups keyed by dimension).
+//! SQLite's words indexed by report, the rollups keyed by dimension, the months folded).
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -810,7 +810,7 @@ async fn events_stored_whole_and_word_rows_by_report_are_fed_delivered_and_searc
 }
 
 /// The unfolded rows of the rollups: counts and triage buckets in shards 0 and up.
-fn shard_rows(app: &TestApp) -> (i64, i64) {
+pub(crate) fn shard_rows(app: &TestApp) -> (i64, i64) {
     use report_portal::db::schema::{report_counts, triage_histogram};
     app.with_db(|conn| {
         let counts = report_counts::table
@@ -1456,4 +1456,49 @@ async fn correlation_events_stored_as_rows_are_shown_alike_after_the_upgrade() {
         json!({"matching_reports": 2, "other_organizations": 1})
     );
     assert_eq!(after[2].as_array().unwrap().len(), 2, "{}", after[2]);
+}
+
+#[actix_web::test]
+async fn rollups_of_past_months_read_alike_after_the_upgrade_and_once_their_months_are_folded() {
+    let app = crate::helpers::spawn_app().await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    for n in 0..3 {
+        let report = crate::stats::varied(n);
+        expect(app.post_report(&reporter.token, &report).await, 201).await;
+    }
+    let mut rows = crate::stats::month_rows("2025-05-31".into(), 40, 3, 5);
+    rows.extend(crate::stats::month_rows("2025-06-01".into(), 12, 0, 2));
+    crate::stats::put_counts(&app, &rows);
+    let analyst = app.staff_token(Role::Analyst).await;
+    let paths: Vec<String> = crate::stats::DIMENSIONS
+        .map(|d| format!("breakdown?dimension={d}&"))
+        .into_iter()
+        .chain(["summary?".to_owned()])
+        .flat_map(|query| {
+            [
+                "from=2025-05-01&to=2025-07-01",
+                "from=2025-05-31&to=2030-01-01",
+            ]
+            .map(|range| format!("/api/v1/stats/{query}{range}"))
+        })
+        .collect();
+    let figures = || async {
+        let mut shown = Vec::new();
+        for path in &paths {
+            shown.push(expect(app.get(path, &analyst).await, 200).await);
+        }
+        shown
+    };
+    let before = figures().await;
+    assert_eq!(before.last().unwrap()["received"]["count"], 55);
+
+    let reverted = app.with_db(|conn| revert_down_to(conn, "rollup_months"));
+    let migrated = crate::cli::run(&app, &["migrate"]);
+    assert_eq!(migrated["applied"], reverted, "{migrated}");
+    assert_eq!(figures().await, before);
+
+    let today = chrono::Utc::now().date_naive();
+    app.with_db(|conn| report_portal::store::stats::compact(conn, today).unwrap());
+    assert_eq!(crate::stats::folded_months(&app), ["2025-05", "2025-06"]);
+    assert_eq!(figures().await, before);
 }

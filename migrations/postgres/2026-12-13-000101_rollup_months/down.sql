@@ -1,0 +1,2 @@
+DROP INDEX report_counts_unfolded;
+DROP TABLE report_counts_monthly;
