@@ -445,105 +445,152 @@ pub fn daily_counts(
 /// By dimension, per period, the counts per key (largest first).
 pub type PeriodTotals = BTreeMap<String, Vec<Vec<(String, i64)>>>;
 
-/// Totals per key of each of `dimensions` in each of `periods`, read in one snapshot, so that a
-/// compaction folding at the same time is seen before or after, not half done: by dimension,
-/// per period, the keys with a count, largest first.
+/// Totals per key of each of `dimensions` in each of `periods` (apart, in order), read in one
+/// snapshot, so that a compaction folding at the same time is seen before or after, not half
+/// done: by dimension, per period, the keys with a count, largest first.
+///
+/// The whole months of the periods that are folded are read from their monthly rows and the
+/// counts still in shards, the other days from their day rows: one query for each, whatever the
+/// number of periods (twelve for an auditor's year), and one for each stretch of days outside
+/// folded months.
 pub fn totals_per_period(
     conn: &mut DbConnection,
     dimensions: &[&str],
     periods: &[DayRange],
 ) -> Result<PeriodTotals, ApiError> {
     portable::read_snapshot(conn, |conn| {
-        let months: Vec<String> = periods
+        let mut sums = vec![BTreeMap::<(String, String), i64>::new(); periods.len()];
+        let bounds: Vec<(String, String)> = periods
             .iter()
-            .flat_map(whole_months)
-            .map(|month| month_key(month.from))
+            .map(|p| (day_key(p.from), day_key(p.to)))
             .collect();
-        let folded = folded_months(conn, months.iter().map(String::as_str))?;
-        let mut by_dimension = PeriodTotals::new();
-        for period in periods {
-            let mut months = whole_months(period);
-            months.retain(|month| folded.contains(&month_key(month.from)));
-            for (dimension, counts) in totals(conn, dimensions, period, &months)? {
-                by_dimension.entry(dimension).or_default().push(counts);
+        let period_of = |day: &str| {
+            bounds
+                .iter()
+                .position(|(from, to)| from.as_str() <= day && day < to.as_str())
+        };
+        let mut add = |period: Option<usize>, dimension: String, key: String, count: i64| {
+            if let Some(sums) = period.and_then(|p| sums.get_mut(p)) {
+                *sums.entry((dimension, key)).or_default() += count;
             }
-        }
-        Ok(by_dimension)
-    })
-}
-
-/// Totals per key of each of `dimensions` in `range`, summed in the database: by dimension,
-/// the keys with a count, largest first. The whole months of `range` that are `folded` (in
-/// order) are read from their monthly rows and the counts still in shards, the other days from
-/// their day rows.
-fn totals(
-    conn: &mut DbConnection,
-    dimensions: &[&str],
-    range: &DayRange,
-    folded: &[DayRange],
-) -> Result<BTreeMap<String, Vec<(String, i64)>>, ApiError> {
-    let mut sums: BTreeMap<(String, String), i64> = BTreeMap::new();
-    let mut add = |rows: Vec<(String, String, Option<i64>)>| {
-        for (dimension, key, count) in rows {
-            *sums.entry((dimension, key)).or_default() += count.unwrap_or(0);
-        }
-    };
-    let in_dimensions = report_counts::dimension.eq_any(dimensions);
-    if folded.is_empty() {
-        add(report_counts::table
-            .filter(in_dimensions)
-            .filter(report_counts::day.ge(day_key(range.from)))
-            .filter(report_counts::day.lt(day_key(range.to)))
-            .group_by((report_counts::dimension, report_counts::key))
-            .select((report_counts::dimension, report_counts::key, summed_count()))
-            .load(conn)?);
-    } else {
-        let months: Vec<String> = folded.iter().map(|m| month_key(m.from)).collect();
-        add(report_counts_monthly::table
-            .filter(report_counts_monthly::dimension.eq_any(dimensions))
-            .filter(report_counts_monthly::month.eq_any(&months))
-            .group_by((report_counts_monthly::dimension, report_counts_monthly::key))
-            .select((
-                report_counts_monthly::dimension,
-                report_counts_monthly::key,
-                summed_count(),
-            ))
-            .load(conn)?);
-        // Written as a constant, so that both backends see it implies the partial index's
-        // condition (`report_counts_unfolded`).
-        let unfolded = diesel::dsl::sql::<diesel::sql_types::Bool>("shard >= 0");
-        add(report_counts::table
-            .filter(in_dimensions.clone())
-            .filter(report_counts::day.ge(day_key(range.from)))
-            .filter(report_counts::day.lt(day_key(range.to)))
-            .filter(unfolded)
-            .group_by((report_counts::dimension, report_counts::key))
-            .select((report_counts::dimension, report_counts::key, summed_count()))
-            .load(conn)?);
-        for span in days_outside(range, folded) {
-            add(report_counts::table
+        };
+        let months: Vec<(usize, DayRange)> = periods
+            .iter()
+            .enumerate()
+            .flat_map(|(p, period)| whole_months(period).into_iter().map(move |m| (p, m)))
+            .collect();
+        let month_keys: Vec<String> = months.iter().map(|(_, m)| month_key(m.from)).collect();
+        let folded_keys = folded_months(conn, month_keys.iter().map(String::as_str))?;
+        let folded: Vec<(usize, DayRange)> = months
+            .into_iter()
+            .zip(&month_keys)
+            .filter(|(_, key)| folded_keys.contains(*key))
+            .map(|(month, _)| month)
+            .collect();
+        let in_dimensions = report_counts::dimension.eq_any(dimensions);
+        let rows_of_days = |span: &DayRange| {
+            report_counts::table
                 .filter(in_dimensions.clone())
                 .filter(report_counts::day.ge(day_key(span.from)))
                 .filter(report_counts::day.lt(day_key(span.to)))
-                .filter(report_counts::shard.eq(FOLDED))
-                .group_by((report_counts::dimension, report_counts::key))
-                .select((report_counts::dimension, report_counts::key, summed_count()))
-                .load(conn)?);
+        };
+        if !folded.is_empty() {
+            let keys: Vec<String> = folded.iter().map(|(_, m)| month_key(m.from)).collect();
+            let rows: Vec<(String, String, String, Option<i64>)> = report_counts_monthly::table
+                .filter(report_counts_monthly::dimension.eq_any(dimensions))
+                .filter(report_counts_monthly::month.eq_any(&keys))
+                .group_by((
+                    report_counts_monthly::month,
+                    report_counts_monthly::dimension,
+                    report_counts_monthly::key,
+                ))
+                .select((
+                    report_counts_monthly::month,
+                    report_counts_monthly::dimension,
+                    report_counts_monthly::key,
+                    summed_count(),
+                ))
+                .load(conn)?;
+            for (month, dimension, key, count) in rows {
+                add(
+                    period_of(&format!("{month}-01")),
+                    dimension,
+                    key,
+                    count.unwrap_or(0),
+                );
+            }
+            // Written as a constant, so that both backends see it implies the partial index's
+            // condition (`report_counts_unfolded`).
+            let unfolded = diesel::dsl::sql::<diesel::sql_types::Bool>("shard >= 0");
+            let all = DayRange {
+                from: periods.iter().map(|p| p.from).min().unwrap_or_default(),
+                to: periods.iter().map(|p| p.to).max().unwrap_or_default(),
+            };
+            let rows: Vec<(String, String, String, Option<i64>)> = rows_of_days(&all)
+                .filter(unfolded)
+                .group_by((
+                    report_counts::day,
+                    report_counts::dimension,
+                    report_counts::key,
+                ))
+                .select((
+                    report_counts::day,
+                    report_counts::dimension,
+                    report_counts::key,
+                    summed_count(),
+                ))
+                .load(conn)?;
+            for (day, dimension, key, count) in rows {
+                add(period_of(&day), dimension, key, count.unwrap_or(0));
+            }
         }
-    }
-    let mut totals: BTreeMap<String, Vec<(String, i64)>> = dimensions
-        .iter()
-        .map(|d| (d.to_string(), Vec::new()))
-        .collect();
-    for ((dimension, key), count) in sums {
-        if count != 0 {
-            totals.entry(dimension).or_default().push((key, count));
+        for (p, period) in periods.iter().enumerate() {
+            let months: Vec<DayRange> = folded
+                .iter()
+                .filter(|(of, _)| *of == p)
+                .map(|(_, m)| *m)
+                .collect();
+            // Without folded months, every row of the days; else the folded rows of the days
+            // outside them (the shards are read above).
+            let spans = if folded.is_empty() {
+                vec![*period]
+            } else {
+                days_outside(period, &months)
+            };
+            for span in spans {
+                let rows: Vec<(String, String, Option<i64>)> = if folded.is_empty() {
+                    rows_of_days(&span)
+                        .group_by((report_counts::dimension, report_counts::key))
+                        .select((report_counts::dimension, report_counts::key, summed_count()))
+                        .load(conn)?
+                } else {
+                    rows_of_days(&span)
+                        .filter(report_counts::shard.eq(FOLDED))
+                        .group_by((report_counts::dimension, report_counts::key))
+                        .select((report_counts::dimension, report_counts::key, summed_count()))
+                        .load(conn)?
+                };
+                for (dimension, key, count) in rows {
+                    add(Some(p), dimension, key, count.unwrap_or(0));
+                }
+            }
         }
-    }
-    for counts in totals.values_mut() {
-        counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    }
-    Ok(totals)
+        let mut by_dimension: PeriodTotals = dimensions
+            .iter()
+            .map(|d| (d.to_string(), vec![Vec::new(); periods.len()]))
+            .collect();
+        for (p, sums) in sums.into_iter().enumerate() {
+            for ((dimension, key), count) in sums {
+                if let (Some(per_period), true) = (by_dimension.get_mut(&dimension), count != 0) {
+                    per_period[p].push((key, count));
+                }
+            }
+        }
+        for counts in by_dimension.values_mut().flatten() {
+            counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        }
+        Ok(by_dimension)
+    })
 }
 
 /// The whole calendar months inside `range`, in order.
