@@ -102,9 +102,7 @@ pub fn write_transaction<T, E>(
 where
     E: From<DieselError>,
 {
-    let nested = DbConnection::transaction_manager_status_mut(conn)
-        .transaction_depth()?
-        .is_some();
+    let nested = in_transaction(conn)?;
     let _turn = match conn {
         DbConnection::Sqlite(c) if !nested => {
             let turn = SqliteWriter::wait();
@@ -131,9 +129,7 @@ pub fn read_snapshot<T, E>(
 where
     E: From<DieselError>,
 {
-    let nested = DbConnection::transaction_manager_status_mut(conn)
-        .transaction_depth()?
-        .is_some();
+    let nested = in_transaction(conn)?;
     match conn {
         DbConnection::Postgres(c) if !nested => AnsiTransactionManager::begin_transaction_sql(
             c,
@@ -143,6 +139,13 @@ where
     }
     let done = work(conn);
     end_transaction(conn, done)
+}
+
+/// Whether `conn` is inside a transaction already.
+fn in_transaction(conn: &mut DbConnection) -> QueryResult<bool> {
+    Ok(DbConnection::transaction_manager_status_mut(conn)
+        .transaction_depth()?
+        .is_some())
 }
 
 /// Commits the current transaction if `done` is a success, else rolls it back.

@@ -416,6 +416,28 @@ fn summed_count()
     diesel::dsl::sql("CAST(SUM(count) AS BIGINT)")
 }
 
+/// A counter of the day rows, whatever its shard: what [`summed_by_day`] groups by.
+const BY_DAY: (
+    report_counts::day,
+    report_counts::dimension,
+    report_counts::key,
+) = (
+    report_counts::day,
+    report_counts::dimension,
+    report_counts::key,
+);
+
+/// Each counter of the day rows ([`BY_DAY`]) with its count summed over its shards.
+fn summed_by_day() -> (
+    report_counts::day,
+    report_counts::dimension,
+    report_counts::key,
+    diesel::expression::SqlLiteral<diesel::sql_types::Nullable<diesel::sql_types::BigInt>>,
+) {
+    let (day, dimension, key) = BY_DAY;
+    (day, dimension, key, summed_count())
+}
+
 /// Counts per (day, key) of `dimension` (`RECEIVED` for all reports) in `range`, summed over
 /// the shards in the database.
 pub fn daily_counts(
@@ -528,17 +550,8 @@ pub fn totals_per_period(
             };
             let rows: Vec<(String, String, String, Option<i64>)> = rows_of_days(&all)
                 .filter(unfolded)
-                .group_by((
-                    report_counts::day,
-                    report_counts::dimension,
-                    report_counts::key,
-                ))
-                .select((
-                    report_counts::day,
-                    report_counts::dimension,
-                    report_counts::key,
-                    summed_count(),
-                ))
+                .group_by(BY_DAY)
+                .select(summed_by_day())
                 .load(conn)?;
             for (day, dimension, key, count) in rows {
                 add(period_of(&day), dimension, key, count.unwrap_or(0));
@@ -1022,17 +1035,8 @@ pub fn rebuild(conn: &mut DbConnection, keys: &KeyStore) -> Result<Rebuild, ApiE
             }
         }
         let stored: Vec<(String, String, String, Option<i64>)> = report_counts::table
-            .group_by((
-                report_counts::day,
-                report_counts::dimension,
-                report_counts::key,
-            ))
-            .select((
-                report_counts::day,
-                report_counts::dimension,
-                report_counts::key,
-                summed_count(),
-            ))
+            .group_by(BY_DAY)
+            .select(summed_by_day())
             .load(conn)?;
         let stored: BTreeMap<(String, String, String), i64> = stored
             .into_iter()
