@@ -106,6 +106,23 @@ impl DayRange {
         Ok(range)
     }
 
+    /// The range cut where each `interval` starts: every interval that meets it, by its first
+    /// day, with the days of the range inside it.
+    pub fn by_interval(&self, interval: Interval) -> Vec<(NaiveDate, DayRange)> {
+        let mut slices = Vec::new();
+        let mut start = interval.start_of(self.from);
+        while start < self.to {
+            let next = interval.next(start);
+            let days = DayRange {
+                from: start.max(self.from),
+                to: next.min(self.to),
+            };
+            slices.push((start, days));
+            start = next;
+        }
+        slices
+    }
+
     /// The spans counted separately and then added up for `disclosure`: the whole range, or
     /// (protected) each of its months.
     pub fn periods(&self, disclosure: Disclosure) -> Vec<DayRange> {

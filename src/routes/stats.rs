@@ -280,24 +280,31 @@ pub async fn timeseries(
         Disclosure::Protected => Interval::Month,
     };
     let dimension = params.dimension;
-    let daily = state
-        .db(move |conn| {
-            let counted = dimension.as_ref().map_or(RECEIVED, |d| d.as_ref());
-            stats::daily_counts(conn, counted, &range)
-        })
-        .await?;
-    let mut per_interval: BTreeMap<chrono::NaiveDate, BTreeMap<String, i64>> = BTreeMap::new();
-    let mut start = interval.start_of(range.from);
-    while start < range.to {
-        per_interval.insert(start, BTreeMap::new());
-        start = interval.next(start);
-    }
-    for (day, key, count) in daily {
-        *per_interval
-            .entry(interval.start_of(day))
-            .or_default()
-            .entry(key)
-            .or_default() += count;
+    let counted: &'static str = dimension.map_or(RECEIVED, Into::into);
+    let slices = range.by_interval(interval);
+    let mut per_interval: BTreeMap<chrono::NaiveDate, BTreeMap<String, i64>> = slices
+        .iter()
+        .map(|(start, _)| (*start, BTreeMap::new()))
+        .collect();
+    if interval == Interval::Month {
+        // Months are read as periods, from the monthly rows of the months folded.
+        let periods: Vec<DayRange> = slices.iter().map(|(_, days)| *days).collect();
+        let mut totals = period_totals(&state, periods, vec![counted.to_owned()]).await?;
+        let months = totals.remove(counted).unwrap_or_default();
+        for ((start, _), counts) in slices.iter().zip(months) {
+            per_interval.insert(*start, counts.into_iter().collect());
+        }
+    } else {
+        let daily = state
+            .db(move |conn| stats::daily_counts(conn, counted, &range))
+            .await?;
+        for (day, key, count) in daily {
+            *per_interval
+                .entry(interval.start_of(day))
+                .or_default()
+                .entry(key)
+                .or_default() += count;
+        }
     }
     let mut items = Vec::new();
     let mut suppression_applied = false;
