@@ -59,7 +59,7 @@ pub async fn purge(
             let keys = state.keys.clone();
             let purged = state
                 .db(move |conn| {
-                    let after = after.as_deref();
+                    let after = after.as_ref();
                     crate::service::purge::purge_batch(conn, &keys, &this_rule, after, batch, now)
                 })
                 .await?;
@@ -107,10 +107,10 @@ pub fn plan(
     const PAGE: i64 = 10_000;
     let mut reports = Vec::new();
     for rule in retention.rules(now) {
-        let mut after: Option<String> = None;
+        let mut after = None;
         loop {
-            let page = store::retention::due(conn, &rule, after.as_deref(), PAGE)?;
-            after = page.last().map(|r| r.id.clone());
+            let page = store::retention::due(conn, &rule, after.as_ref(), PAGE)?;
+            after = page.last().map(|r| r.place().clone());
             let full = page.len() as i64 == PAGE;
             reports.extend(page);
             if !full {

@@ -7,7 +7,7 @@ use crate::db::{DbConnection, portable};
 use crate::domain::retention::PurgeRule;
 use crate::error::ApiError;
 use crate::keys::KeyStore;
-use crate::store::retention::{self, Batch};
+use crate::store::retention::{self, Batch, DueCursor};
 
 /// One batch as one write transaction: what the purge commits at a time, so that a purge cut off
 /// loses at most the batch in hand and the next run resumes after the last committed one (the
@@ -16,7 +16,7 @@ pub fn purge_batch(
     conn: &mut DbConnection,
     keys: &KeyStore,
     rule: &PurgeRule,
-    after: Option<&str>,
+    after: Option<&DueCursor>,
     limit: i64,
     now: DateTime<Utc>,
 ) -> Result<Batch, ApiError> {

@@ -1,8 +1,9 @@
 //! Retention in the database: legal holds, releases, the reports each purge rule reaches, the
 //! purge itself (in small batches, one transaction each) and the tombstones it leaves.
 //!
-//! A batch takes the next reports a rule reaches (in id order, after a cursor, so that one pass
-//! visits each report once), locks them, skipping reports another replica holds (PostgreSQL
+//! A batch takes the next reports a rule reaches (in the order of the rule's clock, then id,
+//! after a cursor, so that one pass visits each report once and each batch reads only its own
+//! reports through the clock's index), locks them, skipping reports another replica holds (PostgreSQL
 //! `FOR UPDATE SKIP LOCKED`; SQLite's `BEGIN IMMEDIATE` lets one writer in at a time), keeps
 //! only those whose `version` did not change in between (a hold, a release, a transition bump
 //! it), destroys their data keys in the key store (committed there first: from then on no copy
@@ -57,6 +58,23 @@ pub struct DueReport {
     pub policy: RetentionPolicy,
     #[serde(skip)]
     version: i32,
+    /// Where it stands in its rule's order.
+    #[serde(skip)]
+    place: DueCursor,
+}
+
+impl DueReport {
+    /// Where it stands in its rule's order: the cursor after it.
+    pub fn place(&self) -> &DueCursor {
+        &self.place
+    }
+}
+
+/// A place in a purge rule's order: the time of the rule's clock, then the report's id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueCursor {
+    at: NaiveDateTime,
+    id: String,
 }
 
 /// What one purge batch did.
@@ -64,7 +82,7 @@ pub struct DueReport {
 pub struct Batch {
     /// The last report the batch looked at: the cursor of the next batch; `None` when the rule
     /// reaches no further report.
-    pub cursor: Option<String>,
+    pub cursor: Option<DueCursor>,
     /// The reports purged.
     pub purged: Vec<DueReport>,
 }
@@ -79,13 +97,34 @@ struct DueRow {
     external_id: String,
     mode: String,
     received_at: NaiveDateTime,
+    closed_at: Option<NaiveDateTime>,
+    retracted_at: Option<NaiveDateTime>,
+    released_at: Option<NaiveDateTime>,
 }
 
-/// The reports `rule` reaches after `after` (by id), at most `limit`, in id order.
+/// Keeps the reports of `$query` whose `$clock` column is at or before `$due_by` and after
+/// `$after` (a [`DueCursor`]) in the order of `$clock`, then id: the bound on `$clock` alone lets
+/// the clock's index start at the cursor.
+macro_rules! due_in_clock_order {
+    ($query:expr, $clock:expr, $due_by:expr, $after:expr) => {{
+        let mut query = $query.filter($clock.le($due_by));
+        if let Some(after) = $after {
+            query = query.filter($clock.ge(after.at)).filter(
+                $clock
+                    .gt(after.at)
+                    .or($clock.eq(after.at).and(reports::id.gt(after.id.clone()))),
+            );
+        }
+        query.order(($clock.asc(), reports::id.asc()))
+    }};
+}
+
+/// The reports `rule` reaches after `after`, at most `limit`, in the order of the rule's clock,
+/// then id.
 pub fn due(
     conn: &mut DbConnection,
     rule: &PurgeRule,
-    after: Option<&str>,
+    after: Option<&DueCursor>,
     limit: i64,
 ) -> Result<Vec<DueReport>, ApiError> {
     let due_by = rule.due_by.naive_utc();
@@ -94,7 +133,6 @@ pub fn due(
         .filter(diesel::dsl::not(diesel::dsl::exists(
             report_holds::table.filter(report_holds::report_id.eq(reports::id)),
         )))
-        .order(reports::id.asc())
         .limit(limit)
         .into_boxed::<MultiBackend>();
     if !rule.statuses.is_empty() {
@@ -104,28 +142,36 @@ pub fn due(
         query = query.filter(reports::resolution.eq_any(rule.resolutions));
     }
     query = match rule.clock {
-        Clock::ReceivedAt => query.filter(reports::received_at.le(due_by)),
-        Clock::ClosedAt => query.filter(reports::closed_at.le(due_by)),
-        Clock::RetractedAt => query.filter(reports::retracted_at.le(due_by)),
-        Clock::ReleasedAt => query.filter(reports::released_at.le(due_by)),
+        Clock::ReceivedAt => due_in_clock_order!(query, reports::received_at, due_by, after),
+        Clock::ClosedAt => due_in_clock_order!(query, reports::closed_at, due_by, after),
+        Clock::RetractedAt => due_in_clock_order!(query, reports::retracted_at, due_by, after),
+        Clock::ReleasedAt => due_in_clock_order!(query, reports::released_at, due_by, after),
     };
-    if let Some(after) = after {
-        query = query.filter(reports::id.gt(after.to_owned()));
-    }
-    Ok(query
-        .select(DueRow::as_select())
-        .load(conn)?
-        .into_iter()
-        .map(|row| DueReport {
-            id: row.id,
-            organization_id: row.organization_id,
-            external_id: row.external_id,
-            mode: row.mode,
-            received_at: row.received_at.and_utc(),
-            policy: rule.policy,
-            version: row.version,
+    let rows = query.select(DueRow::as_select()).load(conn)?;
+    rows.into_iter()
+        .map(|row| {
+            let at = match rule.clock {
+                Clock::ReceivedAt => Some(row.received_at),
+                Clock::ClosedAt => row.closed_at,
+                Clock::RetractedAt => row.retracted_at,
+                Clock::ReleasedAt => row.released_at,
+            }
+            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a due report without its clock")))?;
+            Ok(DueReport {
+                place: DueCursor {
+                    at,
+                    id: row.id.clone(),
+                },
+                id: row.id,
+                organization_id: row.organization_id,
+                external_id: row.external_id,
+                mode: row.mode,
+                received_at: row.received_at.and_utc(),
+                policy: rule.policy,
+                version: row.version,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Purges the next batch of at most `limit` reports that `rule` reaches after `after`, at
@@ -134,7 +180,7 @@ pub fn purge_batch(
     conn: &mut DbConnection,
     keys: &KeyStore,
     rule: &PurgeRule,
-    after: Option<&str>,
+    after: Option<&DueCursor>,
     limit: i64,
     now: DateTime<Utc>,
 ) -> Result<Batch, ApiError> {
@@ -142,7 +188,7 @@ pub fn purge_batch(
     let Some(last) = candidates.last() else {
         return Ok(Batch::default());
     };
-    let cursor = Some(last.id.clone());
+    let cursor = Some(last.place.clone());
     let ids: Vec<&str> = candidates.iter().map(|c| c.id.as_str()).collect();
     let lockable = reports::table.filter(reports::id.eq_any(&ids)).select((
         reports::id,
