@@ -135,9 +135,13 @@ pub fn due(
         )))
         .limit(limit)
         .into_boxed::<MultiBackend>();
-    if !rule.statuses.is_empty() {
-        query = query.filter(reports::status.eq_any(rule.statuses));
-    }
+    // One status as `=`: PostgreSQL 15 reads an index in order only for a single value of its
+    // first column, and `= ANY` of one made it read and sort every due report a batch.
+    query = match rule.statuses {
+        [] => query,
+        [status] => query.filter(reports::status.eq(*status)),
+        statuses => query.filter(reports::status.eq_any(statuses)),
+    };
     if !rule.resolutions.is_empty() {
         query = query.filter(reports::resolution.eq_any(rule.resolutions));
     }
