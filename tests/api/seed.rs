@@ -7,14 +7,14 @@ use std::process::{Command, Output};
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use report_portal::db::schema::{events, outbox, reports};
+use report_portal::db::schema::{audit_events, events, outbox, reports};
 use report_portal::domain::organization::CredentialMode;
 use report_portal::domain::report::NewReport;
 use report_portal::domain::user::Role;
 use report_portal::keys::place;
 use serde_json::Value;
 
-use crate::helpers::{TestApp, expect, spawn_app, valid_report};
+use crate::helpers::{TestApp, TestDatabase, expect, spawn_app, valid_report};
 
 fn seed(app: &TestApp, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_report-portal"))
@@ -499,4 +499,69 @@ async fn seeded_reports_are_found_by_their_words_and_leave_the_words_index_as_it
             "the seed's words merged into the index, and its option back"
         );
     }
+}
+
+#[test]
+fn seeded_audit_events_are_written_sealed_after_the_chains_head() {
+    // No server runs here, so no sealer: what is sealed was written sealed. The seed's reports
+    // go through the bulk path, whose events are linked as they are written; its organizations
+    // and credentials (written one by one, as an administrator's would be) wait for the sealer,
+    // as does an event appended between two seeds.
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("data");
+    let database = TestDatabase::new(&data.join("portal.db"));
+    let run = |args: &str| -> Value {
+        let output = Command::new(env!("CARGO_BIN_EXE_report-portal"))
+            .args(args.split_whitespace())
+            .env("DATABASE_URL", database.url())
+            .env("PORTAL_DATA_DIR", &data)
+            .env("PORTAL_LOG", "warn")
+            .output()
+            .expect("the binary runs");
+        succeeded(&output)
+    };
+    let pool = report_portal::db::connect(database.url(), 1, std::time::Duration::from_secs(30))
+        .expect("the seeded database opens");
+    let unsealed_actions = || -> BTreeMap<String, i64> {
+        let mut conn = pool.get().unwrap();
+        audit_events::table
+            .filter(audit_events::seq.is_null())
+            .group_by(audit_events::action)
+            .select((audit_events::action, diesel::dsl::count_star()))
+            .load(&mut conn)
+            .unwrap()
+            .into_iter()
+            .collect()
+    };
+    let setup_of = |organizations: i64| {
+        BTreeMap::from([
+            ("credential.issue".to_owned(), organizations),
+            ("organization.create".to_owned(), organizations),
+        ])
+    };
+
+    run("seed --reports 60 --organizations 2 --days 30");
+    assert_eq!(unsealed_actions(), setup_of(2));
+    run("org create --name Between --vetted");
+    run("seed --reports 60 --organizations 3 --days 30 --force --seed-value 2");
+    let mut expected = setup_of(5);
+    *expected.get_mut("organization.create").unwrap() += 1;
+    assert_eq!(unsealed_actions(), expected);
+
+    let (events, submitted): (i64, i64) = {
+        let mut conn = pool.get().unwrap();
+        let submitted = audit_events::table
+            .filter(audit_events::action.eq("report.submit"))
+            .filter(audit_events::seq.is_not_null())
+            .count()
+            .get_result(&mut conn)
+            .unwrap();
+        let events = audit_events::table.count().get_result(&mut conn).unwrap();
+        (events, submitted)
+    };
+    assert_eq!(submitted, 120, "every seeded report's event is sealed");
+    // The command seals what waits after the seeded events, then walks the whole chain.
+    let verdict = run("audit verify");
+    assert_eq!(verdict["valid"], true, "{verdict}");
+    assert!(verdict["checked"].as_i64().unwrap() >= events, "{verdict}");
 }
