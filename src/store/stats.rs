@@ -563,26 +563,19 @@ pub fn totals_per_period(
                 .filter(|(of, _)| *of == p)
                 .map(|(_, m)| *m)
                 .collect();
-            // Without folded months, every row of the days; else the folded rows of the days
-            // outside them (the shards are read above).
-            let spans = if folded.is_empty() {
-                vec![*period]
+            // Without folded months, every row of the days (shards and folded rows); else only
+            // the folded rows of the days outside them (the shards are read above).
+            let (spans, last_shard) = if folded.is_empty() {
+                (vec![*period], i32::MAX)
             } else {
-                days_outside(period, &months)
+                (days_outside(period, &months), FOLDED)
             };
             for span in spans {
-                let rows: Vec<(String, String, Option<i64>)> = if folded.is_empty() {
-                    rows_of_days(&span)
-                        .group_by((report_counts::dimension, report_counts::key))
-                        .select((report_counts::dimension, report_counts::key, summed_count()))
-                        .load(conn)?
-                } else {
-                    rows_of_days(&span)
-                        .filter(report_counts::shard.eq(FOLDED))
-                        .group_by((report_counts::dimension, report_counts::key))
-                        .select((report_counts::dimension, report_counts::key, summed_count()))
-                        .load(conn)?
-                };
+                let rows: Vec<(String, String, Option<i64>)> = rows_of_days(&span)
+                    .filter(report_counts::shard.le(last_shard))
+                    .group_by((report_counts::dimension, report_counts::key))
+                    .select((report_counts::dimension, report_counts::key, summed_count()))
+                    .load(conn)?;
                 for (dimension, key, count) in rows {
                     add(Some(p), dimension, key, count.unwrap_or(0));
                 }
@@ -606,19 +599,14 @@ pub fn totals_per_period(
     })
 }
 
-/// The whole calendar months inside `range`, in order.
+/// The whole calendar months inside `range`, in order: its slices by month that are not cut.
 fn whole_months(range: &DayRange) -> Vec<DayRange> {
-    let mut months = Vec::new();
-    let mut from = Interval::Month.start_of(range.from);
-    if from < range.from {
-        from = Interval::Month.next(from);
-    }
-    while Interval::Month.next(from) <= range.to {
-        let to = Interval::Month.next(from);
-        months.push(DayRange { from, to });
-        from = to;
-    }
-    months
+    range
+        .by_interval(Interval::Month)
+        .into_iter()
+        .filter(|(start, days)| days.from == *start && days.to == Interval::Month.next(*start))
+        .map(|(_, days)| days)
+        .collect()
 }
 
 /// The spans of `range` outside `months` (in order, inside `range`).
