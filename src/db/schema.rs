@@ -158,9 +158,9 @@ diesel::table! {
 pub mod postgres {
     diesel::table! {
         /// Search words on PostgreSQL: one row per report, its word keys in a GIN-indexed array.
-        report_words (report_id) {
-            /// The report.
-            report_id -> Text,
+        report_words (report_seq) {
+            /// The report's `seq`.
+            report_seq -> BigInt,
             /// [`crate::domain::search::WordHasher::word_key`] of each of its words, distinct.
             word_keys -> Array<BigInt>,
         }

@@ -41,9 +41,9 @@ pub(super) fn index(conn: &mut DbConnection, new: &[Indexed<'_>]) -> QueryResult
             let rows: Vec<_> = new
                 .iter()
                 .filter(|(_, _, keys)| !keys.is_empty())
-                .map(|(_, id, keys)| {
+                .map(|(seq, _, keys)| {
                     (
-                        postgres::report_words::report_id.eq(*id),
+                        postgres::report_words::report_seq.eq(*seq),
                         postgres::report_words::word_keys.eq(keys.to_vec()),
                     )
                 })
@@ -91,8 +91,9 @@ pub(super) fn add(conn: &mut DbConnection, report_id: &str, keys: &[i64]) -> Que
         DbConnection::Postgres(c) => {
             // One row per report: merged into the array (distinct, sorted), or made.
             diesel::sql_query(
-                "INSERT INTO report_words (report_id, word_keys) VALUES ($1, $2) \
-                 ON CONFLICT (report_id) DO UPDATE SET word_keys = ARRAY( \
+                "INSERT INTO report_words (report_seq, word_keys) \
+                 SELECT seq, $2 FROM reports WHERE id = $1 \
+                 ON CONFLICT (report_seq) DO UPDATE SET word_keys = ARRAY( \
                    SELECT DISTINCT k FROM unnest(report_words.word_keys || excluded.word_keys) AS k \
                    ORDER BY k)",
             )
@@ -130,17 +131,17 @@ pub(super) fn add(conn: &mut DbConnection, report_id: &str, keys: &[i64]) -> Que
 
 /// Deletes the words of the reports `ids` (before the reports themselves).
 pub(super) fn delete(conn: &mut DbConnection, ids: &[&str]) -> QueryResult<()> {
+    let seqs: Vec<i64> = reports::table
+        .filter(reports::id.eq_any(ids))
+        .select(reports::seq)
+        .load(conn)?;
     match conn {
         DbConnection::Postgres(c) => diesel::delete(
-            postgres::report_words::table.filter(postgres::report_words::report_id.eq_any(ids)),
+            postgres::report_words::table.filter(postgres::report_words::report_seq.eq_any(&seqs)),
         )
         .execute(c)
         .map(drop),
         DbConnection::Sqlite(_) => {
-            let seqs: Vec<i64> = reports::table
-                .filter(reports::id.eq_any(ids))
-                .select(reports::seq)
-                .load(conn)?;
             diesel::delete(report_words::table.filter(report_words::rowid.eq_any(&seqs)))
                 .execute(conn)?;
             for seq in seqs {
@@ -159,22 +160,22 @@ pub(super) fn delete(conn: &mut DbConnection, ids: &[&str]) -> QueryResult<()> {
 /// SQLite this reads the whole index (a contentless index lists its tokens only by token): for
 /// checks and tests, not for requests.
 pub fn of_report(conn: &mut DbConnection, report_id: &str) -> QueryResult<Vec<i64>> {
+    let Some(seq) = reports::table
+        .find(report_id)
+        .select(reports::seq)
+        .first::<i64>(conn)
+        .optional()?
+    else {
+        return Ok(Vec::new());
+    };
     let mut keys = match conn {
         DbConnection::Postgres(c) => postgres::report_words::table
-            .find(report_id)
+            .find(seq)
             .select(postgres::report_words::word_keys)
             .first::<Vec<i64>>(c)
             .optional()?
             .unwrap_or_default(),
         DbConnection::Sqlite(_) => {
-            let Some(seq) = reports::table
-                .find(report_id)
-                .select(reports::seq)
-                .first::<i64>(conn)
-                .optional()?
-            else {
-                return Ok(Vec::new());
-            };
             let (first, last) = amendment_rowids(seq);
             diesel::sql_query(
                 "SELECT DISTINCT term FROM report_word_instances \
@@ -247,7 +248,7 @@ pub fn containing_all(conn: &DbConnection, keys: &[i64]) -> SqlLiteral<Bool> {
                 .collect::<Vec<_>>()
                 .join(",");
             format!(
-                "reports.id IN (SELECT report_id FROM report_words \
+                "reports.seq IN (SELECT report_seq FROM report_words \
                  WHERE word_keys @> ARRAY[{listed}]::bigint[])"
             )
         }

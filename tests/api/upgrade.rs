@@ -928,6 +928,20 @@ fn full_text_rows(conn: &mut DbConnection, seq: i64) -> (i64, i64) {
 
 #[actix_web::test]
 async fn words_stored_as_rows_are_found_amended_and_purged_alike_from_the_full_text_index() {
+    words_are_found_amended_and_purged_alike_after_the_upgrade_from("words_in_fts5").await;
+}
+
+#[actix_web::test]
+async fn words_keyed_by_report_id_are_found_amended_and_purged_alike_after_the_upgrade() {
+    // PostgreSQL's rows keyed by the report's text id before `words_by_seq` (SQLite's migration
+    // of that name is empty).
+    words_are_found_amended_and_purged_alike_after_the_upgrade_from("words_by_seq").await;
+}
+
+/// Two reports' words, the second's amended, stored as they were before `migration`; after the
+/// upgrade the same words are indexed and found, amendments add to them, and a purge leaves
+/// nothing of them.
+async fn words_are_found_amended_and_purged_alike_after_the_upgrade_from(migration: &str) {
     let app = crate::retention::spawn().await;
     let (_, supervisor) = app.staff(Role::Supervisor).await;
     let reporter = app.reporter(CredentialMode::Test).await;
@@ -951,9 +965,9 @@ async fn words_stored_as_rows_are_found_amended_and_purged_alike_from_the_full_t
     assert_eq!(before[2], [second.as_str()]);
 
     let reverted = app.with_db(|conn| {
-        let reverted = revert_down_to(conn, "words_in_fts5");
+        let reverted = revert_down_to(conn, migration);
         // SQLite's rows of (word, report) again, the amendment's words among the second's.
-        if let DbConnection::Sqlite(_) = conn {
+        if let (DbConnection::Sqlite(_), "words_in_fts5") = (&*conn, migration) {
             let rows: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
                 "(SELECT count(*) FROM report_words)",
             ))
@@ -1012,11 +1026,19 @@ async fn words_stored_as_rows_are_found_amended_and_purged_alike_from_the_full_t
     for q in ["jalisco", "segunda", "tercera"] {
         assert!(found(&app, &supervisor, q).await.is_empty(), "{q}");
     }
-    app.with_db(|conn| {
-        if let DbConnection::Sqlite(_) = conn {
+    app.with_db(|conn| match conn {
+        DbConnection::Sqlite(_) => {
             for seq in &seqs {
                 assert_eq!(full_text_rows(conn, *seq), (0, 0), "{seq}");
             }
+        }
+        DbConnection::Postgres(_) => {
+            let left: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+                "(SELECT count(*) FROM report_words)",
+            ))
+            .get_result(conn)
+            .unwrap();
+            assert_eq!(left, 0, "the purged reports' words are deleted");
         }
     });
 }
