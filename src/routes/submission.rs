@@ -205,7 +205,13 @@ async fn stored_together(
         .queue(single)
         .ok_or_else(|| state.admission.refuse())?;
     if queued.start_writer {
-        actix_web::rt::spawn(write_singles(state.clone()));
+        // On the system's arbiter (the thread that runs the server), not on this worker's: when
+        // the server stops, a worker's runtime ends with its connections, and a writer on it
+        // would be dropped while submissions queued from other workers still wait for it (each
+        // answered 500). The system's arbiter runs until every worker has finished.
+        actix_web::rt::System::current()
+            .arbiter()
+            .spawn(write_singles(state.clone()));
     }
     queued
         .result

@@ -257,6 +257,14 @@ impl Drop for TestDatabase {
 }
 
 impl TestApp {
+    /// Stops the server as SIGTERM does: it accepts no more connections, and the requests in
+    /// flight get [`report_portal::startup::SHUTDOWN_GRACE`] to finish.
+    pub async fn stop_gracefully(&self) {
+        if let Some((handle, _)) = &self.server {
+            handle.stop(true).await;
+        }
+    }
+
     /// The path of the running application's signing key.
     pub fn signing_key_path(&self) -> PathBuf {
         self.settings.jwt_key_path()

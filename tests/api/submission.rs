@@ -8,7 +8,9 @@ use report_portal::domain::user::Role;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::helpers::{TestApp, expect, hold_the_write_lock, spawn_app, valid_report};
+use crate::helpers::{
+    TestApp, expect, hold_the_write_lock, spawn_app, spawn_app_with, valid_report,
+};
 
 #[actix_web::test]
 async fn a_report_is_stored_and_read_back_exactly_as_submitted() {
@@ -515,4 +517,68 @@ async fn single_submissions_arriving_together_each_answer_and_are_audited_as_if_
             "submission {n}"
         );
     }
+}
+
+#[actix_web::test]
+async fn single_submissions_in_flight_when_the_server_stops_are_answered() {
+    // Clients submit one report after another on both workers until the server, stopping as on
+    // SIGTERM, refuses their connections. Every submission it answered is stored; none is
+    // answered 500 because the writer of its group stopped before it was written.
+    let app = spawn_app_with(|s| {
+        s.rate_limit_per_second = 100_000;
+        s.rate_limit_burst = 100_000;
+    })
+    .await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    let clients = (0..24).map(|client| {
+        let (address, token) = (app.address.clone(), reporter.token.clone());
+        actix_web::rt::spawn(async move {
+            let http = reqwest::Client::new();
+            let mut answers = Vec::new();
+            for n in 0.. {
+                let mut report = valid_report();
+                report["external_id"] = json!(format!("stopping-{client}-{n}"));
+                let sent = http
+                    .post(format!("{address}/api/v1/reports"))
+                    .bearer_auth(&token)
+                    .json(&report)
+                    .send()
+                    .await;
+                match sent {
+                    Ok(response) => answers.push(response.status().as_u16()),
+                    Err(_) => return answers,
+                }
+            }
+            answers
+        })
+    });
+    let clients: Vec<_> = clients.collect();
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(500)).await;
+    app.stop_gracefully().await;
+    let answers: Vec<u16> = join_all(clients)
+        .await
+        .into_iter()
+        .flat_map(Result::unwrap)
+        .collect();
+    let mut by_status = std::collections::BTreeMap::<u16, usize>::new();
+    for status in &answers {
+        *by_status.entry(*status).or_default() += 1;
+    }
+    assert_eq!(
+        by_status.keys().collect::<Vec<_>>(),
+        [&201],
+        "{by_status:?}"
+    );
+    let stored: i64 = app.with_db(|conn| {
+        use diesel::prelude::*;
+        report_portal::db::schema::reports::table
+            .count()
+            .get_result(conn)
+            .unwrap()
+    });
+    assert!(
+        stored >= answers.len() as i64,
+        "{stored} stored, {} answered",
+        answers.len()
+    );
 }
