@@ -202,7 +202,7 @@ pub fn insert(
     let words: Vec<_> = new
         .iter()
         .zip(&seqs)
-        .map(|((id, body), seq)| (*seq, id.as_str(), body.word_keys.as_slice()))
+        .map(|((_, body), seq)| (*seq, body.word_keys.as_slice()))
         .collect();
     super::words::index(conn, &words)?;
     let groups: Vec<_> = new

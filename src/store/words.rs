@@ -14,8 +14,8 @@ use crate::db::DbConnection;
 use crate::db::portable::{self, insert_rows};
 use crate::db::schema::{postgres, report_words, reports};
 
-/// A report to index: its `seq`, its id and its word keys.
-pub(super) type Indexed<'a> = (i64, &'a str, &'a [i64]);
+/// A report to index: its `seq` and its word keys.
+pub(super) type Indexed<'a> = (i64, &'a [i64]);
 
 /// On SQLite the `n`th amendment with words (from 1) of report `seq` is the document of rowid
 /// `-(seq << AMENDMENT_BITS | n)`: a report's amendments take a range of rowids of their own.
@@ -40,8 +40,8 @@ pub(super) fn index(conn: &mut DbConnection, new: &[Indexed<'_>]) -> QueryResult
         DbConnection::Postgres(c) => {
             let rows: Vec<_> = new
                 .iter()
-                .filter(|(_, _, keys)| !keys.is_empty())
-                .map(|(seq, _, keys)| {
+                .filter(|(_, keys)| !keys.is_empty())
+                .map(|(seq, keys)| {
                     (
                         postgres::report_words::report_seq.eq(*seq),
                         postgres::report_words::word_keys.eq(keys.to_vec()),
@@ -69,8 +69,8 @@ pub(super) fn index(conn: &mut DbConnection, new: &[Indexed<'_>]) -> QueryResult
         DbConnection::Sqlite(_) => {
             let rows: Vec<_> = new
                 .iter()
-                .filter(|(_, _, keys)| !keys.is_empty())
-                .map(|(seq, _, keys)| {
+                .filter(|(_, keys)| !keys.is_empty())
+                .map(|(seq, keys)| {
                     (
                         report_words::rowid.eq(*seq),
                         report_words::word_keys.eq(tokens(keys)),
