@@ -142,7 +142,7 @@ where
 }
 
 /// Whether `conn` is inside a transaction already.
-fn in_transaction(conn: &mut DbConnection) -> QueryResult<bool> {
+pub fn in_transaction(conn: &mut DbConnection) -> QueryResult<bool> {
     Ok(DbConnection::transaction_manager_status_mut(conn)
         .transaction_depth()?
         .is_some())
@@ -213,14 +213,27 @@ pub enum OneAtATime {
 /// transaction-scoped advisory lock; SQLite's `BEGIN IMMEDIATE` (see [`write_transaction`])
 /// already serializes.
 pub fn lock_until_commit(conn: &mut DbConnection, what: OneAtATime) -> QueryResult<()> {
-    let key = match what {
-        OneAtATime::AuditSealer => advisory_key::AUDIT_SEALER,
-        OneAtATime::AuditCheckpoints => advisory_key::AUDIT_CHECKPOINTS,
-    };
     if matches!(conn, DbConnection::Postgres(_)) {
-        advisory(conn, "pg_advisory_xact_lock", key)?;
+        advisory(conn, "pg_advisory_xact_lock", what.key())?;
     }
     Ok(())
+}
+
+/// Takes the lock of `what` until the end of the current transaction if no one holds it, never
+/// waiting: answers whether it did. SQLite's write transactions already exclude each other, so
+/// there it always does.
+pub fn try_lock_until_commit(conn: &mut DbConnection, what: OneAtATime) -> QueryResult<bool> {
+    try_advisory_xact_lock(conn, what.key())
+}
+
+impl OneAtATime {
+    /// Its advisory lock's key on PostgreSQL.
+    fn key(self) -> i64 {
+        match self {
+            OneAtATime::AuditSealer => advisory_key::AUDIT_SEALER,
+            OneAtATime::AuditCheckpoints => advisory_key::AUDIT_CHECKPOINTS,
+        }
+    }
 }
 
 /// Writes the sealer's links into the audit events in one statement: `links` is a JSON array of
@@ -272,10 +285,16 @@ pub fn lock_rollup_folding(conn: &mut DbConnection, exclusive: bool) -> QueryRes
 /// holds it; one that finds it taken (another replica compacting, or a bulk writer) leaves the
 /// folding to the next.
 pub fn try_lock_rollup_folding(conn: &mut DbConnection) -> QueryResult<bool> {
+    try_advisory_xact_lock(conn, advisory_key::ROLLUP_FOLDING)
+}
+
+/// `pg_try_advisory_xact_lock(key)` on PostgreSQL: whether the lock is now held until the end of
+/// the transaction. Always true on SQLite, whose write transactions exclude each other.
+fn try_advisory_xact_lock(conn: &mut DbConnection, key: i64) -> QueryResult<bool> {
     match conn {
         DbConnection::Postgres(c) => diesel::select(
             diesel::dsl::sql::<diesel::sql_types::Bool>("pg_try_advisory_xact_lock(")
-                .bind::<diesel::sql_types::BigInt, _>(advisory_key::ROLLUP_FOLDING)
+                .bind::<diesel::sql_types::BigInt, _>(key)
                 .sql(")"),
         )
         .get_result(c),
@@ -383,6 +402,11 @@ pub const ROWS_TO_COPY: usize = 64;
 /// and the import, whatever tables their writes reach. A unique-key violation fails the
 /// `COPY` as it fails the `INSERT`. SQLite has no `COPY`: there the bulk path is only the larger
 /// transaction its callers choose. The API's submissions stay on `INSERT`.
+///
+/// The transaction takes the audit sealer's lock first, waiting for it, and holds it to the end:
+/// the events it appends go in sealed (`store::audit::append_all`). Taken before any row lock,
+/// it never closes a cycle of waits: whoever waits for it (a bulk transaction, the sealer) holds
+/// nothing yet, and requests only try it, never wait for it.
 pub fn bulk_transaction<T, E>(
     conn: &mut DbConnection,
     work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
@@ -398,7 +422,10 @@ where
         }
     }
     let _restore = Bulk(BULK.replace(true));
-    write_transaction(conn, work)
+    write_transaction(conn, |conn| {
+        lock_until_commit(conn, OneAtATime::AuditSealer)?;
+        work(conn)
+    })
 }
 
 /// Whether this thread is inside a [`bulk_transaction`].

@@ -74,12 +74,13 @@ pub fn append(conn: &mut DbConnection, event: &NewAuditEvent) -> QueryResult<()>
 /// Appends events in one multi-row insert (inside the transaction of the changes they record),
 /// each text field [`bounded`]: the one place where what a client sent meets the log.
 ///
-/// Inside a bulk transaction ([`portable::in_bulk`]: the seeder, an import) the events go in
-/// already sealed, linked after the chain's head under the sealer's lock, which the bulk
-/// transaction then holds until it commits. Sealed later, each of its events would be written
-/// twice: the sealer's update makes a second version of the row and a second entry in every
-/// index of the log, and at millions of events that space stays (528 bytes an event at ten
-/// million reports).
+/// Inside a transaction that holds the sealer's lock until it commits, the events go in already
+/// sealed, linked after the chain's head: a bulk transaction ([`portable::bulk_transaction`])
+/// waits for the lock at its start; any other transaction tries it here and, when another
+/// holds it, appends the events unsealed, for the sealer ([`seal`]), without waiting. Sealed
+/// later, an event is written twice: the sealer's update makes a second version of its row and
+/// a second entry in every index of the log, space that mostly stays (528 bytes an event at ten
+/// million seeded reports).
 pub fn append_all(conn: &mut DbConnection, events: &[NewAuditEvent]) -> QueryResult<()> {
     let at = super::now().and_utc();
     let kept = |field: &Option<String>| field.as_deref().map(bounded);
@@ -100,8 +101,10 @@ pub fn append_all(conn: &mut DbConnection, events: &[NewAuditEvent]) -> QueryRes
             hash: None,
         })
         .collect();
-    if portable::in_bulk() {
-        portable::lock_until_commit(conn, portable::OneAtATime::AuditSealer)?;
+    let sealer = portable::OneAtATime::AuditSealer;
+    let sealing = portable::in_bulk()
+        || (portable::in_transaction(conn)? && portable::try_lock_until_commit(conn, sealer)?);
+    if sealing {
         let (mut seq, mut prev) = head(conn)?;
         for event in &mut events {
             seq += 1;
