@@ -105,14 +105,7 @@ pub fn append_all(conn: &mut DbConnection, events: &[NewAuditEvent]) -> QueryRes
     let sealing = portable::in_bulk()
         || (portable::in_transaction(conn)? && portable::try_lock_until_commit(conn, sealer)?);
     if sealing {
-        let (mut seq, mut prev) = head(conn)?;
-        for event in &mut events {
-            seq += 1;
-            let hash = event.chain_hash(seq, &prev);
-            event.seq = Some(seq);
-            event.prev_hash = Some(std::mem::replace(&mut prev, hash.clone()));
-            event.hash = Some(hash);
-        }
+        link_after(&mut head(conn)?, &mut events);
     }
     let rows: Vec<_> = events
         .iter()
@@ -134,6 +127,19 @@ pub fn append_all(conn: &mut DbConnection, events: &[NewAuditEvent]) -> QueryRes
         })
         .collect();
     insert_rows!(conn, audit_events::table, &rows).map(drop)
+}
+
+/// Links `events`, in order, after the chain's `head` (position and hash): each gets the next
+/// position, the hash before it and its chain hash; `head` becomes the last of them.
+fn link_after(head: &mut (i64, String), events: &mut [AuditEvent]) {
+    let (seq, prev) = head;
+    for event in events {
+        *seq += 1;
+        let hash = event.chain_hash(*seq, prev);
+        event.seq = Some(*seq);
+        event.prev_hash = Some(std::mem::replace(prev, hash.clone()));
+        event.hash = Some(hash);
+    }
 }
 
 /// The chain's head: the position and hash of the last sealed event, or 0 and the genesis hash
@@ -298,7 +304,7 @@ pub fn seal(conn: &mut DbConnection) -> Result<usize, ApiError> {
     loop {
         let batch = portable::write_transaction(conn, |conn| -> Result<usize, ApiError> {
             portable::lock_until_commit(conn, portable::OneAtATime::AuditSealer)?;
-            let (mut seq, mut prev) = head(conn)?;
+            let mut head = head(conn)?;
             let pending = measured!(
                 audit_events::table
                     .filter(audit_events::seq.is_null())
@@ -316,14 +322,12 @@ pub fn seal(conn: &mut DbConnection) -> Result<usize, ApiError> {
                     .order(audit_events::id.asc())
                     .select(EventRow::as_select())
                     .load(conn)?;
-                let mut links = Vec::with_capacity(rows.len());
-                for row in rows {
-                    let event = AuditEvent::from(row);
-                    seq += 1;
-                    let hash = event.chain_hash(seq, &prev);
-                    links.push(serde_json::json!({"id": event.id, "seq": seq, "prev_hash": prev, "hash": hash}));
-                    prev = hash;
-                }
+                let mut events: Vec<AuditEvent> = rows.into_iter().map(AuditEvent::from).collect();
+                link_after(&mut head, &mut events);
+                let links: Vec<_> = events
+                    .iter()
+                    .map(|e| serde_json::json!({"id": e.id, "seq": e.seq, "prev_hash": e.prev_hash, "hash": e.hash}))
+                    .collect();
                 let links = serde_json::Value::Array(links).to_string();
                 linked += portable::link_audit_events(conn, &links)?;
             }
