@@ -109,8 +109,8 @@ pub fn submit_together(
 ) -> Result<Vec<Result<Submission, ApiError>>, ApiError> {
     let count = singles.len();
     let groups = by_credential(singles);
-    let mut outcomes: Vec<Result<Submission, ApiError>> =
-        (0..count).map(|_| Err(missing_result())).collect();
+    let mut outcomes: Vec<Option<Result<Submission, ApiError>>> =
+        (0..count).map(|_| None).collect();
     match store_groups(conn, keys, &groups) {
         Ok(judged) => {
             for (group, judgements) in groups.iter().zip(judged) {
@@ -119,7 +119,7 @@ pub fn submit_together(
                     .zip(&group.bodies)
                     .zip(&group.indexes)
                 {
-                    outcomes[*index] = outcome(judgement, body, &group.submitter, signer);
+                    outcomes[*index] = Some(outcome(judgement, body, &group.submitter, signer));
                 }
             }
         }
@@ -136,14 +136,19 @@ pub fn submit_together(
                         audit: audit.clone(),
                         ..group.submitter.clone()
                     };
-                    outcomes[*index] =
+                    outcomes[*index] = Some(
                         submit(conn, keys, &alone, signer, std::slice::from_ref(body)).and_then(
                             |mut outcome| outcome.pop().unwrap_or_else(|| Err(missing_result())),
-                        );
+                        ),
+                    );
                 }
             }
         }
     }
+    let mut outcomes: Vec<Result<Submission, ApiError>> = outcomes
+        .into_iter()
+        .map(|outcome| outcome.unwrap_or_else(|| Err(missing_result())))
+        .collect();
     // Lost while each was stored alone: those not stored are as unavailable as the database.
     if outcomes.iter().any(is_internal) && crate::db::ping(conn).is_err() {
         for outcome in outcomes.iter_mut().filter(|outcome| is_internal(outcome)) {
@@ -274,8 +279,8 @@ fn store_audited(
             .filter(|(judgement, _)| matches!(judgement, Ok((_, true))))
             .map(|(_, audit)| *audit)
             .collect();
-        reports::insert(conn, submitter, &new, data_keys)?;
-        record_new(conn, submitter, &new, &new_audits)?;
+        let seqs = reports::insert(conn, submitter, &new, data_keys)?;
+        record_new(conn, submitter, &new, &seqs, &new_audits)?;
     }
     Ok(judgements)
 }
@@ -361,13 +366,14 @@ fn judge<'a>(
     (judgements, new)
 }
 
-/// Records what follows from storing `new` reports (their `received` timeline events are their
-/// own rows, see `store::review`): their feed events, their indicators in the correlation
-/// index, the analysts' e-mail, the live counts and the audit events.
+/// Records what follows from storing `new` reports, given `seqs` (their `received` timeline
+/// events are their own rows, see `store::review`): their feed events, their indicators in the
+/// correlation index, the analysts' e-mail, the live counts and the audit events.
 fn record_new(
     conn: &mut DbConnection,
     submitter: &Submitter,
     new: &[(String, &ReceivedBody)],
+    seqs: &[i64],
     audits: &[&NewAuditEvent],
 ) -> diesel::QueryResult<()> {
     let received: Vec<(&str, &str, _)> = new
@@ -386,9 +392,10 @@ fn record_new(
     };
     let since = submitter.feed_since.map(|since| since.naive_utc());
     events::record_received(conn, owner, &received, since)?;
-    let entries: Vec<(&str, &[IndexEntry])> = new
+    let entries: Vec<(&str, i64, &[IndexEntry])> = new
         .iter()
-        .map(|(id, body)| (id.as_str(), body.indicators.as_slice()))
+        .zip(seqs)
+        .map(|((id, body), seq)| (id.as_str(), *seq, body.indicators.as_slice()))
         .collect();
     correlation::index_new_reports(
         conn,

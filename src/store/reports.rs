@@ -152,15 +152,15 @@ pub fn owned_among(
 /// Inserts `new` reports (id and prepared body) of `submitter`, each with one of the fresh
 /// `data_keys`, which seals its body: one multi-row insert per table for all of them (the
 /// report, its search words, groups and cited earlier reports; the rest of it is only in its
-/// sealed body).
+/// sealed body). Answers the `seq` each was given, in order.
 pub fn insert(
     conn: &mut DbConnection,
     submitter: &Submitter,
     new: &[(String, &ReceivedBody)],
     data_keys: &[NewKey],
-) -> QueryResult<()> {
+) -> QueryResult<Vec<i64>> {
     if new.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let seqs = next_report_seqs(conn, new.len())?;
     let digests = new
@@ -225,7 +225,7 @@ pub fn insert(
         .collect();
     insert_rows!(conn, report_prior_reports::table, &prior)?;
 
-    Ok(())
+    Ok(seqs)
 }
 
 /// One of `owner`'s reports as submitted: what its receipt states, and its body opened (canonical

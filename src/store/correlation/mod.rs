@@ -664,27 +664,32 @@ pub fn index(
     index_reports(conn, &[(&report, fresh)], threshold, Writing::Amendment).map(drop)
 }
 
-/// Indexes the `entries` of new reports, all of `organization_id` in `mode` (one multi-row
-/// insert per table, one lookup of matches for all), and records for each that matches earlier
-/// reports the counts its notification and its timeline's `correlation` event tell
-/// (`correlation_counts`, never a value). Values in more than `threshold` reports are common:
-/// counted, not matched.
+/// Indexes the `entries` of new reports (id, `seq`), all of `organization_id` in `mode` (one
+/// multi-row insert per table, one lookup of matches for all), and records for each that
+/// matches earlier reports the counts its notification and its timeline's `correlation` event
+/// tell (`correlation_counts`, never a value). Values in more than `threshold` reports are
+/// common: counted, not matched.
 pub fn index_new_reports(
     conn: &mut DbConnection,
     organization_id: &str,
     mode: CredentialMode,
-    new: &[(&str, &[IndexEntry])],
+    new: &[(&str, i64, &[IndexEntry])],
     threshold: u32,
 ) -> QueryResult<()> {
-    let ids: Vec<&str> = new.iter().map(|(id, _)| *id).collect();
-    let stored: HashMap<String, Indexed> = indexed_by_id(conn, &ids)?
-        .into_iter()
-        .filter(|r| &*r.organization_id == organization_id && r.mode == mode)
-        .map(|r| (r.id.to_string(), r))
-        .collect();
-    let entries: Vec<(&Indexed, Vec<&IndexEntry>)> = new
+    let organization_id: Arc<str> = organization_id.into();
+    let reports: Vec<Indexed> = new
         .iter()
-        .filter_map(|(id, entries)| Some((stored.get(*id)?, entries.iter().collect())))
+        .map(|(id, seq, _)| Indexed {
+            id: (*id).into(),
+            seq: *seq,
+            organization_id: organization_id.clone(),
+            mode,
+        })
+        .collect();
+    let entries: Vec<(&Indexed, Vec<&IndexEntry>)> = reports
+        .iter()
+        .zip(new)
+        .map(|(report, (_, _, entries))| (report, entries.iter().collect()))
         .collect();
     let found = index_reports(conn, &entries, threshold, Writing::NewReports)?;
     let mut by_report: HashMap<i64, Vec<&Found>> = HashMap::new();
