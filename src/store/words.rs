@@ -24,17 +24,19 @@ const AMENDMENT_BITS: u32 = 20;
 /// The digits of the tokens, in order (base32, so that a key is 13 of them).
 const DIGITS: &[u8; 32] = b"0123456789abcdefghijklmnopqrstuv";
 
+/// The size in kB past which PostgreSQL's index merges its pending list of new keys, as the
+/// migration `words_pending_list` sets it.
+const PENDING_LIST_KB: u32 = 256;
+
 /// Indexes new reports under their words, each report once.
 ///
-/// On PostgreSQL inside a bulk transaction ([`portable::in_bulk`]) the index takes them in its
-/// pending list (`fastupdate = on`), then merges the list in one sorted pass
-/// (`gin_clean_pending_list`), each word's new reports at once, and is switched back to
-/// `fastupdate = off` (chosen for the searches' latency): the switch is part of the transaction,
-/// so no other ever sees it, and after it the index holds the same entries, as if inserted one
-/// by one. Seeded words are shared by many reports: 250 seeded reports' words, twenty times in
-/// one transaction, took 538 ms one by one and 144 ms so (`psql`, 15 000 reports indexed), the
-/// index keeping the pending pages of its largest merge for the next (about 1 MB in a seed: the
-/// largest organization's share of a chunk).
+/// On PostgreSQL the GIN index takes their keys in its pending list, merged in one sorted pass
+/// once the list passes [`PENDING_LIST_KB`]. Inside a bulk transaction ([`portable::in_bulk`])
+/// the list takes all of the transaction's reports (its limit raised), then is merged at once
+/// (`gin_clean_pending_list`), each word's new reports together, and the limit is set back: the
+/// change is part of the transaction, so no other ever sees it. Seeded words are shared by many
+/// reports: 250 seeded reports' words, twenty times in one transaction, took 538 ms inserted one
+/// by one and 144 ms so (`psql`, 15 000 reports indexed).
 pub(super) fn index(conn: &mut DbConnection, new: &[Indexed<'_>]) -> QueryResult<()> {
     match conn {
         DbConnection::Postgres(c) => {
@@ -50,8 +52,10 @@ pub(super) fn index(conn: &mut DbConnection, new: &[Indexed<'_>]) -> QueryResult
                 .collect();
             let merging = portable::in_bulk() && !rows.is_empty();
             if merging {
-                diesel::sql_query("ALTER INDEX report_words_keys SET (fastupdate = on)")
-                    .execute(c)?;
+                diesel::sql_query(
+                    "ALTER INDEX report_words_keys SET (gin_pending_list_limit = 2097151)",
+                )
+                .execute(c)?;
             }
             for chunk in rows.chunks(portable::ROWS_PER_STATEMENT) {
                 diesel::insert_into(postgres::report_words::table)
@@ -61,8 +65,10 @@ pub(super) fn index(conn: &mut DbConnection, new: &[Indexed<'_>]) -> QueryResult
             if merging {
                 diesel::sql_query("SELECT gin_clean_pending_list('report_words_keys'::regclass)")
                     .execute(c)?;
-                diesel::sql_query("ALTER INDEX report_words_keys SET (fastupdate = off)")
-                    .execute(c)?;
+                diesel::sql_query(format!(
+                    "ALTER INDEX report_words_keys SET (gin_pending_list_limit = {PENDING_LIST_KB})"
+                ))
+                .execute(c)?;
             }
             Ok(())
         }

@@ -495,8 +495,8 @@ async fn seeded_reports_are_found_by_their_words_and_leave_the_words_index_as_it
     if let Some(index) = index {
         assert_eq!(
             (index.options.as_str(), index.pending_pages),
-            ("fastupdate=off", 0),
-            "the seed's words merged into the index, and its option back"
+            ("fastupdate=on,gin_pending_list_limit=256", 0),
+            "the seed's words merged into the index, and its pending list's limit back"
         );
     }
 }
