@@ -146,6 +146,18 @@ def script(transaction, organization_id):
             # The benchmark's indicators are mostly each report's own: so are the script's, or
             # every transaction would match every earlier one.
             sql = re.sub(r"'([0-9a-f]{64})'", lambda m: fresh(m.group(1)), sql)
+        if 'INSERT INTO "audit_events"' in sql:
+            # Events written sealed (the transaction got the sealer's lock) carry their position
+            # in the chain, unique: each row's becomes one of the transaction's own, from the top
+            # of its SPAN down (its reports' keys take the bottom). (The script cannot branch on
+            # the lock as the server does: every transaction writes its events sealed.)
+            rows = iter(range(SPAN - 1, 0, -1))
+            sql = re.sub(
+                r"'\d+'(, '[0-9a-f]{64}', '[0-9a-f]{64}'\))",
+                lambda m: f"(CAST(current_setting('bench.seq_base') AS bigint) + {next(rows)})"
+                + m.group(1),
+                sql,
+            )
         if 'INSERT INTO "report_counts"' in sql:
             # (day, dimension, key, shard, count): the shard is the fourth value of each row,
             # drawn per transaction as the server draws it per request.
