@@ -254,55 +254,46 @@ impl TokenService {
 mod tests {
     use super::*;
 
-    fn service() -> (tempfile::TempDir, TokenService) {
+    /// A token service (its key in the folder) and a client's token it issued and verified.
+    fn verified_token() -> (tempfile::TempDir, TokenService, String) {
         let dir = tempfile::tempdir().unwrap();
         let keys = SigningKeys::load_or_create(&dir.path().join("k.pem")).unwrap();
-        (dir, TokenService::new(keys, &Settings::default()))
+        let tokens = TokenService::new(keys, &Settings::default());
+        let token = tokens
+            .issue("client", TokenType::Client, "reporter")
+            .unwrap()
+            .access_token;
+        tokens.verify(&token).unwrap();
+        (dir, tokens, token)
     }
 
     #[test]
     fn a_token_verified_before_is_refused_once_it_has_expired() {
-        let (_dir, tokens) = service();
-        let token = tokens
-            .issue("client", TokenType::Client, "reporter")
-            .unwrap();
-        let claims = tokens.verify(&token.access_token).unwrap();
+        let (_dir, tokens, token) = verified_token();
+        let claims = tokens.verify(&token).unwrap();
         let leeway = tokens.validation.leeway as i64;
         assert!(
-            tokens
-                .verify_at(&token.access_token, claims.exp + leeway)
-                .is_ok(),
+            tokens.verify_at(&token, claims.exp + leeway).is_ok(),
             "valid to its expiry, with the leeway"
         );
         assert!(
-            tokens
-                .verify_at(&token.access_token, claims.exp + leeway + 1)
-                .is_err(),
+            tokens.verify_at(&token, claims.exp + leeway + 1).is_err(),
             "refused after"
         );
         assert!(
-            tokens
-                .verify_at(&token.access_token, claims.nbf - leeway - 1)
-                .is_err(),
+            tokens.verify_at(&token, claims.nbf - leeway - 1).is_err(),
             "refused before it is valid"
         );
     }
 
     #[test]
     fn a_token_differing_from_a_verified_one_is_checked_in_full() {
-        let (_dir, tokens) = service();
-        let token = tokens
-            .issue("client", TokenType::Client, "reporter")
-            .unwrap();
-        tokens.verify(&token.access_token).unwrap();
-        let (signed, signature) = token.access_token.rsplit_once('.').unwrap();
+        let (_dir, tokens, token) = verified_token();
+        let (signed, signature) = token.rsplit_once('.').unwrap();
         let mut forged = signature.as_bytes().to_vec();
         forged[0] = if forged[0] == b'A' { b'B' } else { b'A' };
         let forged = format!("{signed}.{}", String::from_utf8(forged).unwrap());
         assert!(tokens.verify(&forged).is_err(), "a changed signature");
-        assert!(
-            tokens.verify(&token.access_token).is_ok(),
-            "the original still"
-        );
+        assert!(tokens.verify(&token).is_ok(), "the original still");
     }
 }
