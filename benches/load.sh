@@ -18,7 +18,8 @@
 #   - the database's own limit (issue 20): pgbench -M prepared at CONCURRENCY clients storing the
 #     same data with nothing else, into scratch tables of its own (benches/pgbench_limit.py: per
 #     report a 2 KB body, an id, a unique key, a hash and a timestamp, and ten child rows; one
-#     transaction a report, or 100 reports a transaction with multi-row inserts);
+#     transaction a report, or 100 reports a transaction with multi-row inserts), measured three
+#     times through the run and divided by as its median (the machine's speed drifts);
 #   - the replay: pgbench sending the very statements the server sent for one submission,
 #     captured from PostgreSQL's statement log and turned into a script by
 #     benches/pgbench_script.py (same statements, same transaction, prepared; fresh ids in every
@@ -44,6 +45,8 @@ start_postgres "$(mktemp -d /tmp/report-portal-pg.XXXXXX)" -c shared_buffers=512
   "-c log_line_prefix='%p|'" -c fsync=on -c synchronous_commit=on
 psql -q "$PG_URL/postgres" -c "CREATE DATABASE bench" >/dev/null
 psql -q "$PG_URL/postgres" -c "CREATE DATABASE fresh" >/dev/null
+# The database's own limit, in scratch tables beside the server's.
+python3 benches/pgbench_limit.py schema | psql -q "$PG_URL/bench" 2>/dev/null
 
 # Starts the server on $1 (a database URL; empty for SQLite in the data folder) with the data
 # folder $2, creating an organization and credential there the first time; sets SERVER, TOKEN.
@@ -92,10 +95,28 @@ pg_ticks() { local pm; pm=$(head -1 "$PG_DATA/postmaster.pid"); ticks "$pm" $(pg
 per_report() { python3 -c "import sys, os; n = float(sys.argv[3]); print(round((int(sys.argv[2]) - int(sys.argv[1])) * 1e6 / os.sysconf('SC_CLK_TCK') / n) if n else 'n/a')" "$1" "$2" "$3"; }
 ratio() { python3 -c "import sys; d = float(sys.argv[2]); print(f'{float(sys.argv[1]) / d:.2f}' if d else 'n/a')" "$1" "$2"; }
 
+# The limit, measured three times (after the first API run, between the single and batch runs,
+# and at the end), since this machine's speed changes within minutes: the ratios divide by the
+# median of the three, and all three are printed.
+python3 benches/pgbench_limit.py script 1 > "$WORK/limit-single.sql"
+python3 benches/pgbench_limit.py script 100 > "$WORK/limit-batch.sql"
+SINGLE_LIMITS=() BATCH_LIMITS=()
+limit_sample() {
+  psql -q "$PG_URL/bench" -c "VACUUM ANALYZE limit_reports, limit_children"
+  SINGLE_LIMITS+=("$(limit "$CONCURRENCY" "$WORK/limit-single.sql")")
+  BATCH_LIMITS+=("$(( $(limit "$CONCURRENCY" "$WORK/limit-batch.sql") * 100 ))")
+}
+median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
+
 # Single submissions on a freshly migrated database of their own: no statistics yet.
 serve "$PG_URL/fresh" "$WORK/data-fresh"
 read -r FRESH FRESH_P50 FRESH_P99 FRESH_429 FRESH_503 FRESH_ERRORS <<< "$(api "$CONCURRENCY" 0)"
 stop
+# Like the server's tables, the limit's have rows and statistics before they are measured:
+# measured on empty tables, the first limit came out at a fifth of the two later ones (437
+# against 2 031 and 2 384 reports/s; 409 against 2 876 and 2 236).
+pgbench -n -M prepared -c "$CONCURRENCY" -j 2 -T 5 -f "$WORK/limit-single.sql" "$PG_URL/bench" >/dev/null 2>&1
+limit_sample
 
 # The statements of one single submission and of one batch, as the server sends them.
 serve "$PG_URL/bench" "$WORK/data-pg"
@@ -130,6 +151,7 @@ SERVER_T1=$(ticks "$SERVER") PG_T1=$(pg_ticks)
 # Half of that peak, offered at a steady rate (see RATE in load.lua).
 read -r HALF HALF_P50 HALF_P99 HALF_429 HALF_503 HALF_ERRORS <<< "$(RATE=$(( SINGLE / 2 )) CONNECTIONS=$CONCURRENCY api "$CONCURRENCY" 0)"
 read -r HIGH HIGH_P50 HIGH_P99 HIGH_429 HIGH_503 HIGH_ERRORS <<< "$(api "$HIGH_CONCURRENCY" 0)"
+limit_sample
 BATCH_RUNS=()
 for clients in "$BATCH_CONCURRENCY" "$CONCURRENCY" "$HIGH_CONCURRENCY"; do
   BATCH_RUNS+=("$clients $(api "$clients" 100)")
@@ -140,13 +162,8 @@ PG_T2=$(pg_ticks)
 REPLAY=$(limit "$CONCURRENCY" "$WORK/single.sql")
 PG_T3=$(pg_ticks)
 BATCH_REPLAY=$(( $(limit "$BATCH_CONCURRENCY" "$WORK/batch.sql") * 100 ))
-# The database's own limit, in scratch tables beside the server's.
-python3 benches/pgbench_limit.py schema | psql -q "$PG_URL/bench" 2>/dev/null
-python3 benches/pgbench_limit.py script 1 > "$WORK/limit-single.sql"
-python3 benches/pgbench_limit.py script 100 > "$WORK/limit-batch.sql"
-psql -q "$PG_URL/bench" -c "VACUUM ANALYZE limit_reports, limit_children"
-SINGLE_LIMIT=$(limit "$CONCURRENCY" "$WORK/limit-single.sql")
-BATCH_LIMIT=$(( $(limit "$CONCURRENCY" "$WORK/limit-batch.sql") * 100 ))
+limit_sample
+SINGLE_LIMIT=$(median "${SINGLE_LIMITS[@]}") BATCH_LIMIT=$(median "${BATCH_LIMITS[@]}")
 LOAD_PG=$(cut -d' ' -f1-3 /proc/loadavg)
 
 serve "" "$WORK/data-sqlite"
@@ -170,7 +187,7 @@ row() {
   echo "DURATION=${DURATION}s CONCURRENCY=$CONCURRENCY BATCH_CONCURRENCY=$BATCH_CONCURRENCY HIGH_CONCURRENCY=$HIGH_CONCURRENCY"
   echo
   echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') (fsync=on, synchronous_commit=on), server peak RSS ${PG_RSS} MB"
-  echo "  the database's own limit (benches/pgbench_limit.py, $CONCURRENCY clients): single $SINGLE_LIMIT reports/s, batches of 100 $BATCH_LIMIT reports/s"
+  echo "  the database's own limit (benches/pgbench_limit.py, $CONCURRENCY clients): single $SINGLE_LIMIT reports/s (median of ${SINGLE_LIMITS[*]}), batches of 100 $BATCH_LIMIT reports/s (median of ${BATCH_LIMITS[*]})"
   echo "  the replay of the server's statements (benches/pgbench_script.py): single $REPLAY reports/s ($CONCURRENCY clients), batches of 100 $BATCH_REPLAY reports/s ($BATCH_CONCURRENCY clients)"
   row "single, fresh database" "$CONCURRENCY" "$FRESH" "$FRESH_P50" "$FRESH_P99" "$FRESH_429" "$FRESH_503" "$FRESH_ERRORS" "$SINGLE_LIMIT"
   row "single" "$CONCURRENCY" "$SINGLE" "$SINGLE_P50" "$SINGLE_P99" "$SINGLE_429" "$SINGLE_503" "$SINGLE_ERRORS" "$SINGLE_LIMIT"
