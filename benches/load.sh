@@ -81,9 +81,9 @@ api() {
   BATCH=$2 wrk -t2 -c"$1" -d"${DURATION}s" --timeout 10s -s benches/load.lua "http://$PORTAL_BIND" \
     | awk '/^RESULT/ {print $3, $5, $7, $11, $13, $9}'
 }
-# pgbench at $1 connections with script $2; prints transactions/s.
+# pgbench at $1 connections with script $2 for $3 seconds (default DURATION); prints transactions/s.
 limit() {
-  pgbench -n -M prepared -c "$1" -j 2 -T "$DURATION" -D run="pgb$RANDOM" -f "$2" "$PG_URL/bench" \
+  pgbench -n -M prepared -c "$1" -j 2 -T "${3:-$DURATION}" -D run="pgb$RANDOM" -f "$2" "$PG_URL/bench" \
     > "$WORK/pgbench.txt" 2>&1 || { cat "$WORK/pgbench.txt" >&2; exit 1; }
   awk '/^tps = / {printf "%.0f", $3}' "$WORK/pgbench.txt"
 }
@@ -115,7 +115,7 @@ stop
 # Like the server's tables, the limit's have rows and statistics before they are measured:
 # measured on empty tables, the first limit came out at a fifth of the two later ones (437
 # against 2 031 and 2 384 reports/s; 409 against 2 876 and 2 236).
-pgbench -n -M prepared -c "$CONCURRENCY" -j 2 -T 5 -f "$WORK/limit-single.sql" "$PG_URL/bench" >/dev/null 2>&1
+limit "$CONCURRENCY" "$WORK/limit-single.sql" 5 >/dev/null
 limit_sample
 
 # The statements of one single submission and of one batch, as the server sends them.
