@@ -325,6 +325,22 @@ pub fn short_lock_waits(conn: &mut DbConnection) -> QueryResult<()> {
     Ok(())
 }
 
+/// For the rest of the transaction on PostgreSQL, the statements diesel keeps prepared run on
+/// their generic plan, made once a connection, instead of being planned for each run. Meant for
+/// transactions of key lookups and inserts, whose plan is the same either way: PostgreSQL's
+/// `auto` mode never chose the generic plan of a lookup of `= ANY($n)` (it cannot tell how
+/// long the array is, so the generic plan looks dearer), and planning a submission's five such
+/// lookups again in each transaction took about a tenth of PostgreSQL's CPU a submission
+/// (`benches/results/2026-12-22-generic-plans.md`). Statements diesel does not keep (the
+/// correlation lookups among them) are still planned for each run, on the tables' current
+/// statistics; their parameters are hidden from the planner either way.
+pub fn generic_plans(conn: &mut DbConnection) -> QueryResult<()> {
+    if matches!(conn, DbConnection::Postgres(_)) {
+        diesel::sql_query("SET LOCAL plan_cache_mode = force_generic_plan").execute(conn)?;
+    }
+    Ok(())
+}
+
 /// `count` fresh integer keys for new reports (`reports.seq`), ascending: from the sequence
 /// on PostgreSQL, after the greatest stored on SQLite (whose writers go one at a time, see
 /// [`write_transaction`]; call it inside one).

@@ -582,3 +582,55 @@ async fn single_submissions_in_flight_when_the_server_stops_are_answered() {
         answers.len()
     );
 }
+
+/// How often PostgreSQL planned a prepared statement of this session.
+#[derive(diesel::QueryableByName)]
+struct Plans {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    generic_plans: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    custom_plans: i64,
+}
+
+/// A setting as PostgreSQL shows it.
+#[derive(diesel::QueryableByName)]
+struct PlanCacheMode {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    plan_cache_mode: String,
+}
+
+#[actix_web::test]
+async fn postgresql_plans_a_submission_s_duplicate_check_once_a_connection_not_once_a_submission() {
+    use diesel::RunQueryDsl;
+    use report_portal::db::{DbConnection, portable};
+    let app = spawn_app().await;
+    app.with_db(|conn| {
+        if !matches!(conn, DbConnection::Postgres(_)) {
+            return;
+        }
+        // The lookup of a submission's external ids, in the transaction a submission opens,
+        // for groups of 1 to 8 submissions.
+        for count in 1..=8 {
+            let ids: Vec<String> = (0..count).map(|n| format!("unknown-{n}")).collect();
+            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+            let found = portable::write_transaction(conn, |conn| {
+                portable::generic_plans(conn)?;
+                report_portal::store::reports::claimed(conn, "no-such-organization", &ids)
+            })
+            .unwrap();
+            assert!(found.is_empty());
+        }
+        let plans: Plans = diesel::sql_query(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements \
+             WHERE statement LIKE '%\"external_id\" = ANY%'",
+        )
+        .get_result(conn)
+        .unwrap();
+        assert_eq!((plans.generic_plans, plans.custom_plans), (8, 0));
+        // Other transactions of the connection plan as PostgreSQL chooses.
+        let mode: PlanCacheMode = diesel::sql_query("SHOW plan_cache_mode")
+            .get_result(conn)
+            .unwrap();
+        assert_eq!(mode.plan_cache_mode, "auto");
+    });
+}
