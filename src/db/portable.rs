@@ -330,8 +330,8 @@ pub fn short_lock_waits(conn: &mut DbConnection) -> QueryResult<()> {
 /// transactions of key lookups and inserts, whose plan is the same either way: PostgreSQL's
 /// `auto` mode never chose the generic plan of a lookup of `= ANY($n)` (it cannot tell how
 /// long the array is, so the generic plan looks dearer), and planning a submission's five such
-/// lookups again in each transaction took about a tenth of PostgreSQL's CPU a submission
-/// (`benches/results/2026-12-22-generic-plans.md`). Statements diesel does not keep (the
+/// lookups again in each transaction took some 60 of the 900 µs of PostgreSQL's CPU a single
+/// submission (`benches/results/2026-12-22-generic-plans.md`). Statements diesel does not keep (the
 /// correlation lookups among them) are still planned for each run, on the tables' current
 /// statistics; their parameters are hidden from the planner either way.
 pub fn generic_plans(conn: &mut DbConnection) -> QueryResult<()> {

@@ -4,15 +4,21 @@
 use std::path::PathBuf;
 
 use diesel::{Connection, RunQueryDsl};
+use report_portal::auth::keys::SigningKeys;
+use report_portal::auth::receipt::ReceiptSigner;
 use report_portal::config::{SecretUrl, Settings, StaffMfa};
 use report_portal::db::{self, DbConnection};
 use report_portal::domain::organization::{
     CredentialMode, DEFAULT_CREDENTIAL_LIFETIME_DAYS, IssuedCredential, NewCredential,
     NewOrganization, OrganizationStatus, StatusChange,
 };
+use report_portal::domain::received::ReceivedBody;
+use report_portal::domain::report::NewReport;
 use report_portal::domain::user::{NewUser, Role};
+use report_portal::error::ApiError;
 use report_portal::keys::KeyStore;
 use report_portal::service;
+use report_portal::service::submission::Submission;
 use report_portal::startup::Application;
 use report_portal::store;
 use serde_json::{Value, json};
@@ -285,6 +291,55 @@ impl TestApp {
         KeyStore::open(&self.settings).unwrap()
     }
 
+    /// What submitting `reporter`'s live reports straight through the service needs, as the
+    /// API would pass it: `count` bodies, the `i`th `report(i)` (without search words or
+    /// indicators).
+    pub fn direct_submission(
+        &self,
+        reporter: &TestReporter,
+        count: usize,
+        report: impl Fn(usize) -> Value,
+    ) -> DirectSubmission {
+        let submitter = store::owner::Submitter {
+            organization_id: reporter.organization_id.clone(),
+            client_id: reporter.credential.client_id.clone(),
+            mode: CredentialMode::Live,
+            audit: store::audit::NewAuditEvent {
+                actor: Some(reporter.credential.client_id.clone()),
+                role: Some("reporter".into()),
+                action: "report.submit",
+                target: None,
+                outcome: report_portal::domain::audit::Outcome::Success,
+                ip: None,
+                request_id: None,
+            },
+            notify: true,
+            common_threshold: self.settings.correlation_common_threshold,
+            feed_since: None,
+        };
+        let signing_keys = SigningKeys::load_or_create(&self.signing_key_path()).unwrap();
+        let bodies = (0..count)
+            .map(|i| {
+                let json = report(i);
+                ReceivedBody {
+                    report: serde_json::from_value::<NewReport>(json.clone()).unwrap(),
+                    received_at: chrono::Utc::now().naive_utc(),
+                    canonical: json.to_string(),
+                    deflated: report_portal::sealing::Deflated::of(&json.to_string()),
+                    sha256: "0".repeat(64),
+                    word_keys: Vec::new(),
+                    indicators: Vec::new(),
+                }
+            })
+            .collect();
+        DirectSubmission {
+            submitter,
+            signer: ReceiptSigner::new(&signing_keys, "report-portal"),
+            keys: self.key_store(),
+            bodies,
+        }
+    }
+
     /// Creates an organization with `status`; answers its id.
     pub fn create_organization(&self, status: OrganizationStatus) -> String {
         let new = NewOrganization {
@@ -455,6 +510,26 @@ impl TestApp {
             self.login_token(&email.to_uppercase(), STAFF_PASSWORD)
                 .await,
         )
+    }
+}
+
+/// Reports to submit straight through the service ([`TestApp::direct_submission`]).
+pub struct DirectSubmission {
+    submitter: store::owner::Submitter,
+    signer: ReceiptSigner,
+    keys: KeyStore,
+    /// The reports.
+    pub bodies: Vec<ReceivedBody>,
+}
+
+impl DirectSubmission {
+    /// Submits `bodies` (some of [`Self::bodies`]) on `conn`, as one request would.
+    pub fn submit(
+        &self,
+        conn: &mut DbConnection,
+        bodies: &[ReceivedBody],
+    ) -> Result<Vec<Result<Submission, ApiError>>, ApiError> {
+        service::submission::submit(conn, &self.keys, &self.submitter, &self.signer, bodies)
     }
 }
 

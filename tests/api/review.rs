@@ -2,12 +2,8 @@
 //! coarse status the submitter sees, filters and search, concurrency, and the export.
 
 use futures_util::future::join_all;
-use report_portal::auth::keys::SigningKeys;
-use report_portal::auth::receipt::ReceiptSigner;
 use report_portal::domain::organization::CredentialMode;
-use report_portal::domain::report::NewReport;
 use report_portal::domain::user::Role;
-use report_portal::store;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, TestReporter, expect, spawn_app, valid_report};
@@ -466,45 +462,9 @@ fn store_directly(
     count: usize,
     report: impl Fn(usize) -> Value,
 ) {
-    let submitter = store::owner::Submitter {
-        organization_id: reporter.organization_id.clone(),
-        client_id: reporter.credential.client_id.clone(),
-        mode: CredentialMode::Live,
-        audit: store::audit::NewAuditEvent {
-            actor: Some(reporter.credential.client_id.clone()),
-            role: Some("reporter".into()),
-            action: "report.submit",
-            target: None,
-            outcome: report_portal::domain::audit::Outcome::Success,
-            ip: None,
-            request_id: None,
-        },
-        notify: true,
-        common_threshold: app.settings.correlation_common_threshold,
-        feed_since: None,
-    };
-    let keys = SigningKeys::load_or_create(&app.signing_key_path()).unwrap();
-    let signer = ReceiptSigner::new(&keys, "report-portal");
-    let bodies: Vec<_> = (0..count)
-        .map(|i| {
-            let json = report(i);
-            report_portal::domain::received::ReceivedBody {
-                report: serde_json::from_value::<NewReport>(json.clone()).unwrap(),
-                received_at: chrono::Utc::now().naive_utc(),
-                canonical: json.to_string(),
-                deflated: report_portal::sealing::Deflated::of(&json.to_string()),
-                sha256: "0".repeat(64),
-                word_keys: Vec::new(),
-                indicators: Vec::new(),
-            }
-        })
-        .collect();
-    let key_store = app.key_store();
-    for chunk in bodies.chunks(500) {
-        app.with_db(|conn| {
-            report_portal::service::submission::submit(conn, &key_store, &submitter, &signer, chunk)
-        })
-        .unwrap();
+    let direct = app.direct_submission(reporter, count, report);
+    for chunk in direct.bodies.chunks(500) {
+        app.with_db(|conn| direct.submit(conn, chunk)).unwrap();
     }
 }
 

@@ -602,32 +602,30 @@ struct PlanCacheMode {
 #[actix_web::test]
 async fn postgresql_plans_a_submission_s_duplicate_check_once_a_connection_not_once_a_submission() {
     use diesel::RunQueryDsl;
-    use report_portal::db::{DbConnection, portable};
+    use report_portal::db::DbConnection;
     let app = spawn_app().await;
+    let reporter = app.reporter(CredentialMode::Live).await;
+    let direct = app.direct_submission(&reporter, 36, |_| valid_report());
     app.with_db(|conn| {
         if !matches!(conn, DbConnection::Postgres(_)) {
             return;
         }
-        // The lookup of a submission's external ids, in the transaction a submission opens,
-        // for groups of 1 to 8 submissions.
+        // Eight submissions of 1 to 8 reports, each in its own transaction, on one connection.
+        let mut left = direct.bodies.as_slice();
         for count in 1..=8 {
-            let ids: Vec<String> = (0..count).map(|n| format!("unknown-{n}")).collect();
-            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-            let found = portable::write_transaction(conn, |conn| {
-                portable::generic_plans(conn)?;
-                report_portal::store::reports::claimed(conn, "no-such-organization", &ids)
-            })
-            .unwrap();
-            assert!(found.is_empty());
+            let (bodies, rest) = left.split_at(count);
+            left = rest;
+            let stored = direct.submit(conn, bodies).unwrap();
+            assert!(stored.iter().all(|outcome| outcome.is_ok()));
         }
         let plans: Plans = diesel::sql_query(
             "SELECT generic_plans, custom_plans FROM pg_prepared_statements \
-             WHERE statement LIKE '%\"external_id\" = ANY%'",
+             WHERE statement LIKE '%\"reports\".\"external_id\" = ANY%'",
         )
         .get_result(conn)
         .unwrap();
         assert_eq!((plans.generic_plans, plans.custom_plans), (8, 0));
-        // Other transactions of the connection plan as PostgreSQL chooses.
+        // The connection's other transactions plan as PostgreSQL chooses.
         let mode: PlanCacheMode = diesel::sql_query("SHOW plan_cache_mode")
             .get_result(conn)
             .unwrap();
