@@ -319,10 +319,7 @@ fn lock_shared_or_not(conn: &mut DbConnection, key: i64, exclusive: bool) -> Que
 /// (PostgreSQL `lock_timeout`), for background work that must never hold up a request nor be
 /// chosen over one in a deadlock; SQLite's writers already wait for one another as a whole.
 pub fn short_lock_waits(conn: &mut DbConnection) -> QueryResult<()> {
-    if matches!(conn, DbConnection::Postgres(_)) {
-        diesel::sql_query("SET LOCAL lock_timeout = '200ms'").execute(conn)?;
-    }
-    Ok(())
+    set_local_on_postgres(conn, "lock_timeout = '200ms'")
 }
 
 /// For the rest of the transaction on PostgreSQL, the statements diesel keeps prepared run on
@@ -331,12 +328,18 @@ pub fn short_lock_waits(conn: &mut DbConnection) -> QueryResult<()> {
 /// `auto` mode never chose the generic plan of a lookup of `= ANY($n)` (it cannot tell how
 /// long the array is, so the generic plan looks dearer), and planning a submission's five such
 /// lookups again in each transaction took some 60 of the 900 µs of PostgreSQL's CPU a single
-/// submission (`benches/results/2026-12-22-generic-plans.md`). Statements diesel does not keep (the
-/// correlation lookups among them) are still planned for each run, on the tables' current
+/// submission (`benches/results/2026-12-22-generic-plans.md`). Statements diesel does not keep
+/// (the correlation lookups among them) are still planned for each run, on the tables' current
 /// statistics; their parameters are hidden from the planner either way.
 pub fn generic_plans(conn: &mut DbConnection) -> QueryResult<()> {
+    set_local_on_postgres(conn, "plan_cache_mode = force_generic_plan")
+}
+
+/// `SET LOCAL setting` on PostgreSQL: `setting` holds for the rest of the current transaction.
+/// SQLite has no such settings; nothing is sent to it.
+fn set_local_on_postgres(conn: &mut DbConnection, setting: &str) -> QueryResult<()> {
     if matches!(conn, DbConnection::Postgres(_)) {
-        diesel::sql_query("SET LOCAL plan_cache_mode = force_generic_plan").execute(conn)?;
+        diesel::sql_query(format!("SET LOCAL {setting}")).execute(conn)?;
     }
     Ok(())
 }

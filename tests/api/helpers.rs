@@ -321,11 +321,12 @@ impl TestApp {
         let bodies = (0..count)
             .map(|i| {
                 let json = report(i);
+                let canonical = json.to_string();
                 ReceivedBody {
-                    report: serde_json::from_value::<NewReport>(json.clone()).unwrap(),
+                    deflated: report_portal::sealing::Deflated::of(&canonical),
+                    report: serde_json::from_value::<NewReport>(json).unwrap(),
                     received_at: chrono::Utc::now().naive_utc(),
-                    canonical: json.to_string(),
-                    deflated: report_portal::sealing::Deflated::of(&json.to_string()),
+                    canonical,
                     sha256: "0".repeat(64),
                     word_keys: Vec::new(),
                     indicators: Vec::new(),
