@@ -12,7 +12,9 @@
 #   - then, after some load and VACUUM ANALYZE, single submissions at CONCURRENCY and at
 #     HIGH_CONCURRENCY connections, at half of the CONCURRENCY peak (wrk with a pause after each
 #     answer, see RATE in load.lua), and batches of 100 at BATCH_CONCURRENCY, CONCURRENCY and
-#     HIGH_CONCURRENCY connections; each run counts its 429 and 503 answers.
+#     HIGH_CONCURRENCY connections, then again in the reverse order (each concurrency's two runs
+#     fall, on average, at the same point of the database's growth and of the machine's drift:
+#     the rates compared are the means of each pair); each run counts its 429 and 503 answers.
 # Then two limits on the same PostgreSQL, each at the same concurrency as the API runs they
 # divide:
 #   - the database's own limit (issue 20): pgbench -M prepared at CONCURRENCY clients storing the
@@ -152,8 +154,12 @@ SERVER_T1=$(ticks "$SERVER") PG_T1=$(pg_ticks)
 read -r HALF HALF_P50 HALF_P99 HALF_429 HALF_503 HALF_ERRORS <<< "$(RATE=$(( SINGLE / 2 )) CONNECTIONS=$CONCURRENCY api "$CONCURRENCY" 0)"
 read -r HIGH HIGH_P50 HIGH_P99 HIGH_429 HIGH_503 HIGH_ERRORS <<< "$(api "$HIGH_CONCURRENCY" 0)"
 limit_sample
+# Batches at the three concurrencies, then in the reverse order: every batch run adds some 40 000
+# reports, and the machine's speed drifts, so a single pass in one order favoured the first
+# concurrency (benches/results/2026-12-23-batch-order.md).
 BATCH_RUNS=()
-for clients in "$BATCH_CONCURRENCY" "$CONCURRENCY" "$HIGH_CONCURRENCY"; do
+for clients in "$BATCH_CONCURRENCY" "$CONCURRENCY" "$HIGH_CONCURRENCY" \
+  "$HIGH_CONCURRENCY" "$CONCURRENCY" "$BATCH_CONCURRENCY"; do
   BATCH_RUNS+=("$clients $(api "$clients" 100)")
 done
 stop
@@ -197,6 +203,16 @@ row() {
     read -r clients rate p50 p99 too_many unavailable errors <<< "$run"
     row "batches of 100" "$clients" "$rate" "$p50" "$p99" "$too_many" "$unavailable" "$errors" "$BATCH_LIMIT"
   done
+  printf '%s\n' "${BATCH_RUNS[@]}" | python3 -c '
+import sys
+runs = {}
+for line in sys.stdin:
+    clients, rate = line.split()[:2]
+    runs.setdefault(clients, []).append(float(rate))
+means = {clients: sum(rates) / len(rates) for clients, rates in runs.items()}
+best = max(means.values())
+print("  batches of 100, mean of the two runs at each concurrency: " + ", ".join(
+    f"{clients} clients {mean:.0f} ({mean / best:.2f} of the best)" for clients, mean in means.items()))'
   printf "  API ÷ replay: single %s, batches of 100 (%s clients) %s\n" "$(ratio "$SINGLE" "$REPLAY")" \
     "$BATCH_CONCURRENCY" "$(ratio "$(cut -d' ' -f2 <<< "${BATCH_RUNS[0]}")" "$BATCH_REPLAY")"
   printf "  CPU per single report: API run: server %s µs + PostgreSQL %s µs | replay: PostgreSQL %s µs\n" \
