@@ -154,8 +154,8 @@ SERVER_T1=$(ticks "$SERVER") PG_T1=$(pg_ticks)
 read -r HALF HALF_P50 HALF_P99 HALF_429 HALF_503 HALF_ERRORS <<< "$(RATE=$(( SINGLE / 2 )) CONNECTIONS=$CONCURRENCY api "$CONCURRENCY" 0)"
 read -r HIGH HIGH_P50 HIGH_P99 HIGH_429 HIGH_503 HIGH_ERRORS <<< "$(api "$HIGH_CONCURRENCY" 0)"
 limit_sample
-# Batches at the three concurrencies, then in the reverse order: every batch run adds some 40 000
-# reports, and the machine's speed drifts, so a single pass in one order favoured the first
+# Batches at the three concurrencies, then in the reverse order: every batch run adds 20 000 to
+# 40 000 reports, and the machine's speed drifts, so a single pass in one order favoured the first
 # concurrency (benches/results/2026-12-23-batch-order.md).
 BATCH_RUNS=()
 for clients in "$BATCH_CONCURRENCY" "$CONCURRENCY" "$HIGH_CONCURRENCY" \
@@ -211,7 +211,7 @@ for line in sys.stdin:
     runs.setdefault(clients, []).append(float(rate))
 means = {clients: sum(rates) / len(rates) for clients, rates in runs.items()}
 best = max(means.values())
-print("  batches of 100, mean of the two runs at each concurrency: " + ", ".join(
+print("  batches of 100, mean of the runs at each concurrency: " + ", ".join(
     f"{clients} clients {mean:.0f} ({mean / best:.2f} of the best)" for clients, mean in means.items()))'
   printf "  API ÷ replay: single %s, batches of 100 (%s clients) %s\n" "$(ratio "$SINGLE" "$REPLAY")" \
     "$BATCH_CONCURRENCY" "$(ratio "$(cut -d' ' -f2 <<< "${BATCH_RUNS[0]}")" "$BATCH_REPLAY")"
