@@ -162,17 +162,42 @@ impl Application {
         let served = self.server.await;
         signals.abort();
         if let Some((handle, server)) = metrics {
-            handle.stop(true).await;
-            let _ = server.await;
+            stopped_within("the metrics server", async move {
+                handle.stop(true).await;
+                let _ = server.await;
+            })
+            .await;
         }
         let _ = stop.send(true);
         if let Some(mail_worker) = mail_worker {
-            let _ = mail_worker.await;
+            stopped_within("the e-mail worker", mail_worker).await;
         }
         if let Some(deliverer) = webhook_deliverer {
-            let _ = deliverer.await;
+            stopped_within("the webhook deliverer", deliverer).await;
         }
         served
+    }
+}
+
+/// How long each part that runs beside the server (the metrics server, the e-mail worker, the
+/// webhook deliverer) may take to stop once the server has: longer than any of them needs to
+/// finish what it is doing (a message's `smtp_timeout_seconds`, a delivery's
+/// `webhook_timeout_seconds`, a database call's `db_timeout_seconds`).
+const PART_STOP_WAIT: Duration = Duration::from_secs(30);
+
+/// Waits for `part` to stop, at most [`PART_STOP_WAIT`]: one that does not is left behind and
+/// named in an error in the log, so that the process still exits (what it had claimed is taken
+/// again once its lease runs out).
+async fn stopped_within(part: &'static str, stopping: impl std::future::Future) {
+    if actix_web::rt::time::timeout(PART_STOP_WAIT, stopping)
+        .await
+        .is_err()
+    {
+        tracing::error!(
+            part,
+            waited_seconds = PART_STOP_WAIT.as_secs(),
+            "a part of the application did not stop in time; left behind"
+        );
     }
 }
 
