@@ -41,6 +41,10 @@ pub struct Settings {
     pub db_queue_length: usize,
     /// Seconds a request may wait in that queue before it is refused with 429.
     pub db_queue_wait_seconds: u64,
+    /// Transactions storing single submissions at once, each taking the submissions that
+    /// arrived while the others were written (a group commit); they take their connections
+    /// from `db_pool_size`.
+    pub db_submission_writers: usize,
     /// Ed25519 private key (PKCS#8 PEM) that signs access tokens. Empty means
     /// `<data_dir>/jwt-ed25519.pem`, generated on first start.
     pub jwt_key_file: String,
@@ -247,6 +251,7 @@ impl Default for Settings {
             db_timeout_seconds: 5,
             db_queue_length: 128,
             db_queue_wait_seconds: 10,
+            db_submission_writers: 2,
             jwt_key_file: String::new(),
             search_key_file: String::new(),
             correlation_common_threshold: 2000,

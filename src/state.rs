@@ -26,10 +26,6 @@ use crate::service::submission::{Single, Submission};
 use crate::store::organizations::CredentialAccess;
 use crate::store::users::StaffAccess;
 
-/// Transactions storing single submissions at once: two, so that one group gathers while the
-/// other is written; more would only split the groups.
-pub const SINGLE_WRITERS: usize = 2;
-
 /// The application's shared state, one per process.
 pub struct AppState {
     /// The settings the process started with.
@@ -39,7 +35,7 @@ pub struct AppState {
     /// The queue for the pool's connections that [`AppState::db`] goes through.
     pub admission: Admission,
     /// Single submissions waiting to be stored together (`routes::submission`): at most
-    /// [`SINGLE_WRITERS`] transactions at once, each of up to `MAX_BATCH_REPORTS` reports, and
+    /// `db_submission_writers` transactions at once, each of up to `MAX_BATCH_REPORTS` reports, and
     /// as many waiting as `db_queue_length`.
     pub singles: GroupCommit<Single, Result<Submission, ApiError>>,
     /// Issues and verifies access tokens.
@@ -117,7 +113,7 @@ impl AppState {
                 metrics.queue(),
             ),
             singles: GroupCommit::new(
-                SINGLE_WRITERS,
+                settings.db_submission_writers,
                 crate::domain::submission::MAX_BATCH_REPORTS,
                 settings.db_queue_length,
             ),
