@@ -21,25 +21,14 @@ export PORTAL_DATA_DIR=$WORK PORTAL_LOG=info
 # One client measuring, never throttled.
 lift_rate_limits
 pick_bind
-if [[ "${DATABASE_URL:-}" == postgres* ]]; then
-  sql() { psql -qAt "$DATABASE_URL" -c "$1"; }
-  NOW="(now() at time zone 'utc' - interval '1 minute')"
-else
-  sql() { sqlite3 -cmd ".timeout 60000" "$WORK/portal.db" "$1"; }
-  NOW="strftime('%Y-%m-%d %H:%M:%f', 'now', '-1 minute')"
-fi
 echo "backend: ${DATABASE_URL:-sqlite}; binary: $BIN; backlog: $BACKLOG"
 # One report to be notified about, and a credential of its organization.
-PORTAL_LOG=warn $BIN seed --reports 1 --organizations 1 --days 1 >/dev/null
+queue_notifications "$BACKLOG"
 ORG=$(sql "SELECT id FROM organizations LIMIT 1")
 CREDENTIAL=$(PORTAL_LOG=warn $BIN credential create --org "$ORG")
 CLIENT_ID=$(json_field client_id <<<"$CREDENTIAL")
 SECRET=$(json_field client_secret <<<"$CREDENTIAL")
 export CLIENT_ID SECRET VALID_REPORT
-sql "INSERT INTO outbox (id, kind, report_id, urgent, status, attempts, next_attempt_at, created_at)
-     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $BACKLOG)
-     SELECT 'backlog-' || CAST(i AS TEXT), 'new_report', (SELECT id FROM reports LIMIT 1), false,
-            'pending', 0, $NOW, $NOW FROM n"
 echo "pending before: $(sql "SELECT count(*) FROM outbox WHERE status = 'pending'")"
 start_server "$WORK/server.log"
 export SERVER BIN

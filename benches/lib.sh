@@ -129,6 +129,26 @@ stop_server() {
   fi
 }
 
+# SQL against the portal's database: DATABASE_URL's PostgreSQL, else the SQLite file in $WORK.
+sql() {
+  if [[ "${DATABASE_URL:-}" == postgres* ]]; then
+    psql -qAt "$DATABASE_URL" -c "$1"
+  else
+    sqlite3 -cmd ".timeout 60000" "$WORK/portal.db" "$1"
+  fi
+}
+
+# Seeds one report and queues $1 notifications of it, all due (PORTAL_DATA_DIR set, server stopped).
+queue_notifications() {
+  local now="strftime('%Y-%m-%d %H:%M:%f', 'now', '-1 minute')"
+  [[ "${DATABASE_URL:-}" != postgres* ]] || now="(now() at time zone 'utc' - interval '1 minute')"
+  PORTAL_LOG=warn "$BIN" seed --reports 1 --organizations 1 --days 1 >/dev/null
+  sql "INSERT INTO outbox (id, kind, report_id, urgent, status, attempts, next_attempt_at, created_at)
+       WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1)
+       SELECT 'backlog-' || CAST(i AS TEXT), 'new_report', (SELECT id FROM reports LIMIT 1), false,
+              'pending', 0, $now, $now FROM n"
+}
+
 new_reporter() {
   local name=$1
   shift
