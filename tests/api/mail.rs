@@ -211,6 +211,73 @@ async fn a_live_report_sends_one_message_to_the_list_and_the_staff_who_opted_in(
     );
 }
 
+/// Linux: the connections of this process (the worker's among them) to `port` on loopback, each
+/// with whether Nagle's algorithm is off on it (`TCP_NODELAY`), found through
+/// `/proc/self/net/tcp` (a connection's socket inode) and `/proc/self/fd` (its descriptor).
+#[cfg(target_os = "linux")]
+fn nagle_off_on_connections_to(port: u16) -> Vec<bool> {
+    let established: HashSet<String> = std::fs::read_to_string("/proc/self/net/tcp")
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            let remote_port = u16::from_str_radix(fields.get(2)?.rsplit(':').next()?, 16).ok()?;
+            (remote_port == port && fields.get(3) == Some(&"01")).then(|| fields[9].to_owned())
+        })
+        .collect();
+    std::fs::read_dir("/proc/self/fd")
+        .unwrap()
+        .filter_map(|entry| {
+            let entry = entry.ok()?;
+            let target = std::fs::read_link(entry.path()).ok()?;
+            let inode = target
+                .to_str()?
+                .strip_prefix("socket:[")?
+                .strip_suffix(']')?;
+            if !established.contains(inode) {
+                return None;
+            }
+            let fd: libc::c_int = entry.file_name().to_str()?.parse().ok()?;
+            let mut nodelay: libc::c_int = 0;
+            let mut length = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
+            // SAFETY: getsockopt writes at most `length` bytes into `nodelay`; on a descriptor
+            // closed meanwhile it fails, and the connection is left out.
+            let read = unsafe {
+                libc::getsockopt(
+                    fd,
+                    libc::IPPROTO_TCP,
+                    libc::TCP_NODELAY,
+                    (&raw mut nodelay).cast(),
+                    &mut length,
+                )
+            };
+            (read == 0).then_some(nodelay != 0)
+        })
+        .collect()
+}
+
+/// lettre writes a message's final `.` apart from its body; with Nagle's algorithm on, that write
+/// waits for the relay to acknowledge the body, which relays delay (40 ms on Linux): the worker
+/// then sent some 23 messages a second (`benches/mail_drain.sh`).
+#[cfg(target_os = "linux")]
+#[actix_web::test]
+async fn the_worker_sends_to_the_relay_without_waiting_for_each_write_to_be_acknowledged() {
+    let smtp = SmtpServer::start();
+    let app = app_mailing_to(&smtp.url(), |_| {}).await;
+    submit(&app, CredentialMode::Live, "high").await;
+    smtp.receive(1).await;
+    let connections = nagle_off_on_connections_to(smtp.port());
+    assert!(
+        !connections.is_empty(),
+        "the worker keeps its connection to the relay for the next message"
+    );
+    assert!(
+        connections.iter().all(|off| *off),
+        "Nagle's algorithm is off on the worker's connection: {connections:?}"
+    );
+}
+
 #[actix_web::test]
 async fn a_report_sharing_indicators_with_earlier_ones_says_how_many_and_never_which() {
     let smtp = SmtpServer::start();

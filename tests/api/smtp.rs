@@ -154,6 +154,11 @@ impl SmtpServer {
         smtp_url(self.port)
     }
 
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
     /// Answers `code` at `stage` for the next `times` transactions that reach it.
     pub fn refuse(&self, stage: Stage, code: u16, times: usize) {
         let mut refusals = self.refusals.lock().unwrap();
