@@ -138,7 +138,8 @@ impl Application {
     /// server is stopped through its [`handle`](Self::handle). On a signal it stops accepting
     /// connections and the e-mail worker stops at once: requests in flight get
     /// [`SHUTDOWN_GRACE`] to finish (idle keep-alive connections are closed), the worker finishes
-    /// the message it is sending and gives back the rest of its claims.
+    /// the message it is sending and gives back the rest of its claims. Each part beside the
+    /// server then has 30 s to stop (`stopped_within`).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let (stop, stopped) = watch::channel(false);
         let mail_worker = self
