@@ -221,12 +221,6 @@ async fn converse(
 ) -> std::io::Result<()> {
     let (read, mut write) = stream.into_split();
     let mut read = BufReader::new(read);
-    // lettre writes a message and its final `.` separately; acknowledging at once keeps the
-    // second write from waiting for a delayed ACK (Nagle), as a tuned mail server would.
-    let acknowledge_at_once = |_read: &BufReader<tokio::net::tcp::OwnedReadHalf>| {
-        #[cfg(target_os = "linux")]
-        let _ = socket2::SockRef::from(_read.get_ref().as_ref()).set_tcp_quickack(true);
-    };
     let refused = |stage: Stage| {
         let mut refusals = refusals.lock().unwrap();
         match refusals.front() {
@@ -245,7 +239,6 @@ async fn converse(
     let mut line = String::new();
     loop {
         line.clear();
-        acknowledge_at_once(&read);
         if read.read_line(&mut line).await? == 0 {
             return Ok(());
         }
@@ -277,7 +270,6 @@ async fn converse(
                 let mut data = String::new();
                 loop {
                     line.clear();
-                    acknowledge_at_once(&read);
                     if read.read_line(&mut line).await? == 0 {
                         return Ok(());
                     }
