@@ -22,8 +22,10 @@ use crate::error::ApiError;
 use crate::store::outbox::{self, Attempt, Attempted, Claimed};
 use crate::store::queue::{self, Lease, Queue, Schedule};
 
-/// Notifications claimed at a time.
-const BATCH: i64 = 20;
+/// Notifications claimed at a time. A round (a claim, the sending, the record of the attempts)
+/// costs two commits and a dozen statements whatever its size: under a stream of reports, a
+/// round takes what arrived while the worker gathered, up to this many.
+const BATCH: i64 = 100;
 /// Notifications marked failed at a time when nobody is to receive them: one short statement
 /// a batch, so that a backlog of thousands never holds the database for long.
 const FAIL_BATCH: i64 = 200;
@@ -82,8 +84,8 @@ impl Worker {
         })
     }
 
-    /// Delivers every notification due now, batch after batch, until none is due or `stopping()`
-    /// turns true. A batch is sent only during the first half of its lease; what is left of it
+    /// Delivers every notification due now, batch after batch, until a batch finds fewer due
+    /// than it could take, or `stopping()` turns true. A batch is sent only during the first half of its lease; what is left of it
     /// then, or when stopping, is given back for any worker to claim. The attempts of a batch
     /// are recorded together, in one transaction, after its last message: a worker that dies
     /// mid-batch leaves its sent messages to be sent again after the lease (they keep their
@@ -150,6 +152,11 @@ impl Worker {
             }
             if attempts.len() < batch.len() {
                 queue::release(&mut conn, Queue::Mail, &self.owner)?;
+            }
+            if batch.len() < BATCH as usize {
+                // Nothing more was due at the claim: what arrived since waits for the next
+                // wakeup, and is gathered with what follows it instead of sent in rounds of few.
+                break;
             }
         }
         Ok(tally)
