@@ -566,8 +566,16 @@ async fn without_smtp_each_message_is_written_to_an_eml_file() {
 async fn the_deliver_command_sends_what_is_due_and_prints_a_tally() {
     let smtp = SmtpServer::start();
     let app = app_mailing_to(&smtp.url(), |settings| settings.mail_worker = false).await;
-    submit(&app, CredentialMode::Live, "high").await;
+    let id = submit(&app, CredentialMode::Live, "high").await;
     submit(&app, CredentialMode::Live, "low").await;
+    // More than the worker claims in one round (100): all are sent, round after round.
+    app.with_db(|conn| {
+        let copies = vec![(id.as_str(), false); 248];
+        portable::write_transaction(conn, |conn| {
+            outbox::enqueue(conn, NotificationKind::NewReport, &copies)
+        })
+    })
+    .unwrap();
 
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_report-portal"))
         .arg("deliver")
@@ -584,8 +592,8 @@ async fn the_deliver_command_sends_what_is_due_and_prints_a_tally() {
         String::from_utf8_lossy(&output.stderr)
     );
     let printed: Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(printed, json!({"sent": 2, "failed": 0, "retried": 0}));
-    for message in smtp.receive(2).await {
+    assert_eq!(printed, json!({"sent": 250, "failed": 0, "retried": 0}));
+    for message in smtp.receive(250).await {
         assert_eq!(message.to, ["desk@dhs.example", "watch@dhs.example"]);
     }
 }
