@@ -17,7 +17,8 @@ use super::DbConnection;
 /// the others poll (`busy_timeout`), sleeping up to 100 ms between tries, so that under load an
 /// early writer could wait seconds while later ones got in. Here they queue first come, first
 /// served, and SQLite's own lock is free when each arrives (other processes, the command line,
-/// still meet `busy_timeout`). Background work ([`super::background`]) goes after every request.
+/// still meet `busy_timeout`). Background work ([`super::background`]) lets every request go
+/// first, for up to [`MAX_BACKGROUND_WAIT`].
 static SQLITE_WRITERS: FairMutex<()> = parking_lot::const_fair_mutex(());
 
 /// Requests waiting in [`SQLITE_WRITERS`]: background work lets each of them go first.
@@ -30,6 +31,12 @@ static BACKGROUND_RESUMES: parking_lot::Mutex<Option<Instant>> = parking_lot::co
 
 /// The longest pause background work makes after one hold of the write lock.
 const MAX_BACKGROUND_PAUSE: Duration = Duration::from_millis(250);
+
+/// The longest background work lets requests go first: then it takes its place in the line as a
+/// request would, so that under a stream of requests that never stops e-mail still goes out and
+/// the audit log is still sealed (before this bound, a server saturated with submissions sent
+/// almost no e-mail until the stream ended).
+const MAX_BACKGROUND_WAIT: Duration = Duration::from_millis(200);
 
 thread_local! {
     /// Whether this thread is in the line's front place: a key-store write inside a report's
@@ -58,16 +65,20 @@ impl SqliteWriter {
         SqliteWriter(Some(turn))
     }
 
-    /// Background work's turn: after its pause, and only when no request waits (a request that
-    /// queued meanwhile is handed the lock directly).
+    /// Background work's turn: after its pause, and when no request waits (a request that
+    /// queued meanwhile is handed the lock directly), or once it has waited
+    /// [`MAX_BACKGROUND_WAIT`].
     fn wait_behind_requests() -> (FairMutexGuard<'static, ()>, Option<Instant>) {
+        let since = Instant::now();
         loop {
             let resumes = *BACKGROUND_RESUMES.lock();
             if let Some(wait) = resumes.and_then(|at| at.checked_duration_since(Instant::now())) {
                 std::thread::sleep(wait);
             }
             let guard = SQLITE_WRITERS.lock();
-            if REQUESTS_WAITING.load(Ordering::SeqCst) == 0 {
+            if REQUESTS_WAITING.load(Ordering::SeqCst) == 0
+                || since.elapsed() >= MAX_BACKGROUND_WAIT
+            {
                 return (guard, Some(Instant::now()));
             }
             FairMutexGuard::unlock_fair(guard);
@@ -541,3 +552,43 @@ macro_rules! load_locked {
     };
 }
 pub(crate) use load_locked;
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicBool;
+    use std::sync::{Arc, mpsc};
+
+    use super::*;
+
+    #[test]
+    fn background_work_gets_its_turn_while_requests_never_stop_queueing() {
+        let stop = Arc::new(AtomicBool::new(false));
+        // Three request writers, each holding the line 2 ms and queueing again at once: while
+        // one holds it, the others wait.
+        let requests: Vec<_> = (0..3)
+            .map(|_| {
+                let stop = stop.clone();
+                std::thread::spawn(move || {
+                    while !stop.load(Ordering::SeqCst) {
+                        let _turn = SqliteWriter::wait();
+                        std::thread::sleep(Duration::from_millis(2));
+                    }
+                })
+            })
+            .collect();
+        std::thread::sleep(Duration::from_millis(20));
+        let (done, turn) = mpsc::channel();
+        std::thread::spawn(move || {
+            let started = Instant::now();
+            super::super::background::run(true, || drop(SqliteWriter::wait()));
+            done.send(started.elapsed()).unwrap();
+        });
+        let waited = turn.recv_timeout(Duration::from_secs(5));
+        stop.store(true, Ordering::SeqCst);
+        for request in requests {
+            request.join().unwrap();
+        }
+        let waited = waited.expect("background work got no turn in 5 s");
+        assert!(waited < Duration::from_secs(1), "{waited:?}");
+    }
+}
