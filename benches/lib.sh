@@ -26,6 +26,10 @@
 #   staff_token EMAIL ROLE PASSWORD
 #                        creates the staff user with the CLI (unless it exists) and prints the
 #                        access token of its sign-in
+#   sql STATEMENT        runs STATEMENT on the portal's database (DATABASE_URL, else $WORK's SQLite)
+#   queue_notifications N    one seeded report and N due notifications of it
+#   start_smtp_sink      a loopback relay (benches/smtp_sink.py) for the server's e-mail: exports
+#                        PORTAL_SMTP_URL, sets SINK; sink_taken prints the messages it took so far
 #   as_pg COMMAND...     runs COMMAND as the postgres user when we are root (initdb refuses root)
 #   start_postgres DIR [-c NAME=VALUE...]
 #                        a throwaway PostgreSQL cluster (binaries in PG_BIN) in DIR, on 127.0.0.1;
@@ -147,6 +151,28 @@ queue_notifications() {
        WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1)
        SELECT 'backlog-' || CAST(i AS TEXT), 'new_report', (SELECT id FROM reports LIMIT 1), false,
               'pending', 0, $now, $now FROM n"
+}
+
+# Starts benches/smtp_sink.py (a loopback relay that keeps nothing) on a free port, stopped at
+# exit, and exports PORTAL_SMTP_URL to it; it writes "messages taken: N" to $WORK/sink.log on
+# SIGUSR1 (see sink_taken) and when it stops. Sets SINK to its pid.
+start_smtp_sink() {
+  local port
+  port=$(free_port)
+  python3 "$ROOT/benches/smtp_sink.py" "$port" >"$WORK/sink.log" &
+  SINK=$!
+  on_exit "kill $SINK"
+  until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do sleep 0.1; done
+  export PORTAL_SMTP_URL=smtp://127.0.0.1:$port
+}
+
+# Prints how many messages the sink has taken so far.
+sink_taken() {
+  local lines
+  lines=$(wc -l <"$WORK/sink.log")
+  kill -USR1 "$SINK"
+  until [ "$(wc -l <"$WORK/sink.log")" -gt "$lines" ]; do sleep 0.05; done
+  tail -n 1 "$WORK/sink.log" | awk '{print $3}'
 }
 
 new_reporter() {

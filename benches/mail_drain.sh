@@ -15,12 +15,7 @@ release_binary
 make_work_dir
 export PORTAL_DATA_DIR=$WORK PORTAL_LOG=warn PORTAL_NOTIFY_TO=desk@dhs.example
 queue_notifications "$BACKLOG"
-SINK_PORT=$(free_port)
-python3 "$(dirname "$0")/smtp_sink.py" "$SINK_PORT" >"$WORK/sink.log" &
-SINK=$!
-on_exit "kill $SINK"
-until (exec 3<>"/dev/tcp/127.0.0.1/$SINK_PORT") 2>/dev/null; do sleep 0.1; done
-export PORTAL_SMTP_URL=smtp://127.0.0.1:$SINK_PORT
+start_smtp_sink
 echo "backend: ${DATABASE_URL:-sqlite}; binary: $BIN; backlog: $BACKLOG"
 started=$(date +%s.%N)
 "$BIN" deliver >"$WORK/deliver.json"

@@ -9,6 +9,7 @@
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench benches/quick_submit.sh
 #   DATABASE_URL=... PG_DATA=/path/to/cluster benches/quick_submit.sh   # counts PostgreSQL's CPU too
 #   PERF=/tmp/submit.perf benches/quick_submit.sh             # and profiles the server with perf
+#   MAIL=1 benches/quick_submit.sh                            # with the e-mail worker (see below)
 #
 # Prints wrk's summary, "reports/s" (reports stored per second; every report is new), the
 # server's peak RSS and the CPU time per report (user + system) of the server and, for a local
@@ -22,9 +23,15 @@ export BATCH=${BATCH:-0}
 need wrk
 release_binary
 make_work_dir
-# What a submission costs: no rate limit (it would cap the run), no mail worker (its work comes
-# after, and is the same per report either way).
+# What a submission costs: no rate limit (it would cap the run), and by default no e-mail
+# worker. With MAIL=1 the worker e-mails every report, as in service, to a loopback relay
+# (benches/smtp_sink.py); the run then also prints the messages sent while wrk ran, and those
+# still to send when it ended.
 export PORTAL_DATA_DIR=$WORK PORTAL_LOG=error PORTAL_MAIL_WORKER=false
+if [ "${MAIL:-0}" = 1 ]; then
+  export PORTAL_MAIL_WORKER=true PORTAL_NOTIFY_TO=desk@dhs.example
+  start_smtp_sink
+fi
 lift_rate_limits
 pick_bind
 new_reporter "Load Test"
@@ -51,6 +58,7 @@ pg_cpu() {
   ticks "$postmaster" $(pgrep -P "$postmaster")
 }
 SERVER_BEFORE=$(server_cpu) PG_BEFORE=$(pg_cpu)
+[ "${MAIL:-0}" != 1 ] || MAILED_BEFORE=$(sink_taken)
 # PERF=file: a perf profile of the server (cpu-clock samples) while wrk runs; read it with
 # `perf report -i file --no-children --sort dso,symbol`.
 if [ -n "${PERF:-}" ]; then
@@ -61,4 +69,7 @@ wrk -t"$(( CONCURRENCY < 2 ? 1 : 2 ))" -c"$CONCURRENCY" -d"${DURATION}s" --timeo
 STORED=$(awk '/^reports stored:/ {print $3}' "$WORK/wrk.txt")
 per_report() { echo $(( ($1 - $2) * 1000000 / $(getconf CLK_TCK) / STORED )); }
 echo "CPU per report: server $(per_report "$(server_cpu)" "$SERVER_BEFORE") µs${PG_DATA:+, PostgreSQL $(per_report "$(pg_cpu)" "$PG_BEFORE") µs}"
+if [ "${MAIL:-0}" = 1 ]; then
+  echo "e-mail sent during the run: $(( $(sink_taken) - MAILED_BEFORE )), still to send at its end: $(sql "SELECT count(*) FROM outbox WHERE status = 'pending'")"
+fi
 echo "server peak RSS: $(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$SERVER/status") MB"

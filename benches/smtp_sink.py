@@ -1,7 +1,7 @@
 """An SMTP server on loopback that accepts every message and keeps none, for the e-mail
 benchmarks (`benches/mail_drain.sh`): it answers as a mail relay would, each command when its
-line has arrived, the message once its final `.` line has. Prints the messages it took when it
-is stopped (SIGTERM).
+line has arrived, the message once its final `.` line has. Prints the messages it took so far on
+SIGUSR1, and when it is stopped (SIGTERM).
 
     python3 benches/smtp_sink.py PORT
 """
@@ -47,7 +47,9 @@ async def converse(reader, writer):
 async def main(port):
     server = await asyncio.start_server(session, "127.0.0.1", port)
     stop = asyncio.Event()
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    loop = asyncio.get_running_loop()
+    loop.add_signal_handler(signal.SIGTERM, stop.set)
+    loop.add_signal_handler(signal.SIGUSR1, lambda: print(f"messages taken: {taken}", flush=True))
     async with server:
         await stop.wait()
     print(f"messages taken: {taken}", flush=True)
