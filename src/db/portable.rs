@@ -580,7 +580,7 @@ mod tests {
         let (done, turn) = mpsc::channel();
         std::thread::spawn(move || {
             let started = Instant::now();
-            super::super::background::run(true, || drop(SqliteWriter::wait()));
+            crate::db::background::run(true, || drop(SqliteWriter::wait()));
             done.send(started.elapsed()).unwrap();
         });
         let waited = turn.recv_timeout(Duration::from_secs(5));

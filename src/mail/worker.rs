@@ -85,12 +85,13 @@ impl Worker {
     }
 
     /// Delivers every notification due now, batch after batch, until a batch finds fewer due
-    /// than it could take, or `stopping()` turns true. A batch is sent only during the first half of its lease; what is left of it
-    /// then, or when stopping, is given back for any worker to claim. The attempts of a batch
-    /// are recorded together, in one transaction, after its last message: a worker that dies
-    /// mid-batch leaves its sent messages to be sent again after the lease (they keep their
-    /// Message-ID, so mail clients show them once). With nobody to receive them, due
-    /// notifications are marked failed [`FAIL_BATCH`] at a time, and the log says why once.
+    /// than it could take, or `stopping()` turns true. A batch is sent only during the first
+    /// half of its lease; what is left of it then, or when stopping, is given back for any
+    /// worker to claim. The attempts of a batch are recorded together, in one transaction, after
+    /// its last message: a worker that dies mid-batch leaves its sent messages to be sent again
+    /// after the lease (they keep their Message-ID, so mail clients show them once). With nobody
+    /// to receive them, due notifications are marked failed [`FAIL_BATCH`] at a time, and the log
+    /// says why once.
     ///
     /// It is background work ([`db::background`]): each transaction is short and gives way to
     /// requests.
