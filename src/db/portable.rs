@@ -113,6 +113,31 @@ pub fn write_transaction<T, E>(
 where
     E: From<DieselError>,
 {
+    write_transaction_with(conn, None, work)
+}
+
+/// [`write_transaction`] in which the statements diesel keeps prepared run on their generic
+/// plan ([`GENERIC_PLANS`]). On PostgreSQL the setting goes with the `BEGIN`, in one round trip
+/// (a submission's transaction has some twenty, each costing both sides a few tens of µs).
+pub fn write_transaction_on_generic_plans<T, E>(
+    conn: &mut DbConnection,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<DieselError>,
+{
+    write_transaction_with(conn, Some(GENERIC_PLANS), work)
+}
+
+/// [`write_transaction`], with PostgreSQL's `setting` (`SET LOCAL`) for all of it when given.
+fn write_transaction_with<T, E>(
+    conn: &mut DbConnection,
+    setting: Option<&str>,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<DieselError>,
+{
     let nested = in_transaction(conn)?;
     let _turn = match conn {
         DbConnection::Sqlite(c) if !nested => {
@@ -120,13 +145,26 @@ where
             AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
             Some(turn)
         }
+        DbConnection::Postgres(c) if !nested => {
+            let begin = setting.map_or_else(
+                || "BEGIN".to_owned(),
+                |setting| format!("BEGIN; SET LOCAL {setting}"),
+            );
+            AnsiTransactionManager::begin_transaction_sql(c, &begin)?;
+            None
+        }
         // A savepoint inside an enclosing transaction, which already holds the write lock.
         _ => {
             DbConnection::begin_transaction(conn)?;
             None
         }
     };
-    let done = work(conn);
+    let done = match setting {
+        Some(setting) if nested => set_local_on_postgres(conn, setting)
+            .map_err(E::from)
+            .and_then(|()| work(conn)),
+        _ => work(conn),
+    };
     end_transaction(conn, done)
 }
 
@@ -333,8 +371,8 @@ pub fn short_lock_waits(conn: &mut DbConnection) -> QueryResult<()> {
     set_local_on_postgres(conn, "lock_timeout = '200ms'")
 }
 
-/// For the rest of the transaction on PostgreSQL, the statements diesel keeps prepared run on
-/// their generic plan, made once a connection, instead of being planned for each run. Meant for
+/// The setting under which, on PostgreSQL, the statements diesel keeps prepared run on their
+/// generic plan, made once a connection, instead of being planned for each run. Meant for
 /// transactions of key lookups and inserts, whose plan is the same either way: PostgreSQL's
 /// `auto` mode never chose the generic plan of a lookup of `= ANY($n)` (it cannot tell how
 /// long the array is, so the generic plan looks dearer), and planning a submission's five such
@@ -342,9 +380,7 @@ pub fn short_lock_waits(conn: &mut DbConnection) -> QueryResult<()> {
 /// submission (`benches/results/2026-12-22-generic-plans.md`). Statements diesel does not keep
 /// (the correlation lookups among them) are still planned for each run, on the tables' current
 /// statistics; their parameters are hidden from the planner either way.
-pub fn generic_plans(conn: &mut DbConnection) -> QueryResult<()> {
-    set_local_on_postgres(conn, "plan_cache_mode = force_generic_plan")
-}
+const GENERIC_PLANS: &str = "plan_cache_mode = force_generic_plan";
 
 /// `SET LOCAL setting` on PostgreSQL: `setting` holds for the rest of the current transaction.
 /// SQLite has no such settings; nothing is sent to it.

@@ -75,10 +75,7 @@ fn judged_again_on_collision<T>(
     mut store: impl FnMut(&mut DbConnection) -> diesel::QueryResult<T>,
 ) -> Result<T, ApiError> {
     for _ in 0..=reports {
-        let judged = portable::write_transaction(conn, |conn| {
-            portable::generic_plans(conn)?;
-            store(conn)
-        });
+        let judged = portable::write_transaction_on_generic_plans(conn, &mut store);
         if portable::is_unique_violation(&judged) {
             continue;
         }
