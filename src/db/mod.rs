@@ -135,11 +135,11 @@ impl ManageConnection for DbManager {
                 // statements, prepared once a connection, keep a generic plan after five runs,
                 // unless the generic plan looks dearer than the plans made for each run (as for
                 // lookups of `= ANY($n)`: a submission's transaction forces the generic plans,
-                // `portable::write_transaction_on_generic_plans`). Those whose best plan depends
-                // on their parameters or on the tables' size (the correlation lookups) are SQL
-                // text that diesel does not cache, so they are planned for each run. Forcing a
-                // plan for each run of every statement, as before, cost about a fifth of
-                // PostgreSQL's CPU a submission (`benches/results/2026-12-10-merged.md`).
+                // `portable::Local::GenericPlans`). Those whose best plan depends on their
+                // parameters or on the tables' size (the correlation lookups) are SQL text that
+                // diesel does not cache, so they are planned for each run. Forcing a plan for
+                // each run of every statement, as before, cost about a fifth of PostgreSQL's CPU
+                // a submission (`benches/results/2026-12-10-merged.md`).
                 //
                 // JIT compilation is off: it pays for itself only on long analytical queries,
                 // and none of ours is one. Once autovacuum had analyzed a seeded

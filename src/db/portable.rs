@@ -116,23 +116,24 @@ where
     write_transaction_with(conn, None, work)
 }
 
-/// [`write_transaction`] in which the statements diesel keeps prepared run on their generic
-/// plan ([`GENERIC_PLANS`]). On PostgreSQL the setting goes with the `BEGIN`, in one round trip
-/// (a submission's transaction has some twenty, each costing both sides a few tens of µs).
-pub fn write_transaction_on_generic_plans<T, E>(
+/// [`write_transaction`] under `setting` for all of it. On PostgreSQL the setting goes with the
+/// `BEGIN`, in one round trip (a submission's transaction has some twenty, each costing both
+/// sides a few tens of µs); inside an enclosing transaction it is sent on its own.
+pub fn write_transaction_under<T, E>(
     conn: &mut DbConnection,
+    setting: Local,
     work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
 ) -> Result<T, E>
 where
     E: From<DieselError>,
 {
-    write_transaction_with(conn, Some(GENERIC_PLANS), work)
+    write_transaction_with(conn, Some(setting), work)
 }
 
-/// [`write_transaction`], with PostgreSQL's `setting` (`SET LOCAL`) for all of it when given.
+/// [`write_transaction`], under `setting` when given.
 fn write_transaction_with<T, E>(
     conn: &mut DbConnection,
-    setting: Option<&str>,
+    setting: Option<Local>,
     work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
 ) -> Result<T, E>
 where
@@ -148,7 +149,7 @@ where
         DbConnection::Postgres(c) if !nested => {
             let begin = setting.map_or_else(
                 || "BEGIN".to_owned(),
-                |setting| format!("BEGIN; SET LOCAL {setting}"),
+                |setting| format!("BEGIN; SET LOCAL {}", setting.sql()),
             );
             AnsiTransactionManager::begin_transaction_sql(c, &begin)?;
             None
@@ -364,29 +365,47 @@ fn lock_shared_or_not(conn: &mut DbConnection, key: i64, exclusive: bool) -> Que
     Ok(())
 }
 
-/// Makes the rest of the current transaction give up after a short wait for a row lock
-/// (PostgreSQL `lock_timeout`), for background work that must never hold up a request nor be
-/// chosen over one in a deadlock; SQLite's writers already wait for one another as a whole.
-pub fn short_lock_waits(conn: &mut DbConnection) -> QueryResult<()> {
-    set_local_on_postgres(conn, "lock_timeout = '200ms'")
+/// A PostgreSQL setting that holds for the rest of a transaction (`SET LOCAL`); SQLite has no
+/// such settings, and nothing is sent to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Local {
+    /// The statements diesel keeps prepared run on their generic plan, made once a connection,
+    /// instead of being planned for each run. Meant for transactions of key lookups and inserts,
+    /// whose plan is the same either way: PostgreSQL's `auto` mode never chose the generic plan
+    /// of a lookup of `= ANY($n)` (it cannot tell how long the array is, so the generic plan
+    /// looks dearer), and planning a submission's five such lookups again in each transaction
+    /// took some 60 of the 900 µs of PostgreSQL's CPU a single submission
+    /// (`benches/results/2026-12-22-generic-plans.md`). Statements diesel does not keep (the
+    /// correlation lookups among them) are still planned for each run, on the tables' current
+    /// statistics; their parameters are hidden from the planner either way.
+    GenericPlans,
+    /// Give up after a short wait for a row lock (`lock_timeout`), for background work that must
+    /// never hold up a request nor be chosen over one in a deadlock; SQLite's writers already
+    /// wait for one another as a whole.
+    ShortLockWaits,
 }
 
-/// The setting under which, on PostgreSQL, the statements diesel keeps prepared run on their
-/// generic plan, made once a connection, instead of being planned for each run. Meant for
-/// transactions of key lookups and inserts, whose plan is the same either way: PostgreSQL's
-/// `auto` mode never chose the generic plan of a lookup of `= ANY($n)` (it cannot tell how
-/// long the array is, so the generic plan looks dearer), and planning a submission's five such
-/// lookups again in each transaction took some 60 of the 900 µs of PostgreSQL's CPU a single
-/// submission (`benches/results/2026-12-22-generic-plans.md`). Statements diesel does not keep
-/// (the correlation lookups among them) are still planned for each run, on the tables' current
-/// statistics; their parameters are hidden from the planner either way.
-const GENERIC_PLANS: &str = "plan_cache_mode = force_generic_plan";
+impl Local {
+    /// The setting as `SET LOCAL` takes it.
+    fn sql(self) -> &'static str {
+        match self {
+            Local::GenericPlans => "plan_cache_mode = force_generic_plan",
+            Local::ShortLockWaits => "lock_timeout = '200ms'",
+        }
+    }
+}
+
+/// Makes the rest of the current transaction give up after a short wait for a row lock
+/// ([`Local::ShortLockWaits`]), for background work inside a transaction it did not begin.
+pub fn short_lock_waits(conn: &mut DbConnection) -> QueryResult<()> {
+    set_local_on_postgres(conn, Local::ShortLockWaits)
+}
 
 /// `SET LOCAL setting` on PostgreSQL: `setting` holds for the rest of the current transaction.
-/// SQLite has no such settings; nothing is sent to it.
-fn set_local_on_postgres(conn: &mut DbConnection, setting: &str) -> QueryResult<()> {
+/// Nothing is sent to SQLite.
+fn set_local_on_postgres(conn: &mut DbConnection, setting: Local) -> QueryResult<()> {
     if matches!(conn, DbConnection::Postgres(_)) {
-        diesel::sql_query(format!("SET LOCAL {setting}")).execute(conn)?;
+        diesel::sql_query(format!("SET LOCAL {}", setting.sql())).execute(conn)?;
     }
     Ok(())
 }

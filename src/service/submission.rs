@@ -4,7 +4,8 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::auth::receipt::{ReceiptSigner, Received};
-use crate::db::{DbConnection, portable};
+use crate::db::DbConnection;
+use crate::db::portable::{self, Local};
 use crate::domain::indicators::IndexEntry;
 use crate::domain::organization::CredentialMode;
 use crate::domain::received::ReceivedBody;
@@ -75,7 +76,7 @@ fn judged_again_on_collision<T>(
     mut store: impl FnMut(&mut DbConnection) -> diesel::QueryResult<T>,
 ) -> Result<T, ApiError> {
     for _ in 0..=reports {
-        let judged = portable::write_transaction_on_generic_plans(conn, &mut store);
+        let judged = portable::write_transaction_under(conn, Local::GenericPlans, &mut store);
         if portable::is_unique_violation(&judged) {
             continue;
         }

@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use super::queue::{self, Lease, Queue};
 use crate::auth::secret;
 use crate::db::DbConnection;
-use crate::db::portable::{self, insert_rows, load_skipping_locked};
+use crate::db::portable::{self, Local, insert_rows, load_skipping_locked};
 use crate::db::schema::{
     organizations, outbox, reports, staff_enrollments, users, webhook_endpoints,
 };
@@ -337,8 +337,7 @@ pub fn fail_due_reports(
     limit: i64,
 ) -> Result<usize, ApiError> {
     let now = super::now();
-    portable::write_transaction(conn, |conn| {
-        portable::short_lock_waits(conn)?;
+    portable::write_transaction_under(conn, Local::ShortLockWaits, |conn| {
         let due = outbox::table
             .filter(outbox::report_id.is_not_null())
             .filter(outbox::status.eq(NotificationStatus::Pending))

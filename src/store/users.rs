@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use crate::auth::{password, secret};
 use crate::db::DbConnection;
-use crate::db::portable::{self, insert_rows, load_locked};
+use crate::db::portable::{self, Local, insert_rows, load_locked};
 use crate::db::schema::{login_throttle, staff_enrollments, users};
 use crate::domain::pagination::{Page, Paginated};
 use crate::domain::user::{NewUser, Role, User, UserChanges, judge_role_change};
@@ -517,8 +517,7 @@ pub fn clear_login_failures(conn: &mut DbConnection, keys: &LoginKeys) -> Result
 /// gives way to a sign-in holding a counter. Answers how many.
 pub fn forget_old_login_failures(conn: &mut DbConnection) -> Result<usize, ApiError> {
     let before = super::now() - Duration::minutes(FAILURE_WINDOW_MINUTES);
-    portable::write_transaction(conn, |conn| {
-        portable::short_lock_waits(conn)?;
+    portable::write_transaction_under(conn, Local::ShortLockWaits, |conn| {
         let old = login_throttle::table.filter(login_throttle::updated_at.lt(before));
         Ok(diesel::delete(old).execute(conn)?)
     })
